@@ -1,0 +1,372 @@
+"""Load escalation.yaml and contacts/ into a domain Config, reporting every problem.
+
+    problems = []
+    config = load_config("escalation.yaml", "contacts", problems)   # None if any error
+
+Every problem names the file, the line and the dotted path, e.g.
+``escalation.yaml:14: escalations.ice.steps[1].notify[0]: no contact or role 'bob'``.
+"""
+
+from __future__ import annotations
+
+import os
+import zoneinfo
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import phonenumbers
+from pydantic import BaseModel, ValidationError
+
+from alertbot.config.schema import (
+    ContactModel,
+    EscalationModel,
+    IncidentModel,
+    RouteModel,
+    SchoolModel,
+    StepModel,
+    TopModel,
+    TriggerModel,
+)
+from alertbot.config.yamlmap import LoadedYaml, Path as YPath, Problem, load_yaml
+from alertbot.domain.commands import RESERVED_WORDS
+from alertbot.domain.model import (
+    DEFAULT_CHANNELS,
+    Channel,
+    Config,
+    Contact,
+    IncidentType,
+    Policy,
+    Route,
+    School,
+    Step,
+    Trigger,
+    resolve_targets,
+)
+from alertbot.domain.plan import select_policy
+
+M = TypeVar("M", bound=BaseModel)
+
+COMMAND_WORDS = frozenset({"ACK", "RESOLVE", "STATUS"})
+
+
+class ConfigError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def _message(error: Any) -> str:
+    msg = str(error["msg"])
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    if error["type"] == "extra_forbidden":
+        return "unknown key"
+    if error["type"] == "missing":
+        return "required key is missing"
+    return msg
+
+
+def _validate(model: type[M], doc: LoadedYaml, data: Any, path: YPath,
+              problems: list[Problem]) -> M | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
+            problems.append(doc.problem((*path, *loc), _message(error)))
+        return None
+
+
+def normalise_phone(raw: str) -> str | None:
+    """E.164 form of ``raw`` (region US), or None if it is not a valid number."""
+    try:
+        parsed = phonenumbers.parse(raw, "US")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _read(path: Path, problems: list[Problem]) -> LoadedYaml | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        problems.append(Problem(str(path), 1, "(file)", f"cannot read: {exc.strerror or exc}"))
+        return None
+    except UnicodeDecodeError:
+        problems.append(Problem(str(path), 1, "(file)", "not UTF-8 text"))
+        return None
+    doc = load_yaml(str(path), text)
+    problems.extend(doc.problems)
+    return doc if doc.data is not None or not doc.problems else None
+
+
+def _contact_files(folder: Path) -> list[Path]:
+    if folder.is_file():
+        return [folder]
+    return sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+
+
+def _load_contacts(folder: Path, problems: list[Problem]) -> tuple[
+        dict[str, Contact], dict[str, tuple[LoadedYaml, YPath]]]:
+    contacts: dict[str, Contact] = {}
+    where: dict[str, tuple[LoadedYaml, YPath]] = {}
+    if not folder.exists():
+        problems.append(Problem(str(folder), 1, "(folder)", "contacts folder does not exist"))
+        return contacts, where
+    files = _contact_files(folder)
+    if not files:
+        problems.append(Problem(str(folder), 1, "(folder)", "no contacts *.yaml files"))
+    for file in files:
+        doc = _read(file, problems)
+        if doc is None or doc.data is None:
+            continue
+        if not isinstance(doc.data, list):
+            problems.append(doc.problem((), "a contacts file is a list of people"))
+            continue
+        for index, item in enumerate(doc.data):
+            path: YPath = (index,)
+            model = _validate(ContactModel, doc, item, path, problems)
+            if model is None:
+                continue
+            if model.id in contacts:
+                first_doc, first_path = where[model.id]
+                problems.append(doc.problem((*path, "id"),
+                    f"contact id '{model.id}' is already used at "
+                    f"{first_doc.file}:{first_doc.line(first_path)}"))
+                continue
+            phone = None
+            if model.phone is not None:
+                phone = normalise_phone(model.phone)
+                if phone is None:
+                    problems.append(doc.problem((*path, "phone"),
+                                                f"not a valid phone number: '{model.phone}'"))
+            channels = tuple(Channel(c) for c in model.channels) if model.channels else (
+                DEFAULT_CHANNELS)
+            if Channel.SLACK in channels and not model.slack:
+                problems.append(doc.problem((*path, "channels"),
+                                            "channel 'slack' needs a 'slack' member id"))
+            if any(c in (Channel.SMS, Channel.VOICE) for c in channels) and model.phone is None:
+                problems.append(doc.problem((*path, "channels"),
+                                            "channels 'sms'/'voice' need a 'phone'"))
+            contacts[model.id] = Contact(
+                id=model.id, name=model.name, roles=tuple(model.roles), phone=phone,
+                slack=model.slack, language=model.language, channels=channels,
+                schools=tuple(model.schools),
+            )
+            where[model.id] = (doc, path)
+    return contacts, where
+
+
+def _route(model: RouteModel) -> Route:
+    when = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in model.when.items()}
+    return Route(when=when, escalation=model.escalation,
+                 routes=tuple(_route(r) for r in model.routes))
+
+
+def _check_routes(doc: LoadedYaml, routes: list[RouteModel], path: YPath,
+                  schools: dict[str, School], escalations: Iterable[str],
+                  problems: list[Problem]) -> None:
+    regions = {s.region for s in schools.values() if s.region}
+    names = set(escalations)
+    for index, route in enumerate(routes):
+        rpath: YPath = (*path, index)
+        for key, value in route.when.items():
+            values = [value] if isinstance(value, str) else value
+            known = set(schools) if key == "school" else regions
+            for v in values:
+                if v not in known:
+                    problems.append(doc.problem((*rpath, "when", key), f"no {key} '{v}'"))
+        if route.escalation is not None and route.escalation not in names:
+            problems.append(doc.problem((*rpath, "escalation"),
+                                        f"no escalation '{route.escalation}'"))
+        if route.escalation is None and not route.routes:
+            problems.append(doc.problem(rpath, "a route needs 'escalation' or 'routes'"))
+        _check_routes(doc, route.routes, (*rpath, "routes"), schools, escalations, problems)
+
+
+def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.PathLike[str],
+                problems: list[Problem]) -> Config | None:
+    """The Config, or None with ``problems`` filled (warnings may be added either way)."""
+    contacts, contact_where = _load_contacts(Path(contacts_path), problems)
+    doc = _read(Path(config_path), problems)
+    if doc is None:
+        return None
+    if not isinstance(doc.data, dict):
+        problems.append(doc.problem((), "escalation.yaml must be a mapping of settings"))
+        return None
+    top = _validate(TopModel, doc, doc.data, (), problems)
+    if top is None:
+        return None
+    try:
+        zoneinfo.ZoneInfo(top.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        problems.append(doc.problem(("timezone",), f"unknown time zone '{top.timezone}'"))
+    fallback = None
+    if top.fallback_phone is not None:
+        fallback = normalise_phone(top.fallback_phone)
+        if fallback is None:
+            problems.append(doc.problem(("fallback_phone",),
+                                        f"not a valid phone number: '{top.fallback_phone}'"))
+
+    roles = {r for c in contacts.values() for r in c.roles}
+
+    def check_target(target: str, path: YPath) -> None:
+        if target not in contacts and target not in roles:
+            problems.append(doc.problem(path, f"no contact or role '{target}'"))
+
+    for index, admin in enumerate(top.admins):
+        check_target(admin, ("admins", index))
+
+    schools: dict[str, School] = {}
+    codes: dict[str, str] = {}
+    for index, item in enumerate(top.schools):
+        s = _validate(SchoolModel, doc, item, ("schools", index), problems)
+        if s is None:
+            continue
+        if s.id in schools:
+            problems.append(doc.problem(("schools", index, "id"),
+                                        f"school id '{s.id}' is used twice"))
+            continue
+        if s.code in codes:
+            problems.append(doc.problem(("schools", index, "code"),
+                                        f"school code '{s.code}' is already used by "
+                                        f"'{codes[s.code]}'"))
+        codes[s.code] = s.id
+        schools[s.id] = School(s.id, s.name, s.code, s.region)
+
+    # Schools written but invalid were reported above; do not report every use of them.
+    raw_school_ids = {str(i.get("id")) for i in top.schools if isinstance(i, dict)}
+    for cid, contact in contacts.items():
+        cdoc, cpath = contact_where[cid]
+        for index, school_id in enumerate(contact.schools):
+            if school_id not in raw_school_ids:
+                problems.append(cdoc.problem((*cpath, "schools", index),
+                                             f"no school '{school_id}'"))
+
+    escalations: dict[str, Policy] = {}
+    for name, item in top.escalations.items():
+        epath: YPath = ("escalations", name)
+        e = _validate(EscalationModel, doc, item, epath, problems)
+        if e is None:
+            continue
+        steps: list[Step] = []
+        for sindex, raw_step in enumerate(e.steps):
+            spath: YPath = (*epath, "steps", sindex)
+            step = _validate(StepModel, doc, raw_step, spath, problems)
+            if step is None:
+                continue
+            for tindex, target in enumerate(step.notify):
+                check_target(target, (*spath, "notify", tindex))
+            step_channels = tuple(Channel(c) for c in step.channels) if step.channels else None
+            step_obj = Step(tuple(step.notify), step.wait, step_channels)
+            steps.append(step_obj)
+            people = resolve_targets(contacts, step_obj.targets)
+            if not people and all(t in contacts or t in roles for t in step.notify):
+                problems.append(doc.problem((*spath, "notify"), "this step pages nobody"))
+            _check_step_reach(doc, spath, step_obj, people, step.slack_only_ok, problems)
+        if steps and e.repeat != 0 and sum(s.wait for s in steps) <= 0:
+            problems.append(doc.problem((*epath, "steps", len(steps) - 1, "wait"),
+                                        "a repeating policy needs a wait greater than 0"))
+        repeat = None if e.repeat == "forever" else int(e.repeat)
+        escalations[name] = Policy(name, tuple(steps), repeat)
+
+    incidents: dict[str, IncidentType] = {}
+    for name, item in top.incidents.items():
+        ipath: YPath = ("incidents", name)
+        inc = _validate(IncidentModel, doc, item, ipath, problems)
+        if inc is None:
+            continue
+        if inc.routes is not None and inc.escalation is not None:
+            problems.append(doc.problem((*ipath, "escalation"),
+                                        "give either 'escalation' or 'routes', not both"))
+            continue
+        if inc.routes is None and inc.escalation is None:
+            problems.append(doc.problem(ipath, "an incident needs 'escalation' or 'routes'"))
+            continue
+        routes_m = inc.routes if inc.routes is not None else [RouteModel(escalation=inc.escalation)]
+        if inc.routes is None and inc.escalation not in top.escalations:
+            problems.append(doc.problem((*ipath, "escalation"),
+                                        f"no escalation '{inc.escalation}'"))
+        else:
+            _check_routes(doc, routes_m, (*ipath, "routes"), schools, top.escalations,
+                          problems)
+        routes = tuple(_route(r) for r in routes_m)
+        for school in [*schools.values(), None]:
+            if select_policy(routes, school) is None:
+                label = f"school '{school.id}'" if school else "an incident with no school"
+                problems.append(doc.problem((*ipath, "routes"),
+                                            f"no route matches {label}; add a catch-all route"))
+                break
+        try:
+            inc.title.format(school="x")
+        except (KeyError, IndexError, ValueError):
+            problems.append(doc.problem((*ipath, "title"),
+                                        "the title may only use the placeholder {school}"))
+        incidents[name] = IncidentType(name, inc.title, dict(inc.guidance), routes)
+
+    triggers: list[Trigger] = []
+    seen: dict[tuple[str, str], int] = {}
+    for index, item in enumerate(top.triggers):
+        tpath: YPath = ("triggers", index)
+        t = _validate(TriggerModel, doc, item, tpath, problems)
+        if t is None:
+            continue
+        if t.incident not in top.incidents:
+            problems.append(doc.problem((*tpath, "incident"), f"no incident '{t.incident}'"))
+        if t.keyword is None and t.slash_command is None and t.phone_digit is None:
+            problems.append(doc.problem(tpath,
+                                        "a trigger needs keyword, slash_command or phone_digit"))
+        if t.keyword is not None and t.keyword.upper() in RESERVED_WORDS | COMMAND_WORDS:
+            problems.append(doc.problem((*tpath, "keyword"),
+                                        f"'{t.keyword}' is reserved (Twilio or alertbot "
+                                        "command); choose another keyword"))
+        for key, value in (("keyword", (t.keyword or "").upper()),
+                           ("slash_command", t.slash_command or ""),
+                           ("phone_digit", str(t.phone_digit or ""))):
+            if not value:
+                continue
+            if (key, value) in seen:
+                problems.append(doc.problem((*tpath, key),
+                                            f"{key} '{value}' is already used by "
+                                            f"triggers[{seen[key, value]}]"))
+            seen[key, value] = index
+        triggers.append(Trigger(t.incident, t.keyword, t.slash_command, t.phone_digit))
+
+    if any(not p.warning for p in problems):
+        return None
+    return Config(
+        organization=top.organization, timezone=top.timezone, schools=schools,
+        triggers=tuple(triggers), incidents=incidents, escalations=escalations,
+        contacts=contacts, unknown_reporters=top.unknown_reporters, fallback_phone=fallback,
+        admins=tuple(top.admins), pin=top.pin, version=top.version,
+    )
+
+
+def _check_step_reach(doc: LoadedYaml, path: YPath, step: Step, people: tuple[Contact, ...],
+                      slack_only_ok: bool, problems: list[Problem]) -> None:
+    """A person the step cannot reach at all is an error; Slack-only paging is a warning."""
+    for contact in people:
+        channels = step.channels if step.channels is not None else contact.channels
+        reachable = [c for c in channels if contact.address(c)]
+        if not reachable:
+            problems.append(doc.problem((*path, "notify"),
+                                        f"'{contact.id}' has no address for "
+                                        f"{', '.join(channels)}: they would never be paged"))
+        elif set(reachable) == {Channel.SLACK} and not slack_only_ok:
+            problems.append(doc.problem(
+                (*path, "channels" if step.channels else "notify"),
+                f"'{contact.id}' is paged by Slack only; Slack cannot break through Do Not "
+                "Disturb (set slack_only_ok: true on the step if this is intended)",
+                warning=True))
+
+
+def load_or_raise(config_path: str | os.PathLike[str],
+                  contacts_path: str | os.PathLike[str]) -> Config:
+    problems: list[Problem] = []
+    config = load_config(config_path, contacts_path, problems)
+    if config is None:
+        raise ConfigError([p for p in problems if not p.warning])
+    return config

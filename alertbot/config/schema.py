@@ -1,0 +1,107 @@
+"""The shape of escalation.yaml and contacts/*.yaml, as strict pydantic models.
+
+Each section item is validated on its own, so one bad school does not hide the
+errors in the next one: ``alertbot check`` reports every problem in one run.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from alertbot.domain.durations import parse_duration
+
+ChannelName = Literal["sms", "voice", "slack"]
+LanguageName = Literal["en", "es"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True)
+
+
+class TopModel(Strict):
+    version: Literal[1]
+    organization: str = Field(min_length=1)
+    timezone: str = "America/New_York"
+    unknown_reporters: Literal["reject", "accept"] = "reject"
+    fallback_phone: str | None = None
+    admins: list[str] = []
+    pin: str | None = Field(default=None, pattern=r"^\d{4,8}$")
+    schools: list[Any] = Field(min_length=1)
+    triggers: list[Any] = Field(min_length=1)
+    incidents: dict[str, Any] = Field(min_length=1)
+    escalations: dict[str, Any] = Field(min_length=1)
+
+
+class SchoolModel(Strict):
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(min_length=1)
+    code: str = Field(pattern=r"^\d{1,8}$")
+    region: str | None = None
+
+
+class TriggerModel(Strict):
+    incident: str
+    keyword: str | None = Field(default=None, pattern=r"^[A-Za-z0-9]{2,20}$")
+    slash_command: str | None = Field(default=None, pattern=r"^/[a-z0-9_-]{1,31}$")
+    phone_digit: int | None = Field(default=None, ge=1, le=8)
+
+
+class RouteModel(Strict):
+    when: dict[Literal["school", "region"], str | list[str]] = {}
+    escalation: str | None = None
+    routes: list[RouteModel] = []
+
+
+class IncidentModel(Strict):
+    title: str = Field(min_length=1)
+    guidance: dict[LanguageName, str]
+    routes: list[RouteModel] | None = None
+    escalation: str | None = None
+
+    @field_validator("guidance")
+    @classmethod
+    def _has_english(cls, value: dict[str, str]) -> dict[str, str]:
+        if "en" not in value:
+            raise ValueError("guidance needs at least 'en'")
+        return value
+
+
+def _duration(value: object) -> float:
+    return parse_duration(value)
+
+
+class StepModel(Strict):
+    notify: list[str] = Field(min_length=1)
+    channels: list[ChannelName] | None = Field(default=None, min_length=1)
+    wait: float = 300.0
+    slack_only_ok: bool = False  # a step that pages by Slack alone, said on purpose
+
+    @field_validator("wait", mode="before")
+    @classmethod
+    def _wait(cls, value: object) -> float:
+        return _duration(value)
+
+
+class EscalationModel(Strict):
+    steps: list[Any] = Field(min_length=1)
+    repeat: Literal["forever"] | int = "forever"
+
+    @field_validator("repeat")
+    @classmethod
+    def _repeat(cls, value: str | int) -> str | int:
+        if isinstance(value, int) and value < 0:
+            raise ValueError("repeat must be 'forever' or a whole number >= 0")
+        return value
+
+
+class ContactModel(Strict):
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = Field(min_length=1)
+    roles: list[str] = []
+    phone: str | None = None
+    slack: str | None = Field(default=None, pattern=r"^[UW][A-Z0-9]{2,}$")
+    language: LanguageName = "en"
+    channels: list[ChannelName] | None = Field(default=None, min_length=1)
+    schools: list[str] = []

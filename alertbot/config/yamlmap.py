@@ -1,0 +1,104 @@
+"""YAML with line numbers: every error in a config file names FILE:LINE: dotted.path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    path: str
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        kind = "warning: " if self.warning else ""
+        return f"{self.file}:{self.line}: {self.path}: {kind}{self.message}"
+
+
+def dotted(path: Path) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top)"
+
+
+@dataclass
+class LoadedYaml:
+    file: str
+    data: Any
+    lines: dict[Path, int]
+    problems: list[Problem]
+
+    def line(self, path: Path) -> int:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        probe = tuple(path)
+        while probe:
+            if probe in self.lines:
+                return self.lines[probe]
+            probe = probe[:-1]
+        return self.lines.get((), 1)
+
+    def problem(self, path: Path, message: str, warning: bool = False) -> Problem:
+        return Problem(self.file, self.line(path), dotted(path), message, warning)
+
+
+def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], problems: list[Problem],
+          file: str) -> Any:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _LOADER_PROTO.construct_object(key_node, deep=True)
+            key_path = (*path, str(key))
+            if key in out:
+                problems.append(
+                    Problem(file, key_node.start_mark.line + 1, dotted(key_path),
+                            f"key '{key}' appears twice")
+                )
+            lines[key_path] = key_node.start_mark.line + 1
+            out[key] = _walk(value_node, key_path, lines, problems, file)
+            lines[key_path] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for index, item in enumerate(node.value):
+            items.append(_walk(item, (*path, index), lines, problems, file))
+        return items
+    return _LOADER_PROTO.construct_object(node, deep=True)
+
+
+_LOADER_PROTO = yaml.SafeLoader("")
+
+
+def load_yaml(file: str, text: str) -> LoadedYaml:
+    """Parse ``text``; syntax errors become Problems rather than exceptions."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        return LoadedYaml(file, None, {}, [Problem(file, line, "(yaml)", f"{exc.problem}")])
+    except yaml.YAMLError as exc:
+        return LoadedYaml(file, None, {}, [Problem(file, 1, "(yaml)", str(exc))])
+    if node is None:
+        return LoadedYaml(file, None, {(): 1}, [])
+    lines: dict[Path, int] = {}
+    problems: list[Problem] = []
+    try:
+        data = _walk(node, (), lines, problems, file)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark else 1
+        return LoadedYaml(file, None, {}, [Problem(file, line, "(yaml)", f"{exc.problem}")])
+    return LoadedYaml(file, data, lines, problems)
