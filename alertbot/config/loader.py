@@ -28,7 +28,8 @@ from alertbot.config.schema import (
     TopModel,
     TriggerModel,
 )
-from alertbot.config.yamlmap import LoadedYaml, Path as YPath, Problem, load_yaml
+from alertbot.config.yamlmap import LoadedYaml, Problem, load_yaml
+from alertbot.config.yamlmap import Path as YPath
 from alertbot.domain.commands import RESERVED_WORDS
 from alertbot.domain.model import (
     DEFAULT_CHANNELS,
@@ -56,6 +57,17 @@ class ConfigError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+# What a pattern means, for people who do not read regular expressions.
+_PATTERN_HINTS = {
+    "id": "use only letters, digits, '-' and '_'",
+    "code": "a school code is 1 to 8 digits",
+    "slack": "a Slack member id looks like U0123ABCD",
+    "keyword": "a keyword is one word of 2 to 20 letters or digits",
+    "slash_command": "a slash command is '/' then up to 31 lowercase letters, digits, '-', '_'",
+    "pin": "a PIN is 4 to 8 digits",
+}
+
+
 def _message(error: Any) -> str:
     msg = str(error["msg"])
     if msg.startswith("Value error, "):
@@ -64,6 +76,10 @@ def _message(error: Any) -> str:
         return "unknown key"
     if error["type"] == "missing":
         return "required key is missing"
+    if error["type"] == "string_pattern_mismatch" and error["loc"]:
+        hint = _PATTERN_HINTS.get(str(error["loc"][-1]))
+        if hint:
+            return f"not valid: '{error['input']}' ({hint})"
     return msg
 
 
@@ -109,97 +125,166 @@ def _contact_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
 
 
-def _load_contacts(folder: Path, problems: list[Problem]) -> tuple[
-        dict[str, Contact], dict[str, tuple[LoadedYaml, YPath]]]:
-    contacts: dict[str, Contact] = {}
-    where: dict[str, tuple[LoadedYaml, YPath]] = {}
+class _ContactsRead:
+    """What contacts/ held, including what was written but did not load.
+
+    Used to keep one mistake in a contacts file from being reported again at every
+    step that names the person (as 'no contact or role', or 'no address').
+    """
+
+    def __init__(self) -> None:
+        self.contacts: dict[str, Contact] = {}
+        self.where: dict[str, tuple[LoadedYaml, YPath]] = {}
+        self.written: set[str] = set()  # ids and roles of people that did not load
+        self.unreadable = False  # a contacts file could not be parsed: targets are unknowable
+        self.reported: dict[str, set[Channel]] = {}  # missing addresses already reported
+
+
+def _written_names(item: Any) -> set[str]:
+    if not isinstance(item, dict):
+        return set()
+    names = {str(item["id"])} if "id" in item else set()
+    roles = item.get("roles")
+    if isinstance(roles, list):
+        names |= {str(r) for r in roles}
+    return names
+
+
+def _load_contacts(folder: Path, problems: list[Problem]) -> _ContactsRead:
+    read = _ContactsRead()
+    contacts, where = read.contacts, read.where
     if not folder.exists():
         problems.append(Problem(str(folder), 1, "(folder)", "contacts folder does not exist"))
-        return contacts, where
+        read.unreadable = True
+        return read
     files = _contact_files(folder)
     if not files:
         problems.append(Problem(str(folder), 1, "(folder)", "no contacts *.yaml files"))
     for file in files:
         doc = _read(file, problems)
         if doc is None or doc.data is None:
+            read.unreadable = read.unreadable or doc is None
             continue
         if not isinstance(doc.data, list):
             problems.append(doc.problem((), "a contacts file is a list of people"))
+            read.unreadable = True
             continue
         for index, item in enumerate(doc.data):
             path: YPath = (index,)
             model = _validate(ContactModel, doc, item, path, problems)
             if model is None:
+                read.written |= _written_names(item)
                 continue
             if model.id in contacts:
                 first_doc, first_path = where[model.id]
                 problems.append(doc.problem((*path, "id"),
                     f"contact id '{model.id}' is already used at "
                     f"{first_doc.file}:{first_doc.line(first_path)}"))
+                read.written |= set(model.roles)
                 continue
+            missing: set[Channel] = set()
             phone = None
             if model.phone is not None:
                 phone = normalise_phone(model.phone)
                 if phone is None:
                     problems.append(doc.problem((*path, "phone"),
                                                 f"not a valid phone number: '{model.phone}'"))
+                    missing |= {Channel.SMS, Channel.VOICE}
             channels = tuple(Channel(c) for c in model.channels) if model.channels else (
                 DEFAULT_CHANNELS)
             if Channel.SLACK in channels and not model.slack:
                 problems.append(doc.problem((*path, "channels"),
                                             "channel 'slack' needs a 'slack' member id"))
+                missing.add(Channel.SLACK)
             if any(c in (Channel.SMS, Channel.VOICE) for c in channels) and model.phone is None:
-                problems.append(doc.problem((*path, "channels"),
-                                            "channels 'sms'/'voice' need a 'phone'"))
+                if model.channels:
+                    problems.append(doc.problem((*path, "channels"),
+                                                "channels 'sms'/'voice' need a 'phone'"))
+                else:
+                    problems.append(doc.problem((*path, "phone"),
+                                                "a phone is needed for the default channels "
+                                                "sms, voice (or set channels)"))
+                missing |= {Channel.SMS, Channel.VOICE}
+            if missing:
+                read.reported[model.id] = missing
             contacts[model.id] = Contact(
                 id=model.id, name=model.name, roles=tuple(model.roles), phone=phone,
                 slack=model.slack, language=model.language, channels=channels,
                 schools=tuple(model.schools),
             )
             where[model.id] = (doc, path)
-    return contacts, where
+    return read
 
 
 def _route(model: RouteModel) -> Route:
-    when = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in model.when.items()}
+    when = {str(k): (v,) if isinstance(v, str) else tuple(v) for k, v in model.when.items()}
     return Route(when=when, escalation=model.escalation,
                  routes=tuple(_route(r) for r in model.routes))
 
 
 def _check_routes(doc: LoadedYaml, routes: list[RouteModel], path: YPath,
-                  schools: dict[str, School], escalations: Iterable[str],
+                  known_values: dict[str, set[str]] | None, escalations: Iterable[str] | None,
                   problems: list[Problem]) -> None:
-    regions = {s.region for s in schools.values() if s.region}
-    names = set(escalations)
+    """``known_values``/``escalations`` None: that section is broken, do not check uses of it."""
     for index, route in enumerate(routes):
         rpath: YPath = (*path, index)
         for key, value in route.when.items():
+            if known_values is None:
+                break
             values = [value] if isinstance(value, str) else value
-            known = set(schools) if key == "school" else regions
+            known = known_values[key]
             for v in values:
                 if v not in known:
                     problems.append(doc.problem((*rpath, "when", key), f"no {key} '{v}'"))
-        if route.escalation is not None and route.escalation not in names:
+        if (escalations is not None and route.escalation is not None
+                and route.escalation not in escalations):
             problems.append(doc.problem((*rpath, "escalation"),
                                         f"no escalation '{route.escalation}'"))
         if route.escalation is None and not route.routes:
             problems.append(doc.problem(rpath, "a route needs 'escalation' or 'routes'"))
-        _check_routes(doc, route.routes, (*rpath, "routes"), schools, escalations, problems)
+        _check_routes(doc, route.routes, (*rpath, "routes"), known_values, escalations,
+                      problems)
+
+
+# Stand-ins for a broken or missing section, so one bad top-level key does not hide
+# every other problem: the section is then treated as empty and uses of it go unchecked.
+_SECTION_STANDINS: dict[str, Any] = {
+    "version": 1, "organization": "?", "schools": [None], "triggers": [None],
+    "incidents": {"?": None}, "escalations": {"?": None},
+}
+
+
+def _validate_top(doc: LoadedYaml, problems: list[Problem]) -> tuple[TopModel, set[str]]:
+    """The top-level settings, and the names of those that were invalid (and reported)."""
+    data: dict[str, Any] = doc.data
+    try:
+        return TopModel.model_validate(data), set()
+    except ValidationError as exc:
+        errors = exc.errors()
+    for error in errors:
+        problems.append(doc.problem(tuple(error["loc"]), _message(error)))
+    broken = {str(e["loc"][0]) for e in errors if e["loc"]}
+    fields = TopModel.model_fields
+    kept = {k: v for k, v in data.items() if k in fields and k not in broken}
+    top = TopModel.model_validate(
+        {**{k: v for k, v in _SECTION_STANDINS.items() if k not in kept}, **kept})
+    empty = {k: type(v)() for k, v in _SECTION_STANDINS.items()
+             if k in broken and isinstance(v, list | dict)}
+    return top.model_copy(update=empty), broken & set(fields)
 
 
 def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.PathLike[str],
                 problems: list[Problem]) -> Config | None:
     """The Config, or None with ``problems`` filled (warnings may be added either way)."""
-    contacts, contact_where = _load_contacts(Path(contacts_path), problems)
+    read = _load_contacts(Path(contacts_path), problems)
+    contacts, contact_where = read.contacts, read.where
     doc = _read(Path(config_path), problems)
     if doc is None:
         return None
     if not isinstance(doc.data, dict):
         problems.append(doc.problem((), "escalation.yaml must be a mapping of settings"))
         return None
-    top = _validate(TopModel, doc, doc.data, (), problems)
-    if top is None:
-        return None
+    top, broken = _validate_top(doc, problems)
     try:
         zoneinfo.ZoneInfo(top.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -214,6 +299,8 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
     roles = {r for c in contacts.values() for r in c.roles}
 
     def check_target(target: str, path: YPath) -> None:
+        if read.unreadable or target in read.written:
+            return  # the contacts file at fault was reported; this may well be right
         if target not in contacts and target not in roles:
             problems.append(doc.problem(path, f"no contact or role '{target}'"))
 
@@ -227,8 +314,10 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
         if s is None:
             continue
         if s.id in schools:
+            first = next(i for i, raw in enumerate(top.schools)
+                         if isinstance(raw, dict) and str(raw.get("id")) == s.id)
             problems.append(doc.problem(("schools", index, "id"),
-                                        f"school id '{s.id}' is used twice"))
+                                        f"school id '{s.id}' is already used by schools[{first}]"))
             continue
         if s.code in codes:
             problems.append(doc.problem(("schools", index, "code"),
@@ -239,10 +328,14 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
 
     # Schools written but invalid were reported above; do not report every use of them.
     raw_school_ids = {str(i.get("id")) for i in top.schools if isinstance(i, dict)}
+    raw_regions = {str(i["region"]) for i in top.schools
+                   if isinstance(i, dict) and i.get("region") is not None}
+    known_values = None if "schools" in broken else {"school": raw_school_ids,
+                                                      "region": raw_regions}
     for cid, contact in contacts.items():
         cdoc, cpath = contact_where[cid]
         for index, school_id in enumerate(contact.schools):
-            if school_id not in raw_school_ids:
+            if known_values is not None and school_id not in raw_school_ids:
                 problems.append(cdoc.problem((*cpath, "schools", index),
                                              f"no school '{school_id}'"))
 
@@ -250,10 +343,12 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
     for name, item in top.escalations.items():
         epath: YPath = ("escalations", name)
         e = _validate(EscalationModel, doc, item, epath, problems)
-        if e is None:
-            continue
+        # A bad `repeat` must not hide the mistakes in the steps: check them either way.
+        raw_steps = e.steps if e is not None else (
+            item["steps"] if isinstance(item, dict) and isinstance(item.get("steps"), list)
+            else [])
         steps: list[Step] = []
-        for sindex, raw_step in enumerate(e.steps):
+        for sindex, raw_step in enumerate(raw_steps):
             spath: YPath = (*epath, "steps", sindex)
             step = _validate(StepModel, doc, raw_step, spath, problems)
             if step is None:
@@ -266,7 +361,10 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
             people = resolve_targets(contacts, step_obj.targets)
             if not people and all(t in contacts or t in roles for t in step.notify):
                 problems.append(doc.problem((*spath, "notify"), "this step pages nobody"))
-            _check_step_reach(doc, spath, step_obj, people, step.slack_only_ok, problems)
+            _check_step_reach(doc, spath, step_obj, people, step.slack_only_ok, read.reported,
+                              problems)
+        if e is None:
+            continue
         if steps and e.repeat != 0 and sum(s.wait for s in steps) <= 0:
             problems.append(doc.problem((*epath, "steps", len(steps) - 1, "wait"),
                                         "a repeating policy needs a wait greater than 0"))
@@ -287,11 +385,13 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
             problems.append(doc.problem(ipath, "an incident needs 'escalation' or 'routes'"))
             continue
         routes_m = inc.routes if inc.routes is not None else [RouteModel(escalation=inc.escalation)]
-        if inc.routes is None and inc.escalation not in top.escalations:
+        known_escalations = None if "escalations" in broken else top.escalations
+        if (inc.routes is None and known_escalations is not None
+                and inc.escalation not in known_escalations):
             problems.append(doc.problem((*ipath, "escalation"),
                                         f"no escalation '{inc.escalation}'"))
         else:
-            _check_routes(doc, routes_m, (*ipath, "routes"), schools, top.escalations,
+            _check_routes(doc, routes_m, (*ipath, "routes"), known_values, known_escalations,
                           problems)
         routes = tuple(_route(r) for r in routes_m)
         for school in [*schools.values(), None]:
@@ -305,7 +405,8 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
         except (KeyError, IndexError, ValueError):
             problems.append(doc.problem((*ipath, "title"),
                                         "the title may only use the placeholder {school}"))
-        incidents[name] = IncidentType(name, inc.title, dict(inc.guidance), routes)
+        guidance = {str(k): v for k, v in inc.guidance.items()}
+        incidents[name] = IncidentType(name, inc.title, guidance, routes)
 
     triggers: list[Trigger] = []
     seen: dict[tuple[str, str], int] = {}
@@ -314,7 +415,7 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
         t = _validate(TriggerModel, doc, item, tpath, problems)
         if t is None:
             continue
-        if t.incident not in top.incidents:
+        if "incidents" not in broken and t.incident not in top.incidents:
             problems.append(doc.problem((*tpath, "incident"), f"no incident '{t.incident}'"))
         if t.keyword is None and t.slash_command is None and t.phone_digit is None:
             problems.append(doc.problem(tpath,
@@ -346,11 +447,17 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
 
 
 def _check_step_reach(doc: LoadedYaml, path: YPath, step: Step, people: tuple[Contact, ...],
-                      slack_only_ok: bool, problems: list[Problem]) -> None:
-    """A person the step cannot reach at all is an error; Slack-only paging is a warning."""
+                      slack_only_ok: bool, reported: dict[str, set[Channel]],
+                      problems: list[Problem]) -> None:
+    """A person the step cannot reach at all is an error; Slack-only paging is a warning.
+
+    A channel whose missing or invalid address was reported on the contact counts as
+    reachable here: the same mistake is not reported again at every step.
+    """
     for contact in people:
         channels = step.channels if step.channels is not None else contact.channels
-        reachable = [c for c in channels if contact.address(c)]
+        already = reported.get(contact.id, set())
+        reachable = [c for c in channels if contact.address(c) or c in already]
         if not reachable:
             problems.append(doc.problem((*path, "notify"),
                                         f"'{contact.id}' has no address for "

@@ -49,9 +49,18 @@ class TriggerModel(Strict):
 
 
 class RouteModel(Strict):
-    when: dict[Literal["school", "region"], str | list[str]] = {}
+    when: dict[Literal["school", "region"], list[str]] = {}
     escalation: str | None = None
     routes: list[RouteModel] = []
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        # `region: north` is short for `region: [north]`; one type, so one error per mistake.
+        if isinstance(value, dict):
+            return {k: [v] if isinstance(v, str | int) and not isinstance(v, bool) else v
+                    for k, v in value.items()}
+        return value
 
 
 class IncidentModel(Strict):
@@ -88,12 +97,13 @@ class EscalationModel(Strict):
     steps: list[Any] = Field(min_length=1)
     repeat: Literal["forever"] | int = "forever"
 
-    @field_validator("repeat")
+    @field_validator("repeat", mode="before")
     @classmethod
-    def _repeat(cls, value: str | int) -> str | int:
-        if isinstance(value, int) and value < 0:
-            raise ValueError("repeat must be 'forever' or a whole number >= 0")
-        return value
+    def _repeat(cls, value: object) -> object:
+        # Checked before the union so a bad value gives one message, not one per branch.
+        if value == "forever" or (type(value) is int and value >= 0):
+            return value
+        raise ValueError(f"repeat must be 'forever' or a whole number >= 0, not {value!r}")
 
 
 class ContactModel(Strict):

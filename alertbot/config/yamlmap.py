@@ -88,7 +88,11 @@ def load_yaml(file: str, text: str) -> LoadedYaml:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        return LoadedYaml(file, None, {}, [Problem(file, line, "(yaml)", f"{exc.problem}")])
+        message = str(exc.problem)
+        if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+            # "expected ',' or ']'" on line 18 is found far from its cause: say where it began.
+            message += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
+        return LoadedYaml(file, None, {}, [Problem(file, line, "(yaml)", message)])
     except yaml.YAMLError as exc:
         return LoadedYaml(file, None, {}, [Problem(file, 1, "(yaml)", str(exc))])
     if node is None:

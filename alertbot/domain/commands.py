@@ -64,7 +64,7 @@ Command = Open | Ack | Resolve | Status | Reserved | Text
 _NUMBER = re.compile(r"#?(\d{1,9})")
 
 
-def _number(rest: str) -> int | None | str:
+def _number(rest: str) -> int | str | None:
     """The incident number in ``rest``; None if absent; the text itself if malformed."""
     rest = rest.strip()
     if not rest:

@@ -37,7 +37,7 @@ def parse_duration(value: object) -> float:
 
 def format_duration(seconds: float) -> str:
     """``3m``, ``1h30m``, ``45s``: the inverse of parse_duration for whole seconds."""
-    whole = int(round(seconds))
+    whole = round(seconds)
     if whole == 0:
         return "0s"
     hours, rest = divmod(whole, 3600)

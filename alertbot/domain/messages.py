@@ -39,6 +39,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "status_acked": "ack {name}",
         "unknown_sender": "This number is not set up to report incidents. Call {fallback}.",
         "unknown_sender_nofallback": "This number is not set up to report incidents.",
+        "intake_error": "alertbot could not record your text. Call {fallback} now.",
         "help": "Text {keywords} to report (e.g. {example}). Responders: ACK, ACK <n>, "
         "RESOLVE <n>, STATUS.",
         "update_added": "Added to #{n}.",
@@ -76,6 +77,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "status_acked": "atiende {name}",
         "unknown_sender": "Este numero no esta registrado para reportar. Llame al {fallback}.",
         "unknown_sender_nofallback": "Este numero no esta registrado para reportar.",
+        "intake_error": "alertbot no pudo registrar su texto. Llame al {fallback} ya.",
         "help": "Envie {keywords} para reportar (ej. {example}). Equipo: ACK, ACK <n>, "
         "RESOLVE <n>, STATUS.",
         "update_added": "Agregado a #{n}.",

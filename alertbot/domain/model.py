@@ -139,7 +139,8 @@ class Config:
         return any(c.id == contact_id for c in self.admin_contacts())
 
 
-def resolve_targets(contacts: Mapping[str, Contact], targets: tuple[str, ...]) -> tuple[Contact, ...]:
+def resolve_targets(contacts: Mapping[str, Contact],
+                    targets: tuple[str, ...]) -> tuple[Contact, ...]:
     """Contacts named by ids or roles, each once, in the order first named."""
     seen: dict[str, Contact] = {}
     for target in targets:

@@ -87,8 +87,9 @@ def schedule(incident: Incident, horizon_rounds: int = 1) -> list[tuple[float, D
     from dataclasses import replace
 
     out: list[tuple[float, Decision]] = []
-    current = incident
     now = incident.due_at if incident.due_at is not None else incident.created_at
+    # A new incident built only to preview (no due time yet) is due when it is created.
+    current = replace(incident, due_at=now)
     limit = len(incident.plan.steps) * (horizon_rounds + 1) + 1
     for _ in range(limit):
         decision = decide(current, now)

@@ -1,0 +1,89 @@
+"""The composition root: the only place that constructs things and wires them together."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Mapping
+
+from aiohttp import web
+
+from alertbot import appkeys
+from alertbot.channels.base import Sender
+from alertbot.channels.sandbox import SandboxOutbox, SandboxSender
+from alertbot.clock import Clock, SystemClock
+from alertbot.domain.model import Channel, Config
+from alertbot.engine.loop import Engine
+from alertbot.engine.receiver import Receiver
+from alertbot.inbound import api, dashboard, sandbox, twilio_sms
+from alertbot.metrics import Metrics
+from alertbot.settings import Settings
+from alertbot.store.sql import Store
+
+log = logging.getLogger("alertbot")
+
+
+async def _real_senders(settings: Settings) -> dict[Channel, Sender]:
+    """Provider senders, created inside the running loop (the SDKs' HTTP clients need it)."""
+    senders: dict[Channel, Sender] = {}
+    if settings.twilio_configured:
+        from alertbot.channels.twilio import TwilioSms, make_twilio_client
+
+        assert settings.twilio_account_sid and settings.twilio_auth_token
+        assert settings.twilio_from
+        client, _http = make_twilio_client(settings.twilio_account_sid,
+                                           settings.twilio_auth_token.value,
+                                           settings.twilio_api_url)
+        senders[Channel.SMS] = TwilioSms(client, settings.twilio_from, settings.public_url)
+    return senders
+
+
+def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
+              senders: Mapping[Channel, Sender] | None = None) -> web.Application:
+    """The aiohttp app. ``senders`` replaces the providers (tests); sandbox records all."""
+    app = web.Application(client_max_size=1024 * 1024)
+    app[appkeys.SETTINGS] = settings
+    app[appkeys.CONFIG] = config
+    app[appkeys.CLOCK] = clock or SystemClock()
+    app[appkeys.METRICS] = Metrics()
+    app[appkeys.SANDBOX] = SandboxOutbox()
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        store = await Store.open(settings.database_url)
+        if senders is not None:
+            chosen: dict[Channel, Sender] = dict(senders)
+        elif settings.sandbox:
+            chosen = {ch: SandboxSender(ch, app[appkeys.SANDBOX]) for ch in Channel}
+        else:
+            chosen = await _real_senders(settings)
+        engine = Engine(store, chosen, app[appkeys.CLOCK], app[appkeys.METRICS],
+                        lambda: app[appkeys.RECEIVER].config, tick=settings.tick)
+        receiver = Receiver(config, store, app[appkeys.CLOCK], app[appkeys.METRICS],
+                            engine.nudge)
+        app[appkeys.STORE] = store
+        app[appkeys.ENGINE] = engine
+        app[appkeys.RECEIVER] = receiver
+        task = asyncio.create_task(engine.run(), name="alertbot-engine")
+        try:
+            yield
+        finally:
+            await engine.stop()
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            for sender in chosen.values():
+                await sender.close()
+            await store.close()
+
+    app.cleanup_ctx.append(lifecycle)
+    app.router.add_post("/twilio/sms", twilio_sms.sms_webhook)
+    app.router.add_post("/twilio/status", twilio_sms.status_webhook)
+    app.router.add_get("/healthz", api.healthz)
+    app.router.add_get("/metrics", api.metrics)
+    app.router.add_get("/api/incidents", api.list_incidents)
+    app.router.add_get("/api/incidents/{id}", api.get_incident)
+    dashboard.add_routes(app)
+    if settings.sandbox:
+        sandbox.add_routes(app)
+    return app

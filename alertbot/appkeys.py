@@ -1,0 +1,26 @@
+"""Typed keys for what the composition root (app.py) puts on the aiohttp app."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from alertbot.channels.sandbox import SandboxOutbox
+    from alertbot.clock import Clock
+    from alertbot.domain.model import Config
+    from alertbot.engine.loop import Engine
+    from alertbot.engine.receiver import Receiver
+    from alertbot.metrics import Metrics
+    from alertbot.settings import Settings
+    from alertbot.store.sql import Store
+
+SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
+CONFIG: web.AppKey[Config] = web.AppKey("config")
+CLOCK: web.AppKey[Clock] = web.AppKey("clock")
+METRICS: web.AppKey[Metrics] = web.AppKey("metrics")
+STORE: web.AppKey[Store] = web.AppKey("store")
+ENGINE: web.AppKey[Engine] = web.AppKey("engine")
+RECEIVER: web.AppKey[Receiver] = web.AppKey("receiver")
+SANDBOX: web.AppKey[SandboxOutbox] = web.AppKey("sandbox")

@@ -1,0 +1,114 @@
+"""The ``alertbot`` command: serve, check, plan."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import secrets
+import sys
+from collections.abc import Sequence
+
+from aiohttp import web
+
+from alertbot.config.loader import load_config
+from alertbot.config.yamlmap import Problem
+from alertbot.domain.model import Config
+from alertbot.redact import Secret
+from alertbot.settings import Settings
+
+
+def _load(settings: Settings) -> tuple[Config | None, list[Problem]]:
+    problems: list[Problem] = []
+    return load_config(settings.config_path, settings.contacts_path, problems), problems
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    config, problems = _load(settings)
+    for problem in problems:
+        print(problem, file=sys.stdout)
+    if config is None:
+        return 1
+    print(f"ok: {len(config.schools)} schools, {len(config.contacts)} contacts, "
+          f"{len(config.incidents)} incident types, {len(config.escalations)} escalations",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from alertbot.planview import render_plan
+
+    settings = Settings.from_env()
+    config, problems = _load(settings)
+    if config is None:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 1
+    try:
+        sys.stdout.write(render_plan(config, args.incident, args.school))
+    except KeyError as exc:
+        print(f"alertbot plan: {exc.args[0]}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from alertbot.app import build_app
+    from alertbot.sandbox_console import attach_console
+
+    settings = Settings.from_env(sandbox=args.sandbox)
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config, problems = _load(settings)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if config is None:
+        print("alertbot: the configuration has errors (above); fix them and start again.",
+              file=sys.stderr)
+        return 1
+    if not settings.sandbox and not settings.twilio_configured:
+        print("alertbot: no Twilio credentials (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, "
+              "TWILIO_FROM), so nobody could be paged.\n"
+              "  To try alertbot without Twilio, run:  alertbot serve --sandbox\n"
+              "  (or set ALERTBOT_SANDBOX=1): pages are shown, never sent.", file=sys.stderr)
+        return 2
+    if settings.sandbox and settings.api_token is None:
+        from dataclasses import replace
+
+        settings = replace(settings, api_token=Secret(secrets.token_urlsafe(16)))
+    app = build_app(settings, config)
+    if settings.sandbox:
+        assert settings.api_token is not None
+        print(f"alertbot sandbox: nothing is really sent.\n"
+              f"  Dashboard: http://{settings.host}:{settings.port}/?token="
+              f"{settings.api_token.value}\n"
+              f"  Or type here: <phone or contact id> <text>, e.g.  "
+              f"principal-burns ICE 2 agents at front desk", flush=True)
+        attach_console(app)
+    web.run_app(app, host=settings.host, port=settings.port, print=None,
+                shutdown_timeout=5.0)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="alertbot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the service")
+    serve.add_argument("--sandbox", action="store_true",
+                       help="send nothing to the outside world; show pages instead")
+    serve.set_defaults(func=cmd_serve)
+    check = sub.add_parser("check", help="validate escalation.yaml and contacts/")
+    check.set_defaults(func=cmd_check)
+    plan = sub.add_parser("plan", help="print who is paged when")
+    plan.add_argument("--incident", help="incident type (default: all)")
+    plan.add_argument("--school", help="school id, code or name (default: all)")
+    plan.set_defaults(func=cmd_plan)
+    args = parser.parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    asyncio.run  # noqa: B018 - keep asyncio imported for run_app's policy on some platforms
+    raise SystemExit(main())

@@ -1,0 +1,68 @@
+"""Building outbox messages: pages from decisions, notices to people."""
+
+from __future__ import annotations
+
+from alertbot.clock import local_time
+from alertbot.domain.incident import Incident
+from alertbot.domain.messages import render, to_gsm7
+from alertbot.domain.model import Channel, Config, Contact
+from alertbot.domain.policy import Decision
+from alertbot.domain.records import NewMessage, OutboxKind
+
+
+def sms_text(text: str) -> str:
+    """Texts we compose are folded to GSM-7 where possible: fewer segments, same meaning."""
+    return to_gsm7(text)
+
+
+def page_body(incident: Incident, language: str, timezone: str) -> str:
+    return render(
+        "page", language, n=incident.id, title=incident.title,
+        time=local_time(incident.created_at, timezone), reporter=incident.reporter_name,
+        unverified=render("unverified", language) if incident.unverified else "",
+    )
+
+
+def pages_for(incident: Incident, decision: Decision, timezone: str) -> list[NewMessage]:
+    out: list[NewMessage] = []
+    for page in decision.pages:
+        body = page_body(incident, page.language, timezone)
+        if page.channel is Channel.SMS:
+            body = sms_text(body)
+        out.append(NewMessage(
+            kind=OutboxKind.PAGE, channel=page.channel, address=page.address, body=body,
+            language=page.language, incident_id=incident.id, contact_id=page.contact_id,
+            step=decision.step, round=decision.round, reason=decision.reason,
+            opened_at=incident.created_at,
+        ))
+    return out
+
+
+def notice_to_contact(contact: Contact, text_key: str, incident_id: int | None,
+                      reason: str, **values: object) -> NewMessage | None:
+    """A notice by SMS if the contact has a phone, else by Slack DM; None if neither."""
+    body = render(text_key, contact.language, **values)
+    if contact.phone:
+        return NewMessage(OutboxKind.NOTICE, Channel.SMS, contact.phone, sms_text(body),
+                          contact.language, incident_id, contact.id, reason=reason)
+    if contact.slack:
+        return NewMessage(OutboxKind.NOTICE, Channel.SLACK, contact.slack, body,
+                          contact.language, incident_id, contact.id, reason=reason)
+    return None
+
+
+def notice_to_phone(phone: str, language: str, text_key: str, incident_id: int | None,
+                    reason: str, **values: object) -> NewMessage:
+    body = sms_text(render(text_key, language, **values))
+    return NewMessage(OutboxKind.NOTICE, Channel.SMS, phone, body, language, incident_id,
+                      reason=reason)
+
+
+def notify_admins(config: Config, text_key: str, incident_id: int | None, reason: str,
+                  skip_address: str | None = None, **values: object) -> list[NewMessage]:
+    out: list[NewMessage] = []
+    for admin in config.admin_contacts():
+        msg = notice_to_contact(admin, text_key, incident_id, reason, **values)
+        if msg is not None and msg.address != skip_address:
+            out.append(msg)
+    return out

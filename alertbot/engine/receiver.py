@@ -1,0 +1,350 @@
+"""The receiver: turns a Command from any inbound channel into one transaction.
+
+Inbound handlers (SMS, voice, Slack, sandbox) only translate requests into
+``(Actor, Command)`` and render the returned ``Reply``; every rule lives here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from alertbot.clock import Clock
+from alertbot.domain import commands as cmd
+from alertbot.domain.incident import Incident, InvalidTransition, State
+from alertbot.domain.messages import clean_text, render
+from alertbot.domain.model import Config, Contact, School
+from alertbot.domain.plan import build_plan, select_policy
+from alertbot.domain.records import NewMessage
+from alertbot.engine import notices
+from alertbot.metrics import Metrics
+from alertbot.redact import mask_phone
+from alertbot.store.sql import Store, Tx
+
+log = logging.getLogger("alertbot.receiver")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who sent a command: a known contact, or an outsider's phone / Slack id."""
+
+    contact: Contact | None
+    phone: str | None = None
+    slack_id: str | None = None
+
+    @property
+    def display(self) -> str:
+        if self.contact is not None:
+            return self.contact.name
+        if self.phone:
+            return mask_phone(self.phone)
+        return self.slack_id or "unknown"
+
+    @property
+    def language(self) -> str:
+        return self.contact.language if self.contact else "en"
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    language: str = "en"
+    incident_id: int | None = None
+
+
+class Receiver:
+    def __init__(self, config: Config, store: Store, clock: Clock, metrics: Metrics,
+                 nudge: Callable[[], None]) -> None:
+        self.config = config
+        self.store = store
+        self.clock = clock
+        self.metrics = metrics
+        self.nudge = nudge
+
+    async def handle(self, actor: Actor, command: cmd.Command, source: str,
+                     dedup_key: str | None = None) -> Reply:
+        """Apply ``command`` once. A repeated ``dedup_key`` returns the first reply."""
+        async with self.store.tx() as tx:
+            if dedup_key is not None:
+                previous = await tx.seen_inbound(dedup_key)
+                if previous is not None:
+                    self.metrics.inbound_duplicates.inc()
+                    return Reply(previous, actor.language)
+            reply = await self._dispatch(tx, actor, command, source)
+            if dedup_key is not None:
+                await tx.record_inbound(dedup_key, self.clock.now(), reply.text)
+        self.nudge()
+        return reply
+
+    async def _dispatch(self, tx: Tx, actor: Actor, command: cmd.Command, source: str) -> Reply:
+        match command:
+            case cmd.Open():
+                return await self._open(tx, actor, command, source)
+            case cmd.Reserved():
+                return await self._reserved(tx, actor, command)
+        if actor.contact is None:
+            return self._refuse(actor)
+        contact = actor.contact
+        match command:
+            case cmd.Ack(number=number):
+                return await self._ack(tx, contact, number, source)
+            case cmd.Resolve(number=number):
+                return await self._resolve(tx, contact, number, source)
+            case cmd.Status():
+                return await self._status(tx, contact)
+            case cmd.Text(text=text):
+                return await self._text(tx, contact, text, source)
+        raise AssertionError(f"unhandled command {command!r}")
+
+    # --- refusing ----------------------------------------------------------------------
+
+    def _refuse(self, actor: Actor) -> Reply:
+        fallback = self.config.fallback_phone
+        key = "unknown_sender" if fallback else "unknown_sender_nofallback"
+        log.info("refused a command from unknown sender %s", actor.display)
+        return Reply(render(key, actor.language, fallback=fallback), actor.language)
+
+    # --- opening ---------------------------------------------------------------------------
+
+    async def open_incident(self, tx: Tx, actor: Actor, trigger_incident: str,
+                            school: School | None, details: str, source: str,
+                            unverified: bool = False) -> tuple[Incident, bool]:
+        """Open (or join) an incident; returns it and whether it is new.
+
+        A second report of the same type at the same school while one is open joins
+        it as an update: a principal who texts twice must not split the response.
+        """
+        now = self.clock.now()
+        details = clean_text(details)
+        itype = self.config.incidents[trigger_incident]
+        if school is not None:
+            for existing in await tx.open_incidents():
+                if existing.type == itype.id and existing.school_id == school.id:
+                    await tx.add_timeline(existing.id, now, "update",
+                                          f"reported again via {source}: {details}".rstrip(": "),
+                                          actor.display)
+                    return existing, False
+        policy_name = select_policy(itype.routes, school)
+        assert policy_name is not None, "config check guarantees a catch-all route"
+        plan = build_plan(self.config, self.config.escalations[policy_name])
+        school_label = school.name if school else render("no_school", "en")
+        incident = Incident(
+            id=0, type=itype.id, title=itype.title.format(school=school_label),
+            school_id=school.id if school else None, school_name=school.name if school else None,
+            reporter_id=actor.contact.id if actor.contact else None,
+            reporter_name=actor.display, reporter_phone=actor.phone, source=source,
+            details=details, language=actor.language, created_at=now, plan=plan,
+            due_at=now, unverified=unverified, drill=itype.id == "drill",
+        )
+        incident = replace(incident, id=await tx.insert_incident(incident))
+        who = actor.display + (" (unverified reporter)" if unverified else "")
+        await tx.add_timeline(incident.id, now, "opened",
+                              f"opened via {source} by {who}"
+                              + (f": {details}" if details else ""), actor.display)
+        where = f"school {school.id}" if school else "no school named"
+        await tx.add_timeline(incident.id, now, "routed",
+                              f"routed to escalation '{policy_name}' ({where})")
+        self.metrics.incidents_opened.labels(type=itype.id, source=source).inc()
+        log.info("incident %d opened (%s, %s) via %s", incident.id, itype.id, where, source)
+        return incident, True
+
+    async def _open(self, tx: Tx, actor: Actor, command: cmd.Open, source: str) -> Reply:
+        if actor.contact is None and self.config.unknown_reporters != "accept":
+            return self._refuse(actor)
+        school = command.school
+        if school is None and actor.contact is not None and len(actor.contact.schools) == 1:
+            school = self.config.schools.get(actor.contact.schools[0])
+        incident, new = await self.open_incident(
+            tx, actor, command.trigger.incident, school, command.details, source,
+            unverified=actor.contact is None)
+        return self.receipt(incident, actor.language, new)
+
+    def receipt(self, incident: Incident, language: str, new: bool = True) -> Reply:
+        itype = self.config.incidents[incident.type]
+        guidance = itype.guidance.get(language) or itype.guidance["en"]
+        text = render("receipt", language, n=incident.id, guidance=guidance)
+        if incident.school_id is None:
+            text += render("receipt_ask_school", language)
+        else:
+            text += render("receipt_tail", language)
+        return Reply(notices.sms_text(text), language, incident.id)
+
+    # --- acknowledging and resolving -----------------------------------------------
+
+    async def _responder_incidents(self, tx: Tx, contact: Contact,
+                                   states: tuple[State, ...]) -> list[Incident]:
+        admin = self.config.is_admin(contact.id)
+        return [i for i in await tx.open_incidents()
+                if i.state in states and i.may_respond(contact.id, admin)]
+
+    async def _pick(self, tx: Tx, contact: Contact, number: int | None,
+                    states: tuple[State, ...], which_key: str) -> Incident | Reply:
+        lang = contact.language
+        if number is not None:
+            incident = await tx.get_incident(number, for_update=True)
+            if incident is None or not incident.is_open:
+                return Reply(render("no_such", lang, n=number), lang)
+            if not incident.may_respond(contact.id, self.config.is_admin(contact.id)):
+                return Reply(render("not_allowed", lang, n=number), lang)
+            return incident
+        candidates = await self._responder_incidents(tx, contact, states)
+        if not candidates:
+            return Reply(render("ack_none", lang), lang)
+        if len(candidates) > 1:
+            numbers = ", ".join(f"#{i.id}" for i in candidates)
+            return Reply(render(which_key, lang, numbers=numbers), lang)
+        return candidates[0]
+
+    async def acknowledge(self, tx: Tx, incident: Incident, contact: Contact,
+                          source: str) -> Reply:
+        lang = contact.language
+        now = self.clock.now()
+        try:
+            acked = incident.acknowledge(contact.id, contact.name, now)
+        except InvalidTransition:
+            if incident.state is State.ACKNOWLEDGED:
+                return Reply(render("ack_already", lang, n=incident.id,
+                                    name=incident.acknowledged_by_name), lang, incident.id)
+            return Reply(render("no_such", lang, n=incident.id), lang, incident.id)
+        await tx.save_incident(acked)
+        cancelled = await tx.cancel_pages(incident.id)
+        await tx.add_timeline(incident.id, now, "acknowledged",
+                              f"acknowledged by {contact.name} via {source}; paging stopped"
+                              f" ({cancelled} queued page(s) cancelled)", contact.name)
+        messages: list[NewMessage] = []
+        reason = f"acknowledged by {contact.name}"
+        reporter = self._reporter(incident)
+        if reporter is not None and reporter.id != contact.id:
+            msg = notices.notice_to_contact(reporter, "ack_notice_reporter", incident.id,
+                                            reason, n=incident.id, name=contact.name)
+            if msg:
+                messages.append(msg)
+        elif reporter is None and incident.reporter_phone:
+            messages.append(notices.notice_to_phone(
+                incident.reporter_phone, incident.language, "ack_notice_reporter",
+                incident.id, reason, n=incident.id, name=contact.name))
+        for cid in await tx.paged_contacts(incident.id):
+            other = self.config.contacts.get(cid)
+            if other is None or other.id == contact.id or (reporter and other.id == reporter.id):
+                continue
+            msg = notices.notice_to_contact(other, "ack_notice_team", incident.id, reason,
+                                            n=incident.id, name=contact.name)
+            if msg:
+                messages.append(msg)
+        await tx.enqueue(messages, now)
+        self.metrics.acknowledgements.labels(source=source).inc()
+        if incident.created_at:
+            self.metrics.time_to_ack.observe(max(0.0, now - incident.created_at))
+        return Reply(notices.sms_text(render("ack_ok", lang, n=incident.id)), lang, incident.id)
+
+    async def _ack(self, tx: Tx, contact: Contact, number: int | None, source: str) -> Reply:
+        picked = await self._pick(tx, contact, number, (State.TRIGGERED,), "ack_which")
+        if isinstance(picked, Reply):
+            return picked
+        return await self.acknowledge(tx, picked, contact, source)
+
+    async def resolve(self, tx: Tx, incident: Incident, contact: Contact, source: str) -> Reply:
+        lang = contact.language
+        now = self.clock.now()
+        try:
+            resolved = incident.resolve(contact.id, now)
+        except InvalidTransition:
+            return Reply(render("no_such", lang, n=incident.id), lang, incident.id)
+        await tx.save_incident(resolved)
+        await tx.cancel_pages(incident.id)
+        await tx.add_timeline(incident.id, now, "resolved",
+                              f"resolved by {contact.name} via {source}", contact.name)
+        messages: list[NewMessage] = []
+        reason = f"resolved by {contact.name}"
+        targets = set(await tx.paged_contacts(incident.id))
+        if incident.reporter_id:
+            targets.add(incident.reporter_id)
+        for cid in sorted(targets - {contact.id}):
+            other = self.config.contacts.get(cid)
+            if other is not None:
+                msg = notices.notice_to_contact(other, "resolve_notice", incident.id, reason,
+                                                n=incident.id, name=contact.name)
+                if msg:
+                    messages.append(msg)
+        await tx.enqueue(messages, now)
+        return Reply(notices.sms_text(render("resolve_ok", lang, n=incident.id)), lang,
+                     incident.id)
+
+    async def _resolve(self, tx: Tx, contact: Contact, number: int | None,
+                       source: str) -> Reply:
+        picked = await self._pick(tx, contact, number, (State.TRIGGERED, State.ACKNOWLEDGED),
+                                  "resolve_which")
+        if isinstance(picked, Reply):
+            return picked
+        return await self.resolve(tx, picked, contact, source)
+
+    # --- status, updates, reserved words -------------------------------------------
+
+    async def _status(self, tx: Tx, contact: Contact) -> Reply:
+        lang = contact.language
+        open_ = await tx.open_incidents()
+        if not open_:
+            return Reply(render("status_none", lang), lang)
+        lines = []
+        for i in open_:
+            who = (render("status_acked", lang, name=i.acknowledged_by_name)
+                   if i.state is State.ACKNOWLEDGED else render("status_unacked", lang))
+            lines.append(render("status_line", lang, n=i.id,
+                                school=i.school_name or render("no_school", lang), who=who))
+        return Reply(notices.sms_text("\n".join(lines)), lang)
+
+    def _reporter(self, incident: Incident) -> Contact | None:
+        return self.config.contacts.get(incident.reporter_id) if incident.reporter_id else None
+
+    async def _text(self, tx: Tx, contact: Contact, text: str, source: str) -> Reply:
+        lang = contact.language
+        mine = [i for i in await tx.open_incidents() if i.reporter_id == contact.id]
+        if not mine or not text.strip():
+            return Reply(notices.sms_text(self._help(lang)), lang)
+        incident = mine[-1]
+        return await self.add_update(tx, incident, contact, text, source)
+
+    async def add_update(self, tx: Tx, incident: Incident, contact: Contact, text: str,
+                         source: str) -> Reply:
+        """A reporter's further report: onto the timeline and to whoever acknowledged."""
+        now = self.clock.now()
+        lang = contact.language
+        text = clean_text(text)
+        reply_key = "update_added"
+        if incident.school_id is None:
+            school, _rest = cmd.split_school(self.config, text)
+            if school is not None:
+                incident = replace(incident, school_id=school.id, school_name=school.name)
+                await tx.save_incident(incident)
+                await tx.add_timeline(incident.id, now, "school",
+                                      f"school set to {school.name}", contact.name)
+                return Reply(render("school_set", lang, n=incident.id, school=school.name),
+                             lang, incident.id)
+        await tx.add_timeline(incident.id, now, "update", text, contact.name)
+        if incident.acknowledged_by:
+            responder = self.config.contacts.get(incident.acknowledged_by)
+            if responder is not None:
+                msg = notices.notice_to_contact(
+                    responder, "update_forward", incident.id, "reporter update",
+                    n=incident.id, reporter=contact.name, text=text)
+                if msg:
+                    await tx.enqueue([msg], now)
+        return Reply(render(reply_key, lang, n=incident.id), lang, incident.id)
+
+    def _help(self, language: str) -> str:
+        keywords = [t.keyword for t in self.config.triggers if t.keyword]
+        first = keywords[0] if keywords else "ICE"
+        return render("help", language, keywords="/".join(keywords) or first,
+                      example=f"{first} 2 agents at front desk")
+
+    async def _reserved(self, tx: Tx, actor: Actor, command: cmd.Reserved) -> Reply:
+        """Twilio answers STOP/HELP/START itself; we record an opt-out and tell admins."""
+        if command.word in cmd.OPT_OUT_WORDS and actor.contact is not None:
+            now = self.clock.now()
+            log.warning("%s texted %s: texts to them will fail until START",
+                        actor.display, command.word)
+            await tx.enqueue(notices.notify_admins(
+                self.config, "opted_out", None, f"{actor.contact.id} opted out",
+                skip_address=actor.phone, name=actor.contact.name, word=command.word), now)
+        return Reply("", actor.language)

@@ -1,0 +1,28 @@
+"""Twilio webhook signatures, checked against ALERTBOT_PUBLIC_URL (not the URL we see).
+
+Behind a TLS proxy the app sees ``http://10.0.0.5:8080/twilio/sms`` while Twilio
+signed ``https://alerts.district.example/twilio/sms``: validate the public one.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from twilio.request_validator import RequestValidator
+
+log = logging.getLogger("alertbot.inbound")
+
+
+async def verified_form(request: web.Request, public_url: str,
+                        auth_token: str | None) -> dict[str, str]:
+    """The form of a genuine Twilio request; raise 403 (and do nothing) otherwise."""
+    form = await request.post()
+    fields: dict[str, str] = {k: v for k, v in form.items() if isinstance(v, str)}
+    signature = request.headers.get("X-Twilio-Signature", "")
+    url = public_url + request.rel_url.path_qs
+    if not auth_token or not signature or not RequestValidator(auth_token).validate(
+            url, fields, signature):
+        log.warning("refused a Twilio webhook with a bad signature on %s", request.path)
+        raise web.HTTPForbidden(text="invalid Twilio signature")
+    return fields

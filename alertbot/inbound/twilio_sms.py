@@ -1,0 +1,74 @@
+"""POST /twilio/sms and POST /twilio/status: translate, call the receiver, reply TwiML."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from twilio.twiml.messaging_response import MessagingResponse
+
+from alertbot import appkeys
+from alertbot.config.loader import normalise_phone
+from alertbot.domain.commands import parse_sms
+from alertbot.domain.messages import render
+from alertbot.engine.receiver import Actor
+from alertbot.inbound.twilio_auth import verified_form
+
+log = logging.getLogger("alertbot.inbound")
+
+
+def twiml_message(text: str) -> web.Response:
+    response = MessagingResponse()
+    if text:
+        response.message(text)
+    return web.Response(text=str(response), content_type="application/xml")
+
+
+def actor_for_phone(request: web.Request, raw: str) -> Actor:
+    phone = normalise_phone(raw) or raw
+    return Actor(request.app[appkeys.RECEIVER].config.contact_by_phone(phone), phone=phone)
+
+
+async def inbound_sms(request: web.Request, form: dict[str, str], source: str) -> str:
+    """Apply one inbound text; the reply text. Shared by Twilio and the sandbox form."""
+    receiver = request.app[appkeys.RECEIVER]
+    actor = actor_for_phone(request, form.get("From", ""))
+    command = parse_sms(receiver.config, form.get("Body", ""))
+    sid = form.get("MessageSid")
+    reply = await receiver.handle(actor, command, source,
+                                  dedup_key=f"sms:{sid}" if sid else None)
+    return reply.text
+
+
+async def sms_webhook(request: web.Request) -> web.Response:
+    settings = request.app[appkeys.SETTINGS]
+    metrics = request.app[appkeys.METRICS]
+    token = settings.twilio_auth_token.value if settings.twilio_auth_token else None
+    try:
+        form = await verified_form(request, settings.public_url, token)
+    except web.HTTPForbidden:
+        metrics.inbound.labels(route="sms", result="forbidden").inc()
+        raise
+    try:
+        text = await inbound_sms(request, form, "sms")
+    except Exception:
+        log.exception("could not handle an inbound text")
+        metrics.inbound.labels(route="sms", result="error").inc()
+        fallback = request.app[appkeys.RECEIVER].config.fallback_phone or "911"
+        return twiml_message(render("intake_error", "en", fallback=fallback))
+    metrics.inbound.labels(route="sms", result="ok").inc()
+    return twiml_message(text)
+
+
+async def status_webhook(request: web.Request) -> web.Response:
+    """Delivery and call status callbacks: record, and act on a failure."""
+    settings = request.app[appkeys.SETTINGS]
+    token = settings.twilio_auth_token.value if settings.twilio_auth_token else None
+    form = await verified_form(request, settings.public_url, token)
+    sid = form.get("MessageSid") or form.get("CallSid") or ""
+    status = form.get("MessageStatus") or form.get("CallStatus") or ""
+    code = form.get("ErrorCode") or None
+    if sid and status:
+        await request.app[appkeys.ENGINE].provider_status(sid, status, code)
+    request.app[appkeys.METRICS].inbound.labels(route="status", result="ok").inc()
+    return web.Response(status=204)

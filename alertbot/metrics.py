@@ -1,0 +1,42 @@
+"""Prometheus metrics, on a registry of the app's own (no module-level globals)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60)
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.incidents_opened = Counter(
+            "alertbot_incidents_opened", "Incidents opened", ["type", "source"], registry=r)
+        self.pages_sent = Counter(
+            "alertbot_messages_sent", "Outbox messages handed to a provider, by result",
+            ["channel", "kind", "result"], registry=r)
+        self.first_page_latency = Histogram(
+            "alertbot_trigger_to_first_page_seconds",
+            "Time from an incident opening to its first page accepted by the provider",
+            buckets=LATENCY_BUCKETS, registry=r)
+        self.time_to_ack = Histogram(
+            "alertbot_time_to_acknowledge_seconds", "Time from opening to acknowledgement",
+            buckets=(10, 30, 60, 120, 300, 600, 1800, 3600), registry=r)
+        self.acknowledgements = Counter(
+            "alertbot_acknowledgements", "Acknowledgements", ["source"], registry=r)
+        self.inbound = Counter(
+            "alertbot_inbound_requests", "Inbound webhooks", ["route", "result"], registry=r)
+        self.inbound_duplicates = Counter(
+            "alertbot_inbound_duplicates", "Webhooks delivered again and not re-applied",
+            registry=r)
+        self.engine_cycles = Counter(
+            "alertbot_engine_cycles", "Engine loop cycles", registry=r)
+        self.engine_errors = Counter(
+            "alertbot_engine_errors", "Engine module failures", ["module"], registry=r)
+        self.page_lateness = Histogram(
+            "alertbot_escalation_lateness_seconds",
+            "How late an escalation step fired after its due time",
+            buckets=LATENCY_BUCKETS, registry=r)
+        self.open_incidents = Gauge(
+            "alertbot_open_incidents", "Incidents not yet resolved", registry=r)

@@ -1,0 +1,69 @@
+"""Settings from the environment (CONTRACT.md, "Environment")."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from alertbot.redact import Secret
+
+
+def _secret(env: Mapping[str, str], name: str) -> Secret | None:
+    value = env.get(name, "").strip()
+    return Secret(value) if value else None
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Settings:
+    config_path: str = "escalation.yaml"
+    contacts_path: str = "contacts"
+    database_url: str = "sqlite:///./alertbot.db"
+    host: str = "127.0.0.1"
+    port: int = 8080
+    public_url: str = "http://127.0.0.1:8080"
+    api_token: Secret | None = None
+    twilio_account_sid: str | None = None
+    twilio_auth_token: Secret | None = None
+    twilio_from: str | None = None
+    twilio_api_url: str = "https://api.twilio.com"
+    slack_bot_token: Secret | None = None
+    slack_signing_secret: Secret | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    slack_channel: str | None = None
+    sandbox: bool = False
+    tick: float = 1.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, sandbox: bool = False) -> Settings:
+        env = os.environ if env is None else env
+        host = env.get("ALERTBOT_HOST", "127.0.0.1")
+        port = int(env.get("ALERTBOT_PORT", "8080"))
+        public = env.get("ALERTBOT_PUBLIC_URL", "").strip() or f"http://{host}:{port}"
+        return cls(
+            config_path=env.get("ALERTBOT_CONFIG", "escalation.yaml"),
+            contacts_path=env.get("ALERTBOT_CONTACTS", "contacts"),
+            database_url=env.get("ALERTBOT_DATABASE_URL", "sqlite:///./alertbot.db"),
+            host=host,
+            port=port,
+            public_url=public.rstrip("/"),
+            api_token=_secret(env, "ALERTBOT_API_TOKEN"),
+            twilio_account_sid=env.get("TWILIO_ACCOUNT_SID") or None,
+            twilio_auth_token=_secret(env, "TWILIO_AUTH_TOKEN"),
+            twilio_from=env.get("TWILIO_FROM") or None,
+            twilio_api_url=(env.get("TWILIO_API_URL") or "https://api.twilio.com").rstrip("/"),
+            slack_bot_token=_secret(env, "SLACK_BOT_TOKEN"),
+            slack_signing_secret=_secret(env, "SLACK_SIGNING_SECRET"),
+            slack_api_url=env.get("SLACK_API_URL") or "https://slack.com/api/",
+            slack_channel=env.get("SLACK_CHANNEL") or None,
+            sandbox=sandbox or _truthy(env.get("ALERTBOT_SANDBOX")),
+            tick=float(env.get("ALERTBOT_TICK", "1.0")),
+        )
+
+    @property
+    def twilio_configured(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from)

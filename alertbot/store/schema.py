@@ -1,0 +1,110 @@
+"""Tables and ordered migrations. Times are float seconds since the epoch (UTC).
+
+A migration is appended, never edited: ``MIGRATIONS[i]`` takes the schema from
+version i to i+1. The applied version lives in ``alertbot_schema``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+metadata = sa.MetaData()
+
+schema_version = sa.Table(
+    "alertbot_schema", metadata, sa.Column("version", sa.Integer, nullable=False)
+)
+
+incidents = sa.Table(
+    "incidents",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("type", sa.String(64), nullable=False),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("school_id", sa.String(64)),
+    sa.Column("school_name", sa.String(200)),
+    sa.Column("reporter_id", sa.String(64)),
+    sa.Column("reporter_name", sa.String(200), nullable=False),
+    sa.Column("reporter_phone", sa.String(32)),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("details", sa.Text, nullable=False, default=""),
+    sa.Column("language", sa.String(8), nullable=False, default="en"),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("plan", sa.Text, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("step", sa.Integer, nullable=False, default=-1),
+    sa.Column("round", sa.Integer, nullable=False, default=0),
+    sa.Column("due_at", sa.Double),
+    sa.Column("acknowledged_by", sa.String(64)),
+    sa.Column("acknowledged_by_name", sa.String(200)),
+    sa.Column("acknowledged_at", sa.Double),
+    sa.Column("resolved_by", sa.String(64)),
+    sa.Column("resolved_at", sa.Double),
+    sa.Column("unverified", sa.Boolean, nullable=False, default=False),
+    sa.Column("drill", sa.Boolean, nullable=False, default=False),
+    sa.Index("ix_incidents_due", "state", "due_at"),
+)
+
+timeline = sa.Table(
+    "timeline",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id"), nullable=False),
+    sa.Column("at", sa.Double, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("actor", sa.String(200)),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Index("ix_timeline_incident", "incident_id", "id"),
+)
+
+# The outbox: a row is written (in the transaction that decided it) before it is sent,
+# and marked after. Pages are cancelled when their incident is acknowledged; notices
+# (receipts, "acknowledged by", admin alerts) always go out.
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id")),
+    sa.Column("kind", sa.String(16), nullable=False),  # page | notice
+    sa.Column("contact_id", sa.String(64)),
+    sa.Column("channel", sa.String(16), nullable=False),
+    sa.Column("address", sa.String(64), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("language", sa.String(8), nullable=False, default="en"),
+    sa.Column("step", sa.Integer),
+    sa.Column("round", sa.Integer),
+    sa.Column("reason", sa.Text, nullable=False, default=""),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("due_at", sa.Double, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("lease_owner", sa.String(64)),
+    sa.Column("lease_until", sa.Double),
+    sa.Column("provider_id", sa.String(64)),
+    sa.Column("provider_status", sa.String(32)),
+    sa.Column("error", sa.Text),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("opened_at", sa.Double),  # the incident's created_at, for trigger→page latency
+    sa.Column("sent_at", sa.Double),
+    sa.Index("ix_outbox_due", "status", "due_at"),
+    sa.Index("ix_outbox_incident", "incident_id"),
+    sa.Index("ix_outbox_provider", "provider_id"),
+)
+
+# Inbound webhook keys (MessageSid, CallSid, Slack retries): exactly one effect each.
+inbound = sa.Table(
+    "inbound",
+    metadata,
+    sa.Column("key", sa.String(128), primary_key=True),
+    sa.Column("at", sa.Double, nullable=False),
+    sa.Column("reply", sa.Text, nullable=False, default=""),
+)
+
+
+def _v1(conn: Connection) -> None:
+    for table in (incidents, timeline, outbox, inbound):
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1]

@@ -1,0 +1,352 @@
+"""The store: SQLAlchemy Core 2.x async over aiosqlite (default) or asyncpg.
+
+Everything the engine and receiver persist goes through here. A ``Tx`` is one
+database transaction; ``Store.tx()`` opens it. On SQLite, write transactions are
+serialised in-process (SQLite has one writer anyway) so they never hit
+``database is locked``; on PostgreSQL, due work is claimed ``FOR UPDATE SKIP LOCKED``
+so several instances can share one database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import fields
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from alertbot.domain.incident import Incident, State
+from alertbot.domain.model import Channel
+from alertbot.domain.plan import Plan
+from alertbot.domain.records import (
+    NewMessage,
+    OutboxItem,
+    OutboxKind,
+    OutboxStatus,
+    TimelineEntry,
+)
+from alertbot.store.schema import MIGRATIONS, inbound, incidents, outbox, schema_version, timeline
+
+
+def engine_url(url: str) -> str:
+    """``sqlite:///x.db`` / ``postgresql://…`` as written by people → async driver URLs."""
+    if url.startswith("sqlite://") and not url.startswith("sqlite+"):
+        return "sqlite+aiosqlite://" + url[len("sqlite://") :]
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    return url
+
+
+_INCIDENT_FIELDS = [f.name for f in fields(Incident) if f.name not in ("plan", "state")]
+
+
+def _incident(row: sa.Row[Any]) -> Incident:
+    m = row._mapping
+    values = {name: m[name] for name in _INCIDENT_FIELDS}
+    values["unverified"] = bool(values["unverified"])
+    values["drill"] = bool(values["drill"])
+    return Incident(plan=Plan.from_json(m["plan"]), state=State(m["state"]), **values)
+
+
+def _incident_values(inc: Incident) -> dict[str, Any]:
+    values = {name: getattr(inc, name) for name in _INCIDENT_FIELDS if name != "id"}
+    values["plan"] = inc.plan.to_json()
+    values["state"] = str(inc.state)
+    return values
+
+
+def _outbox(row: sa.Row[Any]) -> OutboxItem:
+    m = row._mapping
+    return OutboxItem(
+        id=m["id"], kind=OutboxKind(m["kind"]), channel=Channel(m["channel"]),
+        address=m["address"], body=m["body"], language=m["language"],
+        incident_id=m["incident_id"], contact_id=m["contact_id"], step=m["step"],
+        round=m["round"], reason=m["reason"], status=OutboxStatus(m["status"]),
+        due_at=m["due_at"], attempts=m["attempts"], created_at=m["created_at"],
+        opened_at=m["opened_at"], sent_at=m["sent_at"], provider_id=m["provider_id"],
+        provider_status=m["provider_status"], error=m["error"],
+    )
+
+
+class Tx:
+    """One transaction's worth of reads and writes."""
+
+    def __init__(self, conn: AsyncConnection, postgres: bool) -> None:
+        self.conn = conn
+        self.postgres = postgres
+
+    # --- inbound idempotency -----------------------------------------------------------
+
+    async def seen_inbound(self, key: str) -> str | None:
+        """The reply already given for ``key``, or None if it is new."""
+        row = (await self.conn.execute(
+            sa.select(inbound.c.reply).where(inbound.c.key == key))).first()
+        return None if row is None else str(row[0])
+
+    async def record_inbound(self, key: str, at: float, reply: str) -> None:
+        await self.conn.execute(sa.insert(inbound).values(key=key, at=at, reply=reply))
+
+    # --- incidents -----------------------------------------------------------------------
+
+    async def insert_incident(self, inc: Incident) -> int:
+        result = await self.conn.execute(
+            sa.insert(incidents).values(**_incident_values(inc)).returning(incidents.c.id))
+        return int(result.scalar_one())
+
+    async def get_incident(self, incident_id: int, for_update: bool = False) -> Incident | None:
+        query = sa.select(incidents).where(incidents.c.id == incident_id)
+        if for_update and self.postgres:
+            query = query.with_for_update()
+        row = (await self.conn.execute(query)).first()
+        return None if row is None else _incident(row)
+
+    async def save_incident(self, inc: Incident) -> None:
+        await self.conn.execute(
+            sa.update(incidents).where(incidents.c.id == inc.id).values(**_incident_values(inc)))
+
+    async def open_incidents(self) -> list[Incident]:
+        rows = (await self.conn.execute(
+            sa.select(incidents).where(incidents.c.state != str(State.RESOLVED))
+            .order_by(incidents.c.id))).all()
+        return [_incident(r) for r in rows]
+
+    async def list_incidents(self, limit: int = 100, offset: int = 0) -> list[Incident]:
+        rows = (await self.conn.execute(
+            sa.select(incidents).order_by(incidents.c.id.desc()).limit(limit)
+            .offset(offset))).all()
+        return [_incident(r) for r in rows]
+
+    # --- timeline ------------------------------------------------------------------------
+
+    async def add_timeline(self, incident_id: int, at: float, kind: str, text: str,
+                           actor: str | None = None) -> None:
+        await self.conn.execute(sa.insert(timeline).values(
+            incident_id=incident_id, at=at, kind=kind, actor=actor, text=text))
+
+    async def timeline(self, incident_ids: Sequence[int]) -> dict[int, list[TimelineEntry]]:
+        out: dict[int, list[TimelineEntry]] = {i: [] for i in incident_ids}
+        if not incident_ids:
+            return out
+        rows = (await self.conn.execute(
+            sa.select(timeline).where(timeline.c.incident_id.in_(list(incident_ids)))
+            .order_by(timeline.c.id))).all()
+        for r in rows:
+            m = r._mapping
+            out[m["incident_id"]].append(
+                TimelineEntry(m["incident_id"], m["at"], m["kind"], m["actor"], m["text"]))
+        return out
+
+    # --- outbox --------------------------------------------------------------------------
+
+    async def enqueue(self, messages: Sequence[NewMessage], now: float) -> None:
+        if not messages:
+            return
+        await self.conn.execute(sa.insert(outbox), [
+            {
+                "incident_id": m.incident_id, "kind": str(m.kind), "contact_id": m.contact_id,
+                "channel": str(m.channel), "address": m.address, "body": m.body,
+                "language": m.language, "step": m.step, "round": m.round,
+                "reason": m.reason, "status": str(OutboxStatus.PENDING), "due_at": now,
+                "attempts": 0, "created_at": now, "opened_at": m.opened_at,
+            }
+            for m in messages
+        ])
+
+    async def cancel_pages(self, incident_id: int) -> int:
+        result = await self.conn.execute(
+            sa.update(outbox)
+            .where(outbox.c.incident_id == incident_id, outbox.c.kind == str(OutboxKind.PAGE),
+                   outbox.c.status == str(OutboxStatus.PENDING))
+            .values(status=str(OutboxStatus.CANCELLED)))
+        return int(result.rowcount or 0)
+
+    async def messages_for(self, incident_id: int) -> list[OutboxItem]:
+        rows = (await self.conn.execute(
+            sa.select(outbox).where(outbox.c.incident_id == incident_id)
+            .order_by(outbox.c.id))).all()
+        return [_outbox(r) for r in rows]
+
+    async def paged_contacts(self, incident_id: int) -> list[str]:
+        """Contacts a page of this incident went (or was going) out to, first paged first."""
+        rows = (await self.conn.execute(
+            sa.select(outbox.c.contact_id).where(
+                outbox.c.incident_id == incident_id, outbox.c.kind == str(OutboxKind.PAGE),
+                outbox.c.status != str(OutboxStatus.CANCELLED))
+            .order_by(outbox.c.id))).all()
+        seen: dict[str, None] = {}
+        for (cid,) in rows:
+            if cid:
+                seen.setdefault(cid, None)
+        return list(seen)
+
+    # --- engine work -----------------------------------------------------------------
+
+    async def due_incidents(self, now: float, limit: int) -> list[Incident]:
+        """Triggered incidents whose escalation is due, locked for this transaction.
+
+        On PostgreSQL the rows are locked ``FOR UPDATE SKIP LOCKED`` until commit, so
+        another instance escalating at the same moment takes other incidents.
+        """
+        query = (sa.select(incidents)
+                 .where(incidents.c.state == str(State.TRIGGERED), incidents.c.due_at <= now)
+                 .order_by(incidents.c.due_at).limit(limit))
+        if self.postgres:
+            query = query.with_for_update(skip_locked=True)
+        return [_incident(r) for r in (await self.conn.execute(query)).all()]
+
+    async def claim_due_outbox(self, now: float, owner: str, lease: float,
+                               limit: int) -> list[OutboxItem]:
+        """Pending (or abandoned in-flight) messages that are due, leased to ``owner``.
+
+        Pages whose incident is no longer triggered are cancelled here instead:
+        an acknowledgement stops every page still waiting, wherever it waits.
+        """
+        claimable = sa.or_(
+            outbox.c.status == str(OutboxStatus.PENDING),
+            sa.and_(outbox.c.status == str(OutboxStatus.SENDING), outbox.c.lease_until < now),
+        )
+        query = (sa.select(outbox, incidents.c.state.label("incident_state"))
+                 .select_from(outbox.outerjoin(incidents, outbox.c.incident_id == incidents.c.id))
+                 .where(claimable, outbox.c.due_at <= now)
+                 # First pages of new incidents before repeats, notices alongside.
+                 .order_by(outbox.c.round.asc().nulls_first(), outbox.c.due_at, outbox.c.id)
+                 .limit(limit))
+        if self.postgres:
+            query = query.with_for_update(of=outbox, skip_locked=True)
+        rows = (await self.conn.execute(query)).all()
+        cancel: list[int] = []
+        claim: list[int] = []
+        items: list[OutboxItem] = []
+        for row in rows:
+            item = _outbox(row)
+            if item.kind is OutboxKind.PAGE and row._mapping["incident_state"] != str(
+                    State.TRIGGERED):
+                cancel.append(item.id)
+            else:
+                claim.append(item.id)
+                items.append(item)
+        if cancel:
+            await self.conn.execute(sa.update(outbox).where(outbox.c.id.in_(cancel))
+                                    .values(status=str(OutboxStatus.CANCELLED)))
+        if claim:
+            await self.conn.execute(
+                sa.update(outbox).where(outbox.c.id.in_(claim))
+                .values(status=str(OutboxStatus.SENDING), lease_owner=owner,
+                        lease_until=now + lease, attempts=outbox.c.attempts + 1))
+        return items
+
+    async def mark_sent(self, item_id: int, provider_id: str | None, now: float) -> None:
+        await self.conn.execute(sa.update(outbox).where(outbox.c.id == item_id).values(
+            status=str(OutboxStatus.SENT), provider_id=provider_id, sent_at=now,
+            lease_owner=None, lease_until=None, error=None))
+
+    async def mark_retry(self, item_id: int, due_at: float, error: str) -> None:
+        await self.conn.execute(sa.update(outbox).where(outbox.c.id == item_id).values(
+            status=str(OutboxStatus.PENDING), due_at=due_at, error=error,
+            lease_owner=None, lease_until=None))
+
+    async def mark_failed(self, item_id: int, error: str) -> None:
+        await self.conn.execute(sa.update(outbox).where(outbox.c.id == item_id).values(
+            status=str(OutboxStatus.FAILED), error=error, lease_owner=None, lease_until=None))
+
+    async def outbox_by_provider_id(self, provider_id: str) -> OutboxItem | None:
+        row = (await self.conn.execute(
+            sa.select(outbox).where(outbox.c.provider_id == provider_id))).first()
+        return None if row is None else _outbox(row)
+
+    async def set_provider_status(self, item_id: int, status: str,
+                                  error: str | None = None) -> None:
+        values: dict[str, Any] = {"provider_status": status}
+        if error is not None:
+            values["error"] = error
+        await self.conn.execute(sa.update(outbox).where(outbox.c.id == item_id).values(**values))
+
+    async def next_due(self) -> float | None:
+        """The earliest time any escalation or outbox message is due."""
+        a = (await self.conn.execute(sa.select(sa.func.min(incidents.c.due_at)).where(
+            incidents.c.state == str(State.TRIGGERED)))).scalar()
+        b = (await self.conn.execute(sa.select(sa.func.min(outbox.c.due_at)).where(
+            outbox.c.status == str(OutboxStatus.PENDING)))).scalar()
+        c = (await self.conn.execute(sa.select(sa.func.min(outbox.c.lease_until)).where(
+            outbox.c.status == str(OutboxStatus.SENDING)))).scalar()
+        due = [float(x) for x in (a, b, c) if x is not None]
+        return min(due) if due else None
+
+
+class Store:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.postgres = engine.dialect.name == "postgresql"
+        self._write_lock = asyncio.Lock() if not self.postgres else None
+
+    @classmethod
+    async def open(cls, url: str) -> Store:
+        full = engine_url(url)
+        if full.startswith("sqlite"):
+            engine = create_async_engine(full, connect_args={"timeout": 30})
+
+            @event.listens_for(engine.sync_engine, "connect")
+            def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+                cursor = dbapi_conn.cursor()
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.execute("PRAGMA busy_timeout=30000")
+                cursor.close()
+        else:
+            engine = create_async_engine(full, pool_size=10, max_overflow=10)
+        store = cls(engine)
+        await store.migrate()
+        return store
+
+    async def migrate(self) -> int:
+        """Apply pending migrations; return the schema version now in force."""
+        async with self.engine.begin() as conn:
+            if self.postgres:
+                await conn.execute(sa.text("SELECT pg_advisory_xact_lock(727274)"))
+            return await conn.run_sync(_migrate)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    async def ping(self) -> bool:
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(sa.text("SELECT 1"))
+            return True
+        except Exception:  # noqa: BLE001 - any failure means "not alive"
+            return False
+
+    @contextlib.asynccontextmanager
+    async def tx(self) -> AsyncIterator[Tx]:
+        """A read-write transaction: committed on success, rolled back on error."""
+        if self._write_lock is None:
+            async with self.engine.begin() as conn:
+                yield Tx(conn, self.postgres)
+            return
+        async with self._write_lock, self.engine.begin() as conn:
+            yield Tx(conn, self.postgres)
+
+    @contextlib.asynccontextmanager
+    async def read(self) -> AsyncIterator[Tx]:
+        """A read-only view; on SQLite it does not wait for writers (WAL)."""
+        async with self.engine.connect() as conn:
+            yield Tx(conn, self.postgres)
+
+
+def _migrate(conn: Connection) -> int:
+    schema_version.create(conn, checkfirst=True)
+    current = conn.execute(sa.select(schema_version.c.version)).scalar()
+    if current is None:
+        conn.execute(sa.insert(schema_version).values(version=0))
+        current = 0
+    for index in range(int(current), len(MIGRATIONS)):
+        MIGRATIONS[index](conn)
+        conn.execute(sa.update(schema_version).values(version=index + 1))
+    return len(MIGRATIONS)

@@ -1,0 +1,346 @@
+"""A fake Twilio REST API: a real aiohttp server on 127.0.0.1 that the real ``twilio``
+client talks to (point it here with ``TWILIO_API_URL=fake.url``).
+
+    async with FakeTwilio() as fake:
+        client, http = make_twilio_client(fake.account_sid, fake.auth_token, fake.url)
+        ...
+        rec = await fake.expect_sms("+18605550100", contains="ICE")
+
+``expect_sms`` / ``expect_call`` *consume* the record they return, so expecting twice
+waits for a second message. ``sms_to`` lists every accepted SMS, consumed or not.
+Run alone: ``python -m tests.fakes.twilio_server --port 8999`` prints records as JSON lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import contextlib
+import json
+import secrets
+import signal
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from email.utils import formatdate
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+from aiohttp import web
+
+from .signing import post_twilio
+
+DEFAULT_SID = "AC" + "0123456789abcdef" * 2
+DEFAULT_TOKEN = "fake-twilio-auth-token"
+API = "/2010-04-01/Accounts/{account}"
+
+ERROR_MESSAGES = {
+    20003: "Authenticate",
+    20429: "Too Many Requests",
+    20500: "An internal server error has occurred",
+    20503: "Service unavailable",
+    21211: "The 'To' number is not a valid phone number.",
+    21610: "Attempt to send to unsubscribed recipient",
+    21611: "This 'From' number has exceeded the maximum number of queued messages",
+    21614: "'To' number is not a valid mobile number",
+}
+
+
+@dataclass
+class Record:
+    kind: str  # "sms" | "call"
+    sid: str
+    to: str
+    from_: str
+    body: str | None  # SMS text
+    twiml: str | None  # call: inline TwiML
+    url: str | None  # call: TwiML URL
+    status_callback: str | None
+    params: dict[str, str]  # every form field as sent
+    arrived: float  # time.monotonic() when the request arrived
+    arrived_wall: float  # time.time()
+    answer_status: int = 0  # HTTP status answered (0 while pending)
+    error_code: int | None = None
+    consumed: bool = field(default=False, repr=False)
+
+    @property
+    def accepted(self) -> bool:
+        return self.answer_status == 201
+
+
+@dataclass
+class Fault:
+    status: int
+    code: int | None
+    message: str
+    retry_after: float | None = None
+    kind: str | None = None  # None: SMS and calls
+
+
+class FakeTwilio:
+    def __init__(self, account_sid: str = DEFAULT_SID, auth_token: str = DEFAULT_TOKEN,
+                 host: str = "127.0.0.1", port: int = 0) -> None:
+        self.account_sid, self.auth_token = account_sid, auth_token
+        self.host, self.port = host, port
+        self.delay = 0.0  # seconds before answering every request
+        self.requests: list[Record] = []  # every request that passed auth, in arrival order
+        self.on_record: Callable[[Record], None] | None = None  # called when answered
+        self._fail_next: list[Fault] = []
+        self._fail_for: dict[str, Fault] = {}
+        self._hang_next: list[float] = []
+        self._cond = asyncio.Condition()
+        self._closing = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.app = web.Application()
+        self.app.router.add_post(API + "/Messages.json", self._messages)
+        self.app.router.add_post(API + "/Calls.json", self._calls)
+
+    # -- lifecycle ---------------------------------------------------------------
+    async def start(self) -> FakeTwilio:
+        self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.host, self.port).start()
+        self.port = self._runner.addresses[0][1]
+        return self
+
+    async def close(self) -> None:
+        self._closing.set()  # wakes hung handlers
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeTwilio:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    # -- fault injection ---------------------------------------------------------
+    def fail_next(self, n: int = 1, status: int = 500, code: int | None = None,
+                  message: str | None = None, retry_after: float | None = None) -> None:
+        text = message or ERROR_MESSAGES.get(code or 0, f"Fake failure (HTTP {status})")
+        self._fail_next.extend(Fault(status, code, text, retry_after) for _ in range(n))
+
+    def fail_for(self, number: str, code: int = 21610, status: int = 400,
+                 message: str | None = None, kind: str | None = None) -> None:
+        """Every send (of ``kind``, default SMS and calls) to ``number`` fails."""
+        text = message or ERROR_MESSAGES.get(code, f"Fake failure {code}")
+        self._fail_for[number] = Fault(status, code, text, kind=kind)
+
+    def allow(self, number: str) -> None:
+        self._fail_for.pop(number, None)
+
+    def hang_next(self, n: int = 1, seconds: float = 30.0) -> None:
+        """The next n requests sleep ``seconds`` before they are answered (and accepted)."""
+        self._hang_next.extend([seconds] * n)
+
+    def clear(self) -> None:
+        """Forget recorded requests (faults and delay stay)."""
+        self.requests.clear()
+
+    def reset(self) -> None:
+        self.clear()
+        self._fail_next.clear()
+        self._fail_for.clear()
+        self._hang_next.clear()
+        self.delay = 0.0
+
+    # -- queries -----------------------------------------------------------------
+    @property
+    def sent(self) -> list[Record]:
+        return [r for r in self.requests if r.accepted]
+
+    def sms_to(self, number: str) -> list[Record]:
+        return [r for r in self.sent if r.kind == "sms" and r.to == number]
+
+    def calls_to(self, number: str) -> list[Record]:
+        return [r for r in self.sent if r.kind == "call" and r.to == number]
+
+    async def expect_sms(self, to: str, contains: str = "",
+                         timeout: float = 5.0) -> Record:  # noqa: ASYNC109
+        """Wait for an unconsumed accepted SMS to ``to`` whose body contains ``contains``
+        (case-insensitive); consume and return it."""
+        return await self._expect("sms", to, contains, timeout)
+
+    async def expect_call(self, to: str, contains: str = "",
+                          timeout: float = 5.0) -> Record:  # noqa: ASYNC109
+        """Like expect_sms for calls; ``contains`` is searched in the TwiML or URL."""
+        return await self._expect("call", to, contains, timeout)
+
+    async def assert_no_sms(self, to: str | None = None, within: float = 0.3) -> None:
+        """Fail if an unconsumed SMS (to ``to``, or anyone) is or gets accepted within
+        ``within`` seconds."""
+        def find() -> Record | None:
+            return next((r for r in self.sent if r.kind == "sms" and not r.consumed
+                         and (to is None or r.to == to)), None)
+        async with self._cond:
+            try:
+                await asyncio.wait_for(self._cond.wait_for(lambda: find() is not None), within)
+            except TimeoutError:
+                return
+        raise AssertionError(f"unexpected SMS: {find()}")
+
+    async def _expect(self, kind: str, to: str, contains: str, wait: float) -> Record:
+        def find() -> Record | None:
+            for r in self.sent:
+                text = (r.body if kind == "sms" else (r.twiml or r.url)) or ""
+                if (r.kind == kind and r.to == to and not r.consumed
+                        and contains.lower() in text.lower()):
+                    return r
+            return None
+        async with self._cond:
+            try:
+                await asyncio.wait_for(self._cond.wait_for(lambda: find() is not None), wait)
+            except TimeoutError:
+                seen = [(r.kind, r.to, r.body or r.twiml, r.answer_status) for r in self.requests]
+                raise AssertionError(
+                    f"no {kind} to {to} containing {contains!r} within {wait}s; "
+                    f"requests: {seen}") from None
+        record = find()
+        assert record is not None
+        record.consumed = True
+        return record
+
+    # -- callbacks to the app ----------------------------------------------------
+    async def send_status(self, record: Record, status: str = "delivered",
+                          error_code: int | None = None, post_to: str | None = None,
+                          **extra: str) -> tuple[int, str]:
+        """POST a signed status callback for ``record`` to its StatusCallback URL, as
+        Twilio would (``post_to`` replaces its scheme://host:port, e.g. behind a proxy).
+        Returns (HTTP status, body)."""
+        if not record.status_callback:
+            raise AssertionError(f"{record.sid} has no StatusCallback")
+        parts = urlsplit(record.status_callback)
+        public, path = f"{parts.scheme}://{parts.netloc}", parts.path
+        if parts.query:
+            path += "?" + parts.query
+        params = {"AccountSid": self.account_sid, "To": record.to, "From": record.from_,
+                  "ApiVersion": "2010-04-01"}
+        if record.kind == "sms":
+            params |= {"MessageSid": record.sid, "SmsSid": record.sid,
+                       "MessageStatus": status, "SmsStatus": status}
+        else:
+            params |= {"CallSid": record.sid, "CallStatus": status,
+                       "Direction": "outbound-api"}
+        if error_code is not None:
+            params["ErrorCode"] = str(error_code)
+        params |= extra
+        async with aiohttp.ClientSession() as session:
+            return await post_twilio(session, post_to or public, path, params,
+                                     self.auth_token, public_url=public)
+
+    # -- handlers ----------------------------------------------------------------
+    async def _messages(self, request: web.Request) -> web.Response:
+        return await self._handle(request, "sms")
+
+    async def _calls(self, request: web.Request) -> web.Response:
+        return await self._handle(request, "call")
+
+    def _authorized(self, request: web.Request) -> bool:
+        expected = f"{self.account_sid}:{self.auth_token}".encode()
+        header = request.headers.get("Authorization", "")
+        return (request.match_info["account"] == self.account_sid
+                and header == "Basic " + base64.b64encode(expected).decode())
+
+    async def _handle(self, request: web.Request, kind: str) -> web.Response:
+        if not self._authorized(request):
+            return _error(401, 20003, "Authenticate")
+        form = {k: str(v) for k, v in (await request.post()).items()}
+        prefix = "SM" if kind == "sms" else "CA"
+        rec = Record(kind=kind, sid=prefix + secrets.token_hex(16), to=form.get("To", ""),
+                     from_=form.get("From", ""), body=form.get("Body"),
+                     twiml=form.get("Twiml"), url=form.get("Url"),
+                     status_callback=form.get("StatusCallback"), params=form,
+                     arrived=time.monotonic(), arrived_wall=time.time())
+        self.requests.append(rec)
+        hang = self._hang_next.pop(0) if self._hang_next else 0.0
+        if hang or self.delay:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), hang + self.delay)
+        fault = self._fault_for(rec)
+        if fault is None and (invalid := _validate(rec)):
+            fault = Fault(400, *invalid)
+        if fault is not None:
+            response = _error(fault.status, fault.code, fault.message, fault.retry_after)
+            rec.error_code = fault.code
+        else:
+            response = web.json_response(self._resource(rec), status=201)
+        rec.answer_status = response.status
+        async with self._cond:
+            self._cond.notify_all()
+        if self.on_record is not None:
+            self.on_record(rec)
+        return response
+
+    def _fault_for(self, rec: Record) -> Fault | None:
+        fault = self._fail_for.get(rec.to)
+        if fault is not None and fault.kind in (None, rec.kind):
+            return fault
+        return self._fail_next.pop(0) if self._fail_next else None
+
+    def _resource(self, rec: Record) -> dict[str, Any]:
+        now = formatdate(rec.arrived_wall, usegmt=True).replace("GMT", "+0000")
+        kind = "Messages" if rec.kind == "sms" else "Calls"
+        uri = f"/2010-04-01/Accounts/{self.account_sid}/{kind}/{rec.sid}.json"
+        common = {"sid": rec.sid, "account_sid": self.account_sid, "api_version": "2010-04-01",
+                  "to": rec.to, "from": rec.from_, "status": "queued", "price": None,
+                  "price_unit": "USD", "direction": "outbound-api", "date_created": now,
+                  "date_updated": now, "uri": uri}
+        if rec.kind == "sms":
+            return {**common, "body": rec.body, "num_segments": "1", "num_media": "0",
+                    "date_sent": None, "error_code": None, "error_message": None,
+                    "messaging_service_sid": None,
+                    "subresource_uris": {"media": uri.replace(".json", "/Media.json")}}
+        return {**common, "to_formatted": rec.to, "from_formatted": rec.from_,
+                "answered_by": None, "duration": None, "start_time": None, "end_time": None,
+                "parent_call_sid": None, "caller_name": None, "queue_time": "0",
+                "subresource_uris": {"recordings": uri.replace(".json", "/Recordings.json")}}
+
+
+def _validate(rec: Record) -> tuple[int, str] | None:
+    if not rec.to:
+        return 21604, "A 'To' phone number is required."
+    if not (rec.to.startswith("+") and rec.to[1:].isdigit() and 8 <= len(rec.to) <= 16):
+        return 21211, f"The 'To' number {rec.to} is not a valid phone number."
+    if not rec.from_:
+        return 21603, "A 'From' phone number is required."
+    if rec.kind == "sms" and not rec.body:
+        return 21602, "Message body is required."
+    if rec.kind == "call" and not (rec.twiml or rec.url):
+        return 21205, "Url or Twiml parameter is required."
+    return None
+
+
+def _error(status: int, code: int | None, message: str,
+           retry_after: float | None = None) -> web.Response:
+    payload = {"code": code, "message": message, "status": status,
+               "more_info": f"https://www.twilio.com/docs/errors/{code or status}"}
+    headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else None
+    return web.json_response(payload, status=status, headers=headers)
+
+
+async def _main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--account-sid", default=DEFAULT_SID)
+    parser.add_argument("--auth-token", default=DEFAULT_TOKEN)
+    args = parser.parse_args(argv)
+    fake = FakeTwilio(args.account_sid, args.auth_token, port=args.port)
+    fake.on_record = lambda r: print(json.dumps(asdict(r)), flush=True)
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    async with fake:
+        print(f"fake Twilio on {fake.url} (sid {fake.account_sid})", file=sys.stderr, flush=True)
+        await stop.wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(_main(sys.argv[1:]))
