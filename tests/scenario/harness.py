@@ -1,0 +1,149 @@
+"""Scenario harness in the style of GoAlert's smoke tests.
+
+The real service (aiohttp app, SQLite store, engine loop) runs on 127.0.0.1 and
+pages through the real ``twilio`` client into a fake Twilio server; the test plays
+the phones and moves a fake clock:
+
+    reply = await h.text(PRINCIPAL, "ICE 2 agents at front desk")
+    await h.fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
+    await h.advance(minutes=3)
+    await h.fake.expect_sms(DEPUTY, contains="ACK 1")
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from alertbot import appkeys
+from alertbot.app import build_app
+from alertbot.clock import FakeClock
+from alertbot.config.loader import load_or_raise
+from alertbot.engine.loop import Engine
+from alertbot.redact import Secret
+from alertbot.settings import Settings
+from tests.fakes.signing import post_twilio, twilio_signature
+from tests.fakes.twilio_server import FakeTwilio
+
+DISTRICT = Path(__file__).parent / "district"
+API_TOKEN = "test-api-token"
+FROM_NUMBER = "+18605550000"
+
+SUPERINTENDENT = "+18605550100"
+DEPUTY = "+18605550101"
+ATTORNEY = "+18605550102"
+ADMIN = "+18605550105"
+PRINCIPAL = "+18605550142"
+PRINCIPAL_ES = "+18605550145"
+AREA_LEAD = "+18605550147"
+TEACHER = "+18605550150"
+STRANGER = "+18605550198"
+
+
+class Harness:
+    def __init__(self, fake: FakeTwilio, tmp: Path, config_dir: Path = DISTRICT,
+                 extra: Mapping[str, Any] | None = None) -> None:
+        self.fake = fake
+        self.clock = FakeClock()
+        self.config = load_or_raise(config_dir / "escalation.yaml", config_dir / "contacts")
+        self.settings = Settings(
+            database_url=f"sqlite:///{tmp / 'alertbot.db'}",
+            public_url="https://alerts.example.test",
+            api_token=Secret(API_TOKEN),
+            twilio_account_sid=fake.account_sid,
+            twilio_auth_token=Secret(fake.auth_token),
+            twilio_from=FROM_NUMBER,
+            twilio_api_url=fake.url,
+            tick=0.2,
+            **(extra or {}),
+        )
+        self._sids = itertools.count(1)
+        self.runner: web.AppRunner | None = None
+        self.session: aiohttp.ClientSession | None = None
+        self.url = ""
+
+    async def start(self) -> Harness:
+        self.app = build_app(self.settings, self.config, clock=self.clock)
+        self.runner = web.AppRunner(self.app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+        self.session = aiohttp.ClientSession()
+        return self
+
+    async def close(self) -> None:
+        if self.session:
+            await self.session.close()
+        if self.runner:
+            await self.runner.cleanup()
+
+    @property
+    def engine(self) -> Engine:
+        return self.app[appkeys.ENGINE]
+
+    # --- playing the phones --------------------------------------------------------
+
+    def next_sid(self) -> str:
+        return f"SM{next(self._sids):032x}"
+
+    async def post_sms(self, from_: str, body: str, sid: str | None = None,
+                       signature: str | None = None) -> tuple[int, str]:
+        assert self.session is not None
+        params = {"MessageSid": sid or self.next_sid(), "From": from_, "To": FROM_NUMBER,
+                  "Body": body, "AccountSid": self.fake.account_sid, "NumMedia": "0"}
+        if signature is not None:
+            async with self.session.post(self.url + "/twilio/sms", data=params,
+                                         headers={"X-Twilio-Signature": signature}) as resp:
+                return resp.status, await resp.text()
+        return await post_twilio(self.session, self.url, "/twilio/sms", params,
+                                 self.fake.auth_token, public_url=self.settings.public_url)
+
+    async def text(self, from_: str, body: str, sid: str | None = None) -> str:
+        """Send a text as ``from_``; the reply text from the TwiML ('' for none)."""
+        status, twiml = await self.post_sms(from_, body, sid)
+        assert status == 200, (status, twiml)
+        await self.settle()
+        match = re.search(r"<Message>(.*?)</Message>", twiml, re.S)
+        return _unescape(match.group(1)) if match else ""
+
+    def sign(self, path: str, params: Mapping[str, str]) -> str:
+        return twilio_signature(self.fake.auth_token, self.settings.public_url + path, params)
+
+    # --- time ---------------------------------------------------------------------
+
+    async def settle(self) -> None:
+        """Run the engine until nothing is due now, and wait for sends in flight."""
+        for _ in range(10):
+            await self.engine.cycle()
+            await self.engine.drain()
+            async with self.app[appkeys.STORE].read() as tx:
+                due = await tx.next_due()
+            if due is None or due > self.clock.now():
+                return
+
+    async def advance(self, seconds: float = 0, minutes: float = 0) -> None:
+        self.clock.advance(seconds + 60 * minutes)
+        await self.settle()
+
+    # --- API ----------------------------------------------------------------------
+
+    async def incidents(self) -> list[dict[str, Any]]:
+        assert self.session is not None
+        async with self.session.get(self.url + "/api/incidents",
+                                    headers={"Authorization": f"Bearer {API_TOKEN}"}) as r:
+            assert r.status == 200
+            data: list[dict[str, Any]] = await r.json()
+            return data
+
+
+def _unescape(text: str) -> str:
+    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+            .replace("&apos;", "'").replace("&amp;", "&"))
