@@ -14,6 +14,7 @@ from alertbot.channels.base import Sender
 from alertbot.channels.sandbox import SandboxOutbox, SandboxSender
 from alertbot.clock import Clock, SystemClock
 from alertbot.domain.model import Channel, Config
+from alertbot.engine.events import IncidentEvents
 from alertbot.engine.loop import Engine
 from alertbot.engine.receiver import Receiver
 from alertbot.inbound import api, dashboard, sandbox, twilio_sms
@@ -48,6 +49,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     app[appkeys.CLOCK] = clock or SystemClock()
     app[appkeys.METRICS] = Metrics()
     app[appkeys.SANDBOX] = SandboxOutbox()
+    app[appkeys.EVENTS] = IncidentEvents()
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         store = await Store.open(settings.database_url)
@@ -58,9 +60,10 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
         else:
             chosen = await _real_senders(settings)
         engine = Engine(store, chosen, app[appkeys.CLOCK], app[appkeys.METRICS],
-                        lambda: app[appkeys.RECEIVER].config, tick=settings.tick)
+                        lambda: app[appkeys.RECEIVER].config, tick=settings.tick,
+                        events=app[appkeys.EVENTS])
         receiver = Receiver(config, store, app[appkeys.CLOCK], app[appkeys.METRICS],
-                            engine.nudge)
+                            engine.nudge, app[appkeys.EVENTS])
         app[appkeys.STORE] = store
         app[appkeys.ENGINE] = engine
         app[appkeys.RECEIVER] = receiver
@@ -69,6 +72,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
             yield
         finally:
             await engine.stop()
+            await app[appkeys.EVENTS].drain()
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

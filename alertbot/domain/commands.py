@@ -59,7 +59,15 @@ class Text:
     text: str
 
 
-Command = Open | Ack | Resolve | Status | Reserved | Text
+@dataclass(frozen=True)
+class Update:
+    """An addition to a known incident (a call's recording, a Slack thread reply…)."""
+
+    number: int
+    text: str
+
+
+Command = Open | Ack | Resolve | Status | Reserved | Text | Update
 
 _NUMBER = re.compile(r"#?(\d{1,9})")
 
@@ -77,8 +85,9 @@ def split_school(config: Config, rest: str) -> tuple[School | None, str]:
     """A school named at the start of ``rest`` (id, code or full name) and the remainder."""
     words = rest.split()
     # Longest prefix first so "Burns Latino Studies Academy two agents" finds the name.
+    # Trailing punctuation is not part of the name: "ICE Riverside High School, gym".
     for n in range(len(words), 0, -1):
-        school = config.find_school(" ".join(words[:n]))
+        school = config.find_school(" ".join(words[:n]).rstrip(".,;:!?"))
         if school is not None:
             return school, " ".join(words[n:])
     return None, rest.strip()
@@ -88,7 +97,8 @@ def parse_sms(config: Config, body: str) -> Command:
     text = body.strip()
     if not text:
         return Text("")
-    first, _, rest = text.partition(" ")
+    # Any blank ends the first word: phones put a newline after it as easily as a space.
+    first, rest = [*text.split(None, 1), ""][:2]
     word = first.strip().upper().rstrip(".!,:")
     # "ACK12" and "ACK#12" are common thumb-typos of "ACK 12".
     glued = re.fullmatch(r"(ACK|RESOLVE)#?(\d{1,9})", word)

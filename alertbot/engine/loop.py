@@ -28,6 +28,7 @@ from alertbot.domain.model import Channel, Config
 from alertbot.domain.policy import decide
 from alertbot.domain.records import NewMessage, OutboxItem, OutboxKind
 from alertbot.engine import notices
+from alertbot.engine.events import IncidentEvents
 from alertbot.metrics import Metrics
 from alertbot.redact import mask_phone
 from alertbot.store.sql import Store, Tx
@@ -48,7 +49,7 @@ class Engine:
     def __init__(self, store: Store, senders: Mapping[Channel, Sender], clock: Clock,
                  metrics: Metrics, config: Callable[[], Config], *, tick: float = 1.0,
                  lease: float = 30.0, send_timeout: float = 20.0, max_in_flight: int = 200,
-                 batch: int = 200) -> None:
+                 batch: int = 200, events: IncidentEvents | None = None) -> None:
         self.store = store
         self.senders = senders
         self.clock = clock
@@ -58,6 +59,7 @@ class Engine:
         self.lease = lease
         self.send_timeout = send_timeout
         self.batch = batch
+        self.events = events or IncidentEvents()
         self.owner = f"engine-{uuid.uuid4().hex[:12]}"
         self._wake = asyncio.Event()
         self._stopping = False
@@ -134,6 +136,8 @@ class Engine:
                 due = await tx.due_incidents(now, self.batch)
                 for incident in due:
                     await self._escalate_one(tx, incident, now)
+            for incident in due:
+                self.events.publish(incident.id)
             total += len(due)
             if len(due) < self.batch:
                 return total
@@ -249,6 +253,7 @@ class Engine:
                 skip_address=item.address, n=item.incident_id, name=name,
                 channel=str(item.channel), why=exc.code or str(exc)), now)
         self.nudge()
+        self.events.publish(item.incident_id)
 
     async def _fallback_pages(self, tx: Tx, item: OutboxItem, config: Config) -> list[NewMessage]:
         """Pages on the person's other channels when a page failed for good.

@@ -18,6 +18,7 @@ from alertbot.domain.model import Config, Contact, School
 from alertbot.domain.plan import build_plan, select_policy
 from alertbot.domain.records import NewMessage
 from alertbot.engine import notices
+from alertbot.engine.events import IncidentEvents
 from alertbot.metrics import Metrics
 from alertbot.redact import mask_phone
 from alertbot.store.sql import Store, Tx
@@ -55,12 +56,13 @@ class Reply:
 
 class Receiver:
     def __init__(self, config: Config, store: Store, clock: Clock, metrics: Metrics,
-                 nudge: Callable[[], None]) -> None:
+                 nudge: Callable[[], None], events: IncidentEvents | None = None) -> None:
         self.config = config
         self.store = store
         self.clock = clock
         self.metrics = metrics
         self.nudge = nudge
+        self.events = events or IncidentEvents()
 
     async def handle(self, actor: Actor, command: cmd.Command, source: str,
                      dedup_key: str | None = None) -> Reply:
@@ -75,6 +77,7 @@ class Receiver:
             if dedup_key is not None:
                 await tx.record_inbound(dedup_key, self.clock.now(), reply.text)
         self.nudge()
+        self.events.publish(reply.incident_id)
         return reply
 
     async def _dispatch(self, tx: Tx, actor: Actor, command: cmd.Command, source: str) -> Reply:
@@ -83,6 +86,8 @@ class Receiver:
                 return await self._open(tx, actor, command, source)
             case cmd.Reserved():
                 return await self._reserved(tx, actor, command)
+            case cmd.Update():
+                return await self._update(tx, actor, command.number, command.text, source)
         if actor.contact is None:
             return self._refuse(actor)
         contact = actor.contact
@@ -303,13 +308,30 @@ class Receiver:
         if not mine or not text.strip():
             return Reply(notices.sms_text(self._help(lang)), lang)
         incident = mine[-1]
-        return await self.add_update(tx, incident, contact, text, source)
+        return await self.add_update(tx, incident, Actor(contact, phone=contact.phone), text,
+                                     source)
 
-    async def add_update(self, tx: Tx, incident: Incident, contact: Contact, text: str,
+    async def _update(self, tx: Tx, actor: Actor, number: int, text: str,
+                      source: str) -> Reply:
+        """An addition to incident ``number``: from its reporter, a responder or an admin."""
+        incident = await tx.get_incident(number)
+        lang = actor.language
+        if incident is None or not incident.is_open:
+            return Reply(render("no_such", lang, n=number), lang)
+        contact = actor.contact
+        is_reporter = (contact is not None and contact.id == incident.reporter_id) or (
+            contact is None and actor.phone is not None and actor.phone == incident.reporter_phone)
+        allowed = is_reporter or (contact is not None and incident.may_respond(
+            contact.id, self.config.is_admin(contact.id)))
+        if not allowed:
+            return Reply(render("not_allowed", lang, n=number), lang)
+        return await self.add_update(tx, incident, actor, text, source)
+
+    async def add_update(self, tx: Tx, incident: Incident, actor: Actor, text: str,
                          source: str) -> Reply:
-        """A reporter's further report: onto the timeline and to whoever acknowledged."""
+        """A further report: onto the timeline and to whoever acknowledged."""
         now = self.clock.now()
-        lang = contact.language
+        lang = actor.language
         text = clean_text(text)
         reply_key = "update_added"
         if incident.school_id is None:
@@ -318,16 +340,16 @@ class Receiver:
                 incident = replace(incident, school_id=school.id, school_name=school.name)
                 await tx.save_incident(incident)
                 await tx.add_timeline(incident.id, now, "school",
-                                      f"school set to {school.name}", contact.name)
+                                      f"school set to {school.name}", actor.display)
                 return Reply(render("school_set", lang, n=incident.id, school=school.name),
                              lang, incident.id)
-        await tx.add_timeline(incident.id, now, "update", text, contact.name)
+        await tx.add_timeline(incident.id, now, "update", text, actor.display)
         if incident.acknowledged_by:
             responder = self.config.contacts.get(incident.acknowledged_by)
-            if responder is not None:
+            if responder is not None and responder != actor.contact:
                 msg = notices.notice_to_contact(
                     responder, "update_forward", incident.id, "reporter update",
-                    n=incident.id, reporter=contact.name, text=text)
+                    n=incident.id, reporter=actor.display, text=text)
                 if msg:
                     await tx.enqueue([msg], now)
         return Reply(render(reply_key, lang, n=incident.id), lang, incident.id)
