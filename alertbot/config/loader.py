@@ -76,6 +76,8 @@ def _message(error: Any) -> str:
         return "unknown key"
     if error["type"] == "missing":
         return "required key is missing"
+    if error["type"] == "model_type":  # not "... or instance of SchoolModel"
+        return "must be a mapping of keys and values"
     if error["type"] == "string_pattern_mismatch" and error["loc"]:
         hint = _PATTERN_HINTS.get(str(error["loc"][-1]))
         if hint:
@@ -358,9 +360,8 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
             step_channels = tuple(Channel(c) for c in step.channels) if step.channels else None
             step_obj = Step(tuple(step.notify), step.wait, step_channels)
             steps.append(step_obj)
+            # (A step naming only unknown ids/roles was reported above, per target.)
             people = resolve_targets(contacts, step_obj.targets)
-            if not people and all(t in contacts or t in roles for t in step.notify):
-                problems.append(doc.problem((*spath, "notify"), "this step pages nobody"))
             _check_step_reach(doc, spath, step_obj, people, step.slack_only_ok, read.reported,
                               problems)
         if e is None:

@@ -36,11 +36,17 @@ class Actor:
 
     @property
     def display(self) -> str:
+        """How responders see this person: a name, or an outsider's full number so they
+        can call back (pages go only to responders; logs use ``mask_phone``)."""
         if self.contact is not None:
             return self.contact.name
-        if self.phone:
-            return mask_phone(self.phone)
-        return self.slack_id or "unknown"
+        return self.phone or self.slack_id or "unknown"
+
+    @property
+    def masked(self) -> str:
+        if self.contact is not None:
+            return self.contact.id
+        return mask_phone(self.phone) if self.phone else self.slack_id or "unknown"
 
     @property
     def language(self) -> str:
@@ -107,7 +113,7 @@ class Receiver:
     def _refuse(self, actor: Actor) -> Reply:
         fallback = self.config.fallback_phone
         key = "unknown_sender" if fallback else "unknown_sender_nofallback"
-        log.info("refused a command from unknown sender %s", actor.display)
+        log.info("refused a command from unknown sender %s", actor.masked)
         return Reply(render(key, actor.language, fallback=fallback), actor.language)
 
     # --- opening ---------------------------------------------------------------------------
@@ -365,7 +371,7 @@ class Receiver:
         if command.word in cmd.OPT_OUT_WORDS and actor.contact is not None:
             now = self.clock.now()
             log.warning("%s texted %s: texts to them will fail until START",
-                        actor.display, command.word)
+                        actor.masked, command.word)
             await tx.enqueue(notices.notify_admins(
                 self.config, "opted_out", None, f"{actor.contact.id} opted out",
                 skip_address=actor.phone, name=actor.contact.name, word=command.word), now)

@@ -1,0 +1,274 @@
+"""`alertbot check`, one bad-config fixture per error, the exact messages asserted.
+
+Each folder under fixtures/ is a small, otherwise valid district (escalation.yaml and
+contacts/*.yaml: fictional people, 555-01xx numbers) with one mistake in it. The config
+is loaded from inside the folder with relative paths, so every problem reads
+``escalation.yaml:LINE: dotted.path: message`` or ``contacts/people.yaml:LINE: ...``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from alertbot.config.loader import ConfigError, load_config, load_or_raise
+from alertbot.config.yamlmap import Problem
+from alertbot.domain.model import Channel, Config
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).resolve().parents[2]
+
+# case -> the exact problems, in the order reported. Every case fails to load.
+ERRORS: dict[str, list[str]] = {
+    # --- strict keys ---------------------------------------------------------------
+    "unknown_key_top": ["escalation.yaml:4: colour: unknown key"],
+    "unknown_key_nested": ["escalation.yaml:26: escalations.main.steps[1].wiat: unknown key"],
+    "unknown_key_contact": ["contacts/people.yaml:5: [0].email: unknown key"],
+    "missing_required_key": ["escalation.yaml:7: schools[1].name: required key is missing"],
+    "missing_required_top": ["escalation.yaml:1: organization: required key is missing"],
+    "broken_section": ["escalation.yaml:5: schools: Input should be a valid list"],
+    "school_not_a_mapping": ["escalation.yaml:7: schools[1]: must be a mapping of keys and values"],
+    # --- YAML itself -----------------------------------------------------------------
+    "yaml_syntax_error": [
+        "escalation.yaml:18: (yaml): expected ',' or ']', but got '<scalar>' "
+        "(while parsing a flow sequence that starts on line 16)",
+    ],
+    "yaml_syntax_error_contacts": [
+        "contacts/people.yaml:3: (yaml): mapping values are not allowed here",
+    ],
+    "duplicated_yaml_key": [
+        "escalation.yaml:27: escalations.main.steps[1].wait: key 'wait' appears twice",
+    ],
+    "contacts_not_a_list": [
+        "contacts/people.yaml:1: (top): a contacts file is a list of people",
+    ],
+    # --- escalation steps --------------------------------------------------------------
+    "dangling_notify": [
+        "escalation.yaml:23: escalations.main.steps[0].notify[1]: no contact or role 'bob'",
+    ],
+    # A role nobody has: one message for the name, not a second "pages nobody".
+    "step_pages_nobody": [
+        "escalation.yaml:25: escalations.main.steps[1].notify[0]: no contact or role 'nurse'",
+    ],
+    "bad_duration": [
+        "escalation.yaml:24: escalations.main.steps[0].wait: "
+        "not a duration: '3 minutes' (use e.g. 30s, 3m, 1h30m)",
+    ],
+    "negative_duration": [
+        "escalation.yaml:24: escalations.main.steps[0].wait: duration must not be negative: -30",
+    ],
+    "negative_repeat": [
+        "escalation.yaml:27: escalations.main.repeat: "
+        "repeat must be 'forever' or a whole number >= 0, not -1",
+    ],
+    "bad_repeat": [
+        "escalation.yaml:27: escalations.main.repeat: "
+        "repeat must be 'forever' or a whole number >= 0, not 'always'",
+    ],
+    "unreachable_in_step": [
+        "escalation.yaml:25: escalations.main.steps[1].notify: "
+        "'lead' has no address for slack: they would never be paged",
+    ],
+    "unknown_admin": ["escalation.yaml:4: admins[1]: no contact or role 'ops'"],
+    # --- schools -------------------------------------------------------------------------
+    "duplicate_school_id": [
+        "escalation.yaml:7: schools[1].id: school id 'elm' is already used by schools[0]",
+    ],
+    "duplicate_school_code": [
+        "escalation.yaml:7: schools[1].code: school code '101' is already used by 'elm'",
+    ],
+    # --- contacts ------------------------------------------------------------------------
+    "duplicate_contact_id": [
+        "contacts/people.yaml:2: [0].id: contact id 'lead' is already used at "
+        "contacts/more.yaml:5",
+    ],
+    # Reported once, on the contact: not again at each step that pages them.
+    "invalid_phone": [
+        "contacts/people.yaml:5: [0].phone: not a valid phone number: '+1 860 555 01'",
+    ],
+    "contact_without_phone": [
+        "contacts/people.yaml:2: [0].phone: "
+        "a phone is needed for the default channels sms, voice (or set channels)",
+    ],
+    "unknown_school_in_contact": [
+        "contacts/people.yaml:9: [1].schools[1]: no school 'pine'",
+    ],
+    "slack_channel_without_id": [
+        "contacts/people.yaml:11: [1].channels: channel 'slack' needs a 'slack' member id",
+    ],
+    "bad_slack_id": [
+        "contacts/people.yaml:5: [0].slack: "
+        "not valid: '@pat' (a Slack member id looks like U0123ABCD)",
+    ],
+    # One bad contact is not also "no contact or role" at every step naming it.
+    "bad_language": ["contacts/people.yaml:5: [0].language: Input should be 'en' or 'es'"],
+    # --- incidents and routes ------------------------------------------------------------
+    "unknown_escalation_in_route": [
+        "escalation.yaml:20: incidents.ice.routes[0].escalation: no escalation 'north_team'",
+    ],
+    "unknown_escalation_shorthand": [
+        "escalation.yaml:18: incidents.ice.escalation: no escalation 'mian'",
+    ],
+    "unknown_region_in_route": [
+        "escalation.yaml:19: incidents.ice.routes[0].when.region: no region 'east'",
+    ],
+    "unknown_school_in_route": [
+        "escalation.yaml:19: incidents.ice.routes[0].when.school: no school 'pine'",
+    ],
+    "no_catch_all_route": [
+        "escalation.yaml:18: incidents.ice.routes: "
+        "no route matches school 'oak'; add a catch-all route",
+    ],
+    # Every school is routed, but a report that names no school would page nobody.
+    "no_catch_all_no_school": [
+        "escalation.yaml:18: incidents.ice.routes: "
+        "no route matches an incident with no school; add a catch-all route",
+    ],
+    "nested_routes_no_catch_all": [
+        "escalation.yaml:18: incidents.ice.routes: "
+        "no route matches school 'oak'; add a catch-all route",
+    ],
+    "route_without_escalation": [
+        "escalation.yaml:19: incidents.ice.routes[0]: a route needs 'escalation' or 'routes'",
+    ],
+    "routes_and_escalation": [
+        "escalation.yaml:18: incidents.ice.escalation: "
+        "give either 'escalation' or 'routes', not both",
+    ],
+    "guidance_missing_en": [
+        "escalation.yaml:16: incidents.ice.guidance: guidance needs at least 'en'",
+    ],
+    "title_placeholder": [
+        "escalation.yaml:15: incidents.ice.title: "
+        "the title may only use the placeholder {school}",
+    ],
+    # --- triggers ------------------------------------------------------------------------
+    "trigger_unknown_incident": ["escalation.yaml:11: triggers[0].incident: no incident 'fire'"],
+    "reserved_keyword": [
+        "escalation.yaml:10: triggers[0].keyword: "
+        "'STOP' is reserved (Twilio or alertbot command); choose another keyword",
+    ],
+    "command_keyword": [
+        "escalation.yaml:10: triggers[0].keyword: "
+        "'ack' is reserved (Twilio or alertbot command); choose another keyword",
+    ],
+    "duplicate_keyword": [
+        "escalation.yaml:12: triggers[1].keyword: keyword 'ICE' is already used by triggers[0]",
+    ],
+    "duplicate_phone_digit": [
+        "escalation.yaml:14: triggers[1].phone_digit: "
+        "phone_digit '1' is already used by triggers[0]",
+    ],
+    # --- settings ------------------------------------------------------------------------
+    "invalid_timezone": ["escalation.yaml:3: timezone: unknown time zone 'America/Hartford'"],
+    "bad_fallback_phone": ["escalation.yaml:4: fallback_phone: not a valid phone number: '555'"],
+    # --- several mistakes at once: every one reported in a single run ---------------------
+    "many_errors": [
+        "contacts/people.yaml:5: [0].phone: not a valid phone number: '+1 555'",
+        "escalation.yaml:4: colour: unknown key",
+        "escalation.yaml:8: schools[1].code: school code '101' is already used by 'elm'",
+        "contacts/people.yaml:9: [1].schools[0]: no school 'pine'",
+        "escalation.yaml:28: escalations.main.repeat: "
+        "repeat must be 'forever' or a whole number >= 0, not -2",
+        "escalation.yaml:24: escalations.main.steps[0].notify[1]: no contact or role 'bob'",
+        "escalation.yaml:27: escalations.main.steps[1].wait: "
+        "not a duration: 'soon' (use e.g. 30s, 3m, 1h30m)",
+        "escalation.yaml:11: triggers[0].keyword: "
+        "'HELP' is reserved (Twilio or alertbot command); choose another keyword",
+    ],
+}
+
+SLACK_ONLY_WARNING = (
+    "escalation.yaml:26: escalations.main.steps[1].channels: warning: 'lead' is paged by "
+    "Slack only; Slack cannot break through Do Not Disturb (set slack_only_ok: true on the "
+    "step if this is intended)"
+)
+
+
+def load_case(case: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Config | None, list[Problem]]:
+    monkeypatch.chdir(FIXTURES / case)
+    problems: list[Problem] = []
+    config = load_config("escalation.yaml", "contacts", problems)
+    return config, problems
+
+
+@pytest.mark.parametrize("case", sorted(ERRORS))
+def test_bad_config_reports_exactly(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    config, problems = load_case(case, monkeypatch)
+    assert [str(p) for p in problems] == ERRORS[case]
+    assert config is None
+    assert all(not p.warning for p in problems)
+
+
+def test_every_fixture_folder_has_an_expectation() -> None:
+    folders = {p.name for p in FIXTURES.iterdir() if p.is_dir()}
+    assert folders == set(ERRORS) | {"slack_only_warning", "slack_only_ok", "valid"}
+
+
+def test_fixtures_use_only_fictional_numbers() -> None:
+    """555-01xx numbers only (or a deliberately broken one in a phone-number case)."""
+    for path in FIXTURES.rglob("*.yaml"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "phone:" not in line:
+                continue
+            digits = re.sub(r"\D", "", line)
+            assert digits.startswith("1860555") or len(digits) < 10, f"{path}: {line}"
+            if len(digits) == 11:
+                assert digits[7:9] == "01", f"{path}: {line}"
+
+
+def test_valid_fixture_loads_clean(monkeypatch: pytest.MonkeyPatch) -> None:
+    config, problems = load_case("valid", monkeypatch)
+    assert problems == []
+    assert config is not None
+    assert config.contacts["lead"].phone == "+18605550110"  # stored as E.164
+
+
+def test_slack_only_step_is_a_warning_and_config_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    config, problems = load_case("slack_only_warning", monkeypatch)
+    assert [str(p) for p in problems] == [SLACK_ONLY_WARNING]
+    assert problems[0].warning
+    assert config is not None
+    assert config.escalations["main"].steps[1].channels == (Channel.SLACK,)
+
+
+def test_slack_only_ok_silences_the_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    config, problems = load_case("slack_only_ok", monkeypatch)
+    assert problems == []
+    assert config is not None
+
+
+def test_load_or_raise_carries_errors_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES / "many_errors")
+    with pytest.raises(ConfigError) as info:
+        load_or_raise("escalation.yaml", "contacts")
+    assert [str(p) for p in info.value.problems] == ERRORS["many_errors"]
+    assert str(info.value) == "\n".join(ERRORS["many_errors"])
+
+
+def test_sample_config_in_repo_root_loads_without_problems(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(REPO)
+    problems: list[Problem] = []
+    config = load_config("escalation.yaml", "contacts", problems)
+    assert [str(p) for p in problems] == []
+    assert config is not None
+    assert set(config.schools) == {"burns", "maple", "riverside-high", "oak", "lincoln"}
+    assert {t.keyword for t in config.triggers} == {"ICE", "DRILL"}
+    assert config.escalations["drill"].repeat == 1
+    assert config.escalations["ice_default"].repeat is None
+    assert all(c.phone is None or c.phone.startswith("+1860555") for c in config.contacts.values())
+
+
+def test_missing_contacts_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "escalation.yaml").write_text(
+        (FIXTURES / "valid" / "escalation.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    problems: list[Problem] = []
+    assert load_config("escalation.yaml", "contacts", problems) is None
+    # The folder is reported once; the steps naming its people are not reported again.
+    assert [str(p) for p in problems] == ["contacts:1: (folder): contacts folder does not exist"]

@@ -1,0 +1,134 @@
+"""parse_sms over the sample district config: the SMS grammar of CONTRACT.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from alertbot.config.loader import load_config
+from alertbot.config.yamlmap import Problem
+from alertbot.domain.commands import (
+    OPT_OUT_WORDS,
+    RESERVED_WORDS,
+    Ack,
+    Command,
+    Open,
+    Reserved,
+    Resolve,
+    Status,
+    Text,
+    parse_sms,
+)
+from alertbot.domain.model import Config
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _sample() -> Config:
+    problems: list[Problem] = []
+    config = load_config(REPO / "escalation.yaml", REPO / "contacts", problems)
+    assert config is not None, [str(p) for p in problems]
+    return config
+
+
+CONFIG = _sample()
+ICE = next(t for t in CONFIG.triggers if t.keyword == "ICE")
+DRILL = next(t for t in CONFIG.triggers if t.keyword == "DRILL")
+BURNS = CONFIG.schools["burns"]
+OAK = CONFIG.schools["oak"]
+RIVERSIDE = CONFIG.schools["riverside-high"]
+MAPLE = CONFIG.schools["maple"]
+
+CASES: list[tuple[str, Command]] = [
+    # --- opening an incident ------------------------------------------------------------
+    ("ICE 2 agents at front desk", Open(ICE, None, "2 agents at front desk")),  # no school
+    ("ice burns two agents", Open(ICE, BURNS, "two agents")),  # by id, keyword any case
+    ("ICE 1201 two agents", Open(ICE, BURNS, "two agents")),  # by code
+    ("ICE Burns Academy front door", Open(ICE, BURNS, "front door")),  # by full name
+    ("ICE burns academy", Open(ICE, BURNS, "")),  # name, any case, no details
+    ("ICE Maple Elementary", Open(ICE, MAPLE, "")),
+    ("ICE Riverside High School, gym", Open(ICE, RIVERSIDE, "gym")),  # punctuation after name
+    ("ICE Oak Middle School, side door", Open(ICE, OAK, "side door")),
+    ("ICE burns, 2 agents", Open(ICE, BURNS, "2 agents")),
+    ("ICE 1201.", Open(ICE, BURNS, "")),
+    ("ICE", Open(ICE, None, "")),
+    ("Ice.", Open(ICE, None, "")),
+    ("  ICE   burns   two  ", Open(ICE, BURNS, "two")),
+    ("ICE\nburns two agents", Open(ICE, BURNS, "two agents")),  # newline after the keyword
+    ("drill 2301", Open(DRILL, RIVERSIDE, "")),
+    ("DRILL Riverside High School gym", Open(DRILL, RIVERSIDE, "gym")),
+    ("ICE maple-elementary", Open(ICE, None, "maple-elementary")),  # not an id: details
+    ("ICE1201", Text("ICE1201")),  # keyword glued to a code is not a keyword
+    # --- acknowledging ------------------------------------------------------------------
+    ("ACK", Ack(None)),
+    ("ack", Ack(None)),
+    ("Ack.", Ack(None)),
+    ("ack!", Ack(None)),
+    ("ack 12", Ack(12)),
+    ("ACK #12", Ack(12)),
+    ("ACK12", Ack(12)),
+    ("ack#12", Ack(12)),
+    ("ACK 12 on my way", Ack(12)),
+    ("ACK\n12", Ack(12)),
+    ("\n ACK 3 \n", Ack(3)),
+    ("ACK foo", Text("ACK foo")),
+    ("ACK -1", Text("ACK -1")),
+    ("ACK 1234567890", Text("ACK 1234567890")),  # not an incident number
+    # --- resolving, status ------------------------------------------------------------------
+    ("RESOLVE 7", Resolve(7)),
+    ("resolve #7", Resolve(7)),
+    ("RESOLVE7", Resolve(7)),
+    ("resolve", Resolve(None)),
+    ("RESOLVE it now", Text("RESOLVE it now")),
+    ("STATUS", Status()),
+    ("status", Status()),
+    ("status please", Text("status please")),
+    # --- Twilio's words: recorded, never commands ----------------------------------------------
+    ("STOP", Reserved("STOP")),
+    ("stop", Reserved("STOP")),
+    ("Stop.", Reserved("STOP")),
+    ("STOP\n", Reserved("STOP")),
+    ("HELP", Reserved("HELP")),
+    ("START", Reserved("START")),
+    ("unstop", Reserved("UNSTOP")),
+    ("CANCEL", Reserved("CANCEL")),
+    ("QUIT", Reserved("QUIT")),
+    ("YES", Reserved("YES")),
+    ("STOP sending these", Text("STOP sending these")),
+    ("help me please", Text("help me please")),
+    # --- anything else ---------------------------------------------------------------------
+    ("", Text("")),
+    ("   ", Text("")),
+    ("hello", Text("hello")),
+    ("they left the building", Text("they left the building")),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), CASES, ids=[repr(c[0]) for c in CASES])
+def test_parse_sms(body: str, expected: Command) -> None:
+    assert parse_sms(CONFIG, body) == expected
+
+
+def test_opt_out_words_are_reserved() -> None:
+    assert OPT_OUT_WORDS <= RESERVED_WORDS
+    assert {"STOP", "START", "HELP", "CANCEL", "END", "QUIT", "YES"} <= RESERVED_WORDS
+
+
+def test_no_sample_keyword_is_reserved_or_a_command() -> None:
+    for trigger in CONFIG.triggers:
+        assert trigger.keyword is not None
+        assert trigger.keyword.upper() not in RESERVED_WORDS | {"ACK", "RESOLVE", "STATUS"}
+
+
+@pytest.mark.parametrize("school", sorted(CONFIG.schools))
+def test_every_sample_school_is_found_by_id_code_and_name(school: str) -> None:
+    s = CONFIG.schools[school]
+    for name in (s.id, s.code, s.name, s.name.upper()):
+        assert parse_sms(CONFIG, f"ICE {name} front office") == Open(ICE, s, "front office")
+
+
+def test_trigger_keyword_lookup_is_case_insensitive() -> None:
+    assert CONFIG.trigger_for_keyword("ice") == ICE
+    assert CONFIG.trigger_for_keyword("Drill") == DRILL
+    assert CONFIG.trigger_for_keyword("ACK") is None
