@@ -16,7 +16,9 @@ def _timeline(config: Config, policy_name: str) -> list[str]:
                      reporter_id=None, reporter_name="", reporter_phone=None, source="plan",
                      details="", language="en", created_at=0.0, plan=plan, due_at=0.0)
     lines: list[str] = []
-    for at, decision in schedule(probe, horizon_rounds=1):
+    finite = policy.repeat is not None and policy.repeat <= 3
+    horizon = policy.repeat if finite and policy.repeat is not None else 1
+    for at, decision in schedule(probe, horizon_rounds=horizon):
         stamp = "t+" + format_duration(at)
         if decision.exhausted:
             lines.append(f"  {stamp:>9}  {decision.reason}")
@@ -35,13 +37,13 @@ def _timeline(config: Config, policy_name: str) -> list[str]:
             lines.append(f"  {stamp:>9}  {label:<18} (nobody reachable!)")
         for contact_id, why in decision.unreachable:
             lines.append(" " * 31 + f" ! {contact_id}: {why}")
-        if decision.round >= 1 and decision.step == len(plan.steps) - 1:
+        if not finite and decision.round >= 1 and decision.step == len(plan.steps) - 1:
             break
     if policy.repeat is None:
         lines.append("  … and so on, every round, until someone acknowledges (repeat: forever)")
-    else:
-        lines.append(f"  (repeat: {policy.repeat} extra round(s), then paging stops "
-                     "and admins are told)")
+    elif not finite:
+        lines.append(f"  … {policy.repeat} extra round(s) in all, then paging stops "
+                     "and admins are told")
     return lines
 
 

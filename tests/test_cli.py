@@ -1,0 +1,149 @@
+"""The ``alertbot`` command as a newcomer and an operator use it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.fakes.signing import post_twilio
+from tests.fakes.twilio_server import FakeTwilio
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "config" / "fixtures"
+
+
+def run(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None,
+        timeout: float = 30) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items()
+                if not k.startswith(("ALERTBOT_", "TWILIO_", "SLACK_"))}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "alertbot", *args], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def test_check_accepts_the_sample_district() -> None:
+    result = run("check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert "ok:" in result.stderr
+
+
+def test_check_reports_every_problem_with_file_line_and_path() -> None:
+    result = run("check", cwd=FIXTURES / "many_errors")
+    assert result.returncode == 1
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) >= 5
+    for line in lines:
+        file, lineno, rest = line.split(":", 2)
+        assert file.endswith(".yaml") and lineno.isdigit() and rest.strip(), line
+
+
+def test_check_honours_the_environment_paths(tmp_path: Path) -> None:
+    result = run("check", cwd=tmp_path, env={
+        "ALERTBOT_CONFIG": str(FIXTURES / "dangling_notify" / "escalation.yaml"),
+        "ALERTBOT_CONTACTS": str(FIXTURES / "dangling_notify" / "contacts")})
+    assert result.returncode == 1
+    assert "no contact or role" in result.stdout
+
+
+def test_plan_prints_who_is_paged_when() -> None:
+    result = run("plan", "--incident", "ice", "--school", "burns")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "escalation 'ice_north'" in out
+    assert "t+0s" in out and "t+3m" in out and "t+8m" in out
+    assert "Dr. Jordan Rivera [superintendent]: sms, voice" in out
+    assert "until someone acknowledges" in out
+
+
+def test_plan_names_an_unknown_school() -> None:
+    result = run("plan", "--school", "nowhere")
+    assert result.returncode == 2
+    assert "no school 'nowhere'" in result.stderr
+
+
+def test_serve_without_twilio_or_sandbox_refuses_and_says_how(tmp_path: Path) -> None:
+    result = run("serve", env={"ALERTBOT_DATABASE_URL": f"sqlite:///{tmp_path}/a.db"})
+    assert result.returncode != 0
+    assert "--sandbox" in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+async def served(tmp_path: Path) -> AsyncIterator[tuple[str, FakeTwilio]]:
+    """``alertbot serve`` as a real process, paging into a fake Twilio."""
+    async with FakeTwilio() as fake:
+        port = _free_port()
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("ALERTBOT_", "TWILIO_", "SLACK_"))}
+        env.update({
+            "ALERTBOT_PORT": str(port), "ALERTBOT_DATABASE_URL": f"sqlite:///{tmp_path}/a.db",
+            "ALERTBOT_API_TOKEN": "t0ken", "TWILIO_ACCOUNT_SID": fake.account_sid,
+            "TWILIO_AUTH_TOKEN": fake.auth_token, "TWILIO_FROM": "+18605550000",
+            "TWILIO_API_URL": fake.url,
+        })
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "alertbot", "serve", cwd=ROOT, env=env,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            async with aiohttp.ClientSession() as session:
+                for _ in range(100):
+                    try:
+                        async with session.get(url + "/healthz") as r:
+                            if r.status == 200:
+                                break
+                    except aiohttp.ClientError:
+                        pass
+                    await asyncio.sleep(0.1)
+                else:
+                    raise AssertionError("alertbot serve did not become healthy")
+            yield url, fake
+        finally:
+            proc.terminate()
+            try:
+                await asyncio.wait_for(proc.wait(), 10)
+            except TimeoutError:
+                proc.kill()
+                await proc.wait()
+            assert proc.stderr is not None
+            await proc.stderr.read()
+
+
+async def test_served_process_pages_within_a_second_and_reports(
+        served: tuple[str, FakeTwilio]) -> None:
+    url, fake = served
+    async with aiohttp.ClientSession() as session:
+        started = time.monotonic()
+        status, twiml = await post_twilio(
+            session, url, "/twilio/sms",
+            {"MessageSid": "SM" + "a" * 32, "From": "+18605550143", "Body": "ICE front door"},
+            fake.auth_token)
+        assert status == 200 and "#1" in twiml
+        page = await fake.expect_sms("+18605550100", contains="ACK 1", timeout=5)
+        assert page.arrived - started < 1.0
+        async with session.get(url + "/api/incidents") as r:
+            assert r.status == 401
+        async with session.get(url + "/api/incidents",
+                               headers={"Authorization": "Bearer t0ken"}) as r:
+            [incident] = await r.json()
+        assert incident["id"] == 1 and incident["school"] == "maple"
+        assert incident["reporter"]["name"] == "Chris Walker"
+        async with session.get(url + "/metrics") as r:
+            text = await r.text()
+        assert 'alertbot_incidents_opened_total{source="sms",type="ice"} 1.0' in text
+        assert "alertbot_trigger_to_first_page_seconds_count" in text
