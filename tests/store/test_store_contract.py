@@ -1,0 +1,174 @@
+"""The store's promises, on every backend."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+import pytest
+
+from alertbot.domain.incident import Incident, State
+from alertbot.domain.model import Channel
+from alertbot.domain.plan import Plan, PlanStep, Recipient
+from alertbot.domain.records import NewMessage, OutboxKind, OutboxStatus
+from alertbot.store.sql import Store
+
+T0 = 1_800_000_000.0
+
+PLAN = Plan("p", (PlanStep((Recipient("sup", "Dr. Rivera", "en",
+                                      ((Channel.SMS, "+18605550100"),)),), 180.0),), None)
+
+
+def incident(**kw: object) -> Incident:
+    base = Incident(id=0, type="ice", title="Visit at Burns", school_id="burns",
+                    school_name="Burns", reporter_id="p", reporter_name="Ana",
+                    reporter_phone="+18605550142", source="sms", details="front desk",
+                    language="es", created_at=T0, plan=PLAN, due_at=T0)
+    return replace(base, **kw)  # type: ignore[arg-type]
+
+
+def page(incident_id: int, address: str = "+18605550100", **kw: object) -> NewMessage:
+    base = NewMessage(OutboxKind.PAGE, Channel.SMS, address, "ALERT #1", "en", incident_id,
+                      "sup", 0, 0, "opened", T0)
+    return replace(base, **kw)  # type: ignore[arg-type]
+
+
+async def test_migrations_are_idempotent(store: Store) -> None:
+    assert await store.migrate() == await store.migrate()
+
+
+async def test_incident_round_trip(store: Store) -> None:
+    async with store.tx() as tx:
+        number = await tx.insert_incident(incident())
+    async with store.read() as tx:
+        got = await tx.get_incident(number)
+    assert got == replace(incident(), id=number)
+    assert got is not None and got.plan == PLAN
+
+
+async def test_numbers_increase_and_list_is_newest_first(store: Store) -> None:
+    async with store.tx() as tx:
+        a = await tx.insert_incident(incident())
+        b = await tx.insert_incident(incident(school_id="oak"))
+    assert b > a
+    async with store.read() as tx:
+        assert [i.id for i in await tx.list_incidents()] == [b, a]
+
+
+async def test_a_failed_transaction_leaves_nothing(store: Store) -> None:
+    with pytest.raises(RuntimeError):
+        async with store.tx() as tx:
+            await tx.insert_incident(incident())
+            raise RuntimeError("boom")
+    async with store.read() as tx:
+        assert await tx.list_incidents() == []
+
+
+async def test_inbound_keys_remember_the_first_reply(store: Store) -> None:
+    async with store.tx() as tx:
+        assert await tx.seen_inbound("sms:SM1") is None
+        await tx.record_inbound("sms:SM1", T0, "#1 opened")
+    async with store.tx() as tx:
+        assert await tx.seen_inbound("sms:SM1") == "#1 opened"
+
+
+async def test_due_incidents_are_the_triggered_ones_due_now(store: Store) -> None:
+    async with store.tx() as tx:
+        due = await tx.insert_incident(incident(due_at=T0))
+        await tx.insert_incident(incident(due_at=T0 + 60))
+        await tx.insert_incident(incident(due_at=T0, state=State.ACKNOWLEDGED))
+    async with store.tx() as tx:
+        assert [i.id for i in await tx.due_incidents(T0, 10)] == [due]
+
+
+async def test_outbox_claim_lease_and_reclaim(store: Store) -> None:
+    async with store.tx() as tx:
+        number = await tx.insert_incident(incident(due_at=None))
+        await tx.enqueue([page(number)], T0)
+    async with store.tx() as tx:
+        [item] = await tx.claim_due_outbox(T0, "a", 30, 10)
+    assert item.status is OutboxStatus.PENDING  # as read, before the claim
+    async with store.tx() as tx:
+        assert await tx.claim_due_outbox(T0 + 1, "b", 30, 10) == []
+        assert await tx.next_due() == T0 + 30  # the lease's end is a due time too
+    async with store.tx() as tx:  # the owner died: the lease expires, another takes it
+        [again] = await tx.claim_due_outbox(T0 + 31, "b", 30, 10)
+    assert again.id == item.id and again.attempts == 1
+    async with store.tx() as tx:
+        await tx.mark_sent(item.id, "SM123", T0 + 32)
+    async with store.read() as tx:
+        [sent] = await tx.messages_for(number)
+        assert sent.status is OutboxStatus.SENT and sent.provider_id == "SM123"
+        assert sent.attempts == 2
+        assert (await tx.outbox_by_provider_id("SM123")) == sent
+
+
+async def test_retry_waits_for_its_due_time(store: Store) -> None:
+    async with store.tx() as tx:
+        number = await tx.insert_incident(incident(due_at=None))
+        await tx.enqueue([page(number)], T0)
+    async with store.tx() as tx:
+        [item] = await tx.claim_due_outbox(T0, "a", 30, 10)
+        await tx.mark_retry(item.id, T0 + 4, "503")
+    async with store.tx() as tx:
+        assert await tx.claim_due_outbox(T0 + 3, "a", 30, 10) == []
+        assert await tx.next_due() == T0 + 4
+        assert len(await tx.claim_due_outbox(T0 + 4, "a", 30, 10)) == 1
+
+
+async def test_pages_of_an_acknowledged_incident_are_cancelled_not_sent(store: Store) -> None:
+    async with store.tx() as tx:
+        number = await tx.insert_incident(incident())
+        await tx.enqueue([page(number), page(number, kind=OutboxKind.NOTICE)], T0)
+        inc = await tx.get_incident(number)
+        assert inc is not None
+        await tx.save_incident(inc.acknowledge("sup", "Dr. Rivera", T0))
+    async with store.tx() as tx:
+        claimed = await tx.claim_due_outbox(T0, "a", 30, 10)
+    assert [c.kind for c in claimed] == [OutboxKind.NOTICE]
+    async with store.read() as tx:
+        statuses = {m.kind: m.status for m in await tx.messages_for(number)}
+    assert statuses[OutboxKind.PAGE] is OutboxStatus.CANCELLED
+
+
+async def test_first_pages_go_before_repeats(store: Store) -> None:
+    async with store.tx() as tx:
+        old = await tx.insert_incident(incident())
+        new = await tx.insert_incident(incident(school_id="oak"))
+        await tx.enqueue([page(old, round=3)], T0 - 10)
+        await tx.enqueue([page(new, round=0)], T0)
+    async with store.tx() as tx:
+        claimed = await tx.claim_due_outbox(T0, "a", 30, 1)
+    assert [c.incident_id for c in claimed] == [new]
+
+
+async def test_paged_contacts_and_timeline(store: Store) -> None:
+    async with store.tx() as tx:
+        number = await tx.insert_incident(incident())
+        await tx.enqueue([page(number, contact_id="b"), page(number, contact_id="a"),
+                          page(number, contact_id="b", channel=Channel.VOICE)], T0)
+        await tx.add_timeline(number, T0, "opened", "opened via sms", "Ana")
+        await tx.add_timeline(number, T0 + 1, "paged", "step 1")
+    async with store.read() as tx:
+        assert await tx.paged_contacts(number) == ["b", "a"]
+        entries = (await tx.timeline([number]))[number]
+    assert [e.kind for e in entries] == ["opened", "paged"]
+    assert entries[0].actor == "Ana"
+
+
+async def test_concurrent_claimers_never_share_a_message(store: Store) -> None:
+    async with store.tx() as tx:
+        number = await tx.insert_incident(incident())
+        await tx.enqueue([page(number, address=f"+1860555{i:04d}") for i in range(60)], T0)
+
+    async def claim(owner: str) -> list[int]:
+        got: list[int] = []
+        for _ in range(10):
+            async with store.tx() as tx:
+                got += [m.id for m in await tx.claim_due_outbox(T0, owner, 30, 4)]
+            await asyncio.sleep(0)
+        return got
+
+    results = await asyncio.gather(*(claim(f"o{i}") for i in range(4)))
+    everything = [i for r in results for i in r]
+    assert len(everything) == len(set(everything)) == 60
