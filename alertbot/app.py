@@ -17,6 +17,7 @@ from alertbot.domain.model import Channel, Config
 from alertbot.engine.events import IncidentEvents
 from alertbot.engine.loop import Engine
 from alertbot.engine.receiver import Receiver
+from alertbot.faults import CrashPoints
 from alertbot.inbound import api, dashboard, sandbox, twilio_sms
 from alertbot.metrics import Metrics
 from alertbot.settings import Settings
@@ -59,11 +60,13 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
             chosen = {ch: SandboxSender(ch, app[appkeys.SANDBOX]) for ch in Channel}
         else:
             chosen = await _real_senders(settings)
+        crash = CrashPoints(settings.crash_at)
         engine = Engine(store, chosen, app[appkeys.CLOCK], app[appkeys.METRICS],
                         lambda: app[appkeys.RECEIVER].config, tick=settings.tick,
-                        events=app[appkeys.EVENTS])
+                        events=app[appkeys.EVENTS], crash=crash)
         receiver = Receiver(config, store, app[appkeys.CLOCK], app[appkeys.METRICS],
-                            engine.nudge, app[appkeys.EVENTS])
+                            engine.nudge, app[appkeys.EVENTS], crash)
+        stop_listening = await store.listen(engine.nudge)
         app[appkeys.STORE] = store
         app[appkeys.ENGINE] = engine
         app[appkeys.RECEIVER] = receiver
@@ -71,6 +74,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
         try:
             yield
         finally:
+            await stop_listening()
             await engine.stop()
             await app[appkeys.EVENTS].drain()
             task.cancel()

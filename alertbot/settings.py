@@ -37,6 +37,7 @@ class Settings:
     slack_channel: str | None = None
     sandbox: bool = False
     tick: float = 1.0
+    crash_at: str | None = None  # fault tests only: see alertbot/faults.py
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, sandbox: bool = False) -> Settings:
@@ -62,6 +63,7 @@ class Settings:
             slack_channel=env.get("SLACK_CHANNEL") or None,
             sandbox=sandbox or _truthy(env.get("ALERTBOT_SANDBOX")),
             tick=float(env.get("ALERTBOT_TICK", "1.0")),
+            crash_at=env.get("ALERTBOT_CRASH_AT") or None,
         )
 
     @property

@@ -28,7 +28,9 @@ from alertbot.domain.model import Channel, Config
 from alertbot.domain.policy import decide
 from alertbot.domain.records import NewMessage, OutboxItem, OutboxKind
 from alertbot.engine import notices
+from alertbot.engine.breaker import CircuitBreaker
 from alertbot.engine.events import IncidentEvents
+from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
 from alertbot.redact import mask_phone
 from alertbot.store.sql import Store, Tx
@@ -49,7 +51,8 @@ class Engine:
     def __init__(self, store: Store, senders: Mapping[Channel, Sender], clock: Clock,
                  metrics: Metrics, config: Callable[[], Config], *, tick: float = 1.0,
                  lease: float = 30.0, send_timeout: float = 20.0, max_in_flight: int = 200,
-                 batch: int = 200, events: IncidentEvents | None = None) -> None:
+                 batch: int = 200, events: IncidentEvents | None = None,
+                 crash: CrashPoints | None = None) -> None:
         self.store = store
         self.senders = senders
         self.clock = clock
@@ -60,6 +63,8 @@ class Engine:
         self.send_timeout = send_timeout
         self.batch = batch
         self.events = events or IncidentEvents()
+        self.crash = crash or CrashPoints()
+        self.breakers = {channel: CircuitBreaker() for channel in Channel}
         self.owner = f"engine-{uuid.uuid4().hex[:12]}"
         self._wake = asyncio.Event()
         self._stopping = False
@@ -136,6 +141,8 @@ class Engine:
                 due = await tx.due_incidents(now, self.batch)
                 for incident in due:
                     await self._escalate_one(tx, incident, now)
+            if due:
+                self.crash.hit("after-escalate")
             for incident in due:
                 self.events.publish(incident.id)
             total += len(due)
@@ -191,15 +198,23 @@ class Engine:
             sender = self.senders.get(item.channel)
             message = OutboundMessage(item.id, item.channel, item.address, item.body,
                                       item.language, item.incident_id, str(item.kind))
+            breaker = self.breakers[item.channel]
+            self.crash.hit("before-send")
+            if not breaker.allow():
+                await self._breaker_open(item, breaker)
+                return
             try:
                 if sender is None:
                     raise PermanentFailure(f"channel {item.channel} is not configured")
                 result = await asyncio.wait_for(sender.send(message), self.send_timeout)
             except PermanentFailure as exc:
+                breaker.success()  # the provider answered: it is alive
                 await self._failed(item, exc)
             except TemporaryFailure as exc:
+                breaker.failure()
                 await self._retry(item, str(exc), exc.retry_after)
             except TimeoutError:
+                breaker.failure()
                 await self._retry(item, "timed out", None)
             except asyncio.CancelledError:
                 raise
@@ -207,6 +222,8 @@ class Engine:
                 log.exception("send of outbox %d failed unexpectedly", item.id)
                 await self._retry(item, f"unexpected error: {type(exc).__name__}", None)
             else:
+                breaker.success()
+                self.crash.hit("before-mark-sent")
                 now = self.clock.now()
                 async with self.store.tx() as tx:
                     await tx.mark_sent(item.id, result.provider_id, now)
@@ -215,6 +232,25 @@ class Engine:
                 if item.kind is OutboxKind.PAGE and item.step == 0 and item.round == 0 \
                         and item.opened_at is not None:
                     self.metrics.first_page_latency.observe(max(0.0, now - item.opened_at))
+
+    async def _breaker_open(self, item: OutboxItem, breaker: CircuitBreaker) -> None:
+        """The provider is failing: keep the message for later and page by other means."""
+        now = self.clock.now()
+        delay = max(1.0, breaker.remaining())
+        async with self.store.tx() as tx:
+            await tx.mark_retry(item.id, now + delay, f"{item.channel} provider circuit open")
+            if item.kind is not OutboxKind.PAGE or item.incident_id is None:
+                return
+            fallback = await self._fallback_pages(tx, item, self.config())
+            if fallback:
+                await tx.enqueue(fallback, now)
+                await tx.add_timeline(
+                    item.incident_id, now, "paged",
+                    f"{item.channel} provider failing; also paging "
+                    f"{item.contact_id} by {', '.join(str(m.channel) for m in fallback)}")
+        self.metrics.pages_sent.labels(channel=str(item.channel), kind=str(item.kind),
+                                       result="circuit_open").inc()
+        self.nudge()
 
     async def _retry(self, item: OutboxItem, error: str, retry_after: float | None) -> None:
         delay = backoff(item.attempts + 1, retry_after, self._rng)

@@ -19,6 +19,7 @@ from alertbot.domain.plan import build_plan, select_policy
 from alertbot.domain.records import NewMessage
 from alertbot.engine import notices
 from alertbot.engine.events import IncidentEvents
+from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
 from alertbot.redact import mask_phone
 from alertbot.store.sql import Store, Tx
@@ -62,13 +63,15 @@ class Reply:
 
 class Receiver:
     def __init__(self, config: Config, store: Store, clock: Clock, metrics: Metrics,
-                 nudge: Callable[[], None], events: IncidentEvents | None = None) -> None:
+                 nudge: Callable[[], None], events: IncidentEvents | None = None,
+                 crash: CrashPoints | None = None) -> None:
         self.config = config
         self.store = store
         self.clock = clock
         self.metrics = metrics
         self.nudge = nudge
         self.events = events or IncidentEvents()
+        self.crash = crash or CrashPoints()
 
     async def handle(self, actor: Actor, command: cmd.Command, source: str,
                      dedup_key: str | None = None) -> Reply:
@@ -82,6 +85,11 @@ class Receiver:
             reply = await self._dispatch(tx, actor, command, source)
             if dedup_key is not None:
                 await tx.record_inbound(dedup_key, self.clock.now(), reply.text)
+            await tx.notify()
+            if isinstance(command, cmd.Ack):
+                self.crash.hit("in-ack")
+        if isinstance(command, cmd.Ack):
+            self.crash.hit("after-ack")
         self.nudge()
         self.events.publish(reply.incident_id)
         return reply

@@ -107,4 +107,23 @@ def _v1(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1]
+# The live Slack post of each incident (issue 4): where it is, what it last showed,
+# and how many timeline entries its thread already carries.
+slack_posts = sa.Table(
+    "slack_posts",
+    metadata,
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id"), primary_key=True),
+    sa.Column("channel", sa.String(32), nullable=False),
+    sa.Column("ts", sa.String(32), nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False, default=""),
+    sa.Column("thread_count", sa.Integer, nullable=False, default=0),
+    sa.Column("updated_at", sa.Double, nullable=False),
+    sa.Index("ix_slack_posts_ts", "channel", "ts"),
+)
+
+
+def _v2_slack_posts(conn: Connection) -> None:
+    slack_posts.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2_slack_posts]

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import fields
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, fields
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,7 +30,17 @@ from alertbot.domain.records import (
     OutboxStatus,
     TimelineEntry,
 )
-from alertbot.store.schema import MIGRATIONS, inbound, incidents, outbox, schema_version, timeline
+from alertbot.store.schema import (
+    MIGRATIONS,
+    inbound,
+    incidents,
+    outbox,
+    schema_version,
+    slack_posts,
+    timeline,
+)
+
+NUDGE_CHANNEL = "alertbot_nudge"
 
 
 def engine_url(url: str) -> str:
@@ -74,12 +84,28 @@ def _outbox(row: sa.Row[Any]) -> OutboxItem:
     )
 
 
+@dataclass(frozen=True)
+class SlackPost:
+    """Where an incident's live Slack post is, what it last showed, how much thread it has."""
+
+    incident_id: int
+    channel: str
+    ts: str
+    digest: str = ""
+    thread_count: int = 0
+
+
 class Tx:
     """One transaction's worth of reads and writes."""
 
     def __init__(self, conn: AsyncConnection, postgres: bool) -> None:
         self.conn = conn
         self.postgres = postgres
+
+    async def notify(self) -> None:
+        """Wake every instance's engine when this transaction commits (PostgreSQL)."""
+        if self.postgres:
+            await self.conn.execute(sa.text(f"SELECT pg_notify('{NUDGE_CHANNEL}', '')"))
 
     # --- inbound idempotency -----------------------------------------------------------
 
@@ -184,6 +210,31 @@ class Tx:
             if cid:
                 seen.setdefault(cid, None)
         return list(seen)
+
+    # --- the Slack incident post (issue 4) -------------------------------------------
+
+    async def slack_post(self, incident_id: int) -> SlackPost | None:
+        row = (await self.conn.execute(
+            sa.select(slack_posts).where(slack_posts.c.incident_id == incident_id))).first()
+        if row is None:
+            return None
+        m = row._mapping
+        return SlackPost(m["incident_id"], m["channel"], m["ts"], m["digest"], m["thread_count"])
+
+    async def save_slack_post(self, post: SlackPost, now: float) -> None:
+        values = {"channel": post.channel, "ts": post.ts, "digest": post.digest,
+                  "thread_count": post.thread_count, "updated_at": now}
+        result = await self.conn.execute(sa.update(slack_posts).where(
+            slack_posts.c.incident_id == post.incident_id).values(**values))
+        if not result.rowcount:
+            await self.conn.execute(
+                sa.insert(slack_posts).values(incident_id=post.incident_id, **values))
+
+    async def incident_for_slack_post(self, channel: str, ts: str) -> int | None:
+        """The incident whose post is message ``ts`` in ``channel`` (a thread's parent)."""
+        value = (await self.conn.execute(sa.select(slack_posts.c.incident_id).where(
+            slack_posts.c.channel == channel, slack_posts.c.ts == ts))).scalar()
+        return None if value is None else int(value)
 
     # --- engine work -----------------------------------------------------------------
 
@@ -314,6 +365,30 @@ class Store:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+    async def listen(self, callback: Callable[[], None]) -> Callable[[], Awaitable[None]]:
+        """Call ``callback`` whenever any instance commits work (PostgreSQL LISTEN).
+
+        Returns an async function that stops listening. A no-op on SQLite, where one
+        process owns the database and nudges itself.
+        """
+        if not self.postgres:
+            async def nothing() -> None:
+                return None
+            return nothing
+        import asyncpg
+
+        dsn = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        conn = await asyncpg.connect(dsn)
+
+        def on_notify(*_args: object) -> None:
+            callback()
+
+        await conn.add_listener(NUDGE_CHANNEL, on_notify)
+
+        async def stop() -> None:
+            await conn.close()
+        return stop
 
     async def ping(self) -> bool:
         try:

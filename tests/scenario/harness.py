@@ -12,8 +12,8 @@ the phones and moves a fake clock:
 
 from __future__ import annotations
 
-import itertools
 import re
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -48,22 +48,23 @@ STRANGER = "+18605550198"
 
 class Harness:
     def __init__(self, fake: FakeTwilio, tmp: Path, config_dir: Path = DISTRICT,
-                 extra: Mapping[str, Any] | None = None) -> None:
+                 extra: Mapping[str, Any] | None = None, database_url: str | None = None,
+                 clock: FakeClock | None = None) -> None:
         self.fake = fake
-        self.clock = FakeClock()
+        self.clock = clock or FakeClock()
         self.config = load_or_raise(config_dir / "escalation.yaml", config_dir / "contacts")
-        self.settings = Settings(
-            database_url=f"sqlite:///{tmp / 'alertbot.db'}",
-            public_url="https://alerts.example.test",
-            api_token=Secret(API_TOKEN),
-            twilio_account_sid=fake.account_sid,
-            twilio_auth_token=Secret(fake.auth_token),
-            twilio_from=FROM_NUMBER,
-            twilio_api_url=fake.url,
-            tick=0.2,
-            **(extra or {}),
-        )
-        self._sids = itertools.count(1)
+        values: dict[str, Any] = {
+            "database_url": database_url or f"sqlite:///{tmp / 'alertbot.db'}",
+            "public_url": "https://alerts.example.test",
+            "api_token": Secret(API_TOKEN),
+            "twilio_account_sid": fake.account_sid,
+            "twilio_auth_token": Secret(fake.auth_token),
+            "twilio_from": FROM_NUMBER,
+            "twilio_api_url": fake.url,
+            "tick": 0.2,
+        }
+        values.update(extra or {})
+        self.settings = Settings(**values)
         self.runner: web.AppRunner | None = None
         self.session: aiohttp.ClientSession | None = None
         self.url = ""
@@ -92,7 +93,7 @@ class Harness:
     # --- playing the phones --------------------------------------------------------
 
     def next_sid(self) -> str:
-        return f"SM{next(self._sids):032x}"
+        return f"SM{uuid.uuid4().hex}"
 
     async def post_sms(self, from_: str, body: str, sid: str | None = None,
                        signature: str | None = None) -> tuple[int, str]:

@@ -1,0 +1,42 @@
+"""Named crash points for fault tests: ``ALERTBOT_CRASH_AT=before-mark-sent:2``.
+
+The process dies (``os._exit``, like ``kill -9``: no cleanup, no flush) the Nth time
+it reaches the named point. Unset, every point is a no-op. Points:
+
+    after-escalate     decision committed (pages in the outbox), nothing sent yet
+    before-send        a message claimed (leased), the provider not yet called
+    before-mark-sent   the provider accepted the message, the outbox not yet updated
+    in-ack             inside the acknowledgement transaction, before it commits
+    after-ack          the acknowledgement committed, the reply not yet returned
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+log = logging.getLogger("alertbot.faults")
+
+POINTS = frozenset({"after-escalate", "before-send", "before-mark-sent", "in-ack", "after-ack"})
+
+
+class CrashPoints:
+    def __init__(self, spec: str | None = None) -> None:
+        self.name: str | None = None
+        self.at = 1
+        self.hits = 0
+        if spec:
+            name, _, count = spec.partition(":")
+            if name not in POINTS:
+                raise ValueError(f"ALERTBOT_CRASH_AT: unknown point '{name}' "
+                                 f"(known: {', '.join(sorted(POINTS))})")
+            self.name = name
+            self.at = int(count) if count else 1
+
+    def hit(self, name: str) -> None:
+        if name != self.name:
+            return
+        self.hits += 1
+        if self.hits == self.at:
+            log.critical("crash point %s reached (hit %d): exiting now", name, self.hits)
+            os._exit(137)
