@@ -38,7 +38,47 @@ async def _real_senders(settings: Settings) -> dict[Channel, Sender]:
                                            settings.twilio_auth_token.value,
                                            settings.twilio_api_url)
         senders[Channel.SMS] = TwilioSms(client, settings.twilio_from, settings.public_url)
+    if settings.slack_bot_token:
+        from alertbot.channels.slack import SlackSender, make_slack_client
+
+        senders[Channel.SLACK] = SlackSender(
+            make_slack_client(settings.slack_bot_token.value, settings.slack_api_url))
     return senders
+
+
+def _mount_slack(app: web.Application, settings: Settings) -> None:
+    """Slack (issue 4): POST /slack/events and the live incident post. Never in sandbox."""
+    if settings.sandbox or not settings.slack_bot_token:
+        return
+    from alertbot.channels.slack import make_slack_client
+    from alertbot.inbound.slack import SLACK, SlackInbound, events_webhook
+    from alertbot.slack_post import SLACK_POST, IncidentPost
+
+    token, secret = settings.slack_bot_token.value, settings.slack_signing_secret
+
+    async def slack_lifecycle(app: web.Application) -> AsyncIterator[None]:
+        if settings.slack_channel:
+            post = IncidentPost(app[appkeys.STORE],
+                                make_slack_client(token, settings.slack_api_url, max_wait=30.0),
+                                settings.slack_channel, lambda: app[appkeys.RECEIVER].config,
+                                app[appkeys.CLOCK])
+            app[SLACK_POST] = post
+            app[appkeys.EVENTS].subscribe(post.on_event)
+        if secret:
+            app[SLACK] = SlackInbound(
+                app, make_slack_client(token, settings.slack_api_url, max_wait=1.0),
+                secret.value, app[SLACK_POST].incident_for if SLACK_POST in app else None)
+        try:
+            yield
+        finally:
+            if SLACK in app:
+                await app[SLACK].drain()
+            if SLACK_POST in app:
+                await app[SLACK_POST].close()
+
+    app.cleanup_ctx.append(slack_lifecycle)
+    if secret:
+        app.router.add_post("/slack/events", events_webhook)
 
 
 def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
@@ -63,7 +103,8 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
         crash = CrashPoints(settings.crash_at)
         engine = Engine(store, chosen, app[appkeys.CLOCK], app[appkeys.METRICS],
                         lambda: app[appkeys.RECEIVER].config, tick=settings.tick,
-                        events=app[appkeys.EVENTS], crash=crash)
+                        events=app[appkeys.EVENTS], crash=crash,
+                        owner=settings.instance_id or None)
         receiver = Receiver(config, store, app[appkeys.CLOCK], app[appkeys.METRICS],
                             engine.nudge, app[appkeys.EVENTS], crash)
         stop_listening = await store.listen(engine.nudge)
@@ -94,4 +135,5 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     dashboard.add_routes(app)
     if settings.sandbox:
         sandbox.add_routes(app)
+    _mount_slack(app, settings)
     return app

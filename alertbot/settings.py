@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -38,6 +39,7 @@ class Settings:
     sandbox: bool = False
     tick: float = 1.0
     crash_at: str | None = None  # fault tests only: see alertbot/faults.py
+    instance_id: str = ""  # stable across restarts; default host:port
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, sandbox: bool = False) -> Settings:
@@ -64,6 +66,7 @@ class Settings:
             sandbox=sandbox or _truthy(env.get("ALERTBOT_SANDBOX")),
             tick=float(env.get("ALERTBOT_TICK", "1.0")),
             crash_at=env.get("ALERTBOT_CRASH_AT") or None,
+            instance_id=env.get("ALERTBOT_INSTANCE_ID") or f"{socket.gethostname()}:{port}",
         )
 
     @property

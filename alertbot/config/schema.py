@@ -66,6 +66,7 @@ class RouteModel(Strict):
 class IncidentModel(Strict):
     title: str = Field(min_length=1)
     guidance: dict[LanguageName, str]
+    phone_label: dict[LanguageName, str] = {}  # the phone tree menu's words for this type
     routes: list[RouteModel] | None = None
     escalation: str | None = None
 

@@ -84,6 +84,7 @@ class IncidentType:
     title: str  # may contain {school}
     guidance: Mapping[str, str]
     routes: tuple[Route, ...]
+    phone_label: Mapping[str, str] = field(default_factory=dict)  # menu words, per language
 
 
 @dataclass(frozen=True)

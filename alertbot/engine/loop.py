@@ -29,6 +29,7 @@ from alertbot.domain.policy import decide
 from alertbot.domain.records import NewMessage, OutboxItem, OutboxKind
 from alertbot.engine import notices
 from alertbot.engine.breaker import CircuitBreaker
+from alertbot.engine.call_outcomes import note_call_status
 from alertbot.engine.events import IncidentEvents
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
@@ -50,9 +51,9 @@ def backoff(attempts: int, retry_after: float | None, rng: random.Random) -> flo
 class Engine:
     def __init__(self, store: Store, senders: Mapping[Channel, Sender], clock: Clock,
                  metrics: Metrics, config: Callable[[], Config], *, tick: float = 1.0,
-                 lease: float = 30.0, send_timeout: float = 20.0, max_in_flight: int = 200,
+                 lease: float = 12.0, send_timeout: float = 8.0, max_in_flight: int = 200,
                  batch: int = 200, events: IncidentEvents | None = None,
-                 crash: CrashPoints | None = None) -> None:
+                 crash: CrashPoints | None = None, owner: str | None = None) -> None:
         self.store = store
         self.senders = senders
         self.clock = clock
@@ -65,7 +66,9 @@ class Engine:
         self.events = events or IncidentEvents()
         self.crash = crash or CrashPoints()
         self.breakers = {channel: CircuitBreaker() for channel in Channel}
-        self.owner = f"engine-{uuid.uuid4().hex[:12]}"
+        # A stable owner (host:port) lets a restarted instance take back at once the
+        # messages its previous life had claimed, instead of waiting out the lease.
+        self.owner = owner or f"engine-{uuid.uuid4().hex[:12]}"
         self._wake = asyncio.Event()
         self._stopping = False
         self._slots = asyncio.Semaphore(max_in_flight)
@@ -80,6 +83,14 @@ class Engine:
 
     async def run(self) -> None:
         log.info("engine %s started", self.owner)
+        try:
+            async with self.store.tx() as tx:
+                released = await tx.release_leases(self.owner)
+            if released:
+                log.warning("took back %d message(s) in flight when %s last stopped; "
+                            "they are sent again (at least once)", released, self.owner)
+        except Exception:
+            log.exception("could not release the previous leases of %s", self.owner)
         while not self._stopping:
             self._wake.clear()
             await self.cycle()
@@ -319,11 +330,18 @@ class Engine:
     # --- provider status callbacks -------------------------------------------------
 
     async def provider_status(self, provider_id: str, status: str, code: str | None) -> None:
-        """A delivery/call status from the provider; a failed page goes to other channels."""
+        """A delivery/call status from the provider; a failed page goes to other channels.
+
+        A voice page's busy / no-answer / voicemail is written on the timeline (not a
+        failure: the next round calls again); a fax machine is a failure.
+        """
         async with self.store.tx() as tx:
             item = await tx.outbox_by_provider_id(provider_id)
             if item is None:
                 return
             await tx.set_provider_status(item.id, status, f"code {code}" if code else None)
-        if status in ("failed", "undelivered") and item.kind is OutboxKind.PAGE:
+            noted = await note_call_status(tx, item, status, self.config(), self.clock.now())
+        if noted:
+            self.events.publish(item.incident_id)
+        if status in ("failed", "undelivered", "fax") and item.kind is OutboxKind.PAGE:
             await self._failed(item, PermanentFailure(f"provider reported {status}", code))

@@ -292,6 +292,14 @@ class Tx:
                         lease_until=now + lease, attempts=outbox.c.attempts + 1))
         return items
 
+    async def release_leases(self, owner: str) -> int:
+        """Make ``owner``'s in-flight messages claimable again now (after its restart)."""
+        result = await self.conn.execute(
+            sa.update(outbox).where(outbox.c.status == str(OutboxStatus.SENDING),
+                                    outbox.c.lease_owner == owner)
+            .values(status=str(OutboxStatus.PENDING), lease_owner=None, lease_until=None))
+        return int(result.rowcount or 0)
+
     async def mark_sent(self, item_id: int, provider_id: str | None, now: float) -> None:
         await self.conn.execute(sa.update(outbox).where(outbox.c.id == item_id).values(
             status=str(OutboxStatus.SENT), provider_id=provider_id, sent_at=now,

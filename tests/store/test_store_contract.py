@@ -172,3 +172,16 @@ async def test_concurrent_claimers_never_share_a_message(store: Store) -> None:
     results = await asyncio.gather(*(claim(f"o{i}") for i in range(4)))
     everything = [i for r in results for i in r]
     assert len(everything) == len(set(everything)) == 60
+
+
+async def test_a_restarted_owner_takes_back_its_leases_at_once(store: Store) -> None:
+    async with store.tx() as tx:
+        number = await tx.insert_incident(incident(due_at=None))
+        await tx.enqueue([page(number), page(number, address="+18605550102")], T0)
+    async with store.tx() as tx:
+        await tx.claim_due_outbox(T0, "host:8080", 30, 1)
+        await tx.claim_due_outbox(T0, "other:8080", 30, 1)
+    async with store.tx() as tx:
+        assert await tx.release_leases("host:8080") == 1
+        [again] = await tx.claim_due_outbox(T0 + 1, "host:8080", 30, 10)
+    assert again.attempts == 1

@@ -1,0 +1,263 @@
+"""Every Slack text and Block Kit structure alertbot sends, per language (en, es). Pure.
+
+User text (details, names, timeline entries) is mrkdwn-escaped (``&``, ``<``, ``>``)
+wherever it lands in mrkdwn, so nobody can smuggle ``<!channel>`` or a link into a
+post. Buttons carry the incident number as their ``value``; their ``action_id`` starts
+with ``ack`` or ``resolve`` (CONTRACT.md, "Slack").
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from alertbot.domain.model import School
+
+Block = dict[str, Any]
+OPEN_CALLBACK = "alertbot_open"  # callback_id of the school-picker modal
+MAX_OPTIONS = 100  # Slack's limit per static_select (and per option group)
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "ack": "Acknowledge",
+        "resolve": "Resolve",
+        "resolve_confirm_title": "Resolve #{n}?",
+        "resolve_confirm": "Paging stops and the incident is closed for everyone.",
+        "resolve_confirm_yes": "Resolve",
+        "cancel": "Cancel",
+        "stranger": "Your Slack account is not in alertbot's contacts, so nothing was paged.",
+        "stranger_call": " If this is an emergency, call {fallback} now.",
+        "stranger_button": "Your Slack account is not in alertbot's contacts, "
+        "so it cannot act on incidents.",
+        "receipt": "*#{n} opened{school}:* the district team is being paged now.",
+        "receipt_updates": "Add updates in the incident's thread in Slack "
+        "or by text message (no student names).",
+        "working": "Opening your incident. The number follows in a moment.",
+        "unknown_command": "alertbot does not know the command {command}.",
+        "modal_title": "Report an incident",
+        "modal_submit": "Page the team",
+        "modal_close": "Close",
+        "modal_school": "School",
+        "modal_school_placeholder": "Choose the school",
+        "modal_details": "What is happening?",
+        "modal_details_hint": "No student names: Slack is not private.",
+        "modal_unknown_school": "Choose a school from the list.",
+        "your_schools": "Your schools",
+        "all_schools": "Schools",
+        "school": "School",
+        "reporter": "Reported by",
+        "opened": "Opened",
+        "state": "State",
+        "details": "Details",
+        "paging": "Escalation",
+        "no_pages": "Nobody paged yet.",
+        "triggered": ":red_circle: *NOT acknowledged*",
+        "acknowledged": ":large_yellow_circle: Acknowledged by *{name}* at {time}",
+        "resolved": ":white_check_mark: Resolved at {time}",
+        "next_step": "Next escalation at {time} if nobody acknowledges.",
+        "exhausted": ":warning: Paging has stopped: nobody acknowledged. Call the team.",
+        "unverified": ":warning: UNVERIFIED reporter",
+        "no_school": "school not named",
+        "no_details": "none given",
+        "footer": "alertbot · incident #{n} · updated {time}",
+        "page_hint": "Press *Acknowledge* to respond, or text ACK {n}.",
+        "page_sent": "sent",
+        "page_pending": "sending",
+        "page_failed": "FAILED",
+        "page_cancelled": "cancelled",
+        "step": "step {step}",
+        "repeat": "round {round}",
+        "earlier": "({count} earlier lines on the dashboard)",
+    },
+    "es": {
+        "ack": "Atender",
+        "resolve": "Cerrar",
+        "resolve_confirm_title": "Cerrar #{n}?",
+        "resolve_confirm": "Se detienen los avisos y el incidente se cierra para todos.",
+        "resolve_confirm_yes": "Cerrar",
+        "cancel": "Cancelar",
+        "stranger": "Su cuenta de Slack no esta en los contactos de alertbot; no se aviso a nadie.",
+        "stranger_call": " Si es una emergencia, llame al {fallback} ya.",
+        "stranger_button": "Su cuenta de Slack no esta en los contactos de alertbot; "
+        "no puede actuar sobre incidentes.",
+        "receipt": "*#{n} abierto{school}:* se esta avisando al equipo del distrito.",
+        "receipt_updates": "Agregue novedades en el hilo del incidente en Slack "
+        "o por mensaje de texto (sin nombres de estudiantes).",
+        "working": "Abriendo su incidente. El numero llega en un momento.",
+        "unknown_command": "alertbot no conoce el comando {command}.",
+        "modal_title": "Reportar un incidente",
+        "modal_submit": "Avisar al equipo",
+        "modal_close": "Cerrar",
+        "modal_school": "Escuela",
+        "modal_school_placeholder": "Elija la escuela",
+        "modal_details": "Que esta pasando?",
+        "modal_details_hint": "Sin nombres de estudiantes: Slack no es privado.",
+        "modal_unknown_school": "Elija una escuela de la lista.",
+        "your_schools": "Sus escuelas",
+        "all_schools": "Escuelas",
+        "school": "Escuela",
+        "reporter": "Reportado por",
+        "opened": "Abierto",
+        "state": "Estado",
+        "details": "Detalles",
+        "paging": "Escalamiento",
+        "no_pages": "Aun no se aviso a nadie.",
+        "triggered": ":red_circle: *SIN atender*",
+        "acknowledged": ":large_yellow_circle: Atendido por *{name}* a las {time}",
+        "resolved": ":white_check_mark: Cerrado a las {time}",
+        "next_step": "Siguiente escalamiento a las {time} si nadie atiende.",
+        "exhausted": ":warning: Avisos detenidos: nadie atendio. Llame al equipo.",
+        "unverified": ":warning: Informante NO VERIFICADO",
+        "no_school": "escuela sin indicar",
+        "no_details": "sin detalles",
+        "footer": "alertbot · incidente #{n} · actualizado {time}",
+        "page_hint": "Pulse *Atender* para responder, o envie ACK {n} por texto.",
+        "page_sent": "enviado",
+        "page_pending": "enviando",
+        "page_failed": "FALLO",
+        "page_cancelled": "cancelado",
+        "step": "paso {step}",
+        "repeat": "ronda {round}",
+        "earlier": "({count} lineas anteriores en el panel)",
+    },
+}
+
+
+def t(key: str, language: str, **values: Any) -> str:
+    table = TEXTS.get(language) or TEXTS["en"]
+    return (table.get(key) or TEXTS["en"][key]).format(**values)
+
+
+def escape(text: str) -> str:
+    """mrkdwn-escape user text: no mentions, links or markup can be injected."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def hhmm(epoch: float, timezone: str) -> str:
+    return datetime.fromtimestamp(epoch, ZoneInfo(timezone)).strftime("%H:%M")
+
+
+def plain(text: str, limit: int = 75) -> dict[str, Any]:
+    return {"type": "plain_text", "text": clip(text, limit), "emoji": True}
+
+
+def mrkdwn_section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, 3000)}}
+
+
+# --- buttons, pages, replies ----------------------------------------------------------
+
+
+def buttons(incident_id: int, language: str, ack: bool = True, resolve: bool = True) -> Block:
+    elements: list[dict[str, Any]] = []
+    if ack:
+        elements.append({"type": "button", "action_id": "ack", "style": "danger",
+                         "text": plain(t("ack", language)), "value": str(incident_id)})
+    if resolve:
+        elements.append({
+            "type": "button", "action_id": "resolve", "value": str(incident_id),
+            "text": plain(t("resolve", language)),
+            "confirm": {"title": plain(t("resolve_confirm_title", language, n=incident_id)),
+                        "text": plain(t("resolve_confirm", language), 300),
+                        "confirm": plain(t("resolve_confirm_yes", language)),
+                        "deny": plain(t("cancel", language))}})
+    return {"type": "actions", "block_id": f"incident-{incident_id}", "elements": elements}
+
+
+def page_blocks(body: str, incident_id: int | None, language: str,
+                page: bool = True) -> list[Block]:
+    """A Slack DM: the page text, and for a page the Acknowledge/Resolve buttons."""
+    blocks = [mrkdwn_section(escape(body))]
+    if page and incident_id is not None:
+        blocks.append({"type": "context", "elements": [
+            {"type": "mrkdwn", "text": t("page_hint", language, n=incident_id)}]})
+        blocks.append(buttons(incident_id, language))
+    return blocks
+
+
+def text_blocks(text: str) -> list[Block]:
+    """A plain reply (a receiver's answer) as escaped mrkdwn."""
+    return [mrkdwn_section(escape(text))]
+
+
+def stranger_text(language: str, fallback: str | None) -> str:
+    text = t("stranger", language)
+    return text + (t("stranger_call", language, fallback=fallback) if fallback else "")
+
+
+def receipt_blocks(n: int, school: str | None, guidance: str, language: str) -> list[Block]:
+    where = f" ({escape(school)})" if school else ""
+    return [
+        mrkdwn_section(t("receipt", language, n=n, school=where)),
+        mrkdwn_section("> " + escape(guidance)),
+        {"type": "context", "elements": [
+            {"type": "mrkdwn", "text": t("receipt_updates", language)}]},
+    ]
+
+
+def receipt_plain(n: int, guidance: str, language: str) -> str:
+    """The notification text that goes with receipt blocks."""
+    return t("receipt", language, n=n, school="").replace("*", "") + " " + guidance
+
+
+# --- the school-picker modal ----------------------------------------------------------
+
+
+def _option(school: School) -> dict[str, Any]:
+    return {"text": plain(f"{school.name} ({school.code})"), "value": school.id}
+
+
+def school_select(schools: Sequence[School], mine: Sequence[str],
+                  language: str) -> dict[str, Any]:
+    """A static_select; the user's own schools first. Over 100 schools: option groups."""
+    first = [s for s in schools if s.id in mine]
+    rest = [s for s in schools if s.id not in mine]
+    select: dict[str, Any] = {"type": "static_select", "action_id": "school",
+                              "placeholder": plain(t("modal_school_placeholder", language))}
+    if not first and len(rest) <= MAX_OPTIONS:
+        select["options"] = [_option(s) for s in rest]
+        return select
+    groups: list[dict[str, Any]] = []
+    if first:
+        groups.append({"label": plain(t("your_schools", language)),
+                       "options": [_option(s) for s in first[:MAX_OPTIONS]]})
+    for i in range(0, len(rest), MAX_OPTIONS):
+        groups.append({"label": plain(t("all_schools", language)),
+                       "options": [_option(s) for s in rest[i:i + MAX_OPTIONS]]})
+    select["option_groups"] = groups[:MAX_OPTIONS]
+    return select
+
+
+def open_modal(schools: Sequence[School], mine: Sequence[str], details: str, language: str,
+               metadata: Mapping[str, str]) -> dict[str, Any]:
+    """The modal asking for the school (and details) when the slash command had none."""
+    details_input: dict[str, Any] = {"type": "plain_text_input", "action_id": "details",
+                                     "multiline": True, "max_length": 600}
+    if details:
+        details_input["initial_value"] = clip(details, 600)
+    return {
+        "type": "modal", "callback_id": OPEN_CALLBACK,
+        "title": plain(t("modal_title", language), 24),
+        "submit": plain(t("modal_submit", language), 24),
+        "close": plain(t("cancel", language), 24),
+        "private_metadata": json.dumps(dict(metadata))[:3000],
+        "blocks": [
+            {"type": "input", "block_id": "school", "label": plain(t("modal_school", language)),
+             "element": school_select(schools, mine, language)},
+            {"type": "input", "block_id": "details", "optional": True,
+             "label": plain(t("modal_details", language)), "element": details_input,
+             "hint": plain(t("modal_details_hint", language), 150)},
+        ],
+    }
+
+
+def receipt_modal(blocks: list[Block], language: str) -> dict[str, Any]:
+    return {"type": "modal", "title": plain(t("modal_title", language), 24),
+            "close": plain(t("modal_close", language), 24), "blocks": blocks}

@@ -1,0 +1,37 @@
+"""Voice page outcomes on the incident timeline: busy, no answer, voicemail, no key.
+
+Called by ``Engine.provider_status`` inside its transaction. None of these is a
+failure of the person's number: the escalation's next round calls again. They are
+written down so an after-action report (and the dashboard) shows who was *not*
+reached and why; an answered call is never mistaken for an acknowledgement.
+"""
+
+from __future__ import annotations
+
+from alertbot.domain.incident import State
+from alertbot.domain.model import Channel, Config
+from alertbot.domain.records import OutboxItem, OutboxKind
+from alertbot.domain.voice_text import call_note
+from alertbot.redact import mask_phone
+from alertbot.store.sql import Tx
+
+
+async def note_call_status(tx: Tx, item: OutboxItem, status: str, config: Config,
+                           now: float) -> bool:
+    """Record what a voice page's ``status`` means; True if the timeline changed.
+
+    ``item`` is the outbox row as it was *before* this status was stored, so a status
+    Twilio delivers twice is noted once.
+    """
+    if (item.channel is not Channel.VOICE or item.kind is not OutboxKind.PAGE
+            or item.incident_id is None or status == item.provider_status):
+        return False
+    incident = await tx.get_incident(item.incident_id)
+    contact = config.contacts.get(item.contact_id or "")
+    name = contact.name if contact else mask_phone(item.address)
+    unacknowledged = incident is not None and incident.state is State.TRIGGERED
+    note = call_note(name, status, item.provider_status, unacknowledged)
+    if note is None:
+        return False
+    await tx.add_timeline(item.incident_id, now, "not_reached", note)
+    return True

@@ -1,0 +1,363 @@
+"""POST /slack/events: slash commands, buttons, the school-picker modal, messages.
+
+A slack-bolt ``AsyncApp`` mounted in our aiohttp app (``to_bolt_request`` /
+``to_aiohttp_response``). Every request's v0 signature is checked here first: a bad
+one gets 401 and reaches nothing (bolt's own ``ssl_check`` would answer 200 first).
+Listeners only translate into Commands for the receiver, as every inbound handler does.
+
+Slack wants an answer within 3 s. The receiver usually answers in milliseconds, so
+a slash command's reply *is* the receipt (incident number and guidance); if it takes
+longer than ``ACK_BUDGET`` the command is acknowledged at once and the receipt follows
+through ``response_url``. Buttons and messages are acknowledged first and handled in
+tracked background tasks. Retries (``X-Slack-Retry-Num``) have one effect: each action
+carries a dedup key (trigger id, view id, event id) that the receiver applies once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from alertbot import appkeys
+from alertbot.domain import commands as cmd
+from alertbot.domain.messages import render
+from alertbot.domain.model import Config, Contact, Trigger
+from alertbot.domain.slack_text import (
+    OPEN_CALLBACK,
+    Block,
+    open_modal,
+    receipt_blocks,
+    receipt_modal,
+    receipt_plain,
+    stranger_text,
+    t,
+    text_blocks,
+)
+from alertbot.engine.receiver import Actor, Receiver, Reply
+
+log = logging.getLogger("alertbot.inbound.slack")
+
+ACK_BUDGET = 2.0  # seconds the receiver may take before a slash command is acked without it
+SOURCE = "slack"
+
+
+async def events_webhook(request: web.Request) -> web.Response:
+    return await request.app[SLACK].handle_http(request)
+
+
+class SlackInbound:
+    """The bolt app and what its listeners need; background work is tracked and drained."""
+
+    def __init__(self, app: web.Application, client: AsyncWebClient, signing_secret: str,
+                 thread_incident: Callable[[str, str], Awaitable[int | None]] | None = None
+                 ) -> None:
+        self.app = app
+        self.client = client
+        self.verifier = SignatureVerifier(signing_secret)
+        self.thread_incident = thread_incident
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._modal_triggers: OrderedDict[str, None] = OrderedDict()
+        self.bolt = AsyncApp(client=client, signing_secret=signing_secret,
+                             process_before_response=True, logger=log,
+                             name="alertbot")
+        # Functional registration: bolt's decorators are untyped for mypy --strict.
+        self.bolt.command(cmd_pattern())(self._command)
+        self.bolt.action({"action_id": _prefix("ack")})(self._button)
+        self.bolt.action({"action_id": _prefix("resolve")})(self._button)
+        self.bolt.view(OPEN_CALLBACK)(self._submit)
+        self.bolt.event("message")(self._message)
+
+    @property
+    def receiver(self) -> Receiver:
+        return self.app[appkeys.RECEIVER]
+
+    @property
+    def config(self) -> Config:
+        return self.receiver.config
+
+    # --- HTTP --------------------------------------------------------------------------
+
+    async def handle_http(self, request: web.Request) -> web.Response:
+        metrics = self.app[appkeys.METRICS]
+        body = await request.read()
+        try:
+            valid = self.verifier.is_valid(body, request.headers.get("X-Slack-Request-Timestamp"),
+                                           request.headers.get("X-Slack-Signature"))
+        except (ValueError, UnicodeDecodeError):
+            valid = False
+        if not valid:
+            metrics.inbound.labels(route="slack", result="unauthorized").inc()
+            return web.json_response({"error": "invalid Slack signature"}, status=401)
+        response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        metrics.inbound.labels(route="slack", result=str(response.status)).inc()
+        return await to_aiohttp_response(response)
+
+    # --- background work ---------------------------------------------------------------
+
+    def spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+        return task
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("Slack background work failed", exc_info=task.exception())
+
+    async def drain(self, within: float = 10.0) -> None:
+        """Wait for background work (tests, shutdown)."""
+        while self._tasks:
+            done, _ = await asyncio.wait(set(self._tasks), timeout=within)
+            if not done:
+                return
+
+    # --- who is asking -------------------------------------------------------------------
+
+    def _contact(self, user: str) -> Contact | None:
+        return self.config.contact_by_slack(user) if user else None
+
+    def _intake_error(self, language: str) -> str:
+        return render("intake_error", language, fallback=self.config.fallback_phone or "911")
+
+    async def _run(self, actor: Actor, command: cmd.Command, key: str | None) -> Reply:
+        return await self.receiver.handle(actor, command, SOURCE, dedup_key=key)
+
+    # --- slash commands ----------------------------------------------------------------
+
+    async def _command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        config = self.config
+        user = str(body.get("user_id", ""))
+        contact = self._contact(user)
+        lang = contact.language if contact else "en"
+        trigger = trigger_for(config, str(body.get("command", "")))
+        if trigger is None:
+            await ack(response_type="ephemeral",
+                      text=t("unknown_command", lang, command=body.get("command", "")))
+            return
+        if contact is None:
+            log.info("refused %s from Slack user %s (not a contact)", trigger.slash_command, user)
+            await ack(response_type="ephemeral", text=stranger_text(lang, config.fallback_phone))
+            return
+        school, details = cmd.split_school(config, str(body.get("text", "")))
+        trigger_id = str(body.get("trigger_id", ""))
+        if school is None and len(contact.schools) != 1:
+            await ack()
+            if trigger_id and self._first_modal(trigger_id):
+                meta = {"command": str(trigger.slash_command),
+                        "response_url": str(body.get("response_url", ""))}
+                view = open_modal(list(config.schools.values()), contact.schools, details, lang,
+                                  meta)
+                self.spawn(self.client.views_open(trigger_id=trigger_id, view=view))
+            return
+        if school is None:
+            school = config.schools.get(contact.schools[0])
+        where = school.name if school else None
+        response_url = str(body.get("response_url", ""))
+
+        async def later(reply: Reply) -> None:
+            text, blocks = self._receipt(reply, trigger, where, lang)
+            await self._tell(user, response_url, text, blocks)
+
+        work = self._run(Actor(contact, slack_id=user), cmd.Open(trigger, school, details),
+                         f"slack:cmd:{trigger_id}" if trigger_id else None)
+        reply = await self._within_budget(work, later, lang)
+        if reply is None:
+            await ack(response_type="ephemeral", text=t("working", lang))
+            return
+        text, blocks = self._receipt(reply, trigger, where, lang)
+        await ack(response_type="ephemeral", text=text, blocks=blocks)
+
+    def _first_modal(self, trigger_id: str) -> bool:
+        """A retried command must not open its modal twice."""
+        if trigger_id in self._modal_triggers:
+            return False
+        self._modal_triggers[trigger_id] = None
+        while len(self._modal_triggers) > 1000:
+            self._modal_triggers.popitem(last=False)
+        return True
+
+    async def _within_budget(self, work: Coroutine[Any, Any, Reply],
+                             later: Callable[[Reply], Awaitable[Any]], lang: str) -> Reply | None:
+        """The reply if the receiver answers within ACK_BUDGET; else None, and ``later``
+        gets it when it comes. A failure becomes the "call this number" reply."""
+        task = self.spawn(work)
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), ACK_BUDGET)
+        except TimeoutError:
+            pass
+        except Exception:
+            log.exception("a Slack command could not be applied")
+            return Reply(self._intake_error(lang), lang)
+
+        async def deliver() -> None:
+            try:
+                reply = await task
+            except Exception:
+                log.exception("a Slack command could not be applied")
+                reply = Reply(self._intake_error(lang), lang)
+            await later(reply)
+
+        self.spawn(deliver())
+        return None
+
+    def _receipt(self, reply: Reply, trigger: Trigger, school: str | None,
+                 lang: str) -> tuple[str, list[Block]]:
+        if reply.incident_id is None:
+            return reply.text, text_blocks(reply.text)
+        guidance = self.config.incidents[trigger.incident].guidance
+        text = guidance.get(lang) or guidance["en"]
+        return (receipt_plain(reply.incident_id, text, lang),
+                receipt_blocks(reply.incident_id, school, text, lang))
+
+    # --- buttons ---------------------------------------------------------------------------
+
+    async def _button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
+                      respond: AsyncRespond) -> None:
+        await ack()
+        self.spawn(self._press(body, action, respond))
+
+    async def _press(self, body: dict[str, Any], action: dict[str, Any],
+                     respond: AsyncRespond) -> None:
+        user = str((body.get("user") or {}).get("id", ""))
+        contact = self._contact(user)
+        if contact is None:
+            await respond(text=t("stranger_button", "en"), response_type="ephemeral",
+                          replace_original=False)
+            return
+        try:
+            number = int(str(action.get("value", "")).lstrip("#"))
+        except ValueError:
+            log.warning("button %s with no incident number", action.get("action_id"))
+            return
+        action_id = str(action.get("action_id", ""))
+        command: cmd.Command = cmd.Ack(number) if action_id.startswith("ack") \
+            else cmd.Resolve(number)
+        key = body.get("trigger_id") or action.get("action_ts")
+        try:
+            reply = await self._run(Actor(contact, slack_id=user), command,
+                                    f"slack:action:{key}" if key else None)
+            text = reply.text
+        except Exception:
+            log.exception("Slack button %s on #%d failed", action_id, number)
+            text = self._intake_error(contact.language)
+        if text:
+            await respond(text=text, blocks=text_blocks(text), response_type="ephemeral",
+                          replace_original=False)
+
+    # --- the school-picker modal -------------------------------------------------------
+
+    async def _submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        config = self.config
+        user = str((body.get("user") or {}).get("id", ""))
+        contact = self._contact(user)
+        if contact is None:
+            await ack(response_action="errors",
+                      errors={"school": stranger_text("en", config.fallback_phone)})
+            return
+        lang = contact.language
+        values = (view.get("state") or {}).get("values") or {}
+        selected = ((values.get("school") or {}).get("school") or {}).get("selected_option")
+        school = config.schools.get(str((selected or {}).get("value", "")))
+        if school is None:
+            await ack(response_action="errors", errors={"school": t("modal_unknown_school", lang)})
+            return
+        details = str(((values.get("details") or {}).get("details") or {}).get("value") or "")
+        try:
+            meta = json.loads(view.get("private_metadata") or "{}")
+        except ValueError:
+            meta = {}
+        trigger = trigger_for(config, str(meta.get("command", ""))) or next(
+            (tr for tr in config.triggers if tr.slash_command), None)
+        if trigger is None:
+            await ack(response_action="errors", errors={"school": t("modal_unknown_school", lang)})
+            return
+        view_id = view.get("id")
+
+        async def later(reply: Reply) -> None:
+            text, blocks = self._receipt(reply, trigger, school.name, lang)
+            await self._tell(user, str(meta.get("response_url", "")), text, blocks)
+
+        work = self._run(Actor(contact, slack_id=user), cmd.Open(trigger, school, details),
+                         f"slack:view:{view_id}" if view_id else None)
+        reply = await self._within_budget(work, later, lang)
+        if reply is None:
+            await ack()
+            return
+        _text, blocks = self._receipt(reply, trigger, school.name, lang)
+        await ack(response_action="update", view=receipt_modal(blocks, lang))
+
+    async def _tell(self, user: str, response_url: str, text: str, blocks: list[Block]) -> None:
+        """Reach the user where they typed the command, else in a DM."""
+        if response_url:
+            response = await AsyncWebhookClient(response_url).send(
+                text=text, blocks=blocks, response_type="ephemeral")
+            if response.status_code == 200:
+                return
+        await self.client.chat_postMessage(channel=user, text=text, blocks=blocks)
+
+    # --- messages: DMs to the bot and replies in an incident's thread ------------------
+
+    async def _message(self, ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
+        await ack()
+        if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+            return
+        self.spawn(self._on_message(body, event))
+
+    async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        user, channel = str(event["user"]), str(event.get("channel", ""))
+        text, ts = str(event.get("text", "")), str(event.get("ts", ""))
+        thread = str(event.get("thread_ts") or "")
+        contact = self._contact(user)
+        key = f"slack:event:{body.get('event_id') or channel + ':' + ts}"
+        actor = Actor(contact, slack_id=user)
+        if event.get("channel_type") == "im":
+            if contact is None:
+                reply_text = stranger_text("en", self.config.fallback_phone)
+            else:
+                reply_text = (await self._run(actor, cmd.parse_sms(self.config, text), key)).text
+            if reply_text:
+                await self.client.chat_postMessage(channel=channel, text=reply_text,
+                                                   blocks=text_blocks(reply_text))
+            return
+        if not thread or thread == ts or self.thread_incident is None or contact is None:
+            return
+        number = await self.thread_incident(channel, thread)
+        if number is None:
+            return
+        reply = await self._run(actor, cmd.Update(number, text), key)
+        if reply.incident_id is None and reply.text:  # refused: tell only them
+            await self.client.chat_postEphemeral(channel=channel, user=user, text=reply.text,
+                                                 thread_ts=thread)
+
+
+SLACK: web.AppKey[SlackInbound] = web.AppKey("slack_inbound", SlackInbound)
+
+
+def _prefix(word: str) -> re.Pattern[str]:
+    return re.compile(rf"^{word}")
+
+
+def cmd_pattern() -> re.Pattern[str]:
+    """Every slash command: the trigger is looked up in the config in force."""
+    return re.compile(r"^/.+")
+
+
+def trigger_for(config: Config, command: str) -> Trigger | None:
+    wanted = command.strip().casefold()
+    for trigger in config.triggers:
+        if trigger.slash_command and trigger.slash_command.casefold() == wanted:
+            return trigger
+    return None
