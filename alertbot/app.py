@@ -86,7 +86,6 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     """The aiohttp app. ``senders`` replaces the providers (tests); sandbox records all."""
     app = web.Application(client_max_size=1024 * 1024)
     app[appkeys.SETTINGS] = settings
-    app[appkeys.CONFIG] = config
     app[appkeys.CLOCK] = clock or SystemClock()
     app[appkeys.METRICS] = Metrics()
     app[appkeys.SANDBOX] = SandboxOutbox()
@@ -137,3 +136,36 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
         sandbox.add_routes(app)
     _mount_slack(app, settings)
     return app
+
+
+def reload_config(app: web.Application) -> list[str]:
+    """Load the config files again; swap them in only if they are valid.
+
+    Returns the problems (empty on success). Live incidents keep the plan they were
+    opened with: only new incidents see the new tree.
+    """
+    from alertbot.config.loader import load_config
+    from alertbot.config.yamlmap import Problem
+
+    settings = app[appkeys.SETTINGS]
+    problems: list[Problem] = []
+    config = load_config(settings.config_path, settings.contacts_path, problems)
+    errors = [str(p) for p in problems if not p.warning]
+    if config is None:
+        log.error("config reload refused; keeping the running config:\n%s", "\n".join(errors))
+        return errors
+    app[appkeys.RECEIVER].config = config
+    log.info("config reloaded: %d contacts, %d escalations", len(config.contacts),
+             len(config.escalations))
+    return []
+
+
+def reload_on_sighup(app: web.Application) -> None:
+    """``kill -HUP <pid>`` reloads escalation.yaml and contacts/ (POSIX only)."""
+    import signal
+
+    async def start(app: web.Application) -> None:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload_config, app)
+
+    app.on_startup.append(start)

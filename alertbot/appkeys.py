@@ -9,7 +9,6 @@ from aiohttp import web
 if TYPE_CHECKING:
     from alertbot.channels.sandbox import SandboxOutbox
     from alertbot.clock import Clock
-    from alertbot.domain.model import Config
     from alertbot.engine.events import IncidentEvents
     from alertbot.engine.loop import Engine
     from alertbot.engine.receiver import Receiver
@@ -18,7 +17,6 @@ if TYPE_CHECKING:
     from alertbot.store.sql import Store
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
-CONFIG: web.AppKey[Config] = web.AppKey("config")
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 METRICS: web.AppKey[Metrics] = web.AppKey("metrics")
 STORE: web.AppKey[Store] = web.AppKey("store")

@@ -54,7 +54,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from alertbot.app import build_app
+    from alertbot.app import build_app, reload_on_sighup
     from alertbot.sandbox_console import attach_console
 
     settings = Settings.from_env(sandbox=args.sandbox)
@@ -78,6 +78,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         settings = replace(settings, api_token=Secret(secrets.token_urlsafe(16)))
     app = build_app(settings, config)
+    reload_on_sighup(app)
     if settings.sandbox:
         assert settings.api_token is not None
         print(f"alertbot sandbox: nothing is really sent.\n"

@@ -31,7 +31,7 @@ async def index(request: web.Request) -> web.Response:
         return web.Response(text=_page("login.html").replace("{{error}}", ""),
                             content_type="text/html", status=401)
     html = _page("dashboard.html").replace(
-        "{{organization}}", request.app[appkeys.CONFIG].organization).replace(
+        "{{organization}}", request.app[appkeys.RECEIVER].config.organization).replace(
         "{{sandbox}}", "true" if settings.sandbox else "false")
     return web.Response(text=html, content_type="text/html",
                         headers={"Content-Security-Policy": "default-src 'self'; "

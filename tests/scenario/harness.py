@@ -12,6 +12,7 @@ the phones and moves a fake clock:
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from collections.abc import Mapping
@@ -78,6 +79,10 @@ class Harness:
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.url = f"http://127.0.0.1:{port}"
         self.session = aiohttp.ClientSession()
+        for _ in range(200):  # until the engine loop has completed its first cycle
+            if self.engine.last_cycle is not None:
+                break
+            await asyncio.sleep(0.01)
         return self
 
     async def close(self) -> None:
