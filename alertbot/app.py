@@ -16,9 +16,10 @@ from alertbot.clock import Clock, SystemClock
 from alertbot.domain.model import Channel, Config
 from alertbot.engine.events import IncidentEvents
 from alertbot.engine.loop import Engine
+from alertbot.engine.ratelimit import TokenBucket
 from alertbot.engine.receiver import Receiver
 from alertbot.faults import CrashPoints
-from alertbot.inbound import api, dashboard, sandbox, twilio_sms
+from alertbot.inbound import api, dashboard, sandbox, twilio_sms, twilio_voice
 from alertbot.metrics import Metrics
 from alertbot.settings import Settings
 from alertbot.store.sql import Store
@@ -38,6 +39,10 @@ async def _real_senders(settings: Settings) -> dict[Channel, Sender]:
                                            settings.twilio_auth_token.value,
                                            settings.twilio_api_url)
         senders[Channel.SMS] = TwilioSms(client, settings.twilio_from, settings.public_url)
+        from alertbot.channels.twilio_voice import TwilioVoice
+
+        senders[Channel.VOICE] = TwilioVoice(client, settings.twilio_from, settings.public_url,
+                                             owns_client=False)  # the SMS sender closes it
     if settings.slack_bot_token:
         from alertbot.channels.slack import SlackSender, make_slack_client
 
@@ -81,6 +86,15 @@ def _mount_slack(app: web.Application, settings: Settings) -> None:
         app.router.add_post("/slack/events", events_webhook)
 
 
+def _rates(settings: Settings) -> dict[Channel, TokenBucket]:
+    rates: dict[Channel, TokenBucket] = {}
+    if settings.sms_rate > 0:
+        rates[Channel.SMS] = TokenBucket(settings.sms_rate)
+    if settings.voice_rate > 0:
+        rates[Channel.VOICE] = TokenBucket(settings.voice_rate)
+    return rates
+
+
 def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
               senders: Mapping[Channel, Sender] | None = None) -> web.Application:
     """The aiohttp app. ``senders`` replaces the providers (tests); sandbox records all."""
@@ -103,7 +117,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
         engine = Engine(store, chosen, app[appkeys.CLOCK], app[appkeys.METRICS],
                         lambda: app[appkeys.RECEIVER].config, tick=settings.tick,
                         events=app[appkeys.EVENTS], crash=crash,
-                        owner=settings.instance_id or None)
+                        owner=settings.instance_id or None, rates=_rates(settings))
         receiver = Receiver(config, store, app[appkeys.CLOCK], app[appkeys.METRICS],
                             engine.nudge, app[appkeys.EVENTS], crash)
         stop_listening = await store.listen(engine.nudge)
@@ -127,6 +141,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     app.cleanup_ctx.append(lifecycle)
     app.router.add_post("/twilio/sms", twilio_sms.sms_webhook)
     app.router.add_post("/twilio/status", twilio_sms.status_webhook)
+    twilio_voice.add_routes(app)  # /twilio/voice and /twilio/voice/…
     app.router.add_get("/healthz", api.healthz)
     app.router.add_get("/metrics", api.metrics)
     app.router.add_get("/api/incidents", api.list_incidents)

@@ -40,6 +40,8 @@ class Settings:
     tick: float = 1.0
     crash_at: str | None = None  # fault tests only: see alertbot/faults.py
     instance_id: str = ""  # stable across restarts; default host:port
+    sms_rate: float = 0.0  # messages a second from TWILIO_FROM; 0: no limit
+    voice_rate: float = 0.0  # calls a second on the account; 0: no limit
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, sandbox: bool = False) -> Settings:
@@ -67,6 +69,8 @@ class Settings:
             tick=float(env.get("ALERTBOT_TICK", "1.0")),
             crash_at=env.get("ALERTBOT_CRASH_AT") or None,
             instance_id=env.get("ALERTBOT_INSTANCE_ID") or f"{socket.gethostname()}:{port}",
+            sms_rate=float(env.get("ALERTBOT_SMS_RATE") or 0),
+            voice_rate=float(env.get("ALERTBOT_VOICE_RATE") or 0),
         )
 
     @property

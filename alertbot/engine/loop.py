@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -31,6 +32,7 @@ from alertbot.engine import notices
 from alertbot.engine.breaker import CircuitBreaker
 from alertbot.engine.call_outcomes import note_call_status
 from alertbot.engine.events import IncidentEvents
+from alertbot.engine.ratelimit import TokenBucket
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
 from alertbot.redact import mask_phone
@@ -53,7 +55,8 @@ class Engine:
                  metrics: Metrics, config: Callable[[], Config], *, tick: float = 1.0,
                  lease: float = 12.0, send_timeout: float = 8.0, max_in_flight: int = 200,
                  batch: int = 200, events: IncidentEvents | None = None,
-                 crash: CrashPoints | None = None, owner: str | None = None) -> None:
+                 crash: CrashPoints | None = None, owner: str | None = None,
+                 rates: Mapping[Channel, TokenBucket] | None = None) -> None:
         self.store = store
         self.senders = senders
         self.clock = clock
@@ -71,7 +74,10 @@ class Engine:
         self.owner = owner or f"engine-{uuid.uuid4().hex[:12]}"
         self._wake = asyncio.Event()
         self._stopping = False
+        self.max_in_flight = max_in_flight
         self._slots = asyncio.Semaphore(max_in_flight)
+        self.rates = dict(rates or {})
+        self._throttled = 0.0
         self._in_flight: set[asyncio.Task[None]] = set()
         self._rng = random.Random()
         self.last_cycle: float | None = None  # loop time of the last finished cycle
@@ -101,10 +107,15 @@ class Engine:
         try:
             async with self.store.read() as tx:
                 due = await tx.next_due()
+                lease_end = await tx.next_lease_expiry()
             if due is not None:
                 delay = min(delay, max(0.0, due - self.clock.now()))
+            if lease_end is not None:  # another instance's send may have been abandoned
+                delay = min(delay, max(0.05, lease_end - time.time()))
         except Exception:
             log.exception("could not read the next due time")
+        if delay <= 0 and self._throttled:
+            delay = min(0.25, max(0.01, self._throttled))  # wait for the rate limit
         if delay <= 0:
             await asyncio.sleep(0)
             return
@@ -190,14 +201,36 @@ class Engine:
     # --- dispatch ------------------------------------------------------------------
 
     async def dispatch(self) -> int:
-        """Claim due outbox messages and start a send task for each."""
+        """Claim due outbox messages and start a send task for each.
+
+        Channels with a rate limit claim only what their bucket allows now, so nothing
+        waits out its lease in a queue here; the rest stays in the outbox, in order.
+        """
         now = self.clock.now()
-        free = max(0, self._slots._value)
-        if free == 0:
+        free = min(self.batch, self.max_in_flight - len(self._in_flight))
+        self._throttled = 0.0
+        if free <= 0:
             return 0
+        items: list[OutboxItem] = []
         async with self.store.tx() as tx:
-            items = await tx.claim_due_outbox(now, self.owner, self.lease,
-                                              min(self.batch, free))
+            if not self.rates:
+                items = await tx.claim_due_outbox(now, self.owner, self.lease, free,
+                                                  lease_now=time.time())
+            else:
+                for channel in Channel:
+                    bucket = self.rates.get(channel)
+                    limit = free if bucket is None else min(free, bucket.available())
+                    if limit <= 0:
+                        if bucket is not None:
+                            wait = bucket.wait()
+                            self._throttled = min(self._throttled or wait, wait)
+                        continue
+                    got = await tx.claim_due_outbox(now, self.owner, self.lease, limit,
+                                                    channel, lease_now=time.time())
+                    if bucket is not None:
+                        bucket.take(len(got))
+                    items += got
+                    free -= len(got)
         for item in items:
             task = asyncio.create_task(self._send(item), name=f"send-{item.id}")
             self._in_flight.add(task)

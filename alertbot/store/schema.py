@@ -87,6 +87,9 @@ outbox = sa.Table(
     sa.Column("created_at", sa.Double, nullable=False),
     sa.Column("opened_at", sa.Double),  # the incident's created_at, for trigger→page latency
     sa.Column("sent_at", sa.Double),
+    # Position within the batch that enqueued it: claiming orders by (round, fair_rank),
+    # so a burst of incidents is served round-robin, not one incident's pages first.
+    sa.Column("fair_rank", sa.Integer, nullable=False, server_default="0"),
     sa.Index("ix_outbox_due", "status", "due_at"),
     sa.Index("ix_outbox_incident", "incident_id"),
     sa.Index("ix_outbox_provider", "provider_id"),
@@ -126,4 +129,12 @@ def _v2_slack_posts(conn: Connection) -> None:
     slack_posts.create(conn, checkfirst=True)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2_slack_posts]
+def _v3_outbox_fair_rank(conn: Connection) -> None:
+    # Databases created at v1 before this column existed lack it; newer ones have it.
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("outbox")}
+    if "fair_rank" not in columns:
+        conn.execute(sa.text(
+            "ALTER TABLE outbox ADD COLUMN fair_rank INTEGER NOT NULL DEFAULT 0"))
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2_slack_posts, _v3_outbox_fair_rank]

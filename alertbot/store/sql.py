@@ -180,8 +180,9 @@ class Tx:
                 "language": m.language, "step": m.step, "round": m.round,
                 "reason": m.reason, "status": str(OutboxStatus.PENDING), "due_at": now,
                 "attempts": 0, "created_at": now, "opened_at": m.opened_at,
+                "fair_rank": rank,
             }
-            for m in messages
+            for rank, m in enumerate(messages)
         ])
 
     async def cancel_pages(self, incident_id: int) -> int:
@@ -251,22 +252,32 @@ class Tx:
             query = query.with_for_update(skip_locked=True)
         return [_incident(r) for r in (await self.conn.execute(query)).all()]
 
-    async def claim_due_outbox(self, now: float, owner: str, lease: float,
-                               limit: int) -> list[OutboxItem]:
+    async def claim_due_outbox(self, now: float, owner: str, lease: float, limit: int,
+                               channel: Channel | None = None,
+                               lease_now: float | None = None) -> list[OutboxItem]:
         """Pending (or abandoned in-flight) messages that are due, leased to ``owner``.
 
         Pages whose incident is no longer triggered are cancelled here instead:
         an acknowledgement stops every page still waiting, wherever it waits.
+        Order: notices and first rounds before repeats, then round-robin across the
+        incidents of a burst (``fair_rank``), then oldest first.
+
+        ``now`` is the schedule's clock; ``lease_now`` the wall clock leases are kept in
+        (they measure whether a process is alive, so tests that move the schedule's
+        clock by minutes do not expire a send that is still in flight).
         """
+        lease_now = now if lease_now is None else lease_now
         claimable = sa.or_(
             outbox.c.status == str(OutboxStatus.PENDING),
-            sa.and_(outbox.c.status == str(OutboxStatus.SENDING), outbox.c.lease_until < now),
+            sa.and_(outbox.c.status == str(OutboxStatus.SENDING),
+                    outbox.c.lease_until < lease_now),
         )
         query = (sa.select(outbox, incidents.c.state.label("incident_state"))
                  .select_from(outbox.outerjoin(incidents, outbox.c.incident_id == incidents.c.id))
-                 .where(claimable, outbox.c.due_at <= now)
-                 # First pages of new incidents before repeats, notices alongside.
-                 .order_by(outbox.c.round.asc().nulls_first(), outbox.c.due_at, outbox.c.id)
+                 .where(claimable, outbox.c.due_at <= now,
+                        sa.true() if channel is None else outbox.c.channel == str(channel))
+                 .order_by(outbox.c.round.asc().nulls_first(), outbox.c.fair_rank,
+                           outbox.c.due_at, outbox.c.id)
                  .limit(limit))
         if self.postgres:
             query = query.with_for_update(of=outbox, skip_locked=True)
@@ -289,7 +300,7 @@ class Tx:
             await self.conn.execute(
                 sa.update(outbox).where(outbox.c.id.in_(claim))
                 .values(status=str(OutboxStatus.SENDING), lease_owner=owner,
-                        lease_until=now + lease, attempts=outbox.c.attempts + 1))
+                        lease_until=lease_now + lease, attempts=outbox.c.attempts + 1))
         return items
 
     async def release_leases(self, owner: str) -> int:
@@ -327,15 +338,19 @@ class Tx:
         await self.conn.execute(sa.update(outbox).where(outbox.c.id == item_id).values(**values))
 
     async def next_due(self) -> float | None:
-        """The earliest time any escalation or outbox message is due."""
+        """The earliest time (schedule clock) any escalation or outbox message is due."""
         a = (await self.conn.execute(sa.select(sa.func.min(incidents.c.due_at)).where(
             incidents.c.state == str(State.TRIGGERED)))).scalar()
         b = (await self.conn.execute(sa.select(sa.func.min(outbox.c.due_at)).where(
             outbox.c.status == str(OutboxStatus.PENDING)))).scalar()
+        due = [float(x) for x in (a, b) if x is not None]
+        return min(due) if due else None
+
+    async def next_lease_expiry(self) -> float | None:
+        """When (wall clock) the first in-flight message's lease runs out."""
         c = (await self.conn.execute(sa.select(sa.func.min(outbox.c.lease_until)).where(
             outbox.c.status == str(OutboxStatus.SENDING)))).scalar()
-        due = [float(x) for x in (a, b, c) if x is not None]
-        return min(due) if due else None
+        return None if c is None else float(c)
 
 
 class Store:

@@ -57,7 +57,8 @@ async def test_ack_on_one_instance_stops_paging_on_all(
     for _ in range(5):
         a.clock.advance(300)
         await settle_both(a, b)
-    assert len(fake.sms_to(SUPERINTENDENT)) == 2  # the page and "acknowledged by"
+    assert len(fake.sms_to(SUPERINTENDENT)) == 2, [  # the page and "acknowledged by"
+        r.body for r in fake.sms_to(SUPERINTENDENT)]
     assert "acknowledged by Sam Okafor" in fake.sms_to(SUPERINTENDENT)[-1].body
     assert fake.sms_to(DEPUTY) == []
 

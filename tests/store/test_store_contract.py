@@ -90,7 +90,8 @@ async def test_outbox_claim_lease_and_reclaim(store: Store) -> None:
     assert item.status is OutboxStatus.PENDING  # as read, before the claim
     async with store.tx() as tx:
         assert await tx.claim_due_outbox(T0 + 1, "b", 30, 10) == []
-        assert await tx.next_due() == T0 + 30  # the lease's end is a due time too
+        assert await tx.next_due() is None  # nothing pending on the schedule
+        assert await tx.next_lease_expiry() == T0 + 30  # but a lease runs out then
     async with store.tx() as tx:  # the owner died: the lease expires, another takes it
         [again] = await tx.claim_due_outbox(T0 + 31, "b", 30, 10)
     assert again.id == item.id and again.attempts == 1

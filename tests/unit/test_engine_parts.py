@@ -1,0 +1,81 @@
+"""The engine's small parts: backoff, the circuit breaker, the token bucket, crash points."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from alertbot.engine.breaker import CircuitBreaker
+from alertbot.engine.loop import MAX_BACKOFF, backoff
+from alertbot.engine.ratelimit import TokenBucket
+from alertbot.faults import CrashPoints
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 100.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.mark.parametrize(("attempts", "low", "high"), [
+    (1, 0.8, 1.2), (2, 1.6, 2.4), (3, 3.2, 4.8), (6, 25.6, 38.4), (7, 48, 72), (30, 48, 72)])
+def test_backoff_grows_exponentially_with_jitter_and_a_cap(attempts: int, low: float,
+                                                           high: float) -> None:
+    rng = random.Random(7)
+    for _ in range(50):
+        assert low <= backoff(attempts, None, rng) <= high
+    assert backoff(30, None, rng) <= MAX_BACKOFF * 1.2
+
+
+def test_backoff_honours_a_longer_retry_after() -> None:
+    assert backoff(1, 30.0, random.Random(1)) == 30.0
+    assert backoff(6, 0.5, random.Random(1)) > 0.5
+
+
+def test_breaker_opens_after_threshold_and_half_opens_after_cooldown() -> None:
+    clock = Clock()
+    b = CircuitBreaker(threshold=3, cooldown=10, clock=clock)
+    for _ in range(2):
+        b.failure()
+    assert b.state == "closed" and b.allow()
+    b.failure()
+    assert b.state == "open" and not b.allow()
+    assert b.remaining() == 10
+    clock.t += 10
+    assert b.state == "half-open"
+    assert b.allow()  # one trial
+    assert not b.allow()  # and only one
+    b.failure()  # the trial failed: open again
+    assert b.state == "open"
+    clock.t += 10
+    assert b.allow()
+    b.success()
+    assert b.state == "closed" and b.allow() and b.allow()
+
+
+def test_token_bucket_refills_at_its_rate() -> None:
+    clock = Clock()
+    bucket = TokenBucket(rate=2, burst=2, clock=clock)
+    assert bucket.available() == 2
+    bucket.take(2)
+    assert bucket.available() == 0
+    assert bucket.wait() == pytest.approx(0.5)
+    clock.t += 0.5
+    assert bucket.available() == 1
+    clock.t += 100
+    assert bucket.available() == 2  # never more than the burst
+    with pytest.raises(ValueError):
+        TokenBucket(0)
+
+
+def test_crash_points_are_named_and_counted() -> None:
+    assert CrashPoints(None).name is None
+    points = CrashPoints("before-send:3")
+    assert (points.name, points.at) == ("before-send", 3)
+    points.hit("after-escalate")  # another point: nothing happens
+    assert points.hits == 0
+    with pytest.raises(ValueError, match="unknown point"):
+        CrashPoints("nowhere")
