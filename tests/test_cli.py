@@ -114,14 +114,17 @@ async def served(tmp_path: Path) -> AsyncIterator[tuple[str, FakeTwilio]]:
                     raise AssertionError("alertbot serve did not become healthy")
             yield url, fake
         finally:
-            proc.terminate()
+            stopping = time.monotonic()
+            proc.terminate()  # SIGTERM: a graceful stop within a few seconds
             try:
                 await asyncio.wait_for(proc.wait(), 10)
             except TimeoutError:
                 proc.kill()
                 await proc.wait()
             assert proc.stderr is not None
-            await proc.stderr.read()
+            log = (await proc.stderr.read()).decode()
+            assert proc.returncode == 0, log
+            assert time.monotonic() - stopping < 6.0
 
 
 async def test_served_process_pages_within_a_second_and_reports(
