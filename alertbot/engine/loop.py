@@ -41,6 +41,8 @@ from alertbot.store.sql import Store, Tx
 log = logging.getLogger("alertbot.engine")
 
 MAX_BACKOFF = 60.0
+HOUSEKEEPING_EVERY = 600.0
+INBOUND_KEY_TTL = 7 * 86400.0  # Twilio and Slack retry within minutes; a week is ample
 
 
 def backoff(attempts: int, retry_after: float | None, rng: random.Random) -> float:
@@ -78,6 +80,7 @@ class Engine:
         self._slots = asyncio.Semaphore(max_in_flight)
         self.rates = dict(rates or {})
         self._throttled = 0.0
+        self._last_housekeeping = 0.0
         self._in_flight: set[asyncio.Task[None]] = set()
         self._rng = random.Random()
         self.last_cycle: float | None = None  # loop time of the last finished cycle
@@ -122,8 +125,20 @@ class Engine:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=delay)
 
+    async def housekeeping(self) -> None:
+        """Every few minutes: forget webhook keys older than a week."""
+        now = self.clock.now()
+        if now - self._last_housekeeping < HOUSEKEEPING_EVERY:
+            return
+        self._last_housekeeping = now
+        async with self.store.tx() as tx:
+            forgotten = await tx.forget_inbound_before(now - INBOUND_KEY_TTL)
+        if forgotten:
+            log.info("forgot %d webhook idempotency key(s) older than a week", forgotten)
+
     async def cycle(self) -> None:
-        for name, module in (("escalate", self.escalate), ("dispatch", self.dispatch)):
+        for name, module in (("escalate", self.escalate), ("dispatch", self.dispatch),
+                             ("housekeeping", self.housekeeping)):
             try:
                 await asyncio.wait_for(module(), timeout=max(5.0, self.send_timeout))
             except Exception:

@@ -49,7 +49,10 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
-    registry = request.app[appkeys.METRICS].registry
+    collected = request.app[appkeys.METRICS]
+    async with request.app[appkeys.STORE].read() as tx:
+        collected.open_incidents.set(await tx.count_open())
+    registry = collected.registry
     return web.Response(body=generate_latest(registry),
                         headers={"Content-Type": CONTENT_TYPE_LATEST})
 

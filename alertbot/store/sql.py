@@ -148,6 +148,16 @@ class Tx:
             .offset(offset))).all()
         return [_incident(r) for r in rows]
 
+    async def count_open(self) -> int:
+        return int((await self.conn.execute(
+            sa.select(sa.func.count()).select_from(incidents)
+            .where(incidents.c.state != str(State.RESOLVED)))).scalar_one())
+
+    async def forget_inbound_before(self, at: float) -> int:
+        """Drop webhook idempotency keys older than ``at`` (providers retry for minutes)."""
+        result = await self.conn.execute(sa.delete(inbound).where(inbound.c.at < at))
+        return int(result.rowcount or 0)
+
     # --- timeline ------------------------------------------------------------------------
 
     async def add_timeline(self, incident_id: int, at: float, kind: str, text: str,

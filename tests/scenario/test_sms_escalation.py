@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import (
     ADMIN,
     AREA_LEAD,
     ATTORNEY,
     DEPUTY,
+    DISTRICT,
     PRINCIPAL,
     PRINCIPAL_ES,
     STRANGER,
@@ -245,3 +249,25 @@ async def test_temporary_provider_failure_is_retried(h: Harness, fake: FakeTwili
         await h.advance(seconds=5)
     await h.fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
     await h.fake.expect_sms(ATTORNEY, contains="ACK 1")
+
+
+async def test_a_policy_that_runs_out_tells_the_admins(fake: FakeTwilio,
+                                                        tmp_path: Path) -> None:
+    district = tmp_path / "district"
+    shutil.copytree(DISTRICT, district)
+    text = (district / "escalation.yaml").read_text()
+    (district / "escalation.yaml").write_text(text.replace("repeat: forever", "repeat: 1"))
+    h = await Harness(fake, tmp_path, config_dir=district).start()
+    try:
+        await h.text(PRINCIPAL, "ICE")
+        for _ in range(4):
+            await h.advance(minutes=5)
+        assert len(fake.sms_to(SUPERINTENDENT)) == 2  # two rounds, then silence
+        alert = await fake.expect_sms(ADMIN, contains="NOBODY acknowledged")
+        assert "#1" in alert.body and "2 round(s)" in alert.body
+        [incident] = await h.incidents()
+        assert incident["timeline"][-1]["kind"] == "exhausted"
+        reply = await h.text(ATTORNEY, "ACK 1")  # a late acknowledgement still counts
+        assert "acknowledged #1" in reply
+    finally:
+        await h.close()

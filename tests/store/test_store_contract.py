@@ -186,3 +186,16 @@ async def test_a_restarted_owner_takes_back_its_leases_at_once(store: Store) -> 
         assert await tx.release_leases("host:8080") == 1
         [again] = await tx.claim_due_outbox(T0 + 1, "host:8080", 30, 10)
     assert again.attempts == 1
+
+
+async def test_old_inbound_keys_are_forgotten_and_open_incidents_counted(store: Store) -> None:
+    async with store.tx() as tx:
+        await tx.record_inbound("old", T0 - 8 * 86400, "")
+        await tx.record_inbound("new", T0, "")
+        await tx.insert_incident(incident())
+        await tx.insert_incident(incident(state=State.RESOLVED))
+    async with store.tx() as tx:
+        assert await tx.forget_inbound_before(T0 - 7 * 86400) == 1
+        assert await tx.seen_inbound("old") is None
+        assert await tx.seen_inbound("new") == ""
+        assert await tx.count_open() == 1
