@@ -58,6 +58,8 @@ def main() -> None:
         "runs": len(outcomes), "crashed": len(crashed),
         "pages_lost": sum(o.lost for o in outcomes),
         "pages_duplicated": sum(o.duplicated for o in outcomes),
+        "most_copies_of_one_page_beyond_the_first": max(
+            (o.worst_duplicate for o in outcomes), default=0),
         "duplicates_outside_before_mark_sent": sum(
             o.duplicated for o in outcomes if o.point != "before-mark-sent"),
         "backend": "postgresql" if args.postgres else "sqlite",

@@ -79,6 +79,11 @@ class Outcome:
     def duplicated(self) -> int:
         return sum(max(0, self.received.get(k, 0) - n) for k, n in EXPECTED.items())
 
+    @property
+    def worst_duplicate(self) -> int:
+        """The most extra copies any one responder got (the rule: at most one)."""
+        return max((self.received.get(k, 0) - n for k, n in EXPECTED.items()), default=0)
+
 
 def _free_port() -> int:
     with socket.socket() as s:

@@ -20,3 +20,4 @@ async def test_restart_after_a_crash_loses_no_page(point: str, hit: int,
     assert outcome.crashed, f"the crash point {point}:{hit} was never reached"
     assert outcome.lost == 0, outcome
     assert outcome.duplicated <= max_duplicates, outcome
+    assert outcome.worst_duplicate <= 1, outcome
