@@ -8,6 +8,8 @@ client talks to (point it here with ``TWILIO_API_URL=fake.url``).
 
 ``expect_sms`` / ``expect_call`` *consume* the record they return, so expecting twice
 waits for a second message. ``sms_to`` lists every accepted SMS, consumed or not.
+A live call changed with ``calls(sid).update`` is a ``call_update`` record
+(``expect_call_update``); ``send_status`` / ``send_amd`` post Twilio's signed callbacks.
 Run alone: ``python -m tests.fakes.twilio_server --port 8999`` prints records as JSON lines.
 """
 
@@ -51,7 +53,7 @@ ERROR_MESSAGES = {
 
 @dataclass
 class Record:
-    kind: str  # "sms" | "call"
+    kind: str  # "sms" | "call" | "call_update"
     sid: str
     to: str
     from_: str
@@ -97,6 +99,7 @@ class FakeTwilio:
         self.app = web.Application()
         self.app.router.add_post(API + "/Messages.json", self._messages)
         self.app.router.add_post(API + "/Calls.json", self._calls)
+        self.app.router.add_post(API + "/Calls/{sid}.json", self._update_call)
 
     # -- lifecycle ---------------------------------------------------------------
     async def start(self) -> FakeTwilio:
@@ -177,15 +180,44 @@ class FakeTwilio:
     async def assert_no_sms(self, to: str | None = None, within: float = 0.3) -> None:
         """Fail if an unconsumed SMS (to ``to``, or anyone) is or gets accepted within
         ``within`` seconds."""
+        await self._assert_none("sms", to, within)
+
+    async def assert_no_call(self, to: str | None = None, within: float = 0.3) -> None:
+        """Like assert_no_sms, for calls."""
+        await self._assert_none("call", to, within)
+
+    async def _assert_none(self, kind: str, to: str | None, within: float) -> None:
         def find() -> Record | None:
-            return next((r for r in self.sent if r.kind == "sms" and not r.consumed
+            return next((r for r in self.sent if r.kind == kind and not r.consumed
                          and (to is None or r.to == to)), None)
         async with self._cond:
             try:
                 await asyncio.wait_for(self._cond.wait_for(lambda: find() is not None), within)
             except TimeoutError:
                 return
-        raise AssertionError(f"unexpected SMS: {find()}")
+        raise AssertionError(f"unexpected {kind}: {find()}")
+
+    def call_updates(self, sid: str) -> list[Record]:
+        """Accepted changes to a live call (``calls(sid).update``), oldest first."""
+        return [r for r in self.requests if r.kind == "call_update" and r.sid == sid
+                and r.answer_status == 200]
+
+    async def expect_call_update(self, sid: str, contains: str = "",
+                                 timeout: float = 5.0) -> Record:  # noqa: ASYNC109
+        """Wait for an unconsumed update of call ``sid`` whose TwiML contains ``contains``."""
+        def find() -> Record | None:
+            return next((r for r in self.call_updates(sid) if not r.consumed
+                         and contains.lower() in (r.twiml or r.url or "").lower()), None)
+        async with self._cond:
+            try:
+                await asyncio.wait_for(self._cond.wait_for(lambda: find() is not None), timeout)
+            except TimeoutError:
+                raise AssertionError(f"no update of call {sid} containing {contains!r}; "
+                                     f"updates: {self.call_updates(sid)}") from None
+        record = find()
+        assert record is not None
+        record.consumed = True
+        return record
 
     async def _expect(self, kind: str, to: str, contains: str, wait: float) -> Record:
         def find() -> Record | None:
@@ -217,10 +249,6 @@ class FakeTwilio:
         Returns (HTTP status, body)."""
         if not record.status_callback:
             raise AssertionError(f"{record.sid} has no StatusCallback")
-        parts = urlsplit(record.status_callback)
-        public, path = f"{parts.scheme}://{parts.netloc}", parts.path
-        if parts.query:
-            path += "?" + parts.query
         params = {"AccountSid": self.account_sid, "To": record.to, "From": record.from_,
                   "ApiVersion": "2010-04-01"}
         if record.kind == "sms":
@@ -232,6 +260,26 @@ class FakeTwilio:
         if error_code is not None:
             params["ErrorCode"] = str(error_code)
         params |= extra
+        return await self._callback(record.status_callback, params, post_to)
+
+    async def send_amd(self, record: Record, answered_by: str = "human",
+                       post_to: str | None = None) -> tuple[int, str]:
+        """POST the async answering-machine verdict of call ``record`` (AnsweredBy:
+        human, machine_start, machine_end_beep, …, fax, unknown) to its
+        AsyncAmdStatusCallback, signed as Twilio would."""
+        url = record.params.get("AsyncAmdStatusCallback")
+        if not url:
+            raise AssertionError(f"{record.sid} has no AsyncAmdStatusCallback")
+        params = {"AccountSid": self.account_sid, "CallSid": record.sid,
+                  "AnsweredBy": answered_by, "MachineDetectionDuration": "4120"}
+        return await self._callback(url, params, post_to)
+
+    async def _callback(self, url: str, params: dict[str, str],
+                        post_to: str | None) -> tuple[int, str]:
+        parts = urlsplit(url)
+        public, path = f"{parts.scheme}://{parts.netloc}", parts.path
+        if parts.query:
+            path += "?" + parts.query
         async with aiohttp.ClientSession() as session:
             return await post_twilio(session, post_to or public, path, params,
                                      self.auth_token, public_url=public)
@@ -242,6 +290,26 @@ class FakeTwilio:
 
     async def _calls(self, request: web.Request) -> web.Response:
         return await self._handle(request, "call")
+
+    async def _update_call(self, request: web.Request) -> web.Response:
+        """``calls(sid).update(twiml=…)``: recorded as a ``call_update`` of that call."""
+        if not self._authorized(request):
+            return _error(401, 20003, "Authenticate")
+        form = {k: str(v) for k, v in (await request.post()).items()}
+        sid = request.match_info["sid"]
+        call = next((r for r in self.requests if r.kind == "call" and r.sid == sid), None)
+        if call is None or not call.accepted:
+            return _error(404, 20404, f"The requested resource {sid} was not found")
+        rec = Record(kind="call_update", sid=sid, to=call.to, from_=call.from_, body=None,
+                     twiml=form.get("Twiml"), url=form.get("Url"), status_callback=None,
+                     params=form, arrived=time.monotonic(), arrived_wall=time.time(),
+                     answer_status=200)
+        self.requests.append(rec)
+        async with self._cond:
+            self._cond.notify_all()
+        if self.on_record is not None:
+            self.on_record(rec)
+        return web.json_response({**self._resource(call), "status": "in-progress"})
 
     def _authorized(self, request: web.Request) -> bool:
         expected = f"{self.account_sid}:{self.auth_token}".encode()

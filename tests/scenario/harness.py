@@ -30,7 +30,8 @@ from alertbot.engine.loop import Engine
 from alertbot.redact import Secret
 from alertbot.settings import Settings
 from tests.fakes.signing import post_twilio, twilio_signature
-from tests.fakes.twilio_server import FakeTwilio
+from tests.fakes.twilio_server import FakeTwilio, Record
+from tests.scenario.voicecall import PhoneCall, Twiml
 
 DISTRICT = Path(__file__).parent / "district"
 API_TOKEN = "test-api-token"
@@ -122,6 +123,44 @@ class Harness:
 
     def sign(self, path: str, params: Mapping[str, str]) -> str:
         return twilio_signature(self.fake.auth_token, self.settings.public_url + path, params)
+
+    # --- playing the phones: calls (tests/scenario/voicecall.py) ---------------------
+
+    async def post_twilio_url(self, url: str, params: Mapping[str, str],
+                              signature: str | None = None) -> tuple[int, str]:
+        """POST ``params`` to a public URL the app gave Twilio (an action, a callback),
+        signed over that URL as Twilio signs it (or with ``signature``)."""
+        assert self.session is not None
+        public = self.settings.public_url
+        path = url[len(public):] if url.startswith(public) else url
+        if signature is not None:
+            async with self.session.post(self.url + path, data=dict(params),
+                                         headers={"X-Twilio-Signature": signature}) as resp:
+                return resp.status, await resp.text()
+        return await post_twilio(self.session, self.url, path, params, self.fake.auth_token,
+                                 public_url=public)
+
+    async def call(self, from_: str, sid: str | None = None) -> PhoneCall:
+        """``from_`` dials the district number: POST /twilio/voice; the call, at its
+        first prompt (``call.twiml``)."""
+        call = PhoneCall(self, sid or f"CA{uuid.uuid4().hex}", from_, FROM_NUMBER, "inbound")
+        await call.post(self.settings.public_url + "/twilio/voice")
+        return call
+
+    def answer(self, record: Record) -> PhoneCall:
+        """Pick up a call alertbot placed: its inline TwiML is the first prompt."""
+        assert record.twiml, f"call {record.sid} has no inline TwiML"
+        return PhoneCall(self, record.sid, record.from_, record.to, "outbound-api",
+                         Twiml.parse(record.twiml))
+
+    async def incident(self, number: int) -> dict[str, Any]:
+        """GET /api/incidents/{number}: the incident, its timeline and its messages."""
+        assert self.session is not None
+        async with self.session.get(f"{self.url}/api/incidents/{number}",
+                                    headers={"Authorization": f"Bearer {API_TOKEN}"}) as r:
+            assert r.status == 200
+            data: dict[str, Any] = await r.json()
+            return data
 
     # --- time ---------------------------------------------------------------------
 

@@ -1,0 +1,269 @@
+"""The phone tree: POST /twilio/voice and its later steps under /twilio/voice/….
+
+    /twilio/voice               incident menu (9: other language, 0: acknowledge a page)
+    /twilio/voice/menu          a menu key → PIN (unknown callers) → school → open
+    /twilio/voice/pin           unknown callers, when unknown_reporters: accept
+    /twilio/voice/school        callers without exactly one school key in its code
+    /twilio/voice/recorded      <Record> ended: the recording is added to the incident
+    /twilio/voice/transcription Twilio's transcript of it, added too
+    /twilio/voice/ack           a responder calling back keys in an incident number
+    /twilio/voice/page, /amd    callbacks of voice pages (inbound/twilio_voice_page.py)
+
+The incident opens the moment its type and school are known, before the recording,
+so the first page leaves while the caller is still on the line. State between steps
+(language, chosen digit, tries) rides in the query string of absolute action URLs;
+Twilio signs the URL with its query, so a verified request vouches for it too. Only
+translation here: every rule is the receiver's (docs/phone-tree.md draws the flow).
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from aiohttp import web
+from twilio.twiml.voice_response import VoiceResponse
+
+from alertbot.channels.twilio_voice import say
+from alertbot.domain import commands as cmd
+from alertbot.domain.model import Config, Contact, School, Trigger
+from alertbot.domain.voice_text import (
+    ACK_DIGIT,
+    SWITCH_DIGIT,
+    incident_label,
+    menu,
+    other_language,
+    prompt,
+    speakable,
+    spoken_phone,
+)
+from alertbot.inbound import twilio_voice_page
+from alertbot.inbound.voice_call import MAX_TRIES, Call, incident_number, voice_route
+
+ENTRY = "/twilio/voice"
+MENU = "/twilio/voice/menu"
+PIN = "/twilio/voice/pin"
+SCHOOL = "/twilio/voice/school"
+RECORDED = "/twilio/voice/recorded"
+TRANSCRIPTION = "/twilio/voice/transcription"
+ACK = "/twilio/voice/ack"
+RECORD_SECONDS = 60
+
+
+def _trigger(config: Config, digit: str | None) -> Trigger | None:
+    for trigger in config.triggers:
+        if trigger.phone_digit is not None and str(trigger.phone_digit) == digit:
+            return trigger
+    return None
+
+
+def _school_by_code(config: Config, digits: str | None) -> School | None:
+    return next((s for s in config.schools.values() if digits and s.code == digits), None)
+
+
+def _code_length(config: Config) -> int | None:
+    """Codes all of one length end the school question without pound."""
+    lengths = {len(s.code) for s in config.schools.values()}
+    return lengths.pop() if len(lengths) == 1 else None
+
+
+def _is_responder(config: Config, contact: Contact) -> bool:
+    """Anyone some escalation pages (or an admin) is offered "press 0 to acknowledge"."""
+    return config.is_admin(contact.id) or any(
+        contact in config.resolve_targets(step.targets)
+        for policy in config.escalations.values() for step in policy.steps)
+
+
+# --- the menu ------------------------------------------------------------------------
+
+
+async def entry(call: Call) -> VoiceResponse:
+    if call.actor.contact is None and call.config.unknown_reporters != "accept":
+        response = VoiceResponse()
+        for lang in (call.lang, other_language(call.lang)):
+            fallback = spoken_phone(call.config.fallback_phone, lang)
+            say(response, prompt("unknown_caller", lang, fallback=fallback), lang)
+        response.hangup()
+        return response
+    return _menu(call, 0)
+
+
+def _menu(call: Call, tries: int, prefix: str | None = None) -> VoiceResponse:
+    config = call.config
+    options = []
+    for trigger in sorted((t for t in config.triggers if t.phone_digit is not None),
+                          key=lambda t: t.phone_digit or 0):
+        itype = config.incidents[trigger.incident]
+        options.append((trigger.phone_digit or 0,
+                        incident_label(itype.title, itype.phone_label, call.lang)))
+    contact = call.actor.contact
+    responder = contact is not None and _is_responder(config, contact)
+    response = VoiceResponse()
+    if prefix:
+        call.say(response, prefix)
+    action = call.url(MENU, t=tries)
+    gather = response.gather(num_digits=1, timeout=6, action=action, method="POST")
+    say(gather, menu(config.organization, options, call.lang, responder), call.lang)
+    other = other_language(call.lang)
+    say(gather, prompt("switch", other), other)
+    response.redirect(action, method="POST")
+    return response
+
+
+async def menu_step(call: Call) -> VoiceResponse:
+    tries, digits = call.qint("t"), call.digits
+    if digits == SWITCH_DIGIT:
+        return _menu(call.switched(), tries)
+    if digits == ACK_DIGIT and call.actor.contact is not None:
+        return await _ack(call, None)
+    trigger = _trigger(call.config, digits)
+    if trigger is not None:
+        return await _after_type(call, trigger)
+    if tries + 1 >= MAX_TRIES:
+        return call.goodbye("gave_up", fallback=call.fallback)
+    return _menu(call, tries + 1, "invalid" if digits else "no_input")
+
+
+async def _after_type(call: Call, trigger: Trigger, pin_ok: bool = False) -> VoiceResponse:
+    contact = call.actor.contact
+    if contact is None and call.config.pin and not pin_ok:
+        return call.ask(PIN, "pin_ask", d=trigger.phone_digit, t=0)
+    if contact is not None and len(contact.schools) == 1:
+        school = call.config.schools.get(contact.schools[0])
+        if school is not None:
+            return await _open(call, trigger, school)
+    return call.ask(SCHOOL, "school_ask", num_digits=_code_length(call.config),
+                    d=trigger.phone_digit, t=0)
+
+
+# --- PIN and school ------------------------------------------------------------------
+
+
+async def pin_step(call: Call) -> VoiceResponse:
+    trigger = _trigger(call.config, call.q("d"))
+    if trigger is None:
+        return _menu(call, 0)
+    pin, digits, tries = call.config.pin, call.digits, call.qint("t")
+    if pin is None or (digits and hmac.compare_digest(digits.encode(), pin.encode())):
+        return await _after_type(call, trigger, pin_ok=True)
+    if tries + 1 >= MAX_TRIES:
+        return call.goodbye("pin_failed", fallback=call.fallback)
+    return call.ask(PIN, "pin_ask", "pin_wrong" if digits else "no_input",
+                    d=trigger.phone_digit, t=tries + 1)
+
+
+async def school_step(call: Call) -> VoiceResponse:
+    trigger = _trigger(call.config, call.q("d"))
+    if trigger is None:
+        return _menu(call, 0)
+    digits, tries = call.digits, call.qint("t")
+    school = _school_by_code(call.config, digits)
+    if school is not None:
+        return await _open(call, trigger, school)
+    if tries + 1 >= MAX_TRIES:
+        # Nothing is lost: the report opens without a school, and the caller is told
+        # to text the code or call the fallback number.
+        return await _open(call, trigger, None)
+    return call.ask(SCHOOL, "school_ask", "school_wrong" if digits else "no_input",
+                    num_digits=_code_length(call.config), d=trigger.phone_digit, t=tries + 1)
+
+
+# --- opening, then the caller's recorded message -----------------------------------
+
+
+async def _open(call: Call, trigger: Trigger, school: School | None) -> VoiceResponse:
+    reply = await call.receiver.handle(call.actor, cmd.Open(trigger, school, ""), "voice",
+                                       dedup_key=call.dedup("open"))
+    number = incident_number(reply)
+    response = VoiceResponse()
+    if number is None:  # refused
+        say(response, speakable(reply.text, call.lang), call.lang)
+        response.hangup()
+        return response
+    call.say(response, "opened", n=number)
+    if school is None:
+        call.say(response, "school_failed", fallback=call.fallback)
+    guidance = call.config.incidents[trigger.incident].guidance
+    if call.lang in guidance:
+        say(response, guidance[call.lang], call.lang)
+    else:
+        say(response, guidance["en"], "en")
+    call.say(response, "record_ask")
+    transcribe = {"transcribe": True, "transcribe_callback": call.url(TRANSCRIPTION, n=number)}
+    response.record(action=call.url(RECORDED, n=number), method="POST",
+                    max_length=RECORD_SECONDS, timeout=5, finish_on_key="#", play_beep=True,
+                    **(transcribe if call.lang == "en" else {}))  # Twilio transcribes English
+    call.say(response, "no_recording")
+    call.say(response, "help_coming")
+    response.hangup()
+    return response
+
+
+async def recorded_step(call: Call) -> VoiceResponse:
+    number = call.qint("n")
+    url = call.form.get("RecordingUrl", "")
+    seconds = call.form.get("RecordingDuration", "")
+    if not (number and url and seconds not in ("", "0")):
+        return _no_recording(call)
+    reply = await call.receiver.handle(
+        call.actor, cmd.Update(number, f"voice message ({seconds} s): {url}"), "voice",
+        dedup_key=call.dedup("recording"))
+    if reply.incident_id is None and incident_number(reply) is None:
+        return _no_recording(call)
+    response = VoiceResponse()
+    call.say(response, "recorded", n=number)
+    call.say(response, "help_coming")
+    response.hangup()
+    return response
+
+
+def _no_recording(call: Call) -> VoiceResponse:
+    response = VoiceResponse()
+    call.say(response, "no_recording")
+    call.say(response, "help_coming")
+    response.hangup()
+    return response
+
+
+async def transcription_step(call: Call) -> VoiceResponse:
+    number = call.qint("n")
+    text = call.form.get("TranscriptionText", "").strip()
+    if number and text and call.form.get("TranscriptionStatus") == "completed":
+        await call.receiver.handle(call.actor,
+                                   cmd.Update(number, f"voice message transcript: {text}"),
+                                   "voice", dedup_key=call.dedup("transcript"))
+    return VoiceResponse()
+
+
+# --- a responder calling back to acknowledge -----------------------------------------
+
+
+async def _ack(call: Call, number: int | None) -> VoiceResponse:
+    reply = await call.receiver.handle(call.actor, cmd.Ack(number), "voice",
+                                       dedup_key=call.dedup(f"ack{number or ''}"))
+    response = VoiceResponse()
+    say(response, speakable(reply.text, call.lang), call.lang)
+    if reply.incident_id is None and number is None:  # none or several: ask for the number
+        action = call.url(ACK)
+        gather = response.gather(action=action, method="POST", timeout=6, finish_on_key="#")
+        call.say(gather, "ack_ask_number")
+    call.say(response, "goodbye")
+    response.hangup()
+    return response
+
+
+async def ack_step(call: Call) -> VoiceResponse:
+    digits = call.digits or ""
+    if not digits.isdigit() or call.actor.contact is None:
+        return call.goodbye("goodbye")
+    return await _ack(call, int(digits))
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_post(ENTRY, voice_route("voice", entry))
+    app.router.add_post(MENU, voice_route("voice_menu", menu_step))
+    app.router.add_post(PIN, voice_route("voice_pin", pin_step))
+    app.router.add_post(SCHOOL, voice_route("voice_school", school_step))
+    app.router.add_post(RECORDED, voice_route("voice_recorded", recorded_step))
+    app.router.add_post(TRANSCRIPTION, voice_route("voice_transcription", transcription_step))
+    app.router.add_post(ACK, voice_route("voice_ack", ack_step))
+    twilio_voice_page.add_routes(app)

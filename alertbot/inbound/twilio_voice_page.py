@@ -1,0 +1,89 @@
+"""Callbacks of voice pages (calls alertbot places): a key press, and the AMD verdict.
+
+    POST /twilio/voice/page?outbox=ID&n=N&lang=L&r=R   Digits: 1 acknowledges, 2 repeats
+    POST /twilio/voice/amd?outbox=ID&n=N&lang=L        AnsweredBy: human | machine_* | fax
+
+Only a key press acknowledges. A machine never does: the page is recorded as *not
+reached* (timeline, via the engine's status handling) and the live call is switched
+to a short voicemail saying how to respond; the next round pages again.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from twilio.twiml.voice_response import VoiceResponse
+
+from alertbot import appkeys
+from alertbot.channels.base import ChannelError
+from alertbot.channels.twilio_voice import (
+    AMD_PATH,
+    MAX_REPLAYS,
+    PAGE_PATH,
+    TwilioVoice,
+    hangup_twiml,
+    page_twiml,
+    say,
+    voicemail_twiml,
+)
+from alertbot.domain import commands as cmd
+from alertbot.domain.model import Channel
+from alertbot.domain.voice_text import prompt, speakable
+from alertbot.engine.receiver import Actor
+from alertbot.inbound.voice_call import Call, voice_route
+
+log = logging.getLogger("alertbot.inbound")
+
+ACK_KEY = "1"
+REPEAT_KEY = "2"
+
+
+async def page_step(call: Call) -> VoiceResponse | str:
+    number, replay = call.qint("n"), call.qint("r")
+    item = await call.outbox_item(number, call.qint("outbox"))
+    digits = call.digits or ""
+    if digits == ACK_KEY and number:
+        actor = call.actor
+        if item is not None:  # the person this page was for, whoever's phone shows up
+            contact = call.config.contacts.get(item.contact_id or "") or actor.contact
+            actor = Actor(contact, phone=item.address)
+        reply = await call.receiver.handle(actor, cmd.Ack(number), "voice",
+                                           dedup_key=call.dedup("ack"))
+        response = VoiceResponse()
+        say(response, speakable(reply.text, call.lang), call.lang)
+        call.say(response, "goodbye")
+        response.hangup()
+        return response
+    if item is None or not number:
+        return call.goodbye("page_lost", n=number)
+    if replay + 1 >= MAX_REPLAYS:
+        return call.goodbye("page_unanswered", n=number)
+    prefix = "" if digits == REPEAT_KEY else prompt("page_invalid", call.lang)
+    return page_twiml(call.public_url, item.id, number, call.lang, item.body,
+                      replay=replay + 1, prefix=prefix)
+
+
+async def amd_step(call: Call) -> VoiceResponse:
+    answered = call.form.get("AnsweredBy", "")
+    machine = answered.startswith("machine")
+    if not (machine or answered == "fax") or not call.sid:
+        return VoiceResponse()  # human or unknown: the page goes on; only a key counts
+    engine = call.request.app[appkeys.ENGINE]
+    await engine.provider_status(call.sid, "voicemail" if machine else "fax", None)
+    sender = engine.senders.get(Channel.VOICE)
+    if isinstance(sender, TwilioVoice):
+        number = call.qint("n")
+        item = await call.outbox_item(number, call.qint("outbox"))
+        twiml = (voicemail_twiml(call.lang, item.body if item else "", number or None)
+                 if machine else hangup_twiml())
+        try:
+            await sender.update_call(call.sid, twiml)
+        except ChannelError as exc:  # the call may have ended meanwhile
+            log.warning("could not switch call %s to voicemail: %s", call.sid, exc)
+    return VoiceResponse()
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_post(PAGE_PATH, voice_route("voice_page", page_step, caller_field="To"))
+    app.router.add_post(AMD_PATH, voice_route("voice_amd", amd_step, caller_field="To"))

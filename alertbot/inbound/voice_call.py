@@ -1,0 +1,168 @@
+"""What every /twilio/voice* handler shares: the signed request, the caller, the reply.
+
+``voice_route(name, step)`` wraps a step function: it checks the Twilio signature
+(403 and no effect otherwise), builds the ``Call`` (who is on the line, in which
+language, the state carried in the query string), runs the step and renders its
+TwiML. A step that raises still answers the caller: sorry, call the fallback number.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+
+from aiohttp import web
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from alertbot import appkeys
+from alertbot.channels.twilio_voice import absolute, say
+from alertbot.config.loader import normalise_phone
+from alertbot.domain.model import Config
+from alertbot.domain.records import OutboxItem
+from alertbot.domain.voice_text import language_of, other_language, prompt, spoken_phone
+from alertbot.engine.receiver import Actor, Receiver, Reply
+from alertbot.inbound.twilio_auth import verified_form
+
+log = logging.getLogger("alertbot.inbound")
+
+MAX_TRIES = 3  # wrong or missing answers to one question before the call ends politely
+
+
+@dataclass(frozen=True)
+class Call:
+    """One Twilio request within a call: who is on the line, in which language."""
+
+    request: web.Request
+    form: dict[str, str]
+    actor: Actor
+    lang: str
+
+    @property
+    def receiver(self) -> Receiver:
+        return self.request.app[appkeys.RECEIVER]
+
+    @property
+    def config(self) -> Config:
+        return self.receiver.config
+
+    @property
+    def public_url(self) -> str:
+        return self.request.app[appkeys.SETTINGS].public_url
+
+    @property
+    def sid(self) -> str:
+        return self.form.get("CallSid", "")
+
+    @property
+    def digits(self) -> str | None:
+        """The keys pressed; None when Twilio came by ``<Redirect>`` (no input)."""
+        return self.form.get("Digits")
+
+    def dedup(self, what: str) -> str | None:
+        return f"voice:{self.sid}:{what}" if self.sid else None
+
+    def q(self, name: str) -> str:
+        return self.request.query.get(name, "")
+
+    def qint(self, name: str) -> int:
+        value = self.q(name)
+        return int(value) if value.isdigit() else 0
+
+    def url(self, path: str, **params: object) -> str:
+        """An absolute action URL carrying the call's language and ``params``."""
+        return absolute(self.public_url, path, lang=self.lang, **params)
+
+    def switched(self) -> Call:
+        return replace(self, lang=other_language(self.lang))
+
+    @property
+    def fallback(self) -> str:
+        return spoken_phone(self.config.fallback_phone, self.lang)
+
+    def say(self, parent: VoiceResponse | Gather, key: str, **values: object) -> None:
+        say(parent, prompt(key, self.lang, **values), self.lang)
+
+    def ask(self, path: str, key: str, prefix: str | None = None,
+            num_digits: int | None = None, **state: object) -> VoiceResponse:
+        """A question answered by keys then pound; no answer comes back by Redirect."""
+        response = VoiceResponse()
+        if prefix:
+            self.say(response, prefix)
+        action = self.url(path, **state)
+        gather = response.gather(action=action, method="POST", timeout=6, finish_on_key="#",
+                                 num_digits=num_digits)
+        self.say(gather, key)
+        response.redirect(action, method="POST")
+        return response
+
+    def goodbye(self, key: str, **values: object) -> VoiceResponse:
+        response = VoiceResponse()
+        self.say(response, key, **values)
+        response.hangup()
+        return response
+
+    async def outbox_item(self, incident_id: int, outbox_id: int) -> OutboxItem | None:
+        """The outbox row a voice page's callback is about (its text, its contact)."""
+        if not incident_id or not outbox_id:
+            return None
+        async with self.request.app[appkeys.STORE].read() as tx:
+            items = await tx.messages_for(incident_id)
+        return next((m for m in items if m.id == outbox_id), None)
+
+
+_NUMBER = re.compile(r"#(\d+)")
+
+
+def incident_number(reply: Reply) -> int | None:
+    """The incident a reply is about; a replayed (duplicate) reply only has its text."""
+    if reply.incident_id is not None:
+        return reply.incident_id
+    match = _NUMBER.search(reply.text)
+    return int(match.group(1)) if match else None
+
+
+Step = Callable[[Call], Awaitable[VoiceResponse | str]]
+
+
+def _call(request: web.Request, form: dict[str, str], caller_field: str) -> Call:
+    raw = form.get(caller_field, "")
+    phone = normalise_phone(raw) or raw or None
+    config = request.app[appkeys.RECEIVER].config
+    contact = config.contact_by_phone(phone) if phone else None
+    lang = request.query.get("lang", "")
+    if lang not in ("en", "es"):
+        lang = language_of(contact.language if contact else None)
+    return Call(request, form, Actor(contact, phone=phone), lang)
+
+
+def voice_route(name: str, step: Step, caller_field: str = "From"
+                ) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """An aiohttp handler running ``step`` for genuine Twilio requests only.
+
+    ``caller_field`` names the person on the line: ``From`` on an inbound call,
+    ``To`` on a call alertbot placed (a voice page).
+    """
+
+    async def handler(request: web.Request) -> web.Response:
+        settings = request.app[appkeys.SETTINGS]
+        metrics = request.app[appkeys.METRICS]
+        token = settings.twilio_auth_token.value if settings.twilio_auth_token else None
+        try:
+            form = await verified_form(request, settings.public_url, token)
+        except web.HTTPForbidden:
+            metrics.inbound.labels(route=name, result="forbidden").inc()
+            raise
+        call = _call(request, form, caller_field)
+        try:
+            twiml = await step(call)
+        except Exception:
+            log.exception("voice step %s failed", name)
+            metrics.inbound.labels(route=name, result="error").inc()
+            twiml = call.goodbye("intake_error", fallback=call.fallback)
+        else:
+            metrics.inbound.labels(route=name, result="ok").inc()
+        return web.Response(text=str(twiml), content_type="application/xml")
+
+    return handler

@@ -1,0 +1,191 @@
+"""Spoken prompts (pure) and the TwiML built from them: languages, escaping, limits."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from alertbot.channels.twilio_voice import (
+    MAX_TWIML,
+    PAGE_REPEATS,
+    absolute,
+    page_twiml,
+    voicemail_twiml,
+)
+from alertbot.domain.messages import render
+from alertbot.domain.voice_text import (
+    NOT_REACHED,
+    PROMPTS,
+    call_note,
+    incident_label,
+    menu,
+    other_language,
+    prompt,
+    speakable,
+    spoken_page,
+    spoken_phone,
+    voice_for,
+)
+
+PUBLIC = "https://alerts.example.test"
+
+
+def test_every_prompt_exists_in_every_language_with_the_same_placeholders() -> None:
+    import string
+
+    def fields(text: str) -> set[str]:
+        return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+    assert set(PROMPTS["en"]) == set(PROMPTS["es"])
+    for key, text in PROMPTS["en"].items():
+        assert fields(text) == fields(PROMPTS["es"][key]), key
+
+
+@pytest.mark.parametrize(("language", "locale", "voice"), [
+    ("en", "en-US", "Polly.Joanna"),
+    ("es", "es-US", "Polly.Lupe"),
+    ("fr", "en-US", "Polly.Joanna"),  # unknown: English
+])
+def test_voice_for(language: str, locale: str, voice: str) -> None:
+    assert voice_for(language) == (locale, voice)
+
+
+@pytest.mark.parametrize(("phone", "spoken"), [
+    ("+18605550199", "8 6 0, 5 5 5, 0 1 9 9"),
+    ("+442079460000", "4 4 2, 0 7 9, 4 6 0, 0 0 0"),
+    (None, "the district office"),
+    ("", "the district office"),
+])
+def test_spoken_phone_reads_digit_by_digit(phone: str | None, spoken: str) -> None:
+    assert spoken_phone(phone, "en") == spoken
+
+
+def test_spoken_phone_without_a_number_in_spanish() -> None:
+    assert spoken_phone(None, "es") == "la oficina del distrito"
+
+
+@pytest.mark.parametrize(("text", "language", "spoken"), [
+    ("You acknowledged #12; paging stopped.", "en", "You acknowledged number 12; paging stopped."),
+    ("Usted atiende #3.", "es", "Usted atiende número 3."),
+    ("Reply ACK <number>.", "en", "Reply ACK number."),
+    ("bell\x07 and\nnewline", "en", "bell and newline"),
+])
+def test_speakable(text: str, language: str, spoken: str) -> None:
+    assert speakable(text, language) == spoken
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_spoken_page_drops_the_sms_reply_instruction(language: str) -> None:
+    body = render("page", language, n=7, title="Enforcement visit at Burns Academy",
+                  time="08:14", reporter="Ana Perez", unverified="")
+    spoken = spoken_page(body, language, 7)
+    assert "ACK" not in spoken
+    assert "Burns Academy" in spoken and "Ana Perez" in spoken and "08:14" in spoken
+    assert prompt("number", language) + " 7" in spoken
+
+
+def test_spoken_page_keeps_the_unverified_warning() -> None:
+    body = render("page", "en", n=2, title="T", time="08:14", reporter="+1860•••0198",
+                  unverified=render("unverified", "en"))
+    assert "UNVERIFIED reporter" in spoken_page(body, "en", 2)
+
+
+@pytest.mark.parametrize(("labels", "language", "expected"), [
+    ({"en": "immigration enforcement", "es": "inmigración"}, "es", "inmigración"),
+    ({"en": "immigration enforcement"}, "es", "immigration enforcement"),
+    ({}, "en", "Enforcement visit at your school"),
+    ({}, "es", "Enforcement visit at su escuela"),
+])
+def test_incident_label(labels: dict[str, str], language: str, expected: str) -> None:
+    assert incident_label("Enforcement visit at {school}", labels, language) == expected
+
+
+def test_menu_lists_digits_in_order_and_offers_ack_only_to_responders() -> None:
+    options = [(1, "immigration enforcement at your school"), (2, "a drill")]
+    text = menu("Riverside Schools", options, "en", responder=False)
+    assert text == ("Riverside Schools emergency line. To report immigration enforcement at "
+                    "your school, press 1. To report a drill, press 2.")
+    assert "press 0" in menu("Riverside Schools", options, "en", responder=True)
+    assert "oprima 2" in menu("Riverside Schools", options, "es", responder=False)
+
+
+def test_other_language() -> None:
+    assert other_language("en") == "es"
+    assert other_language("es") == "en"
+
+
+@pytest.mark.parametrize(("status", "previous", "unacked", "note"), [
+    ("no-answer", "in-progress", True, "call to Sam: no answer; not counted as reached"),
+    ("busy", None, True, "call to Sam: line busy; not counted as reached"),
+    ("canceled", None, False, "call to Sam: call canceled; not counted as reached"),
+    ("voicemail", "in-progress", True,
+     "call to Sam: voicemail answered (left a message to call back or text ACK); "
+     "not counted as reached"),
+    ("completed", "in-progress", True, "call to Sam ended with no key pressed; not acknowledged"),
+    ("completed", "voicemail", True, None),  # already said: voicemail
+    ("completed", "in-progress", False, None),  # acknowledged (by this call or another)
+    ("in-progress", None, True, None),
+    ("queued", None, True, None),
+])
+def test_call_note(status: str, previous: str | None, unacked: bool, note: str | None) -> None:
+    assert call_note("Sam", status, previous, unacked) == note
+    if status in NOT_REACHED:
+        assert note is not None
+
+
+# --- TwiML -------------------------------------------------------------------------
+
+
+def parse(twiml: str) -> ET.Element:
+    return ET.fromstring(twiml)
+
+
+def test_absolute_urls_carry_state_in_the_query() -> None:
+    assert absolute(PUBLIC + "/", "/twilio/voice/page", outbox=3, n=None, lang="es") == \
+        PUBLIC + "/twilio/voice/page?outbox=3&lang=es"
+
+
+def test_page_twiml_gathers_one_key_with_absolute_actions() -> None:
+    root = parse(page_twiml(PUBLIC, 41, 9, "en", "ALERT #9: Visit at Burns. Reply ACK 9 to "
+                            "respond."))
+    gathers = root.findall("Gather")
+    assert len(gathers) == PAGE_REPEATS
+    for gather in gathers:
+        assert gather.get("numDigits") == "1"
+        assert gather.get("action") == PUBLIC + "/twilio/voice/page?outbox=41&n=9&lang=en&r=0"
+        say = gather.find("Say")
+        assert say is not None and say.get("voice") == "Polly.Joanna"
+        assert say.text is not None and "Press 1 to acknowledge" in say.text
+    assert root.find("Hangup") is not None
+
+
+def test_user_text_cannot_inject_twiml() -> None:
+    hostile = 'ALERT #9: </Say><Hangup/><Say>x & "y" \x00\x1b[31m. Reply ACK 9 to respond.'
+    twiml = page_twiml(PUBLIC, 1, 9, "en", hostile)
+    root = parse(twiml)  # well-formed
+    assert len(root.findall("Hangup")) == 1  # only ours, at the end
+    assert "\x00" not in twiml and "\x1b" not in twiml
+    said = " ".join(s.text or "" for s in root.iter("Say"))
+    assert 'x & "y"' in said
+
+
+def test_page_twiml_stays_under_twilios_inline_limit() -> None:
+    twiml = page_twiml(PUBLIC, 1, 9, "es", "ALERTA #9: " + "muy largo " * 300)
+    assert len(twiml) <= MAX_TWIML
+    assert parse(twiml).find("Gather") is not None
+
+
+def test_page_twiml_for_a_notice_has_nothing_to_acknowledge() -> None:
+    root = parse(page_twiml(PUBLIC, 1, None, "en", "Drill finished."))
+    assert root.find("Gather") is None and root.find("Hangup") is not None
+
+
+def test_voicemail_says_how_to_respond_and_gathers_nothing() -> None:
+    root = parse(voicemail_twiml("es", "ALERTA #4: Visita en Oak. Responda ACK 4 para atender.",
+                                 4))
+    assert root.find("Gather") is None
+    [say] = root.findall("Say")
+    assert say.get("language") == "es-US"
+    assert say.text is not None and "envíe ACK 4" in say.text
+    assert "Responda ACK" not in say.text
