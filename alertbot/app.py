@@ -41,7 +41,8 @@ async def _real_senders(settings: Settings) -> dict[Channel, Sender]:
         senders[Channel.SMS] = TwilioSms(client, settings.twilio_from, settings.public_url)
         from alertbot.channels.twilio_voice import TwilioVoice
 
-        senders[Channel.VOICE] = TwilioVoice(client, settings.twilio_from, settings.public_url,
+        voice_from = settings.twilio_voice_from or settings.twilio_from
+        senders[Channel.VOICE] = TwilioVoice(client, voice_from, settings.public_url,
                                              owns_client=False)  # the SMS sender closes it
     if settings.slack_bot_token:
         from alertbot.channels.slack import SlackSender, make_slack_client

@@ -31,6 +31,7 @@ class Settings:
     twilio_account_sid: str | None = None
     twilio_auth_token: Secret | None = None
     twilio_from: str | None = None
+    twilio_voice_from: str | None = None  # calls need a voice-capable number, not a shortcode
     twilio_api_url: str = "https://api.twilio.com"
     slack_bot_token: Secret | None = None
     slack_signing_secret: Secret | None = None
@@ -60,6 +61,7 @@ class Settings:
             twilio_account_sid=env.get("TWILIO_ACCOUNT_SID") or None,
             twilio_auth_token=_secret(env, "TWILIO_AUTH_TOKEN"),
             twilio_from=env.get("TWILIO_FROM") or None,
+            twilio_voice_from=env.get("TWILIO_VOICE_FROM") or None,
             twilio_api_url=(env.get("TWILIO_API_URL") or "https://api.twilio.com").rstrip("/"),
             slack_bot_token=_secret(env, "SLACK_BOT_TOKEN"),
             slack_signing_secret=_secret(env, "SLACK_SIGNING_SECRET"),
