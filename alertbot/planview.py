@@ -27,7 +27,9 @@ def _timeline(config: Config, policy_name: str) -> list[str]:
                                                if decision.round else "")
         people: dict[str, list[str]] = {}
         for page in decision.pages:
-            people.setdefault(f"{page.name} [{page.contact_id}]", []).append(str(page.channel))
+            people.setdefault(f"{page.name} [{page.contact_id}]", []).append(
+                str(page.channel) + (f" (+{format_duration(page.delay)} if no ack)"
+                                     if page.delay else ""))
         first = True
         for person, channels in people.items():
             head = f"  {stamp:>9}  {label:<18}" if first else " " * 31

@@ -212,7 +212,7 @@ def _load_contacts(folder: Path, problems: list[Problem]) -> _ContactsRead:
             contacts[model.id] = Contact(
                 id=model.id, name=model.name, roles=tuple(model.roles), phone=phone,
                 slack=model.slack, language=model.language, channels=channels,
-                schools=tuple(model.schools),
+                schools=tuple(model.schools), channel_delay=model.channel_delay,
             )
             where[model.id] = (doc, path)
     return read

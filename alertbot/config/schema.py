@@ -116,3 +116,9 @@ class ContactModel(Strict):
     language: LanguageName = "en"
     channels: list[ChannelName] | None = Field(default=None, min_length=1)
     schools: list[str] = []
+    channel_delay: float = 0.0  # try channels in order this far apart; 0: all at once
+
+    @field_validator("channel_delay", mode="before")
+    @classmethod
+    def _channel_delay(cls, value: object) -> float:
+        return _duration(value)

@@ -31,6 +31,9 @@ class Contact:
     language: str = "en"
     channels: tuple[Channel, ...] = DEFAULT_CHANNELS
     schools: tuple[str, ...] = ()
+    # 0: page on every channel at once; else try them in order, this many seconds apart
+    # (the next channel only if nobody has acknowledged by then).
+    channel_delay: float = 0.0
 
     def address(self, channel: Channel) -> str | None:
         """Where this contact is reached on ``channel``, or None if they cannot be."""

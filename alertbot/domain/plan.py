@@ -18,7 +18,8 @@ class Recipient:
     contact_id: str
     name: str
     language: str
-    addresses: tuple[tuple[Channel, str], ...]  # channel, address; paged on all at once
+    addresses: tuple[tuple[Channel, str], ...]  # channel, address, in the order to try
+    channel_delay: float = 0.0  # 0: all channels at once; else in order, this far apart
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Plan:
                                 "name": r.name,
                                 "language": r.language,
                                 "addresses": [[str(c), a] for c, a in r.addresses],
+                                "channel_delay": r.channel_delay,
                             }
                             for r in s.recipients
                         ],
@@ -75,6 +77,7 @@ class Plan:
                             name=r["name"],
                             language=r["language"],
                             addresses=tuple((Channel(c), a) for c, a in r["addresses"]),
+                            channel_delay=float(r.get("channel_delay", 0.0)),
                         )
                         for r in s["recipients"]
                     ),
@@ -105,9 +108,8 @@ def build_plan(config: Config, policy: Policy) -> Plan:
             if missing:
                 unreachable.append((contact.id, "no address for " + ", ".join(missing)))
             if addresses:
-                recipients.append(
-                    Recipient(contact.id, contact.name, contact.language, tuple(addresses))
-                )
+                recipients.append(Recipient(contact.id, contact.name, contact.language,
+                                            tuple(addresses), contact.channel_delay))
         steps.append(PlanStep(tuple(recipients), step.wait, tuple(unreachable)))
     return Plan(policy.name, tuple(steps), policy.repeat)
 

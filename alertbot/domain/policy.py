@@ -20,6 +20,7 @@ class PageIntent:
     language: str
     channel: Channel
     address: str
+    delay: float = 0.0  # seconds after the decision (a contact's channels tried in order)
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,9 @@ def decide(incident: Incident, now: float) -> Decision | None:
     base = incident.due_at if now - incident.due_at <= LATE_TOLERANCE else now
     plan_step = steps[step]
     pages = tuple(
-        PageIntent(r.contact_id, r.name, r.language, channel, address)
+        PageIntent(r.contact_id, r.name, r.language, channel, address, index * r.channel_delay)
         for r in plan_step.recipients
-        for channel, address in r.addresses
+        for index, (channel, address) in enumerate(r.addresses)
     )
     return Decision(
         step=step,

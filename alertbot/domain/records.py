@@ -36,6 +36,7 @@ class NewMessage:
     round: int | None = None
     reason: str = ""
     opened_at: float | None = None
+    delay: float = 0.0  # due this many seconds after it is enqueued
 
 
 @dataclass(frozen=True)

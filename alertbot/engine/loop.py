@@ -24,6 +24,7 @@ from alertbot.channels.base import (
     TemporaryFailure,
 )
 from alertbot.clock import Clock
+from alertbot.domain.durations import format_duration
 from alertbot.domain.incident import Incident
 from alertbot.domain.model import Channel, Config
 from alertbot.domain.policy import decide
@@ -204,7 +205,9 @@ class Engine:
         await tx.enqueue(notices.pages_for(incident, decision, config.timezone), now)
         by_person: dict[str, list[str]] = {}
         for page in decision.pages:
-            by_person.setdefault(page.name, []).append(str(page.channel))
+            by_person.setdefault(page.name, []).append(
+                str(page.channel) + (f" (after {format_duration(page.delay)} if no ack)"
+                                     if page.delay else ""))
         who = "; ".join(f"{name} by {', '.join(ch)}" for name, ch in by_person.items())
         await tx.add_timeline(incident.id, now, "paged",
                               f"{decision.reason}: {who or 'nobody reachable'}")

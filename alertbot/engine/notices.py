@@ -33,7 +33,7 @@ def pages_for(incident: Incident, decision: Decision, timezone: str) -> list[New
             kind=OutboxKind.PAGE, channel=page.channel, address=page.address, body=body,
             language=page.language, incident_id=incident.id, contact_id=page.contact_id,
             step=decision.step, round=decision.round, reason=decision.reason,
-            opened_at=incident.created_at,
+            opened_at=incident.created_at, delay=page.delay,
         ))
     return out
 

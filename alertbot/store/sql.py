@@ -188,7 +188,8 @@ class Tx:
                 "incident_id": m.incident_id, "kind": str(m.kind), "contact_id": m.contact_id,
                 "channel": str(m.channel), "address": m.address, "body": m.body,
                 "language": m.language, "step": m.step, "round": m.round,
-                "reason": m.reason, "status": str(OutboxStatus.PENDING), "due_at": now,
+                "reason": m.reason, "status": str(OutboxStatus.PENDING),
+                "due_at": now + m.delay,
                 "attempts": 0, "created_at": now, "opened_at": m.opened_at,
                 "fair_rank": rank,
             }

@@ -398,3 +398,41 @@ async def test_silent_recording_adds_nothing_and_says_goodbye(hv: Harness) -> No
     done = await call.record(seconds=0)
     assert "No message was recorded" in done.text and done.hangs_up
     assert entries(await hv.incident(1), "update") == []
+
+
+async def test_channels_in_order_call_only_if_the_text_went_unanswered(
+        fake: FakeTwilio, tmp_path: Path) -> None:
+    """``channel_delay``: text first; call a minute later only if nobody acknowledged."""
+    import shutil
+
+    from tests.scenario.harness import DISTRICT, PRINCIPAL, SUPERINTENDENT
+
+    district = tmp_path / "district"
+    shutil.copytree(DISTRICT, district)
+    config = (district / "escalation.yaml").read_text()
+    (district / "escalation.yaml").write_text(
+        config.replace("      - notify: [superintendent, staff_attorney]\n        channels: [sms]\n",
+                       "      - notify: [superintendent]\n"))
+    people = (district / "contacts" / "people.yaml").read_text()
+    (district / "contacts" / "people.yaml").write_text(people.replace(
+        '  phone: "+1 860 555 0100"\n',
+        '  phone: "+1 860 555 0100"\n  channels: [sms, voice]\n  channel_delay: 1m\n', 1))
+    h = await Harness(fake, tmp_path, config_dir=district).start()
+    try:
+        await h.text(PRINCIPAL, "ICE")
+        await fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
+        assert fake.calls_to(SUPERINTENDENT) == []
+        await h.advance(seconds=59)
+        assert fake.calls_to(SUPERINTENDENT) == []
+        await h.advance(seconds=1)
+        await fake.expect_call(SUPERINTENDENT)
+        [incident] = await h.incidents()
+        paged = next(e["text"] for e in incident["timeline"] if e["kind"] == "paged")
+        assert "voice (after 1m if no ack)" in paged
+        # A second incident acknowledged by text within the minute gets no call.
+        await h.text("+18605550145", "ICE")
+        await h.text(SUPERINTENDENT, "ACK 2")
+        await h.advance(minutes=2)
+        assert len(fake.calls_to(SUPERINTENDENT)) == 1
+    finally:
+        await h.close()

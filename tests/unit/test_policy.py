@@ -294,3 +294,33 @@ def test_schedule_agrees_with_decide() -> None:
         assert decision.next_due_at is not None
         inc = replace(inc, step=decision.step, round=decision.round,
                       due_at=decision.next_due_at)
+
+
+def test_channel_delay_spaces_a_contacts_channels_in_order() -> None:
+    from alertbot.domain.incident import Incident
+    from alertbot.domain.model import Channel
+    from alertbot.domain.plan import Plan, PlanStep, Recipient
+    from alertbot.domain.policy import decide
+
+    recipient = Recipient("sup", "Dr. Rivera", "en",
+                          ((Channel.SMS, "+18605550100"), (Channel.VOICE, "+18605550100")),
+                          channel_delay=60.0)
+    plan = Plan("p", (PlanStep((recipient,), 180.0),), None)
+    assert Plan.from_json(plan.to_json()) == plan
+    incident = Incident(id=1, type="ice", title="t", school_id=None, school_name=None,
+                        reporter_id=None, reporter_name="r", reporter_phone=None,
+                        source="sms", details="", language="en", created_at=0.0, plan=plan,
+                        due_at=0.0)
+    decision = decide(incident, 0.0)
+    assert decision is not None
+    assert [(p.channel, p.delay) for p in decision.pages] == [
+        (Channel.SMS, 0.0), (Channel.VOICE, 60.0)]
+
+
+def test_plans_stored_before_channel_delay_existed_still_load() -> None:
+    from alertbot.domain.plan import Plan
+
+    old = ('{"policy": "p", "repeat": null, "steps": [{"wait": 60, "unreachable": [], '
+           '"recipients": [{"contact_id": "a", "name": "A", "language": "en", '
+           '"addresses": [["sms", "+18605550100"]]}]}]}')
+    assert Plan.from_json(old).steps[0].recipients[0].channel_delay == 0.0
