@@ -408,7 +408,8 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
                                         "the title may only use the placeholder {school}"))
         guidance = {str(k): v for k, v in inc.guidance.items()}
         phone_label = {str(k): v for k, v in inc.phone_label.items()}
-        incidents[name] = IncidentType(name, inc.title, guidance, routes, phone_label)
+        incidents[name] = IncidentType(name, inc.title, guidance, routes, phone_label,
+                                       inc.drill)
 
     triggers: list[Trigger] = []
     seen: dict[tuple[str, str], int] = {}

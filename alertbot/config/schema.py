@@ -69,6 +69,7 @@ class IncidentModel(Strict):
     phone_label: dict[LanguageName, str] = {}  # the phone tree menu's words for this type
     routes: list[RouteModel] | None = None
     escalation: str | None = None
+    drill: bool = False  # practice incidents: marked DRILL in every page and on the dashboard
 
     @field_validator("guidance")
     @classmethod

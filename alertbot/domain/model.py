@@ -88,6 +88,7 @@ class IncidentType:
     guidance: Mapping[str, str]
     routes: tuple[Route, ...]
     phone_label: Mapping[str, str] = field(default_factory=dict)  # menu words, per language
+    drill: bool = False
 
 
 @dataclass(frozen=True)

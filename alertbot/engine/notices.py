@@ -16,8 +16,11 @@ def sms_text(text: str) -> str:
 
 
 def page_body(incident: Incident, language: str, timezone: str) -> str:
+    title = incident.title
+    if incident.drill and "DRILL" not in title.upper():
+        title = f"DRILL - {title}"
     return render(
-        "page", language, n=incident.id, title=incident.title,
+        "page", language, n=incident.id, title=title,
         time=local_time(incident.created_at, timezone), reporter=incident.reporter_name,
         unverified=render("unverified", language) if incident.unverified else "",
     )

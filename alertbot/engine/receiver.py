@@ -154,7 +154,7 @@ class Receiver:
             reporter_id=actor.contact.id if actor.contact else None,
             reporter_name=actor.display, reporter_phone=actor.phone, source=source,
             details=details, language=actor.language, created_at=now, plan=plan,
-            due_at=now, unverified=unverified, drill=itype.id == "drill",
+            due_at=now, unverified=unverified, drill=itype.drill,
         )
         incident = replace(incident, id=await tx.insert_incident(incident))
         who = actor.display + (" (unverified reporter)" if unverified else "")

@@ -1,0 +1,49 @@
+"""Page and notice texts as responders receive them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from alertbot.domain.incident import Incident
+from alertbot.domain.messages import is_gsm7, segments
+from alertbot.domain.model import Channel
+from alertbot.domain.plan import Plan, PlanStep, Recipient
+from alertbot.domain.policy import decide
+from alertbot.engine.notices import page_body, pages_for
+
+PLAN = Plan("p", (PlanStep((Recipient("sup", "Dr. Rivera", "es",
+                                      ((Channel.SMS, "+18605550100"),)),), 180.0),), None)
+BASE = Incident(id=42, type="ice", title="Enforcement visit at Burns Academy",
+                school_id="burns", school_name="Burns Academy", reporter_id="p",
+                reporter_name="Ana Pérez", reporter_phone=None, source="sms",
+                details="Juan García is in room 4", language="es",
+                created_at=1_800_000_000.0, plan=PLAN, due_at=1_800_000_000.0)
+
+
+def test_a_page_names_number_school_reporter_time_and_how_to_ack() -> None:
+    body = page_body(BASE, "en", "America/New_York")
+    assert body == ("ALERT #42: Enforcement visit at Burns Academy. Reported 03:00 by "
+                    "Ana Pérez. Reply ACK 42 to respond.")
+
+
+def test_pages_never_carry_the_reporters_details() -> None:
+    decision = decide(BASE, BASE.created_at)
+    assert decision is not None
+    [page] = pages_for(BASE, decision, "America/New_York")
+    assert "García" not in page.body and "room" not in page.body
+    assert page.body.startswith("ALERTA #42")
+    assert is_gsm7(page.body) and segments(page.body) == ("GSM-7", 1)
+
+
+def test_drill_pages_say_drill() -> None:
+    drill = replace(BASE, drill=True, title="Practice at Burns Academy")
+    assert page_body(drill, "en", "America/New_York").startswith(
+        "ALERT #42: DRILL - Practice at Burns Academy.")
+    already = replace(BASE, drill=True, title="DRILL at Burns Academy")
+    assert "DRILL - DRILL" not in page_body(already, "en", "America/New_York")
+
+
+def test_unverified_reporters_are_flagged() -> None:
+    body = page_body(replace(BASE, unverified=True, reporter_name="+18605550198"), "en",
+                     "America/New_York")
+    assert "UNVERIFIED reporter" in body and "+18605550198" in body
