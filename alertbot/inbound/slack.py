@@ -16,7 +16,6 @@ carries a dedup key (trigger id, view id, event id) that the receiver applies on
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 from collections import OrderedDict
@@ -39,13 +38,14 @@ from alertbot.domain.slack_text import (
     Block,
     open_modal,
     receipt_blocks,
-    receipt_modal,
     receipt_plain,
     stranger_text,
     t,
     text_blocks,
 )
 from alertbot.engine.receiver import Actor, Receiver, Reply
+from alertbot.inbound.slack_messages import SlackMessages
+from alertbot.inbound.slack_modal import ModalSubmission, trigger_for
 
 log = logging.getLogger("alertbot.inbound.slack")
 
@@ -67,6 +67,7 @@ class SlackInbound:
         self.client = client
         self.verifier = SignatureVerifier(signing_secret)
         self.thread_incident = thread_incident
+        self.ack_budget = ACK_BUDGET
         self._tasks: set[asyncio.Task[Any]] = set()
         self._modal_triggers: OrderedDict[str, None] = OrderedDict()
         self.bolt = AsyncApp(client=client, signing_secret=signing_secret,
@@ -76,8 +77,8 @@ class SlackInbound:
         self.bolt.command(cmd_pattern())(self._command)
         self.bolt.action({"action_id": _prefix("ack")})(self._button)
         self.bolt.action({"action_id": _prefix("resolve")})(self._button)
-        self.bolt.view(OPEN_CALLBACK)(self._submit)
-        self.bolt.event("message")(self._message)
+        self.bolt.view(OPEN_CALLBACK)(ModalSubmission(self).submitted)
+        self.bolt.event("message")(SlackMessages(self).received)
 
     @property
     def receiver(self) -> Receiver:
@@ -126,13 +127,13 @@ class SlackInbound:
 
     # --- who is asking -------------------------------------------------------------------
 
-    def _contact(self, user: str) -> Contact | None:
+    def contact(self, user: str) -> Contact | None:
         return self.config.contact_by_slack(user) if user else None
 
-    def _intake_error(self, language: str) -> str:
+    def intake_error(self, language: str) -> str:
         return render("intake_error", language, fallback=self.config.fallback_phone or "911")
 
-    async def _run(self, actor: Actor, command: cmd.Command, key: str | None) -> Reply:
+    async def run(self, actor: Actor, command: cmd.Command, key: str | None) -> Reply:
         return await self.receiver.handle(actor, command, SOURCE, dedup_key=key)
 
     # --- slash commands ----------------------------------------------------------------
@@ -140,7 +141,7 @@ class SlackInbound:
     async def _command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         config = self.config
         user = str(body.get("user_id", ""))
-        contact = self._contact(user)
+        contact = self.contact(user)
         lang = contact.language if contact else "en"
         trigger = trigger_for(config, str(body.get("command", "")))
         if trigger is None:
@@ -168,16 +169,16 @@ class SlackInbound:
         response_url = str(body.get("response_url", ""))
 
         async def later(reply: Reply) -> None:
-            text, blocks = self._receipt(reply, trigger, where, lang)
-            await self._tell(user, response_url, text, blocks)
+            text, blocks = self.receipt(reply, trigger, where, lang)
+            await self.tell(user, response_url, text, blocks)
 
-        work = self._run(Actor(contact, slack_id=user), cmd.Open(trigger, school, details),
-                         f"slack:cmd:{trigger_id}" if trigger_id else None)
-        reply = await self._within_budget(work, later, lang)
+        work = self.run(Actor(contact, slack_id=user), cmd.Open(trigger, school, details),
+                        f"slack:cmd:{trigger_id}" if trigger_id else None)
+        reply = await self.within_budget(work, later, lang)
         if reply is None:
             await ack(response_type="ephemeral", text=t("working", lang))
             return
-        text, blocks = self._receipt(reply, trigger, where, lang)
+        text, blocks = self.receipt(reply, trigger, where, lang)
         await ack(response_type="ephemeral", text=text, blocks=blocks)
 
     def _first_modal(self, trigger_id: str) -> bool:
@@ -189,32 +190,32 @@ class SlackInbound:
             self._modal_triggers.popitem(last=False)
         return True
 
-    async def _within_budget(self, work: Coroutine[Any, Any, Reply],
-                             later: Callable[[Reply], Awaitable[Any]], lang: str) -> Reply | None:
-        """The reply if the receiver answers within ACK_BUDGET; else None, and ``later``
+    async def within_budget(self, work: Coroutine[Any, Any, Reply],
+                            later: Callable[[Reply], Awaitable[Any]], lang: str) -> Reply | None:
+        """The reply if the receiver answers within ``ack_budget``; else None, and ``later``
         gets it when it comes. A failure becomes the "call this number" reply."""
         task = self.spawn(work)
         try:
-            return await asyncio.wait_for(asyncio.shield(task), ACK_BUDGET)
+            return await asyncio.wait_for(asyncio.shield(task), self.ack_budget)
         except TimeoutError:
             pass
         except Exception:
             log.exception("a Slack command could not be applied")
-            return Reply(self._intake_error(lang), lang)
+            return Reply(self.intake_error(lang), lang)
 
         async def deliver() -> None:
             try:
                 reply = await task
             except Exception:
                 log.exception("a Slack command could not be applied")
-                reply = Reply(self._intake_error(lang), lang)
+                reply = Reply(self.intake_error(lang), lang)
             await later(reply)
 
         self.spawn(deliver())
         return None
 
-    def _receipt(self, reply: Reply, trigger: Trigger, school: str | None,
-                 lang: str) -> tuple[str, list[Block]]:
+    def receipt(self, reply: Reply, trigger: Trigger, school: str | None,
+                lang: str) -> tuple[str, list[Block]]:
         if reply.incident_id is None:
             return reply.text, text_blocks(reply.text)
         guidance = self.config.incidents[trigger.incident].guidance
@@ -232,7 +233,7 @@ class SlackInbound:
     async def _press(self, body: dict[str, Any], action: dict[str, Any],
                      respond: AsyncRespond) -> None:
         user = str((body.get("user") or {}).get("id", ""))
-        contact = self._contact(user)
+        contact = self.contact(user)
         if contact is None:
             await respond(text=t("stranger_button", "en"), response_type="ephemeral",
                           replace_original=False)
@@ -247,59 +248,17 @@ class SlackInbound:
             else cmd.Resolve(number)
         key = body.get("trigger_id") or action.get("action_ts")
         try:
-            reply = await self._run(Actor(contact, slack_id=user), command,
-                                    f"slack:action:{key}" if key else None)
+            reply = await self.run(Actor(contact, slack_id=user), command,
+                                   f"slack:action:{key}" if key else None)
             text = reply.text
         except Exception:
             log.exception("Slack button %s on #%d failed", action_id, number)
-            text = self._intake_error(contact.language)
+            text = self.intake_error(contact.language)
         if text:
             await respond(text=text, blocks=text_blocks(text), response_type="ephemeral",
                           replace_original=False)
 
-    # --- the school-picker modal -------------------------------------------------------
-
-    async def _submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        config = self.config
-        user = str((body.get("user") or {}).get("id", ""))
-        contact = self._contact(user)
-        if contact is None:
-            await ack(response_action="errors",
-                      errors={"school": stranger_text("en", config.fallback_phone)})
-            return
-        lang = contact.language
-        values = (view.get("state") or {}).get("values") or {}
-        selected = ((values.get("school") or {}).get("school") or {}).get("selected_option")
-        school = config.schools.get(str((selected or {}).get("value", "")))
-        if school is None:
-            await ack(response_action="errors", errors={"school": t("modal_unknown_school", lang)})
-            return
-        details = str(((values.get("details") or {}).get("details") or {}).get("value") or "")
-        try:
-            meta = json.loads(view.get("private_metadata") or "{}")
-        except ValueError:
-            meta = {}
-        trigger = trigger_for(config, str(meta.get("command", ""))) or next(
-            (tr for tr in config.triggers if tr.slash_command), None)
-        if trigger is None:
-            await ack(response_action="errors", errors={"school": t("modal_unknown_school", lang)})
-            return
-        view_id = view.get("id")
-
-        async def later(reply: Reply) -> None:
-            text, blocks = self._receipt(reply, trigger, school.name, lang)
-            await self._tell(user, str(meta.get("response_url", "")), text, blocks)
-
-        work = self._run(Actor(contact, slack_id=user), cmd.Open(trigger, school, details),
-                         f"slack:view:{view_id}" if view_id else None)
-        reply = await self._within_budget(work, later, lang)
-        if reply is None:
-            await ack()
-            return
-        _text, blocks = self._receipt(reply, trigger, school.name, lang)
-        await ack(response_action="update", view=receipt_modal(blocks, lang))
-
-    async def _tell(self, user: str, response_url: str, text: str, blocks: list[Block]) -> None:
+    async def tell(self, user: str, response_url: str, text: str, blocks: list[Block]) -> None:
         """Reach the user where they typed the command, else in a DM."""
         if response_url:
             response = await AsyncWebhookClient(response_url).send(
@@ -307,40 +266,6 @@ class SlackInbound:
             if response.status_code == 200:
                 return
         await self.client.chat_postMessage(channel=user, text=text, blocks=blocks)
-
-    # --- messages: DMs to the bot and replies in an incident's thread ------------------
-
-    async def _message(self, ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
-        await ack()
-        if event.get("subtype") or event.get("bot_id") or not event.get("user"):
-            return
-        self.spawn(self._on_message(body, event))
-
-    async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        user, channel = str(event["user"]), str(event.get("channel", ""))
-        text, ts = str(event.get("text", "")), str(event.get("ts", ""))
-        thread = str(event.get("thread_ts") or "")
-        contact = self._contact(user)
-        key = f"slack:event:{body.get('event_id') or channel + ':' + ts}"
-        actor = Actor(contact, slack_id=user)
-        if event.get("channel_type") == "im":
-            if contact is None:
-                reply_text = stranger_text("en", self.config.fallback_phone)
-            else:
-                reply_text = (await self._run(actor, cmd.parse_sms(self.config, text), key)).text
-            if reply_text:
-                await self.client.chat_postMessage(channel=channel, text=reply_text,
-                                                   blocks=text_blocks(reply_text))
-            return
-        if not thread or thread == ts or self.thread_incident is None or contact is None:
-            return
-        number = await self.thread_incident(channel, thread)
-        if number is None:
-            return
-        reply = await self._run(actor, cmd.Update(number, text), key)
-        if reply.incident_id is None and reply.text:  # refused: tell only them
-            await self.client.chat_postEphemeral(channel=channel, user=user, text=reply.text,
-                                                 thread_ts=thread)
 
 
 SLACK: web.AppKey[SlackInbound] = web.AppKey("slack_inbound", SlackInbound)
@@ -353,11 +278,3 @@ def _prefix(word: str) -> re.Pattern[str]:
 def cmd_pattern() -> re.Pattern[str]:
     """Every slash command: the trigger is looked up in the config in force."""
     return re.compile(r"^/.+")
-
-
-def trigger_for(config: Config, command: str) -> Trigger | None:
-    wanted = command.strip().casefold()
-    for trigger in config.triggers:
-        if trigger.slash_command and trigger.slash_command.casefold() == wanted:
-            return trigger
-    return None

@@ -1,0 +1,63 @@
+"""Message events: a DM to the bot, and a reply in an incident post's thread.
+
+* A DM speaks the SMS grammar (``ACK 12``, ``RESOLVE 12``, ``STATUS``…): DM pages say
+  "text ACK 12" and mean it in Slack too. The reply goes back into the DM.
+* A contact's reply in the thread of an incident post is an update to that incident
+  (the receiver decides who may add one; a refusal is shown to that person only).
+
+Events are acknowledged at once and handled in the background; Slack's retries of an
+event (same ``event_id``) have one effect.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.async_app import AsyncAck
+
+from alertbot.domain import commands as cmd
+from alertbot.domain.slack_text import stranger_text, text_blocks
+from alertbot.engine.receiver import Actor
+
+if TYPE_CHECKING:
+    from alertbot.inbound.slack import SlackInbound
+
+
+class SlackMessages:
+    def __init__(self, inbound: SlackInbound) -> None:
+        self.inbound = inbound
+
+    async def received(self, ack: AsyncAck, body: dict[str, Any],
+                       event: dict[str, Any]) -> None:
+        await ack()
+        if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+            return  # edits, joins, and the bot's own messages
+        self.inbound.spawn(self._handle(body, event))
+
+    async def _handle(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        inbound = self.inbound
+        user, channel = str(event["user"]), str(event.get("channel", ""))
+        text, ts = str(event.get("text", "")), str(event.get("ts", ""))
+        thread = str(event.get("thread_ts") or "")
+        contact = inbound.contact(user)
+        key = f"slack:event:{body.get('event_id') or channel + ':' + ts}"
+        actor = Actor(contact, slack_id=user)
+        if event.get("channel_type") == "im":
+            if contact is None:
+                reply_text = stranger_text("en", inbound.config.fallback_phone)
+            else:
+                command = cmd.parse_sms(inbound.config, text)
+                reply_text = (await inbound.run(actor, command, key)).text
+            if reply_text:
+                await inbound.client.chat_postMessage(channel=channel, text=reply_text,
+                                                      blocks=text_blocks(reply_text))
+            return
+        if not thread or thread == ts or inbound.thread_incident is None or contact is None:
+            return
+        number = await inbound.thread_incident(channel, thread)
+        if number is None:
+            return
+        reply = await inbound.run(actor, cmd.Update(number, text), key)
+        if reply.incident_id is None and reply.text:  # refused: tell only them
+            await inbound.client.chat_postEphemeral(channel=channel, user=user,
+                                                    text=reply.text, thread_ts=thread)

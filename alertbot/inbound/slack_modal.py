@@ -1,0 +1,76 @@
+"""The school-picker modal's submission: the school (and details) the slash command lacked.
+
+Its answer is the receipt, shown in the modal itself (``response_action: update``);
+if the receiver is slow, the modal closes at once and the receipt follows through the
+slash command's ``response_url`` (carried in ``private_metadata``) or a DM.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.async_app import AsyncAck
+
+from alertbot.domain import commands as cmd
+from alertbot.domain.model import Config, Trigger
+from alertbot.domain.slack_text import receipt_modal, stranger_text, t
+from alertbot.engine.receiver import Actor, Reply
+
+if TYPE_CHECKING:
+    from alertbot.inbound.slack import SlackInbound
+
+
+class ModalSubmission:
+    def __init__(self, inbound: SlackInbound) -> None:
+        self.inbound = inbound
+
+    async def submitted(self, ack: AsyncAck, body: dict[str, Any],
+                        view: dict[str, Any]) -> None:
+        inbound = self.inbound
+        config = inbound.config
+        user = str((body.get("user") or {}).get("id", ""))
+        contact = inbound.contact(user)
+        if contact is None:
+            await ack(response_action="errors",
+                      errors={"school": stranger_text("en", config.fallback_phone)})
+            return
+        lang = contact.language
+        values = (view.get("state") or {}).get("values") or {}
+        selected = ((values.get("school") or {}).get("school") or {}).get("selected_option")
+        school = config.schools.get(str((selected or {}).get("value", "")))
+        if school is None:
+            await ack(response_action="errors", errors={"school": t("modal_unknown_school", lang)})
+            return
+        details = str(((values.get("details") or {}).get("details") or {}).get("value") or "")
+        try:
+            meta = json.loads(view.get("private_metadata") or "{}")
+        except ValueError:
+            meta = {}
+        trigger = trigger_for(config, str(meta.get("command", ""))) or next(
+            (tr for tr in config.triggers if tr.slash_command), None)
+        if trigger is None:
+            await ack(response_action="errors", errors={"school": t("modal_unknown_school", lang)})
+            return
+        view_id = view.get("id")
+
+        async def later(reply: Reply) -> None:
+            text, blocks = inbound.receipt(reply, trigger, school.name, lang)
+            await inbound.tell(user, str(meta.get("response_url", "")), text, blocks)
+
+        work = inbound.run(Actor(contact, slack_id=user), cmd.Open(trigger, school, details),
+                           f"slack:view:{view_id}" if view_id else None)
+        reply = await inbound.within_budget(work, later, lang)
+        if reply is None:
+            await ack()
+            return
+        _text, blocks = inbound.receipt(reply, trigger, school.name, lang)
+        await ack(response_action="update", view=receipt_modal(blocks, lang))
+
+
+def trigger_for(config: Config, command: str) -> Trigger | None:
+    wanted = command.strip().casefold()
+    for trigger in config.triggers:
+        if trigger.slash_command and trigger.slash_command.casefold() == wanted:
+            return trigger
+    return None

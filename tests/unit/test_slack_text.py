@@ -1,0 +1,213 @@
+"""Slack texts and Block Kit builders: pure, per language, escaped, within Slack's limits."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from alertbot.domain.incident import Incident, State
+from alertbot.domain.model import Channel, School
+from alertbot.domain.plan import Plan, PlanStep, Recipient
+from alertbot.domain.records import OutboxItem, OutboxKind, OutboxStatus, TimelineEntry
+from alertbot.domain.slack_post_blocks import (
+    PostView,
+    escalation_lines,
+    post_blocks,
+    post_text,
+    timeline_text,
+)
+from alertbot.domain.slack_text import (
+    MAX_OPTIONS,
+    TEXTS,
+    buttons,
+    escape,
+    open_modal,
+    page_blocks,
+    receipt_blocks,
+    school_select,
+    stranger_text,
+    t,
+)
+
+T0 = 1_800_000_000.0  # 2027-01-15 03:00 America/New_York
+TZ = "America/New_York"
+PLAN = Plan("ice", (
+    PlanStep((Recipient("sup", "Dr. Rivera", "en", ((Channel.SMS, "+18605550100"),
+                                                    (Channel.SLACK, "U0SUPT001"))),), 180),
+    PlanStep((Recipient("dep", "Morgan <Lee>", "en", ((Channel.SMS, "+18605550101"),)),), 300),
+), None)
+INCIDENT = Incident(
+    id=7, type="ice", title="Enforcement visit at Burns", school_id="burns",
+    school_name="Burns Academy", reporter_id="p", reporter_name="Ana Perez",
+    reporter_phone=None, source="slack", details="2 agents <!channel> & a car",
+    language="en", created_at=T0, plan=PLAN, step=0, due_at=T0 + 180)
+
+
+def outbox(n: int, channel: Channel, contact: str, status: OutboxStatus, step: int = 0,
+           rnd: int = 0, at: float = T0) -> OutboxItem:
+    return OutboxItem(n, OutboxKind.PAGE, channel, "x", "ALERT", "en", 7, contact, step, rnd,
+                      "r", status, at, 1, at, sent_at=at + 1 if status is OutboxStatus.SENT
+                      else None)
+
+
+def all_text(blocks: list[dict[str, Any]]) -> str:
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+def test_every_language_has_every_text() -> None:
+    assert set(TEXTS) == {"en", "es"}
+    assert set(TEXTS["es"]) == set(TEXTS["en"])
+
+
+@pytest.mark.parametrize("raw, escaped", [
+    ("<!channel> go", "&lt;!channel&gt; go"),
+    ("a & b", "a &amp; b"),
+    ("<https://evil|click>", "&lt;https://evil|click&gt;"),
+    ("plain", "plain"),
+])
+def test_escape_neutralises_mentions_and_links(raw: str, escaped: str) -> None:
+    assert escape(raw) == escaped
+
+
+def test_buttons_carry_the_incident_number_and_ack_resolve_prefixes() -> None:
+    block = buttons(7, "es")
+    ids = [(e["action_id"], e["value"]) for e in block["elements"]]
+    assert ids == [("ack", "7"), ("resolve", "7")]
+    assert block["elements"][0]["text"]["text"] == "Atender"
+    assert "confirm" in block["elements"][1]
+    assert [e["action_id"] for e in buttons(7, "en", ack=False)["elements"]] == ["resolve"]
+
+
+def test_dm_page_escapes_the_body_and_notices_have_no_buttons() -> None:
+    blocks = page_blocks("ALERT #7 <b>", 7, "en")
+    assert blocks[0]["text"]["text"] == "ALERT #7 &lt;b&gt;"
+    assert blocks[-1]["type"] == "actions"
+    assert "text ACK 7" in all_text(blocks)
+    assert [b["type"] for b in page_blocks("#7 acknowledged", 7, "en", page=False)] == [
+        "section"]
+
+
+def test_receipt_names_the_number_school_and_guidance() -> None:
+    text = all_text(receipt_blocks(7, "Oak <MS>", "No entry without a judge's warrant.", "es"))
+    assert "#7 abierto (Oak &lt;MS&gt;)" in text
+    assert "No entry without a judge's warrant." in text
+    assert "sin nombres de estudiantes" in text
+
+
+def test_stranger_text_gives_the_fallback_number_when_there_is_one() -> None:
+    assert "+18605550199" in stranger_text("en", "+18605550199")
+    assert "call" not in stranger_text("en", None)
+    assert stranger_text("es", None).startswith("Su cuenta de Slack")
+
+
+SCHOOLS = [School("burns", "Burns Academy", "1201"), School("oak", "Oak MS", "2302"),
+           School("elm", "Elm Elementary", "3101")]
+
+
+def test_school_picker_lists_the_reporters_own_schools_first() -> None:
+    select = school_select(SCHOOLS, ("oak",), "en")
+    groups = select["option_groups"]
+    assert [o["value"] for o in groups[0]["options"]] == ["oak"]
+    assert [o["value"] for o in groups[1]["options"]] == ["burns", "elm"]
+    plain = school_select(SCHOOLS, (), "en")
+    assert plain["options"][0]["text"]["text"] == "Burns Academy (1201)"
+
+
+def test_school_picker_respects_slacks_100_options_limit() -> None:
+    many = [School(f"s{i}", f"School {i}", str(1000 + i)) for i in range(250)]
+    groups = school_select(many, (), "en")["option_groups"]
+    assert [len(g["options"]) for g in groups] == [MAX_OPTIONS, MAX_OPTIONS, 50]
+
+
+def test_modal_keeps_details_and_metadata_and_fits_title_limits() -> None:
+    view = open_modal(SCHOOLS, ("oak", "elm"), "two agents", "es", {"command": "/ice"})
+    assert view["callback_id"] == "alertbot_open"
+    assert json.loads(view["private_metadata"]) == {"command": "/ice"}
+    assert view["blocks"][1]["element"]["initial_value"] == "two agents"
+    assert all(len(view[k]["text"]) <= 24 for k in ("title", "submit", "close"))
+    assert "initial_value" not in open_modal(SCHOOLS, (), "", "en", {})["blocks"][1]["element"]
+
+
+def view(incident: Incident = INCIDENT, *pages: OutboxItem, exhausted: bool = False
+         ) -> PostView:
+    return PostView(incident, pages, TZ, T0 + 60, exhausted)
+
+
+def test_post_shows_what_where_who_and_escapes_user_text() -> None:
+    text = all_text(post_blocks(view()))
+    for expected in ("#7 Enforcement visit at Burns", "Burns Academy", "Ana Perez (slack)",
+                     "03:00", "NOT acknowledged", "Next escalation at 03:03",
+                     "2 agents &lt;!channel&gt; &amp; a car", "Nobody paged yet."):
+        assert expected in text, expected
+    assert "<!channel>" not in text
+
+
+def test_post_lists_who_was_paged_when_how_and_the_result() -> None:
+    pages = (outbox(1, Channel.SMS, "sup", OutboxStatus.SENT),
+             outbox(2, Channel.SLACK, "sup", OutboxStatus.FAILED),
+             outbox(3, Channel.SMS, "dep", OutboxStatus.PENDING, step=1, at=T0 + 180),
+             outbox(4, Channel.SMS, "sup", OutboxStatus.CANCELLED, rnd=1, at=T0 + 480))
+    assert escalation_lines(view(INCIDENT, *pages)) == [
+        "03:00 Dr. Rivera: SMS sent, Slack FAILED (step 1)",
+        "03:03 Morgan &lt;Lee&gt;: SMS sending (step 2)",
+        "03:08 Dr. Rivera: SMS cancelled (step 1, round 1)",
+    ]
+
+
+def test_long_escalations_keep_the_latest_lines() -> None:
+    pages = tuple(outbox(i, Channel.SMS, "sup", OutboxStatus.SENT, rnd=i, at=T0 + 60 * i)
+                  for i in range(20))
+    lines = escalation_lines(view(INCIDENT, *pages), limit=5)
+    assert lines[0] == "(15 earlier lines on the dashboard)"
+    assert len(lines) == 6 and "round 19" in lines[-1]
+
+
+def test_post_buttons_follow_the_state() -> None:
+    def ids(incident: Incident) -> list[str]:
+        return [e["action_id"] for b in post_blocks(view(incident)) if b["type"] == "actions"
+                for e in b["elements"]]
+    acked = replace(INCIDENT, state=State.ACKNOWLEDGED, acknowledged_by="sup",
+                    acknowledged_by_name="Dr. Rivera", acknowledged_at=T0 + 120, due_at=None)
+    resolved = replace(acked, state=State.RESOLVED, resolved_at=T0 + 600)
+    assert ids(INCIDENT) == ["ack", "resolve"]
+    assert ids(acked) == ["resolve"]
+    assert ids(resolved) == []
+    assert "Acknowledged by *Dr. Rivera* at 03:02" in all_text(post_blocks(view(acked)))
+    assert "Resolved at 03:10" in all_text(post_blocks(view(resolved)))
+    assert post_text(resolved) == "#7 Enforcement visit at Burns (resolved)"
+
+
+def test_exhausted_policy_is_shouted() -> None:
+    stopped = replace(INCIDENT, due_at=None)
+    assert "Paging has stopped" in all_text(post_blocks(view(stopped, exhausted=True)))
+
+
+def test_unverified_reporter_and_missing_school_are_visible() -> None:
+    odd = replace(INCIDENT, unverified=True, school_name=None, details="")
+    text = all_text(post_blocks(view(odd)))
+    assert "UNVERIFIED" in text and "school not named" in text and "none given" in text
+
+
+def test_post_fits_slack_limits() -> None:
+    huge = replace(INCIDENT, title="T" * 400, details="d" * 5000)
+    blocks = post_blocks(view(huge))
+    assert len(blocks[0]["text"]["text"]) <= 150
+    assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section"
+               and "text" in b)
+
+
+def test_timeline_is_batched_into_few_escaped_thread_messages() -> None:
+    entries = [TimelineEntry(7, T0 + i, "update", "Ana", f"note {i} <@U1>") for i in range(3)]
+    [message] = timeline_text(entries, TZ)
+    assert message.splitlines()[0] == "`03:00` *update*: note 0 &lt;@U1&gt;"
+    long = [TimelineEntry(7, T0, "update", None, "x" * 1000) for _ in range(10)]
+    chunks = timeline_text(long, TZ, limit=3500)
+    assert len(chunks) == 4 and all(len(c) <= 3500 for c in chunks)
+    assert timeline_text([], TZ) == []
+
+
+def test_t_falls_back_to_english() -> None:
+    assert t("ack", "fr") == "Acknowledge"
