@@ -89,8 +89,9 @@ def post_blocks(view: PostView, language: str = "en") -> list[Block]:
         {"type": "header", "text": plain(f"{icon} #{inc.id} {inc.title}", 150)},
         {"type": "section", "fields": [{"type": "mrkdwn", "text": clip(f"*{k}*\n{v}", 2000)}
                                        for k, v in fields]},
+        # Free text never goes to Slack (it may name a student): decision 0004.
         mrkdwn_section(f"*{t('details', language)}*\n"
-                        + escape(inc.details or t("no_details", language))),
+                       + t("details_on_dashboard" if inc.details else "no_details", language)),
         mrkdwn_section(f"*{t('paging', language)}*\n" + "\n".join(pages)),
     ]
     if inc.state is not State.RESOLVED:
@@ -98,6 +99,12 @@ def post_blocks(view: PostView, language: str = "en") -> list[Block]:
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t(
         "footer", language, n=inc.id, time=hhmm(view.now, view.timezone))}]})
     return blocks
+
+
+# Timeline entries that carry a reporter's own words (texts, recordings, transcripts):
+# the thread says one arrived; the words stay on the authenticated dashboard.
+FREE_TEXT_KINDS = frozenset({"update"})
+UPDATE_ON_DASHBOARD = "the reporter sent more details (on the dashboard, not posted here)"
 
 
 def post_text(incident: Incident) -> str:
@@ -110,7 +117,8 @@ def timeline_text(entries: Sequence[TimelineEntry], timezone: str, limit: int = 
     messages: list[str] = []
     current = ""
     for entry in entries:
-        line = f"`{hhmm(entry.at, timezone)}` *{escape(entry.kind)}*: {escape(entry.text)}"
+        text = UPDATE_ON_DASHBOARD if entry.kind in FREE_TEXT_KINDS else entry.text
+        line = f"`{hhmm(entry.at, timezone)}` *{escape(entry.kind)}*: {escape(text)}"
         line = clip(line, limit)
         if current and len(current) + len(line) + 1 > limit:
             messages.append(current)

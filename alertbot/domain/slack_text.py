@@ -62,6 +62,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "unverified": ":warning: UNVERIFIED reporter",
         "no_school": "school not named",
         "no_details": "none given",
+        "details_on_dashboard": "on the dashboard (a reporter's words are not posted to Slack)",
         "footer": "alertbot · incident #{n} · updated {time}",
         "page_hint": "Press *Acknowledge* to respond, or text ACK {n}.",
         "page_sent": "sent",
@@ -113,6 +114,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "unverified": ":warning: Informante NO VERIFICADO",
         "no_school": "escuela sin indicar",
         "no_details": "sin detalles",
+        "details_on_dashboard": "en el panel (las palabras del informante no se publican en "
+        "Slack)",
         "footer": "alertbot · incidente #{n} · actualizado {time}",
         "page_hint": "Pulse *Atender* para responder, o envie ACK {n} por texto.",
         "page_sent": "enviado",

@@ -140,9 +140,12 @@ class Receiver:
         if school is not None:
             for existing in await tx.open_incidents():
                 if existing.type == itype.id and existing.school_id == school.id:
-                    await tx.add_timeline(existing.id, now, "update",
-                                          f"reported again via {source}: {details}".rstrip(": "),
+                    await tx.add_timeline(existing.id, now, "reported_again",
+                                          f"reported again via {source} by {actor.display}",
                                           actor.display)
+                    if details:
+                        await tx.add_timeline(existing.id, now, "update", details,
+                                              actor.display)
                     return existing, False
         policy_name = select_policy(itype.routes, school)
         assert policy_name is not None, "config check guarantees a catch-all route"
@@ -158,9 +161,10 @@ class Receiver:
         )
         incident = replace(incident, id=await tx.insert_incident(incident))
         who = actor.display + (" (unverified reporter)" if unverified else "")
-        await tx.add_timeline(incident.id, now, "opened",
-                              f"opened via {source} by {who}"
-                              + (f": {details}" if details else ""), actor.display)
+        # The details stay on the incident row (dashboard), not in the timeline text,
+        # which Slack threads and reports may carry.
+        await tx.add_timeline(incident.id, now, "opened", f"opened via {source} by {who}",
+                              actor.display)
         where = f"school {school.id}" if school else "no school named"
         await tx.add_timeline(incident.id, now, "routed",
                               f"routed to escalation '{policy_name}' ({where})")

@@ -80,12 +80,14 @@ async def test_the_channel_post_shows_the_incident_and_its_thread_the_timeline(
         s: SlackPlayer) -> None:
     post = await open_incident(s)
     shown = json.dumps(post["blocks"])
-    for expected in ("#1 Enforcement visit at Burns Academy", "Ana Perez", "front desk",
+    for expected in ("#1 Enforcement visit at Burns Academy", "Ana Perez", "on the dashboard",
                      "NOT acknowledged", "Dr. Jordan Rivera", "Sam Okafor", "step 1"):
         assert expected in shown, expected
+    assert "front desk" not in shown  # a reporter's words stay off Slack
     assert actions(post["blocks"]) == {"ack": "1", "resolve": "1"}
     thread = " ".join(m["text"] for m in s.slack.thread(CHANNEL, post["ts"]))
     assert "*opened*" in thread and "*paged*" in thread
+    assert "front desk" not in thread
     assert "SMS sent" in json.dumps(s.slack.message(CHANNEL, post["ts"])["blocks"])
 
 

@@ -410,9 +410,9 @@ async def test_channels_in_order_call_only_if_the_text_went_unanswered(
     district = tmp_path / "district"
     shutil.copytree(DISTRICT, district)
     config = (district / "escalation.yaml").read_text()
+    step_one = "      - notify: [superintendent, staff_attorney]\n        channels: [sms]\n"
     (district / "escalation.yaml").write_text(
-        config.replace("      - notify: [superintendent, staff_attorney]\n        channels: [sms]\n",
-                       "      - notify: [superintendent]\n"))
+        config.replace(step_one, "      - notify: [superintendent]\n"))
     people = (district / "contacts" / "people.yaml").read_text()
     (district / "contacts" / "people.yaml").write_text(people.replace(
         '  phone: "+1 860 555 0100"\n',

@@ -140,9 +140,9 @@ def test_post_shows_what_where_who_and_escapes_user_text() -> None:
     text = all_text(post_blocks(view()))
     for expected in ("#7 Enforcement visit at Burns", "Burns Academy", "Ana Perez (slack)",
                      "03:00", "NOT acknowledged", "Next escalation at 03:03",
-                     "2 agents &lt;!channel&gt; &amp; a car", "Nobody paged yet."):
+                     "on the dashboard", "Nobody paged yet."):
         assert expected in text, expected
-    assert "<!channel>" not in text
+    assert "<!channel>" not in text and "a car" not in text  # free text stays off Slack
 
 
 def test_post_lists_who_was_paged_when_how_and_the_result() -> None:
@@ -200,13 +200,19 @@ def test_post_fits_slack_limits() -> None:
 
 
 def test_timeline_is_batched_into_few_escaped_thread_messages() -> None:
-    entries = [TimelineEntry(7, T0 + i, "update", "Ana", f"note {i} <@U1>") for i in range(3)]
+    entries = [TimelineEntry(7, T0 + i, "paged", None, f"step {i} <@U1>") for i in range(3)]
     [message] = timeline_text(entries, TZ)
-    assert message.splitlines()[0] == "`03:00` *update*: note 0 &lt;@U1&gt;"
-    long = [TimelineEntry(7, T0, "update", None, "x" * 1000) for _ in range(10)]
+    assert message.splitlines()[0] == "`03:00` *paged*: step 0 &lt;@U1&gt;"
+    long = [TimelineEntry(7, T0, "paged", None, "x" * 1000) for _ in range(10)]
     chunks = timeline_text(long, TZ, limit=3500)
     assert len(chunks) == 4 and all(len(c) <= 3500 for c in chunks)
     assert timeline_text([], TZ) == []
+
+
+def test_a_reporters_words_never_reach_the_thread() -> None:
+    entries = [TimelineEntry(7, T0, "update", "Ana", "Juan is in room 4")]
+    [message] = timeline_text(entries, TZ)
+    assert "Juan" not in message and "on the dashboard" in message
 
 
 def test_t_falls_back_to_english() -> None:
