@@ -21,6 +21,7 @@ import contextvars
 import email.utils
 import re
 import time
+from collections.abc import Awaitable
 from typing import Any
 
 import aiohttp
@@ -167,6 +168,20 @@ def translate_error(exc: BaseException) -> ChannelError | None:
     return None
 
 
+async def create_resource(creating: Awaitable[Any]) -> SendResult:
+    """Await a Twilio ``*.create_async`` call: its SID, or a translated ChannelError."""
+    _retry_after.set(None)
+    try:
+        created: Any = await creating
+    except Exception as exc:
+        err = translate_error(exc)
+        if err is None:
+            raise
+        raise err from exc
+    sid = getattr(created, "sid", None)
+    return SendResult(provider_id=str(sid) if sid else None, detail=str(created.status or ""))
+
+
 class TwilioSms:
     """``Sender`` for SMS through Twilio's Messages API."""
 
@@ -181,19 +196,10 @@ class TwilioSms:
         self._owns_client = owns_client
 
     async def send(self, message: OutboundMessage) -> SendResult:
-        _retry_after.set(None)
-        try:
-            created: Any = await self._client.messages.create_async(
-                to=message.to, from_=self._from, body=message.body,
-                status_callback=self._status_callback,
-            )
-        except Exception as exc:
-            err = translate_error(exc)
-            if err is None:
-                raise
-            raise err from exc
-        sid = getattr(created, "sid", None)
-        return SendResult(provider_id=str(sid) if sid else None, detail=str(created.status or ""))
+        return await create_resource(self._client.messages.create_async(
+            to=message.to, from_=self._from, body=message.body,
+            status_callback=self._status_callback,
+        ))
 
     async def close(self) -> None:
         if self._owns_client:

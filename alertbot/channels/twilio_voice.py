@@ -15,14 +15,13 @@ as *not reached*. Call statuses go to ``/twilio/status`` like SMS statuses.
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 from twilio.rest import Client
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from alertbot.channels.base import OutboundMessage, SendResult
-from alertbot.channels.twilio import _retry_after, translate_error
+from alertbot.channels.twilio import create_resource
 from alertbot.domain.messages import clean_text
 from alertbot.domain.model import Channel
 from alertbot.domain.voice_text import prompt, spoken_page, voice_for
@@ -124,34 +123,18 @@ class TwilioVoice:
                            message.language, message.body)
         amd = absolute(self._public_url, AMD_PATH, outbox=message.outbox_id,
                        n=message.incident_id, lang=message.language)
-        _retry_after.set(None)
-        try:
-            created: Any = await self._client.calls.create_async(
-                to=message.to, from_=self._from, twiml=twiml,
-                status_callback=self._public_url + STATUS_PATH,
-                status_callback_event=CALL_EVENTS, status_callback_method="POST",
-                machine_detection=self._machine_detection, async_amd="true",
-                async_amd_status_callback=amd, async_amd_status_callback_method="POST",
-                time_limit=CALL_TIME_LIMIT,
-            )
-        except Exception as exc:
-            err = translate_error(exc)
-            if err is None:
-                raise
-            raise err from exc
-        sid = getattr(created, "sid", None)
-        return SendResult(provider_id=str(sid) if sid else None, detail=str(created.status or ""))
+        return await create_resource(self._client.calls.create_async(
+            to=message.to, from_=self._from, twiml=twiml,
+            status_callback=self._public_url + STATUS_PATH,
+            status_callback_event=CALL_EVENTS, status_callback_method="POST",
+            machine_detection=self._machine_detection, async_amd="true",
+            async_amd_status_callback=amd, async_amd_status_callback_method="POST",
+            time_limit=CALL_TIME_LIMIT,
+        ))
 
     async def update_call(self, call_sid: str, twiml: str) -> None:
         """Replace what a live call is doing (a voicemail after AMD says "machine")."""
-        _retry_after.set(None)
-        try:
-            await self._client.calls(call_sid).update_async(twiml=twiml)
-        except Exception as exc:
-            err = translate_error(exc)
-            if err is None:
-                raise
-            raise err from exc
+        await create_resource(self._client.calls(call_sid).update_async(twiml=twiml))
 
     async def close(self) -> None:
         if self._owns_client:

@@ -11,6 +11,8 @@ import logging
 from aiohttp import web
 from twilio.request_validator import RequestValidator
 
+from alertbot import appkeys
+
 log = logging.getLogger("alertbot.inbound")
 
 
@@ -26,3 +28,14 @@ async def verified_form(request: web.Request, public_url: str,
         log.warning("refused a Twilio webhook with a bad signature on %s", request.path)
         raise web.HTTPForbidden(text="invalid Twilio signature")
     return fields
+
+
+async def twilio_form(request: web.Request, route: str) -> dict[str, str]:
+    """``verified_form`` with this app's public URL and token; refusals are counted."""
+    settings = request.app[appkeys.SETTINGS]
+    token = settings.twilio_auth_token.value if settings.twilio_auth_token else None
+    try:
+        return await verified_form(request, settings.public_url, token)
+    except web.HTTPForbidden:
+        request.app[appkeys.METRICS].inbound.labels(route=route, result="forbidden").inc()
+        raise

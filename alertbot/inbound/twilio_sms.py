@@ -12,7 +12,7 @@ from alertbot.config.loader import normalise_phone
 from alertbot.domain.commands import parse_sms
 from alertbot.domain.messages import render
 from alertbot.engine.receiver import Actor
-from alertbot.inbound.twilio_auth import verified_form
+from alertbot.inbound.twilio_auth import twilio_form
 
 log = logging.getLogger("alertbot.inbound")
 
@@ -41,14 +41,8 @@ async def inbound_sms(request: web.Request, form: dict[str, str], source: str) -
 
 
 async def sms_webhook(request: web.Request) -> web.Response:
-    settings = request.app[appkeys.SETTINGS]
     metrics = request.app[appkeys.METRICS]
-    token = settings.twilio_auth_token.value if settings.twilio_auth_token else None
-    try:
-        form = await verified_form(request, settings.public_url, token)
-    except web.HTTPForbidden:
-        metrics.inbound.labels(route="sms", result="forbidden").inc()
-        raise
+    form = await twilio_form(request, "sms")
     try:
         text = await inbound_sms(request, form, "sms")
     except Exception:
@@ -62,9 +56,7 @@ async def sms_webhook(request: web.Request) -> web.Response:
 
 async def status_webhook(request: web.Request) -> web.Response:
     """Delivery and call status callbacks: record, and act on a failure."""
-    settings = request.app[appkeys.SETTINGS]
-    token = settings.twilio_auth_token.value if settings.twilio_auth_token else None
-    form = await verified_form(request, settings.public_url, token)
+    form = await twilio_form(request, "status")
     sid = form.get("MessageSid") or form.get("CallSid") or ""
     status = form.get("MessageStatus") or form.get("CallStatus") or ""
     code = form.get("ErrorCode") or None

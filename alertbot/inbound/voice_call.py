@@ -23,7 +23,7 @@ from alertbot.domain.model import Config
 from alertbot.domain.records import OutboxItem
 from alertbot.domain.voice_text import language_of, other_language, prompt, spoken_phone
 from alertbot.engine.receiver import Actor, Receiver, Reply
-from alertbot.inbound.twilio_auth import verified_form
+from alertbot.inbound.twilio_auth import twilio_form
 
 log = logging.getLogger("alertbot.inbound")
 
@@ -146,14 +146,8 @@ def voice_route(name: str, step: Step, caller_field: str = "From"
     """
 
     async def handler(request: web.Request) -> web.Response:
-        settings = request.app[appkeys.SETTINGS]
         metrics = request.app[appkeys.METRICS]
-        token = settings.twilio_auth_token.value if settings.twilio_auth_token else None
-        try:
-            form = await verified_form(request, settings.public_url, token)
-        except web.HTTPForbidden:
-            metrics.inbound.labels(route=name, result="forbidden").inc()
-            raise
+        form = await twilio_form(request, name)
         call = _call(request, form, caller_field)
         try:
             twiml = await step(call)
