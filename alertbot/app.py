@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from collections.abc import AsyncIterator, Mapping
 
 from aiohttp import web
@@ -53,14 +54,17 @@ async def _real_senders(settings: Settings) -> dict[Channel, Sender]:
 
 
 def _mount_slack(app: web.Application, settings: Settings) -> None:
-    """Slack (issue 4): POST /slack/events and the live incident post. Never in sandbox."""
+    """Slack (issue 4): POST /slack/events (SLACK_SIGNING_SECRET) and/or Socket Mode
+    (SLACK_APP_TOKEN), and the live incident post. Never in sandbox."""
     if settings.sandbox or not settings.slack_bot_token:
         return
     from alertbot.channels.slack import make_slack_client
     from alertbot.inbound.slack import SLACK, SlackInbound, events_webhook
+    from alertbot.inbound.slack_socket import SlackSocket
     from alertbot.slack_post import SLACK_POST, IncidentPost
 
     token, secret = settings.slack_bot_token.value, settings.slack_signing_secret
+    app_token = settings.slack_app_token
 
     async def slack_lifecycle(app: web.Application) -> AsyncIterator[None]:
         if settings.slack_channel:
@@ -70,13 +74,20 @@ def _mount_slack(app: web.Application, settings: Settings) -> None:
                                 app[appkeys.CLOCK])
             app[SLACK_POST] = post
             app[appkeys.EVENTS].subscribe(post.on_event)
-        if secret:
+        if secret or app_token:
             app[SLACK] = SlackInbound(
                 app, make_slack_client(token, settings.slack_api_url, max_wait=1.0),
-                secret.value, app[SLACK_POST].incident_for if SLACK_POST in app else None)
+                # Socket Mode only: no HTTP route; an unknowable secret would refuse all.
+                secret.value if secret else secrets.token_hex(32),
+                app[SLACK_POST].incident_for if SLACK_POST in app else None)
+        socket = SlackSocket(app[SLACK], app_token.value) if app_token else None
+        if socket:
+            socket.start()
         try:
             yield
         finally:
+            if socket:
+                await socket.close()
             if SLACK in app:
                 await app[SLACK].drain()
             if SLACK_POST in app:

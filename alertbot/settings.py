@@ -35,6 +35,7 @@ class Settings:
     twilio_api_url: str = "https://api.twilio.com"
     slack_bot_token: Secret | None = None
     slack_signing_secret: Secret | None = None
+    slack_app_token: Secret | None = None  # xapp-…: Socket Mode, for districts with no public URL
     slack_api_url: str = "https://slack.com/api/"
     slack_channel: str | None = None
     sandbox: bool = False
@@ -65,6 +66,7 @@ class Settings:
             twilio_api_url=(env.get("TWILIO_API_URL") or "https://api.twilio.com").rstrip("/"),
             slack_bot_token=_secret(env, "SLACK_BOT_TOKEN"),
             slack_signing_secret=_secret(env, "SLACK_SIGNING_SECRET"),
+            slack_app_token=_secret(env, "SLACK_APP_TOKEN"),
             slack_api_url=env.get("SLACK_API_URL") or "https://slack.com/api/",
             slack_channel=env.get("SLACK_CHANNEL") or None,
             sandbox=sandbox or _truthy(env.get("ALERTBOT_SANDBOX")),

@@ -7,7 +7,13 @@ client talks to (``SLACK_API_URL=fake.api_url``), plus ``response_url`` endpoint
 
 Answers auth.test, conversations.open, chat.postMessage, chat.update,
 chat.postEphemeral and views.open; keeps every message it was sent (edited in place by
-chat.update) in ``messages``. ``expect`` *consumes* the call it returns, so expecting
+chat.update) in ``messages``. Socket Mode too: ``apps.connections.open`` (app-level token
+only) hands out a ``ws://`` URL on this server, ``push`` sends an envelope down the
+connected socket, and each ack the client sends back is a ``"socket_ack"`` call:
+
+    eid = await slack.push("slash_commands", {"command": "/ice", ...})
+    ack = await slack.expect("socket_ack", envelope_id=eid)
+ ``expect`` *consumes* the call it returns, so expecting
 twice waits for a second call. Faults on demand: ``fail_next(method, error, status,
 retry_after)`` and ``fail_for_user(member, error)``.
 
@@ -30,6 +36,7 @@ import aiohttp
 from aiohttp import web
 
 DEFAULT_TOKEN = "xoxb-fake-bot-token"
+APP_TOKEN = "xapp-fake-app-token"
 SIGNING_SECRET = "fake-slack-signing-secret"
 BOT_USER = "U0ALERTBOT"
 JSON_ARGS = ("blocks", "view", "attachments")
@@ -91,8 +98,8 @@ async def post_slack(session: aiohttp.ClientSession, url: str, body: str, *,
 
 class FakeSlack:
     def __init__(self, token: str = DEFAULT_TOKEN, host: str = "127.0.0.1",
-                 port: int = 0) -> None:
-        self.token, self.host, self.port = token, host, port
+                 port: int = 0, app_token: str = APP_TOKEN) -> None:
+        self.token, self.host, self.port, self.app_token = token, host, port, app_token
         self.calls: list[Call] = []
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}  # (channel, ts) -> message
         self.on_call: Callable[[Call], None] | None = None
@@ -102,9 +109,13 @@ class FakeSlack:
         self._views = itertools.count(1)
         self._cond = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        self._tickets: set[str] = set()
+        self._envelopes = itertools.count(1)
+        self.sockets: list[web.WebSocketResponse] = []  # Socket Mode connections, oldest first
         self.app = web.Application()
         self.app.router.add_post("/api/{method}", self._api)
         self.app.router.add_post("/response/{key}", self._response_url)
+        self.app.router.add_get("/socket", self._socket)
 
     # -- lifecycle -------------------------------------------------------------------
     async def start(self) -> FakeSlack:
@@ -115,6 +126,8 @@ class FakeSlack:
         return self
 
     async def close(self) -> None:
+        for ws in self.sockets:
+            await ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -217,7 +230,8 @@ class FakeSlack:
         call = Call(method, await self._args(request), time.monotonic())
         self.calls.append(call)
         headers: dict[str, str] = {}
-        if request.headers.get("Authorization") != f"Bearer {self.token}":
+        token = self.app_token if method == "apps.connections.open" else self.token
+        if request.headers.get("Authorization") != f"Bearer {token}":
             call.status, call.error = 200, "invalid_auth"
         elif fault := self._fault(method, call.args):
             call.status, call.error = fault.status, fault.error
@@ -284,9 +298,76 @@ class FakeSlack:
             self.messages[key].update({k: v for k, v in args.items() if k != "ts"})
             self.messages[key]["edited"] = self.messages[key].get("edited", 0) + 1
             return None, {"channel": key[0], "ts": key[1], "text": args.get("text")}
+        if method == "apps.connections.open":
+            ticket = f"tk{next(self._envelopes)}"
+            self._tickets.add(ticket)
+            return None, {"url": f"ws://{self.host}:{self.port}/socket?ticket={ticket}"}
         if method == "views.open":
             if not args.get("trigger_id"):
                 return "invalid_trigger_id", {}
             view = dict(args.get("view") or {})
             return None, {"view": {**view, "id": f"V{next(self._views):08d}"}}
         return "unknown_method", {}
+
+    # -- Socket Mode ---------------------------------------------------------------------
+    @property
+    def socket(self) -> web.WebSocketResponse | None:
+        """The live Socket Mode connection (the newest open one), if any."""
+        return next((ws for ws in reversed(self.sockets) if not ws.closed), None)
+
+    async def connected(self, timeout: float = 5.0) -> web.WebSocketResponse:  # noqa: ASYNC109
+        """Wait until a Socket Mode client is connected (and has been said hello to)."""
+        async with self._cond:
+            try:
+                await asyncio.wait_for(self._cond.wait_for(lambda: self.socket is not None),
+                                       timeout)
+            except TimeoutError:
+                raise AssertionError(f"no Socket Mode connection within {timeout}s") from None
+        assert self.socket is not None
+        return self.socket
+
+    async def push(self, type_: str, payload: dict[str, Any], envelope_id: str | None = None,
+                   retry_attempt: int | None = None) -> str:
+        """Send an envelope down the live socket, as Slack does; its envelope id.
+        The same ``envelope_id`` again is a redelivery."""
+        ws = await self.connected()
+        envelope: dict[str, Any] = {
+            "envelope_id": envelope_id or f"env-{next(self._envelopes):06d}", "type": type_,
+            "payload": payload, "accepts_response_payload": type_ != "events_api"}
+        if retry_attempt is not None:
+            envelope.update(retry_attempt=retry_attempt, retry_reason="timeout")
+        await ws.send_json(envelope)
+        return str(envelope["envelope_id"])
+
+    async def ask_to_reconnect(self) -> None:
+        """Slack's periodic ``disconnect`` (refresh_requested): the client should open anew."""
+        await (await self.connected()).send_json(
+            {"type": "disconnect", "reason": "refresh_requested", "debug_info": {}})
+
+    async def _socket(self, request: web.Request) -> web.StreamResponse:
+        ticket = request.query.get("ticket", "")
+        if ticket not in self._tickets:
+            return web.Response(status=401, text="invalid ticket")
+        self._tickets.discard(ticket)  # a URL is good for one connection
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1,
+                            "connection_info": {"app_id": "A0ALERTBOT"},
+                            "debug_info": {"host": "fake"}})
+        self.sockets.append(ws)
+        await self._notify_all()
+        async for msg in ws:
+            if msg.type != aiohttp.WSMsgType.TEXT:
+                continue
+            ack = json.loads(msg.data)
+            payload = ack.get("payload") or {}
+            call = Call("socket_ack", {"envelope_id": ack.get("envelope_id"), **payload},
+                        time.monotonic(), status=200, result=ack)
+            self.calls.append(call)
+            await self._notify(call)
+        await self._notify_all()
+        return ws
+
+    async def _notify_all(self) -> None:
+        async with self._cond:
+            self._cond.notify_all()
