@@ -138,15 +138,14 @@ class Receiver:
         details = clean_text(details)
         itype = self.config.incidents[trigger_incident]
         if school is not None:
-            for existing in await tx.open_incidents():
-                if existing.type == itype.id and existing.school_id == school.id:
-                    await tx.add_timeline(existing.id, now, "reported_again",
-                                          f"reported again via {source} by {actor.display}",
-                                          actor.display)
-                    if details:
-                        await tx.add_timeline(existing.id, now, "update", details,
-                                              actor.display)
-                    return existing, False
+            existing = await tx.open_incident_of(itype.id, school.id)
+            if existing is not None:
+                await tx.add_timeline(existing.id, now, "reported_again",
+                                      f"reported again via {source} by {actor.display}",
+                                      actor.display)
+                if details:
+                    await tx.add_timeline(existing.id, now, "update", details, actor.display)
+                return existing, False
         policy_name = select_policy(itype.routes, school)
         assert policy_name is not None, "config check guarantees a catch-all route"
         plan = build_plan(self.config, self.config.escalations[policy_name])
@@ -197,9 +196,11 @@ class Receiver:
 
     async def _responder_incidents(self, tx: Tx, contact: Contact,
                                    states: tuple[State, ...]) -> list[Incident]:
-        admin = self.config.is_admin(contact.id)
-        return [i for i in await tx.open_incidents()
-                if i.state in states and i.may_respond(contact.id, admin)]
+        if self.config.is_admin(contact.id):
+            candidates = await tx.open_incidents()
+        else:
+            candidates = await tx.open_incidents_paging(contact.id)
+        return [i for i in candidates if i.state in states]
 
     async def _pick(self, tx: Tx, contact: Contact, number: int | None,
                     states: tuple[State, ...], which_key: str) -> Incident | Reply:
@@ -322,7 +323,7 @@ class Receiver:
 
     async def _text(self, tx: Tx, contact: Contact, text: str, source: str) -> Reply:
         lang = contact.language
-        mine = [i for i in await tx.open_incidents() if i.reporter_id == contact.id]
+        mine = await tx.open_incidents_reported_by(contact.id)
         if not mine or not text.strip():
             return Reply(notices.sms_text(self._help(lang)), lang)
         incident = mine[-1]

@@ -45,6 +45,8 @@ incidents = sa.Table(
     sa.Column("unverified", sa.Boolean, nullable=False, default=False),
     sa.Column("drill", sa.Boolean, nullable=False, default=False),
     sa.Index("ix_incidents_due", "state", "due_at"),
+    sa.Index("ix_incidents_school", "type", "school_id"),
+    sa.Index("ix_incidents_reporter", "reporter_id"),
 )
 
 timeline = sa.Table(
@@ -129,6 +131,17 @@ def _v2_slack_posts(conn: Connection) -> None:
     slack_posts.create(conn, checkfirst=True)
 
 
+# Who may acknowledge an incident (everyone its frozen plan pages), so "ACK" with no
+# number finds the caller's incidents with an index instead of parsing every plan.
+incident_responders = sa.Table(
+    "incident_responders",
+    metadata,
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id"), primary_key=True),
+    sa.Column("contact_id", sa.String(64), primary_key=True),
+    sa.Index("ix_incident_responders_contact", "contact_id"),
+)
+
+
 def _v3_outbox_fair_rank(conn: Connection) -> None:
     # Databases created at v1 before this column existed lack it; newer ones have it.
     columns = {c["name"] for c in sa.inspect(conn).get_columns("outbox")}
@@ -137,4 +150,22 @@ def _v3_outbox_fair_rank(conn: Connection) -> None:
             "ALTER TABLE outbox ADD COLUMN fair_rank INTEGER NOT NULL DEFAULT 0"))
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2_slack_posts, _v3_outbox_fair_rank]
+def _v4_incident_responders(conn: Connection) -> None:
+    import json
+
+    incident_responders.create(conn, checkfirst=True)
+    for index in incidents.indexes:
+        index.create(conn, checkfirst=True)
+    if conn.execute(sa.select(sa.func.count()).select_from(incident_responders)).scalar():
+        return
+    rows = conn.execute(sa.select(incidents.c.id, incidents.c.plan)
+                        .where(incidents.c.state != "resolved")).all()
+    for incident_id, plan in rows:
+        people = {r["contact_id"] for s in json.loads(plan)["steps"] for r in s["recipients"]}
+        if people:
+            conn.execute(sa.insert(incident_responders), [
+                {"incident_id": incident_id, "contact_id": c} for c in sorted(people)])
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _v1, _v2_slack_posts, _v3_outbox_fair_rank, _v4_incident_responders]

@@ -33,6 +33,7 @@ from alertbot.domain.records import (
 from alertbot.store.schema import (
     MIGRATIONS,
     inbound,
+    incident_responders,
     incidents,
     outbox,
     schema_version,
@@ -123,7 +124,12 @@ class Tx:
     async def insert_incident(self, inc: Incident) -> int:
         result = await self.conn.execute(
             sa.insert(incidents).values(**_incident_values(inc)).returning(incidents.c.id))
-        return int(result.scalar_one())
+        number = int(result.scalar_one())
+        people = sorted(inc.plan.contact_ids())
+        if people:
+            await self.conn.execute(sa.insert(incident_responders), [
+                {"incident_id": number, "contact_id": c} for c in people])
+        return number
 
     async def get_incident(self, incident_id: int, for_update: bool = False) -> Incident | None:
         query = sa.select(incidents).where(incidents.c.id == incident_id)
@@ -139,6 +145,32 @@ class Tx:
     async def open_incidents(self) -> list[Incident]:
         rows = (await self.conn.execute(
             sa.select(incidents).where(incidents.c.state != str(State.RESOLVED))
+            .order_by(incidents.c.id))).all()
+        return [_incident(r) for r in rows]
+
+    async def open_incident_of(self, type_: str, school_id: str) -> Incident | None:
+        """The open incident of this type at this school, if any (the oldest)."""
+        row = (await self.conn.execute(
+            sa.select(incidents).where(incidents.c.state != str(State.RESOLVED),
+                                       incidents.c.type == type_,
+                                       incidents.c.school_id == school_id)
+            .order_by(incidents.c.id).limit(1))).first()
+        return None if row is None else _incident(row)
+
+    async def open_incidents_reported_by(self, contact_id: str) -> list[Incident]:
+        rows = (await self.conn.execute(
+            sa.select(incidents).where(incidents.c.state != str(State.RESOLVED),
+                                       incidents.c.reporter_id == contact_id)
+            .order_by(incidents.c.id))).all()
+        return [_incident(r) for r in rows]
+
+    async def open_incidents_paging(self, contact_id: str) -> list[Incident]:
+        """Open incidents whose plan pages ``contact_id`` (who may acknowledge them)."""
+        rows = (await self.conn.execute(
+            sa.select(incidents)
+            .join(incident_responders, incident_responders.c.incident_id == incidents.c.id)
+            .where(incidents.c.state != str(State.RESOLVED),
+                   incident_responders.c.contact_id == contact_id)
             .order_by(incidents.c.id))).all()
         return [_incident(r) for r in rows]
 

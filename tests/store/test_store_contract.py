@@ -199,3 +199,32 @@ async def test_old_inbound_keys_are_forgotten_and_open_incidents_counted(store: 
         assert await tx.seen_inbound("old") is None
         assert await tx.seen_inbound("new") == ""
         assert await tx.count_open() == 1
+
+
+async def test_targeted_lookups_for_the_receiver(store: Store) -> None:
+    async with store.tx() as tx:
+        a = await tx.insert_incident(incident())
+        b = await tx.insert_incident(incident(school_id="oak", reporter_id="q"))
+        await tx.insert_incident(incident(school_id="elm", state=State.RESOLVED))
+    async with store.read() as tx:
+        found = await tx.open_incident_of("ice", "burns")
+        assert found is not None and found.id == a
+        assert await tx.open_incident_of("ice", "elm") is None  # resolved
+        assert await tx.open_incident_of("drill", "burns") is None
+        assert [i.id for i in await tx.open_incidents_reported_by("q")] == [b]
+        assert [i.id for i in await tx.open_incidents_paging("sup")] == [a, b]
+        assert await tx.open_incidents_paging("nobody") == []
+
+
+async def test_migration_4_backfills_who_may_acknowledge(store: Store) -> None:
+    import sqlalchemy as sa
+
+    from alertbot.store.schema import incident_responders, schema_version
+
+    async with store.tx() as tx:
+        number = await tx.insert_incident(incident())
+        await tx.conn.execute(sa.delete(incident_responders))
+        await tx.conn.execute(sa.update(schema_version).values(version=3))
+    await store.migrate()
+    async with store.read() as tx:
+        assert [i.id for i in await tx.open_incidents_paging("sup")] == [number]
