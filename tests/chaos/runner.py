@@ -9,11 +9,13 @@ counting across the restart.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,14 +148,33 @@ class Service:
                 await self.proc.wait()
 
 
-async def trigger(service: Service) -> None:
+async def text(service: Service, from_: str, body: str) -> tuple[int, str]:
+    """A signed inbound text; (0, error) if the process died before answering."""
     async with aiohttp.ClientSession() as session:
-        status, _ = await post_twilio(
-            session, service.url, "/twilio/sms",
-            {"MessageSid": "SM" + os.urandom(16).hex(), "From": PRINCIPAL, "Body": "ICE"},
-            service.fake.auth_token)
-        if status != 200:
-            raise RuntimeError(f"trigger answered {status}")
+        try:
+            return await post_twilio(
+                session, service.url, "/twilio/sms",
+                {"MessageSid": "SM" + os.urandom(16).hex(), "From": from_, "Body": body},
+                service.fake.auth_token)
+        except aiohttp.ClientError as exc:
+            return 0, str(exc)
+
+
+async def trigger(service: Service) -> None:
+    status, _ = await text(service, PRINCIPAL, "ICE")
+    if status != 200:
+        raise RuntimeError(f"trigger answered {status}")
+
+
+@contextlib.contextmanager
+def workspace() -> Iterator[Path]:
+    """A folder with the chaos district's escalation.yaml and contacts/."""
+    with tempfile.TemporaryDirectory(prefix="alertbot-chaos-") as tmp:
+        workdir = Path(tmp)
+        (workdir / "contacts").mkdir()
+        (workdir / "escalation.yaml").write_text(CONFIG)
+        (workdir / "contacts" / "people.yaml").write_text(CONTACTS)
+        yield workdir
 
 
 def _counts(fake: FakeTwilio) -> dict[str, int]:
@@ -162,11 +183,7 @@ def _counts(fake: FakeTwilio) -> dict[str, int]:
 
 async def run_once(point: str, hit: int, database_url: str | None = None) -> Outcome:
     """Trigger, crash at ``point`` on its ``hit``-th pass, restart, wait for the policy."""
-    with tempfile.TemporaryDirectory(prefix="alertbot-chaos-") as tmp:
-        workdir = Path(tmp)
-        (workdir / "contacts").mkdir()
-        (workdir / "escalation.yaml").write_text(CONFIG)
-        (workdir / "contacts" / "people.yaml").write_text(CONTACTS)
+    with workspace() as workdir:
         url = database_url or f"sqlite:///{workdir / 'alertbot.db'}"
         async with FakeTwilio() as fake:
             service = Service(workdir, fake, url)
