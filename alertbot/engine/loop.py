@@ -71,7 +71,7 @@ class Engine:
         self.batch = batch
         self.events = events or IncidentEvents()
         self.crash = crash or CrashPoints()
-        self.breakers = {channel: CircuitBreaker() for channel in Channel}
+        self.breakers = {channel: CircuitBreaker(clock=clock.now) for channel in Channel}
         # A stable owner (host:port) lets a restarted instance take back at once the
         # messages its previous life had claimed, instead of waiting out the lease.
         self.owner = owner or f"engine-{uuid.uuid4().hex[:12]}"

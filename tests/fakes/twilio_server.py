@@ -127,9 +127,11 @@ class FakeTwilio:
 
     # -- fault injection ---------------------------------------------------------
     def fail_next(self, n: int = 1, status: int = 500, code: int | None = None,
-                  message: str | None = None, retry_after: float | None = None) -> None:
+                  message: str | None = None, retry_after: float | None = None,
+                  kind: str | None = None) -> None:
+        """The next ``n`` requests (of ``kind`` "sms"/"call" only, if given) fail."""
         text = message or ERROR_MESSAGES.get(code or 0, f"Fake failure (HTTP {status})")
-        self._fail_next.extend(Fault(status, code, text, retry_after) for _ in range(n))
+        self._fail_next.extend(Fault(status, code, text, retry_after, kind) for _ in range(n))
 
     def fail_for(self, number: str, code: int = 21610, status: int = 400,
                  message: str | None = None, kind: str | None = None) -> None:
@@ -351,7 +353,10 @@ class FakeTwilio:
         fault = self._fail_for.get(rec.to)
         if fault is not None and fault.kind in (None, rec.kind):
             return fault
-        return self._fail_next.pop(0) if self._fail_next else None
+        for index, queued in enumerate(self._fail_next):
+            if queued.kind in (None, rec.kind):
+                return self._fail_next.pop(index)
+        return None
 
     def _resource(self, rec: Record) -> dict[str, Any]:
         now = formatdate(rec.arrived_wall, usegmt=True).replace("GMT", "+0000")
