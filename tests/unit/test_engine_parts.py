@@ -7,7 +7,7 @@ import random
 import pytest
 
 from alertbot.engine.breaker import CircuitBreaker
-from alertbot.engine.loop import MAX_BACKOFF, backoff
+from alertbot.engine.dispatch import MAX_BACKOFF, backoff
 from alertbot.engine.ratelimit import TokenBucket
 from alertbot.faults import CrashPoints
 

@@ -1,0 +1,269 @@
+"""Dispatch: claim due outbox messages, send each in its own task, record the outcome.
+
+Pipeline per message: skip-if-acknowledged (done by the claim) → rate limit → circuit
+breaker → send → record. Temporary failures are retried with capped, jittered backoff;
+permanent ones are recorded, the person is paged on their other channels, and the
+admins are told.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+
+from alertbot.channels.base import (
+    OutboundMessage,
+    PermanentFailure,
+    Sender,
+    TemporaryFailure,
+)
+from alertbot.clock import Clock
+from alertbot.domain.model import Channel, Config
+from alertbot.domain.records import NewMessage, OutboxItem, OutboxKind
+from alertbot.engine import notices
+from alertbot.engine.breaker import CircuitBreaker
+from alertbot.engine.call_outcomes import note_call_status
+from alertbot.engine.events import IncidentEvents
+from alertbot.engine.ratelimit import TokenBucket
+from alertbot.faults import CrashPoints
+from alertbot.metrics import Metrics
+from alertbot.redact import mask_phone
+from alertbot.store.sql import Store, Tx
+
+log = logging.getLogger("alertbot.engine")
+
+MAX_BACKOFF = 60.0
+
+
+def backoff(attempts: int, retry_after: float | None, rng: random.Random) -> float:
+    """Capped exponential backoff with jitter; a provider's Retry-After wins if longer."""
+    base = min(MAX_BACKOFF, 2.0 ** max(0, attempts - 1))
+    delay = base * rng.uniform(0.8, 1.2)
+    return max(delay, retry_after or 0.0)
+
+
+class Dispatcher:
+    def __init__(self, store: Store, senders: Mapping[Channel, Sender], clock: Clock,
+                 metrics: Metrics, config: Callable[[], Config], events: IncidentEvents,
+                 crash: CrashPoints, owner: str, nudge: Callable[[], None], *,
+                 lease: float, send_timeout: float, max_in_flight: int, batch: int,
+                 rates: Mapping[Channel, TokenBucket] | None = None) -> None:
+        self.store = store
+        self.senders = senders
+        self.clock = clock
+        self.metrics = metrics
+        self.config = config
+        self.events = events
+        self.crash = crash
+        self.owner = owner
+        self.nudge = nudge
+        self.lease = lease
+        self.send_timeout = send_timeout
+        self.max_in_flight = max_in_flight
+        self.batch = batch
+        self.rates = dict(rates or {})
+        self.breakers = {channel: CircuitBreaker(clock=clock.now) for channel in Channel}
+        self.throttled = 0.0  # > 0: work waits for a rate limit this long
+        self._slots = asyncio.Semaphore(max_in_flight)
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._rng = random.Random()
+
+    async def stop(self, grace: float) -> None:
+        """Let in-flight sends finish for ``grace`` seconds, then cancel the rest.
+
+        A cancelled send's lease expires and the message is sent again (at least once),
+        by this or another instance.
+        """
+        if self._in_flight:
+            _done, pending = await asyncio.wait(self._in_flight, timeout=grace)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.wait(pending, timeout=1.0)
+
+    async def drain(self, within: float = 5.0) -> None:
+        """Wait for in-flight sends (tests and benchmarks)."""
+        if self._in_flight:
+            await asyncio.wait(set(self._in_flight), timeout=within)
+
+    async def __call__(self) -> int:
+        """Claim due outbox messages and start a send task for each.
+
+        Channels with a rate limit claim only what their bucket allows now, so nothing
+        waits out its lease in a queue here; the rest stays in the outbox, in order.
+        """
+        now = self.clock.now()
+        free = min(self.batch, self.max_in_flight - len(self._in_flight))
+        self.throttled = 0.0
+        if free <= 0:
+            return 0
+        items: list[OutboxItem] = []
+        async with self.store.tx() as tx:
+            if not self.rates:
+                items = await tx.claim_due_outbox(now, self.owner, self.lease, free,
+                                                  lease_now=time.time())
+            else:
+                for channel in Channel:
+                    bucket = self.rates.get(channel)
+                    limit = free if bucket is None else min(free, bucket.available())
+                    if limit <= 0:
+                        if bucket is not None:
+                            wait = bucket.wait()
+                            self.throttled = min(self.throttled or wait, wait)
+                        continue
+                    got = await tx.claim_due_outbox(now, self.owner, self.lease, limit,
+                                                    channel, lease_now=time.time())
+                    if bucket is not None:
+                        bucket.take(len(got))
+                    items += got
+                    free -= len(got)
+        for item in items:
+            task = asyncio.create_task(self._send(item), name=f"send-{item.id}")
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+        return len(items)
+
+    async def _send(self, item: OutboxItem) -> None:
+        async with self._slots:
+            sender = self.senders.get(item.channel)
+            message = OutboundMessage(item.id, item.channel, item.address, item.body,
+                                      item.language, item.incident_id, str(item.kind))
+            breaker = self.breakers[item.channel]
+            self.crash.hit("before-send")
+            if not breaker.allow():
+                await self._breaker_open(item, breaker)
+                return
+            try:
+                if sender is None:
+                    raise PermanentFailure(f"channel {item.channel} is not configured")
+                result = await asyncio.wait_for(sender.send(message), self.send_timeout)
+            except PermanentFailure as exc:
+                breaker.success()  # the provider answered: it is alive
+                await self._failed(item, exc)
+            except TemporaryFailure as exc:
+                breaker.failure()
+                await self._retry(item, str(exc), exc.retry_after)
+            except TimeoutError:
+                breaker.failure()
+                await self._retry(item, "timed out", None)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.exception("send of outbox %d failed unexpectedly", item.id)
+                await self._retry(item, f"unexpected error: {type(exc).__name__}", None)
+            else:
+                breaker.success()
+                self.crash.hit("before-mark-sent")
+                now = self.clock.now()
+                async with self.store.tx() as tx:
+                    await tx.mark_sent(item.id, result.provider_id, now)
+                self.metrics.pages_sent.labels(channel=str(item.channel), kind=str(item.kind),
+                                               result="sent").inc()
+                if item.kind is OutboxKind.PAGE and item.step == 0 and item.round == 0 \
+                        and item.opened_at is not None:
+                    self.metrics.first_page_latency.observe(max(0.0, now - item.opened_at))
+
+    async def _breaker_open(self, item: OutboxItem, breaker: CircuitBreaker) -> None:
+        """The provider is failing: keep the message for later and page by other means."""
+        now = self.clock.now()
+        delay = max(1.0, breaker.remaining())
+        async with self.store.tx() as tx:
+            await tx.mark_retry(item.id, now + delay, f"{item.channel} provider circuit open")
+            if item.kind is not OutboxKind.PAGE or item.incident_id is None:
+                return
+            fallback = await self._fallback_pages(tx, item, self.config())
+            if fallback:
+                await tx.enqueue(fallback, now)
+                await tx.add_timeline(
+                    item.incident_id, now, "paged",
+                    f"{item.channel} provider failing; also paging "
+                    f"{item.contact_id} by {', '.join(str(m.channel) for m in fallback)}")
+        self.metrics.pages_sent.labels(channel=str(item.channel), kind=str(item.kind),
+                                       result="circuit_open").inc()
+        self.nudge()
+
+    async def _retry(self, item: OutboxItem, error: str, retry_after: float | None) -> None:
+        delay = backoff(item.attempts + 1, retry_after, self._rng)
+        log.warning("outbox %d to %s by %s: temporary failure (%s); retry in %.1fs",
+                    item.id, mask_phone(item.address), item.channel, error, delay)
+        self.metrics.pages_sent.labels(channel=str(item.channel), kind=str(item.kind),
+                                       result="retry").inc()
+        async with self.store.tx() as tx:
+            await tx.mark_retry(item.id, self.clock.now() + delay, error)
+        self.nudge()
+
+    async def _failed(self, item: OutboxItem, exc: PermanentFailure) -> None:
+        now = self.clock.now()
+        config = self.config()
+        why = f"{exc} (code {exc.code})" if exc.code else str(exc)
+        log.error("outbox %d to %s by %s failed permanently: %s",
+                  item.id, mask_phone(item.address), item.channel, why)
+        self.metrics.pages_sent.labels(channel=str(item.channel), kind=str(item.kind),
+                                       result="failed").inc()
+        async with self.store.tx() as tx:
+            await tx.mark_failed(item.id, why)
+            if item.incident_id is None or item.kind is not OutboxKind.PAGE:
+                return
+            contact = config.contacts.get(item.contact_id or "")
+            name = contact.name if contact else item.contact_id or item.address
+            await tx.add_timeline(item.incident_id, now, "page_failed",
+                                  f"could not page {name} by {item.channel}: {why}")
+            fallback = await self._fallback_pages(tx, item, config)
+            if fallback:
+                await tx.enqueue(fallback, now)
+                await tx.add_timeline(
+                    item.incident_id, now, "paged",
+                    f"{name}: trying {', '.join(str(m.channel) for m in fallback)} instead")
+            await tx.enqueue(notices.notify_admins(
+                config, "page_failed", item.incident_id, f"page {item.id} failed",
+                skip_address=item.address, n=item.incident_id, name=name,
+                channel=str(item.channel), why=exc.code or str(exc)), now)
+        self.nudge()
+        self.events.publish(item.incident_id)
+
+    async def _fallback_pages(self, tx: Tx, item: OutboxItem, config: Config) -> list[NewMessage]:
+        """Pages on the person's other channels when a page failed for good.
+
+        Only when this step paged them on no other channel: a contact paged by SMS and
+        voice together is still reached by voice when their SMS is refused.
+        """
+        contact = config.contacts.get(item.contact_id or "")
+        if contact is None or item.incident_id is None:
+            return []
+        siblings = [m for m in await tx.messages_for(item.incident_id)
+                    if m.kind is OutboxKind.PAGE and m.contact_id == contact.id
+                    and m.step == item.step and m.round == item.round and m.id != item.id]
+        if any(m.channel is not item.channel for m in siblings):
+            return []
+        out: list[NewMessage] = []
+        for channel in (Channel.VOICE, Channel.SMS, Channel.SLACK):
+            address = contact.address(channel)
+            if channel is item.channel or not address or channel not in self.senders:
+                continue
+            out.append(NewMessage(
+                OutboxKind.PAGE, channel, address, item.body, item.language, item.incident_id,
+                contact.id, item.step, item.round, f"fallback after {item.channel} failed",
+                item.opened_at))
+        return out
+
+    # --- provider status callbacks -------------------------------------------------
+
+    async def provider_status(self, provider_id: str, status: str, code: str | None) -> None:
+        """A delivery/call status from the provider; a failed page goes to other channels.
+
+        A voice page's busy / no-answer / voicemail is written on the timeline (not a
+        failure: the next round calls again); a fax machine is a failure.
+        """
+        async with self.store.tx() as tx:
+            item = await tx.outbox_by_provider_id(provider_id)
+            if item is None:
+                return
+            await tx.set_provider_status(item.id, status, f"code {code}" if code else None)
+            noted = await note_call_status(tx, item, status, self.config(), self.clock.now())
+        if noted:
+            self.events.publish(item.incident_id)
+        if status in ("failed", "undelivered", "fax") and item.kind is OutboxKind.PAGE:
+            await self._failed(item, PermanentFailure(f"provider reported {status}", code))
