@@ -1,0 +1,68 @@
+"""Seed a database with stored incidents through alertbot's own Store API.
+
+Used where the webhook path would take too long for the time budget (10,000 incidents):
+the rows are what the service itself writes (``Tx.insert_incident``,
+``Tx.add_timeline``) with a plan built by ``build_plan`` from the same config. Seeded
+incidents have a timeline (opened, routed, paged; acknowledged and resolved for
+closed ones) but no outbox rows.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from alertbot.config.loader import load_or_raise
+from alertbot.domain.incident import Incident, State
+from alertbot.domain.plan import build_plan
+from alertbot.store.sql import Store
+
+
+async def seed(workdir: Path, database_url: str, *, resolved: int, open_: int,
+               schools: range, policy: str = "team", batch: int = 500) -> float:
+    """Insert ``resolved`` closed and ``open_`` open (triggered, step 1 paged, step 2 an
+    hour away) incidents at ``schools`` (cycled); returns the seconds it took."""
+    started = time.monotonic()
+    config = load_or_raise(workdir / "escalation.yaml", workdir / "contacts")
+    plan = build_plan(config, config.escalations[policy])
+    store = await Store.open(database_url)
+    now = time.time()
+    school_ids = [f"s{i}" for i in schools]
+    try:
+        total = resolved + open_
+        for first in range(0, total, batch):
+            async with store.tx() as tx:
+                for k in range(first, min(total, first + batch)):
+                    is_open = k >= resolved
+                    school = school_ids[k % len(school_ids)]
+                    at = now - 86_400 + k
+                    incident = Incident(
+                        id=0, type="ice", title=f"Enforcement visit at School {school}",
+                        school_id=school, school_name=f"School {school}",
+                        reporter_id=None, reporter_name="Seeded reporter",
+                        reporter_phone=None, source="sms", details="seeded", language="en",
+                        created_at=at, plan=plan, step=0,
+                        due_at=now + 3600 if is_open else None)
+                    if not is_open:
+                        incident = replace(
+                            incident, state=State.RESOLVED, acknowledged_by="r0",
+                            acknowledged_by_name="Responder 0", acknowledged_at=at + 60,
+                            resolved_by="r0", resolved_at=at + 600)
+                    number = await tx.insert_incident(incident)
+                    await tx.add_timeline(number, at, "opened", "opened via sms by Seeded "
+                                          "reporter: 2 agents at front desk", "Seeded reporter")
+                    await tx.add_timeline(number, at, "routed",
+                                          f"routed to escalation '{policy}' (school {school})")
+                    await tx.add_timeline(number, at, "paged", "incident opened: paging step 1:"
+                                          " Responder 0 by sms; Responder 1 by sms")
+                    if not is_open:
+                        await tx.add_timeline(number, at + 60, "acknowledged",
+                                              "acknowledged by Responder 0 via sms; paging "
+                                              "stopped (0 queued page(s) cancelled)",
+                                              "Responder 0")
+                        await tx.add_timeline(number, at + 600, "resolved",
+                                              "resolved by Responder 0 via sms", "Responder 0")
+    finally:
+        await store.close()
+    return time.monotonic() - started
