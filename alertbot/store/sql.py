@@ -1,4 +1,4 @@
-"""The store: SQLAlchemy Core 2.x async over aiosqlite (default) or asyncpg.
+"""The store: SQLAlchemy Core 2.x; SQLite (default) in the event loop, or asyncpg.
 
 Everything the engine and receiver persist goes through here. A ``Tx`` is one
 database transaction; ``Store.tx()`` opens it. On SQLite, write transactions are
@@ -13,12 +13,13 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, CursorResult, Engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.sql.expression import Executable
 
 from alertbot.domain.incident import Incident, State
 from alertbot.domain.model import Channel
@@ -45,9 +46,8 @@ NUDGE_CHANNEL = "alertbot_nudge"
 
 
 def engine_url(url: str) -> str:
-    """``sqlite:///x.db`` / ``postgresql://…`` as written by people → async driver URLs."""
-    if url.startswith("sqlite://") and not url.startswith("sqlite+"):
-        return "sqlite+aiosqlite://" + url[len("sqlite://") :]
+    """``sqlite:///x.db`` / ``postgresql://…`` as written by people → driver URLs
+    (SQLite's own driver, run in the event loop; asyncpg for PostgreSQL)."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
             return "postgresql+asyncpg://" + url[len(prefix) :]
@@ -96,10 +96,16 @@ class SlackPost:
     thread_count: int = 0
 
 
+class Executor(Protocol):
+    """What a ``Tx`` needs of a connection: an awaitable ``execute``."""
+
+    async def execute(self, statement: Executable, parameters: Any = None) -> CursorResult[Any]: ...
+
+
 class Tx:
     """One transaction's worth of reads and writes."""
 
-    def __init__(self, conn: AsyncConnection, postgres: bool) -> None:
+    def __init__(self, conn: Executor, postgres: bool) -> None:
         self.conn = conn
         self.postgres = postgres
 
@@ -396,41 +402,73 @@ class Tx:
         return None if c is None else float(c)
 
 
+class _LoopThreadConnection:
+    """SQLite, run right here in the event-loop thread, behind ``Tx``'s async calls.
+
+    An SQLite statement takes tens of microseconds; through SQLAlchemy's aiosqlite
+    adapter each one made several hops to a worker thread and cost ~700 µs, which under
+    load was most of the service's CPU and made timers late (bench/README.md,
+    decision 0009). Our writers take turns on the store's lock, so a statement never
+    waits on another connection of ours.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, statement: Executable, parameters: Any = None) -> CursorResult[Any]:
+        return self._conn.execute(statement, parameters)
+
+
 class Store:
-    def __init__(self, engine: AsyncEngine) -> None:
+    """PostgreSQL through asyncpg (``engine``), or SQLite in the loop (``sync_engine``)."""
+
+    def __init__(self, engine: AsyncEngine | None = None,
+                 sync_engine: Engine | None = None) -> None:
+        if (engine is None) == (sync_engine is None):
+            raise ValueError("a Store needs exactly one of an async or a sync engine")
         self.engine = engine
-        self.postgres = engine.dialect.name == "postgresql"
-        self._write_lock = asyncio.Lock() if not self.postgres else None
+        self.sync_engine = sync_engine
+        self.postgres = engine is not None
+        self._write_lock = None if self.postgres else asyncio.Lock()
 
     @classmethod
     async def open(cls, url: str) -> Store:
         full = engine_url(url)
         if full.startswith("sqlite"):
-            engine = create_async_engine(full, connect_args={"timeout": 30})
+            # Never block the loop waiting for a pooled connection: no upper bound.
+            sync_engine = create_engine(full, pool_size=5, max_overflow=-1)
 
-            @event.listens_for(engine.sync_engine, "connect")
+            @event.listens_for(sync_engine, "connect")
             def _pragmas(dbapi_conn: Any, _record: Any) -> None:
                 cursor = dbapi_conn.cursor()
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=NORMAL")
                 cursor.execute("PRAGMA foreign_keys=ON")
-                cursor.execute("PRAGMA busy_timeout=30000")
+                # Only another process could hold the lock; waiting blocks the loop.
+                cursor.execute("PRAGMA busy_timeout=2000")
                 cursor.close()
+
+            store = cls(sync_engine=sync_engine)
         else:
-            engine = create_async_engine(full, pool_size=10, max_overflow=10)
-        store = cls(engine)
+            store = cls(engine=create_async_engine(full, pool_size=10, max_overflow=10))
         await store.migrate()
         return store
 
     async def migrate(self) -> int:
         """Apply pending migrations; return the schema version now in force."""
+        if self.engine is None:
+            assert self.sync_engine is not None
+            with self.sync_engine.begin() as sync_conn:
+                return _migrate(sync_conn)
         async with self.engine.begin() as conn:
-            if self.postgres:
-                await conn.execute(sa.text("SELECT pg_advisory_xact_lock(727274)"))
+            await conn.execute(sa.text("SELECT pg_advisory_xact_lock(727274)"))
             return await conn.run_sync(_migrate)
 
     async def close(self) -> None:
-        await self.engine.dispose()
+        if self.engine is not None:
+            await self.engine.dispose()
+        if self.sync_engine is not None:
+            self.sync_engine.dispose()
 
     async def listen(self, callback: Callable[[], None]) -> Callable[[], Awaitable[None]]:
         """Call ``callback`` whenever any instance commits work (PostgreSQL LISTEN).
@@ -438,7 +476,7 @@ class Store:
         Returns an async function that stops listening. A no-op on SQLite, where one
         process owns the database and nudges itself.
         """
-        if not self.postgres:
+        if self.engine is None:
             async def nothing() -> None:
                 return None
             return nothing
@@ -458,8 +496,8 @@ class Store:
 
     async def ping(self) -> bool:
         try:
-            async with self.engine.connect() as conn:
-                await conn.execute(sa.text("SELECT 1"))
+            async with self.read() as tx:
+                await tx.conn.execute(sa.text("SELECT 1"))
             return True
         except Exception:  # noqa: BLE001 - any failure means "not alive"
             return False
@@ -467,18 +505,25 @@ class Store:
     @contextlib.asynccontextmanager
     async def tx(self) -> AsyncIterator[Tx]:
         """A read-write transaction: committed on success, rolled back on error."""
-        if self._write_lock is None:
+        if self.engine is not None:
             async with self.engine.begin() as conn:
-                yield Tx(conn, self.postgres)
+                yield Tx(conn, True)
             return
-        async with self._write_lock, self.engine.begin() as conn:
-            yield Tx(conn, self.postgres)
+        assert self._write_lock is not None and self.sync_engine is not None
+        async with self._write_lock:
+            with self.sync_engine.begin() as sync_conn:
+                yield Tx(_LoopThreadConnection(sync_conn), False)
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:
         """A read-only view; on SQLite it does not wait for writers (WAL)."""
-        async with self.engine.connect() as conn:
-            yield Tx(conn, self.postgres)
+        if self.engine is not None:
+            async with self.engine.connect() as conn:
+                yield Tx(conn, True)
+            return
+        assert self.sync_engine is not None
+        with self.sync_engine.connect() as sync_conn:
+            yield Tx(_LoopThreadConnection(sync_conn), False)
 
 
 def _migrate(conn: Connection) -> int:
