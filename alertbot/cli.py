@@ -60,6 +60,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env(sandbox=args.sandbox)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The twilio SDK logs a dozen lines per request at INFO (4-6% of CPU under load,
+    # bench/README.md); our own log says what was sent and why.
+    logging.getLogger("twilio").setLevel(logging.WARNING)
     config, problems = _load(settings)
     for problem in problems:
         print(problem, file=sys.stderr)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60)
+LATENCY_BUCKETS = (0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.05, 0.1, 0.25, 0.5,
+                   1, 2, 5, 10, 30, 60)
 
 
 class Metrics:
@@ -18,7 +19,8 @@ class Metrics:
             ["channel", "kind", "result"], registry=r)
         self.first_page_latency = Histogram(
             "alertbot_trigger_to_first_page_seconds",
-            "Time from an incident opening to its first page accepted by the provider",
+            "Time from an incident opening to its first page accepted by a provider "
+            "(once per incident)",
             buckets=LATENCY_BUCKETS, registry=r)
         self.time_to_ack = Histogram(
             "alertbot_time_to_acknowledge_seconds", "Time from opening to acknowledgement",

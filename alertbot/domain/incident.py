@@ -44,6 +44,7 @@ class Incident:
     resolved_at: float | None = None
     unverified: bool = False
     drill: bool = False
+    first_page_at: float | None = None  # when a provider first accepted one of its pages
 
     @property
     def is_open(self) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 
 class Channel(StrEnum):
@@ -108,31 +109,52 @@ class Config:
 
     # --- look-ups -------------------------------------------------------------
 
-    def contact_by_phone(self, phone: str) -> Contact | None:
+    # Indexes built once per Config (they are read on every inbound text).
+
+    @cached_property
+    def _by_phone(self) -> dict[str, Contact]:
+        out: dict[str, Contact] = {}
         for contact in self.contacts.values():
-            if contact.phone == phone:
-                return contact
-        return None
+            if contact.phone:
+                out.setdefault(contact.phone, contact)
+        return out
+
+    @cached_property
+    def _by_slack(self) -> dict[str, Contact]:
+        out: dict[str, Contact] = {}
+        for contact in self.contacts.values():
+            if contact.slack:
+                out.setdefault(contact.slack, contact)
+        return out
+
+    @cached_property
+    def _schools_by_word(self) -> dict[str, School]:
+        out: dict[str, School] = {}
+        for school in self.schools.values():
+            for word in (school.id, school.code, school.name):
+                out.setdefault(word.casefold(), school)
+        return out
+
+    @cached_property
+    def _triggers_by_keyword(self) -> dict[str, Trigger]:
+        out: dict[str, Trigger] = {}
+        for trigger in self.triggers:
+            if trigger.keyword is not None:
+                out.setdefault(trigger.keyword.upper(), trigger)
+        return out
+
+    def contact_by_phone(self, phone: str) -> Contact | None:
+        return self._by_phone.get(phone)
 
     def contact_by_slack(self, member_id: str) -> Contact | None:
-        for contact in self.contacts.values():
-            if contact.slack == member_id:
-                return contact
-        return None
+        return self._by_slack.get(member_id)
 
     def trigger_for_keyword(self, word: str) -> Trigger | None:
-        for trigger in self.triggers:
-            if trigger.keyword is not None and trigger.keyword.upper() == word.upper():
-                return trigger
-        return None
+        return self._triggers_by_keyword.get(word.upper())
 
     def find_school(self, text: str) -> School | None:
         """A school named by id, code or full name (case-insensitive)."""
-        needle = text.strip().casefold()
-        for school in self.schools.values():
-            if needle in (school.id.casefold(), school.code.casefold(), school.name.casefold()):
-                return school
-        return None
+        return self._schools_by_word.get(text.strip().casefold())
 
     def resolve_targets(self, targets: tuple[str, ...]) -> tuple[Contact, ...]:
         return resolve_targets(self.contacts, targets)

@@ -158,12 +158,14 @@ class Dispatcher:
                 breaker.success()
                 self.crash.hit("before-mark-sent")
                 now = self.clock.now()
+                first = False
                 async with self.store.tx() as tx:
                     await tx.mark_sent(item.id, result.provider_id, now)
+                    if item.kind is OutboxKind.PAGE and item.incident_id is not None:
+                        first = await tx.mark_first_page(item.incident_id, now)
                 self.metrics.pages_sent.labels(channel=str(item.channel), kind=str(item.kind),
                                                result="sent").inc()
-                if item.kind is OutboxKind.PAGE and item.step == 0 and item.round == 0 \
-                        and item.opened_at is not None:
+                if first and item.opened_at is not None:
                     self.metrics.first_page_latency.observe(max(0.0, now - item.opened_at))
 
     async def _breaker_open(self, item: OutboxItem, breaker: CircuitBreaker) -> None:

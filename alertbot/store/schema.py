@@ -44,6 +44,7 @@ incidents = sa.Table(
     sa.Column("resolved_at", sa.Double),
     sa.Column("unverified", sa.Boolean, nullable=False, default=False),
     sa.Column("drill", sa.Boolean, nullable=False, default=False),
+    sa.Column("first_page_at", sa.Double),
     sa.Index("ix_incidents_due", "state", "due_at"),
     sa.Index("ix_incidents_school", "type", "school_id"),
     sa.Index("ix_incidents_reporter", "reporter_id"),
@@ -167,5 +168,11 @@ def _v4_incident_responders(conn: Connection) -> None:
                 {"incident_id": incident_id, "contact_id": c} for c in sorted(people)])
 
 
+def _v5_first_page_at(conn: Connection) -> None:
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("incidents")}
+    if "first_page_at" not in columns:
+        conn.execute(sa.text("ALTER TABLE incidents ADD COLUMN first_page_at DOUBLE PRECISION"))
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
-    _v1, _v2_slack_posts, _v3_outbox_fair_rank, _v4_incident_responders]
+    _v1, _v2_slack_posts, _v3_outbox_fair_rank, _v4_incident_responders, _v5_first_page_at]

@@ -352,6 +352,14 @@ class Tx:
                         lease_until=lease_now + lease, attempts=outbox.c.attempts + 1))
         return items
 
+    async def mark_first_page(self, incident_id: int, at: float) -> bool:
+        """Record when the incident's first page was accepted; True only the first time."""
+        result = await self.conn.execute(
+            sa.update(incidents).where(incidents.c.id == incident_id,
+                                       incidents.c.first_page_at.is_(None))
+            .values(first_page_at=at))
+        return bool(result.rowcount)
+
     async def release_leases(self, owner: str) -> int:
         """Make ``owner``'s in-flight messages claimable again now (after its restart)."""
         result = await self.conn.execute(

@@ -66,6 +66,7 @@ async def test_incident_api_shape(h: Harness) -> None:
                              "acknowledged_by", "acknowledged_at", "timeline"}
     assert incident["acknowledged_by"] == {"id": "superintendent", "name": "Dr. Jordan Rivera"}
     assert incident["created_at"].endswith("Z")
+    assert incident["first_page_at"] >= incident["created_at"]
     assert incident["details"] == "2 agents at front desk"
     assert h.session is not None
     async with h.session.get(h.url + "/api/incidents/1",
@@ -102,7 +103,7 @@ async def test_metrics_count_pages_and_latency(h: Harness) -> None:
     async with h.session.get(h.url + "/metrics") as r:
         text = await r.text()
     assert 'alertbot_messages_sent_total{channel="sms",kind="page",result="sent"} 2.0' in text
-    assert "alertbot_trigger_to_first_page_seconds_count 2.0" in text
+    assert "alertbot_trigger_to_first_page_seconds_count 1.0" in text  # once per incident
 
 
 async def test_reload_keeps_live_incidents_on_their_frozen_plan(h: Harness,
