@@ -90,7 +90,8 @@ class Receiver:
                 self.crash.hit("in-ack")
         if isinstance(command, cmd.Ack):
             self.crash.hit("after-ack")
-        self.nudge()
+        if tx.made_work:  # a stranger's text or STATUS gives the engine nothing to do
+            self.nudge()
         self.events.publish(reply.incident_id)
         return reply
 

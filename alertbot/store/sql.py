@@ -108,10 +108,13 @@ class Tx:
     def __init__(self, conn: Executor, postgres: bool) -> None:
         self.conn = conn
         self.postgres = postgres
+        # Set when this transaction created work for the engine (an incident changed,
+        # a message queued): only then is the engine woken and other instances told.
+        self.made_work = False
 
     async def notify(self) -> None:
         """Wake every instance's engine when this transaction commits (PostgreSQL)."""
-        if self.postgres:
+        if self.postgres and self.made_work:
             await self.conn.execute(sa.text(f"SELECT pg_notify('{NUDGE_CHANNEL}', '')"))
 
     # --- inbound idempotency -----------------------------------------------------------
@@ -128,6 +131,7 @@ class Tx:
     # --- incidents -----------------------------------------------------------------------
 
     async def insert_incident(self, inc: Incident) -> int:
+        self.made_work = True
         result = await self.conn.execute(
             sa.insert(incidents).values(**_incident_values(inc)).returning(incidents.c.id))
         number = int(result.scalar_one())
@@ -145,6 +149,7 @@ class Tx:
         return None if row is None else _incident(row)
 
     async def save_incident(self, inc: Incident) -> None:
+        self.made_work = True
         await self.conn.execute(
             sa.update(incidents).where(incidents.c.id == inc.id).values(**_incident_values(inc)))
 
@@ -221,6 +226,7 @@ class Tx:
     async def enqueue(self, messages: Sequence[NewMessage], now: float) -> None:
         if not messages:
             return
+        self.made_work = True
         await self.conn.execute(sa.insert(outbox), [
             {
                 "incident_id": m.incident_id, "kind": str(m.kind), "contact_id": m.contact_id,
@@ -235,6 +241,7 @@ class Tx:
         ])
 
     async def cancel_pages(self, incident_id: int) -> int:
+        self.made_work = True
         result = await self.conn.execute(
             sa.update(outbox)
             .where(outbox.c.incident_id == incident_id, outbox.c.kind == str(OutboxKind.PAGE),

@@ -79,3 +79,27 @@ def test_crash_points_are_named_and_counted() -> None:
     assert points.hits == 0
     with pytest.raises(ValueError, match="unknown point"):
         CrashPoints("nowhere")
+
+
+def test_our_twilio_signature_matches_the_sdks() -> None:
+    import random as rnd
+    import string
+
+    from twilio.request_validator import RequestValidator
+
+    from alertbot.inbound.twilio_auth import expected_signature, genuine
+
+    rng = rnd.Random(3)
+    for _ in range(50):
+        params = {"".join(rng.choices(string.ascii_letters, k=rng.randint(1, 12))):
+                  "".join(rng.choices(string.printable, k=rng.randint(0, 40)))
+                  for _ in range(rng.randint(0, 8))}
+        url = "https://alerts.example.org/twilio/sms?x=" + str(rng.randint(0, 9))
+        sdk = RequestValidator("tok3n").compute_signature(url, params)
+        assert expected_signature("tok3n", url, params) == sdk
+        assert genuine("tok3n", url, params, sdk)
+        assert not genuine("other", url, params, sdk)
+    # Twilio may sign the URL with the default port spelled out: still accepted.
+    with_port = RequestValidator("tok3n").compute_signature(
+        "https://alerts.example.org:443/twilio/sms", {"Body": "ICE"})
+    assert genuine("tok3n", "https://alerts.example.org/twilio/sms", {"Body": "ICE"}, with_port)
