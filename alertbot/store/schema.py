@@ -143,12 +143,15 @@ incident_responders = sa.Table(
 )
 
 
+def _add_column(conn: Connection, table: str, column: str, ddl: str) -> None:
+    """Add a column that databases created before it existed lack (v1 creates the tables
+    as they are defined now, so newer databases already have it)."""
+    if column not in {c["name"] for c in sa.inspect(conn).get_columns(table)}:
+        conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}"))
+
+
 def _v3_outbox_fair_rank(conn: Connection) -> None:
-    # Databases created at v1 before this column existed lack it; newer ones have it.
-    columns = {c["name"] for c in sa.inspect(conn).get_columns("outbox")}
-    if "fair_rank" not in columns:
-        conn.execute(sa.text(
-            "ALTER TABLE outbox ADD COLUMN fair_rank INTEGER NOT NULL DEFAULT 0"))
+    _add_column(conn, "outbox", "fair_rank", "INTEGER NOT NULL DEFAULT 0")
 
 
 def _v4_incident_responders(conn: Connection) -> None:
@@ -169,9 +172,7 @@ def _v4_incident_responders(conn: Connection) -> None:
 
 
 def _v5_first_page_at(conn: Connection) -> None:
-    columns = {c["name"] for c in sa.inspect(conn).get_columns("incidents")}
-    if "first_page_at" not in columns:
-        conn.execute(sa.text("ALTER TABLE incidents ADD COLUMN first_page_at DOUBLE PRECISION"))
+    _add_column(conn, "incidents", "first_page_at", "DOUBLE PRECISION")
 
 
 MIGRATIONS: list[Callable[[Connection], None]] = [

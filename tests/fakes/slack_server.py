@@ -35,6 +35,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.fakes.server import LocalServer
+
 DEFAULT_TOKEN = "xoxb-fake-bot-token"
 APP_TOKEN = "xapp-fake-app-token"
 SIGNING_SECRET = "fake-slack-signing-secret"
@@ -96,7 +98,7 @@ async def post_slack(session: aiohttp.ClientSession, url: str, body: str, *,
         return response.status, await response.text()
 
 
-class FakeSlack:
+class FakeSlack(LocalServer):
     def __init__(self, token: str = DEFAULT_TOKEN, host: str = "127.0.0.1",
                  port: int = 0, app_token: str = APP_TOKEN) -> None:
         self.token, self.host, self.port, self.app_token = token, host, port, app_token
@@ -118,29 +120,10 @@ class FakeSlack:
         self.app.router.add_get("/socket", self._socket)
 
     # -- lifecycle -------------------------------------------------------------------
-    async def start(self) -> FakeSlack:
-        self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.host, self.port).start()
-        self.port = self._runner.addresses[0][1]
-        return self
-
     async def close(self) -> None:
         for ws in self.sockets:
             await ws.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeSlack:
-        return await self.start()
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        await super().close()
 
     @property
     def api_url(self) -> str:

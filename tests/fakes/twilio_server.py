@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import web
 
+from .server import LocalServer
 from .signing import post_twilio
 
 DEFAULT_SID = "AC" + "0123456789abcdef" * 2
@@ -82,7 +83,7 @@ class Fault:
     kind: str | None = None  # None: SMS and calls
 
 
-class FakeTwilio:
+class FakeTwilio(LocalServer):
     def __init__(self, account_sid: str = DEFAULT_SID, auth_token: str = DEFAULT_TOKEN,
                  host: str = "127.0.0.1", port: int = 0) -> None:
         self.account_sid, self.auth_token = account_sid, auth_token
@@ -102,28 +103,9 @@ class FakeTwilio:
         self.app.router.add_post(API + "/Calls/{sid}.json", self._update_call)
 
     # -- lifecycle ---------------------------------------------------------------
-    async def start(self) -> FakeTwilio:
-        self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.host, self.port).start()
-        self.port = self._runner.addresses[0][1]
-        return self
-
     async def close(self) -> None:
         self._closing.set()  # wakes hung handlers
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeTwilio:
-        return await self.start()
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        await super().close()
 
     # -- fault injection ---------------------------------------------------------
     def fail_next(self, n: int = 1, status: int = 500, code: int | None = None,

@@ -228,3 +228,21 @@ async def test_migration_4_backfills_who_may_acknowledge(store: Store) -> None:
     await store.migrate()
     async with store.read() as tx:
         assert [i.id for i in await tx.open_incidents_paging("sup")] == [number]
+
+
+async def test_columns_added_later_are_added_to_an_old_database(store: Store) -> None:
+    import sqlalchemy as sa
+
+    from alertbot.store.schema import MIGRATIONS, schema_version
+
+    async with store.tx() as tx:
+        await tx.insert_incident(incident())
+        await tx.conn.execute(sa.text("ALTER TABLE incidents DROP COLUMN first_page_at"))
+        await tx.conn.execute(sa.update(schema_version).values(version=4))
+    assert await store.migrate() == len(MIGRATIONS)
+    async with store.tx() as tx:
+        [only] = await tx.list_incidents()
+        assert await tx.mark_first_page(only.id, T0 + 1)
+        assert not await tx.mark_first_page(only.id, T0 + 2)
+        again = await tx.get_incident(only.id)
+    assert again is not None and again.first_page_at == T0 + 1
