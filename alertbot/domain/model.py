@@ -19,7 +19,6 @@ class Channel(StrEnum):
 
 
 DEFAULT_CHANNELS: tuple[Channel, ...] = (Channel.SMS, Channel.VOICE)
-LANGUAGES: tuple[str, ...] = ("en", "es")
 
 
 @dataclass(frozen=True)
