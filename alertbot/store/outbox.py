@@ -1,0 +1,187 @@
+"""The outbox and the engine's due work, as queries of a ``Tx`` (see tx.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from alertbot.domain.incident import Incident, State
+from alertbot.domain.model import Channel
+from alertbot.domain.records import NewMessage, OutboxItem, OutboxKind, OutboxStatus
+from alertbot.store.rows import incident_from_row, outbox_from_row
+from alertbot.store.schema import incidents, outbox
+from alertbot.store.txbase import TxBase
+
+
+class OutboxQueries(TxBase):
+    # --- outbox --------------------------------------------------------------------------
+
+    async def enqueue(self, messages: Sequence[NewMessage], now: float) -> None:
+        if not messages:
+            return
+        self.made_work = True
+        await self.conn.execute(sa.insert(outbox), [
+            {
+                "incident_id": m.incident_id, "kind": str(m.kind), "contact_id": m.contact_id,
+                "channel": str(m.channel), "address": m.address, "body": m.body,
+                "language": m.language, "step": m.step, "round": m.round,
+                "reason": m.reason, "status": str(OutboxStatus.PENDING),
+                "due_at": now + m.delay,
+                "attempts": 0, "created_at": now, "opened_at": m.opened_at,
+                "fair_rank": rank,
+            }
+            for rank, m in enumerate(messages)
+        ])
+
+    async def cancel_pages(self, incident_id: int) -> int:
+        self.made_work = True
+        result = await self.conn.execute(
+            sa.update(outbox)
+            .where(outbox.c.incident_id == incident_id, outbox.c.kind == str(OutboxKind.PAGE),
+                   outbox.c.status == str(OutboxStatus.PENDING))
+            .values(status=str(OutboxStatus.CANCELLED)))
+        return int(result.rowcount or 0)
+
+    async def messages_for(self, incident_id: int) -> list[OutboxItem]:
+        rows = (await self.conn.execute(
+            sa.select(outbox).where(outbox.c.incident_id == incident_id)
+            .order_by(outbox.c.id))).all()
+        return [outbox_from_row(r) for r in rows]
+
+    async def paged_contacts(self, incident_id: int) -> list[str]:
+        """Contacts a page of this incident went (or was going) out to, first paged first."""
+        rows = (await self.conn.execute(
+            sa.select(outbox.c.contact_id).where(
+                outbox.c.incident_id == incident_id, outbox.c.kind == str(OutboxKind.PAGE),
+                outbox.c.status != str(OutboxStatus.CANCELLED))
+            .order_by(outbox.c.id))).all()
+        seen: dict[str, None] = {}
+        for (cid,) in rows:
+            if cid:
+                seen.setdefault(cid, None)
+        return list(seen)
+
+    # --- engine work -----------------------------------------------------------------
+
+    async def due_incidents(self, now: float, limit: int) -> list[Incident]:
+        """Triggered incidents whose escalation is due, locked for this transaction.
+
+        On PostgreSQL the rows are locked ``FOR UPDATE SKIP LOCKED`` until commit, so
+        another instance escalating at the same moment takes other incidents.
+        """
+        query = (sa.select(incidents)
+                 .where(incidents.c.state == str(State.TRIGGERED), incidents.c.due_at <= now)
+                 .order_by(incidents.c.due_at).limit(limit))
+        if self.postgres:
+            query = query.with_for_update(skip_locked=True)
+        return [incident_from_row(r) for r in (await self.conn.execute(query)).all()]
+
+    async def claim_due_outbox(self, now: float, owner: str, lease: float, limit: int,
+                               channel: Channel | None = None,
+                               lease_now: float | None = None) -> list[OutboxItem]:
+        """Pending (or abandoned in-flight) messages that are due, leased to ``owner``.
+
+        Pages whose incident is no longer triggered are cancelled here instead:
+        an acknowledgement stops every page still waiting, wherever it waits.
+        Order: notices and first rounds before repeats, then round-robin across the
+        incidents of a burst (``fair_rank``), then oldest first.
+
+        ``now`` is the schedule's clock; ``lease_now`` the wall clock leases are kept in
+        (they measure whether a process is alive, so tests that move the schedule's
+        clock by minutes do not expire a send that is still in flight).
+        """
+        lease_now = now if lease_now is None else lease_now
+        claimable = sa.or_(
+            outbox.c.status == str(OutboxStatus.PENDING),
+            sa.and_(outbox.c.status == str(OutboxStatus.SENDING),
+                    outbox.c.lease_until < lease_now),
+        )
+        query = (sa.select(outbox, incidents.c.state.label("incident_state"))
+                 .select_from(outbox.outerjoin(incidents, outbox.c.incident_id == incidents.c.id))
+                 .where(claimable, outbox.c.due_at <= now,
+                        sa.true() if channel is None else outbox.c.channel == str(channel))
+                 .order_by(outbox.c.round.asc().nulls_first(), outbox.c.fair_rank,
+                           outbox.c.due_at, outbox.c.id)
+                 .limit(limit))
+        if self.postgres:
+            query = query.with_for_update(of=outbox, skip_locked=True)
+        rows = (await self.conn.execute(query)).all()
+        cancel: list[int] = []
+        claim: list[int] = []
+        items: list[OutboxItem] = []
+        for row in rows:
+            item = outbox_from_row(row)
+            if item.kind is OutboxKind.PAGE and row._mapping["incident_state"] != str(
+                    State.TRIGGERED):
+                cancel.append(item.id)
+            else:
+                claim.append(item.id)
+                items.append(item)
+        if cancel:
+            await self.conn.execute(sa.update(outbox).where(outbox.c.id.in_(cancel))
+                                    .values(status=str(OutboxStatus.CANCELLED)))
+        if claim:
+            await self.conn.execute(
+                sa.update(outbox).where(outbox.c.id.in_(claim))
+                .values(status=str(OutboxStatus.SENDING), lease_owner=owner,
+                        lease_until=lease_now + lease, attempts=outbox.c.attempts + 1))
+        return items
+
+    async def mark_first_page(self, incident_id: int, at: float) -> bool:
+        """Record when the incident's first page was accepted; True only the first time."""
+        result = await self.conn.execute(
+            sa.update(incidents).where(incidents.c.id == incident_id,
+                                       incidents.c.first_page_at.is_(None))
+            .values(first_page_at=at))
+        return bool(result.rowcount)
+
+    async def release_leases(self, owner: str) -> int:
+        """Make ``owner``'s in-flight messages claimable again now (after its restart)."""
+        result = await self.conn.execute(
+            sa.update(outbox).where(outbox.c.status == str(OutboxStatus.SENDING),
+                                    outbox.c.lease_owner == owner)
+            .values(status=str(OutboxStatus.PENDING), lease_owner=None, lease_until=None))
+        return int(result.rowcount or 0)
+
+    async def mark_sent(self, item_id: int, provider_id: str | None, now: float) -> None:
+        await self.conn.execute(sa.update(outbox).where(outbox.c.id == item_id).values(
+            status=str(OutboxStatus.SENT), provider_id=provider_id, sent_at=now,
+            lease_owner=None, lease_until=None, error=None))
+
+    async def mark_retry(self, item_id: int, due_at: float, error: str) -> None:
+        await self.conn.execute(sa.update(outbox).where(outbox.c.id == item_id).values(
+            status=str(OutboxStatus.PENDING), due_at=due_at, error=error,
+            lease_owner=None, lease_until=None))
+
+    async def mark_failed(self, item_id: int, error: str) -> None:
+        await self.conn.execute(sa.update(outbox).where(outbox.c.id == item_id).values(
+            status=str(OutboxStatus.FAILED), error=error, lease_owner=None, lease_until=None))
+
+    async def outbox_by_provider_id(self, provider_id: str) -> OutboxItem | None:
+        row = (await self.conn.execute(
+            sa.select(outbox).where(outbox.c.provider_id == provider_id))).first()
+        return None if row is None else outbox_from_row(row)
+
+    async def set_provider_status(self, item_id: int, status: str,
+                                  error: str | None = None) -> None:
+        values: dict[str, Any] = {"provider_status": status}
+        if error is not None:
+            values["error"] = error
+        await self.conn.execute(sa.update(outbox).where(outbox.c.id == item_id).values(**values))
+
+    async def next_due(self) -> float | None:
+        """The earliest time (schedule clock) any escalation or outbox message is due."""
+        a = (await self.conn.execute(sa.select(sa.func.min(incidents.c.due_at)).where(
+            incidents.c.state == str(State.TRIGGERED)))).scalar()
+        b = (await self.conn.execute(sa.select(sa.func.min(outbox.c.due_at)).where(
+            outbox.c.status == str(OutboxStatus.PENDING)))).scalar()
+        due = [float(x) for x in (a, b) if x is not None]
+        return min(due) if due else None
+
+    async def next_lease_expiry(self) -> float | None:
+        """When (wall clock) the first in-flight message's lease runs out."""
+        c = (await self.conn.execute(sa.select(sa.func.min(outbox.c.lease_until)).where(
+            outbox.c.status == str(OutboxStatus.SENDING)))).scalar()
+        return None if c is None else float(c)

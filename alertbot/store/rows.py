@@ -1,0 +1,54 @@
+"""Rows to domain objects and back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+import sqlalchemy as sa
+
+from alertbot.domain.incident import Incident, State
+from alertbot.domain.model import Channel
+from alertbot.domain.plan import Plan
+from alertbot.domain.records import OutboxItem, OutboxKind, OutboxStatus
+
+_INCIDENT_FIELDS = [f.name for f in fields(Incident) if f.name not in ("plan", "state")]
+
+
+def incident_from_row(row: sa.Row[Any]) -> Incident:
+    m = row._mapping
+    values = {name: m[name] for name in _INCIDENT_FIELDS}
+    values["unverified"] = bool(values["unverified"])
+    values["drill"] = bool(values["drill"])
+    return Incident(plan=Plan.from_json(m["plan"]), state=State(m["state"]), **values)
+
+
+def incident_values(inc: Incident) -> dict[str, Any]:
+    values = {name: getattr(inc, name) for name in _INCIDENT_FIELDS if name != "id"}
+    values["plan"] = inc.plan.to_json()
+    values["state"] = str(inc.state)
+    return values
+
+
+def outbox_from_row(row: sa.Row[Any]) -> OutboxItem:
+    m = row._mapping
+    return OutboxItem(
+        id=m["id"], kind=OutboxKind(m["kind"]), channel=Channel(m["channel"]),
+        address=m["address"], body=m["body"], language=m["language"],
+        incident_id=m["incident_id"], contact_id=m["contact_id"], step=m["step"],
+        round=m["round"], reason=m["reason"], status=OutboxStatus(m["status"]),
+        due_at=m["due_at"], attempts=m["attempts"], created_at=m["created_at"],
+        opened_at=m["opened_at"], sent_at=m["sent_at"], provider_id=m["provider_id"],
+        provider_status=m["provider_status"], error=m["error"],
+    )
+
+
+@dataclass(frozen=True)
+class SlackPost:
+    """Where an incident's live Slack post is, what it last showed, how much thread it has."""
+
+    incident_id: int
+    channel: str
+    ts: str
+    digest: str = ""
+    thread_count: int = 0

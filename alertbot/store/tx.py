@@ -1,0 +1,165 @@
+"""One database transaction's reads and writes: ``Tx`` (opened by ``Store.tx()``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from alertbot.domain.incident import Incident, State
+from alertbot.domain.records import TimelineEntry
+from alertbot.store.outbox import OutboxQueries
+from alertbot.store.rows import SlackPost, incident_from_row, incident_values
+from alertbot.store.schema import (
+    inbound,
+    incident_responders,
+    incidents,
+    slack_posts,
+    timeline,
+)
+from alertbot.store.txbase import Executor
+
+NUDGE_CHANNEL = "alertbot_nudge"
+
+
+class Tx(OutboxQueries):
+    """One transaction's worth of reads and writes."""
+
+    def __init__(self, conn: Executor, postgres: bool) -> None:
+        self.conn = conn
+        self.postgres = postgres
+        self.made_work = False
+
+    async def notify(self) -> None:
+        """Wake every instance's engine when this transaction commits (PostgreSQL)."""
+        if self.postgres and self.made_work:
+            await self.conn.execute(sa.text(f"SELECT pg_notify('{NUDGE_CHANNEL}', '')"))
+
+    # --- inbound idempotency -----------------------------------------------------------
+
+    async def seen_inbound(self, key: str) -> str | None:
+        """The reply already given for ``key``, or None if it is new."""
+        row = (await self.conn.execute(
+            sa.select(inbound.c.reply).where(inbound.c.key == key))).first()
+        return None if row is None else str(row[0])
+
+    async def record_inbound(self, key: str, at: float, reply: str) -> None:
+        await self.conn.execute(sa.insert(inbound).values(key=key, at=at, reply=reply))
+
+    # --- incidents -----------------------------------------------------------------------
+
+    async def insert_incident(self, inc: Incident) -> int:
+        self.made_work = True
+        result = await self.conn.execute(
+            sa.insert(incidents).values(**incident_values(inc)).returning(incidents.c.id))
+        number = int(result.scalar_one())
+        people = sorted(inc.plan.contact_ids())
+        if people:
+            await self.conn.execute(sa.insert(incident_responders), [
+                {"incident_id": number, "contact_id": c} for c in people])
+        return number
+
+    async def get_incident(self, incident_id: int, for_update: bool = False) -> Incident | None:
+        query = sa.select(incidents).where(incidents.c.id == incident_id)
+        if for_update and self.postgres:
+            query = query.with_for_update()
+        row = (await self.conn.execute(query)).first()
+        return None if row is None else incident_from_row(row)
+
+    async def save_incident(self, inc: Incident) -> None:
+        self.made_work = True
+        await self.conn.execute(
+            sa.update(incidents).where(incidents.c.id == inc.id).values(**incident_values(inc)))
+
+    async def open_incidents(self) -> list[Incident]:
+        rows = (await self.conn.execute(
+            sa.select(incidents).where(incidents.c.state != str(State.RESOLVED))
+            .order_by(incidents.c.id))).all()
+        return [incident_from_row(r) for r in rows]
+
+    async def open_incident_of(self, type_: str, school_id: str) -> Incident | None:
+        """The open incident of this type at this school, if any (the oldest)."""
+        row = (await self.conn.execute(
+            sa.select(incidents).where(incidents.c.state != str(State.RESOLVED),
+                                       incidents.c.type == type_,
+                                       incidents.c.school_id == school_id)
+            .order_by(incidents.c.id).limit(1))).first()
+        return None if row is None else incident_from_row(row)
+
+    async def open_incidents_reported_by(self, contact_id: str) -> list[Incident]:
+        rows = (await self.conn.execute(
+            sa.select(incidents).where(incidents.c.state != str(State.RESOLVED),
+                                       incidents.c.reporter_id == contact_id)
+            .order_by(incidents.c.id))).all()
+        return [incident_from_row(r) for r in rows]
+
+    async def open_incidents_paging(self, contact_id: str) -> list[Incident]:
+        """Open incidents whose plan pages ``contact_id`` (who may acknowledge them)."""
+        rows = (await self.conn.execute(
+            sa.select(incidents)
+            .join(incident_responders, incident_responders.c.incident_id == incidents.c.id)
+            .where(incidents.c.state != str(State.RESOLVED),
+                   incident_responders.c.contact_id == contact_id)
+            .order_by(incidents.c.id))).all()
+        return [incident_from_row(r) for r in rows]
+
+    async def list_incidents(self, limit: int = 100, offset: int = 0) -> list[Incident]:
+        rows = (await self.conn.execute(
+            sa.select(incidents).order_by(incidents.c.id.desc()).limit(limit)
+            .offset(offset))).all()
+        return [incident_from_row(r) for r in rows]
+
+    async def count_open(self) -> int:
+        return int((await self.conn.execute(
+            sa.select(sa.func.count()).select_from(incidents)
+            .where(incidents.c.state != str(State.RESOLVED)))).scalar_one())
+
+    async def forget_inbound_before(self, at: float) -> int:
+        """Drop webhook idempotency keys older than ``at`` (providers retry for minutes)."""
+        result = await self.conn.execute(sa.delete(inbound).where(inbound.c.at < at))
+        return int(result.rowcount or 0)
+
+    # --- timeline ------------------------------------------------------------------------
+
+    async def add_timeline(self, incident_id: int, at: float, kind: str, text: str,
+                           actor: str | None = None) -> None:
+        await self.conn.execute(sa.insert(timeline).values(
+            incident_id=incident_id, at=at, kind=kind, actor=actor, text=text))
+
+    async def timeline(self, incident_ids: Sequence[int]) -> dict[int, list[TimelineEntry]]:
+        out: dict[int, list[TimelineEntry]] = {i: [] for i in incident_ids}
+        if not incident_ids:
+            return out
+        rows = (await self.conn.execute(
+            sa.select(timeline).where(timeline.c.incident_id.in_(list(incident_ids)))
+            .order_by(timeline.c.id))).all()
+        for r in rows:
+            m = r._mapping
+            out[m["incident_id"]].append(
+                TimelineEntry(m["incident_id"], m["at"], m["kind"], m["actor"], m["text"]))
+        return out
+
+    # --- the Slack incident post (issue 4) -------------------------------------------
+
+    async def slack_post(self, incident_id: int) -> SlackPost | None:
+        row = (await self.conn.execute(
+            sa.select(slack_posts).where(slack_posts.c.incident_id == incident_id))).first()
+        if row is None:
+            return None
+        m = row._mapping
+        return SlackPost(m["incident_id"], m["channel"], m["ts"], m["digest"], m["thread_count"])
+
+    async def save_slack_post(self, post: SlackPost, now: float) -> None:
+        values = {"channel": post.channel, "ts": post.ts, "digest": post.digest,
+                  "thread_count": post.thread_count, "updated_at": now}
+        result = await self.conn.execute(sa.update(slack_posts).where(
+            slack_posts.c.incident_id == post.incident_id).values(**values))
+        if not result.rowcount:
+            await self.conn.execute(
+                sa.insert(slack_posts).values(incident_id=post.incident_id, **values))
+
+    async def incident_for_slack_post(self, channel: str, ts: str) -> int | None:
+        """The incident whose post is message ``ts`` in ``channel`` (a thread's parent)."""
+        value = (await self.conn.execute(sa.select(slack_posts.c.incident_id).where(
+            slack_posts.c.channel == channel, slack_posts.c.ts == ts))).scalar()
+        return None if value is None else int(value)
