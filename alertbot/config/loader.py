@@ -13,13 +13,18 @@ import os
 import zoneinfo
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import phonenumbers
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
+from alertbot.config.common import (
+    normalise_phone,
+    pydantic_message,
+    read_yaml_file,
+    validate_piece,
+)
+from alertbot.config.contacts import load_contacts
 from alertbot.config.schema import (
-    ContactModel,
     EscalationModel,
     IncidentModel,
     RouteModel,
@@ -28,11 +33,10 @@ from alertbot.config.schema import (
     TopModel,
     TriggerModel,
 )
-from alertbot.config.yamlmap import LoadedYaml, Problem, load_yaml
+from alertbot.config.yamlmap import LoadedYaml, Problem
 from alertbot.config.yamlmap import Path as YPath
 from alertbot.domain.commands import RESERVED_WORDS
 from alertbot.domain.model import (
-    DEFAULT_CHANNELS,
     Channel,
     Config,
     Contact,
@@ -46,7 +50,7 @@ from alertbot.domain.model import (
 )
 from alertbot.domain.plan import select_policy
 
-M = TypeVar("M", bound=BaseModel)
+__all__ = ["ConfigError", "load_config", "load_or_raise", "normalise_phone"]
 
 COMMAND_WORDS = frozenset({"ACK", "RESOLVE", "STATUS"})
 
@@ -55,167 +59,6 @@ class ConfigError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
-
-
-# What a pattern means, for people who do not read regular expressions.
-_PATTERN_HINTS = {
-    "id": "use only letters, digits, '-' and '_'",
-    "code": "a school code is 1 to 8 digits",
-    "slack": "a Slack member id looks like U0123ABCD",
-    "keyword": "a keyword is one word of 2 to 20 letters or digits",
-    "slash_command": "a slash command is '/' then up to 31 lowercase letters, digits, '-', '_'",
-    "pin": "a PIN is 4 to 8 digits",
-}
-
-
-def _message(error: Any) -> str:
-    msg = str(error["msg"])
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-    if error["type"] == "extra_forbidden":
-        return "unknown key"
-    if error["type"] == "missing":
-        return "required key is missing"
-    if error["type"] == "model_type":  # not "... or instance of SchoolModel"
-        return "must be a mapping of keys and values"
-    if error["type"] == "string_pattern_mismatch" and error["loc"]:
-        hint = _PATTERN_HINTS.get(str(error["loc"][-1]))
-        if hint:
-            return f"not valid: '{error['input']}' ({hint})"
-    return msg
-
-
-def _validate(model: type[M], doc: LoadedYaml, data: Any, path: YPath,
-              problems: list[Problem]) -> M | None:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
-            problems.append(doc.problem((*path, *loc), _message(error)))
-        return None
-
-
-def normalise_phone(raw: str) -> str | None:
-    """E.164 form of ``raw`` (region US), or None if it is not a valid number."""
-    try:
-        parsed = phonenumbers.parse(raw, "US")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
-def _read(path: Path, problems: list[Problem]) -> LoadedYaml | None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        problems.append(Problem(str(path), 1, "(file)", f"cannot read: {exc.strerror or exc}"))
-        return None
-    except UnicodeDecodeError:
-        problems.append(Problem(str(path), 1, "(file)", "not UTF-8 text"))
-        return None
-    doc = load_yaml(str(path), text)
-    problems.extend(doc.problems)
-    return doc if doc.data is not None or not doc.problems else None
-
-
-def _contact_files(folder: Path) -> list[Path]:
-    if folder.is_file():
-        return [folder]
-    return sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
-
-
-class _ContactsRead:
-    """What contacts/ held, including what was written but did not load.
-
-    Used to keep one mistake in a contacts file from being reported again at every
-    step that names the person (as 'no contact or role', or 'no address').
-    """
-
-    def __init__(self) -> None:
-        self.contacts: dict[str, Contact] = {}
-        self.where: dict[str, tuple[LoadedYaml, YPath]] = {}
-        self.written: set[str] = set()  # ids and roles of people that did not load
-        self.unreadable = False  # a contacts file could not be parsed: targets are unknowable
-        self.reported: dict[str, set[Channel]] = {}  # missing addresses already reported
-
-
-def _written_names(item: Any) -> set[str]:
-    if not isinstance(item, dict):
-        return set()
-    names = {str(item["id"])} if "id" in item else set()
-    roles = item.get("roles")
-    if isinstance(roles, list):
-        names |= {str(r) for r in roles}
-    return names
-
-
-def _load_contacts(folder: Path, problems: list[Problem]) -> _ContactsRead:
-    read = _ContactsRead()
-    contacts, where = read.contacts, read.where
-    if not folder.exists():
-        problems.append(Problem(str(folder), 1, "(folder)", "contacts folder does not exist"))
-        read.unreadable = True
-        return read
-    files = _contact_files(folder)
-    if not files:
-        problems.append(Problem(str(folder), 1, "(folder)", "no contacts *.yaml files"))
-    for file in files:
-        doc = _read(file, problems)
-        if doc is None or doc.data is None:
-            read.unreadable = read.unreadable or doc is None
-            continue
-        if not isinstance(doc.data, list):
-            problems.append(doc.problem((), "a contacts file is a list of people"))
-            read.unreadable = True
-            continue
-        for index, item in enumerate(doc.data):
-            path: YPath = (index,)
-            model = _validate(ContactModel, doc, item, path, problems)
-            if model is None:
-                read.written |= _written_names(item)
-                continue
-            if model.id in contacts:
-                first_doc, first_path = where[model.id]
-                problems.append(doc.problem((*path, "id"),
-                    f"contact id '{model.id}' is already used at "
-                    f"{first_doc.file}:{first_doc.line(first_path)}"))
-                read.written |= set(model.roles)
-                continue
-            missing: set[Channel] = set()
-            phone = None
-            if model.phone is not None:
-                phone = normalise_phone(model.phone)
-                if phone is None:
-                    problems.append(doc.problem((*path, "phone"),
-                                                f"not a valid phone number: '{model.phone}'"))
-                    missing |= {Channel.SMS, Channel.VOICE}
-            channels = tuple(Channel(c) for c in model.channels) if model.channels else (
-                DEFAULT_CHANNELS)
-            if Channel.SLACK in channels and not model.slack:
-                problems.append(doc.problem((*path, "channels"),
-                                            "channel 'slack' needs a 'slack' member id"))
-                missing.add(Channel.SLACK)
-            if any(c in (Channel.SMS, Channel.VOICE) for c in channels) and model.phone is None:
-                if model.channels:
-                    problems.append(doc.problem((*path, "channels"),
-                                                "channels 'sms'/'voice' need a 'phone'"))
-                else:
-                    problems.append(doc.problem((*path, "phone"),
-                                                "a phone is needed for the default channels "
-                                                "sms, voice (or set channels)"))
-                missing |= {Channel.SMS, Channel.VOICE}
-            if missing:
-                read.reported[model.id] = missing
-            contacts[model.id] = Contact(
-                id=model.id, name=model.name, roles=tuple(model.roles), phone=phone,
-                slack=model.slack, language=model.language, channels=channels,
-                schools=tuple(model.schools), channel_delay=model.channel_delay,
-            )
-            where[model.id] = (doc, path)
-    return read
 
 
 def _route(model: RouteModel) -> Route:
@@ -264,7 +107,7 @@ def _validate_top(doc: LoadedYaml, problems: list[Problem]) -> tuple[TopModel, s
     except ValidationError as exc:
         errors = exc.errors()
     for error in errors:
-        problems.append(doc.problem(tuple(error["loc"]), _message(error)))
+        problems.append(doc.problem(tuple(error["loc"]), pydantic_message(error)))
     broken = {str(e["loc"][0]) for e in errors if e["loc"]}
     fields = TopModel.model_fields
     kept = {k: v for k, v in data.items() if k in fields and k not in broken}
@@ -278,9 +121,9 @@ def _validate_top(doc: LoadedYaml, problems: list[Problem]) -> tuple[TopModel, s
 def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.PathLike[str],
                 problems: list[Problem]) -> Config | None:
     """The Config, or None with ``problems`` filled (warnings may be added either way)."""
-    read = _load_contacts(Path(contacts_path), problems)
+    read = load_contacts(Path(contacts_path), problems)
     contacts, contact_where = read.contacts, read.where
-    doc = _read(Path(config_path), problems)
+    doc = read_yaml_file(Path(config_path), problems)
     if doc is None:
         return None
     if not isinstance(doc.data, dict):
@@ -312,7 +155,7 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
     schools: dict[str, School] = {}
     codes: dict[str, str] = {}
     for index, item in enumerate(top.schools):
-        s = _validate(SchoolModel, doc, item, ("schools", index), problems)
+        s = validate_piece(SchoolModel, doc, item, ("schools", index), problems)
         if s is None:
             continue
         if s.id in schools:
@@ -344,7 +187,7 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
     escalations: dict[str, Policy] = {}
     for name, item in top.escalations.items():
         epath: YPath = ("escalations", name)
-        e = _validate(EscalationModel, doc, item, epath, problems)
+        e = validate_piece(EscalationModel, doc, item, epath, problems)
         # A bad `repeat` must not hide the mistakes in the steps: check them either way.
         raw_steps = e.steps if e is not None else (
             item["steps"] if isinstance(item, dict) and isinstance(item.get("steps"), list)
@@ -352,7 +195,7 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
         steps: list[Step] = []
         for sindex, raw_step in enumerate(raw_steps):
             spath: YPath = (*epath, "steps", sindex)
-            step = _validate(StepModel, doc, raw_step, spath, problems)
+            step = validate_piece(StepModel, doc, raw_step, spath, problems)
             if step is None:
                 continue
             for tindex, target in enumerate(step.notify):
@@ -375,7 +218,7 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
     incidents: dict[str, IncidentType] = {}
     for name, item in top.incidents.items():
         ipath: YPath = ("incidents", name)
-        inc = _validate(IncidentModel, doc, item, ipath, problems)
+        inc = validate_piece(IncidentModel, doc, item, ipath, problems)
         if inc is None:
             continue
         if inc.routes is not None and inc.escalation is not None:
@@ -415,7 +258,7 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
     seen: dict[tuple[str, str], int] = {}
     for index, item in enumerate(top.triggers):
         tpath: YPath = ("triggers", index)
-        t = _validate(TriggerModel, doc, item, tpath, problems)
+        t = validate_piece(TriggerModel, doc, item, tpath, problems)
         if t is None:
             continue
         if "incidents" not in broken and t.incident not in top.incidents:
