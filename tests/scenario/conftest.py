@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.slack_server import FakeSlack
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import Harness
 
@@ -22,3 +23,9 @@ async def h(fake: FakeTwilio, tmp_path: Path) -> AsyncIterator[Harness]:
         yield harness
     finally:
         await harness.close()
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as server:
+        yield server

@@ -31,12 +31,6 @@ from tests.scenario.slack_harness import (
 
 
 @pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as server:
-        yield server
-
-
-@pytest.fixture
 async def s(fake: FakeTwilio, slack: FakeSlack, tmp_path: Path) -> AsyncIterator[SlackPlayer]:
     player = await SlackPlayer.start(fake, slack, tmp_path)
     try:

@@ -72,12 +72,6 @@ class SocketPlayer(SlackPlayer):
 
 
 @pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as server:
-        yield server
-
-
-@pytest.fixture
 async def s(fake: FakeTwilio, slack: FakeSlack, tmp_path: Path) -> AsyncIterator[SocketPlayer]:
     player = await SocketPlayer.start_socket(fake, slack, tmp_path)
     try:
