@@ -25,7 +25,15 @@ import traceback
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bench import s_burst, s_fanout, s_latency, s_memory, s_recovery, s_throughput
+from bench import (
+    s_burst,
+    s_dblock,
+    s_fanout,
+    s_latency,
+    s_memory,
+    s_recovery,
+    s_throughput,
+)
 from bench.common import Context
 from bench.stats import md_table, table
 
@@ -40,6 +48,7 @@ SCENARIOS: dict[str, Callable[[Context], Awaitable[None]]] = {
     "throughput": s_throughput.run,  # 6
     "memory": s_memory.run,  # 7 and the growth table
     "recovery": s_recovery.run,  # 8
+    "dblock": s_dblock.run,  # 9: another process holds the SQLite write lock
 }
 
 
