@@ -178,8 +178,11 @@ def parse_sms(config: Config, body: str) -> Command:
     glued = _GLUED.fullmatch(unicodedata.normalize("NFKC", first).upper())
     if glued:
         word, rest = glued.group(1), f"{glued.group(2)} {rest}"
-    if word in RESERVED_WORDS and not rest.strip():
-        return Reserved(word)
+    # Twilio matches its reserved words as typed (no fullwidth folding): so do we, or an
+    # opt-out Twilio never applied would be reported to the admins.
+    reserved = _strip_trailing(first.strip().upper())
+    if reserved in RESERVED_WORDS and not rest.strip():
+        return Reserved(reserved)
     trigger = config.trigger_for_keyword(word)
     if trigger is not None:
         school, details = split_school(config, rest)

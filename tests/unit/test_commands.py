@@ -13,12 +13,14 @@ from alertbot.domain.commands import (
     RESERVED_WORDS,
     Ack,
     Command,
+    NumberArg,
     Open,
     Reserved,
     Resolve,
     Status,
     Text,
     parse_sms,
+    take_number,
 )
 from alertbot.domain.model import Config
 
@@ -117,6 +119,7 @@ CASES: list[tuple[str, Command]] = [
     ("ACKNOWLEDGED", Text("ACKNOWLEDGED")),
     ("STOP 12", Text("STOP 12")),
     ("STOP!", Reserved("STOP")),
+    ("ＳＴＯＰ", Text("ＳＴＯＰ")),  # Twilio does not fold it: not an opt-out it applied
     # --- resolving, status ------------------------------------------------------------------
     ("RESOLVE 12.", Resolve(12)),
     ("resolve #3!", Resolve(3)),
@@ -157,6 +160,32 @@ CASES: list[tuple[str, Command]] = [
 @pytest.mark.parametrize(("body", "expected"), CASES, ids=[repr(c[0]) for c in CASES])
 def test_parse_sms(body: str, expected: Command) -> None:
     assert parse_sms(CONFIG, body) == expected
+
+
+TAKE = [
+    # (text after the command word, number, rest): the parser NOTE/BRIDGE will reuse
+    ("", None, ""),
+    ("  ", None, ""),
+    ("!", None, ""),
+    ("12", 12, ""),
+    ("#12, agents left by the east door", 12, "agents left by the east door"),
+    ("no. 12 on my way", 12, "on my way"),
+    (": 12. ok", 12, "ok"),
+    ("１２ ｏｋ", 12, "ok"),
+    ("(12)", 12, ""),
+]
+
+
+@pytest.mark.parametrize(("text", "number", "rest"), TAKE, ids=[repr(c[0]) for c in TAKE])
+def test_take_number_reads_the_number_and_keeps_the_rest(text: str, number: int | None,
+                                                         rest: str) -> None:
+    assert take_number(text) == NumberArg(number, rest)
+
+
+@pytest.mark.parametrize("text", ["the second one", "-1", "12.5", "1234567890", "twelve",
+                                  "no way", "1e3", "12th"])
+def test_take_number_refuses_what_is_not_an_incident_number(text: str) -> None:
+    assert take_number(text) is None
 
 
 def test_opt_out_words_are_reserved() -> None:
