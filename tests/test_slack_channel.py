@@ -40,7 +40,8 @@ async def test_a_page_is_a_dm_with_ack_and_resolve_buttons(slack: FakeSlack,
     await slack.expect("conversations.open", users=MEMBER)
     call = await slack.expect("chat.postMessage", channel="D0SUPT001")
     assert result.provider_id == f"slack:D0SUPT001:{call.result['ts']}"
-    assert call.args["text"] == page().body
+    # The fallback text is mrkdwn too (a mention in it notifies): escaped like the blocks.
+    assert call.args["text"] == "ALERT #12: Visit at &lt;Burns&gt;. Reply ACK 12"
     buttons = [e for b in call.args["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert [(b["action_id"], b["value"]) for b in buttons] == [("ack", "12"), ("resolve", "12")]
     assert "&lt;Burns&gt;" in call.args["blocks"][0]["text"]["text"]  # mrkdwn-escaped

@@ -36,7 +36,7 @@ from alertbot.channels.base import (
     TemporaryFailure,
 )
 from alertbot.domain.model import Channel
-from alertbot.domain.slack_text import page_blocks
+from alertbot.domain.slack_text import fallback, page_blocks
 
 log = logging.getLogger("alertbot.slack")
 
@@ -137,7 +137,7 @@ class SlackSender:
             blocks = page_blocks(message.body, message.incident_id, message.language,
                                  page=message.kind == "page")
             response = await self.client.chat_postMessage(
-                channel=channel, text=message.body, blocks=blocks, unfurl_links=False,
+                channel=channel, text=fallback(message.body), blocks=blocks, unfurl_links=False,
                 unfurl_media=False)
         except (PermanentFailure, TemporaryFailure):
             raise

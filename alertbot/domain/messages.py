@@ -9,6 +9,7 @@ authenticated dashboard.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Sequence
 from typing import Any
 
 TEMPLATES: dict[str, dict[str, str]] = {
@@ -49,6 +50,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "page_failed": "#{n}: could not page {name} by {channel} ({why}). Other channels tried.",
         "opted_out": "{name} texted {word} and gets no more texts from the district number "
         "until they text START.",
+        "more": "+{count} more: see the dashboard",
     },
     "es": {
         "receipt": "#{n} abierto: se esta avisando al equipo del distrito. {guidance}",
@@ -88,6 +90,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "Se usan otros canales.",
         "opted_out": "{name} envio {word} y no recibe mas textos del numero del distrito "
         "hasta que envie START.",
+        "more": "+{count} mas: vea el panel",
     },
 }
 
@@ -154,3 +157,92 @@ def clean_text(text: str, limit: int = 600) -> str:
     )
     kept = " ".join(kept.split())
     return kept[:limit]
+
+
+# --- fitting a text to SMS ----------------------------------------------------------
+
+SMS_MAX_CHARS = 1600  # Twilio refuses a Body / <Message> over 1,600 characters (error 21617)
+SMS_MAX_SEGMENTS = 10  # Twilio: bodies of more segments are not reliably delivered
+ELLIPSIS = "..."  # GSM-7, unlike "…"
+
+
+def sms_length(text: str) -> int:
+    """Characters as Twilio counts them against ``SMS_MAX_CHARS``: UTF-16 code units
+    (an emoji counts two; error 21617 says characters outside GSM-7 may count more)."""
+    return sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
+
+
+def sms_fits(text: str, max_segments: int = SMS_MAX_SEGMENTS) -> bool:
+    """True if ``text`` goes out as one Twilio message of at most ``max_segments``."""
+    return sms_length(text) <= SMS_MAX_CHARS and segments(text)[1] <= max_segments
+
+
+def _longest(count: int, fits: Callable[[int], bool]) -> int:
+    """The largest k in 0..count with fits(k) (fits is monotone: true up to some k)."""
+    low, high = 0, count
+    while low < high:
+        mid = (low + high + 1) // 2
+        if fits(mid):
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def fit_sms(text: str, max_segments: int = SMS_MAX_SEGMENTS) -> str:
+    """``text`` folded to GSM-7 (``to_gsm7``) and, if it is still too long for one SMS
+    message (``SMS_MAX_CHARS``, ``max_segments``), cut at a word and ended with "...".
+
+    Pure; the result always satisfies ``sms_fits``.
+    """
+    text = to_gsm7(text)
+    if sms_fits(text, max_segments):
+        return text
+    keep = _longest(len(text), lambda k: sms_fits(text[:k] + ELLIPSIS, max_segments))
+    cut = text[:keep]
+    at_word = cut.rstrip().rsplit(None, 1)[0] if " " in cut[-40:] or "\n" in cut[-40:] else cut
+    return (at_word if at_word else cut).rstrip() + ELLIPSIS
+
+
+def fit_sms_lines(lines: Sequence[str], language: str, head: str = "",
+                  max_segments: int = SMS_MAX_SEGMENTS) -> str:
+    """One SMS of ``head`` and as many of ``lines`` (in order) as fit, then
+    "+N more: see the dashboard" for the rest (template ``more``). Folded to GSM-7."""
+    lines = [to_gsm7(line) for line in lines]
+    head = to_gsm7(head)
+
+    def text(k: int) -> str:
+        rest = len(lines) - k
+        tail = [to_gsm7(render("more", language, count=rest))] if rest else []
+        return "\n".join([*([head] if head else []), *lines[:k], *tail])
+
+    if sms_fits(text(len(lines)), max_segments):
+        return text(len(lines))
+    keep = _longest(len(lines), lambda k: sms_fits(text(k), max_segments))
+    return fit_sms(text(keep), max_segments)
+
+
+def fit_sms_items(key: str, language: str, field: str, items: Sequence[str],
+                  sep: str = ", ", max_segments: int = SMS_MAX_SEGMENTS,
+                  **values: Any) -> str:
+    """The value for template ``key``'s ``field`` listing as many ``items`` as let the
+    rendered text fit one SMS, then "+N more: see the dashboard" (template ``more``).
+
+    E.g. ``fit_sms_items("ack_which", "en", "numbers", ["#1", …, "#331"])`` gives
+    "#1, #2, …, #240 +91 more: see the dashboard".
+    """
+    def value(k: int) -> str:
+        listed = sep.join(items[:k])
+        rest = len(items) - k
+        if not rest:
+            return listed
+        more = render("more", language, count=rest)
+        return f"{listed} {more}" if listed else more
+
+    def fits(k: int) -> bool:
+        return sms_fits(to_gsm7(render(key, language, **{field: value(k)}, **values)),
+                        max_segments)
+
+    if fits(len(items)):
+        return value(len(items))
+    return value(_longest(len(items), fits))

@@ -10,7 +10,19 @@ from dataclasses import dataclass
 
 from alertbot.domain.incident import Incident, State
 from alertbot.domain.records import OutboxItem, OutboxKind, OutboxStatus, TimelineEntry
-from alertbot.domain.slack_text import Block, buttons, clip, escape, hhmm, mrkdwn_section, plain, t
+from alertbot.domain.slack_text import (
+    Block,
+    buttons,
+    clip,
+    escape,
+    escape_inline,
+    fallback,
+    fit_blocks,
+    hhmm,
+    mrkdwn_section,
+    plain,
+    t,
+)
 
 CHANNEL_LABELS = {"sms": "SMS", "voice": "call", "slack": "Slack"}
 
@@ -60,7 +72,7 @@ def _state_line(view: PostView, language: str) -> str:
     if inc.state is State.RESOLVED:
         return t("resolved", language, time=hhmm(inc.resolved_at or view.now, tz))
     if inc.state is State.ACKNOWLEDGED:
-        return t("acknowledged", language, name=escape(inc.acknowledged_by_name or "?"),
+        return t("acknowledged", language, name=escape_inline(inc.acknowledged_by_name or "?"),
                  time=hhmm(inc.acknowledged_at or view.now, tz))
     line = t("triggered", language)
     if inc.due_at is not None:
@@ -98,7 +110,7 @@ def post_blocks(view: PostView, language: str = "en") -> list[Block]:
         blocks.append(buttons(inc.id, language, ack=inc.state is State.TRIGGERED))
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t(
         "footer", language, n=inc.id, time=hhmm(view.now, view.timezone))}]})
-    return blocks
+    return fit_blocks(blocks, language)
 
 
 # Timeline entries that carry a reporter's own words (texts, recordings, transcripts):
@@ -108,18 +120,38 @@ UPDATE_ON_DASHBOARD = "the reporter sent more details (on the dashboard, not pos
 
 
 def post_text(incident: Incident) -> str:
-    """The notification/fallback text of the channel post (no markup)."""
-    return f"#{incident.id} {incident.title} ({incident.state})"
+    """The notification/fallback text of the channel post (escaped, no markup)."""
+    return fallback(f"#{incident.id} {incident.title} ({incident.state})")
 
 
-def timeline_text(entries: Sequence[TimelineEntry], timezone: str, limit: int = 3500) -> list[str]:
-    """Thread messages for new timeline entries: as few as fit Slack's text limits."""
-    messages: list[str] = []
-    current = ""
+def timeline_text(entries: Sequence[TimelineEntry], timezone: str, limit: int = 3500,
+                  max_messages: int = 5) -> list[str]:
+    """Thread messages for new timeline entries: as few as fit Slack's text limits
+    (``limit`` characters each), at most ``max_messages`` per sync (Slack allows about
+    one message a second in a channel): when there are more, the newest lines fill
+    ``max_messages - 1`` messages after a first one counting the older lines, which stay
+    on the dashboard."""
+    lines = []
     for entry in entries:
         text = UPDATE_ON_DASHBOARD if entry.kind in FREE_TEXT_KINDS else entry.text
         line = f"`{hhmm(entry.at, timezone)}` *{escape(entry.kind)}*: {escape(text)}"
-        line = clip(line, limit)
+        lines.append(clip(line, limit))
+    messages = _chunks(lines, limit)
+    if len(messages) <= max_messages:
+        return messages
+    kept: list[str] = []
+    for line in reversed(lines):
+        if len(_chunks([line, *kept], limit)) > max_messages - 1:
+            break
+        kept.insert(0, line)
+    return [t("earlier", "en", count=len(lines) - len(kept)), *_chunks(kept, limit)]
+
+
+def _chunks(lines: Sequence[str], limit: int) -> list[str]:
+    """``lines`` joined into as few messages of at most ``limit`` characters as fit."""
+    messages: list[str] = []
+    current = ""
+    for line in lines:
         if current and len(current) + len(line) + 1 > limit:
             messages.append(current)
             current = ""

@@ -72,6 +72,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "step": "step {step}",
         "repeat": "round {round}",
         "earlier": "({count} earlier lines on the dashboard)",
+        "more": "+{count} more: see the dashboard",
     },
     "es": {
         "ack": "Atender",
@@ -125,6 +126,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "step": "paso {step}",
         "repeat": "ronda {round}",
         "earlier": "({count} lineas anteriores en el panel)",
+        "more": "+{count} mas: vea el panel",
     },
 }
 
@@ -135,12 +137,97 @@ def t(key: str, language: str, **values: Any) -> str:
 
 
 def escape(text: str) -> str:
-    """mrkdwn-escape user text: no mentions, links or markup can be injected."""
+    """mrkdwn-escape user text: no mentions, links or markup can be injected.
+
+    Slack's rule ("Escaping text", api.slack.com/reference/surfaces/formatting): replace
+    ``&``, ``<`` and ``>`` with ``&amp;``, ``&lt;``, ``&gt;``. Everything live in Slack
+    text (``<!channel>``, ``<!here>``, ``<@U…>``, ``<#C…>``, ``<url|label>``) needs ``<``,
+    so escaped text stays inert; a bare "@channel" is not a mention in text posted by the
+    API (no ``link_names``).
+    """
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# mrkdwn markers a name could use to close ours ("*{name}*"): shown as look-alikes.
+_MARKERS = str.maketrans({"*": "\u2217", "_": "\uff3f", "~": "\u223c", "`": "\u02cb"})
+
+
+def escape_inline(text: str) -> str:
+    """``escape`` plus mrkdwn's formatting markers (``* _ ~ ` ``) replaced by look-alikes:
+    for user text set inside our own markers (``*{name}*``), where a marker in it would
+    end our bold early and format what follows."""
+    return escape(text).translate(_MARKERS)
+
+
 def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """``text`` of at most ``limit`` characters, "…" marking a cut; never cuts an
+    escaped entity (``&amp;``, ``&lt;``, ``&gt;``) in half."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    amp = cut.rfind("&", max(0, len(cut) - 5))
+    if amp >= 0 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + "…"
+
+
+# --- Slack's limits (api.slack.com/reference/block-kit/blocks, …/composition-objects) ---
+
+MAX_BLOCKS = 50  # blocks in one message
+SECTION_TEXT = 3000  # section text
+FIELD_TEXT = 2000  # each section field
+MAX_FIELDS = 10  # fields in a section
+HEADER_TEXT = 150  # header (plain_text)
+BUTTON_TEXT = 75  # button label (plain_text)
+CONTEXT_ELEMENTS = 10  # elements in a context block
+ACTIONS_ELEMENTS = 25  # elements in an actions block
+FALLBACK_TEXT = 3000  # the message's top-level ``text``: Slack truncates far later
+#                      (40,000) but notifications and clients show a short one
+
+
+def fallback(text: str, limit: int = FALLBACK_TEXT) -> str:
+    """The top-level ``text`` of a message from raw (unescaped) text: escaped (the
+    ``text`` field is mrkdwn too, and a mention there notifies) and clipped."""
+    return clip(escape(text), limit)
+
+
+def _fit_text(obj: dict[str, Any], limit: int) -> dict[str, Any]:
+    if isinstance(obj.get("text"), str) and len(obj["text"]) > limit:
+        return {**obj, "text": clip(obj["text"], limit)}
+    return obj
+
+
+def _fit_block(block: Block) -> Block:
+    kind = block.get("type")
+    if kind == "header" and isinstance(block.get("text"), dict):
+        return {**block, "text": _fit_text(block["text"], HEADER_TEXT)}
+    if kind == "section":
+        block = dict(block)
+        if isinstance(block.get("text"), dict):
+            block["text"] = _fit_text(block["text"], SECTION_TEXT)
+        if isinstance(block.get("fields"), list):
+            block["fields"] = [_fit_text(f, FIELD_TEXT) for f in block["fields"][:MAX_FIELDS]]
+        return block
+    if kind == "context" and isinstance(block.get("elements"), list):
+        return {**block, "elements": [_fit_text(e, SECTION_TEXT)
+                                      for e in block["elements"][:CONTEXT_ELEMENTS]]}
+    if kind == "actions" and isinstance(block.get("elements"), list):
+        return {**block, "elements": [
+            {**e, "text": _fit_text(e["text"], BUTTON_TEXT)} if isinstance(e.get("text"), dict)
+            else e for e in block["elements"][:ACTIONS_ELEMENTS]]}
+    return block
+
+
+def fit_blocks(blocks: Sequence[Block], language: str = "en") -> list[Block]:
+    """``blocks`` within Slack's Block Kit limits for one message: at most ``MAX_BLOCKS``
+    (the last one then says "+N more: see the dashboard"), texts clipped to each
+    block's limit, fields/elements cut to their counts. Pure; input is not changed."""
+    fitted = [_fit_block(b) for b in blocks]
+    if len(fitted) > MAX_BLOCKS:
+        rest = len(fitted) - (MAX_BLOCKS - 1)
+        fitted = [*fitted[: MAX_BLOCKS - 1], {"type": "context", "elements": [
+            {"type": "mrkdwn", "text": t("more", language, count=rest)}]}]
+    return fitted
 
 
 def hhmm(epoch: float, timezone: str) -> str:
@@ -182,12 +269,13 @@ def page_blocks(body: str, incident_id: int | None, language: str,
         blocks.append({"type": "context", "elements": [
             {"type": "mrkdwn", "text": t("page_hint", language, n=incident_id)}]})
         blocks.append(buttons(incident_id, language))
-    return blocks
+    return fit_blocks(blocks, language)
 
 
 def text_blocks(text: str) -> list[Block]:
-    """A plain reply (a receiver's answer) as escaped mrkdwn."""
-    return [mrkdwn_section(escape(text))]
+    """A plain reply (a receiver's answer) as escaped mrkdwn; send ``fallback(text)``
+    as the message's ``text`` with it."""
+    return fit_blocks([mrkdwn_section(escape(text))])
 
 
 def stranger_text(language: str, fallback: str | None) -> str:
@@ -197,17 +285,17 @@ def stranger_text(language: str, fallback: str | None) -> str:
 
 def receipt_blocks(n: int, school: str | None, guidance: str, language: str) -> list[Block]:
     where = f" ({escape(school)})" if school else ""
-    return [
+    return fit_blocks([
         mrkdwn_section(t("receipt", language, n=n, school=where)),
         mrkdwn_section("> " + escape(guidance)),
         {"type": "context", "elements": [
             {"type": "mrkdwn", "text": t("receipt_updates", language)}]},
-    ]
+    ], language)
 
 
 def receipt_plain(n: int, guidance: str, language: str) -> str:
     """The notification text that goes with receipt blocks."""
-    return t("receipt", language, n=n, school="").replace("*", "") + " " + guidance
+    return fallback(t("receipt", language, n=n, school="").replace("*", "") + " " + guidance)
 
 
 # --- the school-picker modal ----------------------------------------------------------

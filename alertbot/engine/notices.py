@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from alertbot.clock import local_time
 from alertbot.domain.incident import Incident
-from alertbot.domain.messages import render, to_gsm7
+from alertbot.domain.messages import fit_sms, render
 from alertbot.domain.model import Channel, Config, Contact
 from alertbot.domain.policy import Decision
 from alertbot.domain.records import NewMessage, OutboxKind
 
 
 def sms_text(text: str) -> str:
-    """Texts we compose are folded to GSM-7 where possible: fewer segments, same meaning."""
-    return to_gsm7(text)
+    """Texts we compose are folded to GSM-7 where possible (fewer segments, same meaning)
+    and fit one SMS message (``fit_sms``: a forwarded update may be long)."""
+    return fit_sms(text)
 
 
 def page_body(incident: Incident, language: str, timezone: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alertbot.clock import Clock
 from alertbot.domain.incident import Incident, InvalidTransition, State
-from alertbot.domain.messages import render
+from alertbot.domain.messages import fit_sms_items, fit_sms_lines, render
 from alertbot.domain.model import Config, Contact
 from alertbot.domain.records import NewMessage
 from alertbot.engine import notices
@@ -44,7 +44,7 @@ class Responding:
         if not candidates:
             return Reply(render("ack_none", lang), lang)
         if len(candidates) > 1:
-            numbers = ", ".join(f"#{i.id}" for i in candidates)
+            numbers = fit_sms_items(which_key, lang, "numbers", [f"#{i.id}" for i in candidates])
             return Reply(render(which_key, lang, numbers=numbers), lang)
         return candidates[0]
 
@@ -142,7 +142,7 @@ class Responding:
                    if i.state is State.ACKNOWLEDGED else render("status_unacked", lang))
             lines.append(render("status_line", lang, n=i.id,
                                 school=i.school_name or render("no_school", lang), who=who))
-        return Reply(notices.sms_text("\n".join(lines)), lang)
+        return Reply(fit_sms_lines(lines, lang), lang)
 
     def _reporter(self, incident: Incident) -> Contact | None:
         return self.config.contacts.get(incident.reporter_id) if incident.reporter_id else None

@@ -36,6 +36,7 @@ from alertbot.domain.model import Config, Contact, Trigger
 from alertbot.domain.slack_text import (
     OPEN_CALLBACK,
     Block,
+    fallback,
     open_modal,
     receipt_blocks,
     receipt_plain,
@@ -217,7 +218,7 @@ class SlackInbound:
     def receipt(self, reply: Reply, trigger: Trigger, school: str | None,
                 lang: str) -> tuple[str, list[Block]]:
         if reply.incident_id is None:
-            return reply.text, text_blocks(reply.text)
+            return fallback(reply.text), text_blocks(reply.text)
         guidance = self.config.incidents[trigger.incident].guidance
         text = guidance.get(lang) or guidance["en"]
         return (receipt_plain(reply.incident_id, text, lang),
@@ -255,7 +256,7 @@ class SlackInbound:
             log.exception("Slack button %s on #%d failed", action_id, number)
             text = self.intake_error(contact.language)
         if text:
-            await respond(text=text, blocks=text_blocks(text), response_type="ephemeral",
+            await respond(text=fallback(text), blocks=text_blocks(text), response_type="ephemeral",
                           replace_original=False)
 
     async def tell(self, user: str, response_url: str, text: str, blocks: list[Block]) -> None:

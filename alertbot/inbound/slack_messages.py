@@ -11,16 +11,30 @@ event (same ``event_id``) have one effect.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck
 
 from alertbot.domain import commands as cmd
-from alertbot.domain.slack_text import stranger_text, text_blocks
+from alertbot.domain.slack_text import fallback, stranger_text, text_blocks
 from alertbot.engine.receiver import Actor
 
 if TYPE_CHECKING:
     from alertbot.inbound.slack import SlackInbound
+
+
+_LEADING_MENTIONS = re.compile(r"^(\s*<@[A-Z0-9]+(\|[^>]*)?>)+")
+_MARKUP = "*_~`"
+
+
+def command_text(text: str) -> str:
+    """A DM's text as the SMS grammar reads it: Slack sends ``&``, ``<``, ``>`` escaped
+    (``&amp;`` …), a leading mention of the bot (``<@U0ALERTBOT> ack 12``) and mrkdwn
+    markers around the whole text (``*ACK 12*``) are not part of the command."""
+    text = _LEADING_MENTIONS.sub("", text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return text.strip().strip(_MARKUP).strip()
 
 
 class SlackMessages:
@@ -46,10 +60,11 @@ class SlackMessages:
             if contact is None:
                 reply_text = stranger_text("en", inbound.config.fallback_phone)
             else:
-                command = cmd.parse_sms(inbound.config, text)
+                command = cmd.parse_sms(inbound.config, command_text(text))
                 reply_text = (await inbound.run(actor, command, key)).text
             if reply_text:
-                await inbound.client.chat_postMessage(channel=channel, text=reply_text,
+                await inbound.client.chat_postMessage(channel=channel,
+                                                      text=fallback(reply_text),
                                                       blocks=text_blocks(reply_text))
             return
         if not thread or thread == ts or inbound.thread_incident is None or contact is None:
@@ -60,4 +75,6 @@ class SlackMessages:
         reply = await inbound.run(actor, cmd.Update(number, text), key)
         if reply.incident_id is None and reply.text:  # refused: tell only them
             await inbound.client.chat_postEphemeral(channel=channel, user=user,
-                                                    text=reply.text, thread_ts=thread)
+                                                    text=fallback(reply.text),
+                                                    blocks=text_blocks(reply.text),
+                                                    thread_ts=thread)

@@ -10,7 +10,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from alertbot import appkeys
 from alertbot.config.loader import normalise_phone
 from alertbot.domain.commands import parse_sms
-from alertbot.domain.messages import render
+from alertbot.domain.messages import fit_sms, render
 from alertbot.engine.receiver import Actor
 from alertbot.inbound.twilio_auth import twilio_form
 
@@ -18,9 +18,12 @@ log = logging.getLogger("alertbot.inbound")
 
 
 def twiml_message(text: str) -> web.Response:
+    """A TwiML reply of one ``<Message>`` (none for ``""``). The final guard of every
+    reply text: ``fit_sms`` keeps it within Twilio's 1,600 characters (error 21617) and
+    ``SMS_MAX_SEGMENTS``, whatever built it."""
     response = MessagingResponse()
     if text:
-        response.message(text)
+        response.message(fit_sms(text))
     return web.Response(text=str(response), content_type="application/xml")
 
 

@@ -13,12 +13,14 @@ from alertbot.domain.commands import (
     RESERVED_WORDS,
     Ack,
     Command,
+    NumberArg,
     Open,
     Reserved,
     Resolve,
     Status,
     Text,
     parse_sms,
+    take_number,
 )
 from alertbot.domain.model import Config
 
@@ -75,7 +77,57 @@ CASES: list[tuple[str, Command]] = [
     ("ACK foo", Text("ACK foo")),
     ("ACK -1", Text("ACK -1")),
     ("ACK 1234567890", Text("ACK 1234567890")),  # not an incident number
+    # --- people type like people (issue 9, kind 5): punctuation, #, words, widths ----------
+    ("ACK 12.", Ack(12)),
+    ("ACK 1.", Ack(1)),
+    ("Ack 1!", Ack(1)),
+    ("Ack 12!", Ack(12)),
+    ("ack #12", Ack(12)),
+    ("ACK #12,", Ack(12)),
+    ("ACK: 12", Ack(12)),
+    ("ACK 12?", Ack(12)),
+    ("ACK (12)", Ack(12)),
+    ("ACK # 12", Ack(12)),
+    ("ack no. 12", Ack(12)),
+    ("ack No 12 coming", Ack(12)),
+    ("ACK number 12", Ack(12)),
+    ("ACK incident #12.", Ack(12)),
+    ("ack número 12", Ack(12)),
+    ("ACK 12. on my way", Ack(12)),
+    ("ACK 12, on my way!", Ack(12)),
+    ("ACK1.", Ack(1)),
+    ("ACK#12!", Ack(12)),
+    ("ACK:12", Ack(12)),
+    ("ACK\n12.", Ack(12)),
+    ("ACK\n#12!\nomw", Ack(12)),
+    ("ACK １２", Ack(12)),  # fullwidth digits (a Japanese/Chinese keyboard)
+    ("ＡＣＫ　＃１２", Ack(12)),  # fullwidth letters, space and number sign
+    ("ACK !", Ack(None)),
+    ("ACKNOWLEDGE", Ack(None)),  # the Slack button's word
+    ("Acknowledge 12.", Ack(12)),
+    ("ACK 012", Ack(12)),
+    ("ACK 123456789", Ack(123456789)),
+    # ...and what must NOT become a command
+    ("ACK the second one", Text("ACK the second one")),
+    ("ACK 12345678901", Text("ACK 12345678901")),  # more than 9 digits
+    ("ACK #1234567890!", Text("ACK #1234567890!")),
+    ("ACK 12.5", Text("ACK 12.5")),
+    ("ACK twelve", Text("ACK twelve")),
+    ("ACK no way", Text("ACK no way")),
+    ("ACKED 12", Text("ACKED 12")),
+    ("Acknowledged, thanks", Text("Acknowledged, thanks")),
+    ("ACKNOWLEDGED", Text("ACKNOWLEDGED")),
+    ("STOP 12", Text("STOP 12")),
+    ("STOP!", Reserved("STOP")),
+    ("ＳＴＯＰ", Text("ＳＴＯＰ")),  # Twilio does not fold it: not an opt-out it applied
     # --- resolving, status ------------------------------------------------------------------
+    ("RESOLVE 12.", Resolve(12)),
+    ("resolve #3!", Resolve(3)),
+    ("Resolve: 3, all clear", Resolve(3)),
+    ("RESOLVE３", Resolve(3)),
+    ("resolve\n#3.", Resolve(3)),
+    ("RESOLVE the last one", Text("RESOLVE the last one")),
+    ("RESOLVED 3", Text("RESOLVED 3")),
     ("RESOLVE 7", Resolve(7)),
     ("resolve #7", Resolve(7)),
     ("RESOLVE7", Resolve(7)),
@@ -108,6 +160,32 @@ CASES: list[tuple[str, Command]] = [
 @pytest.mark.parametrize(("body", "expected"), CASES, ids=[repr(c[0]) for c in CASES])
 def test_parse_sms(body: str, expected: Command) -> None:
     assert parse_sms(CONFIG, body) == expected
+
+
+TAKE = [
+    # (text after the command word, number, rest): the parser NOTE/BRIDGE will reuse
+    ("", None, ""),
+    ("  ", None, ""),
+    ("!", None, ""),
+    ("12", 12, ""),
+    ("#12, agents left by the east door", 12, "agents left by the east door"),
+    ("no. 12 on my way", 12, "on my way"),
+    (": 12. ok", 12, "ok"),
+    ("１２ ｏｋ", 12, "ok"),
+    ("(12)", 12, ""),
+]
+
+
+@pytest.mark.parametrize(("text", "number", "rest"), TAKE, ids=[repr(c[0]) for c in TAKE])
+def test_take_number_reads_the_number_and_keeps_the_rest(text: str, number: int | None,
+                                                         rest: str) -> None:
+    assert take_number(text) == NumberArg(number, rest)
+
+
+@pytest.mark.parametrize("text", ["the second one", "-1", "12.5", "1234567890", "twelve",
+                                  "no way", "1e3", "12th"])
+def test_take_number_refuses_what_is_not_an_incident_number(text: str) -> None:
+    assert take_number(text) is None
 
 
 def test_opt_out_words_are_reserved() -> None:

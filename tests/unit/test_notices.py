@@ -47,3 +47,17 @@ def test_unverified_reporters_are_flagged() -> None:
     body = page_body(replace(BASE, unverified=True, reporter_name="+18605550198"), "en",
                      "America/New_York")
     assert "UNVERIFIED reporter" in body and "+18605550198" in body
+
+
+def test_a_forwarded_update_fits_one_sms_whatever_the_reporter_wrote() -> None:
+    from alertbot.domain.messages import sms_fits
+    from alertbot.domain.model import Contact
+    from alertbot.engine.notices import notice_to_contact
+
+    responder = Contact(id="sup", name="Dr. Rivera", roles=("superintendent",),
+                        phone="+18605550100")
+    msg = notice_to_contact(responder, "update_forward", 42, "reporter update", n=42,
+                            reporter="Ana Pérez", text="😀 agents at the door " * 30)
+    assert msg is not None
+    assert sms_fits(msg.body), (len(msg.body), segments(msg.body))
+    assert msg.body.startswith("#42 update from Ana Pérez: 😀 agents")

@@ -217,3 +217,125 @@ def test_a_reporters_words_never_reach_the_thread() -> None:
 
 def test_t_falls_back_to_english() -> None:
     assert t("ack", "fr") == "Acknowledge"
+
+
+# --- issue 9, kind 6: every Slack message within Block Kit's limits ------------------------
+
+
+def assert_within_block_kit(blocks: list[dict[str, Any]]) -> None:
+    """Slack's documented limits (api.slack.com/reference/block-kit/blocks)."""
+    assert 0 < len(blocks) <= 50
+    for b in blocks:
+        if b["type"] == "header":
+            assert len(b["text"]["text"]) <= 150
+        if b["type"] == "section":
+            assert "text" not in b or len(b["text"]["text"]) <= 3000
+            assert len(b.get("fields", [])) <= 10
+            assert all(len(f["text"]) <= 2000 for f in b.get("fields", []))
+        if b["type"] == "context":
+            assert len(b["elements"]) <= 10
+            assert all(len(e.get("text", "")) <= 3000 for e in b["elements"])
+        if b["type"] == "actions":
+            assert len(b["elements"]) <= 25
+            assert all(len(e["text"]["text"]) <= 75 for e in b["elements"])
+
+
+def test_fit_blocks_cuts_to_50_blocks_with_a_count() -> None:
+    from alertbot.domain.slack_text import fit_blocks
+
+    many = [{"type": "section", "text": {"type": "mrkdwn", "text": f"line {i}"}}
+            for i in range(80)]
+    fitted = fit_blocks(many, "es")
+    assert_within_block_kit(fitted)
+    assert fitted[48]["text"]["text"] == "line 48"
+    assert fitted[-1]["elements"][0]["text"] == "+31 mas: vea el panel"
+    assert len(many) == 80  # the input is not changed
+
+
+def test_fit_blocks_clips_every_text_to_its_limit() -> None:
+    from alertbot.domain.slack_text import fit_blocks
+
+    blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": "H" * 500}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": "&lt;" * 2000}},
+        {"type": "section", "fields": [{"type": "mrkdwn", "text": "f" * 5000}] * 12},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": "c"}] * 14},
+        {"type": "actions", "elements": [
+            {"type": "button", "action_id": "ack", "value": "1",
+             "text": {"type": "plain_text", "text": "B" * 200}}]},
+    ]
+    fitted = fit_blocks(blocks)
+    assert_within_block_kit(fitted)
+    section = fitted[1]["text"]["text"]
+    assert section.endswith("&lt;…"), section[-12:]  # never half an entity
+
+
+def test_clip_never_cuts_an_escaped_entity() -> None:
+    from alertbot.domain.slack_text import clip
+
+    for n in range(2, 12):
+        clipped = clip(escape("ab<cd>&ef<gh"), n)
+        assert len(clipped) <= n
+        body = clipped.rstrip("…")
+        assert body.count("&") == body.count(";"), (n, clipped)
+
+
+def test_post_with_a_very_long_timeline_and_many_pages_fits() -> None:
+    names = "Dr. " + "Very-Long-Name " * 40
+    plan = Plan("ice", tuple(PlanStep((Recipient(f"c{i}", f"{names}{i} <!here>", "en", (
+        (Channel.SMS, "+18605550100"), (Channel.SLACK, "U0X"))),), 60) for i in range(40)),
+        None)
+    incident = replace(INCIDENT, plan=plan, title="T" * 400, school_name="S" * 3000,
+                       reporter_name="R<!channel>" * 300)
+    pages = tuple(outbox(i, Channel.SMS if i % 2 else Channel.SLACK, f"c{i % 40}",
+                         OutboxStatus.SENT, step=i % 40, rnd=i // 40, at=T0 + i)
+                  for i in range(2000))
+    blocks = post_blocks(view(incident, *pages))
+    assert_within_block_kit(blocks)
+    text = all_text(blocks)
+    assert "<!channel>" not in text and "<!here>" not in text
+    assert "earlier lines on the dashboard" in text
+    entries = [TimelineEntry(7, T0 + i, "paged", None, f"paged {names} <!channel>")
+               for i in range(2000)]
+    messages = timeline_text(entries, TZ)
+    assert len(messages) <= 5 and all(len(m) <= 3500 for m in messages)
+    assert messages[0].startswith("(") and "earlier lines on the dashboard" in messages[0]
+    assert "<!channel>" not in "".join(messages)
+    assert messages[-1].endswith("&lt;!channel&gt;")  # the newest entry is shown
+
+
+def test_dm_page_and_reply_blocks_fit_whatever_the_body() -> None:
+    from alertbot.domain.slack_text import text_blocks
+
+    body = "<!channel> " * 2000
+    for blocks in (page_blocks(body, 7, "en"), page_blocks(body, 7, "en", page=False),
+                   text_blocks(body), receipt_blocks(7, "S" * 5000, body, "es")):
+        assert_within_block_kit(blocks)
+        assert "<!channel>" not in all_text(blocks)
+
+
+# --- issue 9, kind 12: what reaches Slack is inert ---------------------------------------
+
+
+@pytest.mark.parametrize("raw", ["<!channel>", "<!here>", "<!everyone>", "<@U0SUPT001>",
+                                 "<#C0INCIDENTS>", "<https://evil.test|click>",
+                                 "<!subteam^S012>", "a & b > c"])
+def test_fallback_text_is_escaped_and_bounded(raw: str) -> None:
+    from alertbot.domain.slack_text import fallback
+
+    text = fallback(f"#1 update from Ana: {raw}")
+    assert "<" not in text and ">" not in text
+    assert len(fallback(raw * 5000)) <= 3000
+
+
+def test_a_name_inside_our_bold_cannot_end_it() -> None:
+    acked = replace(INCIDENT, state=State.ACKNOWLEDGED, acknowledged_by="sup",
+                    acknowledged_by_name="Dana* _Deputy_ <!here>", acknowledged_at=T0 + 120,
+                    due_at=None)
+    text = all_text(post_blocks(view(acked)))
+    assert "Acknowledged by *Dana∗ ＿Deputy＿ &lt;!here&gt;* at 03:02" in text
+
+
+def test_post_fallback_text_is_escaped() -> None:
+    odd = replace(INCIDENT, title="Visit <!channel> at Burns")
+    assert post_text(odd) == "#7 Visit &lt;!channel&gt; at Burns (triggered)"

@@ -1,0 +1,131 @@
+"""Issue 9, kinds 5 and 6 end to end through POST /twilio/sms: people type like people,
+and every reply fits one SMS message (Twilio refuses a <Message> over 1,600 characters).
+
+The open incidents are written straight into the store (no pages: ``due_at`` is None)
+so that the test is about the reply, not about how the incidents were opened.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from alertbot import appkeys
+from alertbot.domain.incident import Incident, State
+from alertbot.domain.messages import SMS_MAX_CHARS, segments
+from alertbot.domain.plan import Plan
+from tests.scenario.harness import ADMIN, PRINCIPAL, PRINCIPAL_ES, SUPERINTENDENT, Harness
+
+SCHOOLS = ("Burns Latino Studies Academy", "Oak Middle School", "Elm Elementary")
+
+
+async def open_quietly(h: Harness, count: int, acked_every: int = 3) -> None:
+    """``count`` open incidents, every ``acked_every``-th acknowledged (0: none), none
+    paging."""
+    async with h.app[appkeys.STORE].tx() as tx:
+        for i in range(count):
+            acked = acked_every > 0 and i % acked_every == 1
+            await tx.insert_incident(Incident(
+                id=0, type="ice", title="ICE at a school", school_id=None,
+                school_name=SCHOOLS[i % len(SCHOOLS)], reporter_id=None,
+                reporter_name="Ana Perez", reporter_phone=None, source="sms", details="",
+                language="en", created_at=h.clock.now(), plan=Plan("test", (), 0),
+                state=State.ACKNOWLEDGED if acked else State.TRIGGERED, due_at=None,
+                acknowledged_by="deputy" if acked else None,
+                acknowledged_by_name="Morgan Lee" if acked else None))
+
+
+async def sms_reply(h: Harness, sender: str, body: str) -> str:
+    """The one <Message> of the TwiML reply to ``body`` (asserting there is exactly one)."""
+    status, twiml = await h.post_sms(sender, body)
+    assert status == 200, twiml
+    messages = re.findall(r"<Message>(.*?)</Message>", twiml, re.S)
+    assert len(messages) == 1, twiml
+    text: str = messages[0]
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"),
+                         ("&amp;", "&")):
+        text = text.replace(entity, char)
+    return text
+
+
+def assert_fits(text: str) -> None:
+    assert len(text) <= SMS_MAX_CHARS, len(text)
+    encoding, parts = segments(text)
+    assert encoding == "GSM-7" and parts <= 10, (encoding, parts)
+
+
+# --- kind 6: every reply fits the medium ------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [40, 331])
+async def test_status_with_many_open_incidents_is_one_message_that_fits(
+        h: Harness, count: int) -> None:
+    await open_quietly(h, count)
+    text = await sms_reply(h, SUPERINTENDENT, "STATUS")
+    assert_fits(text)
+    *listed, last = text.split("\n")
+    match = re.fullmatch(r"\+(\d+) more: see the dashboard", last)
+    assert match, last
+    assert all(line.startswith("#") for line in listed)
+    assert len(listed) + int(match.group(1)) == count
+    assert listed[0].startswith("#1 ") and "NOT acknowledged" in listed[0]
+    assert "ack Morgan Lee" in listed[1]
+
+
+async def test_status_in_spanish_is_cut_with_a_spanish_pointer(h: Harness) -> None:
+    await open_quietly(h, 40)
+    text = await sms_reply(h, PRINCIPAL_ES, "STATUS")
+    assert_fits(text)
+    *listed, last = text.split("\n")
+    match = re.fullmatch(r"\+(\d+) mas: vea el panel", last)
+    assert match, last
+    assert len(listed) + int(match.group(1)) == 40
+    assert "SIN atender" in listed[0]
+
+
+async def test_status_with_a_few_incidents_is_not_cut(h: Harness) -> None:
+    await open_quietly(h, 3)
+    text = await sms_reply(h, SUPERINTENDENT, "STATUS")
+    assert text.count("\n") == 2 and "more" not in text
+
+
+@pytest.mark.parametrize(("word", "which"), [("ACK", "Reply ACK <number>."),
+                                             ("RESOLVE", "Reply RESOLVE <number>.")])
+async def test_which_one_list_with_331_open_fits(h: Harness, word: str, which: str) -> None:
+    await open_quietly(h, 331, acked_every=0)
+    text = await sms_reply(h, ADMIN, word)
+    assert_fits(text)
+    assert which in text
+    match = re.search(r"\+(\d+) more: see the dashboard", text)
+    assert match, text
+    assert len(re.findall(r"#\d+", text)) + int(match.group(1)) == 331
+
+
+# --- kind 5: people type like people ------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", ["ACK 1.", "Ack 1!", "ack #1,", "ACK: 1", "ack no. 1",
+                                  "ACK\n1.", "ACK １"])
+async def test_ack_with_punctuation_acknowledges(h: Harness, body: str) -> None:
+    await h.text(PRINCIPAL, "ICE")
+    reply = await h.text(SUPERINTENDENT, body)
+    assert "You acknowledged #1" in reply
+    [incident] = await h.incidents()
+    assert incident["state"] == "acknowledged"
+
+
+@pytest.mark.parametrize("body", ["RESOLVE 1.", "resolve #1!", "Resolve: 1, all clear"])
+async def test_resolve_with_punctuation_resolves(h: Harness, body: str) -> None:
+    await h.text(PRINCIPAL, "ICE")
+    reply = await h.text(SUPERINTENDENT, body)
+    assert "#1 resolved" in reply
+    [incident] = await h.incidents()
+    assert incident["state"] == "resolved"
+
+
+async def test_ack_the_second_one_is_not_a_command(h: Harness) -> None:
+    await h.text(PRINCIPAL, "ICE")
+    await h.text(SUPERINTENDENT, "ACK the second one")
+    [incident] = await h.incidents()
+    assert incident["state"] == "triggered"
