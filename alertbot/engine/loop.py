@@ -199,9 +199,11 @@ class Engine:
         if decision.exhausted:
             await tx.save_incident(replace(incident, due_at=None))
             await tx.add_timeline(incident.id, now, "exhausted", decision.reason)
-            await tx.enqueue(notices.notify_admins(
-                config, "exhausted", incident.id, decision.reason, n=incident.id,
-                title=incident.title, rounds=incident.round + 1), now)
+            told = [notices.notice_to_contact(
+                admin, "exhausted", incident.id, decision.reason, n=incident.id,
+                title=notices.incident_title(config, incident, admin.language),
+                rounds=incident.round + 1) for admin in config.admin_contacts()]
+            await tx.enqueue([m for m in told if m is not None], now)
             log.warning("incident %d: %s", incident.id, decision.reason)
             return
         await tx.enqueue(notices.pages_for(incident, decision, config.timezone, config), now)

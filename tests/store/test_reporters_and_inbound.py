@@ -81,3 +81,30 @@ async def test_one_senders_concurrent_reports_open_one_incident(store: Store) ->
     assert outcomes.count(Outcome.OPENED) == 1, outcomes
     async with store.read() as tx:
         assert len(await tx.list_incidents()) == 1
+
+
+async def test_the_migration_backfills_reporters_and_adds_the_key_incident(
+        store: Store) -> None:
+    import sqlalchemy as sa
+
+    from alertbot.store.schema import (
+        MIGRATIONS,
+        _v_reporters_and_inbound_incident,
+        schema_version,
+    )
+
+    async with store.tx() as tx:
+        number = await tx.insert_incident(incident())
+        stranger = await tx.insert_incident(incident(reporter_id=None))
+        await tx.conn.execute(sa.text("DROP TABLE incident_reporters"))
+        await tx.conn.execute(sa.text("DROP TABLE sender_limits"))
+        await tx.conn.execute(sa.text("ALTER TABLE inbound DROP COLUMN incident_id"))
+        await tx.conn.execute(sa.update(schema_version).values(
+            version=MIGRATIONS.index(_v_reporters_and_inbound_incident)))
+    assert await store.migrate() == len(MIGRATIONS)
+    assert await store.migrate() == len(MIGRATIONS)  # idempotent
+    async with store.tx() as tx:
+        assert await tx.reporters_of(number) == [("contact:p", "es")]
+        assert await tx.reporters_of(stranger) == [("phone:+18605550142", "es")]
+        await tx.record_inbound("sms:x", T0, "{}", number)
+        assert await tx.claim_sender_notice("contact:p", T0, 900)
