@@ -49,3 +49,14 @@ async def test_a_slack_reporter_joining_an_acknowledged_incident_hears_who_has_i
     assert "being paged now" not in reply["text"]
     await s.h.text(SUPERINTENDENT, "RESOLVE 1")
     await s.h.fake.expect_sms(AREA_LEAD, contains="#1 resolved by Dr. Jordan Rivera")
+
+
+async def test_slack_dm_pages_say_when_they_are_a_repeat(s: SlackPlayer) -> None:
+    await s.h.text(PRINCIPAL, "ICE")
+    await s.settle()
+    first = await s.slack.expect("chat.postMessage", contains="ACK 1", channel="D0SUPT001")
+    assert "page)" not in first.text
+    await s.h.advance(minutes=3)
+    await s.h.advance(minutes=5)
+    await s.settle()
+    await s.slack.expect("chat.postMessage", contains="(2nd page)", channel="D0SUPT001")

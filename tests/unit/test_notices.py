@@ -47,3 +47,14 @@ def test_unverified_reporters_are_flagged() -> None:
     body = page_body(replace(BASE, unverified=True, reporter_name="+18605550198"), "en",
                      "America/New_York")
     assert "UNVERIFIED reporter" in body and "+18605550198" in body
+
+
+def test_repeat_pages_are_marked_with_an_ordinal() -> None:
+    from alertbot.engine.notices import ordinal
+
+    assert [ordinal(n, "en") for n in (2, 3, 4, 11, 12, 13, 21, 22)] == [
+        "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd"]
+    body = page_body(BASE, "en", "America/New_York", repeat=2)
+    assert body.startswith("ALERT #42: Enforcement visit at Burns Academy (2nd page). ")
+    assert "(aviso 3)" in page_body(BASE, "es", "America/New_York", repeat=3)
+    assert "page" not in page_body(BASE, "en", "America/New_York", repeat=1)
