@@ -131,7 +131,8 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
                         events=app[appkeys.EVENTS], crash=crash,
                         owner=settings.instance_id or None, rates=_rates(settings))
         receiver = Receiver(config, store, app[appkeys.CLOCK], app[appkeys.METRICS],
-                            engine.nudge, app[appkeys.EVENTS], crash)
+                            engine.nudge, app[appkeys.EVENTS], crash,
+                            public_url=settings.public_url or None)
         stop_listening = await store.listen(engine.nudge)
         app[appkeys.STORE] = store
         app[appkeys.ENGINE] = engine

@@ -244,15 +244,21 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
                 problems.append(doc.problem((*ipath, "routes"),
                                             f"no route matches {label}; add a catch-all route"))
                 break
-        try:
-            inc.title.format(school="x")
-        except (KeyError, IndexError, ValueError):
-            problems.append(doc.problem((*ipath, "title"),
-                                        "the title may only use the placeholder {school}"))
+        titles = ({str(k): v for k, v in inc.title.items()} if isinstance(inc.title, dict)
+                  else {"en": inc.title})
+        for lang, title in titles.items():
+            try:
+                title.format(school="x")
+            except (KeyError, IndexError, ValueError):
+                where = (*ipath, "title") if isinstance(inc.title, str) else (
+                    *ipath, "title", lang)
+                problems.append(doc.problem(where,
+                                            "the title may only use the placeholder {school}"))
         guidance = {str(k): v for k, v in inc.guidance.items()}
         phone_label = {str(k): v for k, v in inc.phone_label.items()}
-        incidents[name] = IncidentType(name, inc.title, guidance, routes, phone_label,
-                                       inc.drill)
+        incidents[name] = IncidentType(name, titles["en"], guidance, routes, phone_label,
+                                       inc.drill,
+                                       titles if isinstance(inc.title, dict) else {})
 
     triggers: list[Trigger] = []
     seen: dict[tuple[str, str], int] = {}

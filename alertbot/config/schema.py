@@ -64,7 +64,8 @@ class RouteModel(Strict):
 
 
 class IncidentModel(Strict):
-    title: str = Field(min_length=1)
+    # One title, or one per language ({en: …, es: …}; English required).
+    title: str | dict[LanguageName, str]
     guidance: dict[LanguageName, str]
     phone_label: dict[LanguageName, str] = {}  # the phone tree menu's words for this type
     routes: list[RouteModel] | None = None
@@ -76,6 +77,16 @@ class IncidentModel(Strict):
     def _has_english(cls, value: dict[str, str]) -> dict[str, str]:
         if "en" not in value:
             raise ValueError("guidance needs at least 'en'")
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str | dict[str, str]) -> str | dict[str, str]:
+        texts = [value] if isinstance(value, str) else list(value.values())
+        if isinstance(value, dict) and "en" not in value:
+            raise ValueError("a title per language needs at least 'en'")
+        if any(not text.strip() for text in texts):
+            raise ValueError("the title must not be empty")
         return value
 
 

@@ -51,6 +51,24 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "opted_out": "{name} texted {word} and gets no more texts from the district number "
         "until they text START.",
         "more": "+{count} more: see the dashboard",
+        "receipt_joined": "#{n} was already open: the district team is being paged now. "
+        "Your report was added. {guidance}",
+        "receipt_joined_acked": "#{n} was already open: {name} is responding. Your report "
+        "was added. {guidance}",
+        "school_notice": "#{n} update: {title}.",
+        "repeat_mark": " ({ordinal} page)",
+        "still_paging": "#{n}: still paging: {who} was just paged.",
+        "ack_details": "#{n} first report from {reporter}: {details}{console}",
+        "ack_details_none": "#{n} was reported by {reporter} with no details yet.{console}",
+        "ack_details_console": " Console: {url}",
+        "update_added_resolved": "Added to #{n}, which was already resolved. If you still "
+        "need help, report again.",
+        "sender_limited": "You opened {count} incidents in {minutes} minutes: this report was "
+        "added to #{n}. For another emergency call {fallback}.",
+        "sender_limited_none": "You opened {count} incidents in {minutes} minutes: this "
+        "report was recorded. Call {fallback} now.",
+        "sender_limited_admin": "{who} opened {count} incidents within {minutes} min; their "
+        "further reports join {joined}. Check on them.",
     },
     "es": {
         "receipt": "#{n} abierto: se esta avisando al equipo del distrito. {guidance}",
@@ -91,6 +109,24 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "opted_out": "{name} envio {word} y no recibe mas textos del numero del distrito "
         "hasta que envie START.",
         "more": "+{count} mas: vea el panel",
+        "receipt_joined": "#{n} ya estaba abierto: se esta avisando al equipo del "
+        "distrito. Se agrego su reporte. {guidance}",
+        "receipt_joined_acked": "#{n} ya estaba abierto: {name} esta atendiendo. Se agrego "
+        "su reporte. {guidance}",
+        "school_notice": "#{n} novedad: {title}.",
+        "repeat_mark": " (aviso {ordinal})",
+        "still_paging": "#{n}: seguimos avisando: se acaba de avisar a {who}.",
+        "ack_details": "#{n} primer reporte de {reporter}: {details}{console}",
+        "ack_details_none": "#{n} fue reportado por {reporter} aun sin detalles.{console}",
+        "ack_details_console": " Consola: {url}",
+        "update_added_resolved": "Agregado a #{n}, que ya estaba cerrado. Si aun necesita "
+        "ayuda, reporte de nuevo.",
+        "sender_limited": "Usted abrio {count} incidentes en {minutes} minutos: este reporte "
+        "se agrego a #{n}. Para otra emergencia llame al {fallback}.",
+        "sender_limited_none": "Usted abrio {count} incidentes en {minutes} minutos: este "
+        "reporte quedo registrado. Llame al {fallback} ya.",
+        "sender_limited_admin": "{who} abrio {count} incidentes en {minutes} min; sus "
+        "reportes siguientes se agregan a {joined}. Verifique.",
     },
 }
 

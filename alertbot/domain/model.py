@@ -84,11 +84,18 @@ class Route:
 @dataclass(frozen=True)
 class IncidentType:
     id: str
-    title: str  # may contain {school}
+    title: str  # the English (default) title; may contain {school}
     guidance: Mapping[str, str]
     routes: tuple[Route, ...]
     phone_label: Mapping[str, str] = field(default_factory=dict)  # menu words, per language
     drill: bool = False
+    # The title per language (``incidents.X.title: {en: …, es: …}``); a plain string in
+    # the config is the title in every language.
+    titles: Mapping[str, str] = field(default_factory=dict)
+
+    def title_in(self, language: str) -> str:
+        """The title template for ``language`` (English, then the plain title, if none)."""
+        return self.titles.get(language) or self.titles.get("en") or self.title
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from alertbot.channels.base import Sender
@@ -21,7 +21,8 @@ from alertbot.clock import Clock
 from alertbot.domain.durations import format_duration
 from alertbot.domain.incident import Incident
 from alertbot.domain.model import Channel, Config
-from alertbot.domain.policy import decide
+from alertbot.domain.policy import PageIntent, decide
+from alertbot.domain.records import NewMessage
 from alertbot.engine import notices
 from alertbot.engine.breaker import CircuitBreaker
 from alertbot.engine.dispatch import Dispatcher
@@ -116,7 +117,8 @@ class Engine:
             await asyncio.wait_for(self._wake.wait(), timeout=delay)
 
     async def housekeeping(self) -> None:
-        """Every few minutes: forget webhook keys older than a week."""
+        """Every few minutes: forget webhook keys older than a week that touched no
+        incident (or whose incident is gone); the others live as long as the incident."""
         now = self.clock.now()
         if now - self._last_housekeeping < HOUSEKEEPING_EVERY:
             return
@@ -125,6 +127,23 @@ class Engine:
             forgotten = await tx.forget_inbound_before(now - INBOUND_KEY_TTL)
         if forgotten:
             log.info("forgot %d webhook idempotency key(s) older than a week", forgotten)
+
+    async def _still_paging(self, tx: Tx, incident: Incident,
+                            pages: Sequence[PageIntent]) -> list[NewMessage]:
+        """Tell everyone who reported into ``incident`` that paging moved to a new step
+        or round, naming who was just paged (names only: no report words, no facts)."""
+        names = list(dict.fromkeys(page.name for page in pages))
+        if not names:
+            return []
+        config = self.config()
+        out: list[NewMessage] = []
+        for key, language in await tx.reporters_of(incident.id):
+            msg = notices.notice_to_reporter(
+                config, key, language, "still_paging", incident.id, "paging escalated",
+                n=incident.id, who=", ".join(names))
+            if msg is not None:
+                out.append(msg)
+        return out
 
     async def cycle(self) -> None:
         for name, module in (("escalate", self.escalate), ("dispatch", self.dispatch),
@@ -180,12 +199,16 @@ class Engine:
         if decision.exhausted:
             await tx.save_incident(replace(incident, due_at=None))
             await tx.add_timeline(incident.id, now, "exhausted", decision.reason)
-            await tx.enqueue(notices.notify_admins(
-                config, "exhausted", incident.id, decision.reason, n=incident.id,
-                title=incident.title, rounds=incident.round + 1), now)
+            told = [notices.notice_to_contact(
+                admin, "exhausted", incident.id, decision.reason, n=incident.id,
+                title=notices.incident_title(config, incident, admin.language),
+                rounds=incident.round + 1) for admin in config.admin_contacts()]
+            await tx.enqueue([m for m in told if m is not None], now)
             log.warning("incident %d: %s", incident.id, decision.reason)
             return
-        await tx.enqueue(notices.pages_for(incident, decision, config.timezone), now)
+        await tx.enqueue(notices.pages_for(incident, decision, config.timezone, config), now)
+        if incident.step >= 0 or incident.round > 0:  # paging moved on: reporters hear it
+            await tx.enqueue(await self._still_paging(tx, incident, decision.pages), now)
         by_person: dict[str, list[str]] = {}
         for page in decision.pages:
             by_person.setdefault(page.name, []).append(

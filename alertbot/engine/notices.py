@@ -16,21 +16,50 @@ def sms_text(text: str) -> str:
     return fit_sms(text)
 
 
-def page_body(incident: Incident, language: str, timezone: str) -> str:
-    title = incident.title
+def incident_title(config: Config | None, incident: Incident, language: str) -> str:
+    """The incident's title in ``language``: its type's title for that language with the
+    school filled in (``incidents.X.title`` may be per language); else the stored title."""
+    itype = config.incidents.get(incident.type) if config is not None else None
+    if itype is None or language not in itype.titles:
+        return incident.title
+    school = incident.school_name or render("no_school", language)
+    return itype.titles[language].format(school=school)
+
+
+def ordinal(count: int, language: str) -> str:
+    """``2nd``, ``3rd``, ``11th`` (English); ``2.º`` style is spelled ``2`` in Spanish."""
+    if language != "en":
+        return str(count)
+    suffix = "th" if 10 <= count % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
+        count % 10, "th")
+    return f"{count}{suffix}"
+
+
+def page_body(incident: Incident, language: str, timezone: str, title: str | None = None,
+              repeat: int = 1) -> str:
+    """A page in ``language``; ``repeat`` > 1 marks it as that person's nth page of it
+    (the mark rides in the body, so SMS, voice and Slack all carry it)."""
+    title = title or incident.title
     if incident.drill and "DRILL" not in title.upper():
         title = f"DRILL - {title}"
+    mark = render("repeat_mark", language, ordinal=ordinal(repeat, language)) \
+        if repeat > 1 else ""
     return render(
-        "page", language, n=incident.id, title=title,
+        "page", language, n=incident.id, title=title + mark,
         time=local_time(incident.created_at, timezone), reporter=incident.reporter_name,
         unverified=render("unverified", language) if incident.unverified else "",
     )
 
 
-def pages_for(incident: Incident, decision: Decision, timezone: str) -> list[NewMessage]:
+def pages_for(incident: Incident, decision: Decision, timezone: str,
+              config: Config | None = None) -> list[NewMessage]:
+    """The decision's pages, each in its recipient's language (title included); a page of
+    a later round is marked as a repeat ("2nd page")."""
     out: list[NewMessage] = []
     for page in decision.pages:
-        body = page_body(incident, page.language, timezone)
+        body = page_body(incident, page.language, timezone,
+                         incident_title(config, incident, page.language),
+                         repeat=decision.round + 1)
         if page.channel is Channel.SMS:
             body = sms_text(body)
         out.append(NewMessage(
@@ -60,6 +89,26 @@ def notice_to_phone(phone: str, language: str, text_key: str, incident_id: int |
     body = sms_text(render(text_key, language, **values))
     return NewMessage(OutboxKind.NOTICE, Channel.SMS, phone, body, language, incident_id,
                       reason=reason)
+
+
+def notice_to_reporter(config: Config, key: str, language: str, text_key: str,
+                       incident_id: int | None, reason: str,
+                       **values: object) -> NewMessage | None:
+    """A notice to one who reported into an incident, by reporter key: ``contact:<id>``
+    (their own channels), ``phone:<E.164>`` (SMS) or ``slack:<member id>`` (a DM)."""
+    kind, _, ident = key.partition(":")
+    if kind == "contact":
+        contact = config.contacts.get(ident)
+        if contact is None:
+            return None
+        return notice_to_contact(contact, text_key, incident_id, reason, **values)
+    if kind == "phone" and ident:
+        return notice_to_phone(ident, language, text_key, incident_id, reason, **values)
+    if kind == "slack" and ident:
+        body = render(text_key, language, **values)
+        return NewMessage(OutboxKind.NOTICE, Channel.SLACK, ident, body, language,
+                          incident_id, reason=reason)
+    return None
 
 
 def notify_admins(config: Config, text_key: str, incident_id: int | None, reason: str,

@@ -17,23 +17,32 @@ from alertbot.domain.messages import clean_text, render
 from alertbot.domain.model import Config, Contact, School
 from alertbot.domain.plan import build_plan, select_policy
 from alertbot.engine import notices
-from alertbot.engine.actors import Actor, Reply
+from alertbot.engine.actors import Actor, Outcome, Reply
 from alertbot.engine.events import IncidentEvents
 from alertbot.engine.responding import Responding
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
 from alertbot.store.sql import Store, Tx
 
-__all__ = ["Actor", "Receiver", "Reply"]
+__all__ = ["SENDER_CAP", "SENDER_WINDOW", "Actor", "Outcome", "Receiver", "Reply"]
 
 log = logging.getLogger("alertbot.receiver")
+
+# One sender cannot page-storm the team (issue 9, kind 7). Within SENDER_WINDOW seconds a
+# sender's further reports join their open incident unless they name another school,
+# and at most SENDER_CAP new incidents open per sender; past that, reports join the
+# sender's newest open incident and the admins are told (once per window).
+SENDER_WINDOW = 15 * 60.0
+SENDER_CAP = 3
 
 
 class Receiver(Responding):
     def __init__(self, config: Config, store: Store, clock: Clock, metrics: Metrics,
                  nudge: Callable[[], None], events: IncidentEvents | None = None,
-                 crash: CrashPoints | None = None) -> None:
+                 crash: CrashPoints | None = None, public_url: str | None = None) -> None:
         self.config = config
+        # The console's address (ALERTBOT_PUBLIC_URL), sent to whoever acknowledges.
+        self.public_url = public_url
         self.store = store
         self.clock = clock
         self.metrics = metrics
@@ -43,16 +52,18 @@ class Receiver(Responding):
 
     async def handle(self, actor: Actor, command: cmd.Command, source: str,
                      dedup_key: str | None = None) -> Reply:
-        """Apply ``command`` once. A repeated ``dedup_key`` returns the first reply."""
+        """Apply ``command`` once. A repeated ``dedup_key`` returns the first reply (its
+        outcome, incident and text, kept as JSON with the incident it touched)."""
         async with self.store.tx() as tx:
             if dedup_key is not None:
                 previous = await tx.seen_inbound(dedup_key)
                 if previous is not None:
                     self.metrics.inbound_duplicates.inc()
-                    return Reply(previous, actor.language)
+                    return Reply.from_json(previous, actor.language)
             reply = await self._dispatch(tx, actor, command, source)
             if dedup_key is not None:
-                await tx.record_inbound(dedup_key, self.clock.now(), reply.text)
+                await tx.record_inbound(dedup_key, self.clock.now(), reply.to_json(),
+                                        reply.incident_id)
             await tx.notify()
             if isinstance(command, cmd.Ack):
                 self.crash.hit("in-ack")
@@ -91,7 +102,7 @@ class Receiver(Responding):
         fallback = self.config.fallback_phone
         key = "unknown_sender" if fallback else "unknown_sender_nofallback"
         log.info("refused a command from unknown sender %s", actor.masked)
-        return Reply(render(key, actor.language, fallback=fallback), actor.language)
+        return reply(Outcome.REFUSED, key, actor.language, fallback=fallback)
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -114,13 +125,14 @@ class Receiver(Responding):
                                       actor.display)
                 if details:
                     await tx.add_timeline(existing.id, now, "update", details, actor.display)
+                await self._add_reporter(tx, existing.id, actor, now)
                 return existing, False
         policy_name = select_policy(itype.routes, school)
         assert policy_name is not None, "config check guarantees a catch-all route"
         plan = build_plan(self.config, self.config.escalations[policy_name])
         school_label = school.name if school else render("no_school", "en")
         incident = Incident(
-            id=0, type=itype.id, title=itype.title.format(school=school_label),
+            id=0, type=itype.id, title=itype.title_in("en").format(school=school_label),
             school_id=school.id if school else None, school_name=school.name if school else None,
             reporter_id=actor.contact.id if actor.contact else None,
             reporter_name=actor.display, reporter_phone=actor.phone, source=source,
@@ -128,6 +140,7 @@ class Receiver(Responding):
             due_at=now, unverified=unverified, drill=itype.drill,
         )
         incident = replace(incident, id=await tx.insert_incident(incident))
+        await self._add_reporter(tx, incident.id, actor, now, opener=True)
         who = actor.display + (" (unverified reporter)" if unverified else "")
         # The details stay on the incident row (dashboard), not in the timeline text,
         # which Slack threads and reports may carry.
@@ -140,52 +153,150 @@ class Receiver(Responding):
         log.info("incident %d opened (%s, %s) via %s", incident.id, itype.id, where, source)
         return incident, True
 
+    async def _add_reporter(self, tx: Tx, incident_id: int, actor: Actor, now: float,
+                            opener: bool = False) -> None:
+        key = actor.sender_key
+        if key is not None:
+            await tx.add_reporter(incident_id, key, actor.language, now, opener=opener)
+
     async def _open(self, tx: Tx, actor: Actor, command: cmd.Open, source: str) -> Reply:
         if actor.contact is None and self.config.unknown_reporters != "accept":
             return self._refuse(actor)
         school = command.school
         if school is None and actor.contact is not None and len(actor.contact.schools) == 1:
             school = self.config.schools.get(actor.contact.schools[0])
+        sender = actor.sender_key
+        if sender is not None:
+            await tx.lock_sender(sender)  # one sender's reports take turns (PostgreSQL)
+            gated = await self._sender_gate(tx, actor, sender, command, school, source)
+            if gated is not None:
+                return gated
         incident, new = await self.open_incident(
             tx, actor, command.trigger.incident, school, command.details, source,
             unverified=actor.contact is None)
         return self.receipt(incident, actor.language, new)
 
+    async def _sender_gate(self, tx: Tx, actor: Actor, sender: str, command: cmd.Open,
+                           school: School | None, source: str) -> Reply | None:
+        """Repeated reports from one sender join their open incident; past the cap they
+        are limited. None: go on and open (or join by school) as usual."""
+        now = self.clock.now()
+        itype = command.trigger.incident
+        mine = [i for i in await tx.open_incidents_reported_by_key(sender) if i.type == itype]
+        if school is not None and await tx.open_incident_of(itype, school.id) is not None:
+            return None  # joins the school's open incident (open_incident)
+        same = [i for i in mine if i.created_at >= now - SENDER_WINDOW
+                and (school is None or i.school_id in (None, school.id))]
+        if same:
+            incident = same[-1]
+            await self._join(tx, incident, actor, command.details, source, now)
+            if school is not None and incident.school_id is None:
+                await self.set_school(tx, incident, school, actor)
+                incident = replace(incident, school_id=school.id, school_name=school.name)
+            return self.receipt(incident, actor.language, False)
+        opened = await tx.count_opened_by_since(sender, now - SENDER_WINDOW)
+        if opened < SENDER_CAP:
+            return None
+        return await self._limited(tx, actor, sender, command, school, source, opened, mine)
+
+    async def _join(self, tx: Tx, incident: Incident, actor: Actor, details: str,
+                    source: str, now: float, note: str = "") -> None:
+        await tx.add_timeline(incident.id, now, "reported_again",
+                              f"reported again via {source} by {actor.display}{note}",
+                              actor.display)
+        details = clean_text(details)
+        if details:
+            await tx.add_timeline(incident.id, now, "update", details, actor.display)
+        await self._add_reporter(tx, incident.id, actor, now)
+
+    async def _limited(self, tx: Tx, actor: Actor, sender: str, command: cmd.Open,
+                       school: School | None, source: str, opened: int,
+                       mine: list[Incident]) -> Reply:
+        """Over the cap: the report joins the sender's newest open incident (nothing is
+        dropped: a school it names is on that timeline) and admins hear once per window."""
+        now = self.clock.now()
+        lang = actor.language
+        minutes = int(SENDER_WINDOW // 60)
+        target = mine[-1] if mine else None
+        named = f"; named {school.name}" if school is not None else ""
+        if target is not None:
+            await self._join(tx, target, actor, command.details, source, now,
+                             f" (sender limit: {opened} new incidents in {minutes} min{named})")
+        log.warning("sender %s limited: %d new incidents within %d min", actor.masked,
+                    opened, minutes)
+        if await tx.claim_sender_notice(sender, now, SENDER_WINDOW):
+            await tx.enqueue(notices.notify_admins(
+                self.config, "sender_limited_admin", target.id if target else None,
+                f"sender limited: {actor.masked}", skip_address=actor.phone,
+                who=actor.display, count=opened, minutes=minutes,
+                joined=f"#{target.id}" if target else "-"), now)
+        fallback = self.config.fallback_phone or ""
+        if target is None:
+            return reply(Outcome.LIMITED, "sender_limited_none", lang, count=opened,
+                         minutes=minutes, fallback=fallback)
+        return reply(Outcome.LIMITED, "sender_limited", lang, target.id, n=target.id,
+                     count=opened, minutes=minutes, fallback=fallback)
+
     def receipt(self, incident: Incident, language: str, new: bool = True) -> Reply:
+        """What a reporter is told: a new incident, or the open one they joined (who is
+        responding, if someone acknowledged)."""
         itype = self.config.incidents[incident.type]
         guidance = itype.guidance.get(language) or itype.guidance["en"]
-        text = render("receipt", language, n=incident.id, guidance=guidance)
+        if new:
+            key, values = "receipt", {"n": incident.id, "guidance": guidance}
+        elif incident.acknowledged_by_name:
+            key, values = "receipt_joined_acked", {
+                "n": incident.id, "guidance": guidance, "name": incident.acknowledged_by_name}
+        else:
+            key, values = "receipt_joined", {"n": incident.id, "guidance": guidance}
+        text = render(key, language, **values)
         if incident.school_id is None:
             text += render("receipt_ask_school", language)
         else:
             text += render("receipt_tail", language)
-        return Reply(notices.sms_text(text), language, incident.id)
+        return Reply(notices.sms_text(text), language, incident.id,
+                     Outcome.OPENED if new else Outcome.JOINED, key, values)
 
     # --- updates and reserved words ------------------------------------------------
 
     async def _text(self, tx: Tx, contact: Contact, text: str, source: str) -> Reply:
         lang = contact.language
-        mine = await tx.open_incidents_reported_by(contact.id)
+        actor = Actor(contact, phone=contact.phone)
+        mine = await tx.open_incidents_reported_by_key(actor.sender_key or "")
         if not mine or not text.strip():
-            return Reply(notices.sms_text(self._help(lang)), lang)
+            return reply(Outcome.INFO, "help", lang, text=notices.sms_text(self._help(lang)))
         incident = mine[-1]
-        return await self.add_update(tx, incident, Actor(contact, phone=contact.phone), text,
-                                     source)
+        return await self.add_update(tx, incident, actor, text, source)
+
+    async def _is_reporter(self, tx: Tx, incident: Incident, actor: Actor) -> bool:
+        """Whoever reported into the incident: its opener or anyone who joined it."""
+        key = actor.sender_key
+        if key is not None and await tx.is_reporter(incident.id, key):
+            return True
+        contact = actor.contact
+        return (contact is not None and contact.id == incident.reporter_id) or (
+            contact is None and actor.phone is not None and actor.phone == incident.reporter_phone)
 
     async def _update(self, tx: Tx, actor: Actor, number: int, text: str,
                       source: str) -> Reply:
-        """An addition to incident ``number``: from its reporter, a responder or an admin."""
+        """An addition to incident ``number``: from anyone who reported into it, a
+        responder or an admin. One that arrives after it was resolved (a recording, a
+        transcript) is still evidence: it goes on the timeline and the sender is told."""
         incident = await tx.get_incident(number)
         lang = actor.language
-        if incident is None or not incident.is_open:
-            return Reply(render("no_such", lang, n=number), lang)
+        if incident is None:
+            return reply(Outcome.NOT_FOUND, "no_such", lang, n=number)
         contact = actor.contact
-        is_reporter = (contact is not None and contact.id == incident.reporter_id) or (
-            contact is None and actor.phone is not None and actor.phone == incident.reporter_phone)
-        allowed = is_reporter or (contact is not None and incident.may_respond(
-            contact.id, self.config.is_admin(contact.id)))
+        allowed = await self._is_reporter(tx, incident, actor) or (
+            contact is not None and incident.may_respond(
+                contact.id, self.config.is_admin(contact.id)))
         if not allowed:
-            return Reply(render("not_allowed", lang, n=number), lang)
+            return reply(Outcome.REFUSED, "not_allowed", lang, number, n=number)
+        if not incident.is_open:
+            await tx.add_timeline(incident.id, self.clock.now(), "update",
+                                  f"(after resolution) {clean_text(text)}", actor.display)
+            return reply(Outcome.ADDED_RESOLVED, "update_added_resolved", lang, incident.id,
+                         n=incident.id)
         return await self.add_update(tx, incident, actor, text, source)
 
     async def add_update(self, tx: Tx, incident: Incident, actor: Actor, text: str,
@@ -194,16 +305,12 @@ class Receiver(Responding):
         now = self.clock.now()
         lang = actor.language
         text = clean_text(text)
-        reply_key = "update_added"
         if incident.school_id is None:
             school, _rest = cmd.split_school(self.config, text)
             if school is not None:
-                incident = replace(incident, school_id=school.id, school_name=school.name)
-                await tx.save_incident(incident)
-                await tx.add_timeline(incident.id, now, "school",
-                                      f"school set to {school.name}", actor.display)
-                return Reply(render("school_set", lang, n=incident.id, school=school.name),
-                             lang, incident.id)
+                await self.set_school(tx, incident, school, actor)
+                return reply(Outcome.SCHOOL_SET, "school_set", lang, incident.id,
+                             n=incident.id, school=school.name)
         await tx.add_timeline(incident.id, now, "update", text, actor.display)
         if incident.acknowledged_by:
             responder = self.config.contacts.get(incident.acknowledged_by)
@@ -213,7 +320,45 @@ class Receiver(Responding):
                     n=incident.id, reporter=actor.display, text=text)
                 if msg:
                     await tx.enqueue([msg], now)
-        return Reply(render(reply_key, lang, n=incident.id), lang, incident.id)
+        return reply(Outcome.ADDED, "update_added", lang, incident.id, n=incident.id)
+
+    async def set_school(self, tx: Tx, incident: Incident, school: School,
+                         actor: Actor) -> Incident:
+        """A school named after the incident opened: the title follows, and everyone
+        already paged (and every other reporter) is told. The escalation plan stays as
+        frozen at opening (decision 0003): re-routing mid-incident would page people
+        who never heard of it and stop paging people who already have."""
+        now = self.clock.now()
+        itype = self.config.incidents.get(incident.type)
+        title = (itype.title_in("en").format(school=school.name) if itype is not None
+                 else incident.title)
+        updated = replace(incident, school_id=school.id, school_name=school.name, title=title)
+        await tx.save_incident(updated)
+        await tx.add_timeline(incident.id, now, "school",
+                              f"school set to {school.name} (escalation unchanged)",
+                              actor.display)
+        reason = f"school set to {school.name}"
+        messages = []
+        for cid in await tx.paged_contacts(incident.id):
+            contact = self.config.contacts.get(cid)
+            if contact is None or contact == actor.contact:
+                continue
+            msg = notices.notice_to_contact(
+                contact, "school_notice", incident.id, reason, n=incident.id,
+                title=notices.incident_title(self.config, updated, contact.language))
+            if msg:
+                messages.append(msg)
+        paged = {m.address for m in messages}
+        for key, language in await tx.reporters_of(incident.id):
+            if key == actor.sender_key:
+                continue
+            msg = notices.notice_to_reporter(
+                self.config, key, language, "school_notice", incident.id, reason,
+                n=incident.id, title=notices.incident_title(self.config, updated, language))
+            if msg is not None and msg.address not in paged:
+                messages.append(msg)
+        await tx.enqueue(messages, now)
+        return updated
 
     def _help(self, language: str) -> str:
         keywords = [t.keyword for t in self.config.triggers if t.keyword]
@@ -230,4 +375,11 @@ class Receiver(Responding):
             await tx.enqueue(notices.notify_admins(
                 self.config, "opted_out", None, f"{actor.contact.id} opted out",
                 skip_address=actor.phone, name=actor.contact.name, word=command.word), now)
-        return Reply("", actor.language)
+        return Reply("", actor.language, outcome=Outcome.NONE)
+
+
+def reply(outcome: Outcome, key: str, language: str, incident_id: int | None = None,
+          text: str | None = None, **values: object) -> Reply:
+    """A reply rendered from template ``key`` (or the composed ``text``)."""
+    body = text if text is not None else notices.sms_text(render(key, language, **values))
+    return Reply(body, language, incident_id, outcome, key, dict(values))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from alertbot.clock import Clock
 from alertbot.domain.incident import Incident, InvalidTransition, State
-from alertbot.domain.messages import fit_sms_items, fit_sms_lines, render
+from alertbot.domain.messages import clean_text, fit_sms_items, fit_sms_lines, render
 from alertbot.domain.model import Config, Contact
 from alertbot.domain.records import NewMessage
 from alertbot.engine import notices
-from alertbot.engine.actors import Reply
+from alertbot.engine.actors import Outcome, Reply
 from alertbot.metrics import Metrics
 from alertbot.store.sql import Tx
 
@@ -19,6 +19,7 @@ class Responding:
     config: Config
     clock: Clock
     metrics: Metrics
+    public_url: str | None
 
     # --- acknowledging and resolving -----------------------------------------------
 
@@ -36,16 +37,16 @@ class Responding:
         if number is not None:
             incident = await tx.get_incident(number, for_update=True)
             if incident is None or not incident.is_open:
-                return Reply(render("no_such", lang, n=number), lang)
+                return _reply(Outcome.NOT_FOUND, "no_such", lang, None, n=number)
             if not incident.may_respond(contact.id, self.config.is_admin(contact.id)):
-                return Reply(render("not_allowed", lang, n=number), lang)
+                return _reply(Outcome.REFUSED, "not_allowed", lang, None, n=number)
             return incident
         candidates = await self._responder_incidents(tx, contact, states)
         if not candidates:
-            return Reply(render("ack_none", lang), lang)
+            return _reply(Outcome.NOT_FOUND, "ack_none", lang, None)
         if len(candidates) > 1:
             numbers = fit_sms_items(which_key, lang, "numbers", [f"#{i.id}" for i in candidates])
-            return Reply(render(which_key, lang, numbers=numbers), lang)
+            return _reply(Outcome.CHOOSE, which_key, lang, None, numbers=numbers)
         return candidates[0]
 
     async def acknowledge(self, tx: Tx, incident: Incident, contact: Contact,
@@ -56,29 +57,24 @@ class Responding:
             acked = incident.acknowledge(contact.id, contact.name, now)
         except InvalidTransition:
             if incident.state is State.ACKNOWLEDGED:
-                return Reply(render("ack_already", lang, n=incident.id,
-                                    name=incident.acknowledged_by_name), lang, incident.id)
-            return Reply(render("no_such", lang, n=incident.id), lang, incident.id)
+                return _reply(Outcome.ALREADY_ACKNOWLEDGED, "ack_already", lang, incident.id,
+                              n=incident.id, name=incident.acknowledged_by_name)
+            return _reply(Outcome.NOT_FOUND, "no_such", lang, incident.id, n=incident.id)
         await tx.save_incident(acked)
         cancelled = await tx.cancel_pages(incident.id)
         await tx.add_timeline(incident.id, now, "acknowledged",
                               f"acknowledged by {contact.name} via {source}; paging stopped"
                               f" ({cancelled} queued page(s) cancelled)", contact.name)
-        messages: list[NewMessage] = []
         reason = f"acknowledged by {contact.name}"
-        reporter = self._reporter(incident)
-        if reporter is not None and reporter.id != contact.id:
-            msg = notices.notice_to_contact(reporter, "ack_notice_reporter", incident.id,
-                                            reason, n=incident.id, name=contact.name)
-            if msg:
-                messages.append(msg)
-        elif reporter is None and incident.reporter_phone:
-            messages.append(notices.notice_to_phone(
-                incident.reporter_phone, incident.language, "ack_notice_reporter",
-                incident.id, reason, n=incident.id, name=contact.name))
+        # The responder gets the report's details (never in pages, decision 0004); every
+        # reporter (opener and joiners) hears who has it; the rest of the team that was
+        # paged hears that paging stopped.
+        messages = await self._ack_details(tx, acked, contact, reason)
+        told = await self._tell_reporters(tx, incident, {contact.id}, messages,
+                                          "ack_notice_reporter", reason, name=contact.name)
         for cid in await tx.paged_contacts(incident.id):
             other = self.config.contacts.get(cid)
-            if other is None or other.id == contact.id or (reporter and other.id == reporter.id):
+            if other is None or other.id == contact.id or other.id in told:
                 continue
             msg = notices.notice_to_contact(other, "ack_notice_team", incident.id, reason,
                                             n=incident.id, name=contact.name)
@@ -88,7 +84,47 @@ class Responding:
         self.metrics.acknowledgements.labels(source=source).inc()
         if incident.created_at:
             self.metrics.time_to_ack.observe(max(0.0, now - incident.created_at))
-        return Reply(notices.sms_text(render("ack_ok", lang, n=incident.id)), lang, incident.id)
+        return _reply(Outcome.ACKNOWLEDGED, "ack_ok", lang, incident.id, n=incident.id)
+
+    async def _ack_details(self, tx: Tx, incident: Incident, contact: Contact,
+                           reason: str) -> list[NewMessage]:
+        """The first report's words (and updates so far) with the console link, to the
+        responder who acknowledged (by SMS, else Slack DM)."""
+        entries = (await tx.timeline([incident.id])).get(incident.id, [])
+        words = [incident.details] + [e.text for e in entries if e.kind == "update"]
+        details = clean_text(" / ".join(w for w in words if w))
+        lang = contact.language
+        key = "ack_details" if details else "ack_details_none"
+        console = (render("ack_details_console", lang, url=self.public_url.rstrip("/") + "/")
+                   if self.public_url else "")
+        msg = notices.notice_to_contact(contact, key, incident.id, reason, n=incident.id,
+                                        reporter=incident.reporter_name, details=details,
+                                        console=console)
+        return [msg] if msg else []
+
+    async def _tell_reporters(self, tx: Tx, incident: Incident, skip: set[str],
+                              messages: list[NewMessage], key: str, reason: str,
+                              **values: object) -> set[str]:
+        """Append ``key`` to everyone who reported into ``incident`` except the contacts in
+        ``skip``; the contact ids told."""
+        told: set[str] = set()
+        keys = await tx.reporters_of(incident.id)
+        if not keys:  # an incident from before co-reporters were recorded
+            if incident.reporter_id:
+                keys = [(f"contact:{incident.reporter_id}", incident.language)]
+            elif incident.reporter_phone:
+                keys = [(f"phone:{incident.reporter_phone}", incident.language)]
+        for rkey, language in keys:
+            kind, _, ident = rkey.partition(":")
+            if kind == "contact" and ident in skip:
+                continue
+            if kind == "contact":
+                told.add(ident)
+            msg = notices.notice_to_reporter(self.config, rkey, language, key, incident.id,
+                                             reason, n=incident.id, **values)
+            if msg is not None:
+                messages.append(msg)
+        return told
 
     async def _ack(self, tx: Tx, contact: Contact, number: int | None, source: str) -> Reply:
         picked = await self._pick(tx, contact, number, (State.TRIGGERED,), "ack_which")
@@ -102,17 +138,17 @@ class Responding:
         try:
             resolved = incident.resolve(contact.id, now)
         except InvalidTransition:
-            return Reply(render("no_such", lang, n=incident.id), lang, incident.id)
+            return _reply(Outcome.NOT_FOUND, "no_such", lang, incident.id, n=incident.id)
         await tx.save_incident(resolved)
         await tx.cancel_pages(incident.id)
         await tx.add_timeline(incident.id, now, "resolved",
                               f"resolved by {contact.name} via {source}", contact.name)
         messages: list[NewMessage] = []
         reason = f"resolved by {contact.name}"
+        told = await self._tell_reporters(tx, incident, {contact.id}, messages,
+                                          "resolve_notice", reason, name=contact.name)
         targets = set(await tx.paged_contacts(incident.id))
-        if incident.reporter_id:
-            targets.add(incident.reporter_id)
-        for cid in sorted(targets - {contact.id}):
+        for cid in sorted(targets - {contact.id} - told):
             other = self.config.contacts.get(cid)
             if other is not None:
                 msg = notices.notice_to_contact(other, "resolve_notice", incident.id, reason,
@@ -120,8 +156,7 @@ class Responding:
                 if msg:
                     messages.append(msg)
         await tx.enqueue(messages, now)
-        return Reply(notices.sms_text(render("resolve_ok", lang, n=incident.id)), lang,
-                     incident.id)
+        return _reply(Outcome.RESOLVED, "resolve_ok", lang, incident.id, n=incident.id)
 
     async def _resolve(self, tx: Tx, contact: Contact, number: int | None,
                        source: str) -> Reply:
@@ -135,14 +170,20 @@ class Responding:
         lang = contact.language
         open_ = await tx.open_incidents()
         if not open_:
-            return Reply(render("status_none", lang), lang)
+            return _reply(Outcome.INFO, "status_none", lang, None)
         lines = []
         for i in open_:
             who = (render("status_acked", lang, name=i.acknowledged_by_name)
                    if i.state is State.ACKNOWLEDGED else render("status_unacked", lang))
             lines.append(render("status_line", lang, n=i.id,
                                 school=i.school_name or render("no_school", lang), who=who))
-        return Reply(fit_sms_lines(lines, lang), lang)
+        return Reply(fit_sms_lines(lines, lang), lang, None, Outcome.INFO, "status")
 
     def _reporter(self, incident: Incident) -> Contact | None:
         return self.config.contacts.get(incident.reporter_id) if incident.reporter_id else None
+
+
+def _reply(outcome: Outcome, key: str, language: str, incident_id: int | None,
+           **values: object) -> Reply:
+    return Reply(notices.sms_text(render(key, language, **values)), language, incident_id,
+                 outcome, key, dict(values))

@@ -44,7 +44,7 @@ from alertbot.domain.slack_text import (
     t,
     text_blocks,
 )
-from alertbot.engine.receiver import Actor, Receiver, Reply
+from alertbot.engine.receiver import Actor, Outcome, Receiver, Reply
 from alertbot.inbound.slack_messages import SlackMessages
 from alertbot.inbound.slack_modal import ModalSubmission, trigger_for
 
@@ -217,8 +217,8 @@ class SlackInbound:
 
     def receipt(self, reply: Reply, trigger: Trigger, school: str | None,
                 lang: str) -> tuple[str, list[Block]]:
-        if reply.incident_id is None:
-            return fallback(reply.text), text_blocks(reply.text)
+        if reply.incident_id is None or reply.outcome is not Outcome.OPENED:
+            return fallback(reply.text), text_blocks(reply.text)  # refused, joined or limited
         guidance = self.config.incidents[trigger.incident].guidance
         text = guidance.get(lang) or guidance["en"]
         return (receipt_plain(reply.incident_id, text, lang),

@@ -73,7 +73,7 @@ class SlackMessages:
         if number is None:
             return
         reply = await inbound.run(actor, cmd.Update(number, text), key)
-        if reply.incident_id is None and reply.text:  # refused: tell only them
+        if not reply.outcome.reached_incident and reply.text:  # refused: tell only them
             await inbound.client.chat_postEphemeral(channel=channel, user=user,
                                                     text=fallback(reply.text),
                                                     blocks=text_blocks(reply.text),

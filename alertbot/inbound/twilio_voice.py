@@ -19,6 +19,7 @@ translation here: every rule is the receiver's (docs/phone-tree.md draws the flo
 from __future__ import annotations
 
 import hmac
+import logging
 
 from aiohttp import web
 from twilio.twiml.voice_response import VoiceResponse
@@ -36,8 +37,9 @@ from alertbot.domain.voice_text import (
     speakable,
     spoken_phone,
 )
+from alertbot.engine.actors import Outcome
 from alertbot.inbound import twilio_voice_page
-from alertbot.inbound.voice_call import MAX_TRIES, Call, incident_number, voice_route
+from alertbot.inbound.voice_call import MAX_TRIES, Call, voice_route
 
 ENTRY = "/twilio/voice"
 MENU = "/twilio/voice/menu"
@@ -47,6 +49,8 @@ RECORDED = "/twilio/voice/recorded"
 TRANSCRIPTION = "/twilio/voice/transcription"
 ACK = "/twilio/voice/ack"
 RECORD_SECONDS = 60
+
+log = logging.getLogger("alertbot.inbound")
 
 
 def _trigger(config: Config, digit: str | None) -> Trigger | None:
@@ -173,20 +177,24 @@ async def school_step(call: Call) -> VoiceResponse:
 async def _open(call: Call, trigger: Trigger, school: School | None) -> VoiceResponse:
     reply = await call.receiver.handle(call.actor, cmd.Open(trigger, school, ""), "voice",
                                        dedup_key=call.dedup("open"))
-    number = incident_number(reply)
+    number = reply.incident_id
     response = VoiceResponse()
-    if number is None:  # refused
+    if reply.outcome not in (Outcome.OPENED, Outcome.JOINED, Outcome.LIMITED) \
+            or number is None:  # refused, or limited with nothing open to add to
         say(response, speakable(reply.text, call.lang), call.lang)
         response.hangup()
         return response
-    call.say(response, "opened", n=number)
-    if school is None:
-        call.say(response, "school_failed", fallback=call.fallback)
-    guidance = call.config.incidents[trigger.incident].guidance
-    if call.lang in guidance:
-        say(response, guidance[call.lang], call.lang)
-    else:
-        say(response, guidance["en"], "en")
+    if reply.outcome is Outcome.OPENED:
+        call.say(response, "opened", n=number)
+        if school is None:
+            call.say(response, "school_failed", fallback=call.fallback)
+        guidance = call.config.incidents[trigger.incident].guidance
+        if call.lang in guidance:
+            say(response, guidance[call.lang], call.lang)
+        else:
+            say(response, guidance["en"], "en")
+    else:  # joined an open incident: who has it (or that paging goes on), the guidance
+        say(response, speakable(reply.text, call.lang), call.lang)
     call.say(response, "record_ask")
     transcribe = {"transcribe": True, "transcribe_callback": call.url(TRANSCRIPTION, n=number)}
     response.record(action=call.url(RECORDED, n=number), method="POST",
@@ -207,11 +215,14 @@ async def recorded_step(call: Call) -> VoiceResponse:
     reply = await call.receiver.handle(
         call.actor, cmd.Update(number, f"voice message ({seconds} s): {url}"), "voice",
         dedup_key=call.dedup("recording"))
-    if reply.incident_id is None and incident_number(reply) is None:
+    if not reply.outcome.reached_incident:
         return _no_recording(call)
     response = VoiceResponse()
-    call.say(response, "recorded", n=number)
-    call.say(response, "help_coming")
+    if reply.outcome is Outcome.ADDED_RESOLVED:  # the truth: it is on record, and over
+        say(response, speakable(reply.text, call.lang), call.lang)
+    else:
+        call.say(response, "recorded", n=number)
+        call.say(response, "help_coming")
     response.hangup()
     return response
 
@@ -228,9 +239,11 @@ async def transcription_step(call: Call) -> VoiceResponse:
     number = call.qint("n")
     text = call.form.get("TranscriptionText", "").strip()
     if number and text and call.form.get("TranscriptionStatus") == "completed":
-        await call.receiver.handle(call.actor,
-                                   cmd.Update(number, f"voice message transcript: {text}"),
-                                   "voice", dedup_key=call.dedup("transcript"))
+        reply = await call.receiver.handle(
+            call.actor, cmd.Update(number, f"voice message transcript: {text}"), "voice",
+            dedup_key=call.dedup("transcript"))
+        if not reply.outcome.reached_incident:
+            log.warning("a transcript for #%d was not added: %s", number, reply.outcome)
     return VoiceResponse()
 
 

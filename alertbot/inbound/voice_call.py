@@ -9,7 +9,6 @@ TwiML. A step that raises still answers the caller: sorry, call the fallback num
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
@@ -22,7 +21,7 @@ from alertbot.config.loader import normalise_phone
 from alertbot.domain.model import Config
 from alertbot.domain.records import OutboxItem
 from alertbot.domain.voice_text import language_of, other_language, prompt, spoken_phone
-from alertbot.engine.receiver import Actor, Receiver, Reply
+from alertbot.engine.receiver import Actor, Receiver
 from alertbot.inbound.twilio_auth import twilio_form
 
 log = logging.getLogger("alertbot.inbound")
@@ -110,17 +109,6 @@ class Call:
         async with self.request.app[appkeys.STORE].read() as tx:
             items = await tx.messages_for(incident_id)
         return next((m for m in items if m.id == outbox_id), None)
-
-
-_NUMBER = re.compile(r"#(\d+)")
-
-
-def incident_number(reply: Reply) -> int | None:
-    """The incident a reply is about; a replayed (duplicate) reply only has its text."""
-    if reply.incident_id is not None:
-        return reply.incident_id
-    match = _NUMBER.search(reply.text)
-    return int(match.group(1)) if match else None
 
 
 Step = Callable[[Call], Awaitable[VoiceResponse | str]]

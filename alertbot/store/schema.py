@@ -104,7 +104,10 @@ inbound = sa.Table(
     metadata,
     sa.Column("key", sa.String(128), primary_key=True),
     sa.Column("at", sa.Double, nullable=False),
-    sa.Column("reply", sa.Text, nullable=False, default=""),
+    sa.Column("reply", sa.Text, nullable=False, default=""),  # the Reply as JSON
+    # The incident the request touched: its key is kept as long as the incident (a
+    # captured request replayed after a week must not open a new one).
+    sa.Column("incident_id", sa.Integer),
 )
 
 
@@ -175,5 +178,53 @@ def _v5_first_page_at(conn: Connection) -> None:
     _add_column(conn, "incidents", "first_page_at", "DOUBLE PRECISION")
 
 
+# Everyone who reported into an incident (issue 9): the opener and every joiner, by
+# ``contact:<id>``, else ``phone:<E.164>``, else ``slack:<member id>``. All of them may
+# add to it and hear when it is acknowledged, escalated and resolved.
+incident_reporters = sa.Table(
+    "incident_reporters",
+    metadata,
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id"), primary_key=True),
+    sa.Column("reporter_key", sa.String(140), primary_key=True),
+    sa.Column("language", sa.String(8), nullable=False, default="en"),
+    sa.Column("opener", sa.Boolean, nullable=False, default=False),
+    sa.Column("at", sa.Double, nullable=False),
+    sa.Index("ix_incident_reporters_key", "reporter_key", "at"),
+)
+
+# When each sender was last limited (issue 9, kind 7): admins hear once per window.
+sender_limits = sa.Table(
+    "sender_limits",
+    metadata,
+    sa.Column("sender_key", sa.String(140), primary_key=True),
+    sa.Column("noticed_at", sa.Double, nullable=False),
+)
+
+
+def _reporter_key(reporter_id: str | None, phone: str | None) -> str | None:
+    if reporter_id:
+        return f"contact:{reporter_id}"
+    return f"phone:{phone}" if phone else None
+
+
+def _v_reporters_and_inbound_incident(conn: Connection) -> None:
+    """Co-reporters, sender limits, and the incident of each webhook key (idempotent)."""
+    _add_column(conn, "inbound", "incident_id", "INTEGER")
+    sender_limits.create(conn, checkfirst=True)
+    if sa.inspect(conn).has_table("incident_reporters"):
+        return
+    incident_reporters.create(conn, checkfirst=True)
+    rows = conn.execute(sa.select(incidents.c.id, incidents.c.reporter_id,
+                                  incidents.c.reporter_phone, incidents.c.language,
+                                  incidents.c.created_at)).all()
+    values = [{"incident_id": i, "reporter_key": key, "language": lang or "en",
+               "opener": True, "at": at}
+              for i, rid, phone, lang, at in rows
+              if (key := _reporter_key(rid, phone)) is not None]
+    if values:
+        conn.execute(sa.insert(incident_reporters), values)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
-    _v1, _v2_slack_posts, _v3_outbox_fair_rank, _v4_incident_responders, _v5_first_page_at]
+    _v1, _v2_slack_posts, _v3_outbox_fair_rank, _v4_incident_responders, _v5_first_page_at,
+    _v_reporters_and_inbound_incident]

@@ -12,8 +12,10 @@ from alertbot.store.outbox import OutboxQueries
 from alertbot.store.rows import SlackPost, incident_from_row, incident_values
 from alertbot.store.schema import (
     inbound,
+    incident_reporters,
     incident_responders,
     incidents,
+    sender_limits,
     slack_posts,
     timeline,
 )
@@ -38,13 +40,18 @@ class Tx(OutboxQueries):
     # --- inbound idempotency -----------------------------------------------------------
 
     async def seen_inbound(self, key: str) -> str | None:
-        """The reply already given for ``key``, or None if it is new."""
+        """The reply already given for ``key`` (the receiver's ``Reply`` as JSON), or None
+        if it is new."""
         row = (await self.conn.execute(
             sa.select(inbound.c.reply).where(inbound.c.key == key))).first()
         return None if row is None else str(row[0])
 
-    async def record_inbound(self, key: str, at: float, reply: str) -> None:
-        await self.conn.execute(sa.insert(inbound).values(key=key, at=at, reply=reply))
+    async def record_inbound(self, key: str, at: float, reply: str,
+                             incident_id: int | None = None) -> None:
+        """Remember ``key``; ``incident_id`` (the incident it touched) keeps the key for as
+        long as that incident exists (``forget_inbound_before``)."""
+        await self.conn.execute(sa.insert(inbound).values(
+            key=key, at=at, reply=reply, incident_id=incident_id))
 
     # --- incidents -----------------------------------------------------------------------
 
@@ -115,9 +122,84 @@ class Tx(OutboxQueries):
             .where(incidents.c.state != str(State.RESOLVED)))).scalar_one())
 
     async def forget_inbound_before(self, at: float) -> int:
-        """Drop webhook idempotency keys older than ``at`` (providers retry for minutes)."""
-        result = await self.conn.execute(sa.delete(inbound).where(inbound.c.at < at))
+        """Drop webhook idempotency keys older than ``at`` that touched no incident, or
+        whose incident is gone. A key that opened or changed an incident is kept as long as
+        the incident: a captured signed request replayed later has no effect (issue 9)."""
+        live = sa.select(incidents.c.id).where(incidents.c.id == inbound.c.incident_id)
+        result = await self.conn.execute(sa.delete(inbound).where(
+            inbound.c.at < at,
+            sa.or_(inbound.c.incident_id.is_(None), ~sa.exists(live))))
         return int(result.rowcount or 0)
+
+    # --- reporters (the opener and everyone who joined) ---------------------------
+
+    async def add_reporter(self, incident_id: int, key: str, language: str, at: float,
+                           opener: bool = False) -> bool:
+        """Record ``key`` (``contact:``/``phone:``/``slack:``) as a reporter of the incident;
+        False if it already was one."""
+        if await self.is_reporter(incident_id, key):
+            return False
+        await self.conn.execute(sa.insert(incident_reporters).values(
+            incident_id=incident_id, reporter_key=key, language=language, opener=opener,
+            at=at))
+        return True
+
+    async def is_reporter(self, incident_id: int, key: str) -> bool:
+        row = (await self.conn.execute(sa.select(incident_reporters.c.reporter_key).where(
+            incident_reporters.c.incident_id == incident_id,
+            incident_reporters.c.reporter_key == key))).first()
+        return row is not None
+
+    async def reporters_of(self, incident_id: int) -> list[tuple[str, str]]:
+        """``(reporter key, language)`` of everyone who reported into the incident, the
+        opener first."""
+        rows = (await self.conn.execute(
+            sa.select(incident_reporters.c.reporter_key, incident_reporters.c.language)
+            .where(incident_reporters.c.incident_id == incident_id)
+            .order_by(incident_reporters.c.opener.desc(), incident_reporters.c.at,
+                      incident_reporters.c.reporter_key))).all()
+        return [(str(r._mapping["reporter_key"]), str(r._mapping["language"])) for r in rows]
+
+    async def open_incidents_reported_by_key(self, key: str) -> list[Incident]:
+        """Open incidents ``key`` opened or joined, oldest first."""
+        rows = (await self.conn.execute(
+            sa.select(incidents)
+            .join(incident_reporters, incident_reporters.c.incident_id == incidents.c.id)
+            .where(incidents.c.state != str(State.RESOLVED),
+                   incident_reporters.c.reporter_key == key)
+            .order_by(incidents.c.id))).all()
+        return [incident_from_row(r) for r in rows]
+
+    async def count_opened_by_since(self, key: str, since: float) -> int:
+        """How many incidents ``key`` opened (not joined) at or after ``since``."""
+        return int((await self.conn.execute(
+            sa.select(sa.func.count()).select_from(incident_reporters).where(
+                incident_reporters.c.reporter_key == key,
+                incident_reporters.c.opener.is_(True),
+                incident_reporters.c.at >= since))).scalar_one())
+
+    async def lock_sender(self, key: str) -> None:
+        """Serialise one sender's reports until this transaction ends. SQLite writers
+        already take turns (one lock per store); PostgreSQL takes a transaction-scoped
+        advisory lock on a hash of the key."""
+        if self.postgres:
+            await self.conn.execute(
+                sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": "sender:" + key})
+
+    async def claim_sender_notice(self, key: str, now: float, window: float) -> bool:
+        """True if admins were not told about ``key`` within ``window`` seconds (and
+        records that they are being told now)."""
+        row = (await self.conn.execute(sa.select(sender_limits.c.noticed_at).where(
+            sender_limits.c.sender_key == key))).first()
+        if row is None:
+            await self.conn.execute(sa.insert(sender_limits).values(sender_key=key,
+                                                                    noticed_at=now))
+            return True
+        if now - float(row[0]) < window:
+            return False
+        await self.conn.execute(sa.update(sender_limits).where(
+            sender_limits.c.sender_key == key).values(noticed_at=now))
+        return True
 
     # --- timeline ------------------------------------------------------------------------
 

@@ -48,6 +48,8 @@ async def test_repages_until_ack_then_silence(h: Harness) -> None:
     await h.fake.expect_sms(ATTORNEY, contains="ACK 1")
     reply = await h.text(ATTORNEY, "ACK")
     assert "acknowledged #1" in reply
+    # The responder gets the report (none yet) and the console link (issue 9, kind 11).
+    await h.fake.expect_sms(ATTORNEY, contains="Console: https://alerts.example.test/")
     # The reporter and the other paged responders hear who is on it.
     await h.fake.expect_sms(PRINCIPAL, contains="Sam Okafor")
     await h.fake.expect_sms(SUPERINTENDENT, contains="acknowledged by Sam Okafor")
@@ -150,18 +152,24 @@ async def test_spanish_speaking_reporter_gets_spanish_guidance(h: Harness) -> No
 
 
 async def test_reporter_with_several_schools_names_one_or_is_asked(h: Harness) -> None:
-    reply = await h.text(AREA_LEAD, "ICE 2302 two agents")
-    assert "#1" in reply and "Which school" not in reply
-    [incident] = await h.incidents()
-    assert incident["school"] == "oak"
+    # Issue 9 (kind 7) changed the second half: a report naming no school within the
+    # sender window joins the sender's open incident instead of opening another one;
+    # naming a different school still opens a new incident.
     reply = await h.text(AREA_LEAD, "ICE agents at the door")
     assert "Which school" in reply
-    page = await h.fake.expect_sms(SUPERINTENDENT, contains="ALERT #2")
+    page = await h.fake.expect_sms(SUPERINTENDENT, contains="ALERT #1")
     assert "school not named" in page.body
     reply = await h.text(AREA_LEAD, "elm")
     assert "Elm Elementary" in reply
+    [incident] = await h.incidents()
+    assert incident["school"] == "elm"
+    reply = await h.text(AREA_LEAD, "ICE 2302 two agents")
+    assert "#2" in reply and "Which school" not in reply
     incidents = await h.incidents()
-    assert incidents[0]["school"] == "elm"
+    assert incidents[0]["school"] == "oak"
+    reply = await h.text(AREA_LEAD, "ICE more agents")
+    assert "#2 was already open" in reply
+    assert len(await h.incidents()) == 2
 
 
 async def test_second_report_from_the_same_school_joins_the_open_incident(h: Harness) -> None:

@@ -20,6 +20,7 @@ from alertbot.domain.messages import (
     to_gsm7,
 )
 from alertbot.domain.model import Config
+from alertbot.engine.notices import ordinal
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -185,10 +186,12 @@ def test_every_sample_page_fits_two_gsm7_segments(language: str, incident: str) 
     no_school = render("no_school", language)
     worst = ("", 0)
     for school in [*SCHOOL_NAMES, no_school, "Riverside Latino Studies Academy at Pulaski"]:
-        title = itype.title.format(school=school)
+        title = itype.title_in(language).format(school=school)
         for reporter in REPORTERS:
             for unverified in (False, True):
-                text = page(language, title, reporter, unverified)
+                # the longest repeat mark a page carries ("(12th page)")
+                mark = render("repeat_mark", language, ordinal=ordinal(12, language))
+                text = page(language, title + mark, reporter, unverified)
                 encoding, count = segments(text)
                 assert encoding == "GSM-7", text
                 assert count <= 2, text

@@ -61,3 +61,12 @@ def test_a_forwarded_update_fits_one_sms_whatever_the_reporter_wrote() -> None:
     assert msg is not None
     assert sms_fits(msg.body), (len(msg.body), segments(msg.body))
     assert msg.body.startswith("#42 update from Ana Pérez: 😀 agents")
+def test_repeat_pages_are_marked_with_an_ordinal() -> None:
+    from alertbot.engine.notices import ordinal
+
+    assert [ordinal(n, "en") for n in (2, 3, 4, 11, 12, 13, 21, 22)] == [
+        "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd"]
+    body = page_body(BASE, "en", "America/New_York", repeat=2)
+    assert body.startswith("ALERT #42: Enforcement visit at Burns Academy (2nd page). ")
+    assert "(aviso 3)" in page_body(BASE, "es", "America/New_York", repeat=3)
+    assert "page" not in page_body(BASE, "en", "America/New_York", repeat=1)

@@ -1,0 +1,251 @@
+"""Issue 9: outcomes as data (kind 4), one sender cannot page-storm (kind 7), the people
+involved hear what they need (kind 11), webhook keys live as long as their incident
+(kind 12). SMS and voice end to end against the fake Twilio server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fakes.twilio_server import FakeTwilio
+from tests.scenario.harness import (
+    ADMIN,
+    AREA_LEAD,
+    ATTORNEY,
+    DEPUTY,
+    PRINCIPAL,
+    STRANGER,
+    SUPERINTENDENT,
+    TEACHER,
+    Harness,
+)
+
+DISTRICT_VOICE = Path(__file__).parent / "district_voice"
+
+
+@pytest.fixture
+async def hv(fake: FakeTwilio, tmp_path: Path) -> AsyncIterator[Harness]:
+    """The voice district: unknown reporters accepted (PIN on the phone tree)."""
+    harness = await Harness(fake, tmp_path, config_dir=DISTRICT_VOICE).start()
+    try:
+        yield harness
+    finally:
+        await harness.close()
+
+
+def entries(incident: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [e for e in incident["timeline"] if e["kind"] == kind]
+
+
+# --- kind 4: never infer an outcome from reply wording ---------------------------
+
+
+async def test_second_caller_joining_by_phone_has_their_recording_added(hv: Harness) -> None:
+    first = await hv.call(PRINCIPAL)
+    await first.press("1")  # Burns Academy, #1
+    second = await hv.call(AREA_LEAD)  # not the reporter: joins by naming the school
+    await second.press("1")
+    joined = await second.press("1201")
+    assert "already open" in joined.text and "1" in joined.text
+    done = await second.record(seconds=9)
+    assert "Your message was added to incident number 1" in done.text
+    await second.transcribe("a third agent arrived")
+    incident = await hv.incident(1)
+    mine = [e["text"] for e in entries(incident, "update") if e["actor"] == "Gale Porter"]
+    assert mine[0].startswith("voice message (9 s): https://api.twilio.com/")
+    assert mine[1] == "voice message transcript: a third agent arrived"
+    assert len(await hv.incidents()) == 1
+
+
+async def test_a_recording_after_the_incident_was_resolved_is_kept_and_the_truth_told(
+        hv: Harness) -> None:
+    call = await hv.call(PRINCIPAL)
+    await call.press("1")
+    assert "resolved" in await hv.text(SUPERINTENDENT, "RESOLVE 1")
+    done = await call.record(seconds=20)  # the caller was still recording
+    assert "already resolved" in done.text
+    assert "Your message was added" not in done.text
+    await call.transcribe("they left at 9")
+    incident = await hv.incident(1)
+    texts = [e["text"] for e in entries(incident, "update")]
+    assert texts[0].startswith("(after resolution) voice message (20 s)")
+    assert texts[1] == "(after resolution) voice message transcript: they left at 9"
+
+
+async def test_a_replayed_recording_webhook_yields_the_same_outcome_once(hv: Harness) -> None:
+    opener = await hv.call(PRINCIPAL)
+    await opener.press("1")
+    second = await hv.call(AREA_LEAD)  # a joiner: their recording is added once
+    await second.press("1")
+    await second.press("1201")
+    first = await second.record(seconds=5)
+    again = await second.record(seconds=5)  # Twilio delivers the action twice
+    assert first.text == again.text
+    assert "Your message was added to incident number 1" in again.text
+    incident = await hv.incident(1)
+    assert len(entries(incident, "update")) == 1
+
+
+# --- kind 7: one sender cannot page-storm the team -------------------------------
+
+
+async def test_repeated_ice_from_a_sender_with_several_schools_opens_one_incident(
+        h: Harness) -> None:
+    for _ in range(12):
+        await h.text(AREA_LEAD, "ICE")
+    assert len(await h.incidents()) == 1
+    await h.fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
+    await h.fake.assert_no_sms(SUPERINTENDENT)
+    incident = await h.incident(1)
+    assert len(entries(incident, "reported_again")) == 11
+
+
+async def test_repeated_ice_from_a_sender_with_no_school_opens_one_incident(
+        h: Harness) -> None:
+    replies = [await h.text(TEACHER, "ICE") for _ in range(8)]
+    assert len(await h.incidents()) == 1
+    assert "#1 was already open" in replies[-1]
+    assert len(h.fake.sms_to(SUPERINTENDENT)) == 1
+
+
+async def test_a_report_naming_another_school_opens_a_second_incident(h: Harness) -> None:
+    await h.text(TEACHER, "ICE 1201")
+    reply = await h.text(TEACHER, "ICE 2302 agents at the gym")
+    assert "#2" in reply
+    schools = sorted(i["school"] for i in await h.incidents())
+    assert schools == ["burns", "oak"]
+
+
+async def test_past_the_cap_reports_join_and_admins_hear_once(h: Harness) -> None:
+    from alertbot.engine.receiver import SENDER_CAP
+
+    assert SENDER_CAP == 3
+    for code in ("1201", "2302", "3101"):
+        await h.text(TEACHER, f"ICE {code}")
+    assert len(await h.incidents()) == 3
+    await h.text(SUPERINTENDENT, "RESOLVE 1")
+    reply = await h.text(TEACHER, "ICE 1201 agents back at the door")
+    assert "added to #3" in reply and "+18605550199" in reply
+    notice = await h.fake.expect_sms(ADMIN, contains="Pat Kim opened 3 incidents")
+    assert "#3" in notice.body
+    await h.text(TEACHER, "ICE 1201 still there")
+    await h.fake.assert_no_sms(ADMIN)  # once per window
+    assert len(await h.incidents()) == 3
+    limited = entries(await h.incident(3), "reported_again")
+    assert "named Burns Academy" in limited[0]["text"]
+    updates = [e["text"] for e in entries(await h.incident(3), "update")]
+    assert "agents back at the door" in updates[0]
+
+
+async def test_the_window_passes_and_a_new_incident_opens(h: Harness) -> None:
+    await h.text(TEACHER, "ICE")
+    await h.text(SUPERINTENDENT, "RESOLVE 1")
+    await h.advance(minutes=16)
+    reply = await h.text(TEACHER, "ICE")
+    assert "#2 opened" in reply
+
+
+async def test_an_unknown_sender_cannot_page_storm_either(hv: Harness) -> None:
+    for _ in range(10):
+        await hv.text(STRANGER, "ICE")
+    assert len(await hv.incidents()) == 1
+
+
+async def test_repeated_calls_from_one_caller_join_their_incident(hv: Harness) -> None:
+    for _ in range(2):
+        call = await hv.call(AREA_LEAD)
+        await call.press("1")
+        for code in ("0000", "0000", "0000"):  # no school: opens (or joins) without one
+            last = await call.press(code)
+    assert "already open" in last.text
+    assert len(await hv.incidents()) == 1
+
+
+# --- kind 11: the people involved hear what they need ----------------------------
+
+
+async def test_the_responder_who_acknowledges_gets_the_report_and_the_console_link(
+        h: Harness) -> None:
+    await h.text(PRINCIPAL, "ICE 3 agents at front office showing a paper")
+    page = await h.fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
+    assert "front office" not in page.body
+    await h.text(PRINCIPAL, "they are asking for a list")
+    await h.text(SUPERINTENDENT, "ACK 1")
+    details = await h.fake.expect_sms(SUPERINTENDENT, contains="first report")
+    assert "3 agents at front office showing a paper" in details.body
+    assert "they are asking for a list" in details.body
+    assert "https://alerts.example.test/" in details.body
+    attorney = [r.body for r in h.fake.sms_to(ATTORNEY)]
+    assert not any("front office" in b for b in attorney)  # only the acknowledger
+
+
+async def test_a_school_named_later_reaches_the_title_later_pages_and_those_paged(
+        h: Harness) -> None:
+    await h.text(TEACHER, "ICE")
+    page = await h.fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
+    assert "school not named" in page.body
+    await h.fake.expect_sms(ATTORNEY, contains="ACK 1")
+    assert "Elm Elementary" in await h.text(TEACHER, "elm")
+    await h.fake.expect_sms(SUPERINTENDENT, contains="#1 update: Enforcement visit at Elm")
+    await h.fake.expect_sms(ATTORNEY, contains="#1 update: Enforcement visit at Elm")
+    [incident] = await h.incidents()
+    assert incident["title"] == "Enforcement visit at Elm Elementary"
+    await h.advance(minutes=3)
+    later = await h.fake.expect_sms(DEPUTY, contains="ACK 1")
+    assert "Elm Elementary" in later.body
+    school = entries(await h.incident(1), "school")
+    assert "escalation unchanged" in school[0]["text"]
+
+
+async def test_a_co_reporter_hears_who_has_it_and_when_it_is_resolved(h: Harness) -> None:
+    await h.text(PRINCIPAL, "ICE")
+    await h.text(AREA_LEAD, "ICE 1201 agents at the side door")  # joins before the ack
+    await h.text(SUPERINTENDENT, "ACK 1")
+    await h.fake.expect_sms(PRINCIPAL, contains="Dr. Jordan Rivera is on it")
+    await h.fake.expect_sms(AREA_LEAD, contains="Dr. Jordan Rivera is on it")
+    reply = await h.text(TEACHER, "ICE 1201")  # joins after the ack
+    assert "Dr. Jordan Rivera is responding" in reply
+    assert "being paged now" not in reply
+    assert "Added to #1" in await h.text(TEACHER, "a van is parked outside")
+    await h.text(SUPERINTENDENT, "RESOLVE 1")
+    for number in (PRINCIPAL, AREA_LEAD, TEACHER):
+        await h.fake.expect_sms(number, contains="#1 resolved by Dr. Jordan Rivera")
+
+
+async def test_the_reporter_hears_when_paging_escalates_and_repeats_are_marked(
+        h: Harness) -> None:
+    await h.text(PRINCIPAL, "ICE")
+    first = await h.fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
+    assert "page)" not in first.body
+    await h.advance(minutes=3)
+    told = await h.fake.expect_sms(PRINCIPAL, contains="still paging")
+    assert "Morgan Lee was just paged" in told.body
+    await h.advance(minutes=5)
+    repeat = await h.fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
+    assert "(2nd page)" in repeat.body
+    await h.fake.expect_sms(PRINCIPAL, contains="Dr. Jordan Rivera, Sam Okafor")
+
+
+async def test_voice_pages_say_when_they_are_a_repeat(hv: Harness) -> None:
+    await hv.text(PRINCIPAL, "ICE")
+    await hv.fake.expect_call(SUPERINTENDENT)
+    await hv.advance(minutes=3)
+    await hv.advance(minutes=5)
+    again = await hv.fake.expect_call(SUPERINTENDENT)
+    assert "2nd page" in (again.twiml or "")
+
+
+# --- kind 12: webhook keys live as long as the incident they touched -------------
+
+
+async def test_a_signed_request_replayed_after_a_week_opens_nothing(h: Harness) -> None:
+    await h.text(PRINCIPAL, "ICE", sid="SMcaptured")
+    await h.text(SUPERINTENDENT, "RESOLVE 1")
+    await h.advance(minutes=60 * 24 * 8)  # housekeeping runs with the injected clock
+    await h.engine.housekeeping()
+    reply = await h.text(PRINCIPAL, "ICE", sid="SMcaptured")
+    assert "#1" in reply
+    assert len(await h.incidents()) == 1
