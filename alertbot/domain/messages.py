@@ -49,6 +49,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "page_failed": "#{n}: could not page {name} by {channel} ({why}). Other channels tried.",
         "opted_out": "{name} texted {word} and gets no more texts from the district number "
         "until they text START.",
+        "confirm_call": "To confirm it is you, alertbot is calling you back now about #{n}: "
+        "answer and press 1.",
+        "confirm_impossible": "#{n}: alertbot cannot confirm it is you (no phone number on "
+        "file). Text ACK {n} instead.",
     },
     "es": {
         "receipt": "#{n} abierto: se esta avisando al equipo del distrito. {guidance}",
@@ -88,6 +92,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "Se usan otros canales.",
         "opted_out": "{name} envio {word} y no recibe mas textos del numero del distrito "
         "hasta que envie START.",
+        "confirm_call": "Para confirmar que es usted, alertbot le devuelve la llamada ahora "
+        "sobre #{n}: conteste y oprima 1.",
+        "confirm_impossible": "#{n}: alertbot no puede confirmar que es usted (no hay "
+        "telefono registrado). Envie ACK {n} por texto.",
     },
 }
 

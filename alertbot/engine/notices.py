@@ -8,6 +8,7 @@ from alertbot.domain.messages import render, to_gsm7
 from alertbot.domain.model import Channel, Config, Contact
 from alertbot.domain.policy import Decision
 from alertbot.domain.records import NewMessage, OutboxKind
+from alertbot.domain.voice_text import page_speech
 
 
 def sms_text(text: str) -> str:
@@ -26,12 +27,29 @@ def page_body(incident: Incident, language: str, timezone: str) -> str:
     )
 
 
+def voice_page_body(incident: Incident, language: str, timezone: str) -> str:
+    """The page a voice call says: the same message as ``page_body``, from the voice
+    prompt of the callee's language (accents kept, no "Reply ACK")."""
+    title = incident.title
+    if incident.drill and "DRILL" not in title.upper():
+        title = f"DRILL - {title}"
+    return page_speech(language, n=incident.id, title=title,
+                       time=local_time(incident.created_at, timezone),
+                       reporter=incident.reporter_name, unverified=incident.unverified)
+
+
+def page_body_for(channel: Channel, incident: Incident, language: str, timezone: str) -> str:
+    """A page's body on ``channel``: folded to GSM-7 for SMS, worded for the ear by voice."""
+    if channel is Channel.VOICE:
+        return voice_page_body(incident, language, timezone)
+    body = page_body(incident, language, timezone)
+    return sms_text(body) if channel is Channel.SMS else body
+
+
 def pages_for(incident: Incident, decision: Decision, timezone: str) -> list[NewMessage]:
     out: list[NewMessage] = []
     for page in decision.pages:
-        body = page_body(incident, page.language, timezone)
-        if page.channel is Channel.SMS:
-            body = sms_text(body)
+        body = page_body_for(page.channel, incident, page.language, timezone)
         out.append(NewMessage(
             kind=OutboxKind.PAGE, channel=page.channel, address=page.address, body=body,
             language=page.language, incident_id=incident.id, contact_id=page.contact_id,

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from alertbot.clock import Clock
+from alertbot.domain import commands as cmd
 from alertbot.domain.incident import Incident, InvalidTransition, State
 from alertbot.domain.messages import render
-from alertbot.domain.model import Config, Contact
-from alertbot.domain.records import NewMessage
+from alertbot.domain.model import Channel, Config, Contact
+from alertbot.domain.records import NewMessage, OutboxKind
+from alertbot.domain.voice_text import prompt
 from alertbot.engine import notices
 from alertbot.engine.actors import Reply
 from alertbot.metrics import Metrics
 from alertbot.store.sql import Tx
+
+
+def said(key: str, language: str, incident_id: int | None = None, **values: object) -> Reply:
+    """A reply naming its message: the text (folded for SMS), and the key and values a
+    voice prompt renders in its own words (``voice_text.spoken_reply``)."""
+    return Reply(notices.sms_text(render(key, language, **values)), language, incident_id,
+                 key=key, values=values)
 
 
 class Responding:
@@ -36,16 +47,16 @@ class Responding:
         if number is not None:
             incident = await tx.get_incident(number, for_update=True)
             if incident is None or not incident.is_open:
-                return Reply(render("no_such", lang, n=number), lang)
+                return said("no_such", lang, n=number)
             if not incident.may_respond(contact.id, self.config.is_admin(contact.id)):
-                return Reply(render("not_allowed", lang, n=number), lang)
+                return said("not_allowed", lang, n=number)
             return incident
         candidates = await self._responder_incidents(tx, contact, states)
         if not candidates:
-            return Reply(render("ack_none", lang), lang)
+            return said("ack_none", lang)
         if len(candidates) > 1:
             numbers = ", ".join(f"#{i.id}" for i in candidates)
-            return Reply(render(which_key, lang, numbers=numbers), lang)
+            return said(which_key, lang, numbers=numbers)
         return candidates[0]
 
     async def acknowledge(self, tx: Tx, incident: Incident, contact: Contact,
@@ -56,9 +67,9 @@ class Responding:
             acked = incident.acknowledge(contact.id, contact.name, now)
         except InvalidTransition:
             if incident.state is State.ACKNOWLEDGED:
-                return Reply(render("ack_already", lang, n=incident.id,
-                                    name=incident.acknowledged_by_name), lang, incident.id)
-            return Reply(render("no_such", lang, n=incident.id), lang, incident.id)
+                return said("ack_already", lang, incident.id, n=incident.id,
+                            name=incident.acknowledged_by_name)
+            return said("no_such", lang, incident.id, n=incident.id)
         await tx.save_incident(acked)
         cancelled = await tx.cancel_pages(incident.id)
         await tx.add_timeline(incident.id, now, "acknowledged",
@@ -88,7 +99,7 @@ class Responding:
         self.metrics.acknowledgements.labels(source=source).inc()
         if incident.created_at:
             self.metrics.time_to_ack.observe(max(0.0, now - incident.created_at))
-        return Reply(notices.sms_text(render("ack_ok", lang, n=incident.id)), lang, incident.id)
+        return said("ack_ok", lang, incident.id, n=incident.id)
 
     async def _ack(self, tx: Tx, contact: Contact, number: int | None, source: str) -> Reply:
         picked = await self._pick(tx, contact, number, (State.TRIGGERED,), "ack_which")
@@ -102,7 +113,7 @@ class Responding:
         try:
             resolved = incident.resolve(contact.id, now)
         except InvalidTransition:
-            return Reply(render("no_such", lang, n=incident.id), lang, incident.id)
+            return said("no_such", lang, incident.id, n=incident.id)
         await tx.save_incident(resolved)
         await tx.cancel_pages(incident.id)
         await tx.add_timeline(incident.id, now, "resolved",
@@ -120,8 +131,7 @@ class Responding:
                 if msg:
                     messages.append(msg)
         await tx.enqueue(messages, now)
-        return Reply(notices.sms_text(render("resolve_ok", lang, n=incident.id)), lang,
-                     incident.id)
+        return said("resolve_ok", lang, incident.id, n=incident.id)
 
     async def _resolve(self, tx: Tx, contact: Contact, number: int | None,
                        source: str) -> Reply:
@@ -143,6 +153,51 @@ class Responding:
             lines.append(render("status_line", lang, n=i.id,
                                 school=i.school_name or render("no_school", lang), who=who))
         return Reply(notices.sms_text("\n".join(lines)), lang)
+
+    # --- caller ID is not identity (decision 0014) -------------------------------------
+
+    CONFIRM_AGAIN_AFTER = 120.0  # seconds: one confirmation call per person and incident
+
+    async def confirm_by_call(self, tx: Tx, contact: Contact, command: cmd.Ack | cmd.Resolve,
+                              source: str) -> Reply:
+        """Ack/Resolve whose sender's identity is caller ID alone: nothing changes; the
+        contact is called back at their own number and pressing 1 on that call does it.
+
+        The incident is picked as for a proven sender (the same refusals); a confirmation
+        call already placed in the last ``CONFIRM_AGAIN_AFTER`` seconds is not repeated,
+        so a forged caller ID cannot make alertbot ring a responder over and over.
+        """
+        lang = contact.language
+        ack = isinstance(command, cmd.Ack)
+        if ack:
+            picked = await self._pick(tx, contact, command.number, (State.TRIGGERED,),
+                                      "ack_which")
+        else:
+            picked = await self._pick(tx, contact, command.number,
+                                      (State.TRIGGERED, State.ACKNOWLEDGED), "resolve_which")
+        if isinstance(picked, Reply):
+            return picked
+        if ack and picked.state is not State.TRIGGERED:
+            return await self.acknowledge(tx, picked, contact, source)  # says who has it
+        if not contact.phone:
+            return said("confirm_impossible", lang, picked.id, n=picked.id)
+        now = self.clock.now()
+        kind = OutboxKind.CONFIRM_ACK if ack else OutboxKind.CONFIRM_RESOLVE
+        recent = [m for m in await tx.messages_for(picked.id)
+                  if m.kind is kind and m.contact_id == contact.id
+                  and m.created_at > now - self.CONFIRM_AGAIN_AFTER]
+        verb = "acknowledge" if ack else "resolve"
+        if not recent:
+            body = prompt(f"confirm_{verb}", lang, n=picked.id)
+            await tx.enqueue([NewMessage(kind, Channel.VOICE, contact.phone, body, lang,
+                                         picked.id, contact.id,
+                                         reason=f"{verb} by {source}: caller ID only")], now)
+            await tx.add_timeline(
+                picked.id, now, "unverified_caller",
+                f"a call showing {contact.name}'s number asked to {verb} (caller ID not "
+                f"verified); calling {contact.name} back to confirm", contact.name)
+        reply = said("confirm_call", lang, picked.id, n=picked.id)
+        return replace(reply, confirm_call=True)
 
     def _reporter(self, incident: Incident) -> Contact | None:
         return self.config.contacts.get(incident.reporter_id) if incident.reporter_id else None

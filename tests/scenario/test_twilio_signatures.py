@@ -11,10 +11,10 @@ import io
 import logging
 
 import pytest
-from yarl import URL
 
 from tests.fakes.signing import twilio_signature
 from tests.scenario.harness import FROM_NUMBER, PRINCIPAL, SUPERINTENDENT, Harness
+from tests.scenario.voicecall import post_exact
 
 PUBLIC = "https://alerts.example.test"
 
@@ -26,19 +26,6 @@ async def _post_raw(h: Harness, path: str, body: bytes, content_type: str,
     if signature is not None:
         headers["X-Twilio-Signature"] = signature
     async with h.session.post(h.url + path, data=body, headers=headers) as response:
-        return response.status, await response.text()
-
-
-async def _post_signed(h: Harness, public_url: str, params: dict[str, str],
-                       signature: str | None = None) -> tuple[int, str]:
-    """POST as Twilio does: to the URL byte for byte (``encoded=True``: the client must
-    not re-quote it), signed over that URL (tests/fakes/signing.py)."""
-    assert h.session is not None and public_url.startswith(PUBLIC)
-    if signature is None:
-        signature = twilio_signature(h.fake.auth_token, public_url, params)
-    target = URL(h.url + public_url[len(PUBLIC):], encoded=True)
-    async with h.session.post(target, data=params,
-                              headers={"X-Twilio-Signature": signature}) as response:
         return response.status, await response.text()
 
 
@@ -54,7 +41,7 @@ async def test_sms_webhook_with_an_encoded_query_is_accepted(h: Harness) -> None
     path = "/twilio/sms?line=north%20side"
     params = {"MessageSid": "SM" + "e" * 32, "From": PRINCIPAL, "To": FROM_NUMBER,
               "Body": "ICE", "AccountSid": h.fake.account_sid, "NumMedia": "0"}
-    status, body = await _post_signed(h, PUBLIC + path, params)
+    status, body = await post_exact(h, PUBLIC + path, params)
     assert status == 200, body
     assert "#1 opened" in body
     await h.settle()
@@ -67,7 +54,7 @@ async def test_a_signature_over_the_decoded_url_is_refused(h: Harness) -> None:
               "Body": "ICE", "AccountSid": h.fake.account_sid}
     decoded = twilio_signature(h.fake.auth_token, PUBLIC + "/twilio/sms?line=north side",
                                params)
-    status, _ = await _post_signed(h, PUBLIC + "/twilio/sms?line=north%20side", params,
+    status, _ = await post_exact(h, PUBLIC + "/twilio/sms?line=north%20side", params,
                                    signature=decoded)
     assert status == 403
     assert await h.incidents() == []
@@ -76,11 +63,11 @@ async def test_a_signature_over_the_decoded_url_is_refused(h: Harness) -> None:
 async def test_voice_webhook_with_an_encoded_query_is_accepted(h: Harness) -> None:
     params = {"CallSid": "CA" + "e" * 32, "From": PRINCIPAL, "To": FROM_NUMBER,
               "Direction": "inbound", "AccountSid": h.fake.account_sid}
-    status, body = await _post_signed(
+    status, body = await post_exact(
         h, PUBLIC + "/twilio/voice?line=north%20side&x=%C3%A1%2F", params)
     assert status == 200, body
     assert "press 1" in body
-    status, body = await _post_signed(
+    status, body = await post_exact(
         h, PUBLIC + "/twilio/voice/menu?lang=en&t=0&line=north%20side", params | {"Digits": "1"})
     assert status == 200, body
     assert "Incident number 1 is open" in body
@@ -91,7 +78,7 @@ async def test_status_callback_with_an_encoded_query_is_accepted(h: Harness) -> 
     rec = await h.fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
     params = {"MessageSid": rec.sid, "MessageStatus": "delivered", "To": rec.to,
               "From": rec.from_, "AccountSid": h.fake.account_sid}
-    status, _ = await _post_signed(h, PUBLIC + "/twilio/status?via=%2Fproxy%20a", params)
+    status, _ = await post_exact(h, PUBLIC + "/twilio/status?via=%2Fproxy%20a", params)
     assert status == 204
     incident = await h.incident(1)
     [page] = [m for m in incident["messages"]
