@@ -410,6 +410,30 @@ async def test_spanish_caller_is_called_back_in_spanish(hv: Harness) -> None:
     assert incident["acknowledged_by"]["id"] == "deputy"
 
 
+async def test_resolve_from_an_unproven_sender_is_confirmed_by_a_call_too(hv: Harness) -> None:
+    """The receiver's rule covers RESOLVE, and an Actor that does not say how it knows
+    who is speaking (the default proof) stops nothing."""
+    from alertbot import appkeys
+    from alertbot.domain import commands as cmd
+    from alertbot.engine.actors import Actor
+
+    await hv.text(PRINCIPAL, "ICE")
+    receiver = hv.app[appkeys.RECEIVER]
+    admin = receiver.config.contacts["admin"]
+    for command in (cmd.Ack(1), cmd.Resolve(1)):
+        reply = await receiver.handle(Actor(admin, phone=ADMIN), command, "voice")
+        assert reply.confirm_call and reply.incident_id == 1
+    await hv.settle()
+    [incident] = await hv.incidents()
+    assert incident["state"] == "triggered"
+    await hv.fake.expect_call(ADMIN, contains="taking incident number 1")
+    rec = await hv.fake.expect_call(ADMIN, contains="resolving incident number 1")
+    done = await hv.answer(rec).press("1")
+    assert "Incident number 1 is resolved" in done.text
+    [incident] = await hv.incidents()
+    assert incident["state"] == "resolved" and incident["resolved_by"] == "admin"
+
+
 async def test_a_text_ack_needs_no_confirmation(hv: Harness) -> None:
     """Twilio delivered the text from the number: the provider vouches (decision 0014)."""
     await hv.text(PRINCIPAL, "ICE")
