@@ -14,6 +14,7 @@ from aiohttp import web
 
 from alertbot import appkeys
 from alertbot.domain.commands import parse_sms
+from alertbot.engine.actors import Proof
 from alertbot.engine.receiver import Actor
 
 log = logging.getLogger("alertbot.sandbox")
@@ -32,9 +33,10 @@ async def handle_line(app: web.Application, line: str) -> str:
         phone = normalise_phone(who)
         if phone is None:
             return f"(who is '{who}'? start the line with a contact id or a phone number)"
-        actor = Actor(config.contact_by_phone(phone), phone=phone)
+        actor = Actor(config.contact_by_phone(phone), phone=phone,
+                      proof=Proof.PROVIDER)
     else:
-        actor = Actor(contact, phone=contact.phone)
+        actor = Actor(contact, phone=contact.phone, proof=Proof.PROVIDER)
     reply = await receiver.handle(actor, parse_sms(config, text), "sandbox")
     return reply.text or "(no reply)"
 

@@ -7,6 +7,10 @@ absolute URL built from ``ALERTBOT_PUBLIC_URL``; the state a later step needs (o
 id, incident number, language, replay count) rides in its query string, which Twilio
 signs with the rest of the URL.
 
+A *confirmation call* (outbox kinds ``confirm_ack`` / ``confirm_resolve``, decision 0014)
+calls back a contact whose acknowledgement came with caller ID only: it asks them to
+press 1 (action ``/twilio/voice/confirm``), and nothing else confirms.
+
 Answering-machine detection runs in the background (``async_amd``, DetectMessageEnd):
 the callee hears the page at once; when Twilio reports a machine, the inbound handler
 replaces the call's TwiML with a short voicemail (``update_call``) and the page counts
@@ -34,6 +38,8 @@ CALL_TIME_LIMIT = 300  # seconds: a page call never runs longer (a stuck voicema
 
 PAGE_PATH = "/twilio/voice/page"
 AMD_PATH = "/twilio/voice/amd"
+CONFIRM_PATH = "/twilio/voice/confirm"
+CONFIRM_KINDS = ("confirm_ack", "confirm_resolve")  # OutboxKind values
 STATUS_PATH = "/twilio/status"
 
 
@@ -54,14 +60,14 @@ def say(parent: VoiceResponse | Gather, text: str, language: str) -> None:
         parent.say(text, voice=voice, language=locale)
 
 
-def page_text(body: str, language: str, incident_id: int | None) -> str:
-    return " ".join((prompt("page_intro", language), spoken_page(body, language, incident_id)))
+def page_text(body: str, language: str) -> str:
+    return " ".join((prompt("page_intro", language), spoken_page(body, language)))
 
 
 def page_twiml(public_url: str, outbox_id: int, incident_id: int | None, language: str,
                body: str, *, replay: int = 0, prefix: str = "") -> str:
     """The TwiML of a voice page: the page in a Gather, a few times, then goodbye."""
-    text = page_text(body, language, incident_id)
+    text = page_text(body, language)
     for repeats in range(PAGE_REPEATS, 0, -1):
         twiml = _page_twiml(public_url, outbox_id, incident_id, language, text, replay,
                             prefix, repeats)
@@ -93,8 +99,25 @@ def _page_twiml(public_url: str, outbox_id: int, incident_id: int | None, langua
 def voicemail_twiml(language: str, body: str, incident_id: int | None) -> str:
     """What is left on a voicemail box: the page, and how to respond (it never acks)."""
     response = VoiceResponse()
-    page = spoken_page(body, language, incident_id)
+    page = spoken_page(body, language)
     say(response, prompt("voicemail", language, page=page, n=incident_id or ""), language)
+    response.hangup()
+    return str(response)
+
+
+def confirm_twiml(public_url: str, outbox_id: int, incident_id: int, language: str,
+                  body: str, *, replay: int = 0, prefix: str = "") -> str:
+    """A confirmation call: the question (``body``) in a Gather, a few times; only 1 at
+    ``CONFIRM_PATH`` confirms, and silence ends the call with nothing done."""
+    response = VoiceResponse()
+    if prefix:
+        say(response, prefix, language)
+    action = absolute(public_url, CONFIRM_PATH, outbox=outbox_id, n=incident_id,
+                      lang=language, r=replay)
+    for _ in range(PAGE_REPEATS):
+        gather = response.gather(num_digits=1, timeout=6, action=action, method="POST")
+        say(gather, body, language)
+    say(response, prompt("confirm_unanswered", language), language)
     response.hangup()
     return str(response)
 
@@ -119,6 +142,8 @@ class TwilioVoice:
         self._machine_detection = machine_detection
 
     async def send(self, message: OutboundMessage) -> SendResult:
+        if message.kind in CONFIRM_KINDS and message.incident_id is not None:
+            return await self._confirm(message, message.incident_id)
         twiml = page_twiml(self._public_url, message.outbox_id, message.incident_id,
                            message.language, message.body)
         amd = absolute(self._public_url, AMD_PATH, outbox=message.outbox_id,
@@ -129,6 +154,18 @@ class TwilioVoice:
             status_callback_event=CALL_EVENTS, status_callback_method="POST",
             machine_detection=self._machine_detection, async_amd="true",
             async_amd_status_callback=amd, async_amd_status_callback_method="POST",
+            time_limit=CALL_TIME_LIMIT,
+        ))
+
+    async def _confirm(self, message: OutboundMessage, incident_id: int) -> SendResult:
+        """Call the contact back from the district voice number; no AMD: a machine cannot
+        press 1, and the question is not worth leaving on a voicemail."""
+        twiml = confirm_twiml(self._public_url, message.outbox_id, incident_id,
+                              message.language, message.body)
+        return await create_resource(self._client.calls.create_async(
+            to=message.to, from_=self._from, twiml=twiml,
+            status_callback=self._public_url + STATUS_PATH,
+            status_callback_event=CALL_EVENTS, status_callback_method="POST",
             time_limit=CALL_TIME_LIMIT,
         ))
 

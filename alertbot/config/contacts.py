@@ -104,6 +104,7 @@ def load_contacts(folder: Path, problems: list[Problem]) -> ContactsRead:
                 id=model.id, name=model.name, roles=tuple(model.roles), phone=phone,
                 slack=model.slack, language=model.language, channels=channels,
                 schools=tuple(model.schools), channel_delay=model.channel_delay,
+                pin=model.pin,
             )
             where[model.id] = (doc, path)
     return read

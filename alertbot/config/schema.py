@@ -129,6 +129,21 @@ class ContactModel(Strict):
     channels: list[ChannelName] | None = Field(default=None, min_length=1)
     schools: list[str] = []
     channel_delay: float = 0.0  # try channels in order this far apart; 0: all at once
+    pin: str | None = None  # personal phone PIN, 4-8 digits (decision 0014)
+
+    @field_validator("pin", mode="before")
+    @classmethod
+    def _pin(cls, value: object) -> object:
+        # The message never repeats the value: a PIN is a secret (not even a wrong one
+        # goes to the terminal or a CI log).
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise ValueError("a PIN is 4 to 8 digits, in quotes")
+        text = str(value)
+        if not (text.isascii() and text.isdigit() and 4 <= len(text) <= 8):
+            raise ValueError("a PIN is 4 to 8 digits, in quotes")
+        return text
 
     @field_validator("channel_delay", mode="before")
     @classmethod

@@ -69,6 +69,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "report was recorded. Call {fallback} now.",
         "sender_limited_admin": "{who} opened {count} incidents within {minutes} min; their "
         "further reports join {joined}. Check on them.",
+        "confirm_call": "To confirm it is you, alertbot is calling you back now about #{n}: "
+        "answer and press 1.",
+        "confirm_impossible": "#{n}: alertbot cannot confirm it is you (no phone number on "
+        "file). Text ACK {n} instead.",
     },
     "es": {
         "receipt": "#{n} abierto: se esta avisando al equipo del distrito. {guidance}",
@@ -127,6 +131,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "reporte quedo registrado. Llame al {fallback} ya.",
         "sender_limited_admin": "{who} abrio {count} incidentes en {minutes} min; sus "
         "reportes siguientes se agregan a {joined}. Verifique.",
+        "confirm_call": "Para confirmar que es usted, alertbot le devuelve la llamada ahora "
+        "sobre #{n}: conteste y oprima 1.",
+        "confirm_impossible": "#{n}: alertbot no puede confirmar que es usted (no hay "
+        "telefono registrado). Envie ACK {n} por texto.",
     },
 }
 

@@ -34,6 +34,9 @@ class Contact:
     # 0: page on every channel at once; else try them in order, this many seconds apart
     # (the next channel only if nobody has acknowledged by then).
     channel_delay: float = 0.0
+    # Personal phone PIN (4-8 digits): proves who is calling when caller ID is not
+    # verified (decision 0014). Never logged, never in a repr.
+    pin: str | None = field(default=None, repr=False, compare=False)
 
     def address(self, channel: Channel) -> str | None:
         """Where this contact is reached on ``channel``, or None if they cannot be."""

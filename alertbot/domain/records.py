@@ -19,6 +19,10 @@ class OutboxStatus(StrEnum):
 class OutboxKind(StrEnum):
     PAGE = "page"
     NOTICE = "notice"
+    # A call back to a contact whose acknowledgement (or resolve) came with caller ID
+    # only: pressing 1 on it does what they asked (decision 0014).
+    CONFIRM_ACK = "confirm_ack"
+    CONFIRM_RESOLVE = "confirm_resolve"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from alertbot.domain.messages import TEMPLATES as TEXT_TEMPLATES
 from alertbot.domain.messages import clean_text
 
 # language -> (<Say language=…>, <Say voice=…>): Amazon Polly voices through Twilio.
@@ -52,6 +51,7 @@ PROMPTS: dict[str, dict[str, str]] = {
         "Call {fallback} now.",
         "ack_ask_number": "To acknowledge an incident by its number, enter the number, "
         "then press pound.",
+        "ack_bad_number": "That is not an incident number.",
         "goodbye": "Goodbye.",
         "fallback_office": "the district office",
         "number": "number",
@@ -66,6 +66,33 @@ PROMPTS: dict[str, dict[str, str]] = {
         "voicemail": "Urgent page from alertbot. {page} To respond, text ACK {n} to this "
         "number, or call it back and press 0. You will be paged again until someone "
         "responds.",
+        # the page itself (the SMS page's message, in words for the ear)
+        "page": "ALERT number {n}: {title}. Reported at {time} by {reporter}.{unverified}",
+        "page_unverified": " The reporter is not verified.",
+        # what the receiver answered, spoken (same keys as messages.TEMPLATES)
+        "ack_ok": "You acknowledged number {n}. Paging stopped, and the reporter was told. "
+        "Text RESOLVE {n} when it is over.",
+        "ack_already": "Incident number {n} was already acknowledged by {name}.",
+        "ack_which": "Several incidents are open: {numbers}.",
+        "ack_none": "No open incident is paging you.",
+        "not_allowed": "You are not on the response team for incident number {n}.",
+        "no_such": "There is no open incident number {n}.",
+        "resolve_ok": "Incident number {n} is resolved. Thank you.",
+        "resolve_which": "Several incidents are open: {numbers}.",
+        # caller ID is not identity (decision 0014)
+        "personal_pin_ask": "Enter your personal PIN, then press pound. Without one, just "
+        "press pound, and alertbot will call you back to confirm.",
+        "confirm_call": "To make sure it is you, alertbot is calling you back now at your "
+        "own number. Hang up, answer that call, and press 1 to confirm incident number {n}.",
+        "confirm_impossible": "alertbot cannot confirm it is you: there is no phone number "
+        "on file. Text ACK {n} instead.",
+        "confirm_acknowledge": "alertbot, calling back to confirm. Press 1 to confirm you are "
+        "taking incident number {n} and stop the paging. If you did not just call about "
+        "it, hang up.",
+        "confirm_resolve": "alertbot, calling back to confirm. Press 1 to confirm you are "
+        "resolving incident number {n}. If you did not just call about it, hang up.",
+        "confirm_unanswered": "Nothing was confirmed. Goodbye.",
+        "confirm_lost": "This confirmation has expired. Goodbye.",
     },
     "es": {
         "welcome": "Línea de emergencia de {organization}.",
@@ -97,6 +124,7 @@ PROMPTS: dict[str, dict[str, str]] = {
         "Llame ya al {fallback}.",
         "ack_ask_number": "Para atender un incidente por su número, marque el número y "
         "luego la tecla numeral.",
+        "ack_bad_number": "Ese no es un número de incidente.",
         "goodbye": "Adiós.",
         "fallback_office": "la oficina del distrito",
         "number": "número",
@@ -110,6 +138,32 @@ PROMPTS: dict[str, dict[str, str]] = {
         "voicemail": "Aviso urgente de alertbot. {page} Para responder, envíe ACK {n} por "
         "texto a este número, o devuelva la llamada y oprima 0. Recibirá más avisos hasta "
         "que alguien responda.",
+        "page": "ALERTA número {n}: {title}. Reportado a las {time} por {reporter}."
+        "{unverified}",
+        "page_unverified": " La persona que reportó no está verificada.",
+        "ack_ok": "Usted atiende el incidente número {n}. Se detuvieron los avisos y se "
+        "informó a quien reportó. Envíe RESOLVE {n} por texto al terminar.",
+        "ack_already": "El incidente número {n} ya fue atendido por {name}.",
+        "ack_which": "Hay varios incidentes abiertos: {numbers}.",
+        "ack_none": "Ningún incidente abierto le está avisando.",
+        "not_allowed": "Usted no está en el equipo de respuesta del incidente número {n}.",
+        "no_such": "No hay un incidente abierto número {n}.",
+        "resolve_ok": "El incidente número {n} está cerrado. Gracias.",
+        "resolve_which": "Hay varios incidentes abiertos: {numbers}.",
+        "personal_pin_ask": "Marque su PIN personal y luego la tecla numeral. Si no lo "
+        "tiene, oprima numeral y alertbot le devolverá la llamada para confirmar.",
+        "confirm_call": "Para confirmar que es usted, alertbot le devuelve la llamada ahora "
+        "a su propio número. Cuelgue, conteste esa llamada y oprima 1 para confirmar el "
+        "incidente número {n}.",
+        "confirm_impossible": "alertbot no puede confirmar que es usted: no hay un teléfono "
+        "registrado. Envíe ACK {n} por texto.",
+        "confirm_acknowledge": "Le llama alertbot para confirmar. Oprima 1 para confirmar "
+        "que usted atiende el incidente número {n} y detener los avisos. Si no acaba de "
+        "llamar por esto, cuelgue.",
+        "confirm_resolve": "Le llama alertbot para confirmar. Oprima 1 para confirmar que "
+        "usted cierra el incidente número {n}. Si no acaba de llamar por esto, cuelgue.",
+        "confirm_unanswered": "No se confirmó nada. Adiós.",
+        "confirm_lost": "Esta confirmación ya no es válida. Adiós.",
     },
 }
 
@@ -155,20 +209,30 @@ def speakable(text: str, language: str) -> str:
     return text.replace("<", "").replace(">", "")
 
 
-def _reply_tail(language: str, number: int) -> str:
-    """The page's closing "Reply ACK n" sentence: a call asks for a key press instead."""
-    template = (TEXT_TEMPLATES.get(language) or TEXT_TEMPLATES["en"])["page"]
-    return template.split("{unverified}", 1)[-1].strip().format(n=number)
-
-
-def spoken_page(body: str, language: str, number: int | None) -> str:
-    """The page text (built for SMS, in the callee's language) as it is spoken."""
-    body = clean_text(body)
-    if number is not None:
-        tail = _reply_tail(language_of(language), number)
-        if tail and body.endswith(tail):
-            body = body[: -len(tail)].rstrip()
+def spoken_page(body: str, language: str) -> str:
+    """A voice page's body (``page_speech``, stored in the outbox) as it is spoken."""
     return speakable(body, language)
+
+
+def page_speech(language: str, *, n: int, title: str, time: str, reporter: str,
+                unverified: bool) -> str:
+    """The page, worded for the ear in ``language`` (the SMS page's message, not its text:
+    no GSM-7 folding, no "Reply ACK"; the call asks for a key press instead)."""
+    return prompt("page", language, n=n, title=clean_text(title, limit=200), time=time,
+                  reporter=clean_text(reporter, limit=120),
+                  unverified=prompt("page_unverified", language) if unverified else "")
+
+
+def spoken_reply(key: str | None, values: Mapping[str, object], text: str,
+                 language: str) -> str:
+    """What the receiver answered, said in ``language``: the reply's message rendered
+    from the voice prompt of the same key (accents kept, ``#12`` said "number 12"),
+    else its text made speakable (a replayed duplicate carries only its text)."""
+    table = PROMPTS[language_of(language)]
+    if key is None or key not in table:
+        return speakable(text, language)
+    spoken = {k: speakable(v, language) if isinstance(v, str) else v for k, v in values.items()}
+    return prompt(key, language, **spoken)
 
 
 def incident_label(title: str, labels: Mapping[str, str], language: str) -> str:

@@ -11,13 +11,40 @@ from alertbot.domain.model import Contact
 from alertbot.redact import mask_phone
 
 
+class Proof(StrEnum):
+    """How the sender of a command was shown to be who they are (decision 0014).
+
+    Only ``CALLER_ID`` is not enough to stop paging (acknowledge or resolve): caller ID
+    on an inbound call is whatever the calling network says, and anyone can set it.
+    """
+
+    PROVIDER = "provider"  # the provider authenticated the sender: a text Twilio
+    #   delivered from the number, a signed Slack user id, a console session or API
+    #   bearer token, the sandbox operator
+    OUTBOUND_CALL = "outbound_call"  # a call alertbot placed to the contact's own number
+    ATTESTED_CALL = "attested_call"  # an inbound call whose number the carrier verified
+    #   (STIR/SHAKEN attestation A: Twilio's StirVerstat = TN-Validation-Passed-A)
+    PIN = "pin"  # an inbound call on which the contact keyed in their personal PIN
+    CALLER_ID = "caller_id"  # an inbound call's caller ID alone
+
+    @property
+    def may_stop_paging(self) -> bool:
+        return self is not Proof.CALLER_ID
+
+
 @dataclass(frozen=True)
 class Actor:
-    """Who sent a command: a known contact, or an outsider's phone / Slack id."""
+    """Who sent a command: a known contact, or an outsider's phone / Slack id.
+
+    ``proof`` says how that identity was established. It defaults to the weakest,
+    ``CALLER_ID``: a way in that does not say how it knows who is speaking cannot
+    stop paging (the receiver offers a confirmation call instead).
+    """
 
     contact: Contact | None
     phone: str | None = None
     slack_id: str | None = None
+    proof: Proof = Proof.CALLER_ID
 
     @property
     def display(self) -> str:
@@ -67,6 +94,7 @@ class Outcome(StrEnum):
     NOT_FOUND = "not_found"  # no such open incident / nothing paging you
     REFUSED = "refused"  # not allowed, or an unknown sender
     NONE = "none"  # nothing to say (opt-out words)
+    CONFIRM_BY_CALL = "confirm_by_call"  # caller ID only: nothing done, a call back confirms
 
     @property
     def reached_incident(self) -> bool:
@@ -79,7 +107,8 @@ class Outcome(StrEnum):
 class Reply:
     """What the sender is told: the template ``key`` and ``values`` it was rendered from,
     the ``incident_id`` it concerns, the explicit ``outcome``, and the rendered ``text``
-    (a composite of several templates for some replies)."""
+    (a composite of several templates for some replies). A medium with its own wording
+    (a voice prompt, decision 0014) renders the same ``key`` in its own words."""
 
     text: str
     language: str = "en"
@@ -87,6 +116,11 @@ class Reply:
     outcome: Outcome = Outcome.INFO
     key: str = ""
     values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def confirm_call(self) -> bool:
+        """Nothing was done yet: alertbot is calling the contact back to confirm."""
+        return self.outcome is Outcome.CONFIRM_BY_CALL
 
     def to_json(self) -> str:
         """How the webhook dedup table keeps it: a replay yields the same outcome."""

@@ -241,12 +241,17 @@ class Dispatcher:
         if any(m.channel is not item.channel for m in siblings):
             return []
         out: list[NewMessage] = []
+        incident = await tx.get_incident(item.incident_id)
         for channel in (Channel.VOICE, Channel.SMS, Channel.SLACK):
             address = contact.address(channel)
             if channel is item.channel or not address or channel not in self.senders:
                 continue
+            body = item.body if incident is None else notices.page_body_for(
+                channel, incident, item.language, config.timezone,
+                notices.incident_title(config, incident, item.language),
+                repeat=(item.round or 0) + 1)  # each medium its own words
             out.append(NewMessage(
-                OutboxKind.PAGE, channel, address, item.body, item.language, item.incident_id,
+                OutboxKind.PAGE, channel, address, body, item.language, item.incident_id,
                 contact.id, item.step, item.round, f"fallback after {item.channel} failed",
                 item.opened_at))
         return out

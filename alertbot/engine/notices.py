@@ -8,6 +8,7 @@ from alertbot.domain.messages import fit_sms, render
 from alertbot.domain.model import Channel, Config, Contact
 from alertbot.domain.policy import Decision
 from alertbot.domain.records import NewMessage, OutboxKind
+from alertbot.domain.voice_text import page_speech
 
 
 def sms_text(text: str) -> str:
@@ -39,29 +40,54 @@ def page_body(incident: Incident, language: str, timezone: str, title: str | Non
               repeat: int = 1) -> str:
     """A page in ``language``; ``repeat`` > 1 marks it as that person's nth page of it
     (the mark rides in the body, so SMS, voice and Slack all carry it)."""
-    title = title or incident.title
-    if incident.drill and "DRILL" not in title.upper():
-        title = f"DRILL - {title}"
-    mark = render("repeat_mark", language, ordinal=ordinal(repeat, language)) \
-        if repeat > 1 else ""
     return render(
-        "page", language, n=incident.id, title=title + mark,
+        "page", language, n=incident.id, title=_decorated_title(incident, language, title,
+                                                                repeat),
         time=local_time(incident.created_at, timezone), reporter=incident.reporter_name,
         unverified=render("unverified", language) if incident.unverified else "",
     )
 
 
+def _decorated_title(incident: Incident, language: str, title: str | None,
+                     repeat: int) -> str:
+    """The title a page shows: DRILL-marked for a drill, and "(2nd page)" from the
+    second round on (the mark rides in the body, so SMS, voice and Slack all carry it)."""
+    title = title or incident.title
+    if incident.drill and "DRILL" not in title.upper():
+        title = f"DRILL - {title}"
+    if repeat > 1:
+        title += render("repeat_mark", language, ordinal=ordinal(repeat, language))
+    return title
+
+
+def voice_page_body(incident: Incident, language: str, timezone: str, title: str | None = None,
+                    repeat: int = 1) -> str:
+    """The page a voice call says: the same message as ``page_body``, from the voice
+    prompt of the callee's language (accents kept, no "Reply ACK")."""
+    return page_speech(language, n=incident.id,
+                       title=_decorated_title(incident, language, title, repeat),
+                       time=local_time(incident.created_at, timezone),
+                       reporter=incident.reporter_name, unverified=incident.unverified)
+
+
+def page_body_for(channel: Channel, incident: Incident, language: str, timezone: str,
+                  title: str | None = None, repeat: int = 1) -> str:
+    """A page's body on ``channel``: folded to GSM-7 for SMS, worded for the ear by voice."""
+    if channel is Channel.VOICE:
+        return voice_page_body(incident, language, timezone, title, repeat)
+    body = page_body(incident, language, timezone, title, repeat)
+    return sms_text(body) if channel is Channel.SMS else body
+
+
 def pages_for(incident: Incident, decision: Decision, timezone: str,
               config: Config | None = None) -> list[NewMessage]:
-    """The decision's pages, each in its recipient's language (title included); a page of
-    a later round is marked as a repeat ("2nd page")."""
+    """The decision's pages, each in its recipient's language and medium (title
+    included); a page of a later round is marked as a repeat ("2nd page")."""
     out: list[NewMessage] = []
     for page in decision.pages:
-        body = page_body(incident, page.language, timezone,
-                         incident_title(config, incident, page.language),
-                         repeat=decision.round + 1)
-        if page.channel is Channel.SMS:
-            body = sms_text(body)
+        body = page_body_for(page.channel, incident, page.language, timezone,
+                             incident_title(config, incident, page.language),
+                             repeat=decision.round + 1)
         out.append(NewMessage(
             kind=OutboxKind.PAGE, channel=page.channel, address=page.address, body=body,
             language=page.language, incident_id=incident.id, contact_id=page.contact_id,

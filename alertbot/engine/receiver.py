@@ -86,6 +86,8 @@ class Receiver(Responding):
             return self._refuse(actor)
         contact = actor.contact
         match command:
+            case cmd.Ack() | cmd.Resolve() if not actor.proof.may_stop_paging:
+                return await self.confirm_by_call(tx, contact, command, source)
             case cmd.Ack(number=number):
                 return await self._ack(tx, contact, number, source)
             case cmd.Resolve(number=number):

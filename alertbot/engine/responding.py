@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from alertbot.clock import Clock
+from alertbot.domain import commands as cmd
 from alertbot.domain.incident import Incident, InvalidTransition, State
 from alertbot.domain.messages import clean_text, fit_sms_items, fit_sms_lines, render
-from alertbot.domain.model import Config, Contact
-from alertbot.domain.records import NewMessage
+from alertbot.domain.model import Channel, Config, Contact
+from alertbot.domain.records import NewMessage, OutboxKind
+from alertbot.domain.voice_text import prompt
 from alertbot.engine import notices
 from alertbot.engine.actors import Outcome, Reply
 from alertbot.metrics import Metrics
@@ -179,11 +181,57 @@ class Responding:
                                 school=i.school_name or render("no_school", lang), who=who))
         return Reply(fit_sms_lines(lines, lang), lang, None, Outcome.INFO, "status")
 
+    # --- caller ID is not identity (decision 0014) -------------------------------------
+
+    CONFIRM_AGAIN_AFTER = 120.0  # seconds: one confirmation call per person and incident
+
+    async def confirm_by_call(self, tx: Tx, contact: Contact, command: cmd.Ack | cmd.Resolve,
+                              source: str) -> Reply:
+        """Ack/Resolve whose sender's identity is caller ID alone: nothing changes; the
+        contact is called back at their own number and pressing 1 on that call does it.
+
+        The incident is picked as for a proven sender (the same refusals); a confirmation
+        call already placed in the last ``CONFIRM_AGAIN_AFTER`` seconds is not repeated,
+        so a forged caller ID cannot make alertbot ring a responder over and over.
+        """
+        lang = contact.language
+        ack = isinstance(command, cmd.Ack)
+        if ack:
+            picked = await self._pick(tx, contact, command.number, (State.TRIGGERED,),
+                                      "ack_which")
+        else:
+            picked = await self._pick(tx, contact, command.number,
+                                      (State.TRIGGERED, State.ACKNOWLEDGED), "resolve_which")
+        if isinstance(picked, Reply):
+            return picked
+        if ack and picked.state is not State.TRIGGERED:
+            return await self.acknowledge(tx, picked, contact, source)  # says who has it
+        if not contact.phone:
+            return _reply(Outcome.REFUSED, "confirm_impossible", lang, picked.id, n=picked.id)
+        now = self.clock.now()
+        kind = OutboxKind.CONFIRM_ACK if ack else OutboxKind.CONFIRM_RESOLVE
+        recent = [m for m in await tx.messages_for(picked.id)
+                  if m.kind is kind and m.contact_id == contact.id
+                  and m.created_at > now - self.CONFIRM_AGAIN_AFTER]
+        verb = "acknowledge" if ack else "resolve"
+        if not recent:
+            body = prompt(f"confirm_{verb}", lang, n=picked.id)
+            await tx.enqueue([NewMessage(kind, Channel.VOICE, contact.phone, body, lang,
+                                         picked.id, contact.id,
+                                         reason=f"{verb} by {source}: caller ID only")], now)
+            await tx.add_timeline(
+                picked.id, now, "unverified_caller",
+                f"a call showing {contact.name}'s number asked to {verb} (caller ID not "
+                f"verified); calling {contact.name} back to confirm", contact.name)
+        return _reply(Outcome.CONFIRM_BY_CALL, "confirm_call", lang, picked.id, n=picked.id)
+
     def _reporter(self, incident: Incident) -> Contact | None:
         return self.config.contacts.get(incident.reporter_id) if incident.reporter_id else None
 
 
 def _reply(outcome: Outcome, key: str, language: str, incident_id: int | None,
            **values: object) -> Reply:
+    """A reply naming its message: the text (folded for SMS), and the key and values a
+    voice prompt renders in its own words (``voice_text.spoken_reply``)."""
     return Reply(notices.sms_text(render(key, language, **values)), language, incident_id,
                  outcome, key, dict(values))

@@ -44,6 +44,7 @@ from alertbot.domain.slack_text import (
     t,
     text_blocks,
 )
+from alertbot.engine.actors import Proof
 from alertbot.engine.receiver import Actor, Outcome, Receiver, Reply
 from alertbot.inbound.slack_messages import SlackMessages
 from alertbot.inbound.slack_modal import ModalSubmission, trigger_for
@@ -249,7 +250,7 @@ class SlackInbound:
             else cmd.Resolve(number)
         key = body.get("trigger_id") or action.get("action_ts")
         try:
-            reply = await self.run(Actor(contact, slack_id=user), command,
+            reply = await self.run(Actor(contact, slack_id=user, proof=Proof.PROVIDER), command,
                                    f"slack:action:{key}" if key else None)
             text = reply.text
         except Exception:

@@ -18,6 +18,7 @@ from slack_bolt.async_app import AsyncAck
 
 from alertbot.domain import commands as cmd
 from alertbot.domain.slack_text import fallback, stranger_text, text_blocks
+from alertbot.engine.actors import Proof
 from alertbot.engine.receiver import Actor
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class SlackMessages:
         thread = str(event.get("thread_ts") or "")
         contact = inbound.contact(user)
         key = f"slack:event:{body.get('event_id') or channel + ':' + ts}"
-        actor = Actor(contact, slack_id=user)
+        actor = Actor(contact, slack_id=user, proof=Proof.PROVIDER)
         if event.get("channel_type") == "im":
             if contact is None:
                 reply_text = stranger_text("en", inbound.config.fallback_phone)

@@ -11,6 +11,7 @@ from alertbot import appkeys
 from alertbot.config.loader import normalise_phone
 from alertbot.domain.commands import parse_sms
 from alertbot.domain.messages import fit_sms, render
+from alertbot.engine.actors import Proof
 from alertbot.engine.receiver import Actor
 from alertbot.inbound.twilio_auth import twilio_form
 
@@ -29,7 +30,9 @@ def twiml_message(text: str) -> web.Response:
 
 def actor_for_phone(request: web.Request, raw: str) -> Actor:
     phone = normalise_phone(raw) or raw
-    return Actor(request.app[appkeys.RECEIVER].config.contact_by_phone(phone), phone=phone)
+    contact = request.app[appkeys.RECEIVER].config.contact_by_phone(phone)
+    # Twilio delivered it from that number: the provider vouches for the sender (0014).
+    return Actor(contact, phone=phone, proof=Proof.PROVIDER)
 
 
 async def inbound_sms(request: web.Request, form: dict[str, str], source: str) -> str:

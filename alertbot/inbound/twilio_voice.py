@@ -7,6 +7,8 @@
     /twilio/voice/recorded      <Record> ended: the recording is added to the incident
     /twilio/voice/transcription Twilio's transcript of it, added too
     /twilio/voice/ack           a responder calling back keys in an incident number
+    /twilio/voice/ackpin        … and, when caller ID is not verified, their personal PIN
+    /twilio/voice/confirm       the call back that confirms a caller-ID-only acknowledgement
     /twilio/voice/page, /amd    callbacks of voice pages (inbound/twilio_voice_page.py)
 
 The incident opens the moment its type and school are known, before the recording,
@@ -37,9 +39,9 @@ from alertbot.domain.voice_text import (
     speakable,
     spoken_phone,
 )
-from alertbot.engine.actors import Outcome
+from alertbot.engine.actors import Outcome, Proof
 from alertbot.inbound import twilio_voice_page
-from alertbot.inbound.voice_call import MAX_TRIES, Call, voice_route
+from alertbot.inbound.voice_call import MAX_TRIES, Call, small_number, voice_route
 
 ENTRY = "/twilio/voice"
 MENU = "/twilio/voice/menu"
@@ -48,6 +50,7 @@ SCHOOL = "/twilio/voice/school"
 RECORDED = "/twilio/voice/recorded"
 TRANSCRIPTION = "/twilio/voice/transcription"
 ACK = "/twilio/voice/ack"
+ACK_PIN = "/twilio/voice/ackpin"
 RECORD_SECONDS = 60
 
 log = logging.getLogger("alertbot.inbound")
@@ -118,7 +121,7 @@ async def menu_step(call: Call) -> VoiceResponse:
     if digits == SWITCH_DIGIT:
         return _menu(call.switched(), tries)
     if digits == ACK_DIGIT and call.actor.contact is not None:
-        return await _ack(call, None)
+        return await _ack_or_pin(call, None)
     trigger = _trigger(call.config, digits)
     if trigger is not None:
         return await _after_type(call, trigger)
@@ -250,12 +253,38 @@ async def transcription_step(call: Call) -> VoiceResponse:
 # --- a responder calling back to acknowledge -----------------------------------------
 
 
+async def _ack_or_pin(call: Call, number: int | None) -> VoiceResponse:
+    """Acknowledge; a caller whose number is not verified keys in their PIN first, if
+    they have one (without it, the receiver has alertbot call them back to confirm)."""
+    contact = call.actor.contact
+    if (contact is not None and contact.pin and not call.actor.proof.may_stop_paging):
+        return call.ask(ACK_PIN, "personal_pin_ask", t=0, n=number)
+    return await _ack(call, number)
+
+
+async def ack_pin_step(call: Call) -> VoiceResponse:
+    contact = call.actor.contact
+    if contact is None:
+        return call.goodbye("goodbye")
+    number = small_number(call.q("n"))
+    digits, tries = call.digits, call.qint("t")
+    if contact.pin and digits and hmac.compare_digest(digits.encode(), contact.pin.encode()):
+        return await _ack(call.proven(Proof.PIN), number)
+    if digits == "" or tries + 1 >= MAX_TRIES:  # pound alone, or out of tries: call back
+        return await _ack(call, number)
+    return call.ask(ACK_PIN, "personal_pin_ask", "pin_wrong" if digits else "no_input",
+                    t=tries + 1, n=number)
+
+
 async def _ack(call: Call, number: int | None) -> VoiceResponse:
     reply = await call.receiver.handle(call.actor, cmd.Ack(number), "voice",
                                        dedup_key=call.dedup(f"ack{number or ''}"))
     response = VoiceResponse()
-    say(response, speakable(reply.text, call.lang), call.lang)
-    if reply.incident_id is None and number is None:  # none or several: ask for the number
+    call.say_reply(response, reply)
+    if reply.confirm_call:  # caller ID only: they hang up and answer our call
+        response.hangup()
+        return response
+    if reply.outcome is Outcome.CHOOSE and number is None:  # several open: which one?
         action = call.url(ACK)
         gather = response.gather(action=action, method="POST", timeout=6, finish_on_key="#")
         call.say(gather, "ack_ask_number")
@@ -265,10 +294,16 @@ async def _ack(call: Call, number: int | None) -> VoiceResponse:
 
 
 async def ack_step(call: Call) -> VoiceResponse:
-    digits = call.digits or ""
-    if not digits.isdigit() or call.actor.contact is None:
+    if call.actor.contact is None:
         return call.goodbye("goodbye")
-    return await _ack(call, int(digits))
+    number = small_number(call.digits)
+    if number is None:  # nothing, or not an incident number: ask again, a few times
+        tries = call.qint("t")
+        if tries + 1 >= MAX_TRIES:
+            return call.goodbye("gave_up", fallback=call.fallback)
+        return call.ask(ACK, "ack_ask_number", "ack_bad_number" if call.digits else "no_input",
+                        t=tries + 1)
+    return await _ack(call, number)
 
 
 def add_routes(app: web.Application) -> None:
@@ -279,4 +314,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post(RECORDED, voice_route("voice_recorded", recorded_step))
     app.router.add_post(TRANSCRIPTION, voice_route("voice_transcription", transcription_step))
     app.router.add_post(ACK, voice_route("voice_ack", ack_step))
+    app.router.add_post(ACK_PIN, voice_route("voice_ack_pin", ack_pin_step))
     twilio_voice_page.add_routes(app)

@@ -2,6 +2,11 @@
 
     POST /twilio/voice/page?outbox=ID&n=N&lang=L&r=R   Digits: 1 acknowledges, 2 repeats
     POST /twilio/voice/amd?outbox=ID&n=N&lang=L        AnsweredBy: human | machine_* | fax
+    POST /twilio/voice/confirm?outbox=ID&n=N&lang=L&r=R  a confirmation call: 1 confirms
+
+A call alertbot placed reached the person's own number, so a key pressed on it proves
+who they are (``Proof.OUTBOUND_CALL``, decision 0014): the page's 1 acknowledges, and
+the confirmation call's 1 does what a caller-ID-only call asked for.
 
 Only a key press acknowledges. A machine never does: the page is recorded as *not
 reached* (timeline, via the engine's status handling) and the live call is switched
@@ -19,17 +24,19 @@ from alertbot import appkeys
 from alertbot.channels.base import ChannelError
 from alertbot.channels.twilio_voice import (
     AMD_PATH,
+    CONFIRM_PATH,
     MAX_REPLAYS,
     PAGE_PATH,
     TwilioVoice,
+    confirm_twiml,
     hangup_twiml,
     page_twiml,
-    say,
     voicemail_twiml,
 )
 from alertbot.domain import commands as cmd
 from alertbot.domain.model import Channel
-from alertbot.domain.voice_text import prompt, speakable
+from alertbot.domain.records import OutboxKind
+from alertbot.domain.voice_text import prompt
 from alertbot.engine.receiver import Actor
 from alertbot.inbound.voice_call import Call, voice_route
 
@@ -47,11 +54,11 @@ async def page_step(call: Call) -> VoiceResponse | str:
         actor = call.actor
         if item is not None:  # the person this page was for, whoever's phone shows up
             contact = call.config.contacts.get(item.contact_id or "") or actor.contact
-            actor = Actor(contact, phone=item.address)
+            actor = Actor(contact, phone=item.address, proof=actor.proof)
         reply = await call.receiver.handle(actor, cmd.Ack(number), "voice",
                                            dedup_key=call.dedup("ack"))
         response = VoiceResponse()
-        say(response, speakable(reply.text, call.lang), call.lang)
+        call.say_reply(response, reply)
         call.say(response, "goodbye")
         response.hangup()
         return response
@@ -84,6 +91,36 @@ async def amd_step(call: Call) -> VoiceResponse:
     return VoiceResponse()
 
 
+_CONFIRMS: dict[OutboxKind, type[cmd.Ack] | type[cmd.Resolve]] = {
+    OutboxKind.CONFIRM_ACK: cmd.Ack, OutboxKind.CONFIRM_RESOLVE: cmd.Resolve}
+
+
+async def confirm_step(call: Call) -> VoiceResponse | str:
+    """A key on a confirmation call: 1 does what the caller-ID-only call asked for."""
+    number, replay = call.qint("n"), call.qint("r")
+    item = await call.outbox_item(number, call.qint("outbox"))
+    command = _CONFIRMS.get(item.kind) if item is not None else None
+    contact = call.config.contacts.get(item.contact_id or "") if item is not None else None
+    if item is None or command is None or contact is None or not number:
+        return call.goodbye("confirm_lost")
+    digits = call.digits or ""
+    if digits == ACK_KEY:
+        actor = Actor(contact, phone=item.address, proof=call.actor.proof)
+        reply = await call.receiver.handle(actor, command(number), "voice",
+                                           dedup_key=call.dedup("confirm"))
+        response = VoiceResponse()
+        call.say_reply(response, reply)
+        call.say(response, "goodbye")
+        response.hangup()
+        return response
+    if replay + 1 >= MAX_REPLAYS:
+        return call.goodbye("confirm_unanswered")
+    return confirm_twiml(call.public_url, item.id, number, call.lang, item.body,
+                         replay=replay + 1, prefix=prompt("page_invalid", call.lang))
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_post(PAGE_PATH, voice_route("voice_page", page_step, caller_field="To"))
     app.router.add_post(AMD_PATH, voice_route("voice_amd", amd_step, caller_field="To"))
+    app.router.add_post(CONFIRM_PATH, voice_route("voice_confirm", confirm_step,
+                                                  caller_field="To"))

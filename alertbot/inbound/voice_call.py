@@ -18,15 +18,39 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 from alertbot import appkeys
 from alertbot.channels.twilio_voice import absolute, say
 from alertbot.config.loader import normalise_phone
-from alertbot.domain.model import Config
+from alertbot.domain.model import Config, Contact
 from alertbot.domain.records import OutboxItem
-from alertbot.domain.voice_text import language_of, other_language, prompt, spoken_phone
-from alertbot.engine.receiver import Actor, Receiver
+from alertbot.domain.voice_text import (
+    language_of,
+    other_language,
+    prompt,
+    spoken_phone,
+    spoken_reply,
+)
+from alertbot.engine.actors import Proof
+from alertbot.engine.receiver import Actor, Receiver, Reply
 from alertbot.inbound.twilio_auth import twilio_form
 
 log = logging.getLogger("alertbot.inbound")
 
 MAX_TRIES = 3  # wrong or missing answers to one question before the call ends politely
+ATTESTED = "TN-Validation-Passed-A"  # Twilio's StirVerstat for STIR/SHAKEN attestation A
+# The proof established earlier in this call rides in the signed query as ``v``
+# (Twilio need not repeat StirVerstat on later requests; a PIN is keyed in once).
+_CARRIED = {Proof.ATTESTED_CALL: "a", Proof.PIN: "p"}
+_FROM_QUERY = {v: k for k, v in _CARRIED.items()}
+MAX_NUMBER_DIGITS = 9  # a keyed-in or carried number longer than this is not one of ours
+
+
+def small_number(text: str | None) -> int | None:
+    """``text`` as a non-negative int if it is 1 to 9 ASCII digits, else None.
+
+    Keys and query values are whatever reached the webhook: ``"9" * 400`` must not
+    become an int the database cannot hold (OverflowError), nor ``"²"`` a ValueError.
+    """
+    if not text or len(text) > MAX_NUMBER_DIGITS or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
 
 
 @dataclass(frozen=True)
@@ -66,12 +90,22 @@ class Call:
         return self.request.query.get(name, "")
 
     def qint(self, name: str) -> int:
-        value = self.q(name)
-        return int(value) if value.isdigit() else 0
+        """A number carried in the query; 0 when absent or not a number (see small_number)."""
+        return small_number(self.q(name)) or 0
 
     def url(self, path: str, **params: object) -> str:
-        """An absolute action URL carrying the call's language and ``params``."""
-        return absolute(self.public_url, path, lang=self.lang, **params)
+        """An absolute action URL carrying the call's language, the caller's proof of
+        identity (when stronger than caller ID) and ``params``."""
+        return absolute(self.public_url, path, lang=self.lang,
+                        v=_CARRIED.get(self.actor.proof), **params)
+
+    def proven(self, proof: Proof) -> Call:
+        """This call once the caller has shown ``proof`` (a right personal PIN)."""
+        return replace(self, actor=replace(self.actor, proof=proof))
+
+    def say_reply(self, parent: VoiceResponse | Gather, reply: Reply) -> None:
+        """The receiver's answer, in this call's language and words (not the SMS text)."""
+        say(parent, spoken_reply(reply.key, reply.values, reply.text, self.lang), self.lang)
 
     def switched(self) -> Call:
         return replace(self, lang=other_language(self.lang))
@@ -122,7 +156,28 @@ def _call(request: web.Request, form: dict[str, str], caller_field: str) -> Call
     lang = request.query.get("lang", "")
     if lang not in ("en", "es"):
         lang = language_of(contact.language if contact else None)
-    return Call(request, form, Actor(contact, phone=phone), lang)
+    return Call(request, form, Actor(contact, phone=phone,
+                                     proof=_proof(request, form, caller_field, contact)), lang)
+
+
+def _proof(request: web.Request, form: dict[str, str], caller_field: str,
+           contact: Contact | None) -> Proof:
+    """How we know who is on the line (decision 0014); the rule of what is enough to
+    stop paging is the receiver's (``Proof.may_stop_paging``).
+
+    A call alertbot placed (``To`` is the person) reached their own number. On an
+    inbound call the caller ID alone proves nothing, unless the carrier attested it
+    (STIR/SHAKEN A) or the caller keyed in their personal PIN earlier in the call.
+    """
+    if caller_field == "To":
+        outbound = form.get("Direction", "").startswith("outbound")
+        return Proof.OUTBOUND_CALL if outbound else Proof.CALLER_ID
+    if form.get("StirVerstat") == ATTESTED:
+        return Proof.ATTESTED_CALL
+    carried = _FROM_QUERY.get(request.query.get("v", ""))
+    if carried is Proof.PIN and (contact is None or not contact.pin):
+        return Proof.CALLER_ID
+    return carried or Proof.CALLER_ID
 
 
 def voice_route(name: str, step: Step, caller_field: str = "From"

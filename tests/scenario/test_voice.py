@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.fakes.twilio_server import FakeTwilio
+from tests.fakes.twilio_server import FakeTwilio, Record
 from tests.scenario.harness import (
     ADMIN,
     AREA_LEAD,
@@ -27,8 +27,12 @@ from tests.scenario.harness import (
     SUPERINTENDENT,
     Harness,
 )
+from tests.scenario.voicecall import PhoneCall, dial
 
 DISTRICT_VOICE = Path(__file__).parent / "district_voice"
+ATTESTED_A = "TN-Validation-Passed-A"
+FAILED = "TN-Validation-Failed"
+SUPERINTENDENT_PIN = "2468"  # district_voice/contacts/people.yaml
 PUBLIC = "https://alerts.example.test"
 FALLBACK_SPOKEN = "8 6 0, 5 5 5, 0 1 9 9"
 
@@ -231,9 +235,11 @@ async def test_forged_signature_is_refused_and_has_no_effect(hv: Harness) -> Non
 
 
 async def test_responder_calls_back_and_presses_0(hv: Harness) -> None:
+    # A verified caller ID (decision 0014): without one, pressing 0 asks for a PIN or
+    # has alertbot call back (tests below).
     await hv.text(PRINCIPAL, "ICE")
     await hv.text(PRINCIPAL_ES, "ICE")
-    call = await hv.call(SUPERINTENDENT)
+    call = await dial(hv, SUPERINTENDENT, StirVerstat=ATTESTED_A)
     assert "If you are responding to a page, press 0" in call.twiml.text
     which = await call.press("0")
     assert "number 1, number 2" in which.text
@@ -242,6 +248,198 @@ async def test_responder_calls_back_and_presses_0(hv: Harness) -> None:
     incidents = {i["id"]: i for i in await hv.incidents()}
     assert incidents[2]["state"] == "acknowledged"
     assert incidents[1]["state"] == "triggered"
+
+
+# --- caller ID is not identity (issue 9, kind 1; decision 0014) -----------------------
+
+
+def _on_it_texts(h: Harness, phone: str) -> list[str]:
+    return [r.body or "" for r in h.fake.sms_to(phone) if "on it" in (r.body or "")]
+
+
+async def test_forged_caller_id_of_an_admin_acknowledges_nothing(hv: Harness) -> None:
+    """The issue's example: caller ID shows the admin, STIR/SHAKEN says it failed."""
+    await hv.text(PRINCIPAL, "ICE")
+    await hv.text(PRINCIPAL_ES, "ICE")
+    for number in ("1", "2"):
+        call = await dial(hv, ADMIN, StirVerstat=FAILED)
+        which = await call.press("0")
+        assert "number 1, number 2" in which.text
+        answer = await call.press(number)
+        assert "calling you back now at your own number" in answer.text
+        assert f"incident number {number}" in answer.text
+        assert answer.hangs_up and answer.gather is None
+    incidents = await hv.incidents()
+    assert [i["state"] for i in incidents] == ["triggered", "triggered"]
+    await hv.settle()
+    assert _on_it_texts(hv, PRINCIPAL) == [] and _on_it_texts(hv, PRINCIPAL_ES) == []
+    # The real admin is called at their own number, from the district voice number.
+    for number in (1, 2):
+        rec = await hv.fake.expect_call(ADMIN, contains=f"incident number {number}")
+        assert rec.from_ == FROM_NUMBER
+        assert "/twilio/voice/confirm?outbox=" in (rec.twiml or "")
+        assert "MachineDetection" not in rec.params
+    timeline = entries(await hv.incident(1), "unverified_caller")
+    assert timeline == ["a call showing Riley Chen's number asked to acknowledge (caller ID "
+                        "not verified); calling Riley Chen back to confirm"]
+    assert entries(await hv.incident(1), "acknowledged") == []
+
+
+async def test_verified_caller_id_acknowledges_at_once(hv: Harness) -> None:
+    await hv.text(PRINCIPAL, "ICE")
+    call = await dial(hv, ADMIN, StirVerstat=ATTESTED_A)
+    done = await call.press("0")
+    assert "You acknowledged number 1" in done.text
+    [incident] = await hv.incidents()
+    assert incident["acknowledged_by"]["id"] == "admin"
+    await hv.fake.expect_sms(PRINCIPAL, contains="Riley Chen is on it")
+    await hv.fake.assert_no_call(ADMIN)
+
+
+async def test_attestation_is_remembered_within_the_call(hv: Harness) -> None:
+    """Twilio need not repeat StirVerstat on later requests of the call."""
+    await hv.text(PRINCIPAL, "ICE")
+    await hv.text(PRINCIPAL_ES, "ICE")
+    call = await dial(hv, ADMIN, StirVerstat=ATTESTED_A)
+    await call.press("0")
+    call.extra = {}
+    done = await call.press("2")
+    assert "You acknowledged number 2" in done.text
+
+
+async def test_personal_pin_acknowledges(hv: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    await hv.text(PRINCIPAL, "ICE")
+    call = await hv.call(SUPERINTENDENT)  # no StirVerstat at all
+    asked = await call.press("0")
+    assert "Enter your personal PIN" in asked.text
+    wrong = await call.press("1357")
+    assert "That PIN is not correct" in wrong.text
+    done = await call.press(SUPERINTENDENT_PIN)
+    assert "You acknowledged number 1" in done.text
+    [incident] = await hv.incidents()
+    assert incident["acknowledged_by"]["id"] == "superintendent"
+    await hv.fake.expect_sms(PRINCIPAL, contains="Dr. Jordan Rivera is on it")
+    assert hv.fake.calls_to(SUPERINTENDENT) == [] or all(
+        "confirm" not in (r.twiml or "") for r in hv.fake.calls_to(SUPERINTENDENT))
+    assert all(SUPERINTENDENT_PIN not in r.getMessage() for r in caplog.records)
+
+
+async def test_no_pin_keyed_in_means_a_call_back(hv: Harness) -> None:
+    await hv.text(PRINCIPAL, "ICE")
+    call = await hv.call(SUPERINTENDENT)
+    await call.press("0")
+    answer = await call.press("")  # pound alone
+    assert "calling you back" in answer.text
+    [incident] = await hv.incidents()
+    assert incident["state"] == "triggered"
+    await hv.fake.expect_call(SUPERINTENDENT, contains="/twilio/voice/confirm")
+
+
+async def _confirm_call(hv: Harness, phone: str) -> tuple[PhoneCall, Record]:
+    call = await dial(hv, phone, StirVerstat=FAILED)
+    answer = await call.press("0")
+    assert "calling you back" in answer.text or "devuelve la llamada" in answer.text
+    rec = await hv.fake.expect_call(phone, contains="/twilio/voice/confirm")
+    return hv.answer(rec), rec
+
+
+async def test_pressing_1_on_the_confirm_call_acknowledges(hv: Harness) -> None:
+    await hv.text(PRINCIPAL, "ICE")
+    answered, rec = await _confirm_call(hv, ADMIN)
+    question = answered.twiml
+    assert "Press 1 to confirm you are taking incident number 1" in question.text
+    assert rec.to == ADMIN and rec.from_ == FROM_NUMBER
+    action = question.action
+    done = await answered.press("1")
+    assert "You acknowledged number 1" in done.text and done.hangs_up
+    [incident] = await hv.incidents()
+    assert incident["state"] == "acknowledged"
+    assert incident["acknowledged_by"] == {"id": "admin", "name": "Riley Chen"}
+    await hv.fake.expect_sms(PRINCIPAL, contains="Riley Chen is on it")
+    again = await answered.post(action, Digits="1")  # Twilio delivers it twice: one effect
+    # (a replay is spoken from the stored text until dedup keeps the reply's key)
+    assert "You acknowledged number 1" in again.text
+    assert len(_on_it_texts(hv, PRINCIPAL)) == 1
+
+
+async def test_pressing_nothing_on_the_confirm_call_acknowledges_nothing(hv: Harness) -> None:
+    await hv.text(PRINCIPAL, "ICE")
+    answered, rec = await _confirm_call(hv, ADMIN)
+    assert answered.twiml.redirect is None  # silence: the call says so and hangs up
+    assert answered.twiml.hangs_up and "Nothing was confirmed" in answered.twiml.text
+    wrong = await answered.press("5")
+    assert "that key is not a choice" in wrong.text
+    await hv.fake.send_status(rec, "completed", post_to=hv.url)
+    await hv.settle()
+    [incident] = await hv.incidents()
+    assert incident["state"] == "triggered"
+    assert entries(await hv.incident(1), "not_reached") == []  # not a page
+    await hv.advance(minutes=3)
+    await hv.fake.expect_call(DEPUTY)  # paging goes on
+
+
+async def test_confirm_calls_are_not_repeated_for_a_burst_of_forged_calls(hv: Harness) -> None:
+    await hv.text(PRINCIPAL, "ICE")
+    for _ in range(3):
+        call = await dial(hv, ADMIN, StirVerstat=FAILED)
+        answer = await call.press("0")
+        assert "calling you back" in answer.text
+    await hv.fake.expect_call(ADMIN, contains="/twilio/voice/confirm")
+    await hv.fake.assert_no_call(ADMIN)
+    assert len(entries(await hv.incident(1), "unverified_caller")) == 1
+
+
+async def test_spanish_caller_is_called_back_in_spanish(hv: Harness) -> None:
+    await hv.text(PRINCIPAL, "ICE")
+    await hv.advance(minutes=3)  # the deputy (Spanish) is paged at step 2
+    await hv.fake.expect_call(DEPUTY)
+    call = await dial(hv, DEPUTY, StirVerstat=FAILED)
+    assert "Si responde a un aviso, oprima 0" in call.twiml.text
+    answer = await call.press("0")
+    assert "alertbot le devuelve la llamada ahora a su propio número" in answer.text
+    assert set(answer.languages) == {"es-US"}
+    rec = await hv.fake.expect_call(DEPUTY, contains="/twilio/voice/confirm")
+    answered = hv.answer(rec)
+    assert "Oprima 1 para confirmar que usted atiende el incidente número 1" in \
+        answered.twiml.text
+    assert set(answered.twiml.languages) == {"es-US"}
+    done = await answered.press("1")
+    assert "Usted atiende el incidente número 1" in done.text
+    assert "se informó a quien reportó" in done.text
+    [incident] = await hv.incidents()
+    assert incident["acknowledged_by"]["id"] == "deputy"
+
+
+async def test_resolve_from_an_unproven_sender_is_confirmed_by_a_call_too(hv: Harness) -> None:
+    """The receiver's rule covers RESOLVE, and an Actor that does not say how it knows
+    who is speaking (the default proof) stops nothing."""
+    from alertbot import appkeys
+    from alertbot.domain import commands as cmd
+    from alertbot.engine.actors import Actor
+
+    await hv.text(PRINCIPAL, "ICE")
+    receiver = hv.app[appkeys.RECEIVER]
+    admin = receiver.config.contacts["admin"]
+    for command in (cmd.Ack(1), cmd.Resolve(1)):
+        reply = await receiver.handle(Actor(admin, phone=ADMIN), command, "voice")
+        assert reply.confirm_call and reply.incident_id == 1
+    await hv.settle()
+    [incident] = await hv.incidents()
+    assert incident["state"] == "triggered"
+    await hv.fake.expect_call(ADMIN, contains="taking incident number 1")
+    rec = await hv.fake.expect_call(ADMIN, contains="resolving incident number 1")
+    done = await hv.answer(rec).press("1")
+    assert "Incident number 1 is resolved" in done.text
+    [incident] = await hv.incidents()
+    assert incident["state"] == "resolved" and incident["resolved_by"] == "admin"
+
+
+async def test_a_text_ack_needs_no_confirmation(hv: Harness) -> None:
+    """Twilio delivered the text from the number: the provider vouches (decision 0014)."""
+    await hv.text(PRINCIPAL, "ICE")
+    reply = await hv.text(ADMIN, "ACK 1")
+    assert "You acknowledged #1" in reply
+    await hv.fake.assert_no_call(ADMIN)
 
 
 # --- voice pages -------------------------------------------------------------------
@@ -364,8 +562,13 @@ async def test_spanish_speaking_responder_is_called_in_spanish(hv: Harness) -> N
     assert "Aviso urgente de alertbot. ALERTA número 1" in page.text
     assert "Oprima 1 para atender" in page.text
     assert "Responda ACK" not in page.text
+    assert "Reportado a las" in page.text  # the voice page's own Spanish words
     done = await answered.press("1")
     assert "número 1" in done.text  # the receiver's Spanish reply, spoken
+    # Speech is not SMS: correct Spanish with its accents, never the GSM-7 folded text.
+    assert "se informó a quien reportó" in done.text
+    assert "informo" not in done.text
+    assert set(done.languages) == {"es-US"}
     [incident] = await hv.incidents()
     assert incident["acknowledged_by"]["id"] == "deputy"
 

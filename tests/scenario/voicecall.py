@@ -9,17 +9,39 @@
     answered = h.answer(rec)                   # its inline TwiML
     await answered.press("1")
 
+    call = await dial(h, ADMIN, StirVerstat="TN-Validation-Failed")  # extra call fields
+
 Every request is signed over the public URL, exactly as Twilio signs it.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from yarl import URL
+
+from tests.fakes.signing import twilio_signature
+
 if TYPE_CHECKING:
     from tests.scenario.harness import Harness
+
+
+async def post_exact(h: Harness, public_url: str, params: Mapping[str, str],
+                     signature: str | None = None) -> tuple[int, str]:
+    """POST as Twilio does: to ``public_url``'s path and query byte for byte (the client
+    must not re-quote ``%2F`` or ``%20``), signed over ``public_url`` exactly."""
+    assert h.session is not None
+    public = h.settings.public_url
+    assert public_url.startswith(public), public_url
+    if signature is None:
+        signature = twilio_signature(h.fake.auth_token, public_url, params)
+    target = URL(h.url + public_url[len(public):], encoded=True)
+    async with h.session.post(target, data=dict(params),
+                              headers={"X-Twilio-Signature": signature}) as response:
+        return response.status, await response.text()
 
 
 @dataclass
@@ -76,11 +98,12 @@ class PhoneCall:
         self.h, self.sid, self.from_, self.to, self.direction = h, sid, from_, to, direction
         self.twiml = twiml or Twiml.parse("<Response/>")
         self.last_record: ET.Element | None = None  # the latest <Record> heard
+        self.extra: dict[str, str] = {}  # sent with every request (e.g. StirVerstat)
 
     def fields(self, **extra: str) -> dict[str, str]:
         return {"CallSid": self.sid, "AccountSid": self.h.fake.account_sid, "From": self.from_,
                 "To": self.to, "Direction": self.direction, "CallStatus": "in-progress",
-                "ApiVersion": "2010-04-01", **extra}
+                "ApiVersion": "2010-04-01", **self.extra, **extra}
 
     async def post(self, url: str, **extra: str) -> Twiml:
         status, body = await self.h.post_twilio_url(url, self.fields(**extra))
@@ -118,3 +141,16 @@ class PhoneCall:
                         TranscriptionSid="TR" + self.sid[2:]))
         assert code == 200, (code, body)
         await self.h.settle()
+
+
+async def dial(h: Harness, from_: str, sid: str | None = None, **fields: str) -> PhoneCall:
+    """Like ``h.call``, with call fields Twilio sends on every request of this call
+    (``StirVerstat="TN-Validation-Passed-A"``: the carrier verified the caller ID)."""
+    import uuid
+
+    from tests.scenario.harness import FROM_NUMBER
+
+    call = PhoneCall(h, sid or f"CA{uuid.uuid4().hex}", from_, FROM_NUMBER, "inbound")
+    call.extra = dict(fields)
+    await call.post(h.settings.public_url + "/twilio/voice")
+    return call

@@ -10,10 +10,11 @@ from alertbot.channels.twilio_voice import (
     MAX_TWIML,
     PAGE_REPEATS,
     absolute,
+    confirm_twiml,
     page_twiml,
     voicemail_twiml,
 )
-from alertbot.domain.messages import render
+from alertbot.domain.messages import render, to_gsm7
 from alertbot.domain.voice_text import (
     NOT_REACHED,
     PROMPTS,
@@ -21,10 +22,11 @@ from alertbot.domain.voice_text import (
     incident_label,
     menu,
     other_language,
+    page_speech,
     prompt,
     speakable,
-    spoken_page,
     spoken_phone,
+    spoken_reply,
     voice_for,
 )
 
@@ -76,19 +78,73 @@ def test_speakable(text: str, language: str, spoken: str) -> None:
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
-def test_spoken_page_drops_the_sms_reply_instruction(language: str) -> None:
-    body = render("page", language, n=7, title="Enforcement visit at Burns Academy",
-                  time="08:14", reporter="Ana Perez", unverified="")
-    spoken = spoken_page(body, language, 7)
-    assert "ACK" not in spoken
+def test_page_speech_is_worded_for_the_ear(language: str) -> None:
+    spoken = page_speech(language, n=7, title="Enforcement visit at Burns Academy",
+                         time="08:14", reporter="Ana Perez", unverified=False)
+    assert "ACK" not in spoken and "#" not in spoken
     assert "Burns Academy" in spoken and "Ana Perez" in spoken and "08:14" in spoken
     assert prompt("number", language) + " 7" in spoken
 
 
-def test_spoken_page_keeps_the_unverified_warning() -> None:
-    body = render("page", "en", n=2, title="T", time="08:14", reporter="+1860•••0198",
-                  unverified=render("unverified", "en"))
-    assert "UNVERIFIED reporter" in spoken_page(body, "en", 2)
+def test_spanish_page_speech_keeps_its_accents() -> None:
+    spoken = page_speech("es", n=7, title="Visita en Oak", time="08:14", reporter="Ana",
+                         unverified=True)
+    assert spoken.startswith("ALERTA número 7: Visita en Oak. Reportado a las 08:14 por Ana.")
+    assert "reportó no está verificada" in spoken
+
+
+def test_page_speech_keeps_the_unverified_warning() -> None:
+    spoken = page_speech("en", n=2, title="T", time="08:14", reporter="+1860•••0198",
+                         unverified=True)
+    assert "not verified" in spoken
+    assert "not verified" not in page_speech("en", n=2, title="T", time="08:14",
+                                             reporter="Ana", unverified=False)
+
+
+def test_page_speech_strips_control_characters_of_names_and_titles() -> None:
+    spoken = page_speech("en", n=2, title="Visit\x07 at\nOak", time="08:14",
+                         reporter="Ana\x00\u202e Perez", unverified=False)
+    assert "\x07" not in spoken and "\x00" not in spoken and "\u202e" not in spoken
+    assert "Visit at Oak" in spoken
+
+
+# --- what the receiver answered, spoken (kind 11: speech is not SMS) ---------------
+
+
+def test_spanish_reply_is_spoken_with_accents_not_the_folded_sms() -> None:
+    values = {"n": 3}
+    sms = to_gsm7(render("ack_ok", "es", **values))
+    assert "informo a quien reporto" in sms  # the SMS text, folded to GSM-7
+    spoken = spoken_reply("ack_ok", values, sms, "es")
+    assert "se informó a quien reportó" in spoken
+    assert "número 3" in spoken and "#" not in spoken
+
+
+@pytest.mark.parametrize("key", ["ack_ok", "ack_already", "ack_none", "not_allowed", "no_such",
+                                 "resolve_ok", "confirm_call", "confirm_impossible"])
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_reply_the_voice_speaks_has_a_voice_prompt(key: str, language: str) -> None:
+    values = {"n": 4, "name": "Dana Deputy", "numbers": "#1, #2"}
+    text = render(key, language, **values)
+    spoken = spoken_reply(key, values, text, language)
+    assert spoken == prompt(key, language, **values)
+    assert "#" not in spoken
+
+
+def test_reply_lists_are_spoken_as_numbers() -> None:
+    spoken = spoken_reply("ack_which", {"numbers": "#1, #2"}, "x", "es")
+    assert spoken == "Hay varios incidentes abiertos: número 1, número 2."
+
+
+def test_a_reply_without_a_key_falls_back_to_its_text() -> None:
+    assert spoken_reply(None, {}, "You acknowledged #5.", "en") == "You acknowledged number 5."
+    assert spoken_reply("help", {}, "Text ICE <school>", "en") == "Text ICE school"
+
+
+def test_spanish_prompts_are_not_folded() -> None:
+    """Every Spanish prompt that has an accented word keeps it: GSM-7 folding is for SMS."""
+    accented = [key for key, text in PROMPTS["es"].items() if to_gsm7(text) != text]
+    assert {"ack_ok", "confirm_call", "confirm_acknowledge", "opened", "page"} <= set(accented)
 
 
 @pytest.mark.parametrize(("labels", "language", "expected"), [
@@ -182,10 +238,25 @@ def test_page_twiml_for_a_notice_has_nothing_to_acknowledge() -> None:
 
 
 def test_voicemail_says_how_to_respond_and_gathers_nothing() -> None:
-    root = parse(voicemail_twiml("es", "ALERTA #4: Visita en Oak. Responda ACK 4 para atender.",
-                                 4))
+    body = page_speech("es", n=4, title="Visita en Oak", time="08:14", reporter="Ana",
+                       unverified=False)
+    root = parse(voicemail_twiml("es", body, 4))
     assert root.find("Gather") is None
     [say] = root.findall("Say")
     assert say.get("language") == "es-US"
     assert say.text is not None and "envíe ACK 4" in say.text
-    assert "Responda ACK" not in say.text
+    assert "Responda ACK" not in say.text and "ALERTA número 4: Visita en Oak" in say.text
+
+
+def test_confirm_twiml_asks_for_1_and_ends_with_nothing_done() -> None:
+    body = prompt("confirm_acknowledge", "es", n=4)
+    root = parse(confirm_twiml(PUBLIC, 12, 4, "es", body))
+    gathers = root.findall("Gather")
+    assert len(gathers) == PAGE_REPEATS
+    for gather in gathers:
+        assert gather.get("numDigits") == "1"
+        assert gather.get("action") == PUBLIC + "/twilio/voice/confirm?outbox=12&n=4&lang=es&r=0"
+    assert root.find("Redirect") is None  # silence does nothing
+    assert {s.get("language") for s in root.iter("Say")} == {"es-US"}
+    said = " ".join(s.text or "" for s in root.iter("Say"))
+    assert "incidente número 4" in said and "No se confirmó nada" in said
