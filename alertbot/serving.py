@@ -277,7 +277,8 @@ async def read_guard(request: web.Request, handler: Handler) -> web.StreamRespon
         if request.body_exists and request.content_type != "multipart/form-data":
             timeout = request.app[appkeys.SETTINGS].read_timeout
             try:
-                await asyncio.wait_for(request.read(), timeout)
+                async with asyncio.timeout(timeout):  # no task per request, unlike wait_for
+                    await request.read()
             except TimeoutError:
                 log.info("%s %s: request body not received within %.0f s",
                          request.method, request.path, timeout)
