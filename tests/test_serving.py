@@ -241,3 +241,32 @@ def test_connections_leave_room_for_the_database_and_providers(limit: int,
 
     assert connection_limit(Settings(), limit) == expected
     assert connection_limit(Settings(max_connections=50), limit) == min(50, expected)
+
+
+def test_settings_read_the_new_variables() -> None:
+    from alertbot.redact import Secret
+    from alertbot.settings import Settings
+
+    settings = Settings.from_env({"ALERTBOT_METRICS_TOKEN": " m-secret ",
+                                  "ALERTBOT_MAX_CONNECTIONS": "300",
+                                  "ALERTBOT_READ_TIMEOUT": "5"})
+    assert settings.metrics_token == Secret("m-secret") and "m-secret" not in repr(settings)
+    assert (settings.max_connections, settings.read_timeout) == (300, 5.0)
+    assert Settings.from_env({}).metrics_token is None
+
+
+def test_a_recurring_error_is_logged_once_per_period_with_a_count(
+        caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from alertbot.serving import RateLimitedLog
+
+    say = RateLimitedLog(logging.getLogger("alertbot.serving"), every=0.2)
+    with caplog.at_level(logging.ERROR, logger="alertbot.serving"):
+        for _ in range(10_000):
+            say("cannot accept connections: %s", "Too many open files")
+        time.sleep(0.25)
+        say("cannot accept connections: %s", "Too many open files")
+    assert caplog.messages == [
+        "cannot accept connections: Too many open files",
+        "cannot accept connections: Too many open files (9999 more since the last report)"]

@@ -35,7 +35,7 @@ def _login(error: str = "", status: int = 401) -> web.Response:
     return web.Response(text=_page("login.html").replace("{{error}}", error),
                         content_type="text/html", status=status,
                         headers={"Content-Security-Policy": CSP, "Cache-Control": "no-store",
-                                 "Referrer-Policy": "no-referrer"})
+                                 "Referrer-Policy": "same-origin"})
 
 
 async def index(request: web.Request) -> web.Response:
@@ -49,7 +49,7 @@ async def index(request: web.Request) -> web.Response:
         "{{sandbox}}", "true" if settings.sandbox else "false")
     return web.Response(text=html, content_type="text/html",
                         headers={"Content-Security-Policy": CSP, "Cache-Control": "no-store",
-                                 "Referrer-Policy": "no-referrer"})
+                                 "Referrer-Policy": "same-origin"})
 
 
 async def login(request: web.Request) -> web.Response:
