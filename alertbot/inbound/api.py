@@ -23,7 +23,7 @@ from alertbot.domain.incident import Incident
 from alertbot.store import timeline_pages as pages
 
 SESSION_COOKIE = "alertbot_session"
-LIST_LIMIT, LIST_LIMIT_MAX = 50, 200  # incidents per page of GET /api/incidents
+LIST_LIMIT, LIST_LIMIT_MAX = 100, 500  # incidents per page of GET /api/incidents (as before)
 LIST_TIMELINE, LIST_TIMELINE_MAX = 50, 200  # latest timeline entries per listed incident
 ONE_TIMELINE, ONE_TIMELINE_MAX = 200, 1000  # timeline entries per page of one incident
 PROXY_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-IP", "X-Forwarded-Host")
@@ -178,7 +178,7 @@ def _whole(request: web.Request, name: str, default: int | None, low: int,
 
 
 async def list_incidents(request: web.Request) -> web.Response:
-    """Newest first, ``limit`` (default 50, at most 200) a page; ``before=N`` continues
+    """Newest first, ``limit`` (default 100, at most 500) a page; ``before=N`` continues
     below incident N (the ``Link: rel="next"`` header gives it). Each incident carries
     its latest ``timeline`` entries (default 50, at most 200) and ``timeline_total``.
     ``changed_since=C`` lists only incidents with a timeline entry after cursor C; every
