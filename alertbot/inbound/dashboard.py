@@ -41,6 +41,8 @@ def _login(error: str = "", status: int = 401) -> web.Response:
 async def index(request: web.Request) -> web.Response:
     settings = request.app[appkeys.SETTINGS]
     if "token" in request.query:  # an old sign-in link: the token must not ride in URLs
+        if authorized(request):
+            raise web.HTTPSeeOther("/")  # out of the address bar and history
         return _login("Sign-in links are no longer accepted: paste the token below.")
     if not authorized(request):
         return _login()

@@ -106,6 +106,9 @@ async def test_dashboard_sign_in_is_a_post_and_sets_a_strict_cookie(h: Harness) 
     assert "Test District" in page and "token" not in page.split("<script>")[0].lower()
     async with h.session.get(h.url + "/api/incidents", cookies=jar) as r:
         assert r.status == 200
+    async with h.session.get(h.url + f"/?token={API_TOKEN}", cookies=jar,
+                             allow_redirects=False) as r:
+        assert r.status == 303 and r.headers["Location"] == "/"  # never signs anyone in
     async with h.session.post(h.url + "/logout", cookies=jar, allow_redirects=False) as r:
         assert r.status == 303 and r.cookies["alertbot_session"].value == ""
 
