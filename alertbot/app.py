@@ -22,6 +22,7 @@ from alertbot.engine.receiver import Receiver
 from alertbot.faults import CrashPoints
 from alertbot.inbound import api, dashboard, sandbox, twilio_sms, twilio_voice
 from alertbot.metrics import Metrics
+from alertbot.serving import read_guard
 from alertbot.settings import Settings
 from alertbot.store.sql import Store
 
@@ -110,7 +111,8 @@ def _rates(settings: Settings) -> dict[Channel, TokenBucket]:
 def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
               senders: Mapping[Channel, Sender] | None = None) -> web.Application:
     """The aiohttp app. ``senders`` replaces the providers (tests); sandbox records all."""
-    app = web.Application(client_max_size=1024 * 1024)
+    # read_guard: a request body must arrive within ALERTBOT_READ_TIMEOUT (serving.py).
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[read_guard])
     app[appkeys.SETTINGS] = settings
     app[appkeys.CLOCK] = clock or SystemClock()
     app[appkeys.METRICS] = Metrics()

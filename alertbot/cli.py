@@ -9,8 +9,6 @@ import secrets
 import sys
 from collections.abc import Sequence
 
-from aiohttp import web
-
 from alertbot.config.loader import load_config
 from alertbot.config.yamlmap import Problem
 from alertbot.domain.model import Config
@@ -54,6 +52,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from alertbot import serving
     from alertbot.app import build_app, reload_on_sighup
     from alertbot.sandbox_console import attach_console
 
@@ -85,13 +84,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if settings.sandbox:
         assert settings.api_token is not None
         print(f"alertbot sandbox: nothing is really sent.\n"
-              f"  Dashboard: http://{settings.host}:{settings.port}/?token="
-              f"{settings.api_token.value}\n"
+              f"  Dashboard: http://{settings.host}:{settings.port}/\n"
+              f"  Token:     {settings.api_token.value}   (paste it into the dashboard's "
+              f"sign-in box)\n"
               f"  Or type here: <phone or contact id> <text>, e.g.  "
               f"principal-burns ICE 2 agents at front desk", flush=True)
         attach_console(app)
-    web.run_app(app, host=settings.host, port=settings.port, print=None,
-                shutdown_timeout=5.0)
+    serving.serve(app, settings)  # bounded connections, read timeouts, quiet log
     return 0
 
 

@@ -44,6 +44,9 @@ class Settings:
     instance_id: str = ""  # stable across restarts; default host:port
     sms_rate: float = 0.0  # messages a second from TWILIO_FROM; 0: no limit
     voice_rate: float = 0.0  # calls a second on the account; 0: no limit
+    metrics_token: Secret | None = None  # bearer for /metrics; none: this machine only
+    max_connections: int = 0  # concurrent HTTP connections; 0: from the fd limit (serving.py)
+    read_timeout: float = 10.0  # seconds for a request's headers, and again for its body
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, sandbox: bool = False) -> Settings:
@@ -75,6 +78,9 @@ class Settings:
             instance_id=env.get("ALERTBOT_INSTANCE_ID") or f"{socket.gethostname()}:{port}",
             sms_rate=float(env.get("ALERTBOT_SMS_RATE") or 0),
             voice_rate=float(env.get("ALERTBOT_VOICE_RATE") or 0),
+            metrics_token=_secret(env, "ALERTBOT_METRICS_TOKEN"),
+            max_connections=int(env.get("ALERTBOT_MAX_CONNECTIONS") or 0),
+            read_timeout=float(env.get("ALERTBOT_READ_TIMEOUT") or 10.0),
         )
 
     @property

@@ -92,7 +92,7 @@ STAGES = (
 
 
 def stage(frames: list[str]) -> str:
-    if not any("run_app" in f for f in frames):
+    if not any("run_app" in f or "serving.py" in f for f in frames):  # serving.serve
         return "startup (imports, config, migrate)"
     for name, needle in STAGES:
         if any(needle in f for f in frames):

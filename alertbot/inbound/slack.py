@@ -9,17 +9,21 @@ Slack wants an answer within 3 s. The receiver usually answers in milliseconds, 
 a slash command's reply *is* the receipt (incident number and guidance); if it takes
 longer than ``ACK_BUDGET`` the command is acknowledged at once and the receipt follows
 through ``response_url``. Buttons and messages are acknowledged first and handled in
-tracked background tasks. Retries (``X-Slack-Retry-Num``) have one effect: each action
-carries a dedup key (trigger id, view id, event id) that the receiver applies once.
+tracked background tasks. Retries (``X-Slack-Retry-Num``) and Socket Mode redeliveries
+have one effect and one output: each request carries a key from Slack's own ids
+(trigger id, view id, event id). The receiver applies its command once, and before any
+output the key is claimed in the database (``store/deliveries.py``): only the delivery
+that claimed it answers (ack body, ``response_url``, DM, ephemeral, modal); a retry gets
+an empty ack and shows nothing, on any instance.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any
 
 from aiohttp import web
@@ -48,11 +52,20 @@ from alertbot.engine.actors import Proof
 from alertbot.engine.receiver import Actor, Outcome, Receiver, Reply
 from alertbot.inbound.slack_messages import SlackMessages
 from alertbot.inbound.slack_modal import ModalSubmission, trigger_for
+from alertbot.store.deliveries import (
+    KEEP,
+    claim_delivery,
+    finish_delivery,
+    forget_deliveries_before,
+)
 
 log = logging.getLogger("alertbot.inbound.slack")
 
 ACK_BUDGET = 2.0  # seconds the receiver may take before a slash command is acked without it
 SOURCE = "slack"
+# Seconds after which an unfinished claim on a request's output may be taken over by a
+# redelivery (its first handler died). Far beyond ACK_BUDGET and Slack's 3 s.
+CLAIM_LEASE = 30.0
 
 
 async def events_webhook(request: web.Request) -> web.Response:
@@ -71,7 +84,6 @@ class SlackInbound:
         self.thread_incident = thread_incident
         self.ack_budget = ACK_BUDGET
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._modal_triggers: OrderedDict[str, None] = OrderedDict()
         self.bolt = AsyncApp(client=client, signing_secret=signing_secret,
                              process_before_response=True, logger=log,
                              name="alertbot")
@@ -138,9 +150,51 @@ class SlackInbound:
     async def run(self, actor: Actor, command: cmd.Command, key: str | None) -> Reply:
         return await self.receiver.handle(actor, command, SOURCE, dedup_key=key)
 
+    # --- one output per request ----------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def delivery(self, key: str | None) -> AsyncIterator[bool]:
+        """Whether this delivery of the request ``key`` is the one that answers.
+
+        True for the first to claim ``key`` (in the database, so on every instance);
+        False for a retry or redelivery, which must show nothing. The claim is finished
+        when the block exits. If the database cannot be reached the request is answered
+        (the person is then told to call): better twice than never.
+        """
+        if not key:
+            yield True
+            return
+        store, now = self.app[appkeys.STORE], self.app[appkeys.CLOCK].now()
+        try:
+            async with store.tx() as tx:
+                first = await claim_delivery(tx, key, now, CLAIM_LEASE)
+                await forget_deliveries_before(tx, now - KEEP)
+        except Exception:
+            log.exception("could not claim Slack request %s; answering it", key)
+            first = True
+        if not first:
+            log.info("Slack delivered %s again: answered already, showing nothing", key)
+            self.app[appkeys.METRICS].inbound_duplicates.inc()
+        try:
+            yield first
+        finally:
+            if first:
+                with contextlib.suppress(Exception):
+                    async with store.tx() as tx:
+                        await finish_delivery(tx, key, self.app[appkeys.CLOCK].now())
+
     # --- slash commands ----------------------------------------------------------------
 
     async def _command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        trigger_id = str(body.get("trigger_id", ""))
+        async with self.delivery(f"slack:cmd:{trigger_id}" if trigger_id else None) as first:
+            if not first:
+                await ack()  # a retry: the first delivery answered (or is answering)
+                return
+            await self._first_command(ack, body, trigger_id)
+
+    async def _first_command(self, ack: AsyncAck, body: dict[str, Any], trigger_id: str
+                             ) -> None:
         config = self.config
         user = str(body.get("user_id", ""))
         contact = self.contact(user)
@@ -155,10 +209,9 @@ class SlackInbound:
             await ack(response_type="ephemeral", text=stranger_text(lang, config.fallback_phone))
             return
         school, details = cmd.split_school(config, str(body.get("text", "")))
-        trigger_id = str(body.get("trigger_id", ""))
         if school is None and len(contact.schools) != 1:
             await ack()
-            if trigger_id and self._first_modal(trigger_id):
+            if trigger_id:
                 meta = {"command": str(trigger.slash_command),
                         "response_url": str(body.get("response_url", ""))}
                 view = open_modal(list(config.schools.values()), contact.schools, details, lang,
@@ -182,15 +235,6 @@ class SlackInbound:
             return
         text, blocks = self.receipt(reply, trigger, where, lang)
         await ack(response_type="ephemeral", text=text, blocks=blocks)
-
-    def _first_modal(self, trigger_id: str) -> bool:
-        """A retried command must not open its modal twice."""
-        if trigger_id in self._modal_triggers:
-            return False
-        self._modal_triggers[trigger_id] = None
-        while len(self._modal_triggers) > 1000:
-            self._modal_triggers.popitem(last=False)
-        return True
 
     async def within_budget(self, work: Coroutine[Any, Any, Reply],
                             later: Callable[[Reply], Awaitable[Any]], lang: str) -> Reply | None:
@@ -234,6 +278,13 @@ class SlackInbound:
 
     async def _press(self, body: dict[str, Any], action: dict[str, Any],
                      respond: AsyncRespond) -> None:
+        key = body.get("trigger_id") or action.get("action_ts")
+        async with self.delivery(f"slack:action:{key}" if key else None) as first:
+            if first:
+                await self._first_press(body, action, respond, key)
+
+    async def _first_press(self, body: dict[str, Any], action: dict[str, Any],
+                           respond: AsyncRespond, key: Any) -> None:
         user = str((body.get("user") or {}).get("id", ""))
         contact = self.contact(user)
         if contact is None:
@@ -248,7 +299,6 @@ class SlackInbound:
         action_id = str(action.get("action_id", ""))
         command: cmd.Command = cmd.Ack(number) if action_id.startswith("ack") \
             else cmd.Resolve(number)
-        key = body.get("trigger_id") or action.get("action_ts")
         try:
             reply = await self.run(Actor(contact, slack_id=user, proof=Proof.PROVIDER), command,
                                    f"slack:action:{key}" if key else None)

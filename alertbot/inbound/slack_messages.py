@@ -6,7 +6,8 @@
   (the receiver decides who may add one; a refusal is shown to that person only).
 
 Events are acknowledged at once and handled in the background; Slack's retries of an
-event (same ``event_id``) have one effect.
+event (same ``event_id``) have one effect and one reply: the key is claimed before any
+output (``SlackInbound.delivery``), so a retry posts nothing.
 """
 
 from __future__ import annotations
@@ -50,12 +51,18 @@ class SlackMessages:
         self.inbound.spawn(self._handle(body, event))
 
     async def _handle(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        channel, ts = str(event.get("channel", "")), str(event.get("ts", ""))
+        key = f"slack:event:{body.get('event_id') or channel + ':' + ts}"
+        async with self.inbound.delivery(key) as first:
+            if first:  # a retried event (same event_id) shows nothing again
+                await self._first(event, key)
+
+    async def _first(self, event: dict[str, Any], key: str) -> None:
         inbound = self.inbound
         user, channel = str(event["user"]), str(event.get("channel", ""))
         text, ts = str(event.get("text", "")), str(event.get("ts", ""))
         thread = str(event.get("thread_ts") or "")
         contact = inbound.contact(user)
-        key = f"slack:event:{body.get('event_id') or channel + ':' + ts}"
         actor = Actor(contact, slack_id=user, proof=Proof.PROVIDER)
         if event.get("channel_type") == "im":
             if contact is None:

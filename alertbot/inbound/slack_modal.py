@@ -2,7 +2,8 @@
 
 Its answer is the receipt, shown in the modal itself (``response_action: update``);
 if the receiver is slow, the modal closes at once and the receipt follows through the
-slash command's ``response_url`` (carried in ``private_metadata``) or a DM.
+slash command's ``response_url`` (carried in ``private_metadata``) or a DM. A submission
+delivered again (same view id) just closes the modal: the first one answered.
 """
 
 from __future__ import annotations
@@ -53,19 +54,24 @@ class ModalSubmission:
             await ack(response_action="errors", errors={"school": t("modal_unknown_school", lang)})
             return
         view_id = view.get("id")
+        key = f"slack:view:{view_id}" if view_id else None
 
         async def later(reply: Reply) -> None:
             text, blocks = inbound.receipt(reply, trigger, school.name, lang)
             await inbound.tell(user, str(meta.get("response_url", "")), text, blocks)
 
-        work = inbound.run(Actor(contact, slack_id=user), cmd.Open(trigger, school, details),
-                           f"slack:view:{view_id}" if view_id else None)
-        reply = await inbound.within_budget(work, later, lang)
-        if reply is None:
-            await ack()
-            return
-        _text, blocks = inbound.receipt(reply, trigger, school.name, lang)
-        await ack(response_action="update", view=receipt_modal(blocks, lang))
+        async with inbound.delivery(key) as first:
+            if not first:  # a redelivered submission: the first one answers
+                await ack()
+                return
+            work = inbound.run(Actor(contact, slack_id=user),
+                               cmd.Open(trigger, school, details), key)
+            reply = await inbound.within_budget(work, later, lang)
+            if reply is None:
+                await ack()
+                return
+            _text, blocks = inbound.receipt(reply, trigger, school.name, lang)
+            await ack(response_action="update", view=receipt_modal(blocks, lang))
 
 
 def trigger_for(config: Config, command: str) -> Trigger | None:

@@ -225,6 +225,24 @@ def _v_reporters_and_inbound_incident(conn: Connection) -> None:
         conn.execute(sa.insert(incident_reporters), values)
 
 
+# Slack requests whose visible output has been claimed (issue 9): a retry or a Socket
+# Mode redelivery of the same request finds its key here and shows nothing again.
+# Separate from ``inbound`` (the command's effect): queries in store/deliveries.py.
+slack_deliveries = sa.Table(
+    "slack_deliveries",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("at", sa.Double, nullable=False),
+    sa.Column("done_at", sa.Double),
+    sa.Index("ix_slack_deliveries_at", "at"),
+)
+
+
+def _slack_deliveries(conn: Connection) -> None:
+    slack_deliveries.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1, _v2_slack_posts, _v3_outbox_fair_rank, _v4_incident_responders, _v5_first_page_at,
-    _v_reporters_and_inbound_incident]
+    _v_reporters_and_inbound_incident,
+    _slack_deliveries]

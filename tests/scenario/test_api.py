@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from alertbot import appkeys
 from alertbot.app import reload_config
+from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import (
     API_TOKEN,
+    AREA_LEAD,
     DEPUTY,
     DISTRICT,
     PRINCIPAL,
@@ -76,25 +79,76 @@ async def test_incident_api_shape(h: Harness) -> None:
     assert statuses == {"sent"}
 
 
-async def test_dashboard_login_sets_a_cookie(h: Harness) -> None:
+async def test_dashboard_sign_in_is_a_post_and_sets_a_strict_cookie(h: Harness) -> None:
     assert h.session is not None
     async with h.session.get(h.url + "/") as r:
         assert r.status == 401
-        assert "token" in await r.text()
-    async with h.session.get(h.url + "/?token=nope") as r:
-        assert r.status == 401
+        page = await r.text()
+    assert 'method="post" action="/login"' in page and 'name="token"' in page
+    # The token in a URL signs nobody in (URLs land in logs, history and Referers).
     async with h.session.get(h.url + f"/?token={API_TOKEN}", allow_redirects=False) as r:
-        assert r.status == 302 and r.headers["Location"] == "/"
-        cookie = r.cookies["alertbot_token"]
-    # The public URL is https, so the cookie is Secure, HttpOnly and SameSite=Strict.
+        assert r.status == 401 and "Set-Cookie" not in r.headers
+    async with h.session.post(h.url + "/login", data={"token": "nope"},
+                              allow_redirects=False) as r:
+        assert r.status == 401 and "Set-Cookie" not in r.headers
+    async with h.session.post(h.url + "/login", data={"token": API_TOKEN},
+                              allow_redirects=False) as r:
+        assert r.status == 303 and r.headers["Location"] == "/"
+        cookie = r.cookies["alertbot_session"]
+    # The public URL is https, so the cookie is Secure, HttpOnly and SameSite=Strict,
+    # and it is not the API token itself.
     assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Strict"
-    jar = {"alertbot_token": cookie.value}
+    assert API_TOKEN not in cookie.value
+    jar = {"alertbot_session": cookie.value}
     async with h.session.get(h.url + "/", cookies=jar) as r:
         assert r.status == 200
         page = await r.text()
-    assert "Test District" in page
+    assert "Test District" in page and "token" not in page.split("<script>")[0].lower()
     async with h.session.get(h.url + "/api/incidents", cookies=jar) as r:
         assert r.status == 200
+    async with h.session.get(h.url + f"/?token={API_TOKEN}", cookies=jar,
+                             allow_redirects=False) as r:
+        assert r.status == 303 and r.headers["Location"] == "/"  # never signs anyone in
+    async with h.session.post(h.url + "/logout", cookies=jar, allow_redirects=False) as r:
+        assert r.status == 303 and r.cookies["alertbot_session"].value == ""
+
+
+async def test_sign_in_and_cookie_state_changes_refuse_other_sites(h: Harness) -> None:
+    assert h.session is not None
+    evil = {"Origin": "https://evil.example"}
+    async with h.session.post(h.url + "/login", data={"token": API_TOKEN}, headers=evil,
+                              allow_redirects=False) as r:
+        assert r.status == 403 and "Set-Cookie" not in r.headers
+    async with h.session.post(h.url + "/login", data={"token": API_TOKEN},
+                              headers={"Sec-Fetch-Site": "cross-site"},
+                              allow_redirects=False) as r:
+        assert r.status == 403
+    async with h.session.post(h.url + "/login", data={"token": API_TOKEN},
+                              headers={"Origin": "null", "Sec-Fetch-Site": "cross-site"},
+                              allow_redirects=False) as r:
+        assert r.status == 403
+    for ours in ({"Origin": "https://alerts.example.test"},
+                 {"Origin": "null", "Sec-Fetch-Site": "same-origin"}):
+        async with h.session.post(h.url + "/login", data={"token": API_TOKEN}, headers=ours,
+                                  allow_redirects=False) as r:
+            assert r.status == 303, ours
+
+
+def test_the_access_log_carries_no_query_string(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from aiohttp import web
+    from aiohttp.test_utils import make_mocked_request
+
+    from alertbot.serving import AccessLog
+
+    request = make_mocked_request("GET", f"/?token={API_TOKEN}",
+                                  headers={"Referer": f"https://x.test/?token={API_TOKEN}"})
+    with caplog.at_level(logging.INFO, logger="aiohttp.access"):
+        AccessLog(logging.getLogger("aiohttp.access"), "").log(
+            request, web.Response(status=401), 0.004)
+    [line] = caplog.messages
+    assert '"GET /" 401' in line and API_TOKEN not in line
 
 
 async def test_metrics_count_pages_and_latency(h: Harness) -> None:
@@ -104,6 +158,122 @@ async def test_metrics_count_pages_and_latency(h: Harness) -> None:
         text = await r.text()
     assert 'alertbot_messages_sent_total{channel="sms",kind="page",result="sent"} 2.0' in text
     assert "alertbot_trigger_to_first_page_seconds_count 1.0" in text  # once per incident
+
+
+async def test_metrics_refuse_proxied_and_remote_clients_without_a_token(h: Harness) -> None:
+    assert h.session is not None
+    for proxied in ({"X-Forwarded-For": "203.0.113.9"}, {"X-Real-IP": "203.0.113.9"},
+                    {"Forwarded": "for=203.0.113.9"}):
+        async with h.session.get(h.url + "/metrics", headers=proxied) as r:
+            assert r.status == 403, proxied
+            assert "alertbot_" not in await r.text()
+    from aiohttp.test_utils import make_mocked_request
+
+    from alertbot.inbound.api import metrics_allowed
+
+    class Peer:
+        def __init__(self, address: str) -> None:
+            self.address = address
+
+        def get_extra_info(self, name: str, default: object = None) -> object:
+            return (self.address, 40000) if name == "peername" else default
+
+        def is_closing(self) -> bool:
+            return False
+
+    for address, allowed in (("203.0.113.9", False), ("10.0.0.7", False),
+                             ("127.0.0.1", True), ("::1", True)):
+        request = make_mocked_request("GET", "/metrics", app=h.app,
+                                      transport=Peer(address))  # type: ignore[arg-type]
+        assert metrics_allowed(request) is allowed, address
+
+
+async def test_metrics_need_the_bearer_token_when_one_is_set(fake: FakeTwilio,
+                                                             tmp_path: Path) -> None:
+    from alertbot.redact import Secret
+
+    h = await Harness(fake, tmp_path, extra={"metrics_token": Secret("m-token-77")}).start()
+    try:
+        assert h.session is not None
+        for headers in ({}, {"Authorization": "Bearer wrong"},
+                        {"Authorization": f"Bearer {API_TOKEN}"}):
+            async with h.session.get(h.url + "/metrics", headers=headers) as r:
+                assert r.status == 401, headers
+                assert r.headers["WWW-Authenticate"] == "Bearer"
+        async with h.session.get(h.url + "/metrics",
+                                 headers={"Authorization": "Bearer m-token-77"}) as r:
+            assert r.status == 200
+            assert "alertbot_open_incidents" in await r.text()
+    finally:
+        await h.close()
+
+
+async def add_rows(h: Harness, number: int, n: int) -> None:
+    import sqlalchemy as sa
+
+    from alertbot.store.schema import timeline
+
+    async with h.app[appkeys.STORE].tx() as tx:
+        await tx.conn.execute(sa.insert(timeline), [
+            {"incident_id": number, "at": h.clock.now() + i, "kind": "delivery",
+             "actor": None, "text": f"SMS to +1860555010{i % 10} delivered ({i})"}
+            for i in range(n)])
+
+
+async def get(h: Harness, path: str) -> tuple[Any, Any]:
+    assert h.session is not None
+    async with h.session.get(h.url + path,
+                             headers={"Authorization": f"Bearer {API_TOKEN}"}) as r:
+        assert r.status == 200, path
+        return await r.json(), r.headers
+
+
+async def test_the_incident_list_is_bounded_and_paged(h: Harness) -> None:
+    for school in ("burns", "elm", "oak"):
+        await h.text(PRINCIPAL if school == "burns" else AREA_LEAD, f"ICE {school}")
+    for number in (1, 2, 3):
+        await add_rows(h, number, 2_000)
+    assert h.session is not None
+    async with h.session.get(h.url + "/api/incidents",
+                             headers={"Authorization": f"Bearer {API_TOKEN}"}) as r:
+        size = len(await r.read())
+    listed, headers = await get(h, "/api/incidents")
+    assert [i["id"] for i in listed] == [3, 2, 1]
+    for item in listed:  # the latest 50 entries of each, and how many there are
+        assert len(item["timeline"]) == 50 and item["timeline_total"] > 2_000
+        assert item["timeline"][-1]["text"].endswith("(1999)")
+        assert set(item) >= {"id", "state", "incident", "school", "reporter", "created_at",
+                             "acknowledged_by", "acknowledged_at", "timeline"}
+    assert size < 60_000  # was 3 x 2,000 rows: over 600 kB
+    # Paging through the list: limit and the before cursor from the Link header.
+    first, headers = await get(h, "/api/incidents?limit=2&timeline=0")
+    assert [i["id"] for i in first] == [3, 2] and first[0]["timeline"] == []
+    assert headers["Link"] == '</api/incidents?before=2&limit=2>; rel="next"'
+    rest, _ = await get(h, "/api/incidents?before=2&limit=2")
+    assert [i["id"] for i in rest] == [1]
+    # What changed since the cursor: nothing, then only the incident that moved.
+    cursor = headers["X-Timeline-Cursor"]
+    unchanged, again = await get(h, f"/api/incidents?changed_since={cursor}")
+    assert unchanged == [] and again["X-Timeline-Cursor"] == cursor
+    await h.text(SUPERINTENDENT, "ACK 2")
+    changed, _ = await get(h, f"/api/incidents?changed_since={cursor}")
+    assert [i["id"] for i in changed] == [2] and changed[0]["state"] == "acknowledged"
+
+
+async def test_one_incidents_timeline_is_paged(h: Harness) -> None:
+    await h.text(PRINCIPAL, "ICE burns")
+    await add_rows(h, 1, 2_000)
+    one, _ = await get(h, "/api/incidents/1")
+    total = one["timeline_total"]
+    assert total > 2_000 and len(one["timeline"]) == 200
+    seen = [e["id"] for e in one["timeline"]]
+    while one["timeline_next"] is not None:
+        one, _ = await get(h, f"/api/incidents/1?timeline=1000&timeline_before="
+                              f"{one['timeline_next']}")
+        assert len(one["timeline"]) <= 1000
+        seen = [e["id"] for e in one["timeline"]] + seen
+    assert len(seen) == len(set(seen)) == total and seen == sorted(seen)
+    assert one["timeline"][0]["kind"] == "opened"
 
 
 async def test_reload_keeps_live_incidents_on_their_frozen_plan(h: Harness,
