@@ -80,11 +80,36 @@ def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], problems: list[Pr
 
 _LOADER_PROTO = yaml.SafeLoader("")
 
+ALIAS_REFUSED = ("YAML aliases (*{anchor}) are not allowed in alertbot's files: "
+                 "write the value out")
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses an alias the moment the parser meets it.
+
+    An alias is a reference to an anchored node; expanding a few nested ones ("billion
+    laughs": 500 bytes) builds hundreds of millions of nodes. Refusing the alias while
+    composing means nothing is ever expanded (decision 0016). Anchors alone are harmless.
+    """
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, ALIAS_REFUSED.format(anchor=event.anchor), event.start_mark)
+        return super().compose_node(parent, index)
+
 
 def load_yaml(file: str, text: str) -> LoadedYaml:
-    """Parse ``text``; syntax errors become Problems rather than exceptions."""
+    """Parse ``text``; syntax errors become Problems rather than exceptions.
+
+    Aliases (``*name``) are refused as a syntax problem (see ``_NoAliasLoader``), and so
+    is nesting too deep for the parser (a stack of ``[[[[…`` would raise RecursionError).
+    """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_NoAliasLoader)
+    except RecursionError:
+        return LoadedYaml(file, None, {}, [Problem(file, 1, "(yaml)", "nested too deeply")])
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -101,6 +126,8 @@ def load_yaml(file: str, text: str) -> LoadedYaml:
     problems: list[Problem] = []
     try:
         data = _walk(node, (), lines, problems, file)
+    except RecursionError:
+        return LoadedYaml(file, None, {}, [Problem(file, 1, "(yaml)", "nested too deeply")])
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else 1
