@@ -28,6 +28,47 @@ from alertbot.store.sql import Store
 log = logging.getLogger("alertbot")
 
 
+class DatabaseModeError(RuntimeError):
+    """The database was created by the other mode (sandbox vs production): refuse to start.
+
+    A sandbox incident left open must never be paged for real (issue 9), and a sandbox
+    must never read, or "page" from, production's incidents. The message says what to do.
+    """
+
+
+def _mode_mismatch(settings: Settings, recorded: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an odd URL is still named, not its password
+        where = settings.database_url.split("@")[-1]
+    if recorded == "sandbox":
+        return (f"alertbot: the database {where} belongs to the sandbox (its incidents are "
+                "practice); production will not page from it.\n"
+                "  Give production a database of its own: set ALERTBOT_DATABASE_URL to "
+                "another database, or move this one aside if it only held a trial "
+                "(the sandbox's default is sqlite:///./alertbot-sandbox.db).")
+    return (f"alertbot: the database {where} belongs to production (real incidents); the "
+            "sandbox will not use it.\n"
+            "  Run the sandbox on its own database: unset ALERTBOT_DATABASE_URL (the "
+            "sandbox's default is sqlite:///./alertbot-sandbox.db) or set it to another one.")
+
+
+async def _open_store(settings: Settings, clock: Clock) -> Store:
+    """The store, after checking (and on first start, recording) the database's mode."""
+    store = await Store.open(settings.database_url)
+    try:
+        recorded = await store.claim_mode(settings.mode, clock.now())
+    except BaseException:
+        await store.close()
+        raise
+    if recorded != settings.mode:
+        await store.close()
+        raise DatabaseModeError(_mode_mismatch(settings, recorded))
+    return store
+
+
 async def _real_senders(settings: Settings) -> dict[Channel, Sender]:
     """Provider senders, created inside the running loop (the SDKs' HTTP clients need it)."""
     senders: dict[Channel, Sender] = {}
@@ -118,7 +159,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     app[appkeys.EVENTS] = IncidentEvents()
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
-        store = await Store.open(settings.database_url)
+        store = await _open_store(settings, app[appkeys.CLOCK])
         if senders is not None:
             chosen: dict[Channel, Sender] = dict(senders)
         elif settings.sandbox:
@@ -171,12 +212,13 @@ def reload_config(app: web.Application) -> list[str]:
     Returns the problems (empty on success). Live incidents keep the plan they were
     opened with: only new incidents see the new tree.
     """
-    from alertbot.config.loader import load_config
+    from alertbot.config.loader import NO_WAIT_FLOORS, WAIT_FLOORS, load_config
     from alertbot.config.yamlmap import Problem
 
     settings = app[appkeys.SETTINGS]
     problems: list[Problem] = []
-    config = load_config(settings.config_path, settings.contacts_path, problems)
+    floors = NO_WAIT_FLOORS if settings.allow_short_waits else WAIT_FLOORS
+    config = load_config(settings.config_path, settings.contacts_path, problems, floors)
     errors = [str(p) for p in problems if not p.warning]
     if config is None:
         log.error("config reload refused; keeping the running config:\n%s", "\n".join(errors))

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from aiohttp import web
 
-from alertbot.config.loader import load_config
+from alertbot.config.loader import NO_WAIT_FLOORS, WAIT_FLOORS, load_config
 from alertbot.config.yamlmap import Problem
 from alertbot.domain.model import Config
 from alertbot.redact import Secret
@@ -20,7 +20,9 @@ from alertbot.settings import Settings
 
 def _load(settings: Settings) -> tuple[Config | None, list[Problem]]:
     problems: list[Problem] = []
-    return load_config(settings.config_path, settings.contacts_path, problems), problems
+    floors = NO_WAIT_FLOORS if settings.allow_short_waits else WAIT_FLOORS
+    return load_config(settings.config_path, settings.contacts_path, problems,
+                       floors), problems
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -54,7 +56,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from alertbot.app import build_app, reload_on_sighup
+    from alertbot.app import DatabaseModeError, build_app, reload_on_sighup
     from alertbot.sandbox_console import attach_console
 
     settings = Settings.from_env(sandbox=args.sandbox)
@@ -90,8 +92,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
               f"  Or type here: <phone or contact id> <text>, e.g.  "
               f"principal-burns ICE 2 agents at front desk", flush=True)
         attach_console(app)
-    web.run_app(app, host=settings.host, port=settings.port, print=None,
-                shutdown_timeout=5.0)
+    if settings.allow_short_waits:
+        logging.getLogger("alertbot").warning(
+            "ALERTBOT_ALLOW_SHORT_WAITS is set: waits below the floors are accepted "
+            "(tests and benchmarks only; a real district would be flooded)")
+    try:
+        web.run_app(app, host=settings.host, port=settings.port, print=None,
+                    shutdown_timeout=5.0)
+    except DatabaseModeError as exc:
+        # A sandbox database in production (or the reverse): nothing was sent.
+        print(exc, file=sys.stderr)
+        return 3
     return 0
 
 
