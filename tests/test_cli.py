@@ -262,3 +262,25 @@ async def test_sandbox_refuses_a_production_database(tmp_path: Path) -> None:
     assert code is not None and code != 0, stderr
     assert f"the database {database} belongs to production" in stderr
     assert "sqlite:///./alertbot-sandbox.db" in stderr and "Traceback" not in stderr
+
+
+def test_the_mode_refusal_never_shows_a_database_password() -> None:
+    from alertbot.app import _mode_mismatch
+    from alertbot.settings import Settings
+
+    settings = Settings(database_url="postgresql://alertbot:s3cret@db:5432/alertbot",
+                        sandbox=True)
+    message = _mode_mismatch(settings, "production")
+    assert "s3cret" not in message
+    assert "postgresql://alertbot:***@db:5432/alertbot belongs to production" in message
+
+
+def test_each_mode_has_its_own_default_database() -> None:
+    from alertbot.settings import Settings
+
+    assert Settings.from_env({}).database_url == "sqlite:///./alertbot.db"
+    assert Settings.from_env({}, sandbox=True).database_url == "sqlite:///./alertbot-sandbox.db"
+    assert (Settings.from_env({"ALERTBOT_SANDBOX": "1"}).database_url
+            == "sqlite:///./alertbot-sandbox.db")
+    chosen = {"ALERTBOT_DATABASE_URL": "sqlite:////srv/a.db"}
+    assert Settings.from_env(chosen, sandbox=True).database_url == "sqlite:////srv/a.db"
