@@ -55,6 +55,13 @@ def _mode_mismatch(settings: Settings, recorded: str) -> str:
             "sandbox's default is sqlite:///./alertbot-sandbox.db) or set it to another one.")
 
 
+async def check_database_mode(settings: Settings) -> None:
+    """Open the database once, record its mode on first start, and refuse a mismatch
+    (DatabaseModeError) before anything is printed or served. ``build_app`` checks again."""
+    store = await _open_store(settings, SystemClock())
+    await store.close()
+
+
 async def _open_store(settings: Settings, clock: Clock) -> Store:
     """The store, after checking (and on first start, recording) the database's mode."""
     store = await Store.open(settings.database_url)

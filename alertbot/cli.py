@@ -56,7 +56,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from alertbot.app import DatabaseModeError, build_app, reload_on_sighup
+    from alertbot.app import (
+        DatabaseModeError,
+        build_app,
+        check_database_mode,
+        reload_on_sighup,
+    )
     from alertbot.sandbox_console import attach_console
 
     settings = Settings.from_env(sandbox=args.sandbox)
@@ -78,6 +83,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
               "  To try alertbot without Twilio, run:  alertbot serve --sandbox\n"
               "  (or set ALERTBOT_SANDBOX=1): pages are shown, never sent.", file=sys.stderr)
         return 2
+    try:
+        asyncio.run(check_database_mode(settings))
+    except DatabaseModeError as exc:
+        # A sandbox database in production (or the reverse): refuse before anything runs.
+        print(exc, file=sys.stderr)
+        return 3
     if settings.sandbox and settings.api_token is None:
         from dataclasses import replace
 

@@ -54,12 +54,12 @@ class LoadedYaml:
 
 
 def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], problems: list[Problem],
-          file: str) -> Any:
+          file: str, constructor: yaml.SafeLoader) -> Any:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _LOADER_PROTO.construct_object(key_node, deep=True)
+            key = constructor.construct_object(key_node, deep=True)
             key_path = (*path, str(key))
             if key in out:
                 problems.append(
@@ -67,18 +67,15 @@ def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], problems: list[Pr
                             f"key '{key}' appears twice")
                 )
             lines[key_path] = key_node.start_mark.line + 1
-            out[key] = _walk(value_node, key_path, lines, problems, file)
+            out[key] = _walk(value_node, key_path, lines, problems, file, constructor)
             lines[key_path] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item in enumerate(node.value):
-            items.append(_walk(item, (*path, index), lines, problems, file))
+            items.append(_walk(item, (*path, index), lines, problems, file, constructor))
         return items
-    return _LOADER_PROTO.construct_object(node, deep=True)
-
-
-_LOADER_PROTO = yaml.SafeLoader("")
+    return constructor.construct_object(node, deep=True)
 
 ALIAS_REFUSED = ("YAML aliases (*{anchor}) are not allowed in alertbot's files: "
                  "write the value out")
@@ -125,7 +122,8 @@ def load_yaml(file: str, text: str) -> LoadedYaml:
     lines: dict[Path, int] = {}
     problems: list[Problem] = []
     try:
-        data = _walk(node, (), lines, problems, file)
+        # A constructor of its own: a reload loads in a worker thread (decision 0016).
+        data = _walk(node, (), lines, problems, file, yaml.SafeLoader(""))
     except RecursionError:
         return LoadedYaml(file, None, {}, [Problem(file, 1, "(yaml)", "nested too deeply")])
     except yaml.constructor.ConstructorError as exc:
