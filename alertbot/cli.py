@@ -55,6 +55,18 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _real_providers(settings: Settings) -> list[str]:
+    """The real provider APIs this process would send through (none in the sandbox)."""
+    if settings.sandbox:
+        return []
+    real = []
+    if settings.twilio_configured and settings.twilio_api_url == Settings.twilio_api_url:
+        real.append("the real Twilio API")
+    if settings.slack_bot_token and settings.slack_api_url == Settings.slack_api_url:
+        real.append("the real Slack API")
+    return real
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from alertbot.app import (
         DatabaseModeError,
@@ -82,6 +94,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
               "TWILIO_FROM), so nobody could be paged.\n"
               "  To try alertbot without Twilio, run:  alertbot serve --sandbox\n"
               "  (or set ALERTBOT_SANDBOX=1): pages are shown, never sent.", file=sys.stderr)
+        return 2
+    if settings.allow_short_waits and _real_providers(settings):
+        print("alertbot: ALERTBOT_ALLOW_SHORT_WAITS is for tests and benchmarks against fake "
+              f"providers; with {', '.join(_real_providers(settings))} it would flood real "
+              "phones. Unset it (waits: 0 or at least 30s; a repeating round at least 1m).",
+              file=sys.stderr)
         return 2
     try:
         asyncio.run(check_database_mode(settings))

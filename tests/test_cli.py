@@ -284,3 +284,14 @@ def test_each_mode_has_its_own_default_database() -> None:
             == "sqlite:///./alertbot-sandbox.db")
     chosen = {"ALERTBOT_DATABASE_URL": "sqlite:////srv/a.db"}
     assert Settings.from_env(chosen, sandbox=True).database_url == "sqlite:////srv/a.db"
+
+
+def test_short_waits_are_refused_against_the_real_twilio(tmp_path: Path) -> None:
+    """ALERTBOT_ALLOW_SHORT_WAITS (tests, benchmarks) never reaches real phones."""
+    result = run("serve", env={"ALERTBOT_DATABASE_URL": f"sqlite:///{tmp_path}/a.db",
+                               "ALERTBOT_ALLOW_SHORT_WAITS": "1",
+                               "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+                               "TWILIO_AUTH_TOKEN": "x", "TWILIO_FROM": "+18605550000"})
+    assert result.returncode == 2
+    assert "ALERTBOT_ALLOW_SHORT_WAITS" in result.stderr and "real Twilio" in result.stderr
+    assert not (tmp_path / "a.db").exists()  # refused before anything was opened
