@@ -1,4 +1,6 @@
 # alertbot: one container, SQLite by default (mount /data), PostgreSQL via ALERTBOT_DATABASE_URL.
+# The database URL is not baked in: it runs in /data, so production defaults to
+# /data/alertbot.db and `serve --sandbox` to /data/alertbot-sandbox.db (never the same file).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -6,8 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     ALERTBOT_HOST=0.0.0.0 \
     ALERTBOT_PORT=8080 \
     ALERTBOT_CONFIG=/etc/alertbot/escalation.yaml \
-    ALERTBOT_CONTACTS=/etc/alertbot/contacts \
-    ALERTBOT_DATABASE_URL=sqlite:////data/alertbot.db
+    ALERTBOT_CONTACTS=/etc/alertbot/contacts
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
@@ -21,6 +22,7 @@ COPY escalation.yaml /etc/alertbot/escalation.yaml
 COPY contacts /etc/alertbot/contacts
 
 USER alertbot
+WORKDIR /data
 VOLUME ["/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \

@@ -29,6 +29,54 @@ from alertbot.store.sql import Store
 log = logging.getLogger("alertbot")
 
 
+class DatabaseModeError(RuntimeError):
+    """The database was created by the other mode (sandbox vs production): refuse to start.
+
+    A sandbox incident left open must never be paged for real (issue 9), and a sandbox
+    must never read, or "page" from, production's incidents. The message says what to do.
+    """
+
+
+def _mode_mismatch(settings: Settings, recorded: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an odd URL is still named, not its password
+        where = settings.database_url.split("@")[-1]
+    if recorded == "sandbox":
+        return (f"alertbot: the database {where} belongs to the sandbox (its incidents are "
+                "practice); production will not page from it.\n"
+                "  Give production a database of its own: set ALERTBOT_DATABASE_URL to "
+                "another database, or move this one aside if it only held a trial "
+                "(the sandbox's default is sqlite:///./alertbot-sandbox.db).")
+    return (f"alertbot: the database {where} belongs to production (real incidents); the "
+            "sandbox will not use it.\n"
+            "  Run the sandbox on its own database: unset ALERTBOT_DATABASE_URL (the "
+            "sandbox's default is sqlite:///./alertbot-sandbox.db) or set it to another one.")
+
+
+async def check_database_mode(settings: Settings) -> None:
+    """Open the database once, record its mode on first start, and refuse a mismatch
+    (DatabaseModeError) before anything is printed or served. ``build_app`` checks again."""
+    store = await _open_store(settings, SystemClock())
+    await store.close()
+
+
+async def _open_store(settings: Settings, clock: Clock) -> Store:
+    """The store, after checking (and on first start, recording) the database's mode."""
+    store = await Store.open(settings.database_url)
+    try:
+        recorded = await store.claim_mode(settings.mode, clock.now())
+    except BaseException:
+        await store.close()
+        raise
+    if recorded != settings.mode:
+        await store.close()
+        raise DatabaseModeError(_mode_mismatch(settings, recorded))
+    return store
+
+
 async def _real_senders(settings: Settings) -> dict[Channel, Sender]:
     """Provider senders, created inside the running loop (the SDKs' HTTP clients need it)."""
     senders: dict[Channel, Sender] = {}
@@ -118,9 +166,10 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     app[appkeys.METRICS] = Metrics()
     app[appkeys.SANDBOX] = SandboxOutbox()
     app[appkeys.EVENTS] = IncidentEvents()
+    app[RELOADER] = ConfigReloader(app)
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
-        store = await Store.open(settings.database_url)
+        store = await _open_store(settings, app[appkeys.CLOCK])
         if senders is not None:
             chosen: dict[Channel, Sender] = dict(senders)
         elif settings.sandbox:
@@ -168,26 +217,73 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     return app
 
 
-def reload_config(app: web.Application) -> list[str]:
-    """Load the config files again; swap them in only if they are valid.
+class ConfigReloader:
+    """Reload escalation.yaml and contacts/ off the event loop, one reload at a time.
+
+    Loading a large or broken config took 10-25 s on the loop and froze paging and
+    /healthz (issue 9): the files are read and validated in a worker thread
+    (``asyncio.to_thread``) and the result is swapped in only when it is good. A
+    request during a reload coalesces: however many SIGHUPs arrive meanwhile, one more
+    reload runs after the current one, and it reads the files as they are then.
+    """
+
+    def __init__(self, app: web.Application) -> None:
+        self._app = app
+        self._task: asyncio.Task[list[str]] | None = None
+        self._again = False
+        self.loads = 0  # reloads run (tests: coalescing)
+
+    def request(self) -> asyncio.Task[list[str]]:
+        """Start a reload, or ask the running one to run once more; its task."""
+        if self._task is not None and not self._task.done():
+            self._again = True
+            return self._task
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="config-reload")
+        return self._task
+
+    async def _run(self) -> list[str]:
+        while True:
+            self._again = False
+            problems = await self._reload_once()
+            if not self._again:
+                return problems
+
+    async def _reload_once(self) -> list[str]:
+        from alertbot.config import loader
+        from alertbot.config.yamlmap import Problem
+
+        settings = self._app[appkeys.SETTINGS]
+        floors = loader.NO_WAIT_FLOORS if settings.allow_short_waits else loader.WAIT_FLOORS
+        problems: list[Problem] = []
+        self.loads += 1
+        try:
+            config = await asyncio.to_thread(loader.load_config, settings.config_path,
+                                             settings.contacts_path, problems, floors)
+        except Exception as exc:  # a reload never takes the service down
+            log.exception("config reload failed; keeping the running config")
+            return [f"{settings.config_path}:1: (file): cannot load: {exc}"]
+        errors = [str(p) for p in problems if not p.warning]
+        if config is None:
+            log.error("config reload refused; keeping the running config:\n%s",
+                      "\n".join(errors))
+            return errors
+        self._app[appkeys.RECEIVER].config = config
+        log.info("config reloaded: %d contacts, %d escalations", len(config.contacts),
+                 len(config.escalations))
+        return []
+
+
+RELOADER: web.AppKey[ConfigReloader] = web.AppKey("config_reloader", ConfigReloader)
+
+
+async def reload_config(app: web.Application) -> list[str]:
+    """Load the config files again (off the loop); swap them in only if they are valid.
 
     Returns the problems (empty on success). Live incidents keep the plan they were
-    opened with: only new incidents see the new tree.
+    opened with: only new incidents see the new tree. If a reload is already running,
+    this waits for it and for the one more it then runs (the files as they are now).
     """
-    from alertbot.config.loader import load_config
-    from alertbot.config.yamlmap import Problem
-
-    settings = app[appkeys.SETTINGS]
-    problems: list[Problem] = []
-    config = load_config(settings.config_path, settings.contacts_path, problems)
-    errors = [str(p) for p in problems if not p.warning]
-    if config is None:
-        log.error("config reload refused; keeping the running config:\n%s", "\n".join(errors))
-        return errors
-    app[appkeys.RECEIVER].config = config
-    log.info("config reloaded: %d contacts, %d escalations", len(config.contacts),
-             len(config.escalations))
-    return []
+    return await app[RELOADER].request()
 
 
 def reload_on_sighup(app: web.Application) -> None:
@@ -196,6 +292,12 @@ def reload_on_sighup(app: web.Application) -> None:
 
     async def start(app: web.Application) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload_config, app)
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP,
+                                                          app[RELOADER].request)
+
+    async def stop(app: web.Application) -> None:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
 
     app.on_startup.append(start)
+    app.on_cleanup.append(stop)

@@ -9,7 +9,7 @@ import secrets
 import sys
 from collections.abc import Sequence
 
-from alertbot.config.loader import load_config
+from alertbot.config.loader import NO_WAIT_FLOORS, WAIT_FLOORS, load_config
 from alertbot.config.yamlmap import Problem
 from alertbot.domain.model import Config
 from alertbot.redact import Secret
@@ -18,7 +18,9 @@ from alertbot.settings import Settings
 
 def _load(settings: Settings) -> tuple[Config | None, list[Problem]]:
     problems: list[Problem] = []
-    return load_config(settings.config_path, settings.contacts_path, problems), problems
+    floors = NO_WAIT_FLOORS if settings.allow_short_waits else WAIT_FLOORS
+    return load_config(settings.config_path, settings.contacts_path, problems,
+                       floors), problems
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -51,9 +53,26 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _real_providers(settings: Settings) -> list[str]:
+    """The real provider APIs this process would send through (none in the sandbox)."""
+    if settings.sandbox:
+        return []
+    real = []
+    if settings.twilio_configured and settings.twilio_api_url == Settings.twilio_api_url:
+        real.append("the real Twilio API")
+    if settings.slack_bot_token and settings.slack_api_url == Settings.slack_api_url:
+        real.append("the real Slack API")
+    return real
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from alertbot import serving
-    from alertbot.app import build_app, reload_on_sighup
+    from alertbot.app import (
+        DatabaseModeError,
+        build_app,
+        check_database_mode,
+        reload_on_sighup,
+    )
     from alertbot.sandbox_console import attach_console
 
     settings = Settings.from_env(sandbox=args.sandbox)
@@ -75,6 +94,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
               "  To try alertbot without Twilio, run:  alertbot serve --sandbox\n"
               "  (or set ALERTBOT_SANDBOX=1): pages are shown, never sent.", file=sys.stderr)
         return 2
+    if settings.allow_short_waits and _real_providers(settings):
+        print("alertbot: ALERTBOT_ALLOW_SHORT_WAITS is for tests and benchmarks against fake "
+              f"providers; with {', '.join(_real_providers(settings))} it would flood real "
+              "phones. Unset it (waits: 0 or at least 30s; a repeating round at least 1m).",
+              file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(check_database_mode(settings))
+    except DatabaseModeError as exc:
+        # A sandbox database in production (or the reverse): refuse before anything runs.
+        print(exc, file=sys.stderr)
+        return 3
     if settings.sandbox and settings.api_token is None:
         from dataclasses import replace
 
@@ -90,7 +121,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
               f"  Or type here: <phone or contact id> <text>, e.g.  "
               f"principal-burns ICE 2 agents at front desk", flush=True)
         attach_console(app)
-    serving.serve(app, settings)  # bounded connections, read timeouts, quiet log
+    if settings.allow_short_waits:
+        logging.getLogger("alertbot").warning(
+            "ALERTBOT_ALLOW_SHORT_WAITS is set: waits below the floors are accepted "
+            "(tests and benchmarks only; a real district would be flooded)")
+    try:
+        serving.serve(app, settings)  # bounded connections, read timeouts, quiet log
+    except DatabaseModeError as exc:
+        # A sandbox database in production (or the reverse): nothing was sent.
+        print(exc, file=sys.stderr)
+        return 3
     return 0
 
 

@@ -15,6 +15,12 @@ def _secret(env: Mapping[str, str], name: str) -> Secret | None:
     return Secret(value) if value else None
 
 
+# Each mode has its own database by default, so a sandbox incident left open is never
+# paged for real by a production start in the same folder (issue 9, decision 0016).
+PRODUCTION_DATABASE_URL = "sqlite:///./alertbot.db"
+SANDBOX_DATABASE_URL = "sqlite:///./alertbot-sandbox.db"
+
+
 def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
@@ -23,7 +29,7 @@ def _truthy(value: str | None) -> bool:
 class Settings:
     config_path: str = "escalation.yaml"
     contacts_path: str = "contacts"
-    database_url: str = "sqlite:///./alertbot.db"
+    database_url: str = PRODUCTION_DATABASE_URL
     host: str = "127.0.0.1"
     port: int = 8080
     public_url: str = "http://127.0.0.1:8080"
@@ -47,6 +53,7 @@ class Settings:
     metrics_token: Secret | None = None  # bearer for /metrics; none: this machine only
     max_connections: int = 0  # concurrent HTTP connections; 0: from the fd limit (serving.py)
     read_timeout: float = 10.0  # seconds for a request's headers, and again for its body
+    allow_short_waits: bool = False  # tests/benchmarks on a real clock: no floors on waits
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, sandbox: bool = False) -> Settings:
@@ -54,10 +61,12 @@ class Settings:
         host = env.get("ALERTBOT_HOST", "127.0.0.1")
         port = int(env.get("ALERTBOT_PORT", "8080"))
         public = env.get("ALERTBOT_PUBLIC_URL", "").strip() or f"http://{host}:{port}"
+        sandbox = sandbox or _truthy(env.get("ALERTBOT_SANDBOX"))
         return cls(
             config_path=env.get("ALERTBOT_CONFIG", "escalation.yaml"),
             contacts_path=env.get("ALERTBOT_CONTACTS", "contacts"),
-            database_url=env.get("ALERTBOT_DATABASE_URL", "sqlite:///./alertbot.db"),
+            database_url=env.get("ALERTBOT_DATABASE_URL", "").strip() or (
+                SANDBOX_DATABASE_URL if sandbox else PRODUCTION_DATABASE_URL),
             host=host,
             port=port,
             public_url=public.rstrip("/"),
@@ -72,7 +81,7 @@ class Settings:
             slack_app_token=_secret(env, "SLACK_APP_TOKEN"),
             slack_api_url=env.get("SLACK_API_URL") or "https://slack.com/api/",
             slack_channel=env.get("SLACK_CHANNEL") or None,
-            sandbox=sandbox or _truthy(env.get("ALERTBOT_SANDBOX")),
+            sandbox=sandbox,
             tick=float(env.get("ALERTBOT_TICK", "1.0")),
             crash_at=env.get("ALERTBOT_CRASH_AT") or None,
             instance_id=env.get("ALERTBOT_INSTANCE_ID") or f"{socket.gethostname()}:{port}",
@@ -81,7 +90,13 @@ class Settings:
             metrics_token=_secret(env, "ALERTBOT_METRICS_TOKEN"),
             max_connections=int(env.get("ALERTBOT_MAX_CONNECTIONS") or 0),
             read_timeout=float(env.get("ALERTBOT_READ_TIMEOUT") or 10.0),
+            allow_short_waits=_truthy(env.get("ALERTBOT_ALLOW_SHORT_WAITS")),
         )
+
+    @property
+    def mode(self) -> str:
+        """``sandbox`` or ``production``: what a database remembers it was created for."""
+        return "sandbox" if self.sandbox else "production"
 
     @property
     def twilio_configured(self) -> bool:

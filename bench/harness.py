@@ -185,6 +185,8 @@ class Service:
             "TWILIO_ACCOUNT_SID": self.fake.account_sid,
             "TWILIO_AUTH_TOKEN": self.fake.auth_token,
             "TWILIO_FROM": FROM_NUMBER, "TWILIO_API_URL": self.fake.url,
+            # Burst and recovery time step 2 at 0.5-2 s on a real clock (decision 0016).
+            "ALERTBOT_ALLOW_SHORT_WAITS": "1",
             **self.extra_env,
         })
 

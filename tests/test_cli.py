@@ -150,3 +150,148 @@ async def test_served_process_pages_within_a_second_and_reports(
             text = await r.text()
         assert 'alertbot_incidents_opened_total{source="sms",type="ice"} 1.0' in text
         assert "alertbot_trigger_to_first_page_seconds_count" in text
+
+
+# --- the sandbox never touches production (issue 9, decision 0016) ------------------------
+
+def _child_env(extra: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("ALERTBOT_", "TWILIO_", "SLACK_"))}
+    env.update({"ALERTBOT_CONFIG": str(ROOT / "escalation.yaml"),
+                "ALERTBOT_CONTACTS": str(ROOT / "contacts"), "ALERTBOT_API_TOKEN": "t0ken",
+                **extra})
+    return env
+
+
+async def _spawn(cwd: Path, env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "alertbot", "serve", *args, cwd=cwd, env=env,
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE)
+
+
+async def _until_healthy(proc: asyncio.subprocess.Process, url: str) -> None:
+    async with aiohttp.ClientSession() as session:
+        for _ in range(150):
+            assert proc.returncode is None, "alertbot serve exited"
+            try:
+                async with session.get(url + "/healthz") as r:
+                    if r.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    raise AssertionError("alertbot serve did not become healthy")
+
+
+async def _stop(proc: asyncio.subprocess.Process) -> None:
+    if proc.returncode is None:
+        proc.terminate()
+        try:
+            await asyncio.wait_for(proc.wait(), 10)
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+
+
+async def _exit_of(proc: asyncio.subprocess.Process, within: float) -> tuple[int | None, str]:
+    """The exit code and stderr; None if it was still running after ``within`` s."""
+    try:
+        await asyncio.wait_for(proc.wait(), within)
+    except TimeoutError:
+        await _stop(proc)
+        assert proc.stderr is not None
+        return None, (await proc.stderr.read()).decode()
+    assert proc.stderr is not None
+    return proc.returncode, (await proc.stderr.read()).decode()
+
+
+async def test_sandbox_uses_its_own_database_by_default(tmp_path: Path) -> None:
+    port = _free_port()
+    proc = await _spawn(tmp_path, _child_env({"ALERTBOT_PORT": str(port)}), "--sandbox")
+    try:
+        await _until_healthy(proc, f"http://127.0.0.1:{port}")
+    finally:
+        await _stop(proc)
+    assert (tmp_path / "alertbot-sandbox.db").exists()
+    assert not (tmp_path / "alertbot.db").exists()
+
+
+async def test_production_refuses_a_sandbox_database_and_pages_nobody(tmp_path: Path) -> None:
+    """The trial's finding: a sandbox incident left open, then production started on the
+    same database, texted and called a real number 61 s later."""
+    database = f"sqlite:///{tmp_path}/alertbot.db"
+    port = _free_port()
+    sandbox = await _spawn(tmp_path, _child_env({"ALERTBOT_PORT": str(port),
+                                                 "ALERTBOT_DATABASE_URL": database}),
+                           "--sandbox")
+    url = f"http://127.0.0.1:{port}"
+    try:
+        await _until_healthy(sandbox, url)
+        async with aiohttp.ClientSession() as session, session.post(url + "/sandbox/sms",
+                                json={"from": "+18605550142", "body": "ICE practice"},
+                                headers={"Authorization": "Bearer t0ken"}) as r:
+            assert r.status == 200 and "#1" in (await r.json())["reply"]
+    finally:
+        await _stop(sandbox)
+    async with FakeTwilio() as fake:
+        production = await _spawn(tmp_path, _child_env({
+            "ALERTBOT_PORT": str(_free_port()), "ALERTBOT_DATABASE_URL": database,
+            "TWILIO_ACCOUNT_SID": fake.account_sid, "TWILIO_AUTH_TOKEN": fake.auth_token,
+            "TWILIO_FROM": "+18605550000", "TWILIO_API_URL": fake.url}))
+        code, stderr = await _exit_of(production, within=15)
+        assert code is not None and code != 0, stderr
+        assert f"the database {database} belongs to the sandbox" in stderr
+        assert "set ALERTBOT_DATABASE_URL to another database" in stderr
+        assert "Traceback" not in stderr
+        assert fake.sent == []  # nobody was texted or called
+
+
+async def test_sandbox_refuses_a_production_database(tmp_path: Path) -> None:
+    from alertbot.store.sql import Store
+
+    database = f"sqlite:///{tmp_path}/alertbot.db"
+    store = await Store.open(database)
+    try:
+        assert await store.claim_mode("production", time.time()) == "production"
+    finally:
+        await store.close()
+    proc = await _spawn(tmp_path, _child_env({"ALERTBOT_PORT": str(_free_port()),
+                                              "ALERTBOT_DATABASE_URL": database}), "--sandbox")
+    code, stderr = await _exit_of(proc, within=15)
+    assert code is not None and code != 0, stderr
+    assert f"the database {database} belongs to production" in stderr
+    assert "sqlite:///./alertbot-sandbox.db" in stderr and "Traceback" not in stderr
+
+
+def test_the_mode_refusal_never_shows_a_database_password() -> None:
+    from alertbot.app import _mode_mismatch
+    from alertbot.settings import Settings
+
+    settings = Settings(database_url="postgresql://alertbot:s3cret@db:5432/alertbot",
+                        sandbox=True)
+    message = _mode_mismatch(settings, "production")
+    assert "s3cret" not in message
+    assert "postgresql://alertbot:***@db:5432/alertbot belongs to production" in message
+
+
+def test_each_mode_has_its_own_default_database() -> None:
+    from alertbot.settings import Settings
+
+    assert Settings.from_env({}).database_url == "sqlite:///./alertbot.db"
+    assert Settings.from_env({}, sandbox=True).database_url == "sqlite:///./alertbot-sandbox.db"
+    assert (Settings.from_env({"ALERTBOT_SANDBOX": "1"}).database_url
+            == "sqlite:///./alertbot-sandbox.db")
+    chosen = {"ALERTBOT_DATABASE_URL": "sqlite:////srv/a.db"}
+    assert Settings.from_env(chosen, sandbox=True).database_url == "sqlite:////srv/a.db"
+
+
+def test_short_waits_are_refused_against_the_real_twilio(tmp_path: Path) -> None:
+    """ALERTBOT_ALLOW_SHORT_WAITS (tests, benchmarks) never reaches real phones."""
+    result = run("serve", env={"ALERTBOT_DATABASE_URL": f"sqlite:///{tmp_path}/a.db",
+                               "ALERTBOT_ALLOW_SHORT_WAITS": "1",
+                               "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+                               "TWILIO_AUTH_TOKEN": "x", "TWILIO_FROM": "+18605550000"})
+    assert result.returncode == 2
+    assert "ALERTBOT_ALLOW_SHORT_WAITS" in result.stderr and "real Twilio" in result.stderr
+    assert not (tmp_path / "a.db").exists()  # refused before anything was opened

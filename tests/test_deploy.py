@@ -43,6 +43,29 @@ def test_single_instance_keeps_sqlite_on_a_volume() -> None:
     assert any(v.startswith("alertbot-data:/data") for v in spec["volumes"])
 
 
+def test_the_try_it_sandbox_has_its_own_volume_and_database() -> None:
+    """Issue 9: `ALERTBOT_SANDBOX=1 docker compose up` ran the sandbox on production's
+    volume, where a practice incident is later paged for real."""
+    services = compose("docker-compose.yml")["services"]
+    production, sandbox = services["alertbot"], services["alertbot-sandbox"]
+    assert "ALERTBOT_SANDBOX" not in production["environment"]
+    assert sandbox["command"] == ["serve", "--sandbox"]
+    assert sandbox["profiles"] == ["sandbox"]  # never started by a plain `up`
+    volumes = {v.split(":")[0] for v in production["volumes"]}
+    sandbox_volumes = {v.split(":")[0] for v in sandbox["volumes"]}
+    assert "alertbot-sandbox-data" in sandbox_volumes and not {"alertbot-data"} & sandbox_volumes
+    assert "alertbot-sandbox-data" not in volumes
+    assert (sandbox["environment"]["ALERTBOT_DATABASE_URL"]
+            != production["environment"]["ALERTBOT_DATABASE_URL"])
+    assert sandbox["ports"] != production["ports"]
+
+
+def test_the_image_does_not_give_both_modes_one_database() -> None:
+    text = (ROOT / "Dockerfile").read_text()
+    assert "ALERTBOT_DATABASE_URL" not in text.split("ENTRYPOINT")[0].split("ENV", 1)[1]
+    assert "WORKDIR /data" in text
+
+
 def test_ha_runs_two_instances_on_postgres_behind_one_proxy() -> None:
     services = compose("docker-compose.ha.yml")["services"]
     assert {"postgres", "alertbot-a", "alertbot-b", "proxy"} <= set(services)

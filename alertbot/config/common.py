@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -10,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from alertbot.config.yamlmap import LoadedYaml, Problem, load_yaml
 from alertbot.config.yamlmap import Path as YPath
+from alertbot.domain.durations import format_duration
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -23,6 +25,36 @@ _PATTERN_HINTS = {
     "slash_command": "a slash command is '/' then up to 31 lowercase letters, digits, '-', '_'",
     "pin": "a PIN is 4 to 8 digits",
 }
+
+
+@dataclass(frozen=True)
+class WaitFloors:
+    """The shortest waits a config may set, in seconds (decision 0016).
+
+    ``step``: a step's ``wait`` is 0 (the next step at once) or at least this: a person
+    needs time to read a text and reply, or to hear a call out and press 1.
+    ``round``: a repeating policy's waits add up to at least this: every round pages
+    everyone again, and a long code sends about 1 SMS a second, an account places 1 call
+    a second (Twilio defaults). GoAlert's step delay is 1 to 9000 whole minutes.
+    ``channel_delay``: a contact's is 0 (all channels at once) or at least this.
+    """
+
+    step: float = 30.0
+    round: float = 60.0
+    channel_delay: float = 30.0
+
+
+WAIT_FLOORS = WaitFloors()
+# Tests and benchmarks that run a real process on a real clock (ALERTBOT_ALLOW_SHORT_WAITS):
+# a round of 0 seconds is still refused.
+NO_WAIT_FLOORS = WaitFloors(step=0.0, round=0.0, channel_delay=0.0)
+
+
+def seconds_text(seconds: float) -> str:
+    """``30s``, ``1m``, ``0.05s``: a duration as written in the config."""
+    if seconds != int(seconds):
+        return f"{seconds:g}s"
+    return format_duration(seconds)
 
 
 def pydantic_message(error: Any) -> str:

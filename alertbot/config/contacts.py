@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from alertbot.config.common import normalise_phone, read_yaml_file, validate_piece
+from alertbot.config.common import (
+    WAIT_FLOORS,
+    WaitFloors,
+    normalise_phone,
+    read_yaml_file,
+    seconds_text,
+    validate_piece,
+)
 from alertbot.config.schema import ContactModel
 from alertbot.config.yamlmap import LoadedYaml, Problem
 from alertbot.config.yamlmap import Path as YPath
@@ -43,7 +50,8 @@ def _written_names(item: Any) -> set[str]:
     return names
 
 
-def load_contacts(folder: Path, problems: list[Problem]) -> ContactsRead:
+def load_contacts(folder: Path, problems: list[Problem],
+                  floors: WaitFloors = WAIT_FLOORS) -> ContactsRead:
     read = ContactsRead()
     contacts, where = read.contacts, read.where
     if not folder.exists():
@@ -98,6 +106,11 @@ def load_contacts(folder: Path, problems: list[Problem]) -> ContactsRead:
                                                 "a phone is needed for the default channels "
                                                 "sms, voice (or set channels)"))
                 missing |= {Channel.SMS, Channel.VOICE}
+            if 0 < model.channel_delay < floors.channel_delay:
+                problems.append(doc.problem((*path, "channel_delay"),
+                    f"channel_delay {seconds_text(model.channel_delay)} is too short: use 0 "
+                    f"(all channels at once) or at least {seconds_text(floors.channel_delay)} "
+                    "(time to answer the first channel)"))
             if missing:
                 read.reported[model.id] = missing
             contacts[model.id] = Contact(
@@ -107,4 +120,30 @@ def load_contacts(folder: Path, problems: list[Problem]) -> ContactsRead:
                 pin=model.pin,
             )
             where[model.id] = (doc, path)
+    _check_shared_addresses(read, problems)
     return read
+
+
+def _check_shared_addresses(read: ContactsRead, problems: list[Problem]) -> None:
+    """A phone number or Slack member id belongs to one contact.
+
+    Replies are matched to people by the address they come from: with two contacts on
+    one number, the second one's ``ACK`` is read as the first one's (and refused when
+    only the second is paged) while paging goes on. Numbers are compared in E.164, so
+    "+1 860 555 0100" and "(860) 555-0100" are the same.
+    """
+    for field, label in (("phone", "number"), ("slack", "Slack member id")):
+        owners: dict[str, str] = {}
+        for cid, contact in read.contacts.items():
+            address = getattr(contact, field)
+            if address is None:
+                continue
+            first = owners.setdefault(address, cid)
+            if first == cid:
+                continue
+            doc, path = read.where[cid]
+            first_doc, first_path = read.where[first]
+            problems.append(doc.problem((*path, field),
+                f"contacts '{first}' and '{cid}' have the same {label} {address} "
+                f"('{first}' at {first_doc.file}:{first_doc.line((*first_path, field))}): "
+                f"a {label} belongs to one contact"))

@@ -18,9 +18,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from alertbot.config.common import (
+    NO_WAIT_FLOORS,
+    WAIT_FLOORS,
+    WaitFloors,
     normalise_phone,
     pydantic_message,
     read_yaml_file,
+    seconds_text,
     validate_piece,
 )
 from alertbot.config.contacts import load_contacts
@@ -50,7 +54,8 @@ from alertbot.domain.model import (
 )
 from alertbot.domain.plan import select_policy
 
-__all__ = ["ConfigError", "load_config", "load_or_raise", "normalise_phone"]
+__all__ = ["NO_WAIT_FLOORS", "WAIT_FLOORS", "ConfigError", "WaitFloors", "load_config",
+           "load_or_raise", "normalise_phone"]
 
 COMMAND_WORDS = frozenset({"ACK", "RESOLVE", "STATUS"})
 
@@ -119,9 +124,12 @@ def _validate_top(doc: LoadedYaml, problems: list[Problem]) -> tuple[TopModel, s
 
 
 def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.PathLike[str],
-                problems: list[Problem]) -> Config | None:
-    """The Config, or None with ``problems`` filled (warnings may be added either way)."""
-    read = load_contacts(Path(contacts_path), problems)
+                problems: list[Problem], floors: WaitFloors = WAIT_FLOORS) -> Config | None:
+    """The Config, or None with ``problems`` filled (warnings may be added either way).
+
+    ``floors``: the shortest waits allowed (``NO_WAIT_FLOORS`` for tests on a real clock).
+    """
+    read = load_contacts(Path(contacts_path), problems, floors)
     contacts, contact_where = read.contacts, read.where
     doc = read_yaml_file(Path(config_path), problems)
     if doc is None:
@@ -198,6 +206,11 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
             step = validate_piece(StepModel, doc, raw_step, spath, problems)
             if step is None:
                 continue
+            if 0 < step.wait < floors.step:
+                problems.append(doc.problem((*spath, "wait"),
+                    f"wait {seconds_text(step.wait)} is too short: use 0 (the next step at "
+                    f"once) or at least {seconds_text(floors.step)} (time to read and answer "
+                    "a page)"))
             for tindex, target in enumerate(step.notify):
                 check_target(target, (*spath, "notify", tindex))
             step_channels = tuple(Channel(c) for c in step.channels) if step.channels else None
@@ -209,9 +222,16 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
                               problems)
         if e is None:
             continue
-        if steps and e.repeat != 0 and sum(s.wait for s in steps) <= 0:
+        round_time = sum(s.wait for s in steps)
+        if steps and e.repeat != 0 and round_time <= 0:
             problems.append(doc.problem((*epath, "steps", len(steps) - 1, "wait"),
                                         "a repeating policy needs a wait greater than 0"))
+        elif (steps and len(steps) == len(raw_steps) and e.repeat != 0
+              and round_time < floors.round):
+            problems.append(doc.problem((*epath, "repeat"),
+                f"a repeating policy's round (its waits added up) is "
+                f"{seconds_text(round_time)}: it must be at least "
+                f"{seconds_text(floors.round)}, as every round pages everyone again"))
         repeat = None if e.repeat == "forever" else int(e.repeat)
         escalations[name] = Policy(name, tuple(steps), repeat)
 
@@ -323,9 +343,10 @@ def _check_step_reach(doc: LoadedYaml, path: YPath, step: Step, people: tuple[Co
 
 
 def load_or_raise(config_path: str | os.PathLike[str],
-                  contacts_path: str | os.PathLike[str]) -> Config:
+                  contacts_path: str | os.PathLike[str],
+                  floors: WaitFloors = WAIT_FLOORS) -> Config:
     problems: list[Problem] = []
-    config = load_config(config_path, contacts_path, problems)
+    config = load_config(config_path, contacts_path, problems, floors)
     if config is None:
         raise ConfigError([p for p in problems if not p.warning])
     return config

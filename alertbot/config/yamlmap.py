@@ -54,12 +54,12 @@ class LoadedYaml:
 
 
 def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], problems: list[Problem],
-          file: str) -> Any:
+          file: str, constructor: yaml.SafeLoader) -> Any:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _LOADER_PROTO.construct_object(key_node, deep=True)
+            key = constructor.construct_object(key_node, deep=True)
             key_path = (*path, str(key))
             if key in out:
                 problems.append(
@@ -67,24 +67,46 @@ def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], problems: list[Pr
                             f"key '{key}' appears twice")
                 )
             lines[key_path] = key_node.start_mark.line + 1
-            out[key] = _walk(value_node, key_path, lines, problems, file)
+            out[key] = _walk(value_node, key_path, lines, problems, file, constructor)
             lines[key_path] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item in enumerate(node.value):
-            items.append(_walk(item, (*path, index), lines, problems, file))
+            items.append(_walk(item, (*path, index), lines, problems, file, constructor))
         return items
-    return _LOADER_PROTO.construct_object(node, deep=True)
+    return constructor.construct_object(node, deep=True)
+
+ALIAS_REFUSED = ("YAML aliases (*{anchor}) are not allowed in alertbot's files: "
+                 "write the value out")
 
 
-_LOADER_PROTO = yaml.SafeLoader("")
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses an alias the moment the parser meets it.
+
+    An alias is a reference to an anchored node; expanding a few nested ones ("billion
+    laughs": 500 bytes) builds hundreds of millions of nodes. Refusing the alias while
+    composing means nothing is ever expanded (decision 0016). Anchors alone are harmless.
+    """
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, ALIAS_REFUSED.format(anchor=event.anchor), event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def load_yaml(file: str, text: str) -> LoadedYaml:
-    """Parse ``text``; syntax errors become Problems rather than exceptions."""
+    """Parse ``text``; syntax errors become Problems rather than exceptions.
+
+    Aliases (``*name``) are refused as a syntax problem (see ``_NoAliasLoader``), and so
+    is nesting too deep for the parser (a stack of ``[[[[…`` would raise RecursionError).
+    """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_NoAliasLoader)
+    except RecursionError:
+        return LoadedYaml(file, None, {}, [Problem(file, 1, "(yaml)", "nested too deeply")])
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -100,7 +122,10 @@ def load_yaml(file: str, text: str) -> LoadedYaml:
     lines: dict[Path, int] = {}
     problems: list[Problem] = []
     try:
-        data = _walk(node, (), lines, problems, file)
+        # A constructor of its own: a reload loads in a worker thread (decision 0016).
+        data = _walk(node, (), lines, problems, file, yaml.SafeLoader(""))
+    except RecursionError:
+        return LoadedYaml(file, None, {}, [Problem(file, 1, "(yaml)", "nested too deeply")])
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else 1

@@ -242,7 +242,44 @@ def _slack_deliveries(conn: Connection) -> None:
     slack_deliveries.create(conn, checkfirst=True)
 
 
+# What the database is for (issue 9): ``mode`` is "production" or "sandbox", written by
+# the first ``alertbot serve`` (Store.claim_mode) and never changed after. A key/value
+# table so later facts about the database need no new table.
+database_meta = sa.Table(
+    "alertbot_meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(200), nullable=False),
+    sa.Column("set_at", sa.Double, nullable=False),
+)
+
+
+def _database_meta(conn: Connection) -> None:
+    """Create ``alertbot_meta``; a database that only the sandbox ever sent from is
+    marked "sandbox" (it predates the marker: its incidents are practice).
+
+    Idempotent and independent of the other migrations' order: it reads only the
+    outbox's ``provider_id``, which v1 created. Sandbox sends are recorded with ids
+    like ``SMsandbox00000001`` (alertbot/channels/sandbox.py).
+    """
+    import time
+
+    database_meta.create(conn, checkfirst=True)
+    if conn.execute(sa.select(database_meta.c.value)
+                    .where(database_meta.c.key == "mode")).first() is not None:
+        return
+    sent = outbox.c.provider_id
+    practice = conn.execute(sa.select(sa.func.count()).select_from(outbox)
+                            .where(sent.like("%sandbox%"))).scalar()
+    real = conn.execute(sa.select(sa.func.count()).select_from(outbox)
+                        .where(sent.is_not(None), sent.not_like("%sandbox%"))).scalar()
+    if practice and not real:
+        conn.execute(sa.insert(database_meta).values(key="mode", value="sandbox",
+                                                      set_at=time.time()))
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1, _v2_slack_posts, _v3_outbox_fair_rank, _v4_incident_responders, _v5_first_page_at,
     _v_reporters_and_inbound_incident,
-    _slack_deliveries]
+    _slack_deliveries,
+    _database_meta]

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.sql.expression import Executable
 
 from alertbot.store.rows import SlackPost
-from alertbot.store.schema import MIGRATIONS, schema_version
+from alertbot.store.schema import MIGRATIONS, database_meta, schema_version
 from alertbot.store.tx import NUDGE_CHANNEL, Tx
 from alertbot.store.txbase import Executor
 
@@ -127,6 +127,27 @@ class Store:
         async def stop() -> None:
             await conn.close()
         return stop
+
+    async def claim_mode(self, mode: str, now: float) -> str:
+        """The mode this database was created for ("production" or "sandbox").
+
+        The first caller records ``mode`` and gets it back; every later caller gets what
+        was recorded, whatever it asks, so the caller can refuse a mismatch. Two
+        instances starting together: the primary key lets one insert win; the loser reads.
+        """
+        select = sa.select(database_meta.c.value).where(database_meta.c.key == "mode")
+        async with self.read() as tx:
+            recorded = (await tx.conn.execute(select)).scalar()
+        if recorded is not None:
+            return str(recorded)
+        try:
+            async with self.tx() as tx:
+                await tx.conn.execute(sa.insert(database_meta).values(
+                    key="mode", value=mode, set_at=now))
+        except sa.exc.IntegrityError:
+            pass  # another instance recorded it first
+        async with self.read() as tx:
+            return str((await tx.conn.execute(select)).scalar_one())
 
     async def ping(self) -> bool:
         try:

@@ -112,6 +112,8 @@ class Service:
             "ALERTBOT_TICK": "0.2", "TWILIO_ACCOUNT_SID": self.fake.account_sid,
             "TWILIO_AUTH_TOKEN": self.fake.auth_token, "TWILIO_FROM": "+18605550000",
             "TWILIO_API_URL": self.fake.url, "PYTHONPATH": str(ROOT),
+            # 1 s steps on a real clock, under the floors a district gets (decision 0016).
+            "ALERTBOT_ALLOW_SHORT_WAITS": "1",
         })
         if crash_at:
             env["ALERTBOT_CRASH_AT"] = crash_at

@@ -9,11 +9,14 @@ is loaded from inside the folder with relative paths, so every problem reads
 from __future__ import annotations
 
 import re
+import shutil
+import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
-from alertbot.config.loader import ConfigError, load_config, load_or_raise
+from alertbot.config.loader import NO_WAIT_FLOORS, ConfigError, load_config, load_or_raise
 from alertbot.config.yamlmap import Problem
 from alertbot.domain.model import Channel, Config
 
@@ -44,6 +47,11 @@ ERRORS: dict[str, list[str]] = {
     "contacts_not_a_list": [
         "contacts/people.yaml:1: (top): a contacts file is a list of people",
     ],
+    # Anchors are harmless; an alias is refused before anything is expanded (issue 9).
+    "yaml_alias_bomb": [
+        "escalation.yaml:3: (yaml): "
+        "YAML aliases (*a) are not allowed in alertbot's files: write the value out",
+    ],
     # --- escalation steps --------------------------------------------------------------
     "dangling_notify": [
         "escalation.yaml:23: escalations.main.steps[0].notify[1]: no contact or role 'bob'",
@@ -58,6 +66,15 @@ ERRORS: dict[str, list[str]] = {
     ],
     "negative_duration": [
         "escalation.yaml:24: escalations.main.steps[0].wait: duration must not be negative: -30",
+    ],
+    # Floors on waits (issue 9, decision 0016): 0 is "at once"; a few seconds is a flood.
+    "wait_too_short": [
+        "escalation.yaml:24: escalations.main.steps[0].wait: wait 0.05s is too short: "
+        "use 0 (the next step at once) or at least 30s (time to read and answer a page)",
+    ],
+    "round_too_short": [
+        "escalation.yaml:27: escalations.main.repeat: a repeating policy's round (its waits "
+        "added up) is 30s: it must be at least 1m, as every round pages everyone again",
     ],
     "negative_repeat": [
         "escalation.yaml:27: escalations.main.repeat: "
@@ -85,6 +102,21 @@ ERRORS: dict[str, list[str]] = {
         "contacts/more.yaml:5",
     ],
     # Reported once, on the contact: not again at each step that pages them.
+    # One number, written two ways: the second person's replies would be read as the first's.
+    "duplicate_phone": [
+        "contacts/people.yaml:10: [1].phone: contacts 'lead' and 'principal-elm' have the "
+        "same number +18605550110 ('lead' at contacts/people.yaml:5): "
+        "a number belongs to one contact",
+    ],
+    "duplicate_slack_id": [
+        "contacts/people.yaml:12: [1].slack: contacts 'lead' and 'principal-elm' have the "
+        "same Slack member id U0LEAD001 ('lead' at contacts/people.yaml:6): "
+        "a Slack member id belongs to one contact",
+    ],
+    "channel_delay_too_short": [
+        "contacts/people.yaml:6: [0].channel_delay: channel_delay 5s is too short: use 0 "
+        "(all channels at once) or at least 30s (time to answer the first channel)",
+    ],
     "invalid_phone": [
         "contacts/people.yaml:5: [0].phone: not a valid phone number: '+1 860 555 01'",
     ],
@@ -272,3 +304,51 @@ def test_missing_contacts_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert load_config("escalation.yaml", "contacts", problems) is None
     # The folder is reported once; the steps naming its people are not reported again.
     assert [str(p) for p in problems] == ["contacts:1: (folder): contacts folder does not exist"]
+
+
+def test_alias_bomb_is_refused_at_once_without_expanding_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The issue's 500-byte "billion laughs" took 1.8 GB and 19 s; it must cost nothing."""
+    assert (FIXTURES / "yaml_alias_bomb" / "escalation.yaml").stat().st_size < 1100
+    tracemalloc.start()
+    try:
+        started = time.perf_counter()
+        config, problems = load_case("yaml_alias_bomb", monkeypatch)
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert config is None and [p.path for p in problems] == ["(yaml)"]
+    assert elapsed < 0.25
+    assert peak < 2_000_000  # bytes: the expanded lists would be hundreds of millions
+
+
+def test_deep_nesting_is_a_problem_not_a_crash(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "contacts").mkdir()
+    (tmp_path / "contacts" / "people.yaml").write_text("[" * 5000 + "]" * 5000)
+    (tmp_path / "escalation.yaml").write_text(
+        (FIXTURES / "valid" / "escalation.yaml").read_text(encoding="utf-8"))
+    monkeypatch.chdir(tmp_path)
+    problems: list[Problem] = []
+    assert load_config("escalation.yaml", "contacts", problems) is None
+    assert str(problems[0]) == "contacts/people.yaml:1: (yaml): nested too deeply"
+
+
+def test_short_waits_load_only_without_floors(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests and benchmarks on a real clock (ALERTBOT_ALLOW_SHORT_WAITS) may page fast;
+    a repeating round of 0 seconds is refused even then."""
+    for case in ("wait_too_short", "round_too_short", "channel_delay_too_short"):
+        monkeypatch.chdir(FIXTURES / case)
+        problems: list[Problem] = []
+        assert load_config("escalation.yaml", "contacts", problems, NO_WAIT_FLOORS), problems
+    shutil.copytree(FIXTURES / "round_too_short", tmp_path / "zero")
+    path = tmp_path / "zero" / "escalation.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("wait: 30s", "wait: 0"))
+    monkeypatch.chdir(tmp_path / "zero")
+    problems = []
+    assert load_config("escalation.yaml", "contacts", problems, NO_WAIT_FLOORS) is None
+    assert [str(p) for p in problems] == [
+        "escalation.yaml:26: escalations.main.steps[1].wait: "
+        "a repeating policy needs a wait greater than 0"]

@@ -288,11 +288,11 @@ async def test_reload_keeps_live_incidents_on_their_frozen_plan(h: Harness,
     text = (config_dir / "escalation.yaml").read_text()
     (config_dir / "escalation.yaml").write_text(text.replace("notify: [deputy]",
                                                              "notify: [superintendent]"))
-    assert reload_config(h.app) == []
+    assert await reload_config(h.app) == []
     await h.advance(minutes=3)
     await h.fake.expect_sms(DEPUTY, contains="ALERT #1")  # the live incident is unchanged
     # A broken file is refused and the running config stays.
     (config_dir / "escalation.yaml").write_text("version: 1\norganization: [\n")
-    problems = reload_config(h.app)
+    problems = await reload_config(h.app)
     assert problems and "escalation.yaml" in problems[0]
     assert h.app[appkeys.RECEIVER].config.organization == "Test District"
