@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import replace
 
 from alertbot.clock import Clock
 from alertbot.domain import commands as cmd
@@ -106,15 +105,6 @@ class Receiver(Responding):
         now = self.clock.now()
         details = clean_text(details)
         itype = self.config.incidents[trigger_incident]
-        if school is not None:
-            existing = await tx.open_incident_of(itype.id, school.id)
-            if existing is not None:
-                await tx.add_timeline(existing.id, now, "reported_again",
-                                      f"reported again via {source} by {actor.display}",
-                                      actor.display)
-                if details:
-                    await tx.add_timeline(existing.id, now, "update", details, actor.display)
-                return existing, False
         policy_name = select_policy(itype.routes, school)
         assert policy_name is not None, "config check guarantees a catch-all route"
         plan = build_plan(self.config, self.config.escalations[policy_name])
@@ -127,7 +117,17 @@ class Receiver(Responding):
             details=details, language=actor.language, created_at=now, plan=plan,
             due_at=now, unverified=unverified, drill=itype.drill,
         )
-        incident = replace(incident, id=await tx.insert_incident(incident))
+        # One open incident per (type, school) is the database's guarantee: of two
+        # reports at the same instant one opens, the other joins (store/tx.py).
+        incident, new = await tx.open_or_join(incident)
+        if not new:
+            existing = incident
+            await tx.add_timeline(existing.id, now, "reported_again",
+                                  f"reported again via {source} by {actor.display}",
+                                  actor.display)
+            if details:
+                await tx.add_timeline(existing.id, now, "update", details, actor.display)
+            return existing, False
         who = actor.display + (" (unverified reporter)" if unverified else "")
         # The details stay on the incident row (dashboard), not in the timeline text,
         # which Slack threads and reports may carry.
@@ -197,9 +197,7 @@ class Receiver(Responding):
         reply_key = "update_added"
         if incident.school_id is None:
             school, _rest = cmd.split_school(self.config, text)
-            if school is not None:
-                incident = replace(incident, school_id=school.id, school_name=school.name)
-                await tx.save_incident(incident)
+            if school is not None and await tx.set_school(incident.id, school.id, school.name):
                 await tx.add_timeline(incident.id, now, "school",
                                       f"school set to {school.name}", actor.display)
                 return Reply(render("school_set", lang, n=incident.id, school=school.name),

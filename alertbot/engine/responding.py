@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from alertbot.clock import Clock
 from alertbot.domain.incident import Incident, InvalidTransition, State
 from alertbot.domain.messages import render
@@ -35,31 +37,61 @@ class Responding:
         lang = contact.language
         if number is not None:
             incident = await tx.get_incident(number, for_update=True)
-            if incident is None or not incident.is_open:
+            if incident is None:
                 return Reply(render("no_such", lang, n=number), lang)
             if not incident.may_respond(contact.id, self.config.is_admin(contact.id)):
                 return Reply(render("not_allowed", lang, n=number), lang)
-            return incident
+            return incident  # closed or taken: the transition says by whom
         candidates = await self._responder_incidents(tx, contact, states)
         if not candidates:
-            return Reply(render("ack_none", lang), lang)
+            # Someone got there first (a race, or a moment ago): the one incident still
+            # open for this person is picked so the reply names who has it.
+            candidates = await self._responder_incidents(
+                tx, contact, (State.TRIGGERED, State.ACKNOWLEDGED))
+            if len(candidates) != 1:
+                return Reply(render("ack_none", lang), lang)
         if len(candidates) > 1:
             numbers = ", ".join(f"#{i.id}" for i in candidates)
             return Reply(render(which_key, lang, numbers=numbers), lang)
         return candidates[0]
 
+    def _taken(self, incident: Incident, language: str) -> Reply:
+        """What the loser of a race (or anyone late) is told: who acknowledged or resolved."""
+        if incident.state is State.RESOLVED:
+            resolver = self.config.contacts.get(incident.resolved_by or "")
+            name = resolver.name if resolver else incident.resolved_by or "?"
+            return Reply(render("resolve_already", language, n=incident.id, name=name),
+                         language, incident.id)
+        return Reply(render("ack_already", language, n=incident.id,
+                            name=incident.acknowledged_by_name), language, incident.id)
+
+    async def _take(self, tx: Tx, incident: Incident,
+                    move: Callable[[Incident], Incident]) -> tuple[Incident, Incident] | Incident:
+        """Apply the state machine's ``move`` in the database, atomically.
+
+        Returns (before, after) when this transaction made the move, else the incident as
+        it now is (someone else moved it first; ``_taken`` says who). The row is locked
+        and read afresh first (PostgreSQL), and the write is a compare-and-set
+        (``Tx.transition``), so of two concurrent moves exactly one wins on every backend.
+        """
+        before = await tx.get_incident(incident.id, for_update=True) or incident
+        try:
+            after = move(before)
+        except InvalidTransition:
+            return before
+        if await tx.transition(before, after):
+            return before, after
+        return await tx.get_incident(incident.id) or before
+
     async def acknowledge(self, tx: Tx, incident: Incident, contact: Contact,
                           source: str) -> Reply:
         lang = contact.language
         now = self.clock.now()
-        try:
-            acked = incident.acknowledge(contact.id, contact.name, now)
-        except InvalidTransition:
-            if incident.state is State.ACKNOWLEDGED:
-                return Reply(render("ack_already", lang, n=incident.id,
-                                    name=incident.acknowledged_by_name), lang, incident.id)
-            return Reply(render("no_such", lang, n=incident.id), lang, incident.id)
-        await tx.save_incident(acked)
+        taken = await self._take(
+            tx, incident, lambda i: i.acknowledge(contact.id, contact.name, now))
+        if isinstance(taken, Incident):
+            return self._taken(taken, lang)
+        incident = taken[0]
         cancelled = await tx.cancel_pages(incident.id)
         await tx.add_timeline(incident.id, now, "acknowledged",
                               f"acknowledged by {contact.name} via {source}; paging stopped"
@@ -99,11 +131,10 @@ class Responding:
     async def resolve(self, tx: Tx, incident: Incident, contact: Contact, source: str) -> Reply:
         lang = contact.language
         now = self.clock.now()
-        try:
-            resolved = incident.resolve(contact.id, now)
-        except InvalidTransition:
-            return Reply(render("no_such", lang, n=incident.id), lang, incident.id)
-        await tx.save_incident(resolved)
+        taken = await self._take(tx, incident, lambda i: i.resolve(contact.id, now))
+        if isinstance(taken, Incident):
+            return self._taken(taken, lang)
+        incident = taken[0]
         await tx.cancel_pages(incident.id)
         await tx.add_timeline(incident.id, now, "resolved",
                               f"resolved by {contact.name} via {source}", contact.name)

@@ -11,6 +11,7 @@ from alertbot.domain.incident import Incident, State
 from alertbot.domain.model import Channel
 from alertbot.domain.plan import Plan
 from alertbot.domain.records import OutboxItem, OutboxKind, OutboxStatus
+from alertbot.store.schema import OPEN_KEY_SEPARATOR
 
 _INCIDENT_FIELDS = [f.name for f in fields(Incident) if f.name not in ("plan", "state")]
 
@@ -28,6 +29,13 @@ def incident_values(inc: Incident) -> dict[str, Any]:
     values["plan"] = inc.plan.to_json()
     values["state"] = str(inc.state)
     return values
+
+
+def open_key(inc: Incident) -> str | None:
+    """The incident's slot in the one-open-incident-per-(type, school) index, if it takes one."""
+    if inc.school_id is None or not inc.is_open:
+        return None
+    return f"{inc.type}{OPEN_KEY_SEPARATOR}{inc.school_id}"
 
 
 def outbox_from_row(row: sa.Row[Any]) -> OutboxItem:
