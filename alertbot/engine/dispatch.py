@@ -201,12 +201,13 @@ class Dispatcher:
         now = self.clock.now()
         config = self.config()
         why = f"{exc} (code {exc.code})" if exc.code else str(exc)
-        log.error("outbox %d to %s by %s failed permanently: %s",
-                  item.id, mask_phone(item.address), item.channel, why)
-        self.metrics.pages_sent.labels(channel=str(item.channel), kind=str(item.kind),
-                                       result="failed").inc()
         async with self.store.tx() as tx:
-            await tx.mark_failed(item.id, why)
+            if not await tx.mark_failed(item.id, why):
+                return  # already failed (and handled): one notice, one fallback
+            log.error("outbox %d to %s by %s failed permanently: %s",
+                      item.id, mask_phone(item.address), item.channel, why)
+            self.metrics.pages_sent.labels(channel=str(item.channel), kind=str(item.kind),
+                                           result="failed").inc()
             if item.incident_id is None or item.kind is not OutboxKind.PAGE:
                 return
             contact = config.contacts.get(item.contact_id or "")
@@ -260,10 +261,12 @@ class Dispatcher:
         failure: the next round calls again); a fax machine is a failure.
         """
         async with self.store.tx() as tx:
-            item = await tx.outbox_by_provider_id(provider_id)
+            item = await tx.outbox_by_provider_id(provider_id, for_update=True)
             if item is None:
                 return
-            await tx.set_provider_status(item.id, status, f"code {code}" if code else None)
+            if not await tx.set_provider_status(item.id, status,
+                                                f"code {code}" if code else None):
+                return  # a repeat, or late: it happened already (or was overtaken)
             noted = await note_call_status(tx, item, status, self.config(), self.clock.now())
         if noted:
             self.events.publish(item.incident_id)
