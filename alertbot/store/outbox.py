@@ -156,6 +156,19 @@ class OutboxQueries(TxBase):
             status=str(OutboxStatus.PENDING), due_at=due_at, error=error,
             lease_owner=None, lease_until=None))
 
+    async def release_held(self, channel: Channel, error: str, now: float) -> int:
+        """Make the ``channel`` messages held back by an open circuit (their error starts
+        with ``error``) due now; how many."""
+        result = await self.conn.execute(
+            sa.update(outbox).where(outbox.c.status == str(OutboxStatus.PENDING),
+                                    outbox.c.channel == str(channel),
+                                    outbox.c.error.startswith(error, autoescape=True),
+                                    outbox.c.due_at > now)
+            .values(due_at=now))
+        if result.rowcount:
+            self.made_work = True
+        return int(result.rowcount or 0)
+
     async def mark_failed(self, item_id: int, error: str) -> bool:
         """Mark the message failed for good; False if it already was (a send failure and
         a failure callback, or a callback twice: the caller acts only on True)."""

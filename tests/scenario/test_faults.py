@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from alertbot.domain.model import Channel
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import ADMIN, ATTORNEY, PRINCIPAL, SUPERINTENDENT, Harness
 
@@ -119,3 +120,24 @@ async def test_a_page_fails_once_whatever_reports_it(h: Harness, fake: FakeTwili
     assert len([r for r in fake.sms_to(ADMIN) if "could not page" in r.body]) == 1
     one = await h.incident(1)
     assert [e["kind"] for e in one["timeline"]].count("page_failed") == 1
+
+
+async def test_a_short_blip_does_not_hold_texts_back(h: Harness, fake: FakeTwilio) -> None:
+    """Five 5xx in a row open the SMS circuit; once Twilio answers again the texts go
+    out within seconds, not after a 30 s cooldown (issue 9, kind 4). Fake clock only."""
+    import random
+
+    h.engine.dispatch._rng = random.Random(5)  # the backoff's jitter, made repeatable
+    fake.fail_next(5, status=503, kind="sms")
+    await h.text(PRINCIPAL, "ICE")
+    recovered: float | None = None
+    for _ in range(400):  # 100 s of fake time at most
+        failures = [r for r in fake.requests if r.kind == "sms" and r.answer_status == 503]
+        if recovered is None and len(failures) == 5:
+            recovered = h.clock.now()  # the provider answers again from here on
+        if fake.sms_to(SUPERINTENDENT) and fake.sms_to(ATTORNEY):
+            break
+        await h.advance(seconds=0.25)
+    assert recovered is not None and h.engine.breakers[Channel.SMS].failures == 0
+    assert fake.sms_to(SUPERINTENDENT) and fake.sms_to(ATTORNEY)
+    assert h.clock.now() - recovered <= 5.0, h.clock.now() - recovered
