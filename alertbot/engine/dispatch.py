@@ -129,8 +129,21 @@ class Dispatcher:
         for item in items:
             task = asyncio.create_task(self._send(item), name=f"send-{item.id}")
             self._in_flight.add(task)
-            task.add_done_callback(self._in_flight.discard)
+            task.add_done_callback(self._finished)
         return len(items)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        """A send task ended: forget it, and log the exception it ended with, if any
+        (its message stays leased and is sent again when the lease runs out)."""
+        self._in_flight.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is not None:
+            self.metrics.engine_errors.labels(module="send").inc()
+            log.error("send task %s (outbox %s) ended with an error; the message is tried "
+                      "again when its lease runs out", task.get_name(),
+                      task.get_name().removeprefix("send-"), exc_info=exc)
 
     async def _send(self, item: OutboxItem) -> None:
         async with self._slots:

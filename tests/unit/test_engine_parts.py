@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import random
 
 import pytest
@@ -139,3 +141,61 @@ def test_our_twilio_signature_matches_the_sdks() -> None:
     with_port = RequestValidator("tok3n").compute_signature(
         "https://alerts.example.org:443/twilio/sms", {"Body": "ICE"})
     assert genuine("tok3n", "https://alerts.example.org/twilio/sms", {"Body": "ICE"}, with_port)
+
+
+async def test_an_exception_that_ends_a_send_task_is_logged(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 9, kind 12: the task's done-callback used to drop it silently."""
+    import contextlib
+    from collections.abc import AsyncIterator
+    from typing import Any
+
+    from alertbot.channels.base import OutboundMessage, SendResult
+    from alertbot.clock import FakeClock
+    from alertbot.domain.model import Channel
+    from alertbot.domain.records import OutboxItem, OutboxKind, OutboxStatus
+    from alertbot.engine.dispatch import Dispatcher
+    from alertbot.engine.events import IncidentEvents
+    from alertbot.metrics import Metrics
+
+    item = OutboxItem(id=7, kind=OutboxKind.PAGE, channel=Channel.SMS,
+                      address="+18605550100", body="ALERT #1", language="en",
+                      incident_id=1, contact_id="sup", step=0, round=0, reason="opened",
+                      status=OutboxStatus.PENDING, due_at=0.0, attempts=0, created_at=0.0)
+
+    class Claims:
+        async def claim_due_outbox(self, *_args: Any, **_kw: Any) -> list[OutboxItem]:
+            return [item]
+
+    class GoneAfterTheClaim:  # the database goes away while the text is in flight
+        postgres = False
+
+        def __init__(self) -> None:
+            self.opened = 0
+
+        @contextlib.asynccontextmanager
+        async def tx(self) -> AsyncIterator[Claims]:
+            self.opened += 1
+            if self.opened > 1:
+                raise RuntimeError("database went away")
+            yield Claims()
+
+    class Sends:
+        channel = Channel.SMS
+
+        async def send(self, message: OutboundMessage) -> SendResult:
+            return SendResult("SM1")
+
+        async def close(self) -> None:
+            return None
+
+    dispatcher = Dispatcher(
+        GoneAfterTheClaim(), {Channel.SMS: Sends()}, FakeClock(), Metrics(),  # type: ignore[arg-type]
+        lambda: None, IncidentEvents(), CrashPoints(None), "t", lambda: None,  # type: ignore[arg-type, return-value]
+        lease=10, send_timeout=1, max_in_flight=5, batch=5)
+    with caplog.at_level(logging.ERROR, logger="alertbot.engine"):
+        assert await dispatcher() == 1
+        await dispatcher.drain()
+        await asyncio.sleep(0)  # done-callbacks run on the next turn of the loop
+    [record] = [r for r in caplog.records if "outbox 7" in r.getMessage()]
+    assert record.exc_info is not None and "database went away" in str(record.exc_info[1])
