@@ -54,3 +54,22 @@ async def test_a_message_fails_once(store: Store) -> None:
         [message] = await tx.messages_for(1)
     assert message.status is OutboxStatus.FAILED
     assert message.error == "provider reported undelivered"
+
+
+async def test_a_probe_that_gets_through_releases_what_the_circuit_held(store: Store) -> None:
+    from alertbot.domain.model import Channel
+    from alertbot.engine.dispatch import circuit_open
+
+    async with store.tx() as tx:
+        number = await tx.insert_incident(incident())
+        await tx.enqueue([page(number, address=f"+1860555010{i}") for i in range(3)]
+                         + [page(number, channel=Channel.VOICE)], T0)
+        held, own, rate_limited, voice = await tx.claim_due_outbox(T0, "a", 30, 10)
+        await tx.mark_retry(held.id, T0 + 30, circuit_open(Channel.SMS))
+        await tx.mark_retry(own.id, T0 + 9, f"{circuit_open(Channel.SMS)}: HTTP 503")
+        await tx.mark_retry(rate_limited.id, T0 + 30, "HTTP 429")  # Retry-After holds
+        await tx.mark_retry(voice.id, T0 + 30, circuit_open(Channel.VOICE))
+    async with store.tx() as tx:
+        assert await tx.release_held(Channel.SMS, circuit_open(Channel.SMS), T0 + 2) == 2
+        due = {m.id for m in await tx.claim_due_outbox(T0 + 2, "a", 30, 10)}
+    assert due == {held.id, own.id}
