@@ -25,8 +25,14 @@ def incident_from_row(row: sa.Row[Any]) -> Incident:
 
 
 def incident_values(inc: Incident) -> dict[str, Any]:
-    values = {name: getattr(inc, name) for name in _INCIDENT_FIELDS if name != "id"}
+    values = incident_columns(inc)
     values["plan"] = inc.plan.to_json()
+    return values
+
+
+def incident_columns(inc: Incident) -> dict[str, Any]:
+    """Every column but the id and the (frozen, JSON) plan: what a transition compares."""
+    values = {name: getattr(inc, name) for name in _INCIDENT_FIELDS if name != "id"}
     values["state"] = str(inc.state)
     return values
 

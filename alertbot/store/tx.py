@@ -13,7 +13,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from alertbot.domain.incident import Incident, State
 from alertbot.domain.records import TimelineEntry
 from alertbot.store.outbox import OutboxQueries
-from alertbot.store.rows import SlackPost, incident_from_row, incident_values, open_key
+from alertbot.store.rows import (
+    SlackPost,
+    incident_columns,
+    incident_from_row,
+    incident_values,
+    open_key,
+)
 from alertbot.store.schema import (
     inbound,
     incident_responders,
@@ -133,8 +139,8 @@ class Tx(OutboxQueries):
         gets False and re-reads the row to tell the person who won. A resolved incident
         gives up its school's slot (``open_or_join``).
         """
-        old, new = incident_values(before), incident_values(after)
-        changed: dict[str, Any] = {k: v for k, v in new.items() if k != "plan" and old[k] != v}
+        old, new = incident_columns(before), incident_columns(after)
+        changed: dict[str, Any] = {k: v for k, v in new.items() if old[k] != v}
         if not after.is_open:
             changed["open_key"] = None
         if not changed:
