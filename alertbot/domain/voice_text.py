@@ -73,6 +73,7 @@ PROMPTS: dict[str, dict[str, str]] = {
         "ack_ok": "You acknowledged number {n}. Paging stopped, and the reporter was told. "
         "Text RESOLVE {n} when it is over.",
         "ack_already": "Incident number {n} was already acknowledged by {name}.",
+        "resolve_already": "Incident number {n} was already resolved by {name}.",
         "ack_which": "Several incidents are open: {numbers}.",
         "ack_none": "No open incident is paging you.",
         "not_allowed": "You are not on the response team for incident number {n}.",
@@ -144,6 +145,7 @@ PROMPTS: dict[str, dict[str, str]] = {
         "ack_ok": "Usted atiende el incidente número {n}. Se detuvieron los avisos y se "
         "informó a quien reportó. Envíe RESOLVE {n} por texto al terminar.",
         "ack_already": "El incidente número {n} ya fue atendido por {name}.",
+        "resolve_already": "El incidente número {n} ya fue cerrado por {name}.",
         "ack_which": "Hay varios incidentes abiertos: {numbers}.",
         "ack_none": "Ningún incidente abierto le está avisando.",
         "not_allowed": "Usted no está en el equipo de respuesta del incidente número {n}.",

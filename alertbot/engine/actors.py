@@ -88,6 +88,7 @@ class Outcome(StrEnum):
     SCHOOL_SET = "school_set"
     ACKNOWLEDGED = "acknowledged"
     ALREADY_ACKNOWLEDGED = "already_acknowledged"
+    ALREADY_RESOLVED = "already_resolved"  # lost a race to resolve, or late
     RESOLVED = "resolved"
     CHOOSE = "choose"  # several incidents: say which
     INFO = "info"  # STATUS, help: nothing changed

@@ -20,8 +20,9 @@ async def note_call_status(tx: Tx, item: OutboxItem, status: str, config: Config
                            now: float) -> bool:
     """Record what a voice page's ``status`` means; True if the timeline changed.
 
-    ``item`` is the outbox row as it was *before* this status was stored, so a status
-    Twilio delivers twice is noted once.
+    Called only when the status moved the message forward (``Tx.set_provider_status``
+    returned True): a status Twilio delivers twice, or late, is noted once. ``item`` is
+    the outbox row as it was, locked, *before* this status was stored.
     """
     if (item.channel is not Channel.VOICE or item.kind is not OutboxKind.PAGE
             or item.incident_id is None or status == item.provider_status):

@@ -36,6 +36,12 @@ from alertbot.store.sql import Store, Tx
 log = logging.getLogger("alertbot.engine")
 
 MAX_BACKOFF = 60.0
+BREAKER_RECHECK = 1.0  # seconds: a page the circuit held looks again this soon at least
+
+
+def circuit_open(channel: Channel) -> str:
+    """The error a message held back by an open circuit carries (see ``release_held``)."""
+    return f"{channel} provider circuit open"
 
 
 def backoff(attempts: int, retry_after: float | None, rng: random.Random) -> float:
@@ -123,8 +129,21 @@ class Dispatcher:
         for item in items:
             task = asyncio.create_task(self._send(item), name=f"send-{item.id}")
             self._in_flight.add(task)
-            task.add_done_callback(self._in_flight.discard)
+            task.add_done_callback(self._finished)
         return len(items)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        """A send task ended: forget it, and log the exception it ended with, if any
+        (its message stays leased and is sent again when the lease runs out)."""
+        self._in_flight.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is not None:
+            self.metrics.engine_errors.labels(module="send").inc()
+            log.error("send task %s (outbox %s) ended with an error; the message is tried "
+                      "again when its lease runs out", task.get_name(),
+                      task.get_name().removeprefix("send-"), exc_info=exc)
 
     async def _send(self, item: OutboxItem) -> None:
         async with self._slots:
@@ -145,22 +164,30 @@ class Dispatcher:
                 await self._failed(item, exc)
             except TemporaryFailure as exc:
                 breaker.failure()
-                await self._retry(item, str(exc), exc.retry_after)
+                await self._retry(item, str(exc), exc.retry_after, breaker)
             except TimeoutError:
                 breaker.failure()
-                await self._retry(item, "timed out", None)
+                await self._retry(item, "timed out", None, breaker)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 log.exception("send of outbox %d failed unexpectedly", item.id)
                 await self._retry(item, f"unexpected error: {type(exc).__name__}", None)
             else:
+                reopened = breaker.state != "closed"
                 breaker.success()
                 self.crash.hit("before-mark-sent")
                 now = self.clock.now()
                 first = False
                 async with self.store.tx() as tx:
                     await tx.mark_sent(item.id, result.provider_id, now)
+                    if reopened:  # the probe got through: what the circuit held goes now
+                        held = await tx.release_held(item.channel, circuit_open(item.channel),
+                                                     now)
+                        if held:
+                            log.info("%s provider answers again: %d held message(s) go now",
+                                     item.channel, held)
+                            self.nudge()
                     if item.kind is OutboxKind.PAGE and item.incident_id is not None:
                         first = await tx.mark_first_page(item.incident_id, now)
                 self.metrics.pages_sent.labels(channel=str(item.channel), kind=str(item.kind),
@@ -171,42 +198,60 @@ class Dispatcher:
     async def _breaker_open(self, item: OutboxItem, breaker: CircuitBreaker) -> None:
         """The provider is failing: keep the message for later and page by other means."""
         now = self.clock.now()
-        delay = max(1.0, breaker.remaining())
+        # Until the next probe, not the page's own backoff: when the probe gets through,
+        # the held pages are released at once (release_held), so a blip costs seconds.
+        delay = max(BREAKER_RECHECK, breaker.remaining())
         async with self.store.tx() as tx:
-            await tx.mark_retry(item.id, now + delay, f"{item.channel} provider circuit open")
-            if item.kind is not OutboxKind.PAGE or item.incident_id is None:
-                return
-            fallback = await self._fallback_pages(tx, item, self.config())
-            if fallback:
-                await tx.enqueue(fallback, now)
-                await tx.add_timeline(
-                    item.incident_id, now, "paged",
-                    f"{item.channel} provider failing; also paging "
-                    f"{item.contact_id} by {', '.join(str(m.channel) for m in fallback)}")
+            await tx.mark_retry(item.id, now + delay, circuit_open(item.channel))
+            await self._page_elsewhere(tx, item, now)
         self.metrics.pages_sent.labels(channel=str(item.channel), kind=str(item.kind),
                                        result="circuit_open").inc()
         self.nudge()
 
-    async def _retry(self, item: OutboxItem, error: str, retry_after: float | None) -> None:
+    async def _page_elsewhere(self, tx: Tx, item: OutboxItem, now: float) -> None:
+        """While ``item``'s provider is failing, page its person on their other channels
+        too (once per step: ``_fallback_pages`` skips a step already covered)."""
+        if item.kind is not OutboxKind.PAGE or item.incident_id is None:
+            return
+        fallback = await self._fallback_pages(tx, item, self.config())
+        if fallback:
+            await tx.enqueue(fallback, now)
+            await tx.add_timeline(
+                item.incident_id, now, "paged",
+                f"{item.channel} provider failing; also paging "
+                f"{item.contact_id} by {', '.join(str(m.channel) for m in fallback)}")
+
+    async def _retry(self, item: OutboxItem, error: str, retry_after: float | None,
+                     breaker: CircuitBreaker | None = None) -> None:
+        """Try again on the message's own backoff. When the failure left the provider's
+        circuit open, the page is also sent by other means meanwhile and is held like
+        the circuit's others (a probe that gets through releases it at once)."""
         delay = backoff(item.attempts + 1, retry_after, self._rng)
         log.warning("outbox %d to %s by %s: temporary failure (%s); retry in %.1fs",
                     item.id, mask_phone(item.address), item.channel, error, delay)
         self.metrics.pages_sent.labels(channel=str(item.channel), kind=str(item.kind),
                                        result="retry").inc()
+        now = self.clock.now()
+        failing = breaker is not None and breaker.state != "closed"
+        if failing and retry_after is None:
+            error = f"{circuit_open(item.channel)}: {error}"
         async with self.store.tx() as tx:
-            await tx.mark_retry(item.id, self.clock.now() + delay, error)
+            await tx.mark_retry(item.id, now + delay, error)
+            if failing:
+                await self._page_elsewhere(tx, item, now)
         self.nudge()
 
     async def _failed(self, item: OutboxItem, exc: PermanentFailure) -> None:
         now = self.clock.now()
         config = self.config()
         why = f"{exc} (code {exc.code})" if exc.code else str(exc)
-        log.error("outbox %d to %s by %s failed permanently: %s",
-                  item.id, mask_phone(item.address), item.channel, why)
-        self.metrics.pages_sent.labels(channel=str(item.channel), kind=str(item.kind),
-                                       result="failed").inc()
         async with self.store.tx() as tx:
-            await tx.mark_failed(item.id, why)
+            if not await tx.mark_failed(item.id, why):
+                return  # already failed (and handled): one notice, one fallback
+            log.error("outbox %d to %s by %s failed permanently: %s",
+                      item.id, mask_phone(item.address), item.channel, why)
+            self.metrics.pages_sent.labels(channel=str(item.channel), kind=str(item.kind),
+                                           result="failed").inc()
             if item.incident_id is None or item.kind is not OutboxKind.PAGE:
                 return
             contact = config.contacts.get(item.contact_id or "")
@@ -265,10 +310,12 @@ class Dispatcher:
         failure: the next round calls again); a fax machine is a failure.
         """
         async with self.store.tx() as tx:
-            item = await tx.outbox_by_provider_id(provider_id)
+            item = await tx.outbox_by_provider_id(provider_id, for_update=True)
             if item is None:
                 return
-            await tx.set_provider_status(item.id, status, f"code {code}" if code else None)
+            if not await tx.set_provider_status(item.id, status,
+                                                f"code {code}" if code else None):
+                return  # a repeat, or late: it happened already (or was overtaken)
             noted = await note_call_status(tx, item, status, self.config(), self.clock.now())
         if noted:
             self.events.publish(item.incident_id)

@@ -196,8 +196,11 @@ class Engine:
         config = self.config()
         if incident.due_at is not None:
             self.metrics.page_lateness.observe(max(0.0, now - incident.due_at))
+        # The escalation's move is a compare-and-set (Tx.transition): an ACK that got in
+        # first wins, and nothing is paged for a step already taken.
         if decision.exhausted:
-            await tx.save_incident(replace(incident, due_at=None))
+            if not await tx.transition(incident, replace(incident, due_at=None)):
+                return
             await tx.add_timeline(incident.id, now, "exhausted", decision.reason)
             told = [notices.notice_to_contact(
                 admin, "exhausted", incident.id, decision.reason, n=incident.id,
@@ -205,6 +208,10 @@ class Engine:
                 rounds=incident.round + 1) for admin in config.admin_contacts()]
             await tx.enqueue([m for m in told if m is not None], now)
             log.warning("incident %d: %s", incident.id, decision.reason)
+            return
+        if not await tx.transition(incident, replace(incident, step=decision.step,
+                                                     round=decision.round,
+                                                     due_at=decision.next_due_at)):
             return
         await tx.enqueue(notices.pages_for(incident, decision, config.timezone, config), now)
         if incident.step >= 0 or incident.round > 0:  # paging moved on: reporters hear it
@@ -219,6 +226,4 @@ class Engine:
                               f"{decision.reason}: {who or 'nobody reachable'}")
         for contact_id, why in decision.unreachable:
             await tx.add_timeline(incident.id, now, "unreachable", f"{contact_id}: {why}")
-        await tx.save_incident(replace(incident, step=decision.step, round=decision.round,
-                                       due_at=decision.next_due_at))
 

@@ -119,16 +119,6 @@ class Receiver(Responding):
         now = self.clock.now()
         details = clean_text(details)
         itype = self.config.incidents[trigger_incident]
-        if school is not None:
-            existing = await tx.open_incident_of(itype.id, school.id)
-            if existing is not None:
-                await tx.add_timeline(existing.id, now, "reported_again",
-                                      f"reported again via {source} by {actor.display}",
-                                      actor.display)
-                if details:
-                    await tx.add_timeline(existing.id, now, "update", details, actor.display)
-                await self._add_reporter(tx, existing.id, actor, now)
-                return existing, False
         policy_name = select_policy(itype.routes, school)
         assert policy_name is not None, "config check guarantees a catch-all route"
         plan = build_plan(self.config, self.config.escalations[policy_name])
@@ -141,7 +131,18 @@ class Receiver(Responding):
             details=details, language=actor.language, created_at=now, plan=plan,
             due_at=now, unverified=unverified, drill=itype.drill,
         )
-        incident = replace(incident, id=await tx.insert_incident(incident))
+        # One open incident per (type, school) is the database's guarantee: of two
+        # reports at the same instant one opens, the other joins (store/tx.py).
+        incident, new = await tx.open_or_join(incident)
+        if not new:
+            existing = incident
+            await tx.add_timeline(existing.id, now, "reported_again",
+                                  f"reported again via {source} by {actor.display}",
+                                  actor.display)
+            if details:
+                await tx.add_timeline(existing.id, now, "update", details, actor.display)
+            await self._add_reporter(tx, existing.id, actor, now)
+            return existing, False
         await self._add_reporter(tx, incident.id, actor, now, opener=True)
         who = actor.display + (" (unverified reporter)" if unverified else "")
         # The details stay on the incident row (dashboard), not in the timeline text,
@@ -334,8 +335,11 @@ class Receiver(Responding):
         itype = self.config.incidents.get(incident.type)
         title = (itype.title_in("en").format(school=school.name) if itype is not None
                  else incident.title)
-        updated = replace(incident, school_id=school.id, school_name=school.name, title=title)
-        await tx.save_incident(updated)
+        # A conditional update (store/tx.py): the first school named stands, and it takes
+        # the school's open-incident slot only if that is free.
+        updated = await tx.set_school(incident.id, school.id, school.name, title=title)
+        if updated is None:  # named by someone else a moment ago, or closed
+            return incident
         await tx.add_timeline(incident.id, now, "school",
                               f"school set to {school.name} (escalation unchanged)",
                               actor.display)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from alertbot.clock import Clock
 from alertbot.domain import commands as cmd
 from alertbot.domain.incident import Incident, InvalidTransition, State
@@ -38,31 +40,61 @@ class Responding:
         lang = contact.language
         if number is not None:
             incident = await tx.get_incident(number, for_update=True)
-            if incident is None or not incident.is_open:
+            if incident is None:
                 return _reply(Outcome.NOT_FOUND, "no_such", lang, None, n=number)
             if not incident.may_respond(contact.id, self.config.is_admin(contact.id)):
                 return _reply(Outcome.REFUSED, "not_allowed", lang, None, n=number)
-            return incident
+            return incident  # closed or taken: the transition says by whom
         candidates = await self._responder_incidents(tx, contact, states)
         if not candidates:
-            return _reply(Outcome.NOT_FOUND, "ack_none", lang, None)
+            # Someone got there first (a race, or a moment ago): the one incident still
+            # open for this person is picked so the reply names who has it.
+            candidates = await self._responder_incidents(
+                tx, contact, (State.TRIGGERED, State.ACKNOWLEDGED))
+            if len(candidates) != 1:
+                return _reply(Outcome.NOT_FOUND, "ack_none", lang, None)
         if len(candidates) > 1:
             numbers = fit_sms_items(which_key, lang, "numbers", [f"#{i.id}" for i in candidates])
             return _reply(Outcome.CHOOSE, which_key, lang, None, numbers=numbers)
         return candidates[0]
 
+    def _taken(self, incident: Incident, language: str) -> Reply:
+        """What the loser of a race (or anyone late) is told: who acknowledged or resolved."""
+        if incident.state is State.RESOLVED:
+            resolver = self.config.contacts.get(incident.resolved_by or "")
+            name = resolver.name if resolver else incident.resolved_by or "?"
+            return _reply(Outcome.ALREADY_RESOLVED, "resolve_already", language, incident.id,
+                          n=incident.id, name=name)
+        return _reply(Outcome.ALREADY_ACKNOWLEDGED, "ack_already", language, incident.id,
+                      n=incident.id, name=incident.acknowledged_by_name)
+
+    async def _take(self, tx: Tx, incident: Incident,
+                    move: Callable[[Incident], Incident]) -> tuple[Incident, Incident] | Incident:
+        """Apply the state machine's ``move`` in the database, atomically.
+
+        Returns (before, after) when this transaction made the move, else the incident as
+        it now is (someone else moved it first; ``_taken`` says who). The row is locked
+        and read afresh first (PostgreSQL), and the write is a compare-and-set
+        (``Tx.transition``), so of two concurrent moves exactly one wins on every backend.
+        """
+        before = await tx.get_incident(incident.id, for_update=True) or incident
+        try:
+            after = move(before)
+        except InvalidTransition:
+            return before
+        if await tx.transition(before, after):
+            return before, after
+        return await tx.get_incident(incident.id) or before
+
     async def acknowledge(self, tx: Tx, incident: Incident, contact: Contact,
                           source: str) -> Reply:
         lang = contact.language
         now = self.clock.now()
-        try:
-            acked = incident.acknowledge(contact.id, contact.name, now)
-        except InvalidTransition:
-            if incident.state is State.ACKNOWLEDGED:
-                return _reply(Outcome.ALREADY_ACKNOWLEDGED, "ack_already", lang, incident.id,
-                              n=incident.id, name=incident.acknowledged_by_name)
-            return _reply(Outcome.NOT_FOUND, "no_such", lang, incident.id, n=incident.id)
-        await tx.save_incident(acked)
+        taken = await self._take(
+            tx, incident, lambda i: i.acknowledge(contact.id, contact.name, now))
+        if isinstance(taken, Incident):
+            return self._taken(taken, lang)
+        incident, acked = taken
         cancelled = await tx.cancel_pages(incident.id)
         await tx.add_timeline(incident.id, now, "acknowledged",
                               f"acknowledged by {contact.name} via {source}; paging stopped"
@@ -137,11 +169,10 @@ class Responding:
     async def resolve(self, tx: Tx, incident: Incident, contact: Contact, source: str) -> Reply:
         lang = contact.language
         now = self.clock.now()
-        try:
-            resolved = incident.resolve(contact.id, now)
-        except InvalidTransition:
-            return _reply(Outcome.NOT_FOUND, "no_such", lang, incident.id, n=incident.id)
-        await tx.save_incident(resolved)
+        taken = await self._take(tx, incident, lambda i: i.resolve(contact.id, now))
+        if isinstance(taken, Incident):
+            return self._taken(taken, lang)
+        incident = taken[0]
         await tx.cancel_pages(incident.id)
         await tx.add_timeline(incident.id, now, "resolved",
                               f"resolved by {contact.name} via {source}", contact.name)

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from alertbot.domain.delivery import blocking
 from alertbot.domain.incident import Incident, State
 from alertbot.domain.model import Channel
 from alertbot.domain.records import NewMessage, OutboxItem, OutboxKind, OutboxStatus
@@ -155,21 +156,56 @@ class OutboxQueries(TxBase):
             status=str(OutboxStatus.PENDING), due_at=due_at, error=error,
             lease_owner=None, lease_until=None))
 
-    async def mark_failed(self, item_id: int, error: str) -> None:
-        await self.conn.execute(sa.update(outbox).where(outbox.c.id == item_id).values(
-            status=str(OutboxStatus.FAILED), error=error, lease_owner=None, lease_until=None))
+    async def release_held(self, channel: Channel, error: str, now: float) -> int:
+        """Make the ``channel`` messages held back by an open circuit (their error starts
+        with ``error``) due now; how many."""
+        result = await self.conn.execute(
+            sa.update(outbox).where(outbox.c.status == str(OutboxStatus.PENDING),
+                                    outbox.c.channel == str(channel),
+                                    outbox.c.error.startswith(error, autoescape=True),
+                                    outbox.c.due_at > now)
+            .values(due_at=now))
+        if result.rowcount:
+            self.made_work = True
+        return int(result.rowcount or 0)
 
-    async def outbox_by_provider_id(self, provider_id: str) -> OutboxItem | None:
-        row = (await self.conn.execute(
-            sa.select(outbox).where(outbox.c.provider_id == provider_id))).first()
+    async def mark_failed(self, item_id: int, error: str) -> bool:
+        """Mark the message failed for good; False if it already was (a send failure and
+        a failure callback, or a callback twice: the caller acts only on True)."""
+        result = await self.conn.execute(
+            sa.update(outbox).where(outbox.c.id == item_id,
+                                    outbox.c.status != str(OutboxStatus.FAILED))
+            .values(status=str(OutboxStatus.FAILED), error=error, lease_owner=None,
+                    lease_until=None))
+        return bool(result.rowcount)
+
+    async def outbox_by_provider_id(self, provider_id: str,
+                                    for_update: bool = False) -> OutboxItem | None:
+        """The message the provider knows as ``provider_id``; ``for_update`` locks it until
+        commit on PostgreSQL (SQLite's writers take turns)."""
+        query = sa.select(outbox).where(outbox.c.provider_id == provider_id)
+        if for_update and self.postgres:
+            query = query.with_for_update()
+        row = (await self.conn.execute(query)).first()
         return None if row is None else outbox_from_row(row)
 
     async def set_provider_status(self, item_id: int, status: str,
-                                  error: str | None = None) -> None:
+                                  error: str | None = None) -> bool:
+        """Store a provider status if it moves the message forward; True if it did.
+
+        A conditional update (domain/delivery.py is the order): a repeated or late
+        callback changes nothing and returns False, so its side effects are skipped.
+        """
         values: dict[str, Any] = {"provider_status": status}
         if error is not None:
             values["error"] = error
-        await self.conn.execute(sa.update(outbox).where(outbox.c.id == item_id).values(**values))
+        result = await self.conn.execute(
+            sa.update(outbox)
+            .where(outbox.c.id == item_id,
+                   sa.or_(outbox.c.provider_status.is_(None),
+                          outbox.c.provider_status.not_in(sorted(blocking(status)))))
+            .values(**values))
+        return bool(result.rowcount)
 
     async def next_due(self) -> float | None:
         """The earliest time (schedule clock) any escalation or outbox message is due."""

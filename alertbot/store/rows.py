@@ -11,6 +11,7 @@ from alertbot.domain.incident import Incident, State
 from alertbot.domain.model import Channel
 from alertbot.domain.plan import Plan
 from alertbot.domain.records import OutboxItem, OutboxKind, OutboxStatus
+from alertbot.store.schema import OPEN_KEY_SEPARATOR
 
 _INCIDENT_FIELDS = [f.name for f in fields(Incident) if f.name not in ("plan", "state")]
 
@@ -24,10 +25,23 @@ def incident_from_row(row: sa.Row[Any]) -> Incident:
 
 
 def incident_values(inc: Incident) -> dict[str, Any]:
-    values = {name: getattr(inc, name) for name in _INCIDENT_FIELDS if name != "id"}
+    values = incident_columns(inc)
     values["plan"] = inc.plan.to_json()
+    return values
+
+
+def incident_columns(inc: Incident) -> dict[str, Any]:
+    """Every column but the id and the (frozen, JSON) plan: what a transition compares."""
+    values = {name: getattr(inc, name) for name in _INCIDENT_FIELDS if name != "id"}
     values["state"] = str(inc.state)
     return values
+
+
+def open_key(inc: Incident) -> str | None:
+    """The incident's slot in the one-open-incident-per-(type, school) index, if it takes one."""
+    if inc.school_id is None or not inc.is_open:
+        return None
+    return f"{inc.type}{OPEN_KEY_SEPARATOR}{inc.school_id}"
 
 
 def outbox_from_row(row: sa.Row[Any]) -> OutboxItem:

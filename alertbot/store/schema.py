@@ -45,6 +45,10 @@ incidents = sa.Table(
     sa.Column("unverified", sa.Boolean, nullable=False, default=False),
     sa.Column("drill", sa.Boolean, nullable=False, default=False),
     sa.Column("first_page_at", sa.Double),
+    # "type|school" while the incident is open and holds its school's slot, else NULL.
+    # A unique index on it (migration ``_open_key``) makes "one open incident of a type
+    # per school" a database guarantee: two reports at the same instant cannot both open.
+    sa.Column("open_key", sa.String(140)),
     sa.Index("ix_incidents_due", "state", "due_at"),
     sa.Index("ix_incidents_school", "type", "school_id"),
     sa.Index("ix_incidents_reporter", "reporter_id"),
@@ -278,8 +282,30 @@ def _database_meta(conn: Connection) -> None:
                                                       set_at=time.time()))
 
 
+def _open_key(conn: Connection) -> None:
+    """One open incident per (type, school), enforced by a unique index (issue 9, kind 2).
+
+    Order-independent and idempotent: adds the column if missing, gives the oldest open
+    incident of each (type, school) its key (a database that already holds two, from
+    before, keeps both open; only new ones are refused), then creates the index.
+    """
+    _add_column(conn, "incidents", "open_key", "VARCHAR(140)")
+    if conn.execute(sa.select(sa.func.count()).select_from(incidents)
+                    .where(incidents.c.open_key.is_not(None))).scalar() == 0:
+        oldest = (sa.select(sa.func.min(incidents.c.id))
+                  .where(incidents.c.state != "resolved", incidents.c.school_id.is_not(None))
+                  .group_by(incidents.c.type, incidents.c.school_id))
+        conn.execute(sa.update(incidents).where(incidents.c.id.in_(oldest)).values(
+            open_key=incidents.c.type + OPEN_KEY_SEPARATOR + incidents.c.school_id))
+    conn.execute(sa.text(
+        "CREATE UNIQUE INDEX IF NOT EXISTS ux_incidents_open_key ON incidents (open_key)"))
+
+
+OPEN_KEY_SEPARATOR = "|"
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1, _v2_slack_posts, _v3_outbox_fair_rank, _v4_incident_responders, _v5_first_page_at,
     _v_reporters_and_inbound_incident,
     _slack_deliveries,
-    _database_meta]
+    _database_meta,
+    _open_key]

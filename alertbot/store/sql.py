@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Connection, CursorResult, Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine, ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.sql.expression import Executable
 
@@ -67,10 +67,17 @@ class Store:
 
     @classmethod
     async def open(cls, url: str) -> Store:
+        """Open (and migrate) the database at ``url``.
+
+        Statement parameters are phone numbers and reporters' words: SQLAlchemy is told
+        to keep them out of every error message (``hide_parameters``), so a failing
+        statement's logged traceback shows the SQL but never the values.
+        """
         full = engine_url(url)
         if full.startswith("sqlite"):
             # Never block the loop waiting for a pooled connection: no upper bound.
-            sync_engine = create_engine(full, pool_size=5, max_overflow=-1)
+            sync_engine = create_engine(full, pool_size=5, max_overflow=-1,
+                                        hide_parameters=True)
 
             @event.listens_for(sync_engine, "connect")
             def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -84,7 +91,10 @@ class Store:
 
             store = cls(sync_engine=sync_engine)
         else:
-            store = cls(engine=create_async_engine(full, pool_size=10, max_overflow=10))
+            engine = create_async_engine(full, pool_size=10, max_overflow=10,
+                                         hide_parameters=True)
+            event.listen(engine.sync_engine, "handle_error", _hide_row_values)
+            store = cls(engine=engine)
         await store.migrate()
         return store
 
@@ -179,6 +189,30 @@ class Store:
         assert self.sync_engine is not None
         with self.sync_engine.connect() as sync_conn:
             yield Tx(_LoopThreadConnection(sync_conn), False)
+
+
+def _without_detail(text: str) -> str:
+    return "\n".join(line for line in text.split("\n")
+                     if not line.lstrip().startswith("DETAIL:"))
+
+
+def _hide_row_values(context: ExceptionContext) -> None:
+    """PostgreSQL writes the offending values into an error's DETAIL ("Failing row
+    contains (…)", "Key (key)=(…) already exists"): drop it, as ``hide_parameters``
+    drops the parameters, from the driver's error, its cause and SQLAlchemy's."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [context.original_exception,
+                                           context.sqlalchemy_exception]
+    while pending:
+        exc = pending.pop()
+        if exc is None or id(exc) in seen:
+            continue
+        seen.add(id(exc))
+        if getattr(exc, "detail", None):
+            with contextlib.suppress(AttributeError):
+                exc.detail = None  # type: ignore[attr-defined]
+        exc.args = tuple(_without_detail(a) if isinstance(a, str) else a for a in exc.args)
+        pending += [exc.__cause__, exc.__context__, getattr(exc, "orig", None)]
 
 
 def _migrate(conn: Connection) -> int:

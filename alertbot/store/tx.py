@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from alertbot.domain.incident import Incident, State
 from alertbot.domain.records import TimelineEntry
 from alertbot.store.outbox import OutboxQueries
-from alertbot.store.rows import SlackPost, incident_from_row, incident_values
+from alertbot.store.rows import (
+    SlackPost,
+    incident_columns,
+    incident_from_row,
+    incident_values,
+    open_key,
+)
 from alertbot.store.schema import (
     inbound,
     incident_reporters,
@@ -56,27 +66,128 @@ class Tx(OutboxQueries):
     # --- incidents -----------------------------------------------------------------------
 
     async def insert_incident(self, inc: Incident) -> int:
+        """Insert ``inc``; returns its number.
+
+        Raises ``sqlalchemy.exc.IntegrityError`` when another incident of its type is
+        open at its school (``open_or_join`` is the receiver's way in).
+        """
+        number = await self._insert_incident(inc, if_slot_free=False)
+        assert number is not None
+        return number
+
+    async def _insert_incident(self, inc: Incident, if_slot_free: bool) -> int | None:
         self.made_work = True
-        result = await self.conn.execute(
-            sa.insert(incidents).values(**incident_values(inc)).returning(incidents.c.id))
-        number = int(result.scalar_one())
+        values = {**incident_values(inc), "open_key": open_key(inc)}
+        if if_slot_free:
+            insert = pg_insert if self.postgres else sqlite_insert
+            statement: Any = (insert(incidents).values(**values)
+                              .on_conflict_do_nothing(index_elements=[incidents.c.open_key]))
+        else:
+            statement = sa.insert(incidents).values(**values)
+        result = await self.conn.execute(statement.returning(incidents.c.id))
+        found = result.scalar()
+        if found is None:
+            return None
+        number = int(found)
         people = sorted(inc.plan.contact_ids())
         if people:
             await self.conn.execute(sa.insert(incident_responders), [
                 {"incident_id": number, "contact_id": c} for c in people])
         return number
 
+    async def _lock_slot(self, key: str) -> None:
+        """PostgreSQL: serialise, until commit, every transaction claiming slot ``key``
+        (SQLite's writers take turns already)."""
+        if self.postgres:
+            await self.conn.execute(sa.text("SELECT pg_advisory_xact_lock(9, hashtext(:k))"),
+                                    {"k": key})
+
+    async def open_or_join(self, inc: Incident) -> tuple[Incident, bool]:
+        """Insert ``inc``, or return the incident of its type already open at its school.
+
+        Returns (the incident, True if ``inc`` was inserted). Atomic on every backend:
+        of two reports for one school at the same instant, exactly one opens and the
+        other gets the first's incident (locked until commit, so it cannot be resolved
+        under the caller). An incident with no school always opens.
+        """
+        key = open_key(inc)
+        if key is None:
+            return replace(inc, id=await self.insert_incident(inc)), True
+        await self._lock_slot(key)
+        for _ in range(3):
+            query = sa.select(incidents).where(incidents.c.open_key == key)
+            if self.postgres:
+                query = query.with_for_update()
+            row = (await self.conn.execute(query)).first()
+            if row is not None:
+                return incident_from_row(row), False
+            number = await self._insert_incident(inc, if_slot_free=True)
+            if number is not None:
+                return replace(inc, id=number), True
+        raise RuntimeError(f"incident slot {key!r} kept changing")
+
     async def get_incident(self, incident_id: int, for_update: bool = False) -> Incident | None:
+        """The incident, or None. ``for_update``: locked until commit on PostgreSQL, so a
+        state change decided on this copy cannot be overtaken (SQLite's writers take
+        turns)."""
         query = sa.select(incidents).where(incidents.c.id == incident_id)
         if for_update and self.postgres:
             query = query.with_for_update()
         row = (await self.conn.execute(query)).first()
         return None if row is None else incident_from_row(row)
 
-    async def save_incident(self, inc: Incident) -> None:
+    async def transition(self, before: Incident, after: Incident) -> bool:
+        """Write the state-machine move ``before`` → ``after``; False if the row moved first.
+
+        A compare-and-set, not a whole-row write: only the columns that differ are set,
+        and only while the row is still where ``before`` saw it (same state, step and
+        round). ``after`` comes from ``Incident``'s own transitions (domain/incident.py
+        is the rule; this enforces it against concurrent writers). The loser of a race
+        gets False and re-reads the row to tell the person who won. A resolved incident
+        gives up its school's slot (``open_or_join``).
+        """
+        old, new = incident_columns(before), incident_columns(after)
+        changed: dict[str, Any] = {k: v for k, v in new.items() if old[k] != v}
+        if not after.is_open:
+            changed["open_key"] = None
+        if not changed:
+            return True
         self.made_work = True
-        await self.conn.execute(
-            sa.update(incidents).where(incidents.c.id == inc.id).values(**incident_values(inc)))
+        result = await self.conn.execute(
+            sa.update(incidents)
+            .where(incidents.c.id == before.id, incidents.c.state == str(before.state),
+                   incidents.c.step == before.step, incidents.c.round == before.round)
+            .values(**changed))
+        return bool(result.rowcount)
+
+    async def set_school(self, incident_id: int, school_id: str, school_name: str,
+                         title: str | None = None) -> Incident | None:
+        """Name the school of an open incident that had none; the incident after, or None
+        when it is closed or already has a school (someone else set it first).
+
+        It takes the school's open slot when that is free; when another incident of its
+        type is already open there, both stay open (neither is merged away).
+        """
+        current = await self.get_incident(incident_id, for_update=True)
+        if current is None or not current.is_open or current.school_id is not None:
+            return None
+        after = replace(current, school_id=school_id, school_name=school_name,
+                        title=title if title is not None else current.title)
+        key = open_key(after)
+        assert key is not None
+        await self._lock_slot(key)
+        taken = (await self.conn.execute(
+            sa.select(incidents.c.id).where(incidents.c.open_key == key))).first()
+        result = await self.conn.execute(
+            sa.update(incidents)
+            .where(incidents.c.id == incident_id, incidents.c.school_id.is_(None),
+                   incidents.c.state != str(State.RESOLVED))
+            .values(school_id=school_id, school_name=school_name, title=after.title,
+                    open_key=None if taken is not None else key))
+        if not result.rowcount:
+            return None
+        self.made_work = True
+        return after
 
     async def open_incidents(self) -> list[Incident]:
         rows = (await self.conn.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from alertbot.domain.model import Channel
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import ADMIN, ATTORNEY, PRINCIPAL, SUPERINTENDENT, Harness
 
@@ -59,3 +60,84 @@ async def test_forged_status_callback_is_refused(h: Harness) -> None:
     async with h.session.post(h.url + "/twilio/status",
                               data={"MessageSid": "SMx", "MessageStatus": "failed"}) as r:
         assert r.status == 403
+
+
+# --- a status Twilio delivers twice, or late, has one effect (issue 9, kind 3) --------
+
+
+async def test_the_same_undelivered_callback_twice_has_one_effect(
+        h: Harness, fake: FakeTwilio) -> None:
+    await h.text(PRINCIPAL, "ICE")
+    page = await fake.expect_sms(ATTORNEY, contains="ACK 1")
+    for _ in range(2):  # Twilio retries a callback it thinks failed
+        status, _ = await fake.send_status(page, "undelivered", error_code=30007,
+                                           post_to=h.url)
+        assert status == 204
+        await h.settle()
+    alerts = [r for r in fake.sms_to(ADMIN) if "could not page Sam Okafor" in r.body]
+    assert len(alerts) == 1, [r.body for r in alerts]
+    assert len(fake.calls_to(ATTORNEY)) == 1  # one fallback call, not two
+    one = await h.incident(1)
+    assert [e["kind"] for e in one["timeline"]].count("page_failed") == 1
+
+
+async def test_a_late_sent_does_not_undo_delivered(h: Harness, fake: FakeTwilio) -> None:
+    await h.text(PRINCIPAL, "ICE")
+    page = await fake.expect_sms(ATTORNEY, contains="ACK 1")
+    for status in ("sent", "delivered", "sent", "queued"):  # out of order, as happens
+        code, _ = await fake.send_status(page, status, post_to=h.url)
+        assert code == 204
+    [message] = [m for m in (await h.incident(1))["messages"]
+                  if m["contact"] == "attorney" and m["channel"] == "sms"]
+    assert message["provider_status"] == "delivered"
+
+
+async def test_a_failure_after_delivered_still_counts_and_a_late_one_does_not_repeat(
+        h: Harness, fake: FakeTwilio) -> None:
+    await h.text(PRINCIPAL, "ICE")
+    page = await fake.expect_sms(ATTORNEY, contains="ACK 1")
+    for status, code in (("failed", 30008), ("undelivered", 30007), ("delivered", None)):
+        await fake.send_status(page, status, error_code=code, post_to=h.url)
+        await h.settle()
+    [message] = [m for m in (await h.incident(1))["messages"]
+                  if m["contact"] == "attorney" and m["channel"] == "sms"]
+    assert message["provider_status"] == "failed"  # final: nothing moves it
+    assert len([r for r in fake.sms_to(ADMIN) if "could not page" in r.body]) == 1
+
+
+async def test_a_page_fails_once_whatever_reports_it(h: Harness, fake: FakeTwilio) -> None:
+    """A send failure and a later failure callback for one message: one notice."""
+    from alertbot.appkeys import STORE
+    from alertbot.channels.base import PermanentFailure
+
+    await h.text(PRINCIPAL, "ICE")
+    await fake.expect_sms(ATTORNEY, contains="ACK 1")
+    async with h.app[STORE].read() as tx:
+        [item] = [m for m in await tx.messages_for(1) if m.contact_id == "attorney"]
+    await h.engine.dispatch._failed(item, PermanentFailure("refused", "21610"))
+    await h.engine.dispatch._failed(item, PermanentFailure("provider reported failed", "30008"))
+    await h.settle()
+    assert len([r for r in fake.sms_to(ADMIN) if "could not page" in r.body]) == 1
+    one = await h.incident(1)
+    assert [e["kind"] for e in one["timeline"]].count("page_failed") == 1
+
+
+async def test_a_short_blip_does_not_hold_texts_back(h: Harness, fake: FakeTwilio) -> None:
+    """Five 5xx in a row open the SMS circuit; once Twilio answers again the texts go
+    out within seconds, not after a 30 s cooldown (issue 9, kind 4). Fake clock only."""
+    import random
+
+    h.engine.dispatch._rng = random.Random(5)  # the backoff's jitter, made repeatable
+    fake.fail_next(5, status=503, kind="sms")
+    await h.text(PRINCIPAL, "ICE")
+    recovered: float | None = None
+    for _ in range(400):  # 100 s of fake time at most
+        failures = [r for r in fake.requests if r.kind == "sms" and r.answer_status == 503]
+        if recovered is None and len(failures) == 5:
+            recovered = h.clock.now()  # the provider answers again from here on
+        if fake.sms_to(SUPERINTENDENT) and fake.sms_to(ATTORNEY):
+            break
+        await h.advance(seconds=0.25)
+    assert recovered is not None and h.engine.breakers[Channel.SMS].failures == 0
+    assert fake.sms_to(SUPERINTENDENT) and fake.sms_to(ATTORNEY)
+    assert h.clock.now() - recovered <= 5.0, h.clock.now() - recovered

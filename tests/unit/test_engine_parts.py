@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import random
 
 import pytest
@@ -35,9 +37,9 @@ def test_backoff_honours_a_longer_retry_after() -> None:
     assert backoff(6, 0.5, random.Random(1)) > 0.5
 
 
-def test_breaker_opens_after_threshold_and_half_opens_after_cooldown() -> None:
+def test_breaker_opens_after_threshold_and_half_opens_after_its_interval() -> None:
     clock = Clock()
-    b = CircuitBreaker(threshold=3, cooldown=10, clock=clock)
+    b = CircuitBreaker(threshold=3, interval=10, max_interval=40, clock=clock)
     for _ in range(2):
         b.failure()
     assert b.state == "closed" and b.allow()
@@ -48,12 +50,48 @@ def test_breaker_opens_after_threshold_and_half_opens_after_cooldown() -> None:
     assert b.state == "half-open"
     assert b.allow()  # one trial
     assert not b.allow()  # and only one
-    b.failure()  # the trial failed: open again
-    assert b.state == "open"
-    clock.t += 10
+    b.failure()  # the trial failed: open again, for twice as long
+    assert b.state == "open" and b.remaining() == 20
+    clock.t += 20
     assert b.allow()
     b.success()
     assert b.state == "closed" and b.allow() and b.allow()
+
+
+def test_breaker_probes_within_seconds_then_backs_off_to_a_cap() -> None:
+    """Issue 9, kind 4: a blip costs about two seconds, a long outage a probe per 30 s."""
+    clock = Clock()
+    b = CircuitBreaker(clock=clock)  # the defaults the dispatcher uses
+    for _ in range(5):
+        b.failure()
+    assert b.state == "open" and b.remaining() == 2.0
+    waits = []
+    for _ in range(7):  # every probe fails
+        waits.append(b.remaining())
+        clock.t += b.remaining()
+        assert b.allow() and not b.allow()
+        b.failure()
+    assert waits == [2.0, 4.0, 8.0, 16.0, 30.0, 30.0, 30.0]
+    clock.t += 30
+    assert b.allow()
+    b.success()  # the provider is back: closed, and the next blip starts short again
+    for _ in range(5):
+        b.failure()
+    assert b.remaining() == 2.0
+
+
+def test_a_probe_that_never_reports_is_given_up() -> None:
+    clock = Clock()
+    b = CircuitBreaker(threshold=1, interval=2, probe_timeout=15, clock=clock)
+    b.failure()
+    clock.t += 2
+    assert b.allow()  # the probe's task is then cancelled: it never reports
+    clock.t += 14
+    assert not b.allow()
+    clock.t += 1
+    assert b.allow()  # another probe may go
+    with pytest.raises(ValueError):
+        CircuitBreaker(interval=0)
 
 
 def test_token_bucket_refills_at_its_rate() -> None:
@@ -103,3 +141,61 @@ def test_our_twilio_signature_matches_the_sdks() -> None:
     with_port = RequestValidator("tok3n").compute_signature(
         "https://alerts.example.org:443/twilio/sms", {"Body": "ICE"})
     assert genuine("tok3n", "https://alerts.example.org/twilio/sms", {"Body": "ICE"}, with_port)
+
+
+async def test_an_exception_that_ends_a_send_task_is_logged(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 9, kind 12: the task's done-callback used to drop it silently."""
+    import contextlib
+    from collections.abc import AsyncIterator
+    from typing import Any
+
+    from alertbot.channels.base import OutboundMessage, SendResult
+    from alertbot.clock import FakeClock
+    from alertbot.domain.model import Channel
+    from alertbot.domain.records import OutboxItem, OutboxKind, OutboxStatus
+    from alertbot.engine.dispatch import Dispatcher
+    from alertbot.engine.events import IncidentEvents
+    from alertbot.metrics import Metrics
+
+    item = OutboxItem(id=7, kind=OutboxKind.PAGE, channel=Channel.SMS,
+                      address="+18605550100", body="ALERT #1", language="en",
+                      incident_id=1, contact_id="sup", step=0, round=0, reason="opened",
+                      status=OutboxStatus.PENDING, due_at=0.0, attempts=0, created_at=0.0)
+
+    class Claims:
+        async def claim_due_outbox(self, *_args: Any, **_kw: Any) -> list[OutboxItem]:
+            return [item]
+
+    class GoneAfterTheClaim:  # the database goes away while the text is in flight
+        postgres = False
+
+        def __init__(self) -> None:
+            self.opened = 0
+
+        @contextlib.asynccontextmanager
+        async def tx(self) -> AsyncIterator[Claims]:
+            self.opened += 1
+            if self.opened > 1:
+                raise RuntimeError("database went away")
+            yield Claims()
+
+    class Sends:
+        channel = Channel.SMS
+
+        async def send(self, message: OutboundMessage) -> SendResult:
+            return SendResult("SM1")
+
+        async def close(self) -> None:
+            return None
+
+    dispatcher = Dispatcher(
+        GoneAfterTheClaim(), {Channel.SMS: Sends()}, FakeClock(), Metrics(),  # type: ignore[arg-type]
+        lambda: None, IncidentEvents(), CrashPoints(None), "t", lambda: None,  # type: ignore[arg-type, return-value]
+        lease=10, send_timeout=1, max_in_flight=5, batch=5)
+    with caplog.at_level(logging.ERROR, logger="alertbot.engine"):
+        assert await dispatcher() == 1
+        await dispatcher.drain()
+        await asyncio.sleep(0)  # done-callbacks run on the next turn of the loop
+    [record] = [r for r in caplog.records if "outbox 7" in r.getMessage()]
+    assert record.exc_info is not None and "database went away" in str(record.exc_info[1])
