@@ -94,6 +94,20 @@ class NumberArg:
     rest: str = ""
 
 
+def whole_number(text: str | None) -> int | None:
+    """A number carried by a machine, not typed by a person: keypad digits, a query
+    value, a URL's incident id, a Slack button's value. 1 to ``MAX_DIGITS`` ASCII digits
+    (one leading ``#`` allowed), else None.
+
+    Whatever reached a webhook must not become an int the database cannot hold
+    (``"9" * 400``: OverflowError in SQLite) nor a ValueError (``"²"``).
+    """
+    core = (text or "").removeprefix("#")
+    if not core or len(core) > MAX_DIGITS or not (core.isascii() and core.isdigit()):
+        return None
+    return int(core)
+
+
 def _strip_trailing(token: str) -> str:
     """``token`` without trailing punctuation or symbols (``12.`` ``12!)`` ``12,``)."""
     end = len(token)

@@ -19,6 +19,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from alertbot import appkeys
 from alertbot.clock import iso
+from alertbot.domain.commands import MAX_DIGITS, whole_number
 from alertbot.domain.incident import Incident
 from alertbot.store import timeline_pages as pages
 
@@ -169,10 +170,10 @@ def _whole(request: web.Request, name: str, default: int | None, low: int,
     raw = request.query.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise web.HTTPBadRequest(text=f"{name} must be a whole number") from exc
+    value = whole_number(raw)
+    if value is None:
+        raise web.HTTPBadRequest(text=f"{name} must be a whole number of at most "
+                                      f"{MAX_DIGITS} digits")
     value = max(low, value)
     return min(high, value) if high is not None else value
 
@@ -214,10 +215,10 @@ async def get_incident(request: web.Request) -> web.Response:
     ``timeline`` entries (default 200, at most 1000), or those before entry
     ``timeline_before``; ``timeline_next`` is the cursor for the page before (or null)."""
     require_token(request)
-    try:
-        number = int(request.match_info["id"])
-    except ValueError as exc:
-        raise web.HTTPNotFound() from exc
+    number = whole_number(request.match_info["id"])
+    if number is None:
+        raise web.HTTPNotFound(text='{"error": "no such incident"}',
+                               content_type="application/json")
     per = _whole(request, "timeline", ONE_TIMELINE, 1, ONE_TIMELINE_MAX)
     before = _whole(request, "timeline_before", None, 1)
     assert per is not None

@@ -291,9 +291,8 @@ class SlackInbound:
             await respond(text=t("stranger_button", "en"), response_type="ephemeral",
                           replace_original=False)
             return
-        try:
-            number = int(str(action.get("value", "")).lstrip("#"))
-        except ValueError:
+        number = cmd.whole_number(str(action.get("value", "")))
+        if number is None:
             log.warning("button %s with no incident number", action.get("action_id"))
             return
         action_id = str(action.get("action_id", ""))

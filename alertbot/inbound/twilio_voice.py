@@ -41,7 +41,7 @@ from alertbot.domain.voice_text import (
 )
 from alertbot.engine.actors import Outcome, Proof
 from alertbot.inbound import twilio_voice_page
-from alertbot.inbound.voice_call import MAX_TRIES, Call, small_number, voice_route
+from alertbot.inbound.voice_call import MAX_TRIES, Call, voice_route
 
 ENTRY = "/twilio/voice"
 MENU = "/twilio/voice/menu"
@@ -266,7 +266,7 @@ async def ack_pin_step(call: Call) -> VoiceResponse:
     contact = call.actor.contact
     if contact is None:
         return call.goodbye("goodbye")
-    number = small_number(call.q("n"))
+    number = cmd.whole_number(call.q("n"))
     digits, tries = call.digits, call.qint("t")
     if contact.pin and digits and hmac.compare_digest(digits.encode(), contact.pin.encode()):
         return await _ack(call.proven(Proof.PIN), number)
@@ -296,7 +296,7 @@ async def _ack(call: Call, number: int | None) -> VoiceResponse:
 async def ack_step(call: Call) -> VoiceResponse:
     if call.actor.contact is None:
         return call.goodbye("goodbye")
-    number = small_number(call.digits)
+    number = cmd.whole_number(call.digits)
     if number is None:  # nothing, or not an incident number: ask again, a few times
         tries = call.qint("t")
         if tries + 1 >= MAX_TRIES:

@@ -18,6 +18,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 from alertbot import appkeys
 from alertbot.channels.twilio_voice import absolute, say
 from alertbot.config.loader import normalise_phone
+from alertbot.domain.commands import whole_number
 from alertbot.domain.model import Config, Contact
 from alertbot.domain.records import OutboxItem
 from alertbot.domain.voice_text import (
@@ -39,20 +40,6 @@ ATTESTED = "TN-Validation-Passed-A"  # Twilio's StirVerstat for STIR/SHAKEN atte
 # (Twilio need not repeat StirVerstat on later requests; a PIN is keyed in once).
 _CARRIED = {Proof.ATTESTED_CALL: "a", Proof.PIN: "p"}
 _FROM_QUERY = {v: k for k, v in _CARRIED.items()}
-MAX_NUMBER_DIGITS = 9  # a keyed-in or carried number longer than this is not one of ours
-
-
-def small_number(text: str | None) -> int | None:
-    """``text`` as a non-negative int if it is 1 to 9 ASCII digits, else None.
-
-    Keys and query values are whatever reached the webhook: ``"9" * 400`` must not
-    become an int the database cannot hold (OverflowError), nor ``"²"`` a ValueError.
-    """
-    if not text or len(text) > MAX_NUMBER_DIGITS or not (text.isascii() and text.isdigit()):
-        return None
-    return int(text)
-
-
 @dataclass(frozen=True)
 class Call:
     """One Twilio request within a call: who is on the line, in which language."""
@@ -90,8 +77,8 @@ class Call:
         return self.request.query.get(name, "")
 
     def qint(self, name: str) -> int:
-        """A number carried in the query; 0 when absent or not a number (see small_number)."""
-        return small_number(self.q(name)) or 0
+        """A number carried in the query; 0 when absent or not a number (see ``whole_number``)."""
+        return whole_number(self.q(name)) or 0
 
     def url(self, path: str, **params: object) -> str:
         """An absolute action URL carrying the call's language, the caller's proof of

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 from typing import Any
@@ -296,3 +297,22 @@ async def test_reload_keeps_live_incidents_on_their_frozen_plan(h: Harness,
     problems = await reload_config(h.app)
     assert problems and "escalation.yaml" in problems[0]
     assert h.app[appkeys.RECEIVER].config.organization == "Test District"
+
+
+async def test_numbers_too_large_for_the_database_are_refused_cleanly(
+        h: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    # Issue 9, kind 12: a huge number from outside (a URL id, a query value) is a clear
+    # 404 / 400, never an OverflowError from the database and a 500.
+    assert h.session is not None
+    await h.text(PRINCIPAL, "ICE")
+    auth = {"Authorization": f"Bearer {API_TOKEN}"}
+    huge = "9" * 40
+    async with h.session.get(f"{h.url}/api/incidents/{huge}", headers=auth) as r:
+        assert r.status == 404
+    for query in (f"before={huge}", f"limit={huge}", "limit=²", f"timeline={huge}"):
+        async with h.session.get(f"{h.url}/api/incidents?{query}", headers=auth) as r:
+            assert r.status == 400, query
+    async with h.session.get(f"{h.url}/api/incidents/1?timeline_before={huge}",
+                             headers=auth) as r:
+        assert r.status == 400
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

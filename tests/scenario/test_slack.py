@@ -7,6 +7,7 @@ test plays Slack by POSTing signed requests to /slack/events, as Slack does.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -313,3 +314,15 @@ async def test_ack_by_dm_to_the_bot(s: SlackPlayer) -> None:
     assert "RESOLVE 1" in reply.text
     [incident] = await s.h.incidents()
     assert incident["acknowledged_by"]["id"] == "attorney"
+
+
+async def test_a_button_carrying_a_huge_number_does_nothing_and_logs_no_error(
+        s: SlackPlayer, caplog: pytest.LogCaptureFixture) -> None:
+    # Issue 9, kind 12: a button value is outside input; 10**40 must not reach the
+    # database as an int it cannot hold.
+    await open_incident(s)
+    status, _ = await s.press(SUPERINTENDENT_U, "ack", 10**40)
+    assert status == 200
+    [incident] = await s.h.incidents()
+    assert incident["state"] == "triggered"
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
