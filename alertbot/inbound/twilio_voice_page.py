@@ -55,13 +55,7 @@ async def page_step(call: Call) -> VoiceResponse | str:
         if item is not None:  # the person this page was for, whoever's phone shows up
             contact = call.config.contacts.get(item.contact_id or "") or actor.contact
             actor = Actor(contact, phone=item.address, proof=actor.proof)
-        reply = await call.receiver.handle(actor, cmd.Ack(number), "voice",
-                                           dedup_key=call.dedup("ack"))
-        response = VoiceResponse()
-        call.say_reply(response, reply)
-        call.say(response, "goodbye")
-        response.hangup()
-        return response
+        return await _act(call, actor, cmd.Ack(number), "ack")
     if item is None or not number:
         return call.goodbye("page_lost", n=number)
     if replay + 1 >= MAX_REPLAYS:
@@ -69,6 +63,17 @@ async def page_step(call: Call) -> VoiceResponse | str:
     prefix = "" if digits == REPEAT_KEY else prompt("page_invalid", call.lang)
     return page_twiml(call.public_url, item.id, number, call.lang, item.body,
                       replay=replay + 1, prefix=prefix)
+
+
+async def _act(call: Call, actor: Actor, command: cmd.Ack | cmd.Resolve,
+               what: str) -> VoiceResponse:
+    """Apply the key press's command once per call, say what happened, hang up."""
+    reply = await call.receiver.handle(actor, command, "voice", dedup_key=call.dedup(what))
+    response = VoiceResponse()
+    call.say_reply(response, reply)
+    call.say(response, "goodbye")
+    response.hangup()
+    return response
 
 
 async def amd_step(call: Call) -> VoiceResponse:
@@ -106,13 +111,7 @@ async def confirm_step(call: Call) -> VoiceResponse | str:
     digits = call.digits or ""
     if digits == ACK_KEY:
         actor = Actor(contact, phone=item.address, proof=call.actor.proof)
-        reply = await call.receiver.handle(actor, command(number), "voice",
-                                           dedup_key=call.dedup("confirm"))
-        response = VoiceResponse()
-        call.say_reply(response, reply)
-        call.say(response, "goodbye")
-        response.hangup()
-        return response
+        return await _act(call, actor, command(number), "confirm")
     if replay + 1 >= MAX_REPLAYS:
         return call.goodbye("confirm_unanswered")
     return confirm_twiml(call.public_url, item.id, number, call.lang, item.body,

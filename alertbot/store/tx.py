@@ -204,13 +204,6 @@ class Tx(OutboxQueries):
             .order_by(incidents.c.id).limit(1))).first()
         return None if row is None else incident_from_row(row)
 
-    async def open_incidents_reported_by(self, contact_id: str) -> list[Incident]:
-        rows = (await self.conn.execute(
-            sa.select(incidents).where(incidents.c.state != str(State.RESOLVED),
-                                       incidents.c.reporter_id == contact_id)
-            .order_by(incidents.c.id))).all()
-        return [incident_from_row(r) for r in rows]
-
     async def open_incidents_paging(self, contact_id: str) -> list[Incident]:
         """Open incidents whose plan pages ``contact_id`` (who may acknowledge them)."""
         rows = (await self.conn.execute(

@@ -34,6 +34,7 @@ from tests.fakes.twilio_server import FakeTwilio, Record
 from tests.scenario.voicecall import PhoneCall, Twiml
 
 DISTRICT = Path(__file__).parent / "district"
+DISTRICT_VOICE = Path(__file__).parent / "district_voice"
 API_TOKEN = "test-api-token"
 FROM_NUMBER = "+18605550000"
 

@@ -4,13 +4,8 @@ involved hear what they need (kind 11), webhook keys live as long as their incid
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import (
     ADMIN,
     AREA_LEAD,
@@ -22,18 +17,6 @@ from tests.scenario.harness import (
     TEACHER,
     Harness,
 )
-
-DISTRICT_VOICE = Path(__file__).parent / "district_voice"
-
-
-@pytest.fixture
-async def hv(fake: FakeTwilio, tmp_path: Path) -> AsyncIterator[Harness]:
-    """The voice district: unknown reporters accepted (PIN on the phone tree)."""
-    harness = await Harness(fake, tmp_path, config_dir=DISTRICT_VOICE).start()
-    try:
-        yield harness
-    finally:
-        await harness.close()
 
 
 def entries(incident: dict[str, Any], kind: str) -> list[dict[str, Any]]:

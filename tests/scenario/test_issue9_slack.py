@@ -3,26 +3,11 @@ an acknowledged incident hears who has it and when it is resolved (kind 11)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
-from tests.fakes.slack_server import FakeSlack
-from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import ADMIN, AREA_LEAD, PRINCIPAL, SUPERINTENDENT
 from tests.scenario.slack_harness import TEACHER_U, SlackPlayer
 
 AREA_LEAD_U = "U0AREA147"
 
-
-@pytest.fixture
-async def s(fake: FakeTwilio, slack: FakeSlack, tmp_path: Path) -> AsyncIterator[SlackPlayer]:
-    player = await SlackPlayer.start(fake, slack, tmp_path)
-    try:
-        yield player
-    finally:
-        await player.h.close()
 
 
 async def test_slash_commands_past_the_sender_cap_join_and_admins_hear(

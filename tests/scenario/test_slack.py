@@ -9,15 +9,12 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from alertbot.inbound.slack import SLACK
 from tests.fakes.slack_server import FakeSlack
-from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import ATTORNEY, DEPUTY, PRINCIPAL, SUPERINTENDENT
 from tests.scenario.slack_harness import (
     AREA_LEAD_U,
@@ -29,15 +26,6 @@ from tests.scenario.slack_harness import (
     TEACHER_U,
     SlackPlayer,
 )
-
-
-@pytest.fixture
-async def s(fake: FakeTwilio, slack: FakeSlack, tmp_path: Path) -> AsyncIterator[SlackPlayer]:
-    player = await SlackPlayer.start(fake, slack, tmp_path)
-    try:
-        yield player
-    finally:
-        await player.h.close()
 
 
 def actions(blocks: list[dict[str, Any]]) -> dict[str, str]:

@@ -8,7 +8,6 @@ callbacks to the absolute action URLs in it.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -29,22 +28,12 @@ from tests.scenario.harness import (
 )
 from tests.scenario.voicecall import PhoneCall, dial
 
-DISTRICT_VOICE = Path(__file__).parent / "district_voice"
 ATTESTED_A = "TN-Validation-Passed-A"
 FAILED = "TN-Validation-Failed"
 SUPERINTENDENT_PIN = "2468"  # district_voice/contacts/people.yaml
 PUBLIC = "https://alerts.example.test"
 FALLBACK_SPOKEN = "8 6 0, 5 5 5, 0 1 9 9"
 
-
-@pytest.fixture
-async def hv(fake: FakeTwilio, tmp_path: Path) -> AsyncIterator[Harness]:
-    """The voice district: voice pages, PIN for unknown callers, a Spanish responder."""
-    harness = await Harness(fake, tmp_path, config_dir=DISTRICT_VOICE).start()
-    try:
-        yield harness
-    finally:
-        await harness.close()
 
 
 def entries(incident: dict[str, Any], kind: str) -> list[str]:

@@ -11,13 +11,10 @@ from __future__ import annotations
 import logging
 import random
 import xml.etree.ElementTree as ET
-from collections.abc import AsyncIterator
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
-from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import (
     ADMIN,
     AREA_LEAD,
@@ -32,7 +29,6 @@ from tests.scenario.harness import (
 )
 from tests.scenario.voicecall import post_exact
 
-DISTRICT_VOICE = Path(__file__).parent / "district_voice"
 PUBLIC = "https://alerts.example.test"
 SEED = 20261130
 REQUESTS = 320
@@ -85,14 +81,6 @@ def _fields(rng: random.Random, sid: str) -> dict[str, str]:
         fields["TranscriptionStatus"] = rng.choice(["completed", "failed", ""])
     return fields
 
-
-@pytest.fixture
-async def hv(fake: FakeTwilio, tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = await Harness(fake, tmp_path, config_dir=DISTRICT_VOICE).start()
-    try:
-        yield harness
-    finally:
-        await harness.close()
 
 
 async def test_fuzzed_voice_webhooks_answer_twiml_and_log_no_error(

@@ -206,13 +206,14 @@ async def test_targeted_lookups_for_the_receiver(store: Store) -> None:
     async with store.tx() as tx:
         a = await tx.insert_incident(incident())
         b = await tx.insert_incident(incident(school_id="oak", reporter_id="q"))
+        await tx.add_reporter(b, "contact:q", "en", 0.0, opener=True)
         await tx.insert_incident(incident(school_id="elm", state=State.RESOLVED))
     async with store.read() as tx:
         found = await tx.open_incident_of("ice", "burns")
         assert found is not None and found.id == a
         assert await tx.open_incident_of("ice", "elm") is None  # resolved
         assert await tx.open_incident_of("drill", "burns") is None
-        assert [i.id for i in await tx.open_incidents_reported_by("q")] == [b]
+        assert [i.id for i in await tx.open_incidents_reported_by_key("contact:q")] == [b]
         assert [i.id for i in await tx.open_incidents_paging("sup")] == [a, b]
         assert await tx.open_incidents_paging("nobody") == []
 
