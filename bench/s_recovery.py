@@ -39,7 +39,8 @@ async def once(service: Service, fake: FakeTwilioProcess) -> dict[str, Any]:
     await asyncio.sleep(max(0.0, opened + WAIT + OVERDUE - time.time()))
     seen = len(await fake.records())
     up = await service.start()
-    await fake.wait(seen + SCHOOLS, timeout=30)  # the ten deputies
+    # the ten deputies, and each principal's "still paging" text (issue 9)
+    await fake.wait(seen + 2 * SCHOOLS, timeout=30)
     deputies = {responder_phone(SCHOOLS * TEAM + s) for s in range(SCHOOLS)}
     after = [r for r in await fake.records(seen) if r["to"] in deputies]
     times = sorted(r["t"] for r in after)
