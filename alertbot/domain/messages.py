@@ -66,8 +66,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "need help, report again.",
         "sender_limited": "You opened {count} incidents in {minutes} minutes: this report was "
         "added to #{n}. For another emergency call {fallback}.",
-        "sender_limited_none": "You opened {count} incidents in {minutes} minutes: this "
-        "report was recorded. Call {fallback} now.",
+        "sender_many_admin": "{who} has opened {count} incidents within {minutes} min, each "
+        "paging the team. Check on them.",
         "sender_limited_admin": "{who} opened {count} incidents within {minutes} min; their "
         "further reports join {joined}. Check on them.",
         "confirm_call": "To confirm it is you, alertbot is calling you back now about #{n}: "
@@ -129,8 +129,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "ayuda, reporte de nuevo.",
         "sender_limited": "Usted abrio {count} incidentes en {minutes} minutos: este reporte "
         "se agrego a #{n}. Para otra emergencia llame al {fallback}.",
-        "sender_limited_none": "Usted abrio {count} incidentes en {minutes} minutos: este "
-        "reporte quedo registrado. Llame al {fallback} ya.",
+        "sender_many_admin": "{who} ha abierto {count} incidentes en {minutes} min, cada uno "
+        "avisando al equipo. Verifique.",
         "sender_limited_admin": "{who} abrio {count} incidentes en {minutes} min; sus "
         "reportes siguientes se agregan a {joined}. Verifique.",
         "confirm_call": "Para confirmar que es usted, alertbot le devuelve la llamada ahora "

@@ -29,9 +29,12 @@ __all__ = ["SENDER_CAP", "SENDER_WINDOW", "Actor", "Outcome", "Receiver", "Reply
 log = logging.getLogger("alertbot.receiver")
 
 # One sender cannot page-storm the team (issue 9, kind 7). Within SENDER_WINDOW seconds a
-# sender's further reports join their open incident unless they name another school,
-# and at most SENDER_CAP new incidents open per sender; past that, reports join the
-# sender's newest open incident and the admins are told (once per window).
+# sender's further reports join their open incident unless they name another school.
+# Past SENDER_CAP new incidents in the window, a report that names no school without an
+# open incident joins the sender's newest open incident, and the admins are told (once a
+# window). A report is never dropped nor merged into another school's incident: one
+# naming a school with no open incident opens it (at most one per school, so the storm is
+# bounded by the schools), and with nothing open to join a report opens (decision 0013).
 SENDER_WINDOW = 15 * 60.0
 SENDER_CAP = 3
 
@@ -200,7 +203,13 @@ class Receiver(Responding):
         opened = await tx.count_opened_by_since(sender, now - SENDER_WINDOW)
         if opened < SENDER_CAP:
             return None
-        return await self._limited(tx, actor, sender, command, school, source, opened, mine)
+        if school is not None or not mine:
+            # A school with no open incident, or nothing of theirs open: a genuine
+            # report. It opens; the admins hear (once a window) how many this sender opened.
+            await self._tell_admins_of_sender(tx, actor, sender, "sender_many_admin",
+                                              None, now, count=opened + 1)
+            return None
+        return await self._limited(tx, actor, sender, command, source, opened, mine[-1])
 
     async def _join(self, tx: Tx, incident: Incident, actor: Actor, details: str,
                     source: str, now: float, note: str = "") -> None:
@@ -213,32 +222,31 @@ class Receiver(Responding):
         await self._add_reporter(tx, incident.id, actor, now)
 
     async def _limited(self, tx: Tx, actor: Actor, sender: str, command: cmd.Open,
-                       school: School | None, source: str, opened: int,
-                       mine: list[Incident]) -> Reply:
-        """Over the cap: the report joins the sender's newest open incident (nothing is
-        dropped: a school it names is on that timeline) and admins hear once per window."""
+                       source: str, opened: int, target: Incident) -> Reply:
+        """Over the cap, a report naming no school joins the sender's newest open
+        incident (its words go on that timeline); admins hear once per window."""
         now = self.clock.now()
-        lang = actor.language
         minutes = int(SENDER_WINDOW // 60)
-        target = mine[-1] if mine else None
-        named = f"; named {school.name}" if school is not None else ""
-        if target is not None:
-            await self._join(tx, target, actor, command.details, source, now,
-                             f" (sender limit: {opened} new incidents in {minutes} min{named})")
-        log.warning("sender %s limited: %d new incidents within %d min", actor.masked,
-                    opened, minutes)
+        await self._join(tx, target, actor, command.details, source, now,
+                         f" (sender limit: {opened} new incidents in {minutes} min)")
+        await self._tell_admins_of_sender(tx, actor, sender, "sender_limited_admin", target,
+                                          now, count=opened, joined=f"#{target.id}")
+        return reply(Outcome.LIMITED, "sender_limited", actor.language, target.id,
+                     n=target.id, count=opened, minutes=minutes,
+                     fallback=self.config.fallback_phone or "")
+
+    async def _tell_admins_of_sender(self, tx: Tx, actor: Actor, sender: str, key: str,
+                                     incident: Incident | None, now: float,
+                                     **values: object) -> None:
+        """Text the admins about a sender over the cap, once per SENDER_WINDOW."""
+        minutes = int(SENDER_WINDOW // 60)
+        log.warning("sender %s over the cap: %s within %d min", actor.masked,
+                    values.get("count"), minutes)
         if await tx.claim_sender_notice(sender, now, SENDER_WINDOW):
             await tx.enqueue(notices.notify_admins(
-                self.config, "sender_limited_admin", target.id if target else None,
-                f"sender limited: {actor.masked}", skip_address=actor.phone,
-                who=actor.display, count=opened, minutes=minutes,
-                joined=f"#{target.id}" if target else "-"), now)
-        fallback = self.config.fallback_phone or ""
-        if target is None:
-            return reply(Outcome.LIMITED, "sender_limited_none", lang, count=opened,
-                         minutes=minutes, fallback=fallback)
-        return reply(Outcome.LIMITED, "sender_limited", lang, target.id, n=target.id,
-                     count=opened, minutes=minutes, fallback=fallback)
+                self.config, key, incident.id if incident else None,
+                f"sender over the cap: {actor.masked}", skip_address=actor.phone,
+                who=actor.display, minutes=minutes, **values), now)
 
     def receipt(self, incident: Incident, language: str, new: bool = True) -> Reply:
         """What a reporter is told: a new incident, or the open one they joined (who is

@@ -102,7 +102,10 @@ async def test_a_report_naming_another_school_opens_a_second_incident(h: Harness
     assert schools == ["burns", "oak"]
 
 
-async def test_past_the_cap_reports_join_and_admins_hear_once(h: Harness) -> None:
+async def test_past_the_cap_a_school_with_no_open_incident_still_opens(h: Harness) -> None:
+    # Agents back at Burns after its incident was resolved is a genuine emergency: past
+    # the cap it still opens (never merged into another school's incident), and the
+    # admins hear how many this sender opened.
     from alertbot.engine.receiver import SENDER_CAP
 
     assert SENDER_CAP == 3
@@ -111,16 +114,33 @@ async def test_past_the_cap_reports_join_and_admins_hear_once(h: Harness) -> Non
     assert len(await h.incidents()) == 3
     await h.text(SUPERINTENDENT, "RESOLVE 1")
     reply = await h.text(TEACHER, "ICE 1201 agents back at the door")
-    assert "added to #3" in reply and "+18605550199" in reply
-    notice = await h.fake.expect_sms(ADMIN, contains="Pat Kim opened 3 incidents")
-    assert "#3" in notice.body
-    await h.text(TEACHER, "ICE 1201 still there")
+    assert "#4 opened" in reply
+    await h.fake.expect_sms(ADMIN, contains="Pat Kim has opened 4 incidents within 15 min")
+    assert {i["school"] for i in await h.incidents() if i["state"] != "resolved"} == {
+        "burns", "oak", "elm"}
+    # A report naming no school joins the sender's newest open incident (the window).
+    reply = await h.text(TEACHER, "ICE still there")
+    assert "#4 was already open" in reply
+    assert len(await h.incidents()) == 4
     await h.fake.assert_no_sms(ADMIN)  # once per window
-    assert len(await h.incidents()) == 3
-    limited = entries(await h.incident(3), "reported_again")
-    assert "named Burns Academy" in limited[0]["text"]
-    updates = [e["text"] for e in entries(await h.incident(3), "update")]
-    assert "agents back at the door" in updates[0]
+
+
+async def test_past_the_cap_an_unnamed_report_joins_the_senders_open_incident(
+        h: Harness) -> None:
+    await h.text(TEACHER, "ICE")  # #1, no school, stays open
+    await h.advance(minutes=16)
+    for code in ("2302", "3101", "2302"):  # #2, #3, #4 opened and resolved in the window
+        reply = await h.text(TEACHER, f"ICE {code}")
+        number = reply.split()[0].lstrip("#")
+        await h.text(SUPERINTENDENT, f"RESOLVE {number}")
+    reply = await h.text(TEACHER, "ICE agents are back")
+    assert "added to #1" in reply and "+18605550199" in reply
+    assert len(await h.incidents()) == 4
+    await h.fake.expect_sms(ADMIN, contains="Pat Kim opened 3 incidents")
+    limited = entries(await h.incident(1), "reported_again")
+    assert "sender limit" in limited[-1]["text"]
+    updates = [e["text"] for e in entries(await h.incident(1), "update")]
+    assert "agents are back" in updates[-1]
 
 
 async def test_the_window_passes_and_a_new_incident_opens(h: Harness) -> None:

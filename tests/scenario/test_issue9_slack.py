@@ -10,7 +10,7 @@ AREA_LEAD_U = "U0AREA147"
 
 
 
-async def test_slash_commands_past_the_sender_cap_join_and_admins_hear(
+async def test_slash_commands_past_the_sender_cap_open_schools_and_admins_hear(
         s: SlackPlayer) -> None:
     for school in ("burns", "oak", "elm"):
         status, _reply = await s.command(TEACHER_U, f"{school} agents")
@@ -19,9 +19,10 @@ async def test_slash_commands_past_the_sender_cap_join_and_admins_hear(
     await s.h.text(SUPERINTENDENT, "RESOLVE 1")
     status, reply = await s.command(TEACHER_U, "burns agents are back")
     assert status == 200
-    assert "added to #3" in reply["text"]
-    assert len(await s.h.incidents()) == 3
-    await s.h.fake.expect_sms(ADMIN, contains="Pat Kim opened 3 incidents")
+    assert "#4" in reply["text"]  # a school with no open incident opens, past the cap too
+    await s.h.fake.expect_sms(ADMIN, contains="Pat Kim has opened 4 incidents")
+    status, reply = await s.command(TEACHER_U, "oak a second car")
+    assert "#2" in reply["text"] and len(await s.h.incidents()) == 4  # joins Oak's
 
 
 async def test_a_slack_reporter_joining_an_acknowledged_incident_hears_who_has_it(
