@@ -57,6 +57,12 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "receipt_joined_acked": "#{n} was already open: {name} is responding. Your report "
         "was added. {guidance}",
         "school_notice": "#{n} update: {title}.",
+        "merged": "#{n} is the same as #{target} at {school}: your report was added to "
+        "#{target}; the district team is being paged for it.",
+        "merged_acked": "#{n} is the same as #{target} at {school}: your report was added to "
+        "#{target}. {name} is responding.",
+        "merged_notice": "#{n} was the same as #{target} at {school}: paging for #{n} "
+        "stopped; #{target} goes on.",
         "repeat_mark": " ({ordinal} page)",
         "still_paging": "#{n}: still paging: {who} was just paged.",
         "ack_details": "#{n} first report from {reporter}: {details}{console}",
@@ -120,6 +126,12 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "receipt_joined_acked": "#{n} ya estaba abierto: {name} esta atendiendo. Se agrego "
         "su reporte. {guidance}",
         "school_notice": "#{n} novedad: {title}.",
+        "merged": "#{n} es el mismo que #{target} en {school}: su reporte se agrego a "
+        "#{target}; se esta avisando al equipo del distrito.",
+        "merged_acked": "#{n} es el mismo que #{target} en {school}: su reporte se agrego a "
+        "#{target}. {name} esta atendiendo.",
+        "merged_notice": "#{n} era el mismo que #{target} en {school}: se detuvieron los "
+        "avisos de #{n}; #{target} sigue.",
         "repeat_mark": " (aviso {ordinal})",
         "still_paging": "#{n}: seguimos avisando: se acaba de avisar a {who}.",
         "ack_details": "#{n} primer reporte de {reporter}: {details}{console}",

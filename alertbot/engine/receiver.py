@@ -74,7 +74,11 @@ class Receiver(Responding):
             self.crash.hit("after-ack")
         if tx.made_work:  # a stranger's text or STATUS gives the engine nothing to do
             self.nudge()
-        self.events.publish(reply.incident_id)
+        changed = set(tx.also_changed)
+        if reply.incident_id is not None:
+            changed.add(reply.incident_id)
+        for incident_id in sorted(changed):
+            self.events.publish(incident_id)
         return reply
 
     async def _dispatch(self, tx: Tx, actor: Actor, command: cmd.Command, source: str) -> Reply:
@@ -248,6 +252,16 @@ class Receiver(Responding):
                 f"sender over the cap: {actor.masked}", skip_address=actor.phone,
                 who=actor.display, minutes=minutes, **values), now)
 
+    def merged_reply(self, number: int, target: Incident, language: str) -> Reply:
+        """What the reporter hears when their school-less incident was merged into the
+        school's open one: which incident goes on, and who is responding if anyone."""
+        if target.acknowledged_by_name:
+            return reply(Outcome.JOINED, "merged_acked", language, target.id, n=number,
+                         target=target.id, school=target.school_name or "",
+                         name=target.acknowledged_by_name)
+        return reply(Outcome.JOINED, "merged", language, target.id, n=number,
+                     target=target.id, school=target.school_name or "")
+
     def receipt(self, incident: Incident, language: str, new: bool = True) -> Reply:
         """What a reporter is told: a new incident, or the open one they joined (who is
         responding, if someone acknowledged)."""
@@ -319,7 +333,9 @@ class Receiver(Responding):
         if incident.school_id is None:
             school, _rest = cmd.split_school(self.config, text)
             if school is not None:
-                await self.set_school(tx, incident, school, actor)
+                survivor = await self.set_school(tx, incident, school, actor)
+                if survivor.id != incident.id:  # that school's incident was already open
+                    return self.merged_reply(incident.id, survivor, lang)
                 return reply(Outcome.SCHOOL_SET, "school_set", lang, incident.id,
                              n=incident.id, school=school.name)
         await tx.add_timeline(incident.id, now, "update", text, actor.display)
@@ -338,8 +354,15 @@ class Receiver(Responding):
         """A school named after the incident opened: the title follows, and everyone
         already paged (and every other reporter) is told. The escalation plan stays as
         frozen at opening (decision 0003): re-routing mid-incident would page people
-        who never heard of it and stop paging people who already have."""
+        who never heard of it and stop paging people who already have.
+
+        When that school already has an open incident of the type, this one is merged
+        into it (``_merge_into``) and that one is returned: one school, one response.
+        """
         now = self.clock.now()
+        existing = await tx.open_incident_of(incident.type, school.id)
+        if existing is not None and existing.id != incident.id:
+            return await self._merge_into(tx, incident, existing, actor, now)
         itype = self.config.incidents.get(incident.type)
         title = (itype.title_in("en").format(school=school.name) if itype is not None
                  else incident.title)
@@ -373,6 +396,46 @@ class Receiver(Responding):
                 messages.append(msg)
         await tx.enqueue(messages, now)
         return updated
+
+    async def _merge_into(self, tx: Tx, duplicate: Incident, target: Incident, actor: Actor,
+                          now: float) -> Incident:
+        """``duplicate`` (opened without a school) turns out to be at ``target``'s school:
+        it is closed as merged, its paging stops, its reporters join ``target`` and its
+        words go onto ``target``'s timeline; everyone paged for it is told which incident
+        goes on. Returns ``target``; if someone closed ``duplicate`` meanwhile, nothing
+        changes and ``duplicate`` (as it now is) is returned."""
+        closer = actor.contact.id if actor.contact else (actor.sender_key or "unknown")
+        taken = await self._take(tx, duplicate, lambda i: i.resolve(closer, now))
+        if isinstance(taken, Incident):
+            return taken
+        cancelled = await tx.cancel_pages(duplicate.id)
+        where = target.school_name or ""
+        await tx.add_timeline(duplicate.id, now, "merged",
+                              f"merged into #{target.id}: the same school ({where}); paging "
+                              f"stopped ({cancelled} queued page(s) cancelled)", actor.display)
+        await tx.add_timeline(target.id, now, "merged",
+                              f"#{duplicate.id} (reported by {duplicate.reporter_name} via "
+                              f"{duplicate.source}) merged into this incident: the same school",
+                              actor.display)
+        if duplicate.details:
+            await tx.add_timeline(target.id, now, "update", duplicate.details,
+                                  duplicate.reporter_name)
+        for key, language in await tx.reporters_of(duplicate.id):
+            await tx.add_reporter(target.id, key, language, now)
+        reason = f"#{duplicate.id} merged into #{target.id}"
+        messages = []
+        for cid in await tx.paged_contacts(duplicate.id):
+            contact = self.config.contacts.get(cid)
+            if contact is None or contact == actor.contact:
+                continue
+            msg = notices.notice_to_contact(contact, "merged_notice", duplicate.id, reason,
+                                            n=duplicate.id, target=target.id, school=where)
+            if msg:
+                messages.append(msg)
+        await tx.enqueue(messages, now)
+        tx.also_changed.add(duplicate.id)  # its post and console view show it closed
+        log.info("incident %d merged into %d (same school)", duplicate.id, target.id)
+        return target
 
     def _help(self, language: str) -> str:
         keywords = [t.keyword for t in self.config.triggers if t.keyword]

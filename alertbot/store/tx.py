@@ -41,6 +41,9 @@ class Tx(OutboxQueries):
         self.conn = conn
         self.postgres = postgres
         self.made_work = False
+        # Incidents besides the reply's that this transaction changed (a merged duplicate):
+        # their events are published after the commit, with the reply's.
+        self.also_changed: set[int] = set()
 
     async def notify(self) -> None:
         """Wake every instance's engine when this transaction commits (PostgreSQL)."""

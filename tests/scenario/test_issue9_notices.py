@@ -252,3 +252,31 @@ async def test_a_signed_request_replayed_after_a_week_opens_nothing(h: Harness) 
     reply = await h.text(PRINCIPAL, "ICE", sid="SMcaptured")
     assert "#1" in reply
     assert len(await h.incidents()) == 1
+
+
+async def test_naming_a_school_that_already_has_an_open_incident_merges_into_it(
+        h: Harness) -> None:
+    # The trial: the area lead reports with no school (#1, "which school?"), the Burns
+    # principal reports Burns (#2), then the area lead names Burns. One school must not
+    # have two incidents both paging: #1 is merged into #2.
+    reply = await h.text(AREA_LEAD, "ICE agents in the parking lot")
+    assert "#1 opened" in reply and "Which school" in reply
+    await h.fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
+    await h.text(PRINCIPAL, "ICE 2 agents front desk")
+    await h.fake.expect_sms(SUPERINTENDENT, contains="ACK 2")
+    reply = await h.text(AREA_LEAD, "1201")
+    assert "#1 is the same as #2 at Burns Academy" in reply
+    notice = await h.fake.expect_sms(SUPERINTENDENT, contains="#1 was the same as #2")
+    assert "paging for #1 stopped" in notice.body
+    one, two = await h.incident(1), await h.incident(2)
+    assert one["state"] == "resolved" and two["state"] == "triggered"
+    assert entries(one, "merged") and entries(two, "merged")
+    assert any("parking lot" in e["text"] for e in entries(two, "update"))
+    # #1 pages nobody any more; #2 goes on, and the area lead now hears about #2.
+    await h.advance(minutes=10)
+    later = [r.body for r in h.fake.sms_to(DEPUTY)] + [r.body for r in h.fake.sms_to(
+        SUPERINTENDENT)]
+    assert not [b for b in later if "ALERT #1" in b and "2nd page" in b]
+    assert [b for b in later if "ALERT #2" in b]
+    await h.text(SUPERINTENDENT, "ACK 2")
+    await h.fake.expect_sms(AREA_LEAD, contains="#2: Dr. Jordan Rivera is on it")
