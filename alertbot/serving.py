@@ -316,6 +316,14 @@ async def start(app: web.Application, settings: Settings,
     return runner, site
 
 
+def _stopping(sig: signal.Signals, stop: asyncio.Event) -> None:
+    """A stop signal: say so in the log (an operator reading it after a silent stop
+    otherwise cannot tell a SIGTERM from a crash), then stop."""
+    log.warning("%s received: stopping (in-flight sends get %.0f s)", sig.name,
+                SHUTDOWN_TIMEOUT)
+    stop.set()
+
+
 def serve(app: web.Application, settings: Settings) -> None:
     """Run until SIGINT or SIGTERM (``alertbot serve``)."""
 
@@ -325,10 +333,11 @@ def serve(app: web.Application, settings: Settings) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, stop.set)
+                loop.add_signal_handler(sig, _stopping, sig, stop)
         try:
             await stop.wait()
         finally:
             await runner.cleanup()
+            log.warning("alertbot stopped")
 
     asyncio.run(main())

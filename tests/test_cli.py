@@ -125,6 +125,8 @@ async def served(tmp_path: Path) -> AsyncIterator[tuple[str, FakeTwilio]]:
             log = (await proc.stderr.read()).decode()
             assert proc.returncode == 0, log
             assert time.monotonic() - stopping < 6.0
+            # The log says why it stopped: a SIGTERM is not a crash.
+            assert "SIGTERM received: stopping" in log and "alertbot stopped" in log, log
 
 
 async def test_served_process_pages_within_a_second_and_reports(
