@@ -80,6 +80,14 @@ PROMPTS: dict[str, dict[str, str]] = {
         "no_such": "There is no open incident number {n}.",
         "resolve_ok": "Incident number {n} is resolved. Thank you.",
         "resolve_which": "Several incidents are open: {numbers}.",
+        "more_items": "{items}, and {count} more",
+        # a caller whose report joined an open incident (the guidance is said after)
+        "receipt_joined": "Incident number {n} was already open, and the district team is "
+        "being paged now. Your report was added to it.",
+        "receipt_joined_acked": "Incident number {n} was already open, and {name} is "
+        "responding. Your report was added to it.",
+        "sender_limited": "You opened {count} incidents in {minutes} minutes, so this report "
+        "was added to incident number {n}. For another emergency, call {fallback}.",
         # caller ID is not identity (decision 0014)
         "personal_pin_ask": "Enter your personal PIN, then press pound. Without one, just "
         "press pound, and alertbot will call you back to confirm.",
@@ -152,6 +160,14 @@ PROMPTS: dict[str, dict[str, str]] = {
         "no_such": "No hay un incidente abierto número {n}.",
         "resolve_ok": "El incidente número {n} está cerrado. Gracias.",
         "resolve_which": "Hay varios incidentes abiertos: {numbers}.",
+        "more_items": "{items}, y {count} más",
+        "receipt_joined": "El incidente número {n} ya estaba abierto, y se está avisando al "
+        "equipo del distrito. Su reporte se agregó a ese incidente.",
+        "receipt_joined_acked": "El incidente número {n} ya estaba abierto, y {name} lo "
+        "está atendiendo. Su reporte se agregó a ese incidente.",
+        "sender_limited": "Usted abrió {count} incidentes en {minutes} minutos, así que este "
+        "reporte se agregó al incidente número {n}. Para otra emergencia, llame al "
+        "{fallback}.",
         "personal_pin_ask": "Marque su PIN personal y luego la tecla numeral. Si no lo "
         "tiene, oprima numeral y alertbot le devolverá la llamada para confirmar.",
         "confirm_call": "Para confirmar que es usted, alertbot le devuelve la llamada ahora "
@@ -225,6 +241,9 @@ def page_speech(language: str, *, n: int, title: str, time: str, reporter: str,
                   unverified=prompt("page_unverified", language) if unverified else "")
 
 
+VOICE_LIST_MAX = 5  # incident numbers read out before "and N more" (a listener's memory)
+
+
 def spoken_reply(key: str | None, values: Mapping[str, object], text: str,
                  language: str) -> str:
     """What the receiver answered, said in ``language``: the reply's message rendered
@@ -234,6 +253,13 @@ def spoken_reply(key: str | None, values: Mapping[str, object], text: str,
     if key is None or key not in table:
         return speakable(text, language)
     spoken = {k: speakable(v, language) if isinstance(v, str) else v for k, v in values.items()}
+    ids = values.get("ids")
+    if isinstance(ids, list) and ids:  # a list to choose from: a few, then how many more
+        shown = ", ".join(speakable(f"#{i}", language) for i in ids[:VOICE_LIST_MAX])
+        spoken["numbers"] = shown if len(ids) <= VOICE_LIST_MAX else prompt(
+            "more_items", language, items=shown, count=len(ids) - VOICE_LIST_MAX)
+    if "fallback" in values:
+        spoken["fallback"] = spoken_phone(str(values["fallback"] or ""), language)
     return prompt(key, language, **spoken)
 
 

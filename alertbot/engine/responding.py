@@ -55,7 +55,8 @@ class Responding:
                 return _reply(Outcome.NOT_FOUND, "ack_none", lang, None)
         if len(candidates) > 1:
             numbers = fit_sms_items(which_key, lang, "numbers", [f"#{i.id}" for i in candidates])
-            return _reply(Outcome.CHOOSE, which_key, lang, None, numbers=numbers)
+            return _reply(Outcome.CHOOSE, which_key, lang, None, numbers=numbers,
+                          ids=[i.id for i in candidates])  # a voice prompt reads a few
         return candidates[0]
 
     def _taken(self, incident: Incident, language: str) -> Reply:

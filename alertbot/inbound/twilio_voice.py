@@ -191,13 +191,13 @@ async def _open(call: Call, trigger: Trigger, school: School | None) -> VoiceRes
         call.say(response, "opened", n=number)
         if school is None:
             call.say(response, "school_failed", fallback=call.fallback)
-        guidance = call.config.incidents[trigger.incident].guidance
-        if call.lang in guidance:
-            say(response, guidance[call.lang], call.lang)
-        else:
-            say(response, guidance["en"], "en")
-    else:  # joined an open incident: who has it (or that paging goes on), the guidance
-        say(response, speakable(reply.text, call.lang), call.lang)
+    else:  # joined an open incident: who has it (or that paging goes on)
+        call.say_reply(response, reply)
+    guidance = call.config.incidents[trigger.incident].guidance
+    if call.lang in guidance:
+        say(response, guidance[call.lang], call.lang)
+    else:
+        say(response, guidance["en"], "en")
     call.say(response, "record_ask")
     transcribe = {"transcribe": True, "transcribe_callback": call.url(TRANSCRIPTION, n=number)}
     response.record(action=call.url(RECORDED, n=number), method="POST",

@@ -32,7 +32,10 @@ async def test_second_caller_joining_by_phone_has_their_recording_added(hv: Harn
     second = await hv.call(AREA_LEAD)  # not the reporter: joins by naming the school
     await second.press("1")
     joined = await second.press("1201")
-    assert "already open" in joined.text and "1" in joined.text
+    # Said in words for the ear (issue 9, kind 11), not the SMS receipt read aloud.
+    assert "Incident number 1 was already open" in joined.text
+    assert "Text updates" not in joined.text and "#" not in joined.text
+    assert "warrant" in joined.text  # the guidance, as a new report hears it
     done = await second.record(seconds=9)
     assert "Your message was added to incident number 1" in done.text
     await second.transcribe("a third agent arrived")

@@ -260,3 +260,17 @@ def test_confirm_twiml_asks_for_1_and_ends_with_nothing_done() -> None:
     assert {s.get("language") for s in root.iter("Say")} == {"es-US"}
     said = " ".join(s.text or "" for s in root.iter("Say"))
     assert "incidente número 4" in said and "No se confirmó nada" in said
+
+
+def test_a_long_list_of_incidents_is_read_as_a_few_and_a_count() -> None:
+    # An admin pressing 0 with 60 open incidents heard sixty numbers (new-user trial).
+    from alertbot.domain.voice_text import VOICE_LIST_MAX, spoken_reply
+
+    ids = list(range(1, 61))
+    en = spoken_reply("ack_which", {"numbers": "#1, #2", "ids": ids}, "", "en")
+    assert f"number {VOICE_LIST_MAX}, and {60 - VOICE_LIST_MAX} more" in en
+    assert f"number {VOICE_LIST_MAX + 1}" not in en
+    es = spoken_reply("resolve_which", {"numbers": "#1", "ids": ids}, "", "es")
+    assert f"y {60 - VOICE_LIST_MAX} más" in es
+    short = spoken_reply("ack_which", {"numbers": "#1, #2", "ids": [1, 2]}, "", "en")
+    assert "number 1, number 2" in short and "more" not in short
