@@ -22,7 +22,7 @@ from alertbot.engine.receiver import Receiver
 from alertbot.faults import CrashPoints
 from alertbot.inbound import api, dashboard, sandbox, twilio_sms, twilio_voice
 from alertbot.metrics import Metrics
-from alertbot.serving import read_guard
+from alertbot.serving import CLIENT_MAX_SIZE, read_guard
 from alertbot.settings import Settings
 from alertbot.store.sql import Store
 
@@ -160,7 +160,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
               senders: Mapping[Channel, Sender] | None = None) -> web.Application:
     """The aiohttp app. ``senders`` replaces the providers (tests); sandbox records all."""
     # read_guard: a request body must arrive within ALERTBOT_READ_TIMEOUT (serving.py).
-    app = web.Application(client_max_size=1024 * 1024, middlewares=[read_guard])
+    app = web.Application(client_max_size=CLIENT_MAX_SIZE, middlewares=[read_guard])
     app[appkeys.SETTINGS] = settings
     app[appkeys.CLOCK] = clock or SystemClock()
     app[appkeys.METRICS] = Metrics()

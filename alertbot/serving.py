@@ -46,6 +46,7 @@ log = logging.getLogger("alertbot.serving")
 OUT_OF_FDS = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
 LOG_EVERY = 60.0  # seconds between two "too many open files" lines
 SHUTDOWN_TIMEOUT = 5.0
+CLIENT_MAX_SIZE = 1024 * 1024  # bytes: the largest request body the app reads
 
 
 # --- limits ----------------------------------------------------------------------------
@@ -274,6 +275,11 @@ async def read_guard(request: web.Request, handler: Handler) -> web.StreamRespon
     if conn is not None:
         conn.busy += 1
     try:
+        if request.content_length is not None and request.content_length > CLIENT_MAX_SIZE:
+            # Declared too large: refuse at once, not after waiting for a body never read.
+            response = web.Response(status=413, text="request body too large")
+            response.force_close()
+            return response
         if request.body_exists and request.content_type != "multipart/form-data":
             timeout = request.app[appkeys.SETTINGS].read_timeout
             try:

@@ -189,6 +189,20 @@ async def test_slow_headers_and_a_slow_body_are_cut_off(tmp_path: Path) -> None:
             writer.close()
         assert answer.startswith(b"HTTP/1.1 408") and took < 4, answer[:200]
         assert await healthz(svc.url) == 200
+        # A body declared too large is refused at once (413), not after the read timeout.
+        reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", svc.port),
+                                                2)
+        try:
+            started = time.monotonic()
+            writer.write(b"POST /twilio/sms HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                         b"Content-Type: application/x-www-form-urlencoded\r\n"
+                         b"Content-Length: 10000000000\r\n\r\nFrom=")
+            await writer.drain()
+            answer = await asyncio.wait_for(reader.read(4096), 4)
+        finally:
+            writer.close()
+        assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+        assert time.monotonic() - started < 0.9  # the read timeout here is 1 s
 
 
 async def trickle_on(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, data: bytes,

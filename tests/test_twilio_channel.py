@@ -235,3 +235,13 @@ def test_classify_twilio_error(
 )
 def test_parse_retry_after(header: str | None, expected: float | None) -> None:
     assert parse_retry_after(header, now=90.0) == expected
+
+
+def test_error_texts_mask_phone_numbers_but_keep_sids_whole() -> None:
+    # New-user trial: "CAc9f55ef<number>d3b6…" could not be matched in Twilio's console.
+    from alertbot.channels.twilio import classify_twilio_error
+
+    sid = "CAc9f55ef1234567d3b6a0b1c2d3e4f5a6"
+    error = classify_twilio_error(400, None, f"Call {sid} to +1 (860) 555-0100 failed")
+    assert sid in str(error)
+    assert "555-0100" not in str(error) and "<number>" in str(error)

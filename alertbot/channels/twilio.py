@@ -67,7 +67,9 @@ PERMANENT_CODES: dict[int, str] = {
 _retry_after: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "twilio_retry_after", default=None
 )
-_NUMBER = re.compile(r"\+?\d[\d ().-]{5,}\d")
+# A phone number in an error text; digits inside a SID (``CAc9f55ef1234567d3b6``) are not
+# one, and masking them made the SID impossible to match in Twilio's console.
+_NUMBER = re.compile(r"(?<![0-9A-Za-z])\+?\d[\d ().-]{5,}\d(?![0-9A-Za-z])")
 
 
 def classify_twilio_error(status: int, code: int | None, message: str) -> ChannelError:
