@@ -57,6 +57,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "receipt_joined_acked": "#{n} was already open: {name} is responding. Your report "
         "was added. {guidance}",
         "school_notice": "#{n} update: {title}.",
+        "unverified_flood_admin": "{count} reports without a school from numbers not in "
+        "contacts within {minutes} min; further ones join {joined}. Check the console.",
         "merged": "#{n} is the same as #{target} at {school}: your report was added to "
         "#{target}; the district team is being paged for it.",
         "merged_acked": "#{n} is the same as #{target} at {school}: your report was added to "
@@ -126,6 +128,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "receipt_joined_acked": "#{n} ya estaba abierto: {name} esta atendiendo. Se agrego "
         "su reporte. {guidance}",
         "school_notice": "#{n} novedad: {title}.",
+        "unverified_flood_admin": "{count} reportes sin escuela de numeros fuera de los "
+        "contactos en {minutes} min; los siguientes se agregan a {joined}. Revise la consola.",
         "merged": "#{n} es el mismo que #{target} en {school}: su reporte se agrego a "
         "#{target}; se esta avisando al equipo del distrito.",
         "merged_acked": "#{n} es el mismo que #{target} en {school}: su reporte se agrego a "

@@ -24,7 +24,8 @@ from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
 from alertbot.store.sql import Store, Tx
 
-__all__ = ["SENDER_CAP", "SENDER_WINDOW", "Actor", "Outcome", "Receiver", "Reply"]
+__all__ = ["SENDER_CAP", "SENDER_WINDOW", "UNVERIFIED_CAP", "Actor", "Outcome", "Receiver",
+           "Reply"]
 
 log = logging.getLogger("alertbot.receiver")
 
@@ -37,6 +38,12 @@ log = logging.getLogger("alertbot.receiver")
 # bounded by the schools), and with nothing open to join a report opens (decision 0013).
 SENDER_WINDOW = 15 * 60.0
 SENDER_CAP = 3
+# Many numbers not in contacts (``unknown_reporters: accept``) can page-storm too: at most
+# UNVERIFIED_CAP open school-less incidents from them per window; past that, a further
+# school-less unverified report joins the newest of them (a named school still opens its
+# own, at most one per school), and admins are told once a window.
+UNVERIFIED_CAP = 3
+UNVERIFIED_KEY = "unverified:*"
 
 
 class Receiver(Responding):
@@ -181,6 +188,10 @@ class Receiver(Responding):
             gated = await self._sender_gate(tx, actor, sender, command, school, source)
             if gated is not None:
                 return gated
+        if actor.contact is None and school is None:
+            crowded = await self._unverified_gate(tx, actor, command, source)
+            if crowded is not None:
+                return crowded
         incident, new = await self.open_incident(
             tx, actor, command.trigger.incident, school, command.details, source,
             unverified=actor.contact is None)
@@ -214,6 +225,27 @@ class Receiver(Responding):
                                               None, now, count=opened + 1)
             return None
         return await self._limited(tx, actor, sender, command, source, opened, mine[-1])
+
+    async def _unverified_gate(self, tx: Tx, actor: Actor, command: cmd.Open,
+                               source: str) -> Reply | None:
+        """A school-less report from a number not in contacts, when UNVERIFIED_CAP such
+        incidents opened in the window are still open: it joins the newest of them.
+        None: open as usual."""
+        await tx.lock_sender(UNVERIFIED_KEY)  # such reports take turns (PostgreSQL)
+        now = self.clock.now()
+        crowd = await tx.open_unverified_without_school(command.trigger.incident,
+                                                        now - SENDER_WINDOW)
+        if len(crowd) < UNVERIFIED_CAP:
+            return None
+        target = crowd[-1]
+        minutes = int(SENDER_WINDOW // 60)
+        await self._join(tx, target, actor, command.details, source, now,
+                         f" (limit: {len(crowd)} open reports without a school from "
+                         f"numbers not in contacts in {minutes} min)")
+        await self._tell_admins_of_sender(tx, actor, UNVERIFIED_KEY, "unverified_flood_admin",
+                                          target, now, count=len(crowd) + 1,
+                                          joined=f"#{target.id}")
+        return self.receipt(target, actor.language, False)
 
     async def _join(self, tx: Tx, incident: Incident, actor: Actor, details: str,
                     source: str, now: float, note: str = "") -> None:

@@ -293,6 +293,18 @@ class Tx(OutboxQueries):
             await self.conn.execute(
                 sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": "sender:" + key})
 
+    async def open_unverified_without_school(self, type_: str, since: float) -> list[Incident]:
+        """Open incidents of ``type_`` opened at or after ``since`` by reporters not in the
+        contacts (``unverified``) that name no school, oldest first."""
+        rows = (await self.conn.execute(
+            sa.select(incidents).where(incidents.c.state != str(State.RESOLVED),
+                                       incidents.c.type == type_,
+                                       incidents.c.unverified.is_(True),
+                                       incidents.c.school_id.is_(None),
+                                       incidents.c.created_at >= since)
+            .order_by(incidents.c.id))).all()
+        return [incident_from_row(r) for r in rows]
+
     async def claim_sender_notice(self, key: str, now: float, window: float) -> bool:
         """True if admins were not told about ``key`` within ``window`` seconds (and
         records that they are being told now)."""

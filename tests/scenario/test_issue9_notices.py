@@ -283,3 +283,20 @@ async def test_naming_a_school_that_already_has_an_open_incident_merges_into_it(
     assert [b for b in later if "ALERT #2" in b]
     await h.text(SUPERINTENDENT, "ACK 2")
     await h.fake.expect_sms(AREA_LEAD, contains="#2: Dr. Jordan Rivera is on it")
+
+
+async def test_many_unknown_numbers_cannot_page_storm_either(hv: Harness) -> None:
+    # New-user trial: with unknown_reporters: accept, 20 different unknown numbers each
+    # texting ICE opened 20 incidents. Past UNVERIFIED_CAP open school-less ones, further
+    # reports join the newest; admins hear once; a report naming a school still opens.
+    from alertbot.engine.receiver import UNVERIFIED_CAP
+
+    strangers = [f"+186055501{n}" for n in range(80, 87)]
+    replies = [await hv.text(number, "ICE agents outside") for number in strangers]
+    assert len(await hv.incidents()) == UNVERIFIED_CAP
+    assert all("already open" in r for r in replies[UNVERIFIED_CAP:])
+    notice = await hv.fake.expect_sms(ADMIN, contains="numbers not in contacts")
+    assert f"join #{UNVERIFIED_CAP}" in notice.body
+    await hv.fake.assert_no_sms(ADMIN)  # once per window
+    reply = await hv.text("+18605550190", "ICE 2302 agents at the gym")
+    assert f"#{UNVERIFIED_CAP + 1} opened" in reply
