@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from tests.scenario.harness import PRINCIPAL, SUPERINTENDENT, Harness
-from tests.scenario.test_voice import entries, hv  # noqa: F401 - the voice district fixture
+from tests.scenario.test_voice import entries
 
 
-async def test_a_final_call_status_is_final(hv: Harness) -> None:  # noqa: F811
+async def test_a_final_call_status_is_final(hv: Harness) -> None:
     await hv.text(PRINCIPAL, "ICE")
     rec = await hv.fake.expect_call(SUPERINTENDENT)
     for status in ("ringing", "busy", "no-answer", "ringing", "completed", "busy"):
@@ -22,7 +22,7 @@ async def test_a_final_call_status_is_final(hv: Harness) -> None:  # noqa: F811
 
 
 async def test_a_late_in_progress_does_not_reopen_a_completed_call(
-        hv: Harness) -> None:  # noqa: F811
+        hv: Harness) -> None:
     await hv.text(PRINCIPAL, "ICE")
     rec = await hv.fake.expect_call(SUPERINTENDENT)
     for status in ("in-progress", "completed", "in-progress", "completed"):
