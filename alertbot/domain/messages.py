@@ -196,13 +196,49 @@ def to_gsm7(text: str) -> str:
     return "".join(out)
 
 
+# Format characters (Unicode category Cf) that clean_text keeps: the zero-width
+# non-joiner and joiner. Emoji sequences (Unicode TS #51, e.g. police officer + ZWJ +
+# male sign) and Persian or Indic words need them; variation selectors (U+FE0F) are
+# category Mn and kept anyway. Every other control or format character goes, above all
+# the bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069),
+# which can make a text read differently from what it says (CVE-2021-42574).
+_KEPT_FORMAT = frozenset("\u200c\u200d")
+ELLIPSIS_CHAR = "\u2026"  # "…"; folded to "..." by to_gsm7 for SMS
+
+
+def _kept(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    if category == "Cf":
+        return ch in _KEPT_FORMAT
+    # Cn (unassigned in this Python's Unicode tables) stays: emoji newer than them.
+    return category == "Cn" or category[0] != "C"
+
+
+def cut_at_word(text: str, limit: int, mark: str = ELLIPSIS_CHAR) -> str:
+    """``text`` if it has at most ``limit`` characters, else its start cut at the last
+    blank (a word boundary) and ended with ``mark``, ``limit`` characters at most in all.
+
+    A single word longer than the limit is cut inside it; a cut never leaves a dangling
+    joiner or variation selector. ``limit`` below ``len(mark)`` gives ``mark[:limit]``.
+    """
+    if len(text) <= limit:
+        return text
+    room = max(0, limit - len(mark))
+    cut = text[:room]
+    if not text[room:room + 1].isspace() and any(ch.isspace() for ch in cut):
+        cut = cut[:max(i for i, ch in enumerate(cut) if ch.isspace())]
+    cut = cut.rstrip().rstrip("\u200c\u200d\ufe0e\ufe0f").rstrip()
+    return (cut + mark)[:limit] if cut else mark[:limit]
+
+
 def clean_text(text: str, limit: int = 600) -> str:
-    """User text made safe to store and forward: no control characters, bounded length."""
-    kept = "".join(
-        ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text
-    )
+    """User text made safe to store and forward: blanks collapsed to single spaces, no
+    control or format characters but the joiners (see ``_KEPT_FORMAT``; a dropped one
+    becomes a blank), no lone surrogates, at most ``limit`` characters (cut at a word
+    and marked "…", ``cut_at_word``)."""
+    kept = "".join(ch if ch in "\n\t" or _kept(ch) else " " for ch in text)
     kept = " ".join(kept.split())
-    return kept[:limit]
+    return cut_at_word(kept, limit)
 
 
 # --- fitting a text to SMS ----------------------------------------------------------
