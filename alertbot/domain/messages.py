@@ -30,6 +30,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "resolve_already": "#{n} was already resolved by {name}.",
         "ack_which": "Several incidents are open: {numbers}. Reply ACK <number>.",
         "ack_none": "No open incident is paging you.",
+        "not_acked": "Not acknowledged: paging goes on. Reply ACK {n} to take #{n}.",
+        "not_acked_which": "Not acknowledged: paging goes on. Reply ACK <number> to take "
+        "one of {numbers}.",
         "not_allowed": "You are not on the response team for #{n}.",
         "no_such": "There is no open incident #{n}.",
         "resolve_ok": "#{n} resolved. Thank you.",
@@ -92,6 +95,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "resolve_already": "#{n} ya fue cerrado por {name}.",
         "ack_which": "Hay varios incidentes abiertos: {numbers}. Responda ACK <numero>.",
         "ack_none": "Ningun incidente abierto le esta avisando.",
+        "not_acked": "No atendido: seguimos avisando. Responda ACK {n} para atender #{n}.",
+        "not_acked_which": "No atendido: seguimos avisando. Responda ACK <numero> para "
+        "atender uno de {numbers}.",
         "not_allowed": "Usted no esta en el equipo de respuesta de #{n}.",
         "no_such": "No hay incidente abierto #{n}.",
         "resolve_ok": "#{n} cerrado. Gracias.",
