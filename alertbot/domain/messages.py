@@ -292,6 +292,26 @@ def fit_sms(text: str, max_segments: int = SMS_MAX_SEGMENTS) -> str:
     return (at_word if at_word else cut).rstrip() + ELLIPSIS
 
 
+def fit_field(key: str, language: str, field: str, value: str,
+              max_segments: int = SMS_MAX_SEGMENTS, **values: Any) -> str:
+    """``value`` for template ``key``'s ``field``, cut at a word and marked "…"
+    (``cut_at_word``) just enough that the rendered text, folded to GSM-7, fits one SMS
+    (``sms_fits``); the template's own words and the other ``values`` are kept whole.
+
+    For a field of free text (a report's words) in a template whose other parts must
+    survive (the incident number, the console link). ``fit_sms`` still guards the
+    result when even an empty field does not fit.
+    """
+    def fits(v: str) -> bool:
+        return sms_fits(to_gsm7(render(key, language, **{field: v}, **values)),
+                        max_segments)
+
+    if fits(value):
+        return value
+    keep = _longest(len(value), lambda k: fits(cut_at_word(value, k)))
+    return cut_at_word(value, keep)
+
+
 def fit_sms_lines(lines: Sequence[str], language: str, head: str = "",
                   max_segments: int = SMS_MAX_SEGMENTS) -> str:
     """One SMS of ``head`` and as many of ``lines`` (in order) as fit, then

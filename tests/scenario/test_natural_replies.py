@@ -83,3 +83,17 @@ async def test_a_natural_reply_by_slack_dm_is_told_in_spanish(s: SlackPlayer) ->
     assert "Responda ACK 1" in told.text and "#1" in told.text
     [incident] = await s.h.incidents()
     assert incident["state"] == "triggered"
+
+
+# --- the acknowledger's first report keeps its console link ------------------------
+
+
+async def test_an_emoji_heavy_first_report_keeps_the_console_link(h: Harness) -> None:
+    words = " ".join(["agents \U0001F46E\u200d\u2642\ufe0f at the door"] * 60)
+    await h.text(PRINCIPAL, f"ICE {words}")
+    await h.text(SUPERINTENDENT, "ACK 1")
+    notice = await h.fake.expect_sms(SUPERINTENDENT, contains="first report")
+    assert notice.body.startswith("#1 first report from Ana Perez: agents")
+    assert notice.body.endswith(" Console: https://alerts.example.test/")
+    assert "... Console:" in notice.body  # the words were cut, marked, at a word
+    assert "\U0001F46E\u200d\u2642\ufe0f" in notice.body  # the emoji survives whole
