@@ -97,3 +97,16 @@ async def test_an_emoji_heavy_first_report_keeps_the_console_link(h: Harness) ->
     assert notice.body.endswith(" Console: https://alerts.example.test/")
     assert "... Console:" in notice.body  # the words were cut, marked, at a word
     assert "\U0001F46E\u200d\u2642\ufe0f" in notice.body  # the emoji survives whole
+
+
+# --- "still paging" reads right for one name or several ----------------------------
+
+
+async def test_still_paging_names_one_or_several_people_grammatically(h: Harness) -> None:
+    await h.text(PRINCIPAL, "ICE")
+    await h.advance(minutes=3)
+    one = await h.fake.expect_sms(PRINCIPAL, contains="still paging")
+    assert one.body == "#1: still paging. Just paged: Morgan Lee."
+    await h.advance(minutes=5)
+    several = await h.fake.expect_sms(PRINCIPAL, contains="still paging")
+    assert several.body == "#1: still paging. Just paged: Dr. Jordan Rivera, Sam Okafor."
