@@ -30,6 +30,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "resolve_already": "#{n} was already resolved by {name}.",
         "ack_which": "Several incidents are open: {numbers}. Reply ACK <number>.",
         "ack_none": "No open incident is paging you.",
+        "not_acked": "Not acknowledged: paging goes on. Reply ACK {n} to take #{n}.",
+        "not_acked_which": "Not acknowledged: paging goes on. Reply ACK <number> to take "
+        "one of {numbers}.",
         "not_allowed": "You are not on the response team for #{n}.",
         "no_such": "There is no open incident #{n}.",
         "resolve_ok": "#{n} resolved. Thank you.",
@@ -66,7 +69,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "merged_notice": "#{n} was the same as #{target} at {school}: paging for #{n} "
         "stopped; #{target} goes on.",
         "repeat_mark": " ({ordinal} page)",
-        "still_paging": "#{n}: still paging: {who} was just paged.",
+        "still_paging": "#{n}: still paging. Just paged: {who}.",
         "ack_details": "#{n} first report from {reporter}: {details}{console}",
         "ack_details_none": "#{n} was reported by {reporter} with no details yet.{console}",
         "ack_details_console": " Console: {url}",
@@ -100,6 +103,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "resolve_already": "#{n} ya fue cerrado por {name}.",
         "ack_which": "Hay varios incidentes abiertos: {numbers}. Responda ACK <numero>.",
         "ack_none": "Ningun incidente abierto le esta avisando.",
+        "not_acked": "No atendido: seguimos avisando. Responda ACK {n} para atender #{n}.",
+        "not_acked_which": "No atendido: seguimos avisando. Responda ACK <numero> para "
+        "atender uno de {numbers}.",
         "not_allowed": "Usted no esta en el equipo de respuesta de #{n}.",
         "no_such": "No hay incidente abierto #{n}.",
         "resolve_ok": "#{n} cerrado. Gracias.",
@@ -137,7 +143,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "merged_notice": "#{n} era el mismo que #{target} en {school}: se detuvieron los "
         "avisos de #{n}; #{target} sigue.",
         "repeat_mark": " (aviso {ordinal})",
-        "still_paging": "#{n}: seguimos avisando: se acaba de avisar a {who}.",
+        "still_paging": "#{n}: seguimos avisando. Acabamos de avisar a: {who}.",
         "ack_details": "#{n} primer reporte de {reporter}: {details}{console}",
         "ack_details_none": "#{n} fue reportado por {reporter} aun sin detalles.{console}",
         "ack_details_console": " Consola: {url}",
@@ -212,13 +218,49 @@ def to_gsm7(text: str) -> str:
     return "".join(out)
 
 
+# Format characters (Unicode category Cf) that clean_text keeps: the zero-width
+# non-joiner and joiner. Emoji sequences (Unicode TS #51, e.g. police officer + ZWJ +
+# male sign) and Persian or Indic words need them; variation selectors (U+FE0F) are
+# category Mn and kept anyway. Every other control or format character goes, above all
+# the bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069),
+# which can make a text read differently from what it says (CVE-2021-42574).
+_KEPT_FORMAT = frozenset("\u200c\u200d")
+ELLIPSIS_CHAR = "\u2026"  # "…"; folded to "..." by to_gsm7 for SMS
+
+
+def _kept(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    if category == "Cf":
+        return ch in _KEPT_FORMAT
+    # Cn (unassigned in this Python's Unicode tables) stays: emoji newer than them.
+    return category == "Cn" or category[0] != "C"
+
+
+def cut_at_word(text: str, limit: int, mark: str = ELLIPSIS_CHAR) -> str:
+    """``text`` if it has at most ``limit`` characters, else its start cut at the last
+    blank (a word boundary) and ended with ``mark``, ``limit`` characters at most in all.
+
+    A single word longer than the limit is cut inside it; a cut never leaves a dangling
+    joiner or variation selector. ``limit`` below ``len(mark)`` gives ``mark[:limit]``.
+    """
+    if len(text) <= limit:
+        return text
+    room = max(0, limit - len(mark))
+    cut = text[:room]
+    if not text[room:room + 1].isspace() and any(ch.isspace() for ch in cut):
+        cut = cut[:max(i for i, ch in enumerate(cut) if ch.isspace())]
+    cut = cut.rstrip().rstrip("\u200c\u200d\ufe0e\ufe0f").rstrip()
+    return (cut + mark)[:limit] if cut else mark[:limit]
+
+
 def clean_text(text: str, limit: int = 600) -> str:
-    """User text made safe to store and forward: no control characters, bounded length."""
-    kept = "".join(
-        ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in text
-    )
+    """User text made safe to store and forward: blanks collapsed to single spaces, no
+    control or format characters but the joiners (see ``_KEPT_FORMAT``; a dropped one
+    becomes a blank), no lone surrogates, at most ``limit`` characters (cut at a word
+    and marked "…", ``cut_at_word``)."""
+    kept = "".join(ch if ch in "\n\t" or _kept(ch) else " " for ch in text)
     kept = " ".join(kept.split())
-    return kept[:limit]
+    return cut_at_word(kept, limit)
 
 
 # --- fitting a text to SMS ----------------------------------------------------------
@@ -264,6 +306,26 @@ def fit_sms(text: str, max_segments: int = SMS_MAX_SEGMENTS) -> str:
     cut = text[:keep]
     at_word = cut.rstrip().rsplit(None, 1)[0] if " " in cut[-40:] or "\n" in cut[-40:] else cut
     return (at_word if at_word else cut).rstrip() + ELLIPSIS
+
+
+def fit_field(key: str, language: str, field: str, value: str,
+              max_segments: int = SMS_MAX_SEGMENTS, **values: Any) -> str:
+    """``value`` for template ``key``'s ``field``, cut at a word and marked "…"
+    (``cut_at_word``) just enough that the rendered text, folded to GSM-7, fits one SMS
+    (``sms_fits``); the template's own words and the other ``values`` are kept whole.
+
+    For a field of free text (a report's words) in a template whose other parts must
+    survive (the incident number, the console link). ``fit_sms`` still guards the
+    result when even an empty field does not fit.
+    """
+    def fits(v: str) -> bool:
+        return sms_fits(to_gsm7(render(key, language, **{field: v}, **values)),
+                        max_segments)
+
+    if fits(value):
+        return value
+    keep = _longest(len(value), lambda k: fits(cut_at_word(value, k)))
+    return cut_at_word(value, keep)
 
 
 def fit_sms_lines(lines: Sequence[str], language: str, head: str = "",

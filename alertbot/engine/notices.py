@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alertbot.clock import local_time
 from alertbot.domain.incident import Incident
-from alertbot.domain.messages import fit_sms, render
+from alertbot.domain.messages import fit_field, fit_sms, render
 from alertbot.domain.model import Channel, Config, Contact
 from alertbot.domain.policy import Decision
 from alertbot.domain.records import NewMessage, OutboxKind
@@ -100,8 +102,26 @@ def pages_for(incident: Incident, decision: Decision, timezone: str,
 def notice_to_contact(contact: Contact, text_key: str, incident_id: int | None,
                       reason: str, **values: object) -> NewMessage | None:
     """A notice by SMS if the contact has a phone, else by Slack DM; None if neither."""
+    return _notice(contact, text_key, incident_id, reason, None, values)
+
+
+def notice_fitting(contact: Contact, text_key: str, incident_id: int | None, reason: str,
+                   fit: str, **values: object) -> NewMessage | None:
+    """``notice_to_contact`` whose field ``fit`` holds free text (a report's words): on
+    SMS that field is what is cut (at a word, marked "…", ``fit_field``) when the notice
+    is too long for one message, so the rest of the template (the incident number, the
+    console link) survives whole. A Slack DM carries the words whole."""
+    return _notice(contact, text_key, incident_id, reason, fit, values)
+
+
+def _notice(contact: Contact, text_key: str, incident_id: int | None, reason: str,
+            fit: str | None, values: dict[str, object]) -> NewMessage | None:
     body = render(text_key, contact.language, **values)
     if contact.phone:
+        if fit is not None:
+            others: dict[str, Any] = {k: v for k, v in values.items() if k != fit}
+            words = fit_field(text_key, contact.language, fit, str(values[fit]), **others)
+            body = render(text_key, contact.language, **{fit: words}, **others)
         return NewMessage(OutboxKind.NOTICE, Channel.SMS, contact.phone, sms_text(body),
                           contact.language, incident_id, contact.id, reason=reason)
     if contact.slack:

@@ -12,8 +12,8 @@ from dataclasses import replace
 
 from alertbot.clock import Clock
 from alertbot.domain import commands as cmd
-from alertbot.domain.incident import Incident
-from alertbot.domain.messages import clean_text, render
+from alertbot.domain.incident import Incident, State
+from alertbot.domain.messages import clean_text, fit_sms_items, render
 from alertbot.domain.model import Config, Contact, School
 from alertbot.domain.plan import build_plan, select_policy
 from alertbot.engine import notices
@@ -320,10 +320,18 @@ class Receiver(Responding):
         lang = contact.language
         actor = Actor(contact, phone=contact.phone)
         mine = await tx.open_incidents_reported_by_key(actor.sender_key or "")
-        if not mine or not text.strip():
-            return reply(Outcome.INFO, "help", lang, text=notices.sms_text(self._help(lang)))
-        incident = mine[-1]
-        return await self.add_update(tx, incident, actor, text, source)
+        if mine and text.strip():
+            return await self.add_update(tx, mine[-1], actor, text, source)
+        # A responder answering a page in their own words ("Acknowledged", "On it"):
+        # only an explicit ACK acknowledges, so they hear that paging goes on.
+        paging = await self._responder_incidents(tx, contact, (State.TRIGGERED,))
+        if len(paging) == 1:
+            return reply(Outcome.INFO, "not_acked", lang, n=paging[0].id)
+        if paging:
+            numbers = fit_sms_items("not_acked_which", lang, "numbers",
+                                    [f"#{i.id}" for i in paging])
+            return reply(Outcome.INFO, "not_acked_which", lang, numbers=numbers)
+        return reply(Outcome.INFO, "help", lang, text=notices.sms_text(self._help(lang)))
 
     async def _is_reporter(self, tx: Tx, incident: Incident, actor: Actor) -> bool:
         """Whoever reported into the incident: its opener or anyone who joined it."""

@@ -124,7 +124,8 @@ class Responding:
     async def _ack_details(self, tx: Tx, incident: Incident, contact: Contact,
                            reason: str) -> list[NewMessage]:
         """The first report's words (and updates so far) with the console link, to the
-        responder who acknowledged (by SMS, else Slack DM)."""
+        responder who acknowledged (by SMS, else Slack DM). A long or emoji-heavy report
+        is cut at a word on SMS ("…"); the incident number and link always survive."""
         entries = (await tx.timeline([incident.id])).get(incident.id, [])
         words = [incident.details] + [e.text for e in entries if e.kind == "update"]
         details = clean_text(" / ".join(w for w in words if w))
@@ -132,9 +133,10 @@ class Responding:
         key = "ack_details" if details else "ack_details_none"
         console = (render("ack_details_console", lang, url=self.public_url.rstrip("/") + "/")
                    if self.public_url else "")
-        msg = notices.notice_to_contact(contact, key, incident.id, reason, n=incident.id,
-                                        reporter=incident.reporter_name, details=details,
-                                        console=console)
+        # On SMS the words are cut to fit, never the number or the console link.
+        msg = notices.notice_fitting(contact, key, incident.id, reason, "details",
+                                     n=incident.id, reporter=incident.reporter_name,
+                                     details=details, console=console)
         return [msg] if msg else []
 
     async def _tell_reporters(self, tx: Tx, incident: Incident, skip: set[str],

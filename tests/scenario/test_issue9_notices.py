@@ -228,7 +228,7 @@ async def test_the_reporter_hears_when_paging_escalates_and_repeats_are_marked(
     assert "page)" not in first.body
     await h.advance(minutes=3)
     told = await h.fake.expect_sms(PRINCIPAL, contains="still paging")
-    assert "Morgan Lee was just paged" in told.body
+    assert "Just paged: Morgan Lee." in told.body
     await h.advance(minutes=5)
     repeat = await h.fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
     assert "(2nd page)" in repeat.body

@@ -114,8 +114,45 @@ def test_clean_text(case: str, text: str, cleaned: str) -> None:
 
 
 def test_clean_text_bounds_length() -> None:
-    assert clean_text("x" * 1000) == "x" * 600
-    assert clean_text("x" * 1000, limit=10) == "x" * 10
+    # One word longer than the limit has no boundary: cut there, marked.
+    assert clean_text("x" * 1000) == "x" * 599 + "\u2026"
+    assert clean_text("x" * 1000, limit=10) == "x" * 9 + "\u2026"
+    assert clean_text("x" * 600) == "x" * 600  # at the limit: untouched
+
+
+def test_clean_text_cuts_at_a_word_and_marks_the_cut() -> None:
+    cleaned = clean_text("agents at the front door " * 40)
+    assert len(cleaned) <= 600
+    assert cleaned.endswith("\u2026")
+    assert set(cleaned[:-1].split()) <= {"agents", "at", "the", "front", "door"}
+    assert clean_text("one two three", limit=10) == "one two\u2026"
+
+
+ZWJ_EMOJI = ["\U0001F46E\u200d\u2642\ufe0f", "\U0001F468\u200d\U0001F469\u200d\U0001F467",
+             "\U0001F3F3\ufe0f\u200d\U0001F308", "6\ufe0f\u20e3"]
+
+
+@pytest.mark.parametrize("emoji", ZWJ_EMOJI)
+def test_clean_text_keeps_joined_emoji_whole(emoji: str) -> None:
+    assert clean_text(f"officer {emoji} at door") == f"officer {emoji} at door"
+
+
+def test_clean_text_keeps_zero_width_non_joiner_and_newer_emoji() -> None:
+    assert clean_text("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645") == (
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645")  # Persian needs ZWNJ
+    assert clean_text("shaking \U0001FAE8") == "shaking \U0001FAE8"  # Unicode 15 emoji
+
+
+@pytest.mark.parametrize("mark", [chr(c) for c in [*range(0x202A, 0x202F),
+                                                  *range(0x2066, 0x206A)]])
+def test_clean_text_drops_bidirectional_overrides_and_isolates(mark: str) -> None:
+    assert mark not in clean_text(f"gate{mark}A at door{mark}")
+
+
+def test_clean_text_never_leaves_a_lone_surrogate() -> None:
+    cleaned = clean_text("a\ud83d b")
+    cleaned.encode("utf-8")  # storable
+    assert cleaned == "a b"
 
 
 # --- templates ---------------------------------------------------------------------------------
