@@ -71,6 +71,21 @@ def test_plan_names_an_unknown_school() -> None:
     assert "no school 'nowhere'" in result.stderr
 
 
+@pytest.mark.parametrize(("case", "problem"), [
+    ("wait_not_finite", "escalation.yaml:24: escalations.main.steps[0].wait: "
+                        "duration must be a finite number of seconds: nan"),
+    ("channel_delay_not_finite", "contacts/people.yaml:6: [0].channel_delay: "
+                                 "duration must be a finite number of seconds: inf"),
+])
+def test_plan_names_a_wait_that_is_not_a_number_instead_of_crashing(
+        case: str, problem: str) -> None:
+    """``wait: .nan`` passed check, then plan died in a traceback (issue 9)."""
+    result = run("plan", cwd=FIXTURES / case)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [problem]
+
+
 def test_serve_without_twilio_or_sandbox_refuses_and_says_how(tmp_path: Path) -> None:
     result = run("serve", env={"ALERTBOT_DATABASE_URL": f"sqlite:///{tmp_path}/a.db"})
     assert result.returncode != 0
