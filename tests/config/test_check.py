@@ -44,6 +44,11 @@ ERRORS: dict[str, list[str]] = {
     "duplicated_yaml_key": [
         "escalation.yaml:27: escalations.main.steps[1].wait: key 'wait' appears twice",
     ],
+    # A scalar YAML reads as a date or number it cannot build crashed `check` (issue 9).
+    "yaml_unreadable_value": [
+        "escalation.yaml:2: (yaml): cannot read this value: month must be in 1..12 "
+        "(put it in quotes if it is text)",
+    ],
     "contacts_not_a_list": [
         "contacts/people.yaml:1: (top): a contacts file is a list of people",
     ],
@@ -405,3 +410,20 @@ def test_plan_renders_every_wait_check_accepts(tmp_path: Path, repeat: str,
         assert config is not None, (wait, delay, [str(p) for p in problems])
         text = render_plan(config)
         assert "Pat Example [lead]: sms" in text, (wait, delay)
+
+
+def test_a_number_too_long_for_python_is_a_problem_not_a_crash(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """5000 digits: Python refuses to read an int over 4300 digits (a ValueError that
+    crashed ``alertbot check``)."""
+    shutil.copytree(FIXTURES / "valid", tmp_path / "d")
+    monkeypatch.chdir(tmp_path / "d")
+    path = Path("escalation.yaml")
+    path.write_text(path.read_text(encoding="utf-8").replace("wait: 3m", "wait: " + "9" * 5000),
+                    encoding="utf-8")
+    problems: list[Problem] = []
+    assert load_config("escalation.yaml", "contacts", problems) is None
+    assert [str(p) for p in problems] == [
+        "escalation.yaml:24: (yaml): cannot read this value: Exceeds the limit (4300 digits) "
+        "for integer string conversion: value has 5000 digits "
+        "(put it in quotes if it is text)"]
