@@ -53,15 +53,58 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _loopback_host(url: str) -> tuple[bool, str | None]:
+    """Whether ``url``'s host is this machine (localhost, 127.0.0.0/8, ::1), and the host.
+
+    The URL is read as aiohttp (the Twilio and Slack SDKs' HTTP client) reads it, so
+    ``http://127.0.0.1@api.twilio.com`` is api.twilio.com. Case, port, path, a trailing
+    dot and an IPv4-mapped ``::ffff:127.0.0.1`` do not matter; a URL that cannot be read,
+    or a name other than ``localhost`` (even one that resolves here), is not loopback.
+    """
+    import ipaddress
+
+    from yarl import URL
+
+    try:
+        host = URL(url).host
+    except ValueError:
+        return False, None
+    if not host:
+        return False, None
+    name = host.lower().removesuffix(".")
+    if name == "localhost":
+        return True, name
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False, name
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped.is_loopback, name
+    return address.is_loopback, name
+
+
 def _real_providers(settings: Settings) -> list[str]:
-    """The real provider APIs this process would send through (none in the sandbox)."""
+    """The configured provider APIs not on this machine, one phrase each (none: safe).
+
+    ALERTBOT_ALLOW_SHORT_WAITS is for fake providers on this machine only (decision
+    0016): every provider this process would send through (Twilio with credentials,
+    Slack with a bot token) must point at a loopback host, however its URL is spelled
+    (``https://API.twilio.com``, ``:443``, a regional edge are all real). The sandbox
+    sends nothing. Only the host is named, never the URL (it may carry a password).
+    """
     if settings.sandbox:
         return []
+    used = []
+    if settings.twilio_configured:
+        used.append(("TWILIO_API_URL", settings.twilio_api_url, "Twilio"))
+    if settings.slack_bot_token:
+        used.append(("SLACK_API_URL", settings.slack_api_url, "Slack"))
     real = []
-    if settings.twilio_configured and settings.twilio_api_url == Settings.twilio_api_url:
-        real.append("the real Twilio API")
-    if settings.slack_bot_token and settings.slack_api_url == Settings.slack_api_url:
-        real.append("the real Slack API")
+    for variable, url, provider in used:
+        loopback, host = _loopback_host(url)
+        if not loopback:
+            real.append(f"{variable} points at {host or 'an address it cannot read'}, "
+                        f"which may be the real {provider}")
     return real
 
 
@@ -96,8 +139,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     if settings.allow_short_waits and _real_providers(settings):
         print("alertbot: ALERTBOT_ALLOW_SHORT_WAITS is for tests and benchmarks against fake "
-              f"providers; with {', '.join(_real_providers(settings))} it would flood real "
-              "phones. Unset it (waits: 0 or at least 30s; a repeating round at least 1m).",
+              "providers on this machine (localhost, 127.0.0.0/8, ::1); "
+              f"{'; '.join(_real_providers(settings))}: it would flood real phones. "
+              "Unset it (waits: 0 or at least 30s; a repeating round at least 1m).",
               file=sys.stderr)
         return 2
     try:

@@ -71,6 +71,21 @@ def test_plan_names_an_unknown_school() -> None:
     assert "no school 'nowhere'" in result.stderr
 
 
+@pytest.mark.parametrize(("case", "problem"), [
+    ("wait_not_finite", "escalation.yaml:24: escalations.main.steps[0].wait: "
+                        "duration must be a finite number of seconds: nan"),
+    ("channel_delay_not_finite", "contacts/people.yaml:6: [0].channel_delay: "
+                                 "duration must be a finite number of seconds: inf"),
+])
+def test_plan_names_a_wait_that_is_not_a_number_instead_of_crashing(
+        case: str, problem: str) -> None:
+    """``wait: .nan`` passed check, then plan died in a traceback (issue 9)."""
+    result = run("plan", cwd=FIXTURES / case)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [problem]
+
+
 def test_serve_without_twilio_or_sandbox_refuses_and_says_how(tmp_path: Path) -> None:
     result = run("serve", env={"ALERTBOT_DATABASE_URL": f"sqlite:///{tmp_path}/a.db"})
     assert result.returncode != 0
@@ -297,3 +312,58 @@ def test_short_waits_are_refused_against_the_real_twilio(tmp_path: Path) -> None
     assert result.returncode == 2
     assert "ALERTBOT_ALLOW_SHORT_WAITS" in result.stderr and "real Twilio" in result.stderr
     assert not (tmp_path / "a.db").exists()  # refused before anything was opened
+
+
+# ALERTBOT_ALLOW_SHORT_WAITS pages below the floors: only into fake providers on this
+# machine. Before issue 9's fix only the exact default URL strings were refused.
+NOT_THIS_MACHINE = [
+    ("TWILIO_API_URL", "https://API.twilio.com", "api.twilio.com"),
+    ("TWILIO_API_URL", "https://api.twilio.com:443", "api.twilio.com"),
+    ("TWILIO_API_URL", "https://api.dublin.ie1.twilio.com", "api.dublin.ie1.twilio.com"),
+    ("TWILIO_API_URL", "http://127.0.0.1@api.twilio.com", "api.twilio.com"),  # user@host
+    ("TWILIO_API_URL", "http://localhost.example.com:8080", "localhost.example.com"),
+    ("SLACK_API_URL", "https://SLACK.com/api/", "slack.com"),
+    ("SLACK_API_URL", "https://slack.com/api", "slack.com"),
+    ("SLACK_API_URL", "https://slack.com:443/api/", "slack.com"),
+]
+
+
+@pytest.mark.parametrize(("variable", "url", "host"), NOT_THIS_MACHINE)
+def test_short_waits_are_refused_unless_every_provider_is_on_this_machine(
+        tmp_path: Path, variable: str, url: str, host: str) -> None:
+    env = {"ALERTBOT_DATABASE_URL": f"sqlite:///{tmp_path}/a.db",
+           "ALERTBOT_PORT": str(_free_port()), "ALERTBOT_ALLOW_SHORT_WAITS": "1",
+           "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "x",
+           "TWILIO_FROM": "+18605550000", "TWILIO_API_URL": "http://127.0.0.1:9",
+           "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": "http://[::1]:9/api/"}
+    env[variable] = url
+    try:  # before the fix these started serving: give up quickly
+        result = run("serve", env=env, timeout=8)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"serve started with short waits and {variable}={url}")
+    assert result.returncode == 2, result.stderr
+    assert "ALERTBOT_ALLOW_SHORT_WAITS" in result.stderr
+    assert f"{variable} points at {host}" in result.stderr
+    assert not (tmp_path / "a.db").exists()  # refused before anything was opened
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8080", "http://127.5.6.7:9",
+                                 "http://[::1]:9", "http://LOCALHOST:9", "http://localhost",
+                                 "http://[::ffff:127.0.0.1]:9"])
+def test_short_waits_are_allowed_against_fakes_on_this_machine(url: str) -> None:
+    """The chaos runner and the benchmarks page fake providers on loopback addresses."""
+    from alertbot.cli import _real_providers
+    from alertbot.redact import Secret
+    from alertbot.settings import Settings
+
+    settings = Settings(twilio_account_sid="AC" + "0" * 32, twilio_auth_token=Secret("x"),
+                        twilio_from="+18605550000", twilio_api_url=url,
+                        slack_bot_token=Secret("xoxb-test"), slack_api_url=url + "/api/",
+                        allow_short_waits=True)
+    assert _real_providers(settings) == []
+    # The sandbox sends nothing, whatever the URLs; an unconfigured provider is not used.
+    assert _real_providers(Settings(sandbox=True, twilio_account_sid="AC1",
+                                    twilio_auth_token=Secret("x"), twilio_from="+1",
+                                    slack_bot_token=Secret("xoxb-test"))) == []
+    assert _real_providers(Settings(twilio_account_sid="AC1", twilio_auth_token=Secret("x"),
+                                    twilio_from="+1", twilio_api_url=url)) == []

@@ -59,7 +59,7 @@ def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], problems: list[Pr
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = constructor.construct_object(key_node, deep=True)
+            key = _construct(key_node, constructor)
             key_path = (*path, str(key))
             if key in out:
                 problems.append(
@@ -75,7 +75,19 @@ def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], problems: list[Pr
         for index, item in enumerate(node.value):
             items.append(_walk(item, (*path, index), lines, problems, file, constructor))
         return items
-    return constructor.construct_object(node, deep=True)
+    return _construct(node, constructor)
+
+
+def _construct(node: yaml.Node, constructor: yaml.SafeLoader) -> Any:
+    try:
+        return constructor.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as exc:
+        # A plain scalar YAML reads as a date or number Python cannot build
+        # (`2024-13-45`; an int of over 4300 digits) raised out of `alertbot check`.
+        reason = str(exc).split(";")[0]
+        raise yaml.constructor.ConstructorError(
+            None, None, f"cannot read this value: {reason} (put it in quotes if it is text)",
+            node.start_mark) from exc
 
 ALIAS_REFUSED = ("YAML aliases (*{anchor}) are not allowed in alertbot's files: "
                  "write the value out")

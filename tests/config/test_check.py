@@ -44,6 +44,11 @@ ERRORS: dict[str, list[str]] = {
     "duplicated_yaml_key": [
         "escalation.yaml:27: escalations.main.steps[1].wait: key 'wait' appears twice",
     ],
+    # A scalar YAML reads as a date or number it cannot build crashed `check` (issue 9).
+    "yaml_unreadable_value": [
+        "escalation.yaml:2: (yaml): cannot read this value: month must be in 1..12 "
+        "(put it in quotes if it is text)",
+    ],
     "contacts_not_a_list": [
         "contacts/people.yaml:1: (top): a contacts file is a list of people",
     ],
@@ -75,6 +80,16 @@ ERRORS: dict[str, list[str]] = {
     "round_too_short": [
         "escalation.yaml:27: escalations.main.repeat: a repeating policy's round (its waits "
         "added up) is 30s: it must be at least 1m, as every round pages everyone again",
+    ],
+    # Ceilings (issue 9): `.nan`/`.inf` are YAML floats and no wait at all (plan crashed,
+    # serve stored no due time and paging stopped after step 1); over 7 days is a typo.
+    "wait_not_finite": [
+        "escalation.yaml:24: escalations.main.steps[0].wait: "
+        "duration must be a finite number of seconds: nan",
+    ],
+    "wait_too_long": [
+        "escalation.yaml:24: escalations.main.steps[0].wait: "
+        "duration must be at most 168h (7 days): '1000000000h'",
     ],
     "negative_repeat": [
         "escalation.yaml:27: escalations.main.repeat: "
@@ -116,6 +131,14 @@ ERRORS: dict[str, list[str]] = {
     "channel_delay_too_short": [
         "contacts/people.yaml:6: [0].channel_delay: channel_delay 5s is too short: use 0 "
         "(all channels at once) or at least 30s (time to answer the first channel)",
+    ],
+    "channel_delay_not_finite": [
+        "contacts/people.yaml:6: [0].channel_delay: "
+        "duration must be a finite number of seconds: inf",
+    ],
+    "channel_delay_too_long": [
+        "contacts/people.yaml:6: [0].channel_delay: "
+        "duration must be at most 168h (7 days): '168h0m1s'",
     ],
     "invalid_phone": [
         "contacts/people.yaml:5: [0].phone: not a valid phone number: '+1 860 555 01'",
@@ -352,3 +375,55 @@ def test_short_waits_load_only_without_floors(tmp_path: Path,
     assert [str(p) for p in problems] == [
         "escalation.yaml:26: escalations.main.steps[1].wait: "
         "a repeating policy needs a wait greater than 0"]
+
+
+# Every kind of duration check accepts, as YAML writes it: at once, the floor, a fraction,
+# a compound, the 7-day ceiling, just under it; below the floors only without them.
+ACCEPTED_WAITS = ["0", "30", "30.5", "1h30m", "168h", "604799.5"]
+ACCEPTED_DELAYS = ["0", "30s", "168h"]
+SHORT_WAITS = ["0.05s", "0.001"]
+
+
+@pytest.mark.parametrize("repeat", ["forever", "0", "3", "4"])
+def test_plan_renders_every_wait_check_accepts(tmp_path: Path, repeat: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """``alertbot plan`` never crashes on a config ``alertbot check`` accepts (issue 9:
+    ``wait: .nan`` was accepted, then plan died on it)."""
+    from alertbot.planview import render_plan
+
+    shutil.copytree(FIXTURES / "valid", tmp_path / "d")
+    monkeypatch.chdir(tmp_path / "d")
+    escalation = Path("escalation.yaml").read_text(encoding="utf-8")
+    people = Path("contacts/people.yaml").read_text(encoding="utf-8")
+    cases = [(w, d, None) for w in ACCEPTED_WAITS for d in ACCEPTED_DELAYS]
+    cases += [(w, "0.05", NO_WAIT_FLOORS) for w in SHORT_WAITS]
+    for wait, delay, floors in cases:
+        Path("escalation.yaml").write_text(
+            escalation.replace("wait: 3m", f"wait: {wait}").replace(
+                "repeat: forever", f"repeat: {repeat}"), encoding="utf-8")
+        Path("contacts/people.yaml").write_text(people.replace(
+            '"+1 860 555 0110"', f'"+1 860 555 0110"\n  channel_delay: {delay}'),
+            encoding="utf-8")
+        problems: list[Problem] = []
+        config = (load_config("escalation.yaml", "contacts", problems) if floors is None
+                  else load_config("escalation.yaml", "contacts", problems, floors))
+        assert config is not None, (wait, delay, [str(p) for p in problems])
+        text = render_plan(config)
+        assert "Pat Example [lead]: sms" in text, (wait, delay)
+
+
+def test_a_number_too_long_for_python_is_a_problem_not_a_crash(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """5000 digits: Python refuses to read an int over 4300 digits (a ValueError that
+    crashed ``alertbot check``)."""
+    shutil.copytree(FIXTURES / "valid", tmp_path / "d")
+    monkeypatch.chdir(tmp_path / "d")
+    path = Path("escalation.yaml")
+    path.write_text(path.read_text(encoding="utf-8").replace("wait: 3m", "wait: " + "9" * 5000),
+                    encoding="utf-8")
+    problems: list[Problem] = []
+    assert load_config("escalation.yaml", "contacts", problems) is None
+    assert [str(p) for p in problems] == [
+        "escalation.yaml:24: (yaml): cannot read this value: Exceeds the limit (4300 digits) "
+        "for integer string conversion: value has 5000 digits "
+        "(put it in quotes if it is text)"]

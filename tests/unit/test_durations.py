@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
+from alertbot.domain import durations
 from alertbot.domain.durations import format_duration, parse_duration
 
 PARSE_OK: list[tuple[object, float]] = [
@@ -22,6 +25,9 @@ PARSE_OK: list[tuple[object, float]] = [
     ("3M", 180.0),  # case-insensitive
     (" 20s ", 20.0),  # surrounding blanks ignored
     ("0s", 0.0),
+    ("168h", 604800.0),  # the ceiling itself
+    (604800, 604800.0),
+    ("167h59m59.5s", 604799.5),
 ]
 
 PARSE_BAD: list[tuple[object, str]] = [
@@ -40,6 +46,16 @@ PARSE_BAD: list[tuple[object, str]] = [
     (True, "not a duration: True (use e.g. 30s, 3m, 1h30m)"),  # YAML `yes`
     (None, "not a duration: None (use e.g. 30s, 3m, 1h30m)"),
     ([3], "not a duration: [3] (use e.g. 30s, 3m, 1h30m)"),
+    # Not finite (YAML `.nan`, `.inf`, `-.inf`, `1.0e+400`): no wait at all (issue 9).
+    (math.nan, "duration must be a finite number of seconds: nan"),
+    (math.inf, "duration must be a finite number of seconds: inf"),
+    (-math.inf, "duration must be a finite number of seconds: -inf"),
+    # Over the ceiling (7 days), however it is written.
+    ("1000000000h", "duration must be at most 168h (7 days): '1000000000h'"),
+    ("168h0m1s", "duration must be at most 168h (7 days): '168h0m1s'"),
+    ("604800.5", "duration must be at most 168h (7 days): '604800.5'"),
+    (604801, "duration must be at most 168h (7 days): 604801"),
+    (604800.5, "duration must be at most 168h (7 days): 604800.5"),
 ]
 
 FORMAT: list[tuple[float, str]] = [
@@ -67,6 +83,25 @@ def test_parse_rejects_with_message(value: object, message: str) -> None:
     with pytest.raises(ValueError) as info:
         parse_duration(value)
     assert str(info.value) == message
+
+
+def test_a_number_too_big_for_a_float_is_too_long_not_an_overflow() -> None:
+    """YAML reads 400 digits as an int that float() cannot hold (OverflowError crashed
+    ``alertbot check``); 400 digits in a string became ``inf`` seconds."""
+    with pytest.raises(ValueError, match=r"^duration must be at most 168h \(7 days\): 9{400}$"):
+        parse_duration(int("9" * 400))
+    with pytest.raises(ValueError, match=r"^duration must be at most 168h \(7 days\): '9{400}h'$"):
+        parse_duration("9" * 400 + "h")
+
+
+def test_every_duration_is_finite_and_at_most_the_ceiling() -> None:
+    """Whatever parse_duration returns can be added to a clock and printed by ``plan``."""
+    ceiling = durations.MAX_DURATION
+    assert ceiling == 7 * 24 * 3600
+    for value, _ in PARSE_OK:
+        seconds = parse_duration(value)
+        assert math.isfinite(seconds) and 0 <= seconds <= ceiling
+        assert format_duration(seconds)
 
 
 @pytest.mark.parametrize(("seconds", "text"), FORMAT)
