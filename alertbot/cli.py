@@ -13,7 +13,7 @@ from alertbot.config.loader import NO_WAIT_FLOORS, WAIT_FLOORS, load_config
 from alertbot.config.yamlmap import Problem
 from alertbot.domain.model import Config
 from alertbot.redact import Secret
-from alertbot.settings import Settings
+from alertbot.settings import Settings, SettingsError
 
 
 def _load(settings: Settings) -> tuple[Config | None, list[Problem]]:
@@ -192,7 +192,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan.add_argument("--school", help="school id, code or name (default: all)")
     plan.set_defaults(func=cmd_plan)
     args = parser.parse_args(argv)
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+    except SettingsError as exc:
+        print(f"alertbot: {exc}", file=sys.stderr)
+        return 2
     return result
 
 

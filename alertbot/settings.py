@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import socket
 from collections.abc import Mapping
@@ -19,6 +20,37 @@ def _secret(env: Mapping[str, str], name: str) -> Secret | None:
 # paged for real by a production start in the same folder (issue 9, decision 0016).
 PRODUCTION_DATABASE_URL = "sqlite:///./alertbot.db"
 SANDBOX_DATABASE_URL = "sqlite:///./alertbot-sandbox.db"
+
+
+class SettingsError(ValueError):
+    """An environment variable with a value alertbot cannot use; the message names it."""
+
+
+def _number(env: Mapping[str, str], name: str, default: float, low: float, high: float,
+            unit: str = "seconds") -> float:
+    """``env[name]`` as a finite number within [``low``, ``high``] (``default`` when unset
+    or empty). Raises ``SettingsError`` naming the variable: ``ALERTBOT_TICK=nan`` would
+    otherwise make the engine sleep for ever, and ``inf`` never time out."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not low <= value <= high:
+        raise SettingsError(f"{name}={raw!r}: expected a number of {unit} from {low:g} to "
+                            f"{high:g}")
+    return value
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int,
+           unit: str) -> int:
+    """Like ``_number``, for a whole number."""
+    value = _number(env, name, default, low, high, unit)
+    if value != int(value):
+        raise SettingsError(f"{name}={env.get(name)!r}: expected a whole number of {unit}")
+    return int(value)
 
 
 def _truthy(value: str | None) -> bool:
@@ -59,7 +91,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None, sandbox: bool = False) -> Settings:
         env = os.environ if env is None else env
         host = env.get("ALERTBOT_HOST", "127.0.0.1")
-        port = int(env.get("ALERTBOT_PORT", "8080"))
+        port = _whole(env, "ALERTBOT_PORT", 8080, 1, 65535, "port")
         public = env.get("ALERTBOT_PUBLIC_URL", "").strip() or f"http://{host}:{port}"
         sandbox = sandbox or _truthy(env.get("ALERTBOT_SANDBOX"))
         return cls(
@@ -82,14 +114,16 @@ class Settings:
             slack_api_url=env.get("SLACK_API_URL") or "https://slack.com/api/",
             slack_channel=env.get("SLACK_CHANNEL") or None,
             sandbox=sandbox,
-            tick=float(env.get("ALERTBOT_TICK", "1.0")),
+            tick=_number(env, "ALERTBOT_TICK", 1.0, 0.01, 60.0),
             crash_at=env.get("ALERTBOT_CRASH_AT") or None,
             instance_id=env.get("ALERTBOT_INSTANCE_ID") or f"{socket.gethostname()}:{port}",
-            sms_rate=float(env.get("ALERTBOT_SMS_RATE") or 0),
-            voice_rate=float(env.get("ALERTBOT_VOICE_RATE") or 0),
+            sms_rate=_number(env, "ALERTBOT_SMS_RATE", 0.0, 0.0, 10_000.0, "messages a second"),
+            voice_rate=_number(env, "ALERTBOT_VOICE_RATE", 0.0, 0.0, 10_000.0,
+                               "calls a second"),
             metrics_token=_secret(env, "ALERTBOT_METRICS_TOKEN"),
-            max_connections=int(env.get("ALERTBOT_MAX_CONNECTIONS") or 0),
-            read_timeout=float(env.get("ALERTBOT_READ_TIMEOUT") or 10.0),
+            max_connections=_whole(env, "ALERTBOT_MAX_CONNECTIONS", 0, 0, 1_000_000,
+                                   "connections"),
+            read_timeout=_number(env, "ALERTBOT_READ_TIMEOUT", 10.0, 0.1, 600.0),
             allow_short_waits=_truthy(env.get("ALERTBOT_ALLOW_SHORT_WAITS")),
         )
 
