@@ -21,7 +21,8 @@ def compose(name: str) -> dict[str, Any]:
 
 
 def known_variables() -> set[str]:
-    return set(re.findall(r'(?:env\.get\(|_secret\(env, )"([A-Z_]+)"', SETTINGS_SOURCE))
+    # env.get("X") or a reader helper: _secret(env, "X"), _number(env, "X", …), …
+    return set(re.findall(r'(?:env\.get\(|_\w+\(env, )"([A-Z_]+)"', SETTINGS_SOURCE))
 
 
 @pytest.mark.parametrize("name", ["docker-compose.yml", "docker-compose.ha.yml"])
