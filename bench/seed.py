@@ -35,11 +35,14 @@ async def seed(workdir: Path, database_url: str, *, resolved: int, open_: int,
             async with store.tx() as tx:
                 for k in range(first, min(total, first + batch)):
                     is_open = k >= resolved
-                    school = school_ids[k % len(school_ids)]
+                    # A school has at most one open incident of a type (issue 9): open
+                    # incidents past the schools' count are seeded without one.
+                    named = not is_open or k - resolved < len(school_ids)
+                    school = school_ids[k % len(school_ids)] if named else None
                     at = now - 86_400 + k
                     incident = Incident(
                         id=0, type="ice", title=f"Enforcement visit at School {school}",
-                        school_id=school, school_name=f"School {school}",
+                        school_id=school, school_name=f"School {school}" if school else None,
                         reporter_id=None, reporter_name="Seeded reporter",
                         reporter_phone=None, source="sms", details="seeded", language="en",
                         created_at=at, plan=plan, step=0,
@@ -52,8 +55,9 @@ async def seed(workdir: Path, database_url: str, *, resolved: int, open_: int,
                     number = await tx.insert_incident(incident)
                     await tx.add_timeline(number, at, "opened", "opened via sms by Seeded "
                                           "reporter: 2 agents at front desk", "Seeded reporter")
+                    where = f"school {school}" if school else "no school named"
                     await tx.add_timeline(number, at, "routed",
-                                          f"routed to escalation '{policy}' (school {school})")
+                                          f"routed to escalation '{policy}' ({where})")
                     await tx.add_timeline(number, at, "paged", "incident opened: paging step 1:"
                                           " Responder 0 by sms; Responder 1 by sms")
                     if not is_open:
