@@ -143,31 +143,13 @@ async def sandbox_text(url: str, who: str, body: str) -> tuple[int, str]:
 
 
 async def trickle(port: int, data: bytes, every: float, within: float) -> tuple[bytes, float]:
-    """Send ``data`` a byte every ``every`` seconds until the server answers or hangs
-    up; (what it answered, seconds it took). Gives up after ``within`` seconds."""
+    """Send ``data`` a byte every ``every`` seconds on a new connection until the server
+    answers or hangs up; (what it answered, seconds it took). Gives up after ``within``."""
     reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 2)
-    started = time.monotonic()
-    answer = b""
-
-    async def send() -> None:
-        with contextlib.suppress(ConnectionError):
-            for i in range(len(data)):
-                writer.write(data[i:i + 1])
-                await writer.drain()
-                await asyncio.sleep(every)
-            await asyncio.sleep(within)
-
-    sender = asyncio.create_task(send())
     try:
-        answer = await asyncio.wait_for(reader.read(4096), within)
-    except (TimeoutError, ConnectionError):
-        pass
+        return await trickle_on(reader, writer, data, every, within)
     finally:
-        sender.cancel()
-        with contextlib.suppress(asyncio.CancelledError, ConnectionError):
-            await sender
         writer.close()
-    return answer, time.monotonic() - started
 
 
 async def test_slow_headers_and_a_slow_body_are_cut_off(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from alertbot.domain.incident import Incident, State
 from alertbot.domain.messages import clean_text, fit_sms_items, render
 from alertbot.domain.model import Config, Contact, School
 from alertbot.domain.plan import build_plan, select_policy
+from alertbot.domain.records import NewMessage
 from alertbot.engine import notices
 from alertbot.engine.actors import Actor, Outcome, Reply
 from alertbot.engine.events import IncidentEvents
@@ -415,16 +416,10 @@ class Receiver(Responding):
                               f"school set to {school.name} (escalation unchanged)",
                               actor.display)
         reason = f"school set to {school.name}"
-        messages = []
-        for cid in await tx.paged_contacts(incident.id):
-            contact = self.config.contacts.get(cid)
-            if contact is None or contact == actor.contact:
-                continue
-            msg = notices.notice_to_contact(
-                contact, "school_notice", incident.id, reason, n=incident.id,
-                title=notices.incident_title(self.config, updated, contact.language))
-            if msg:
-                messages.append(msg)
+        messages = await self._tell_paged(
+            tx, incident.id, actor, "school_notice", reason,
+            lambda contact: {"n": incident.id, "title": notices.incident_title(
+                self.config, updated, contact.language)})
         paged = {m.address for m in messages}
         for key, language in await tx.reporters_of(incident.id):
             if key == actor.sender_key:
@@ -436,6 +431,21 @@ class Receiver(Responding):
                 messages.append(msg)
         await tx.enqueue(messages, now)
         return updated
+
+    async def _tell_paged(self, tx: Tx, incident_id: int, actor: Actor, key: str, reason: str,
+                          values: Callable[[Contact], dict[str, object]]) -> list[NewMessage]:
+        """Notice ``key`` to everyone a page of the incident went to, but the actor (each
+        in their language, ``values(contact)`` filling the template)."""
+        messages: list[NewMessage] = []
+        for cid in await tx.paged_contacts(incident_id):
+            contact = self.config.contacts.get(cid)
+            if contact is None or contact == actor.contact:
+                continue
+            msg = notices.notice_to_contact(contact, key, incident_id, reason,
+                                            **values(contact))
+            if msg:
+                messages.append(msg)
+        return messages
 
     async def _merge_into(self, tx: Tx, duplicate: Incident, target: Incident, actor: Actor,
                           now: float) -> Incident:
@@ -462,16 +472,10 @@ class Receiver(Responding):
                                   duplicate.reporter_name)
         for key, language in await tx.reporters_of(duplicate.id):
             await tx.add_reporter(target.id, key, language, now)
-        reason = f"#{duplicate.id} merged into #{target.id}"
-        messages = []
-        for cid in await tx.paged_contacts(duplicate.id):
-            contact = self.config.contacts.get(cid)
-            if contact is None or contact == actor.contact:
-                continue
-            msg = notices.notice_to_contact(contact, "merged_notice", duplicate.id, reason,
-                                            n=duplicate.id, target=target.id, school=where)
-            if msg:
-                messages.append(msg)
+        messages = await self._tell_paged(
+            tx, duplicate.id, actor, "merged_notice", f"#{duplicate.id} merged into "
+            f"#{target.id}", lambda _contact: {"n": duplicate.id, "target": target.id,
+                                               "school": where})
         await tx.enqueue(messages, now)
         tx.also_changed.add(duplicate.id)  # its post and console view show it closed
         log.info("incident %d merged into %d (same school)", duplicate.id, target.id)
