@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from alertbot.domain.incident import State
 from alertbot.domain.model import Channel
 from alertbot.domain.records import OutboxItem, OutboxKind
-from alertbot.notify.ports import ClaimTx, Due
+from alertbot.notify.ports import ClaimTx
 from alertbot.notify.ratelimit import Rates
 
 
@@ -59,9 +59,9 @@ def claim_some(tx: ClaimTx, now: float, lease: Lease, limit: int,
     leased and returned; the unwanted ones are cancelled and counted."""
     if limit <= 0:
         return [], 0
-    due: list[Due] = tx.due_outbox(now, lease.lease_now, limit, channel)
-    items = [d.item for d in due if still_wanted(d.item, d.incident_state)]
-    cancel = [d.item.id for d in due if not still_wanted(d.item, d.incident_state)]
+    due = tx.due_outbox(now, lease.lease_now, limit, channel)
+    items = [item for item, state in due if still_wanted(item, state)]
+    cancel = [item.id for item, state in due if not still_wanted(item, state)]
     if cancel:
         tx.cancel_outbox(cancel)
     if items:

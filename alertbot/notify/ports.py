@@ -14,7 +14,7 @@ likes. Times are epoch seconds on the schedule's clock unless a name says otherw
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import NamedTuple, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from alertbot.domain.incident import Incident, State
 from alertbot.domain.model import Channel
@@ -23,21 +23,14 @@ from alertbot.domain.records import NewMessage, OutboxItem
 T = TypeVar("T")
 
 
-class Due(NamedTuple):
-    """A message that is due, with its incident's state (None: a notice of no incident,
-    or its incident is gone)."""
-
-    item: OutboxItem
-    incident_state: State | None
-
-
 class ClaimTx(Protocol):
     """The claim stage's view of the outbox."""
 
     def due_outbox(self, now: float, lease_now: float, limit: int,
-                   channel: Channel | None, /) -> list[Due]:
+                   channel: Channel | None, /) -> Sequence[tuple[OutboxItem, State | None]]:
         """Up to ``limit`` messages due at ``now``: pending ones, and in-flight ones
         whose lease ran out before ``lease_now``; ``channel`` None means any channel.
+        Each with its incident's state (None: no incident, or it is gone).
 
         Order (fairness): notices and first rounds before repeats, then round-robin
         across the incidents of a burst, then oldest first. On PostgreSQL the rows are

@@ -15,7 +15,7 @@ from alertbot.domain.incident import Incident, State
 from alertbot.domain.model import Channel, Config, Contact
 from alertbot.domain.plan import Plan, PlanStep, Recipient
 from alertbot.domain.records import NewMessage, OutboxItem, OutboxKind, OutboxStatus
-from alertbot.notify.ports import Due, OutboxTx
+from alertbot.notify.ports import OutboxTx
 
 T = TypeVar("T")
 T0 = 1_800_000_000.0
@@ -88,7 +88,7 @@ class FakeOutbox:
     # --- ClaimTx ---------------------------------------------------------------------
 
     def due_outbox(self, now: float, lease_now: float, limit: int,
-                   channel: Channel | None, /) -> list[Due]:
+                   channel: Channel | None, /) -> list[tuple[OutboxItem, State | None]]:
         due = [r for r in self.rows.values()
                if (r.item.status is OutboxStatus.PENDING
                    or (r.item.status is OutboxStatus.SENDING
@@ -99,7 +99,7 @@ class FakeOutbox:
         out = []
         for r in due[:limit]:
             inc = self.incidents.get(r.item.incident_id or 0)
-            out.append(Due(r.item, None if inc is None else inc.state))
+            out.append((r.item, None if inc is None else inc.state))
         return out
 
     def cancel_outbox(self, ids: Sequence[int], /) -> None:
