@@ -18,11 +18,11 @@ from alertbot.domain.model import Channel, Config
 from alertbot.engine.events import IncidentEvents
 from alertbot.engine.lag import LoopLag
 from alertbot.engine.loop import Engine
-from alertbot.engine.ratelimit import TokenBucket
 from alertbot.engine.receiver import Receiver
 from alertbot.faults import CrashPoints
 from alertbot.inbound import api, dashboard, sandbox, twilio_sms, twilio_voice
 from alertbot.metrics import Metrics
+from alertbot.notify.ratelimit import TokenBucket
 from alertbot.serving import CLIENT_MAX_SIZE, read_guard
 from alertbot.settings import Settings
 from alertbot.store.sql import Store

@@ -25,12 +25,12 @@ from alertbot.domain.model import Channel, Config
 from alertbot.domain.policy import PageIntent, decide
 from alertbot.domain.records import NewMessage
 from alertbot.engine import notices
-from alertbot.engine.breaker import CircuitBreaker
 from alertbot.engine.dispatch import Dispatcher
 from alertbot.engine.events import IncidentEvents
-from alertbot.engine.ratelimit import TokenBucket
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
+from alertbot.notify.breaker import CircuitBreaker
+from alertbot.notify.ratelimit import TokenBucket
 from alertbot.store.sql import Store, Tx
 
 log = logging.getLogger("alertbot.engine")

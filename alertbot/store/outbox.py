@@ -79,21 +79,19 @@ class OutboxQueries(TxBase):
             query = query.with_for_update(skip_locked=True)
         return [incident_from_row(r) for r in (self.conn.execute(query)).all()]
 
-    def claim_due_outbox(self, now: float, owner: str, lease: float, limit: int,
-                               channel: Channel | None = None,
-                               lease_now: float | None = None) -> list[OutboxItem]:
-        """Pending (or abandoned in-flight) messages that are due, leased to ``owner``.
+    def due_outbox(self, now: float, lease_now: float, limit: int,
+                   channel: Channel | None = None) -> list[tuple[OutboxItem, State | None]]:
+        """Up to ``limit`` messages due at ``now`` (schedule clock), each with its
+        incident's state (None: no incident): pending ones, and in-flight ones whose
+        lease ran out before ``lease_now`` (wall clock); ``channel`` None: any.
 
-        Pages whose incident is no longer triggered are cancelled here instead:
-        an acknowledgement stops every page still waiting, wherever it waits.
-        Order: notices and first rounds before repeats, then round-robin across the
-        incidents of a burst (``fair_rank``), then oldest first.
-
-        ``now`` is the schedule's clock; ``lease_now`` the wall clock leases are kept in
-        (they measure whether a process is alive, so tests that move the schedule's
-        clock by minutes do not expire a send that is still in flight).
+        Order (fairness): notices and first rounds before repeats, then round-robin
+        across the incidents of a burst (``fair_rank``), then oldest first. On
+        PostgreSQL the rows are locked ``FOR UPDATE SKIP LOCKED`` until commit, so
+        another instance claiming at the same moment takes other messages. Which of
+        them still go is the notify claim stage's rule (``notify/claim.py``), which then
+        calls ``cancel_outbox`` and ``lease_outbox``.
         """
-        lease_now = now if lease_now is None else lease_now
         claimable = sa.or_(
             outbox.c.status == str(OutboxStatus.PENDING),
             sa.and_(outbox.c.status == str(OutboxStatus.SENDING),
@@ -108,27 +106,26 @@ class OutboxQueries(TxBase):
                  .limit(limit))
         if self.postgres:
             query = query.with_for_update(of=outbox, skip_locked=True)
-        rows = (self.conn.execute(query)).all()
-        cancel: list[int] = []
-        claim: list[int] = []
-        items: list[OutboxItem] = []
-        for row in rows:
-            item = outbox_from_row(row)
-            if item.kind is OutboxKind.PAGE and row._mapping["incident_state"] != str(
-                    State.TRIGGERED):
-                cancel.append(item.id)
-            else:
-                claim.append(item.id)
-                items.append(item)
-        if cancel:
-            self.conn.execute(sa.update(outbox).where(outbox.c.id.in_(cancel))
-                                    .values(status=str(OutboxStatus.CANCELLED)))
-        if claim:
+        out: list[tuple[OutboxItem, State | None]] = []
+        for row in self.conn.execute(query).all():
+            state = row._mapping["incident_state"]
+            out.append((outbox_from_row(row), None if state is None else State(state)))
+        return out
+
+    def cancel_outbox(self, ids: Sequence[int]) -> None:
+        """These messages will never be sent (their incident no longer needs them)."""
+        if ids:
+            self.conn.execute(sa.update(outbox).where(outbox.c.id.in_(list(ids)))
+                              .values(status=str(OutboxStatus.CANCELLED)))
+
+    def lease_outbox(self, ids: Sequence[int], owner: str, lease_until: float) -> None:
+        """These messages are in flight, leased to ``owner`` until ``lease_until``
+        (wall clock); one more attempt each."""
+        if ids:
             self.conn.execute(
-                sa.update(outbox).where(outbox.c.id.in_(claim))
+                sa.update(outbox).where(outbox.c.id.in_(list(ids)))
                 .values(status=str(OutboxStatus.SENDING), lease_owner=owner,
-                        lease_until=lease_now + lease, attempts=outbox.c.attempts + 1))
-        return items
+                        lease_until=lease_until, attempts=outbox.c.attempts + 1))
 
     def mark_first_page(self, incident_id: int, at: float) -> bool:
         """Record when the incident's first page was accepted; True only the first time."""

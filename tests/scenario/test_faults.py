@@ -109,14 +109,14 @@ async def test_a_failure_after_delivered_still_counts_and_a_late_one_does_not_re
 async def test_a_page_fails_once_whatever_reports_it(h: Harness, fake: FakeTwilio) -> None:
     """A send failure and a later failure callback for one message: one notice."""
     from alertbot.appkeys import STORE
-    from alertbot.channels.base import PermanentFailure
+    from alertbot.notify.send import Permanent
 
     await h.text(PRINCIPAL, "ICE")
     await fake.expect_sms(ATTORNEY, contains="ACK 1")
     async with transaction(h.app[STORE], write=False) as tx:
         [item] = [m for m in await tx.messages_for(1) if m.contact_id == "attorney"]
-    await h.engine.dispatch._failed(item, PermanentFailure("refused", "21610"))
-    await h.engine.dispatch._failed(item, PermanentFailure("provider reported failed", "30008"))
+    await h.engine.dispatch.pipeline.fail(item, Permanent("refused", "21610"))
+    await h.engine.dispatch.pipeline.fail(item, Permanent("provider reported failed", "30008"))
     await h.settle()
     assert len([r for r in fake.sms_to(ADMIN) if "could not page" in r.body]) == 1
     one = await h.incident(1)
@@ -128,7 +128,7 @@ async def test_a_short_blip_does_not_hold_texts_back(h: Harness, fake: FakeTwili
     out within seconds, not after a 30 s cooldown (issue 9, kind 4). Fake clock only."""
     import random
 
-    h.engine.dispatch._rng = random.Random(5)  # the backoff's jitter, made repeatable
+    h.engine.dispatch.pipeline.rng = random.Random(5)  # the backoff's jitter, made repeatable
     fake.fail_next(5, status=503, kind="sms")
     await h.text(PRINCIPAL, "ICE")
     recovered: float | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alertbot.domain.records import OutboxStatus
 from alertbot.store.sql import Store
-from tests.store.test_store_contract import T0, incident, page
+from tests.store.test_store_contract import T0, claim_due, incident, page
 from tests.unitofwork import transaction
 
 
@@ -12,7 +12,7 @@ async def sent_message(store: Store, sid: str = "SM1") -> int:
     async with transaction(store) as tx:
         number = await tx.insert_incident(incident())
         await tx.enqueue([page(number)], T0)
-        [item] = await tx.claim_due_outbox(T0, "a", 30, 10)
+        [item] = await claim_due(tx, T0, "a", 30, 10)
         await tx.mark_sent(item.id, sid, T0)
     return item.id
 
@@ -59,18 +59,18 @@ async def test_a_message_fails_once(store: Store) -> None:
 
 async def test_a_probe_that_gets_through_releases_what_the_circuit_held(store: Store) -> None:
     from alertbot.domain.model import Channel
-    from alertbot.engine.dispatch import circuit_open
+    from alertbot.notify.breaker import circuit_open
 
     async with transaction(store) as tx:
         number = await tx.insert_incident(incident())
         await tx.enqueue([page(number, address=f"+1860555010{i}") for i in range(3)]
                          + [page(number, channel=Channel.VOICE)], T0)
-        held, own, rate_limited, voice = await tx.claim_due_outbox(T0, "a", 30, 10)
+        held, own, rate_limited, voice = await claim_due(tx, T0, "a", 30, 10)
         await tx.mark_retry(held.id, T0 + 30, circuit_open(Channel.SMS))
         await tx.mark_retry(own.id, T0 + 9, f"{circuit_open(Channel.SMS)}: HTTP 503")
         await tx.mark_retry(rate_limited.id, T0 + 30, "HTTP 429")  # Retry-After holds
         await tx.mark_retry(voice.id, T0 + 30, circuit_open(Channel.VOICE))
     async with transaction(store) as tx:
         assert await tx.release_held(Channel.SMS, circuit_open(Channel.SMS), T0 + 2) == 2
-        due = {m.id for m in await tx.claim_due_outbox(T0 + 2, "a", 30, 10)}
+        due = {m.id for m in await claim_due(tx, T0 + 2, "a", 30, 10)}
     assert due == {held.id, own.id}

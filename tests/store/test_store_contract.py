@@ -10,11 +10,20 @@ import pytest
 from alertbot.domain.incident import Incident, State
 from alertbot.domain.model import Channel
 from alertbot.domain.plan import Plan, PlanStep, Recipient
-from alertbot.domain.records import NewMessage, OutboxKind, OutboxStatus
+from alertbot.domain.records import NewMessage, OutboxItem, OutboxKind, OutboxStatus
+from alertbot.notify.claim import Lease, claim_some
 from alertbot.store.sql import Store
-from tests.unitofwork import transaction
+from tests.unitofwork import AwaitedTx, transaction
 
 T0 = 1_800_000_000.0
+
+
+async def claim_due(tx: AwaitedTx, now: float, owner: str, lease: float,
+                    limit: int) -> list[OutboxItem]:
+    """The notify claim stage over this transaction: the store's due query, the
+    skip-if-acknowledged rule, then the cancels and leases (decision 0021)."""
+    items, _cancelled = await tx.run(claim_some, now, Lease(owner, lease, now), limit, None)
+    return items
 
 PLAN = Plan("p", (PlanStep((Recipient("sup", "Dr. Rivera", "en",
                                       ((Channel.SMS, "+18605550100"),)),), 180.0),), None)
@@ -88,14 +97,14 @@ async def test_outbox_claim_lease_and_reclaim(store: Store) -> None:
         number = await tx.insert_incident(incident(due_at=None))
         await tx.enqueue([page(number)], T0)
     async with transaction(store) as tx:
-        [item] = await tx.claim_due_outbox(T0, "a", 30, 10)
+        [item] = await claim_due(tx, T0, "a", 30, 10)
     assert item.status is OutboxStatus.PENDING  # as read, before the claim
     async with transaction(store) as tx:
-        assert await tx.claim_due_outbox(T0 + 1, "b", 30, 10) == []
+        assert await claim_due(tx, T0 + 1, "b", 30, 10) == []
         assert await tx.next_due() is None  # nothing pending on the schedule
         assert await tx.next_lease_expiry() == T0 + 30  # but a lease runs out then
     async with transaction(store) as tx:  # the owner died: the lease expires, another takes it
-        [again] = await tx.claim_due_outbox(T0 + 31, "b", 30, 10)
+        [again] = await claim_due(tx, T0 + 31, "b", 30, 10)
     assert again.id == item.id and again.attempts == 1
     async with transaction(store) as tx:
         await tx.mark_sent(item.id, "SM123", T0 + 32)
@@ -111,12 +120,12 @@ async def test_retry_waits_for_its_due_time(store: Store) -> None:
         number = await tx.insert_incident(incident(due_at=None))
         await tx.enqueue([page(number)], T0)
     async with transaction(store) as tx:
-        [item] = await tx.claim_due_outbox(T0, "a", 30, 10)
+        [item] = await claim_due(tx, T0, "a", 30, 10)
         await tx.mark_retry(item.id, T0 + 4, "503")
     async with transaction(store) as tx:
-        assert await tx.claim_due_outbox(T0 + 3, "a", 30, 10) == []
+        assert await claim_due(tx, T0 + 3, "a", 30, 10) == []
         assert await tx.next_due() == T0 + 4
-        assert len(await tx.claim_due_outbox(T0 + 4, "a", 30, 10)) == 1
+        assert len(await claim_due(tx, T0 + 4, "a", 30, 10)) == 1
 
 
 async def test_pages_of_an_acknowledged_incident_are_cancelled_not_sent(store: Store) -> None:
@@ -127,7 +136,7 @@ async def test_pages_of_an_acknowledged_incident_are_cancelled_not_sent(store: S
         assert inc is not None
         assert await tx.transition(inc, inc.acknowledge("sup", "Dr. Rivera", T0))
     async with transaction(store) as tx:
-        claimed = await tx.claim_due_outbox(T0, "a", 30, 10)
+        claimed = await claim_due(tx, T0, "a", 30, 10)
     assert [c.kind for c in claimed] == [OutboxKind.NOTICE]
     async with transaction(store, write=False) as tx:
         statuses = {m.kind: m.status for m in await tx.messages_for(number)}
@@ -141,7 +150,7 @@ async def test_first_pages_go_before_repeats(store: Store) -> None:
         await tx.enqueue([page(old, round=3)], T0 - 10)
         await tx.enqueue([page(new, round=0)], T0)
     async with transaction(store) as tx:
-        claimed = await tx.claim_due_outbox(T0, "a", 30, 1)
+        claimed = await claim_due(tx, T0, "a", 30, 1)
     assert [c.incident_id for c in claimed] == [new]
 
 
@@ -168,7 +177,7 @@ async def test_concurrent_claimers_never_share_a_message(store: Store) -> None:
         got: list[int] = []
         for _ in range(10):
             async with transaction(store) as tx:
-                got += [m.id for m in await tx.claim_due_outbox(T0, owner, 30, 4)]
+                got += [m.id for m in await claim_due(tx, T0, owner, 30, 4)]
             await asyncio.sleep(0)
         return got
 
@@ -182,11 +191,11 @@ async def test_a_restarted_owner_takes_back_its_leases_at_once(store: Store) -> 
         number = await tx.insert_incident(incident(due_at=None))
         await tx.enqueue([page(number), page(number, address="+18605550102")], T0)
     async with transaction(store) as tx:
-        await tx.claim_due_outbox(T0, "host:8080", 30, 1)
-        await tx.claim_due_outbox(T0, "other:8080", 30, 1)
+        await claim_due(tx, T0, "host:8080", 30, 1)
+        await claim_due(tx, T0, "other:8080", 30, 1)
     async with transaction(store) as tx:
         assert await tx.release_leases("host:8080") == 1
-        [again] = await tx.claim_due_outbox(T0 + 1, "host:8080", 30, 10)
+        [again] = await claim_due(tx, T0 + 1, "host:8080", 30, 10)
     assert again.attempts == 1
 
 
