@@ -31,6 +31,17 @@ PLAN = Plan("p", (PlanStep((Recipient("sam", "Sam Okafor", "en",
                                       ((Channel.SMS, "+18605550102"),)),), 180.0),), None)
 
 
+class Tick:
+    """A monotonic clock the test moves by hand (``tick.t += 2``), for breakers and
+    buckets."""
+
+    def __init__(self) -> None:
+        self.t = 100.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
 def incident(n: int = 1, state: State = State.TRIGGERED) -> Incident:
     return Incident(id=n, type="ice", title="Enforcement visit at Burns Academy",
                     school_id="burns", school_name="Burns Academy", reporter_id="p",

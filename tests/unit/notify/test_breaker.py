@@ -5,18 +5,11 @@ from __future__ import annotations
 import pytest
 
 from alertbot.notify.breaker import CircuitBreaker
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = 100.0
-
-    def __call__(self) -> float:
-        return self.t
+from tests.unit.notify.fakes import Tick
 
 
 def test_breaker_opens_after_threshold_and_half_opens_after_its_interval() -> None:
-    clock = Clock()
+    clock = Tick()
     b = CircuitBreaker(threshold=3, interval=10, max_interval=40, clock=clock)
     for _ in range(2):
         b.failure()
@@ -38,7 +31,7 @@ def test_breaker_opens_after_threshold_and_half_opens_after_its_interval() -> No
 
 def test_breaker_probes_within_seconds_then_backs_off_to_a_cap() -> None:
     """Issue 9, kind 4: a blip costs about two seconds, a long outage a probe per 30 s."""
-    clock = Clock()
+    clock = Tick()
     b = CircuitBreaker(clock=clock)  # the defaults the dispatcher uses
     for _ in range(5):
         b.failure()
@@ -59,7 +52,7 @@ def test_breaker_probes_within_seconds_then_backs_off_to_a_cap() -> None:
 
 
 def test_a_probe_that_never_reports_is_given_up() -> None:
-    clock = Clock()
+    clock = Tick()
     b = CircuitBreaker(threshold=1, interval=2, probe_timeout=15, clock=clock)
     b.failure()
     clock.t += 2

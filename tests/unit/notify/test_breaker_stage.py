@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from alertbot.domain.model import Channel
 from alertbot.notify.breaker import RECHECK, Breakers, Held, circuit_open
-
-
-class Tick:
-    def __init__(self) -> None:
-        self.t = 100.0
-
-    def __call__(self) -> float:
-        return self.t
+from tests.unit.notify.fakes import Tick
 
 
 def test_a_closed_circuit_admits_and_five_failures_hold_for_the_probe() -> None:

@@ -11,17 +11,9 @@ from alertbot.domain.model import Channel
 from alertbot.domain.records import OutboxKind, OutboxStatus
 from alertbot.notify.claim import Lease, claim, still_wanted
 from alertbot.notify.ratelimit import Rates, TokenBucket
-from tests.unit.notify.fakes import T0, FakeOutbox, incident, notice, page
+from tests.unit.notify.fakes import T0, FakeOutbox, Tick, incident, notice, page
 
 LEASE = Lease("me", 12.0, lease_now=500.0)
-
-
-class Tick:
-    def __init__(self) -> None:
-        self.t = 100.0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 @pytest.mark.parametrize(("kind", "state", "wanted"), [

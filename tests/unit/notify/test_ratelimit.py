@@ -5,18 +5,11 @@ from __future__ import annotations
 import pytest
 
 from alertbot.notify.ratelimit import TokenBucket
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = 100.0
-
-    def __call__(self) -> float:
-        return self.t
+from tests.unit.notify.fakes import Tick
 
 
 def test_token_bucket_refills_at_its_rate() -> None:
-    clock = Clock()
+    clock = Tick()
     bucket = TokenBucket(rate=2, burst=2, clock=clock)
     assert bucket.available() == 2
     bucket.take(2)
