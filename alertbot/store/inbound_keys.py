@@ -22,7 +22,7 @@ class InboundKeyQueries(TxBase):
         return None if row is None else str(row[0])
 
     def record_inbound(self, key: str, at: float, reply: str,
-                             incident_id: int | None = None) -> None:
+                       incident_id: int | None = None) -> None:
         """Remember ``key``; ``incident_id`` (the incident it touched) keeps the key for as
         long as that incident exists (``forget_inbound_before``)."""
         self.conn.execute(sa.insert(inbound).values(

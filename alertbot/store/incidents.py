@@ -115,7 +115,7 @@ class IncidentQueries(TxBase):
         return bool(result.rowcount)
 
     def set_school(self, incident_id: int, school_id: str, school_name: str,
-                         title: str | None = None) -> Incident | None:
+                   title: str | None = None) -> Incident | None:
         """Name the school of an open incident that had none; the incident after, or None
         when it is closed or already has a school (someone else set it first).
 

@@ -20,7 +20,7 @@ from alertbot.store.txbase import TxBase
 
 class ReporterQueries(TxBase):
     def add_reporter(self, incident_id: int, key: str, language: str, at: float,
-                           opener: bool = False) -> bool:
+                     opener: bool = False) -> bool:
         """Record ``key`` (``contact:``/``phone:``/``slack:``) as a reporter of the incident;
         False if it already was one."""
         if self.is_reporter(incident_id, key):
@@ -91,7 +91,7 @@ class ReporterQueries(TxBase):
             sender_limits.c.sender_key == key))).first()
         if row is None:
             self.conn.execute(sa.insert(sender_limits).values(sender_key=key,
-                                                                    noticed_at=now))
+                                                              noticed_at=now))
             return True
         if now - float(row[0]) < window:
             return False

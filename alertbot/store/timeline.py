@@ -17,7 +17,7 @@ from alertbot.store.txbase import TxBase
 
 class TimelineQueries(TxBase):
     def add_timeline(self, incident_id: int, at: float, kind: str, text: str,
-                           actor: str | None = None) -> None:
+                     actor: str | None = None) -> None:
         self.conn.execute(sa.insert(timeline).values(
             incident_id=incident_id, at=at, kind=kind, actor=actor, text=text))
 
