@@ -8,6 +8,11 @@ the phones and moves a fake clock:
     await h.fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
     await h.advance(minutes=3)
     await h.fake.expect_sms(DEPUTY, contains="ACK 1")
+
+Every SMS and call the service sends must be expected (or ``h.ignore``d): the scenario
+fixtures let the service go quiet (``quiesce``) and then fail the test on anything
+left over (tests/fakes/ledger.py). A harness built inside a test does the same as
+``async with Harness(...) as h:``.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +60,8 @@ class Harness:
                  clock: FakeClock | None = None) -> None:
         self.fake = fake
         self.clock = clock or FakeClock()
+        fake.ledger.use_clock(self.clock.now)
+        self.quiet: Callable[[], Awaitable[None]] = self.settle  # quiesce's wait (Slack: more)
         self.config = load_or_raise(config_dir / "escalation.yaml", config_dir / "contacts")
         values: dict[str, Any] = {
             "database_url": database_url or f"sqlite:///{tmp / 'alertbot.db'}",
@@ -86,6 +93,28 @@ class Harness:
                 break
             await asyncio.sleep(0.01)
         return self
+
+    async def __aenter__(self) -> Harness:
+        return await self.start()
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        """Quiesce first if the story ran to its end (the ``fake`` fixture then checks
+        that every message was expected); close in any case."""
+        try:
+            if exc_type is None:
+                await self.quiesce()
+        finally:
+            await self.close()
+
+    async def quiesce(self) -> None:
+        """Let the service go quiet before the teardown check: run what is due now and
+        wait for sends in flight (a Slack harness also drains its Slack work)."""
+        await self.quiet()
+
+    def ignore(self, kind: str | None = None, to: str | None = None,
+               contains: str = "") -> None:
+        """SMS/calls the story does not care about (see FakeTwilio.ignore)."""
+        self.fake.ignore(kind, to, contains)
 
     async def close(self) -> None:
         if self.session:

@@ -46,6 +46,8 @@ class SlackPlayer:
         self.h = h
         self.slack = slack
         self._ids = itertools.count(1)
+        slack.ledger.use_clock(h.clock.now)
+        h.quiet = self.settle  # quiescing waits for Slack work too
 
     @classmethod
     async def start(cls, fake: FakeTwilio, slack: FakeSlack, tmp: Path) -> SlackPlayer:

@@ -11,10 +11,11 @@ import pytest
 from alertbot.clock import FakeClock
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import ATTORNEY, DEPUTY, PRINCIPAL, SUPERINTENDENT, Harness
+from tests.scenario.teardown import finish
 
 
 @pytest.fixture
-async def pair(fake: FakeTwilio, tmp_path: Path,
+async def pair(request: pytest.FixtureRequest, fake: FakeTwilio, tmp_path: Path,
                pg_url: str) -> AsyncIterator[tuple[Harness, Harness]]:
     clock = FakeClock()
     a = await Harness(fake, tmp_path / "a", database_url=pg_url, clock=clock).start()
@@ -24,8 +25,7 @@ async def pair(fake: FakeTwilio, tmp_path: Path,
     try:
         yield a, b
     finally:
-        await b.close()
-        await a.close()
+        await finish(request, a, b)
 
 
 async def settle_both(a: Harness, b: Harness) -> None:

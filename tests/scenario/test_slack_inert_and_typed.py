@@ -22,6 +22,7 @@ from tests.scenario.slack_harness import (
     SlackPlayer,
     slack_settings,
 )
+from tests.scenario.teardown import finish
 
 LIVE = ("<!channel>", "<!here>", "<!everyone>", "<@U0SUPT001>", "<@U0DEP003>",
         "<https://evil.example|")
@@ -29,7 +30,8 @@ NAME = "Ana <!channel> Perez <@U0SUPT001>"
 
 
 @pytest.fixture
-async def s(fake: FakeTwilio, slack: FakeSlack, tmp_path: Path) -> AsyncIterator[SlackPlayer]:
+async def s(request: pytest.FixtureRequest, fake: FakeTwilio, slack: FakeSlack,
+            tmp_path: Path) -> AsyncIterator[SlackPlayer]:
     """The Slack district, but the Burns principal's name carries mentions and the
     attorney has no phone (so what is forwarded to them goes by Slack DM)."""
     district = tmp_path / "district"
@@ -44,7 +46,7 @@ async def s(fake: FakeTwilio, slack: FakeSlack, tmp_path: Path) -> AsyncIterator
     try:
         yield player
     finally:
-        await h.close()
+        await finish(request, h)
 
 
 def assert_inert(slack: FakeSlack) -> None:

@@ -31,6 +31,7 @@ from tests.scenario.slack_harness import (
     TEACHER_U,
     SlackPlayer,
 )
+from tests.scenario.teardown import finish
 from tests.scenario.test_slack_socket import SocketPlayer
 
 _envelopes = itertools.count(1)
@@ -44,7 +45,7 @@ async def s(request: pytest.FixtureRequest, fake: FakeTwilio, slack: FakeSlack,
     try:
         yield player
     finally:
-        await player.h.close()
+        await finish(request, player.h)
 
 
 def twice(s: SlackPlayer) -> tuple[dict[str, Any], dict[str, Any]]:

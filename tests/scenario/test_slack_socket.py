@@ -31,6 +31,7 @@ from tests.scenario.slack_harness import (
     SUPERINTENDENT_U,
     SlackPlayer,
 )
+from tests.scenario.teardown import finish
 
 
 def socket_settings(slack: FakeSlack, signing_secret: bool = False) -> dict[str, Any]:
@@ -72,12 +73,13 @@ class SocketPlayer(SlackPlayer):
 
 
 @pytest.fixture
-async def s(fake: FakeTwilio, slack: FakeSlack, tmp_path: Path) -> AsyncIterator[SocketPlayer]:
+async def s(request: pytest.FixtureRequest, fake: FakeTwilio, slack: FakeSlack,
+            tmp_path: Path) -> AsyncIterator[SocketPlayer]:
     player = await SocketPlayer.start_socket(fake, slack, tmp_path)
     try:
         yield player
     finally:
-        await player.h.close()
+        await finish(request, player.h)
 
 
 def test_slack_app_token_is_read_from_the_environment() -> None:
