@@ -15,6 +15,7 @@ where ``t+180s`` is the scenario's fake clock, counted from when the clock was a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -83,7 +84,7 @@ class Ledger:
 
     def describe(self, d: Delivery) -> str:
         when = f"t+{d.at - self._start:g}s" if d.at is not None else "t=?"
-        text = " ".join(d.text.split())
+        text = " ".join(re.sub(r"<[^>]*>", " ", d.text).split())  # TwiML: what is said
         shown = text[:PREVIEW] + ("…" if len(text) > PREVIEW else "")
         return f"  {d.kind} to {d.to} at {when}: {shown!r}"
 

@@ -111,6 +111,12 @@ class Harness:
         wait for sends in flight (a Slack harness also drains its Slack work)."""
         await self.quiet()
 
+    async def received(self, contains: str, *numbers: str, kind: str = "sms") -> list[Record]:
+        """Each of ``numbers`` received one SMS (``kind="call"``: one call) containing
+        ``contains``: expect (and so consume) one each, in order; the records."""
+        expect = self.fake.expect_sms if kind == "sms" else self.fake.expect_call
+        return [await expect(number, contains=contains) for number in numbers]
+
     def ignore(self, kind: str | None = None, to: str | None = None,
                contains: str = "") -> None:
         """SMS/calls the story does not care about (see FakeTwilio.ignore)."""

@@ -18,7 +18,7 @@ from alertbot import appkeys
 from alertbot.inbound.slack import SLACK
 from alertbot.redact import Secret
 from alertbot.slack_post import SLACK_POST
-from tests.fakes.slack_server import SIGNING_SECRET, FakeSlack, post_slack
+from tests.fakes.slack_server import SIGNING_SECRET, Call, FakeSlack, post_slack
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import Harness
 
@@ -47,6 +47,9 @@ class SlackPlayer:
         self.slack = slack
         self._ids = itertools.count(1)
         slack.ledger.use_clock(h.clock.now)
+        # The incident post's thread mirrors the timeline, several entries a message as
+        # timing has it: stories read it whole (``slack.thread``), not message by message.
+        slack.ignore("chat.postMessage", to=f"{CHANNEL}/thread")
         h.quiet = self.settle  # quiescing waits for Slack work too
 
     @classmethod
@@ -65,6 +68,12 @@ class SlackPlayer:
             await self.h.settle()
             await self.h.app[appkeys.EVENTS].drain()
             await self.h.app[SLACK_POST].drain()
+
+    async def received(self, contains: str, *channels: str) -> list[Call]:
+        """Each of ``channels`` (a DM ``D…`` or a channel) got one message containing
+        ``contains``: expect (and consume) one chat.postMessage each; the calls."""
+        return [await self.slack.expect("chat.postMessage", channel=channel, contains=contains)
+                for channel in channels]
 
     async def post(self, body: str, **kw: Any) -> tuple[int, str]:
         assert self.h.session is not None
