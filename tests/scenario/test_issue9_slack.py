@@ -23,6 +23,7 @@ async def test_slash_commands_past_the_sender_cap_open_schools_and_admins_hear(
     await s.h.fake.expect_sms(ADMIN, contains="Pat Kim has opened 4 incidents")
     status, reply = await s.command(TEACHER_U, "oak a second car")
     assert "#2" in reply["text"] and len(await s.h.incidents()) == 4  # joins Oak's
+    # Everyone else alertbot told something in this story:
 
 
 async def test_a_slack_reporter_joining_an_acknowledged_incident_hears_who_has_it(
@@ -35,6 +36,7 @@ async def test_a_slack_reporter_joining_an_acknowledged_incident_hears_who_has_i
     assert "being paged now" not in reply["text"]
     await s.h.text(SUPERINTENDENT, "RESOLVE 1")
     await s.h.fake.expect_sms(AREA_LEAD, contains="#1 resolved by Dr. Jordan Rivera")
+    # Everyone else alertbot told something in this story:
 
 
 async def test_slack_dm_pages_say_when_they_are_a_repeat(s: SlackPlayer) -> None:
@@ -46,3 +48,4 @@ async def test_slack_dm_pages_say_when_they_are_a_repeat(s: SlackPlayer) -> None
     await s.h.advance(minutes=5)
     await s.settle()
     await s.slack.expect("chat.postMessage", contains="(2nd page)", channel="D0SUPT001")
+    # Everyone else alertbot told something in this story:

@@ -39,6 +39,11 @@ async def test_two_bare_acks_on_two_instances_one_winner(
     await asyncio.gather(a.settle(), b.settle())
     on_it = [r.body for r in fake.sms_to(PRINCIPAL) if "is on it" in r.body]
     assert on_it == [f"#1: {winner} is on it and is responding."]
+    # Everyone else alertbot told something in this story:
+    await a.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await a.received("#1 was reported by Ana Perez with no details yet", SUPERINTENDENT)
+    await a.received("#1: Dr. Jordan Rivera is on it and is responding.", PRINCIPAL)
+    await a.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
 
 
 async def test_two_reports_on_two_instances_open_one_incident(
@@ -47,3 +52,5 @@ async def test_two_reports_on_two_instances_open_one_incident(
     replies = await asyncio.gather(a.text(PRINCIPAL, "ICE"), b.text(PRINCIPAL, "ICE 2 agents"))
     assert all("#1" in r for r in replies), replies
     assert [i["id"] for i in await a.incidents()] == [1]
+    # Everyone else alertbot told something in this story:
+    await a.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)

@@ -140,3 +140,4 @@ async def test_a_bad_file_keeps_the_running_config(
     assert h.app[appkeys.RECEIVER].config is running
     # And paging still works on it.
     assert "#1" in await h.text(harness_module.PRINCIPAL, "ICE")
+    await h.received("ALERT #1", harness_module.SUPERINTENDENT, harness_module.ATTORNEY)

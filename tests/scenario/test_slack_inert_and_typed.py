@@ -74,6 +74,7 @@ async def test_mentions_in_a_reporters_name_and_updates_arrive_inert(s: SlackPla
     pages = s.slack.calls_of("chat.postMessage", channel="D0SUPT001")
     assert pages and "Ana &lt;!channel&gt; Perez" in pages[0].text
     assert_inert(s.slack)
+    # Everyone else alertbot told something in this story:
 
 
 @pytest.mark.parametrize("text", ["Ack 1!", "ACK 1.", "ack #1,", "<@U0ALERTBOT> ack 1",
@@ -86,3 +87,4 @@ async def test_ack_by_dm_reads_the_number_however_it_is_typed(s: SlackPlayer,
     await s.slack.expect("chat.postMessage", channel="D0SUPT001", contains="You acknowledged #1")
     [incident] = await s.h.incidents()
     assert incident["acknowledged_by"]["id"] == "superintendent"
+    # Everyone else alertbot told something in this story:

@@ -80,6 +80,7 @@ async def test_a_retried_dm_ack_confirms_once(s: SlackPlayer) -> None:
     assert len(replies_in(s, "D0ATTY002", "atiende #1")) == 1
     [incident] = await s.h.incidents()
     assert [e["kind"] for e in incident["timeline"]].count("acknowledged") == 1
+    # Everyone else alertbot told something in this story:
 
 
 async def test_a_dm_event_delivered_twice_at_once_replies_once(s: SlackPlayer) -> None:
@@ -94,6 +95,7 @@ async def test_a_dm_event_delivered_twice_at_once_replies_once(s: SlackPlayer) -
     answers = [c.text for c in s.slack.calls_of("chat.postMessage", channel="D0ATTY002")
                if "ALERTA" not in c.text]  # not the DM page itself
     assert len(answers) == 1 and "atiende #1" in answers[0], answers
+    # Everyone else alertbot told something in this story:
 
 
 async def test_a_retried_dm_from_a_stranger_is_refused_once(s: SlackPlayer) -> None:
@@ -102,6 +104,8 @@ async def test_a_retried_dm_from_a_stranger_is_refused_once(s: SlackPlayer) -> N
         await s.message(STRANGER_U, "STATUS", "D0STRANGER", channel_type="im",
                         event_id="Ev0STR1", **kw)
     assert len(replies_in(s, "D0STRANGER", "not in alertbot's contacts")) == 1
+    # Everyone else alertbot told something in this story:
+    await s.received("Your Slack account is not in alertbot's contacts, so nothing", 'D0STRANGER')
 
 
 async def test_a_retried_refused_thread_reply_is_shown_once(s: SlackPlayer) -> None:
@@ -112,6 +116,7 @@ async def test_a_retried_refused_thread_reply_is_shown_once(s: SlackPlayer) -> N
                         event_id="Ev0THR9", **kw)
     refusals = s.slack.calls_of("chat.postEphemeral", channel=CHANNEL, user=TEACHER_U)
     assert len(refusals) == 1 and "not on the response team" in refusals[0].text
+    # Everyone else alertbot told something in this story:
 
 
 async def test_a_retried_slash_command_answers_once(s: SlackPlayer) -> None:
@@ -124,6 +129,7 @@ async def test_a_retried_slash_command_answers_once(s: SlackPlayer) -> None:
     assert len(await s.h.incidents()) == 1
     await s.h.fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
     await s.h.fake.assert_no_sms(SUPERINTENDENT)
+    # Everyone else alertbot told something in this story:
 
 
 async def test_a_retried_slow_slash_command_posts_its_receipt_once(s: SlackPlayer) -> None:
@@ -135,6 +141,7 @@ async def test_a_retried_slow_slash_command_posts_its_receipt_once(s: SlackPlaye
     assert again == {}
     await s.slack.expect_response(contains="#1 opened")
     await s.slack.assert_no("response_url")
+    # Everyone else alertbot told something in this story:
 
 
 async def test_a_retried_stranger_command_is_refused_once(s: SlackPlayer) -> None:
@@ -154,6 +161,7 @@ async def test_a_retried_button_press_answers_once(s: SlackPlayer) -> None:
     await s.slack.assert_no("response_url")
     [incident] = await s.h.incidents()
     assert [e["kind"] for e in incident["timeline"]].count("acknowledged") == 1
+    # Everyone else alertbot told something in this story:
 
 
 async def test_a_retried_modal_submission_answers_once(s: SlackPlayer) -> None:
@@ -166,6 +174,7 @@ async def test_a_retried_modal_submission_answers_once(s: SlackPlayer) -> None:
     assert again == {}  # closes the modal, shows nothing new
     await s.slack.assert_no("response_url")
     assert len(await s.h.incidents()) == 1
+    # Everyone else alertbot told something in this story:
 
 
 async def test_a_retried_command_opens_its_modal_once(s: SlackPlayer) -> None:

@@ -111,6 +111,9 @@ async def test_slash_command_opens_an_incident_pages_step_one_and_is_acked(
     assert (incident["school"], incident["source"]) == ("burns", "slack")
     assert incident["reporter"]["id"] == "principal-burns"
     await s.slack.expect("chat.postMessage", channel=CHANNEL, contains="#1")
+    # Everyone else alertbot told something in this story:
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", 'D0SUPT001')
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", 'D0ATTY002')
 
 
 async def test_ack_button_acknowledges_and_stops_sms_paging(s: SocketPlayer) -> None:
@@ -158,6 +161,7 @@ async def test_a_redelivered_envelope_has_one_effect(s: SocketPlayer) -> None:
     kinds = [e["kind"] for e in incident["timeline"]]
     assert kinds.count("acknowledged") == 1 and kinds.count("update") == 1
     assert [c.args["envelope_id"] for c in s.slack.calls_of("socket_ack")].count("env-R3") == 2
+    # Everyone else alertbot told something in this story:
 
 
 async def test_reconnects_when_slack_asks_and_hangs_up_on_shutdown(s: SocketPlayer) -> None:
@@ -172,6 +176,7 @@ async def test_reconnects_when_slack_asks_and_hangs_up_on_shutdown(s: SocketPlay
     assert "#1 opened" in reply["text"]
     await s.h.close()
     assert s.slack.socket is None
+    # Everyone else alertbot told something in this story:
 
 
 async def test_http_events_stay_mounted_when_a_signing_secret_is_set_too(
@@ -187,6 +192,10 @@ async def test_http_events_stay_mounted_when_a_signing_secret_is_set_too(
                                         urlencode(form))
         assert (status, body) == (200, "")  # same key: answered already, shown once
         assert len(await player.h.incidents()) == 1
+        await player.settle()
+        await player.slack.expect("chat.postMessage", channel=CHANNEL, contains="#1")
+        await player.received("ALERT", "D0SUPT001", "D0ATTY002")  # DM pages
+        await player.h.received("ALERT #1", SUPERINTENDENT, ATTORNEY)
     finally:
         await player.h.close()
 
