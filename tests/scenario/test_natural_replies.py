@@ -18,7 +18,7 @@ from tests.scenario.harness import (
     TEACHER,
     Harness,
 )
-from tests.scenario.slack_harness import ATTORNEY_U, PRINCIPAL_U, SlackPlayer
+from tests.scenario.slack_harness import ATTORNEY_U, CHANNEL, PRINCIPAL_U, SlackPlayer
 
 NATURAL = ["Acknowledged", "Acked", "Resolved", "On it", "ok coming", "ACK 6\ufe0f\u20e3"]
 
@@ -105,6 +105,11 @@ async def test_a_natural_reply_by_slack_dm_is_told_in_spanish(s: SlackPlayer) ->
     [incident] = await s.h.incidents()
     assert incident["state"] == "triggered"
     # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.received("#1 Enforcement visit at Burns Academy (triggered)", CHANNEL)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
 
 
 # --- the acknowledger's first report keeps its console link ------------------------

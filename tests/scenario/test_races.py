@@ -40,10 +40,12 @@ async def test_two_bare_acks_on_two_instances_one_winner(
     on_it = [r.body for r in fake.sms_to(PRINCIPAL) if "is on it" in r.body]
     assert on_it == [f"#1: {winner} is on it and is responding."]
     # Everyone else alertbot told something in this story:
+    won, lost_by = ((SUPERINTENDENT, ATTORNEY) if winner == "Dr. Jordan Rivera"
+                    else (ATTORNEY, SUPERINTENDENT))
     await a.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
-    await a.received("#1 was reported by Ana Perez with no details yet", SUPERINTENDENT)
-    await a.received("#1: Dr. Jordan Rivera is on it and is responding.", PRINCIPAL)
-    await a.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
+    await a.received("#1 was reported by Ana Perez with no details yet", won)
+    await a.received(f"#1: {winner} is on it and is responding.", PRINCIPAL)
+    await a.received(f"#1 acknowledged by {winner}", lost_by)
 
 
 async def test_two_reports_on_two_instances_open_one_incident(

@@ -12,7 +12,7 @@ import pytest
 
 from tests.fakes.slack_server import FakeSlack
 from tests.fakes.twilio_server import FakeTwilio
-from tests.scenario.harness import PRINCIPAL, Harness
+from tests.scenario.harness import PRINCIPAL, SUPERINTENDENT, Harness
 from tests.scenario.slack_harness import (
     ATTORNEY_U,
     CHANNEL,
@@ -75,6 +75,14 @@ async def test_mentions_in_a_reporters_name_and_updates_arrive_inert(s: SlackPla
     assert pages and "Ana &lt;!channel&gt; Perez" in pages[0].text
     assert_inert(s.slack)
     # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("#1: Sam Okafor is on it and is responding.", PRINCIPAL)
+    await s.h.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
+    await s.received("Usted atiende #1; se detuvieron los avisos y se", "D0ATTY002")
+    await s.received("#1 primer reporte de Ana &lt;!channel&gt; Perez", "D0ATTY002")
+    await s.received("#1 novedad de Ana &lt;!channel&gt; Perez", "D0ATTY002", "D0ATTY002")
 
 
 @pytest.mark.parametrize("text", ["Ack 1!", "ACK 1.", "ack #1,", "<@U0ALERTBOT> ack 1",
@@ -88,3 +96,10 @@ async def test_ack_by_dm_reads_the_number_however_it_is_typed(s: SlackPlayer,
     [incident] = await s.h.incidents()
     assert incident["acknowledged_by"]["id"] == "superintendent"
     # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("#1 first report from Ana", SUPERINTENDENT)
+    await s.h.received("#1: Dr. Jordan Rivera is on it and is responding.", PRINCIPAL)
+    await s.received("#1 Enforcement visit at Burns Academy (triggered)", CHANNEL)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
+    await s.received("#1 atendido por Dr. Jordan Rivera", "D0ATTY002")

@@ -778,8 +778,7 @@ async def test_channels_in_order_call_only_if_the_text_went_unanswered(
     (district / "contacts" / "people.yaml").write_text(people.replace(
         '  phone: "+1 860 555 0100"\n',
         '  phone: "+1 860 555 0100"\n  channels: [sms, voice]\n  channel_delay: 1m\n', 1))
-    h = await Harness(fake, tmp_path, config_dir=district).start()
-    try:
+    async with Harness(fake, tmp_path, config_dir=district) as h:
         await h.text(PRINCIPAL, "ICE")
         await fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
         assert fake.calls_to(SUPERINTENDENT) == []
@@ -795,5 +794,8 @@ async def test_channels_in_order_call_only_if_the_text_went_unanswered(
         await h.text(SUPERINTENDENT, "ACK 2")
         await h.advance(minutes=2)
         assert len(fake.calls_to(SUPERINTENDENT)) == 1
-    finally:
-        await h.close()
+        await h.received("ALERT #2", SUPERINTENDENT)
+        await h.received("#2 was reported by Eli Romero", SUPERINTENDENT)
+        await h.received("#2: Dr. Jordan Rivera", PRINCIPAL_ES)
+        await h.received("#1: still paging", PRINCIPAL)
+        await h.received("ALERT #1", DEPUTY)
