@@ -58,7 +58,7 @@ async def test_forgets_a_slack_dm_page(s):
 
 
 async def test_unchecked_says_why(h):
-    h.fake.ledger.unchecked("this story cannot know what is sent")
+    h.unchecked("this story cannot know what is sent")
     await h.text(PRINCIPAL, "ICE")
 '''
 

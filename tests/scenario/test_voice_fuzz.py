@@ -86,6 +86,10 @@ def _fields(rng: random.Random, sid: str) -> dict[str, str]:
 async def test_fuzzed_voice_webhooks_answer_twiml_and_log_no_error(
         hv: Harness, caplog: pytest.LogCaptureFixture) -> None:
     await hv.text(PRINCIPAL, "ICE")  # an open incident and pages to hit
+    await hv.received("ALERT #1", SUPERINTENDENT, ATTORNEY)
+    await hv.received("ALERT number 1", SUPERINTENDENT, ATTORNEY, kind="call")
+    hv.unchecked("random webhooks: who acknowledges, what opens and who hears of it is "
+                 "whatever the seeded generator happens to produce, not the story")
     rng = random.Random(SEED)
     caplog.set_level(logging.WARNING)
     failures: list[str] = []
@@ -109,12 +113,3 @@ async def test_fuzzed_voice_webhooks_answer_twiml_and_log_no_error(
     errors = [f"{r.name}: {r.getMessage()}" for r in caplog.records
               if r.levelno >= logging.ERROR or r.exc_info]
     assert failures == [] and errors == [], (failures[:5], errors[:5])
-    # Everyone else alertbot told something in this story:
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
-    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
-    await hv.received("ALERT number 1", ATTORNEY, kind="call")
-    await hv.received("#1 was reported by Ana Perez with no details yet", ADMIN)
-    await hv.received("#1: Riley Chen is on it and is responding.", PRINCIPAL)
-    await hv.received("#1 acknowledged by Riley Chen", SUPERINTENDENT, ATTORNEY)
-    await hv.received("ALERTA #2: Drill at school not named", DEPUTY)
