@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 STORIES = '''
 from tests.scenario.harness import ATTORNEY, DEPUTY, PRINCIPAL, SUPERINTENDENT
-from tests.scenario.slack_harness import DEPUTY_U, PRINCIPAL_U
+from alertbot.inbound.slack import SLACK
+from tests.scenario.slack_harness import PRINCIPAL_U
 
 
 async def test_forgets_the_attorneys_page(h):
@@ -55,6 +56,16 @@ async def test_forgets_a_slack_dm_page(s):
     await s.slack.expect("chat.postMessage", channel="C0INCIDENTS", contains="#1")
     await s.h.received("ACK 1", SUPERINTENDENT, ATTORNEY)
     await s.received("ACK 1", "D0ATTY002")  # the superintendent"s DM is left over
+
+
+async def test_a_thread_line_posted_twice(s):
+    await s.command(PRINCIPAL_U, "burns")
+    post = await s.slack.expect("chat.postMessage", channel="C0INCIDENTS", contains="#1")
+    await s.h.received("ACK 1", SUPERINTENDENT, ATTORNEY)
+    await s.received("ACK 1", "D0SUPT001", "D0ATTY002")
+    first = s.slack.thread("C0INCIDENTS", post.result["ts"])[0]["text"]
+    await s.h.app[SLACK].client.chat_postMessage(  # as a stray second sync would
+        channel="C0INCIDENTS", thread_ts=post.result["ts"], text=first.splitlines()[0])
 
 
 async def test_unchecked_says_why(h):
@@ -99,6 +110,12 @@ def test_a_forgotten_slack_message_fails_too(outcome: str) -> None:
     assert "chat.postMessage to D0SUPT001 at t+0s: 'ALERT #1" in outcome
 
 
+def test_a_slack_thread_line_shown_twice_fails(outcome: str) -> None:
+    assert "ERROR test_stories.py::test_a_thread_line_posted_twice" in outcome, outcome
+    assert "incident #1: its Slack thread shows lines more often than its timeline has " \
+        "them: {'`03:00` *opened*: opened via slack by Ana Perez': 1}" in outcome
+
+
 def test_stories_that_expect_or_ignore_everything_pass(outcome: str) -> None:
     for name in ("test_expects_every_page", "test_ignores_what_it_does_not_care_about",
                  "test_unchecked_says_why"):
@@ -108,7 +125,7 @@ def test_stories_that_expect_or_ignore_everything_pass(outcome: str) -> None:
 def test_a_failed_story_gets_no_second_error(outcome: str) -> None:
     assert "FAILED test_stories.py::test_fails_on_its_own" in outcome, outcome
     assert "ERROR test_stories.py::test_fails_on_its_own" not in outcome
-    assert "1 failed, 6 passed, 3 errors" in outcome, outcome
+    assert "1 failed, 7 passed, 4 errors" in outcome, outcome
 
 
 async def test_the_list_names_each_message_once_and_calls_by_what_is_said(
