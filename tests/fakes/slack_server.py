@@ -13,9 +13,11 @@ connected socket, and each ack the client sends back is a ``"socket_ack"`` call:
 
     eid = await slack.push("slash_commands", {"command": "/ice", ...})
     ack = await slack.expect("socket_ack", envelope_id=eid)
- ``expect`` *consumes* the call it returns, so expecting
-twice waits for a second call. Faults on demand: ``fail_next(method, error, status,
-retry_after)`` and ``fail_for_user(member, error)``.
+
+``expect`` *consumes* the call it returns, so expecting twice waits for a second call.
+``assert_all_expected`` fails on any message a person would read (``MESSAGES``) left
+unconsumed and not ``ignore``d (tests/fakes/ledger.py). Faults on demand:
+``fail_next(method, error, status, retry_after)`` and ``fail_for_user(member, error)``.
 
 Also signs requests the way Slack does: ``slack_signature`` / ``post_slack``.
 """
@@ -35,6 +37,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.fakes.ledger import Delivery, Ledger
 from tests.fakes.server import LocalServer
 
 DEFAULT_TOKEN = "xoxb-fake-bot-token"
@@ -42,6 +45,9 @@ APP_TOKEN = "xapp-fake-app-token"
 SIGNING_SECRET = "fake-slack-signing-secret"
 BOT_USER = "U0ALERTBOT"
 JSON_ARGS = ("blocks", "view", "attachments")
+# Calls that put a new message in front of someone. chat.update edits one in place (how
+# often depends on timing; tests read the final message), views.open answers a click.
+MESSAGES = ("chat.postMessage", "chat.postEphemeral", "response_url")
 
 
 @dataclass
@@ -53,6 +59,7 @@ class Call:
     error: str | None = None
     result: dict[str, Any] = field(default_factory=dict)
     consumed: bool = field(default=False, repr=False)
+    at: float | None = None  # the scenario's fake clock when it arrived (Ledger.use_clock)
 
     @property
     def ok(self) -> bool:
@@ -63,6 +70,15 @@ class Call:
         """Everything a person would read in the call (text, blocks, view), as one string."""
         return json.dumps({k: self.args.get(k) for k in ("text", "blocks", "view")},
                           ensure_ascii=False)
+
+    @property
+    def delivery(self) -> Delivery:
+        """The call as a message: ``to`` is the channel (``C…/thread`` for a thread
+        reply, ``response_url`` for those), the text its plain ``text`` if it has one."""
+        where = str(self.args.get("channel", self.method))
+        if self.args.get("thread_ts"):
+            where += "/thread"
+        return Delivery(self.method, where, str(self.args.get("text") or self.text), self.at)
 
 
 @dataclass
@@ -105,6 +121,7 @@ class FakeSlack(LocalServer):
         self.calls: list[Call] = []
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}  # (channel, ts) -> message
         self.on_call: Callable[[Call], None] | None = None
+        self.ledger = Ledger()  # ignore rules and the fake clock for assert_all_expected
         self._fail_next: dict[str, list[Fault]] = {}
         self._fail_user: dict[str, str] = {}
         self._ts = itertools.count(1)
@@ -181,6 +198,18 @@ class FakeSlack(LocalServer):
         call.consumed = True
         return call
 
+    def ignore(self, method: str | None = None, to: str | None = None,
+               contains: str = "") -> None:
+        """Messages (``method`` of MESSAGES, None: any) to ``to`` (a channel, ``C…/thread``,
+        ``response_url``; None: anywhere) containing ``contains`` are background noise."""
+        self.ledger.ignore(method, to, contains)
+
+    def assert_all_expected(self) -> None:
+        """Fail, listing them, if any successful message call was neither consumed by an
+        expectation nor ignored."""
+        self.ledger.check([c.delivery for c in self.calls
+                           if c.method in MESSAGES and c.ok and not c.consumed], "fake Slack")
+
     async def expect_response(self, contains: str = "", timeout: float = 5.0  # noqa: ASYNC109
                               ) -> Call:
         return await self.expect("response_url", contains, timeout)
@@ -210,7 +239,8 @@ class FakeSlack(LocalServer):
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        call = Call(method, await self._args(request), time.monotonic())
+        call = Call(method, await self._args(request), time.monotonic(),
+                    at=self.ledger.now())
         self.calls.append(call)
         headers: dict[str, str] = {}
         token = self.app_token if method == "apps.connections.open" else self.token
@@ -237,7 +267,7 @@ class FakeSlack(LocalServer):
     async def _response_url(self, request: web.Request) -> web.Response:
         args = await request.json()
         call = Call("response_url", {**args, "key": request.match_info["key"]},
-                    time.monotonic(), status=200)
+                    time.monotonic(), status=200, at=self.ledger.now())
         self.calls.append(call)
         await self._notify(call)
         return web.Response(text="ok")

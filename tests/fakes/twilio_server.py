@@ -8,6 +8,8 @@ client talks to (point it here with ``TWILIO_API_URL=fake.url``).
 
 ``expect_sms`` / ``expect_call`` *consume* the record they return, so expecting twice
 waits for a second message. ``sms_to`` lists every accepted SMS, consumed or not.
+``assert_all_expected`` fails on any accepted SMS or call left unconsumed and not
+ignored (``ignore``); the scenario fixtures call it at teardown (tests/fakes/ledger.py).
 A live call changed with ``calls(sid).update`` is a ``call_update`` record
 (``expect_call_update``); ``send_status`` / ``send_amd`` post Twilio's signed callbacks.
 Run alone: ``python -m tests.fakes.twilio_server --port 8999`` prints records as JSON lines.
@@ -33,6 +35,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import web
 
+from .ledger import Delivery, Ledger
 from .server import LocalServer
 from .signing import post_twilio
 
@@ -68,6 +71,7 @@ class Record:
     answer_status: int = 0  # HTTP status answered (0 while pending)
     error_code: int | None = None
     consumed: bool = field(default=False, repr=False)
+    at: float | None = None  # the scenario's fake clock when it arrived (Ledger.use_clock)
 
     @property
     def accepted(self) -> bool:
@@ -91,6 +95,7 @@ class FakeTwilio(LocalServer):
         self.delay = 0.0  # seconds before answering every request
         self.requests: list[Record] = []  # every request that passed auth, in arrival order
         self.on_record: Callable[[Record], None] | None = None  # called when answered
+        self.ledger = Ledger()  # ignore rules and the fake clock for assert_all_expected
         self._fail_next: list[Fault] = []
         self._fail_for: dict[str, Fault] = {}
         self._hang_next: list[float] = []
@@ -180,6 +185,20 @@ class FakeTwilio(LocalServer):
             except TimeoutError:
                 return
         raise AssertionError(f"unexpected {kind}: {find()}")
+
+    def ignore(self, kind: str | None = None, to: str | None = None,
+               contains: str = "") -> None:
+        """SMS/calls (``kind`` "sms"/"call", None: both) to ``to`` (None: anyone) whose
+        text contains ``contains`` are background noise: no expectation needed."""
+        self.ledger.ignore(kind, to, contains)
+
+    def assert_all_expected(self) -> None:
+        """Fail, listing them, if any accepted SMS or call was neither consumed by an
+        expectation nor ignored. (Changes to live calls are the call's own business.)"""
+        self.ledger.check([Delivery(r.kind, r.to, (r.body if r.kind == "sms" else
+                                                   r.twiml or r.url) or "", r.at)
+                           for r in self.sent if r.kind in ("sms", "call") and not r.consumed],
+                          "fake Twilio")
 
     def call_updates(self, sid: str) -> list[Record]:
         """Accepted changes to a live call (``calls(sid).update``), oldest first."""
@@ -287,7 +306,7 @@ class FakeTwilio(LocalServer):
         rec = Record(kind="call_update", sid=sid, to=call.to, from_=call.from_, body=None,
                      twiml=form.get("Twiml"), url=form.get("Url"), status_callback=None,
                      params=form, arrived=time.monotonic(), arrived_wall=time.time(),
-                     answer_status=200)
+                     answer_status=200, at=self.ledger.now())
         self.requests.append(rec)
         async with self._cond:
             self._cond.notify_all()
@@ -310,7 +329,8 @@ class FakeTwilio(LocalServer):
                      from_=form.get("From", ""), body=form.get("Body"),
                      twiml=form.get("Twiml"), url=form.get("Url"),
                      status_callback=form.get("StatusCallback"), params=form,
-                     arrived=time.monotonic(), arrived_wall=time.time())
+                     arrived=time.monotonic(), arrived_wall=time.time(),
+                     at=self.ledger.now())
         self.requests.append(rec)
         hang = self._hang_next.pop(0) if self._hang_next else 0.0
         if hang or self.delay:

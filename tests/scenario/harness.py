@@ -8,6 +8,11 @@ the phones and moves a fake clock:
     await h.fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
     await h.advance(minutes=3)
     await h.fake.expect_sms(DEPUTY, contains="ACK 1")
+
+Every SMS and call the service sends must be expected (or ``h.ignore``d): the scenario
+fixtures let the service go quiet (``quiesce``) and then fail the test on anything
+left over (tests/fakes/ledger.py). A harness built inside a test does the same as
+``async with Harness(...) as h:``.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +61,8 @@ class Harness:
                  clock: FakeClock | None = None) -> None:
         self.fake = fake
         self.clock = clock or FakeClock()
+        fake.ledger.use_clock(self.clock.now)
+        self.quiet: Callable[[], Awaitable[None]] = self.settle  # quiesce's wait (Slack: more)
         self.config = load_or_raise(config_dir / "escalation.yaml", config_dir / "contacts")
         values: dict[str, Any] = {
             "database_url": database_url or f"sqlite:///{tmp / 'alertbot.db'}",
@@ -70,6 +77,7 @@ class Harness:
         values.update(extra or {})
         self.settings = Settings(**values)
         self.runner: web.AppRunner | None = None
+        self.closed = False
         self.session: aiohttp.ClientSession | None = None
         self.url = ""
 
@@ -88,7 +96,43 @@ class Harness:
             await asyncio.sleep(0.01)
         return self
 
+    async def __aenter__(self) -> Harness:
+        return await self.start()
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        """Quiesce first if the story ran to its end (the ``fake`` fixture then checks
+        that every message was expected); close in any case."""
+        try:
+            if exc_type is None:
+                await self.quiesce()
+        finally:
+            await self.close()
+
+    async def quiesce(self) -> None:
+        """Let the service go quiet before the teardown check: run what is due now and
+        wait for sends in flight (a Slack harness also drains its Slack work). Nothing
+        to do once the story closed the service itself (stopping drained it)."""
+        if not self.closed:
+            await self.quiet()
+
+    async def received(self, contains: str, *numbers: str, kind: str = "sms") -> list[Record]:
+        """Each of ``numbers`` received one SMS (``kind="call"``: one call) containing
+        ``contains``: expect (and so consume) one each, in order; the records."""
+        expect = self.fake.expect_sms if kind == "sms" else self.fake.expect_call
+        return [await expect(number, contains=contains) for number in numbers]
+
+    def ignore(self, kind: str | None = None, to: str | None = None,
+               contains: str = "") -> None:
+        """SMS/calls the story does not care about (see FakeTwilio.ignore)."""
+        self.fake.ignore(kind, to, contains)
+
+    def unchecked(self, reason: str) -> None:
+        """Opt this test out of the teardown check, saying why it cannot know what is
+        sent (e.g. random webhooks); raises ValueError without a reason."""
+        self.fake.ledger.unchecked(reason)
+
     async def close(self) -> None:
+        self.closed = True
         if self.session:
             await self.session.close()
         if self.runner:

@@ -10,21 +10,30 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
+from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from alertbot import appkeys
+from alertbot.domain.records import TimelineEntry
+from alertbot.domain.slack_post_blocks import timeline_text
+from alertbot.domain.slack_text import t
 from alertbot.inbound.slack import SLACK
 from alertbot.redact import Secret
 from alertbot.slack_post import SLACK_POST
-from tests.fakes.slack_server import SIGNING_SECRET, FakeSlack, post_slack
+from alertbot.store.sql import Tx
+from tests.fakes.slack_server import SIGNING_SECRET, Call, FakeSlack, post_slack
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import Harness
 
 SLACK_DISTRICT = Path(__file__).parent / "slack_district"
 CHANNEL = "C0INCIDENTS"
 
+# The line a thread starts with when older entries were left to the dashboard.
+EARLIER = re.compile(re.escape(t("earlier", "en", count=999)).replace("999", r"\d+"))
 SUPERINTENDENT_U = "U0SUPT001"
 ATTORNEY_U = "U0ATTY002"
 DEPUTY_U = "U0DEP003"
@@ -46,6 +55,12 @@ class SlackPlayer:
         self.h = h
         self.slack = slack
         self._ids = itertools.count(1)
+        slack.ledger.use_clock(h.clock.now)
+        # The incident post's thread mirrors the timeline, several entries a message as
+        # timing has it: stories read it whole (``slack.thread``), not message by message;
+        # at teardown ``check_threads`` fails on any entry it carries twice.
+        slack.ignore("chat.postMessage", to=f"{CHANNEL}/thread")
+        h.quiet = self.quiesce
 
     @classmethod
     async def start(cls, fake: FakeTwilio, slack: FakeSlack, tmp: Path) -> SlackPlayer:
@@ -63,6 +78,40 @@ class SlackPlayer:
             await self.h.settle()
             await self.h.app[appkeys.EVENTS].drain()
             await self.h.app[SLACK_POST].drain()
+
+    async def received(self, contains: str, *channels: str) -> list[Call]:
+        """Each of ``channels`` (a DM ``D…`` or a channel) got one message containing
+        ``contains``: expect (and consume) one chat.postMessage each; the calls."""
+        return [await self.slack.expect("chat.postMessage", channel=channel, contains=contains)
+                for channel in channels]
+
+    async def quiesce(self) -> None:
+        """Teardown, after a story that passed: settle, then ``check_threads``."""
+        await self.settle()
+        await self.check_threads()
+
+    async def check_threads(self) -> None:
+        """Raise AssertionError if the thread of an incident's post in CHANNEL shows a
+        timeline line more often than the incident's timeline has it (a duplicate or
+        stray thread post). Lines not posted yet are not the question here; a thread
+        that starts with the "earlier entries" summary is not compared."""
+        posts = [ts for (channel, ts), m in self.slack.messages.items()
+                 if channel == CHANNEL and not m.get("thread_ts")]
+        for ts in posts:
+            number = await self.h.app[SLACK_POST].incident_for(CHANNEL, ts)
+            if number is None:
+                continue
+            entries = await self.h.app[appkeys.STORE].read(partial(_timeline, number))
+            texts = [str(m.get("text", "")) for m in self.slack.thread(CHANNEL, ts)]
+            if any(EARLIER.match(text) for text in texts):
+                continue
+            shown = Counter(line for text in texts for line in text.split("\n"))
+            timeline = Counter(line for text in timeline_text(
+                entries, self.h.config.timezone, max_messages=len(entries) + 1)
+                for line in text.split("\n"))
+            extra = shown - timeline
+            assert not extra, (f"incident #{number}: its Slack thread shows lines more often "
+                               f"than its timeline has them: {dict(extra)}")
 
     async def post(self, body: str, **kw: Any) -> tuple[int, str]:
         assert self.h.session is not None
@@ -136,3 +185,7 @@ class SlackPlayer:
 
 
 BOT_USER_ID = "U0ALERTBOT"
+
+
+def _timeline(number: int, tx: Tx) -> list[TimelineEntry]:
+    return tx.timeline([number])[number]

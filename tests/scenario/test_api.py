@@ -15,6 +15,7 @@ from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import (
     API_TOKEN,
     AREA_LEAD,
+    ATTORNEY,
     DEPUTY,
     DISTRICT,
     PRINCIPAL,
@@ -79,6 +80,11 @@ async def test_incident_api_shape(h: Harness) -> None:
         one = await r.json()
     statuses = {m["status"] for m in one["messages"] if m["kind"] == "page"}
     assert statuses == {"sent"}
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("#1 first report from Ana Perez: 2 agents at front desk Conso", SUPERINTENDENT)
+    await h.received("#1: Dr. Jordan Rivera is on it and is responding.", PRINCIPAL)
+    await h.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
 
 
 async def test_dashboard_sign_in_is_a_post_and_sets_a_strict_cookie(h: Harness) -> None:
@@ -160,6 +166,8 @@ async def test_metrics_count_pages_and_latency(h: Harness) -> None:
         text = await r.text()
     assert 'alertbot_messages_sent_total{channel="sms",kind="page",result="sent"} 2.0' in text
     assert "alertbot_trigger_to_first_page_seconds_count 1.0" in text  # once per incident
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
 
 
 async def test_metrics_refuse_proxied_and_remote_clients_without_a_token(h: Harness) -> None:
@@ -260,6 +268,13 @@ async def test_the_incident_list_is_bounded_and_paged(h: Harness) -> None:
     await h.text(SUPERINTENDENT, "ACK 2")
     changed, _ = await get(h, f"/api/incidents?changed_since={cursor}")
     assert [i["id"] for i in changed] == [2] and changed[0]["state"] == "acknowledged"
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("ALERT #2: Enforcement visit at Elm Elementary", SUPERINTENDENT, ATTORNEY)
+    await h.received("ALERT #3: Enforcement visit at Oak Middle School", SUPERINTENDENT, ATTORNEY)
+    await h.received("#2 was reported by Gale Porter with no details yet", SUPERINTENDENT)
+    await h.received("#2: Dr. Jordan Rivera is on it and is responding.", AREA_LEAD)
+    await h.received("#2 acknowledged by Dr. Jordan Rivera", ATTORNEY)
 
 
 async def test_one_incidents_timeline_is_paged(h: Harness) -> None:
@@ -276,6 +291,8 @@ async def test_one_incidents_timeline_is_paged(h: Harness) -> None:
         seen = [e["id"] for e in one["timeline"]] + seen
     assert len(seen) == len(set(seen)) == total and seen == sorted(seen)
     assert one["timeline"][0]["kind"] == "opened"
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
 
 
 async def test_reload_keeps_live_incidents_on_their_frozen_plan(h: Harness,
@@ -298,6 +315,9 @@ async def test_reload_keeps_live_incidents_on_their_frozen_plan(h: Harness,
     problems = await reload_config(h.app)
     assert problems and "escalation.yaml" in problems[0]
     assert h.app[appkeys.RECEIVER].config.organization == "Test District"
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("#1: still paging", PRINCIPAL)
 
 
 async def test_numbers_too_large_for_the_database_are_refused_cleanly(
@@ -317,3 +337,5 @@ async def test_numbers_too_large_for_the_database_are_refused_cleanly(
                              headers=auth) as r:
         assert r.status == 400
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.scenario.harness import PRINCIPAL, SUPERINTENDENT, Harness
+from tests.scenario.harness import ATTORNEY, PRINCIPAL, SUPERINTENDENT, Harness
 from tests.scenario.test_voice import entries
 
 
@@ -19,6 +19,9 @@ async def test_a_final_call_status_is_final(hv: Harness) -> None:
     [call] = [m for m in incident["messages"]
               if m["channel"] == "voice" and m["contact"] == "superintendent"]
     assert call["provider_status"] == "busy"
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 async def test_a_late_in_progress_does_not_reopen_a_completed_call(
@@ -31,3 +34,6 @@ async def test_a_late_in_progress_does_not_reopen_a_completed_call(
     incident = await hv.incident(1)
     assert entries(incident, "not_reached") == [
         "call to Dr. Jordan Rivera ended with no key pressed; not acknowledged"]
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alertbot.domain.model import Channel
 from tests.fakes.twilio_server import FakeTwilio
-from tests.scenario.harness import ADMIN, ATTORNEY, PRINCIPAL, SUPERINTENDENT, Harness
+from tests.scenario.harness import ADMIN, ATTORNEY, DEPUTY, PRINCIPAL, SUPERINTENDENT, Harness
 from tests.unitofwork import transaction
 
 
@@ -21,6 +21,8 @@ async def test_429_with_retry_after_is_honoured(h: Harness, fake: FakeTwilio) ->
     one = await h.incident(incident["id"])
     retried = [m for m in one["messages"] if m["attempts"] == 2]
     assert len(retried) == 1 and retried[0]["status"] == "sent"
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY, SUPERINTENDENT)
 
 
 async def test_undelivered_status_callback_reaches_the_person_another_way(
@@ -38,6 +40,8 @@ async def test_undelivered_status_callback_reaches_the_person_another_way(
     one = await h.incident(1)
     assert any(e["kind"] == "page_failed" and "undelivered" in e["text"]
                for e in one["timeline"])
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
 
 
 async def test_a_failing_provider_opens_the_circuit_and_pages_by_voice(
@@ -54,6 +58,10 @@ async def test_a_failing_provider_opens_the_circuit_and_pages_by_voice(
     for _ in range(4):  # the provider recovers: the texts go out too
         await h.advance(seconds=30)
     assert {SUPERINTENDENT, ATTORNEY} <= {r.to for r in fake.sent if r.kind == "sms"}
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("#1: still paging", PRINCIPAL)
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", DEPUTY)
 
 
 async def test_forged_status_callback_is_refused(h: Harness) -> None:
@@ -80,6 +88,10 @@ async def test_the_same_undelivered_callback_twice_has_one_effect(
     assert len(fake.calls_to(ATTORNEY)) == 1  # one fallback call, not two
     one = await h.incident(1)
     assert [e["kind"] for e in one["timeline"]].count("page_failed") == 1
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await h.received("#1: could not page Sam Okafor by sms (30007)", ADMIN)
+    await h.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 async def test_a_late_sent_does_not_undo_delivered(h: Harness, fake: FakeTwilio) -> None:
@@ -91,6 +103,8 @@ async def test_a_late_sent_does_not_undo_delivered(h: Harness, fake: FakeTwilio)
     [message] = [m for m in (await h.incident(1))["messages"]
                   if m["contact"] == "attorney" and m["channel"] == "sms"]
     assert message["provider_status"] == "delivered"
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
 
 
 async def test_a_failure_after_delivered_still_counts_and_a_late_one_does_not_repeat(
@@ -104,6 +118,10 @@ async def test_a_failure_after_delivered_still_counts_and_a_late_one_does_not_re
                   if m["contact"] == "attorney" and m["channel"] == "sms"]
     assert message["provider_status"] == "failed"  # final: nothing moves it
     assert len([r for r in fake.sms_to(ADMIN) if "could not page" in r.body]) == 1
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await h.received("#1: could not page Sam Okafor by sms (30008)", ADMIN)
+    await h.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 async def test_a_page_fails_once_whatever_reports_it(h: Harness, fake: FakeTwilio) -> None:
@@ -121,6 +139,10 @@ async def test_a_page_fails_once_whatever_reports_it(h: Harness, fake: FakeTwili
     assert len([r for r in fake.sms_to(ADMIN) if "could not page" in r.body]) == 1
     one = await h.incident(1)
     assert [e["kind"] for e in one["timeline"]].count("page_failed") == 1
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await h.received("#1: could not page Sam Okafor by sms (21610)", ADMIN)
+    await h.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 async def test_a_short_blip_does_not_hold_texts_back(h: Harness, fake: FakeTwilio) -> None:
@@ -142,3 +164,6 @@ async def test_a_short_blip_does_not_hold_texts_back(h: Harness, fake: FakeTwili
     assert recovered is not None and h.engine.breakers[Channel.SMS].failures == 0
     assert fake.sms_to(SUPERINTENDENT) and fake.sms_to(ATTORNEY)
     assert h.clock.now() - recovered <= 5.0, h.clock.now() - recovered
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT number 1", SUPERINTENDENT, ATTORNEY, kind="call")
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY, SUPERINTENDENT)

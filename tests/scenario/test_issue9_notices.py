@@ -44,6 +44,11 @@ async def test_second_caller_joining_by_phone_has_their_recording_added(hv: Harn
     assert mine[0].startswith("voice message (9 s): https://api.twilio.com/")
     assert mine[1] == "voice message transcript: a third agent arrived"
     assert len(await hv.incidents()) == 1
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 async def test_a_recording_after_the_incident_was_resolved_is_kept_and_the_truth_told(
@@ -59,6 +64,12 @@ async def test_a_recording_after_the_incident_was_resolved_is_kept_and_the_truth
     texts = [e["text"] for e in entries(incident, "update")]
     assert texts[0].startswith("(after resolution) voice message (20 s)")
     assert texts[1] == "(after resolution) voice message transcript: they left at 9"
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await hv.received("#1 resolved by Dr. Jordan Rivera.", PRINCIPAL, ATTORNEY)
 
 
 async def test_a_replayed_recording_webhook_yields_the_same_outcome_once(hv: Harness) -> None:
@@ -73,6 +84,11 @@ async def test_a_replayed_recording_webhook_yields_the_same_outcome_once(hv: Har
     assert "Your message was added to incident number 1" in again.text
     incident = await hv.incident(1)
     assert len(entries(incident, "update")) == 1
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 # --- kind 7: one sender cannot page-storm the team -------------------------------
@@ -87,6 +103,8 @@ async def test_repeated_ice_from_a_sender_with_several_schools_opens_one_inciden
     await h.fake.assert_no_sms(SUPERINTENDENT)
     incident = await h.incident(1)
     assert len(entries(incident, "reported_again")) == 11
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at school not named", ATTORNEY)
 
 
 async def test_repeated_ice_from_a_sender_with_no_school_opens_one_incident(
@@ -95,6 +113,8 @@ async def test_repeated_ice_from_a_sender_with_no_school_opens_one_incident(
     assert len(await h.incidents()) == 1
     assert "#1 was already open" in replies[-1]
     assert len(h.fake.sms_to(SUPERINTENDENT)) == 1
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at school not named", SUPERINTENDENT, ATTORNEY)
 
 
 async def test_a_report_naming_another_school_opens_a_second_incident(h: Harness) -> None:
@@ -103,6 +123,9 @@ async def test_a_report_naming_another_school_opens_a_second_incident(h: Harness
     assert "#2" in reply
     schools = sorted(i["school"] for i in await h.incidents())
     assert schools == ["burns", "oak"]
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("ALERT #2: Enforcement visit at Oak Middle School", SUPERINTENDENT, ATTORNEY)
 
 
 async def test_past_the_cap_a_school_with_no_open_incident_still_opens(h: Harness) -> None:
@@ -126,6 +149,12 @@ async def test_past_the_cap_a_school_with_no_open_incident_still_opens(h: Harnes
     assert "#4 was already open" in reply
     assert len(await h.incidents()) == 4
     await h.fake.assert_no_sms(ADMIN)  # once per window
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("ALERT #2: Enforcement visit at Oak Middle School", SUPERINTENDENT, ATTORNEY)
+    await h.received("ALERT #3: Enforcement visit at Elm Elementary", SUPERINTENDENT, ATTORNEY)
+    await h.received("#1 resolved by Dr. Jordan Rivera.", TEACHER, ATTORNEY)
+    await h.received("ALERT #4: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
 
 
 async def test_past_the_cap_an_unnamed_report_joins_the_senders_open_incident(
@@ -144,6 +173,16 @@ async def test_past_the_cap_an_unnamed_report_joins_the_senders_open_incident(
     assert "sender limit" in limited[-1]["text"]
     updates = [e["text"] for e in entries(await h.incident(1), "update")]
     assert "agents are back" in updates[-1]
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at school not named", SUPERINTENDENT, ATTORNEY)
+    await h.received("#1: still paging", TEACHER)
+    await h.received("ALERT #1: Enforcement visit at school not named", DEPUTY)
+    await h.received("ALERT #2: Enforcement visit at Oak Middle School", SUPERINTENDENT, ATTORNEY)
+    await h.received("#2 resolved by Dr. Jordan Rivera.", TEACHER, ATTORNEY)
+    await h.received("ALERT #3: Enforcement visit at Elm Elementary", SUPERINTENDENT, ATTORNEY)
+    await h.received("#3 resolved by Dr. Jordan Rivera.", TEACHER, ATTORNEY)
+    await h.received("ALERT #4: Enforcement visit at Oak Middle School", SUPERINTENDENT, ATTORNEY)
+    await h.received("#4 resolved by Dr. Jordan Rivera.", TEACHER, ATTORNEY)
 
 
 async def test_the_window_passes_and_a_new_incident_opens(h: Harness) -> None:
@@ -152,12 +191,21 @@ async def test_the_window_passes_and_a_new_incident_opens(h: Harness) -> None:
     await h.advance(minutes=16)
     reply = await h.text(TEACHER, "ICE")
     assert "#2 opened" in reply
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at school not named", SUPERINTENDENT, ATTORNEY)
+    await h.received("#1 resolved by Dr. Jordan Rivera.", TEACHER, ATTORNEY)
+    await h.received("ALERT #2: Enforcement visit at school not named", SUPERINTENDENT, ATTORNEY)
 
 
 async def test_an_unknown_sender_cannot_page_storm_either(hv: Harness) -> None:
     for _ in range(10):
         await hv.text(STRANGER, "ICE")
     assert len(await hv.incidents()) == 1
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at school not named", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at school not named", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 async def test_repeated_calls_from_one_caller_join_their_incident(hv: Harness) -> None:
@@ -168,6 +216,11 @@ async def test_repeated_calls_from_one_caller_join_their_incident(hv: Harness) -
             last = await call.press(code)
     assert "already open" in last.text
     assert len(await hv.incidents()) == 1
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at school not named", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at school not named", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 # --- kind 11: the people involved hear what they need ----------------------------
@@ -186,6 +239,10 @@ async def test_the_responder_who_acknowledges_gets_the_report_and_the_console_li
     assert "https://alerts.example.test/" in details.body
     attorney = [r.body for r in h.fake.sms_to(ATTORNEY)]
     assert not any("front office" in b for b in attorney)  # only the acknowledger
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await h.received("#1: Dr. Jordan Rivera is on it and is responding.", PRINCIPAL)
+    await h.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
 
 
 async def test_a_school_named_later_reaches_the_title_later_pages_and_those_paged(
@@ -204,6 +261,8 @@ async def test_a_school_named_later_reaches_the_title_later_pages_and_those_page
     assert "Elm Elementary" in later.body
     school = entries(await h.incident(1), "school")
     assert "escalation unchanged" in school[0]["text"]
+    # Everyone else alertbot told something in this story:
+    await h.received("#1: still paging", TEACHER)
 
 
 async def test_a_co_reporter_hears_who_has_it_and_when_it_is_resolved(h: Harness) -> None:
@@ -219,6 +278,12 @@ async def test_a_co_reporter_hears_who_has_it_and_when_it_is_resolved(h: Harness
     await h.text(SUPERINTENDENT, "RESOLVE 1")
     for number in (PRINCIPAL, AREA_LEAD, TEACHER):
         await h.fake.expect_sms(number, contains="#1 resolved by Dr. Jordan Rivera")
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("#1 first report from Ana Perez: agents at the side door Cons", SUPERINTENDENT)
+    await h.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
+    await h.received("#1 update from Pat Kim: a van is parked outside", SUPERINTENDENT)
+    await h.received("#1 resolved by Dr. Jordan Rivera.", ATTORNEY)
 
 
 async def test_the_reporter_hears_when_paging_escalates_and_repeats_are_marked(
@@ -233,6 +298,9 @@ async def test_the_reporter_hears_when_paging_escalates_and_repeats_are_marked(
     repeat = await h.fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
     assert "(2nd page)" in repeat.body
     await h.fake.expect_sms(PRINCIPAL, contains="Dr. Jordan Rivera, Sam Okafor")
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY, DEPUTY)
+    await h.received("#1: Enforcement visit at Burns Academy (2nd", ATTORNEY)
 
 
 async def test_voice_pages_say_when_they_are_a_repeat(hv: Harness) -> None:
@@ -242,6 +310,14 @@ async def test_voice_pages_say_when_they_are_a_repeat(hv: Harness) -> None:
     await hv.advance(minutes=5)
     again = await hv.fake.expect_call(SUPERINTENDENT)
     assert "2nd page" in (again.twiml or "")
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await hv.received("#1: still paging", PRINCIPAL)
+    await hv.received("Aviso urgente de alertbot", DEPUTY, kind="call")
+    await hv.received("#1: still paging", PRINCIPAL)
+    await hv.received("#1: Enforcement visit at Burns Academy (2nd", SUPERINTENDENT, ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 # --- kind 12: webhook keys live as long as the incident they touched -------------
@@ -255,6 +331,9 @@ async def test_a_signed_request_replayed_after_a_week_opens_nothing(h: Harness) 
     reply = await h.text(PRINCIPAL, "ICE", sid="SMcaptured")
     assert "#1" in reply
     assert len(await h.incidents()) == 1
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("#1 resolved by Dr. Jordan Rivera.", PRINCIPAL, ATTORNEY)
 
 
 async def test_naming_a_school_that_already_has_an_open_incident_merges_into_it(
@@ -283,6 +362,15 @@ async def test_naming_a_school_that_already_has_an_open_incident_merges_into_it(
     assert [b for b in later if "ALERT #2" in b]
     await h.text(SUPERINTENDENT, "ACK 2")
     await h.fake.expect_sms(AREA_LEAD, contains="#2: Dr. Jordan Rivera is on it")
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at school not named", ATTORNEY)
+    await h.received("ALERT #2: Enforcement visit at Burns Academy", ATTORNEY)
+    await h.received("#1 was the same as #2 at Burns Academy: paging for #1 stoppe", ATTORNEY)
+    await h.received("#2: still paging", PRINCIPAL, AREA_LEAD)
+    await h.received("ALERT #2: Enforcement visit at Burns Academy", DEPUTY)
+    await h.received("#2 first report from Ana Perez: 2 agents front desk / agents", SUPERINTENDENT)
+    await h.received("#2: Dr. Jordan Rivera is on it and is responding.", PRINCIPAL)
+    await h.received("#2 acknowledged by Dr. Jordan Rivera", ATTORNEY, DEPUTY)
 
 
 async def test_many_unknown_numbers_cannot_page_storm_either(hv: Harness) -> None:
@@ -300,3 +388,20 @@ async def test_many_unknown_numbers_cannot_page_storm_either(hv: Harness) -> Non
     await hv.fake.assert_no_sms(ADMIN)  # once per window
     reply = await hv.text("+18605550190", "ICE 2302 agents at the gym")
     assert f"#{UNVERIFIED_CAP + 1} opened" in reply
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at school not named", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at school not named", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await hv.received("ALERT #2: Enforcement visit at school not named", SUPERINTENDENT)
+    await hv.received("ALERT number 2", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #2: Enforcement visit at school not named", ATTORNEY)
+    await hv.received("ALERT number 2", ATTORNEY, kind="call")
+    await hv.received("ALERT #3: Enforcement visit at school not named", SUPERINTENDENT)
+    await hv.received("ALERT number 3", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #3: Enforcement visit at school not named", ATTORNEY)
+    await hv.received("ALERT number 3", ATTORNEY, kind="call")
+    await hv.received("ALERT #4: Enforcement visit at Oak Middle School", SUPERINTENDENT)
+    await hv.received("ALERT number 4", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #4: Enforcement visit at Oak Middle School", ATTORNEY)
+    await hv.received("ALERT number 4", ATTORNEY, kind="call")

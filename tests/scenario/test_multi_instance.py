@@ -11,10 +11,11 @@ import pytest
 from alertbot.clock import FakeClock
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import ATTORNEY, DEPUTY, PRINCIPAL, SUPERINTENDENT, Harness
+from tests.scenario.teardown import finish
 
 
 @pytest.fixture
-async def pair(fake: FakeTwilio, tmp_path: Path,
+async def pair(request: pytest.FixtureRequest, fake: FakeTwilio, tmp_path: Path,
                pg_url: str) -> AsyncIterator[tuple[Harness, Harness]]:
     clock = FakeClock()
     a = await Harness(fake, tmp_path / "a", database_url=pg_url, clock=clock).start()
@@ -24,8 +25,7 @@ async def pair(fake: FakeTwilio, tmp_path: Path,
     try:
         yield a, b
     finally:
-        await b.close()
-        await a.close()
+        await finish(request, a, b)
 
 
 async def settle_both(a: Harness, b: Harness) -> None:
@@ -45,6 +45,12 @@ async def test_each_page_is_sent_by_exactly_one_instance(
     assert len(fake.sms_to(SUPERINTENDENT)) == 2  # round 0 and round 1
     assert len(fake.sms_to(ATTORNEY)) == 2
     assert len(fake.sms_to(DEPUTY)) == 1
+    # Everyone else alertbot told something in this story:
+    await a.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await a.received("#1: still paging", PRINCIPAL)
+    await a.received("ALERT #1: Enforcement visit at Burns Academy", DEPUTY)
+    await a.received("#1: still paging", PRINCIPAL)
+    await a.received("#1: Enforcement visit at Burns Academy (2nd", SUPERINTENDENT, ATTORNEY)
 
 
 async def test_ack_on_one_instance_stops_paging_on_all(
@@ -61,6 +67,11 @@ async def test_ack_on_one_instance_stops_paging_on_all(
         r.body for r in fake.sms_to(SUPERINTENDENT)]
     assert "acknowledged by Sam Okafor" in fake.sms_to(SUPERINTENDENT)[-1].body
     assert fake.sms_to(DEPUTY) == []
+    # Everyone else alertbot told something in this story:
+    await a.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await a.received("#1 was reported by Ana Perez with no details yet", ATTORNEY)
+    await a.received("#1: Sam Okafor is on it and is responding.", PRINCIPAL)
+    await a.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
 
 
 async def test_when_one_instance_dies_the_other_carries_on(
@@ -71,6 +82,9 @@ async def test_when_one_instance_dies_the_other_carries_on(
     a.clock.advance(180)
     await b.settle()
     await fake.expect_sms(DEPUTY, contains="ACK 1")
+    # Everyone else alertbot told something in this story:
+    await a.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await a.received("#1: still paging", PRINCIPAL)
 
 
 async def test_listen_notify_wakes_the_other_instance(
@@ -84,3 +98,4 @@ async def test_listen_notify_wakes_the_other_instance(
     assert status == 200
     page = await fake.expect_sms(SUPERINTENDENT, contains="ACK 1", timeout=2.0)
     assert page is not None
+    await fake.expect_sms(ATTORNEY, contains="ACK 1", timeout=2.0)

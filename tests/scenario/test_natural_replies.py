@@ -11,13 +11,14 @@ import pytest
 from tests.scenario.harness import (
     ADMIN,
     AREA_LEAD,
+    ATTORNEY,
     DEPUTY,
     PRINCIPAL,
     SUPERINTENDENT,
     TEACHER,
     Harness,
 )
-from tests.scenario.slack_harness import ATTORNEY_U, PRINCIPAL_U, SlackPlayer
+from tests.scenario.slack_harness import ATTORNEY_U, CHANNEL, PRINCIPAL_U, SlackPlayer
 
 NATURAL = ["Acknowledged", "Acked", "Resolved", "On it", "ok coming", "ACK 6\ufe0f\u20e3"]
 
@@ -34,6 +35,9 @@ async def test_a_natural_reply_is_told_it_acknowledged_nothing_and_paging_goes_o
     assert incident["state"] == "triggered"
     await h.advance(minutes=3)
     await h.fake.expect_sms(DEPUTY, contains="ACK 1")  # paging went on
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await h.received("#1: still paging", PRINCIPAL)
 
 
 async def test_a_natural_reply_with_several_incidents_paging_names_them_all(
@@ -45,6 +49,10 @@ async def test_a_natural_reply_with_several_incidents_paging_names_them_all(
     assert reply.startswith("Not acknowledged: paging goes on.")
     assert "#1, #2, #3" in reply and "ACK <number>" in reply
     assert all(i["state"] == "triggered" for i in await h.incidents())
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("ALERT #2: Enforcement visit at Oak Middle School", SUPERINTENDENT, ATTORNEY)
+    await h.received("ALERT #3: Enforcement visit at Elm Elementary", SUPERINTENDENT, ATTORNEY)
 
 
 async def test_an_admin_with_incidents_open_hears_nothing_was_acknowledged(
@@ -52,6 +60,8 @@ async def test_an_admin_with_incidents_open_hears_nothing_was_acknowledged(
     await h.text(PRINCIPAL, "ICE")
     reply = await h.text(ADMIN, "got it")
     assert "Not acknowledged: paging goes on. Reply ACK 1 to take #1." in reply
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
 
 
 async def test_only_unacknowledged_incidents_are_named(h: Harness) -> None:
@@ -61,6 +71,12 @@ async def test_only_unacknowledged_incidents_are_named(h: Harness) -> None:
     reply = await h.text(SUPERINTENDENT, "Acknowledged")
     assert "Reply ACK 2 to take #2." in reply
     assert "#1" not in reply
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("ALERT #2: Enforcement visit at Oak Middle School", SUPERINTENDENT, ATTORNEY)
+    await h.received("#1 was reported by Ana Perez with no details yet", SUPERINTENDENT)
+    await h.received("#1: Dr. Jordan Rivera is on it and is responding.", PRINCIPAL)
+    await h.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
 
 
 async def test_a_reporter_text_is_still_an_update_and_strangers_to_paging_get_help(
@@ -72,6 +88,11 @@ async def test_a_reporter_text_is_still_an_update_and_strangers_to_paging_get_he
     await h.text(SUPERINTENDENT, "ACK 1")
     after = await h.text(SUPERINTENDENT, "Acknowledged")  # nothing left unacknowledged
     assert "Not acknowledged" not in after
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("#1 first report from Ana Perez: on it Console: https://alert", SUPERINTENDENT)
+    await h.received("#1: Dr. Jordan Rivera is on it and is responding.", PRINCIPAL)
+    await h.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
 
 
 async def test_a_natural_reply_by_slack_dm_is_told_in_spanish(s: SlackPlayer) -> None:
@@ -83,6 +104,12 @@ async def test_a_natural_reply_by_slack_dm_is_told_in_spanish(s: SlackPlayer) ->
     assert "Responda ACK 1" in told.text and "#1" in told.text
     [incident] = await s.h.incidents()
     assert incident["state"] == "triggered"
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.received("#1 Enforcement visit at Burns Academy (triggered)", CHANNEL)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
 
 
 # --- the acknowledger's first report keeps its console link ------------------------
@@ -97,6 +124,10 @@ async def test_an_emoji_heavy_first_report_keeps_the_console_link(h: Harness) ->
     assert notice.body.endswith(" Console: https://alerts.example.test/")
     assert "... Console:" in notice.body  # the words were cut, marked, at a word
     assert "\U0001F46E\u200d\u2642\ufe0f" in notice.body  # the emoji survives whole
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("#1: Dr. Jordan Rivera is on it and is responding.", PRINCIPAL)
+    await h.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
 
 
 # --- "still paging" reads right for one name or several ----------------------------
@@ -110,3 +141,7 @@ async def test_still_paging_names_one_or_several_people_grammatically(h: Harness
     await h.advance(minutes=5)
     several = await h.fake.expect_sms(PRINCIPAL, contains="still paging")
     assert several.body == "#1: still paging. Just paged: Dr. Jordan Rivera, Sam Okafor."
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy",
+                     SUPERINTENDENT, ATTORNEY, DEPUTY)
+    await h.received("#1: Enforcement visit at Burns Academy (2nd", SUPERINTENDENT, ATTORNEY)

@@ -15,7 +15,7 @@ from alertbot import appkeys
 from alertbot.domain.incident import Incident, State
 from alertbot.domain.messages import SMS_MAX_CHARS, segments
 from alertbot.domain.plan import Plan
-from tests.scenario.harness import ADMIN, PRINCIPAL, PRINCIPAL_ES, SUPERINTENDENT, Harness
+from tests.scenario.harness import ADMIN, ATTORNEY, PRINCIPAL, PRINCIPAL_ES, SUPERINTENDENT, Harness
 from tests.unitofwork import transaction
 
 SCHOOLS = ("Burns Latino Studies Academy", "Oak Middle School", "Elm Elementary")
@@ -114,6 +114,11 @@ async def test_ack_with_punctuation_acknowledges(h: Harness, body: str) -> None:
     assert "You acknowledged #1" in reply
     [incident] = await h.incidents()
     assert incident["state"] == "acknowledged"
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("#1 was reported by Ana Perez with no details yet", SUPERINTENDENT)
+    await h.received("#1: Dr. Jordan Rivera is on it and is responding.", PRINCIPAL)
+    await h.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
 
 
 @pytest.mark.parametrize("body", ["RESOLVE 1.", "resolve #1!", "Resolve: 1, all clear"])
@@ -123,6 +128,9 @@ async def test_resolve_with_punctuation_resolves(h: Harness, body: str) -> None:
     assert "#1 resolved" in reply
     [incident] = await h.incidents()
     assert incident["state"] == "resolved"
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("#1 resolved by Dr. Jordan Rivera.", PRINCIPAL, ATTORNEY)
 
 
 async def test_ack_the_second_one_is_not_a_command(h: Harness) -> None:
@@ -130,3 +138,5 @@ async def test_ack_the_second_one_is_not_a_command(h: Harness) -> None:
     await h.text(SUPERINTENDENT, "ACK the second one")
     [incident] = await h.incidents()
     assert incident["state"] == "triggered"
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)

@@ -11,10 +11,11 @@ import pytest
 from alertbot.clock import FakeClock
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import ATTORNEY, PRINCIPAL, SUPERINTENDENT, Harness
+from tests.scenario.teardown import finish
 
 
 @pytest.fixture
-async def pair(fake: FakeTwilio, tmp_path: Path,
+async def pair(request: pytest.FixtureRequest, fake: FakeTwilio, tmp_path: Path,
                pg_url: str) -> AsyncIterator[tuple[Harness, Harness]]:
     clock = FakeClock()
     a = await Harness(fake, tmp_path / "a", database_url=pg_url, clock=clock).start()
@@ -22,8 +23,7 @@ async def pair(fake: FakeTwilio, tmp_path: Path,
     try:
         yield a, b
     finally:
-        await b.close()
-        await a.close()
+        await finish(request, a, b)
 
 
 async def test_two_bare_acks_on_two_instances_one_winner(
@@ -39,6 +39,13 @@ async def test_two_bare_acks_on_two_instances_one_winner(
     await asyncio.gather(a.settle(), b.settle())
     on_it = [r.body for r in fake.sms_to(PRINCIPAL) if "is on it" in r.body]
     assert on_it == [f"#1: {winner} is on it and is responding."]
+    # Everyone else alertbot told something in this story:
+    won, lost_by = ((SUPERINTENDENT, ATTORNEY) if winner == "Dr. Jordan Rivera"
+                    else (ATTORNEY, SUPERINTENDENT))
+    await a.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await a.received("#1 was reported by Ana Perez with no details yet", won)
+    await a.received(f"#1: {winner} is on it and is responding.", PRINCIPAL)
+    await a.received(f"#1 acknowledged by {winner}", lost_by)
 
 
 async def test_two_reports_on_two_instances_open_one_incident(
@@ -47,3 +54,5 @@ async def test_two_reports_on_two_instances_open_one_incident(
     replies = await asyncio.gather(a.text(PRINCIPAL, "ICE"), b.text(PRINCIPAL, "ICE 2 agents"))
     assert all("#1" in r for r in replies), replies
     assert [i["id"] for i in await a.incidents()] == [1]
+    # Everyone else alertbot told something in this story:
+    await a.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)

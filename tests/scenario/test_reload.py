@@ -26,6 +26,7 @@ from alertbot.config import loader
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario import harness as harness_module
 from tests.scenario.harness import DISTRICT, Harness
+from tests.scenario.teardown import finish
 
 SLOW = 1.5  # seconds a reload's loading takes here
 
@@ -48,7 +49,7 @@ class SlowLoader:
 
 
 @pytest.fixture
-async def served(fake: FakeTwilio, tmp_path: Path,
+async def served(request: pytest.FixtureRequest, fake: FakeTwilio, tmp_path: Path,
                  monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple[Harness, Path]]:
     config_dir = tmp_path / "district"
     shutil.copytree(DISTRICT, config_dir)
@@ -66,7 +67,7 @@ async def served(fake: FakeTwilio, tmp_path: Path,
     try:
         yield h, config_dir / "escalation.yaml"
     finally:
-        await h.close()
+        await finish(request, h)
 
 
 async def _worst_healthz(h: Harness, during: float) -> float:
@@ -139,3 +140,4 @@ async def test_a_bad_file_keeps_the_running_config(
     assert h.app[appkeys.RECEIVER].config is running
     # And paging still works on it.
     assert "#1" in await h.text(harness_module.PRINCIPAL, "ICE")
+    await h.received("ALERT #1", harness_module.SUPERINTENDENT, harness_module.ATTORNEY)

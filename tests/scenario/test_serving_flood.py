@@ -12,7 +12,7 @@ import aiohttp
 from alertbot import serving
 from alertbot.app import build_app
 from tests.fakes.twilio_server import FakeTwilio
-from tests.scenario.harness import PRINCIPAL, SUPERINTENDENT, Harness
+from tests.scenario.harness import ATTORNEY, PRINCIPAL, SUPERINTENDENT, Harness
 
 
 async def test_idle_clients_at_the_bound_make_room_for_webhooks(fake: FakeTwilio,
@@ -37,6 +37,7 @@ async def test_idle_clients_at_the_bound_make_room_for_webhooks(fake: FakeTwilio
         reply = await asyncio.wait_for(h.text(PRINCIPAL, "ICE burns"), 5)
         assert "#1" in reply
         await fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
+        await fake.expect_sms(ATTORNEY, contains="ACK 1")
         async with h.session.get(h.url + "/healthz",
                                  timeout=aiohttp.ClientTimeout(total=5)) as r:
             assert r.status == 200

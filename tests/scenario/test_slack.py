@@ -15,7 +15,7 @@ import pytest
 
 from alertbot.inbound.slack import SLACK
 from tests.fakes.slack_server import FakeSlack
-from tests.scenario.harness import ATTORNEY, DEPUTY, PRINCIPAL, SUPERINTENDENT
+from tests.scenario.harness import ADMIN, ATTORNEY, DEPUTY, PRINCIPAL, SUPERINTENDENT
 from tests.scenario.slack_harness import (
     AREA_LEAD_U,
     ATTORNEY_U,
@@ -57,6 +57,10 @@ async def test_slash_command_opens_an_incident_and_pages_step_one(s: SlackPlayer
     assert (incident["school"], incident["source"]) == ("burns", "slack")
     assert incident["reporter"]["id"] == "principal-burns"
     assert incident["details"] == "2 agents at the front desk"
+    # Everyone else alertbot told something in this story:
+    await s.received("#1 Enforcement visit at Burns Academy (triggered)", CHANNEL)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
 
 
 async def test_the_channel_post_shows_the_incident_and_its_thread_the_timeline(
@@ -72,6 +76,11 @@ async def test_the_channel_post_shows_the_incident_and_its_thread_the_timeline(
     assert "*opened*" in thread and "*paged*" in thread
     assert "front desk" not in thread
     assert "SMS sent" in json.dumps(s.slack.message(CHANNEL, post["ts"])["blocks"])
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
 
 
 async def test_a_slow_receipt_follows_through_response_url(s: SlackPlayer) -> None:
@@ -85,6 +94,17 @@ async def test_a_slow_receipt_follows_through_response_url(s: SlackPlayer) -> No
     status, answer = await s.submit(AREA_LEAD_U, view, "elm")
     assert (status, answer) == (200, {})  # the modal just closes
     await s.slack.expect_response(contains="#2 opened (Elm Elementary)")
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.h.received("ALERT #2: Enforcement visit at Elm Elementary", SUPERINTENDENT)
+    await s.h.received("ALERTA #2: Enforcement visit at Elm Elementary", ATTORNEY)
+    await s.received("#1 Enforcement visit at Burns Academy (triggered)", CHANNEL)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
+    await s.received("#2 Enforcement visit at Elm Elementary (triggered)", CHANNEL)
+    await s.received("ALERT #2: Enforcement visit at Elm Elementary", "D0SUPT001")
+    await s.received("ALERTA #2: Enforcement visit at Elm Elementary", "D0ATTY002")
 
 
 async def test_a_reporter_with_one_school_may_leave_it_out(s: SlackPlayer) -> None:
@@ -93,6 +113,12 @@ async def test_a_reporter_with_one_school_may_leave_it_out(s: SlackPlayer) -> No
     [incident] = await s.h.incidents()
     assert incident["school"] == "burns"
     assert incident["details"] == "two agents in the lobby"
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.received("#1 Enforcement visit at Burns Academy (triggered)", CHANNEL)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
 
 
 async def test_channel_post_is_updated_when_someone_acks_by_sms(s: SlackPlayer) -> None:
@@ -104,6 +130,14 @@ async def test_channel_post_is_updated_when_someone_acks_by_sms(s: SlackPlayer) 
     assert actions(update.args["blocks"]) == {"resolve": "1"}
     thread = " ".join(m["text"] for m in s.slack.thread(CHANNEL, post["ts"]))
     assert "acknowledged by Sam Okafor via sms" in thread
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.h.received("#1 primer reporte de Ana Perez: 2 agents at the", ATTORNEY)
+    await s.h.received("#1: Sam Okafor is on it and is responding.", PRINCIPAL)
+    await s.h.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
 
 
 async def test_ack_button_acknowledges_and_stops_sms_paging(s: SlackPlayer) -> None:
@@ -121,6 +155,13 @@ async def test_ack_button_acknowledges_and_stops_sms_paging(s: SlackPlayer) -> N
     assert incident["acknowledged_by"]["id"] == "superintendent"
     await s.settle()
     assert actions(s.slack.message(CHANNEL, post["ts"])["blocks"]) == {"resolve": "1"}
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.h.received("#1 first report from Ana Perez: 2 agents at the", SUPERINTENDENT)
+    await s.h.received("#1 atendido por Dr. Jordan Rivera", ATTORNEY)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
 
 
 async def test_resolve_button_closes_the_incident_and_the_post_loses_its_buttons(
@@ -133,6 +174,12 @@ async def test_resolve_button_closes_the_incident_and_the_post_loses_its_buttons
     final = s.slack.message(CHANNEL, post["ts"])
     assert actions(final["blocks"]) == {}
     assert "Resolved" in json.dumps(final["blocks"])
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.h.received("#1 resolved by Sam Okafor.", PRINCIPAL, SUPERINTENDENT)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
 
 
 async def test_buttons_from_people_off_the_team_are_refused(s: SlackPlayer) -> None:
@@ -145,6 +192,12 @@ async def test_buttons_from_people_off_the_team_are_refused(s: SlackPlayer) -> N
     assert incident["state"] == "triggered"
     await s.h.advance(minutes=3)
     await s.h.fake.expect_sms(DEPUTY, contains="ACK 1")
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.h.received("#1: still paging", PRINCIPAL)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
 
 
 async def test_a_stranger_is_refused_and_nothing_is_paged(s: SlackPlayer) -> None:
@@ -203,6 +256,11 @@ async def test_missing_school_opens_the_modal_and_its_submission_opens_the_incid
     [incident] = await s.h.incidents()
     assert (incident["school"], incident["reporter"]["id"]) == ("oak", "area-lead")
     await s.h.fake.expect_sms(SUPERINTENDENT, contains="Oak Middle School")
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERTA #1: Enforcement visit at Oak Middle School", ATTORNEY)
+    await s.received("#1 Enforcement visit at Oak Middle School", CHANNEL)
+    await s.received("ALERT #1: Enforcement visit at Oak Middle School", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Oak Middle School", "D0ATTY002")
 
 
 async def test_modal_without_a_known_school_asks_again(s: SlackPlayer) -> None:
@@ -235,6 +293,14 @@ async def test_retried_requests_have_exactly_one_effect(s: SlackPlayer) -> None:
     await s.slack.assert_no("response_url")
     [incident] = await s.h.incidents()
     assert [e["kind"] for e in incident["timeline"]].count("acknowledged") == 1
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.h.received("#1 fue reportado por Ana Perez aun sin detalles", ATTORNEY)
+    await s.h.received("#1: Sam Okafor is on it and is responding.", PRINCIPAL)
+    await s.h.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
+    await s.received("#1 Enforcement visit at Burns Academy (triggered)", CHANNEL)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
 
 
 async def test_slack_dm_pages_carry_the_ack_button_in_the_contacts_language(
@@ -245,6 +311,9 @@ async def test_slack_dm_pages_carry_the_ack_button_in_the_contacts_language(
     assert actions(dm.args["blocks"]) == {"ack": "1", "resolve": "1"}
     spanish = await s.slack.expect("chat.postMessage", channel="D0ATTY002", contains="#1")
     assert "Atender" in spanish.text and "ALERTA #1" in spanish.text
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
 
 
 async def test_a_refused_dm_page_is_made_visible(s: SlackPlayer) -> None:
@@ -254,6 +323,10 @@ async def test_a_refused_dm_page_is_made_visible(s: SlackPlayer) -> None:
     failed = [e["text"] for e in incident["timeline"] if e["kind"] == "page_failed"]
     assert failed and "account_inactive" in failed[0]
     await s.h.fake.expect_sms(SUPERINTENDENT, contains="ACK 1")  # SMS still reaches them
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.h.received("#1: could not page Dr. Jordan Rivera by slack", ADMIN)
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
 
 
 async def test_a_rate_limited_dm_page_waits_for_slack_and_is_sent(s: SlackPlayer) -> None:
@@ -266,6 +339,10 @@ async def test_a_rate_limited_dm_page_waits_for_slack_and_is_sent(s: SlackPlayer
     await s.slack.assert_no("chat.postMessage", channel="D0SUPT001")
     await s.h.advance(seconds=2)
     await s.slack.expect("chat.postMessage", channel="D0SUPT001", contains="ALERT #1")
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.received("#1 Enforcement visit at Burns Academy (triggered)", CHANNEL)
 
 
 def test_sandbox_never_mounts_slack(slack: FakeSlack) -> None:
@@ -293,6 +370,11 @@ async def test_reply_in_the_thread_is_added_to_the_timeline(s: SlackPlayer) -> N
     [incident] = await s.h.incidents()
     updates = [e["text"] for e in incident["timeline"] if e["kind"] == "update"]
     assert updates == ["agents left by the east door"]
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
 
 
 async def test_ack_by_dm_to_the_bot(s: SlackPlayer) -> None:
@@ -302,6 +384,14 @@ async def test_ack_by_dm_to_the_bot(s: SlackPlayer) -> None:
     assert "RESOLVE 1" in reply.text
     [incident] = await s.h.incidents()
     assert incident["acknowledged_by"]["id"] == "attorney"
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.h.received("#1 primer reporte de Ana Perez: 2 agents at the", ATTORNEY)
+    await s.h.received("#1: Sam Okafor is on it and is responding.", PRINCIPAL)
+    await s.h.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
 
 
 async def test_a_button_carrying_a_huge_number_does_nothing_and_logs_no_error(
@@ -314,3 +404,8 @@ async def test_a_button_carrying_a_huge_number_does_nothing_and_logs_no_error(
     [incident] = await s.h.incidents()
     assert incident["state"] == "triggered"
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")

@@ -12,7 +12,7 @@ import pytest
 
 from tests.fakes.slack_server import FakeSlack
 from tests.fakes.twilio_server import FakeTwilio
-from tests.scenario.harness import PRINCIPAL, Harness
+from tests.scenario.harness import PRINCIPAL, SUPERINTENDENT, Harness
 from tests.scenario.slack_harness import (
     ATTORNEY_U,
     CHANNEL,
@@ -22,6 +22,7 @@ from tests.scenario.slack_harness import (
     SlackPlayer,
     slack_settings,
 )
+from tests.scenario.teardown import finish
 
 LIVE = ("<!channel>", "<!here>", "<!everyone>", "<@U0SUPT001>", "<@U0DEP003>",
         "<https://evil.example|")
@@ -29,7 +30,8 @@ NAME = "Ana <!channel> Perez <@U0SUPT001>"
 
 
 @pytest.fixture
-async def s(fake: FakeTwilio, slack: FakeSlack, tmp_path: Path) -> AsyncIterator[SlackPlayer]:
+async def s(request: pytest.FixtureRequest, fake: FakeTwilio, slack: FakeSlack,
+            tmp_path: Path) -> AsyncIterator[SlackPlayer]:
     """The Slack district, but the Burns principal's name carries mentions and the
     attorney has no phone (so what is forwarded to them goes by Slack DM)."""
     district = tmp_path / "district"
@@ -44,7 +46,7 @@ async def s(fake: FakeTwilio, slack: FakeSlack, tmp_path: Path) -> AsyncIterator
     try:
         yield player
     finally:
-        await h.close()
+        await finish(request, h)
 
 
 def assert_inert(slack: FakeSlack) -> None:
@@ -72,6 +74,15 @@ async def test_mentions_in_a_reporters_name_and_updates_arrive_inert(s: SlackPla
     pages = s.slack.calls_of("chat.postMessage", channel="D0SUPT001")
     assert pages and "Ana &lt;!channel&gt; Perez" in pages[0].text
     assert_inert(s.slack)
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("#1: Sam Okafor is on it and is responding.", PRINCIPAL)
+    await s.h.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
+    await s.received("Usted atiende #1; se detuvieron los avisos y se", "D0ATTY002")
+    await s.received("#1 primer reporte de Ana &lt;!channel&gt; Perez", "D0ATTY002")
+    await s.received("#1 novedad de Ana &lt;!channel&gt; Perez", "D0ATTY002", "D0ATTY002")
 
 
 @pytest.mark.parametrize("text", ["Ack 1!", "ACK 1.", "ack #1,", "<@U0ALERTBOT> ack 1",
@@ -84,3 +95,11 @@ async def test_ack_by_dm_reads_the_number_however_it_is_typed(s: SlackPlayer,
     await s.slack.expect("chat.postMessage", channel="D0SUPT001", contains="You acknowledged #1")
     [incident] = await s.h.incidents()
     assert incident["acknowledged_by"]["id"] == "superintendent"
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("#1 first report from Ana", SUPERINTENDENT)
+    await s.h.received("#1: Dr. Jordan Rivera is on it and is responding.", PRINCIPAL)
+    await s.received("#1 Enforcement visit at Burns Academy (triggered)", CHANNEL)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
+    await s.received("#1 atendido por Dr. Jordan Rivera", "D0ATTY002")

@@ -21,7 +21,7 @@ import pytest
 from alertbot.inbound.slack import SLACK
 from tests.fakes.slack_server import FakeSlack
 from tests.fakes.twilio_server import FakeTwilio
-from tests.scenario.harness import SUPERINTENDENT
+from tests.scenario.harness import ATTORNEY, PRINCIPAL, SUPERINTENDENT
 from tests.scenario.slack_harness import (
     AREA_LEAD_U,
     ATTORNEY_U,
@@ -31,6 +31,7 @@ from tests.scenario.slack_harness import (
     TEACHER_U,
     SlackPlayer,
 )
+from tests.scenario.teardown import finish
 from tests.scenario.test_slack_socket import SocketPlayer
 
 _envelopes = itertools.count(1)
@@ -44,7 +45,7 @@ async def s(request: pytest.FixtureRequest, fake: FakeTwilio, slack: FakeSlack,
     try:
         yield player
     finally:
-        await player.h.close()
+        await finish(request, player.h)
 
 
 def twice(s: SlackPlayer) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -79,6 +80,15 @@ async def test_a_retried_dm_ack_confirms_once(s: SlackPlayer) -> None:
     assert len(replies_in(s, "D0ATTY002", "atiende #1")) == 1
     [incident] = await s.h.incidents()
     assert [e["kind"] for e in incident["timeline"]].count("acknowledged") == 1
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.h.received("#1 fue reportado por Ana Perez aun sin detalles", ATTORNEY)
+    await s.h.received("#1: Sam Okafor is on it and is responding.", PRINCIPAL)
+    await s.h.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
+    await s.received("Usted atiende #1; se detuvieron los avisos y se", "D0ATTY002")
 
 
 async def test_a_dm_event_delivered_twice_at_once_replies_once(s: SlackPlayer) -> None:
@@ -93,6 +103,15 @@ async def test_a_dm_event_delivered_twice_at_once_replies_once(s: SlackPlayer) -
     answers = [c.text for c in s.slack.calls_of("chat.postMessage", channel="D0ATTY002")
                if "ALERTA" not in c.text]  # not the DM page itself
     assert len(answers) == 1 and "atiende #1" in answers[0], answers
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.h.received("#1 fue reportado por Ana Perez aun sin detalles", ATTORNEY)
+    await s.h.received("#1: Sam Okafor is on it and is responding.", PRINCIPAL)
+    await s.h.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
+    await s.received("Usted atiende #1; se detuvieron los avisos y se", "D0ATTY002")
 
 
 async def test_a_retried_dm_from_a_stranger_is_refused_once(s: SlackPlayer) -> None:
@@ -101,6 +120,8 @@ async def test_a_retried_dm_from_a_stranger_is_refused_once(s: SlackPlayer) -> N
         await s.message(STRANGER_U, "STATUS", "D0STRANGER", channel_type="im",
                         event_id="Ev0STR1", **kw)
     assert len(replies_in(s, "D0STRANGER", "not in alertbot's contacts")) == 1
+    # Everyone else alertbot told something in this story:
+    await s.received("Your Slack account is not in alertbot's contacts", "D0STRANGER")
 
 
 async def test_a_retried_refused_thread_reply_is_shown_once(s: SlackPlayer) -> None:
@@ -111,6 +132,12 @@ async def test_a_retried_refused_thread_reply_is_shown_once(s: SlackPlayer) -> N
                         event_id="Ev0THR9", **kw)
     refusals = s.slack.calls_of("chat.postEphemeral", channel=CHANNEL, user=TEACHER_U)
     assert len(refusals) == 1 and "not on the response team" in refusals[0].text
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
+    await s.slack.expect('chat.postEphemeral', contains="You are not on the response team for #1.")
 
 
 async def test_a_retried_slash_command_answers_once(s: SlackPlayer) -> None:
@@ -123,6 +150,11 @@ async def test_a_retried_slash_command_answers_once(s: SlackPlayer) -> None:
     assert len(await s.h.incidents()) == 1
     await s.h.fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
     await s.h.fake.assert_no_sms(SUPERINTENDENT)
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.received("#1 Enforcement visit at Burns Academy (triggered)", CHANNEL)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
 
 
 async def test_a_retried_slow_slash_command_posts_its_receipt_once(s: SlackPlayer) -> None:
@@ -134,6 +166,12 @@ async def test_a_retried_slow_slash_command_posts_its_receipt_once(s: SlackPlaye
     assert again == {}
     await s.slack.expect_response(contains="#1 opened")
     await s.slack.assert_no("response_url")
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.received("#1 Enforcement visit at Burns Academy (triggered)", CHANNEL)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
 
 
 async def test_a_retried_stranger_command_is_refused_once(s: SlackPlayer) -> None:
@@ -153,6 +191,14 @@ async def test_a_retried_button_press_answers_once(s: SlackPlayer) -> None:
     await s.slack.assert_no("response_url")
     [incident] = await s.h.incidents()
     assert [e["kind"] for e in incident["timeline"]].count("acknowledged") == 1
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.h.received("#1 fue reportado por Ana Perez aun sin detalles", ATTORNEY)
+    await s.h.received("#1: Sam Okafor is on it and is responding.", PRINCIPAL)
+    await s.h.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
 
 
 async def test_a_retried_modal_submission_answers_once(s: SlackPlayer) -> None:
@@ -165,6 +211,12 @@ async def test_a_retried_modal_submission_answers_once(s: SlackPlayer) -> None:
     assert again == {}  # closes the modal, shows nothing new
     await s.slack.assert_no("response_url")
     assert len(await s.h.incidents()) == 1
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Oak Middle School", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Oak Middle School", ATTORNEY)
+    await s.received("#1 Enforcement visit at Oak Middle School", CHANNEL)
+    await s.received("ALERT #1: Enforcement visit at Oak Middle School", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Oak Middle School", "D0ATTY002")
 
 
 async def test_a_retried_command_opens_its_modal_once(s: SlackPlayer) -> None:

@@ -31,6 +31,7 @@ from tests.scenario.slack_harness import (
     SUPERINTENDENT_U,
     SlackPlayer,
 )
+from tests.scenario.teardown import finish
 
 
 def socket_settings(slack: FakeSlack, signing_secret: bool = False) -> dict[str, Any]:
@@ -72,12 +73,13 @@ class SocketPlayer(SlackPlayer):
 
 
 @pytest.fixture
-async def s(fake: FakeTwilio, slack: FakeSlack, tmp_path: Path) -> AsyncIterator[SocketPlayer]:
+async def s(request: pytest.FixtureRequest, fake: FakeTwilio, slack: FakeSlack,
+            tmp_path: Path) -> AsyncIterator[SocketPlayer]:
     player = await SocketPlayer.start_socket(fake, slack, tmp_path)
     try:
         yield player
     finally:
-        await player.h.close()
+        await finish(request, player.h)
 
 
 def test_slack_app_token_is_read_from_the_environment() -> None:
@@ -109,6 +111,9 @@ async def test_slash_command_opens_an_incident_pages_step_one_and_is_acked(
     assert (incident["school"], incident["source"]) == ("burns", "slack")
     assert incident["reporter"]["id"] == "principal-burns"
     await s.slack.expect("chat.postMessage", channel=CHANNEL, contains="#1")
+    # Everyone else alertbot told something in this story:
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
 
 
 async def test_ack_button_acknowledges_and_stops_sms_paging(s: SocketPlayer) -> None:
@@ -123,6 +128,13 @@ async def test_ack_button_acknowledges_and_stops_sms_paging(s: SocketPlayer) -> 
     [incident] = await s.h.incidents()
     assert incident["state"] == "acknowledged"
     assert incident["acknowledged_by"]["id"] == "superintendent"
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1", SUPERINTENDENT)
+    await s.h.received("ALERTA #1", ATTORNEY)
+    await s.h.received("#1 was reported by Ana Perez", SUPERINTENDENT)
+    await s.h.received("#1 atendido por Dr. Jordan Rivera", ATTORNEY)
+    await s.received("ALERT #1", "D0SUPT001")
+    await s.received("ALERTA #1", "D0ATTY002")
 
 
 async def test_a_stranger_is_refused_and_nothing_is_paged(s: SocketPlayer) -> None:
@@ -156,6 +168,15 @@ async def test_a_redelivered_envelope_has_one_effect(s: SocketPlayer) -> None:
     kinds = [e["kind"] for e in incident["timeline"]]
     assert kinds.count("acknowledged") == 1 and kinds.count("update") == 1
     assert [c.args["envelope_id"] for c in s.slack.calls_of("socket_ack")].count("env-R3") == 2
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.h.received("#1 fue reportado por Ana Perez aun sin detalles", ATTORNEY)
+    await s.h.received("#1: Sam Okafor is on it and is responding.", PRINCIPAL)
+    await s.h.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
+    await s.h.received("#1 novedad de Ana Perez: agents left by the east", ATTORNEY)
+    await s.received("#1 Enforcement visit at Burns Academy (triggered)", CHANNEL)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
 
 
 async def test_reconnects_when_slack_asks_and_hangs_up_on_shutdown(s: SocketPlayer) -> None:
@@ -170,6 +191,12 @@ async def test_reconnects_when_slack_asks_and_hangs_up_on_shutdown(s: SocketPlay
     assert "#1 opened" in reply["text"]
     await s.h.close()
     assert s.slack.socket is None
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.received("#1 Enforcement visit at Burns Academy (triggered)", CHANNEL)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
 
 
 async def test_http_events_stay_mounted_when_a_signing_secret_is_set_too(
@@ -185,6 +212,10 @@ async def test_http_events_stay_mounted_when_a_signing_secret_is_set_too(
                                         urlencode(form))
         assert (status, body) == (200, "")  # same key: answered already, shown once
         assert len(await player.h.incidents()) == 1
+        await player.settle()
+        await player.slack.expect("chat.postMessage", channel=CHANNEL, contains="#1")
+        await player.received("ALERT", "D0SUPT001", "D0ATTY002")  # DM pages
+        await player.h.received("#1: Enforcement visit", SUPERINTENDENT, ATTORNEY)
     finally:
         await player.h.close()
 
@@ -203,6 +234,11 @@ async def test_a_refused_app_token_never_holds_up_the_service(
         assert slack.socket is None
         assert await h.text(PRINCIPAL, "ICE burns") != ""  # SMS works all the same
         await fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
+        await fake.expect_sms(ATTORNEY, contains="ACK 1")
+        # Only Socket Mode was refused: the bot token still posts and sends DM pages.
+        for channel in (CHANNEL, "D0SUPT001", "D0ATTY002"):
+            await slack.expect("chat.postMessage", channel=channel, contains="#1")
+        slack.ignore("chat.postMessage", to=f"{CHANNEL}/thread")  # the timeline, as ever
     finally:
         started = asyncio.get_running_loop().time()
         await h.close()  # does not wait out the SDK's retry pause

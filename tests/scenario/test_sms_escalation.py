@@ -64,6 +64,9 @@ async def test_repages_until_ack_then_silence(h: Harness) -> None:
     kinds = [e["kind"] for e in incident["timeline"]]
     assert kinds.count("paged") == 3
     assert "acknowledged" in kinds
+    # Everyone else alertbot told something in this story:
+    await h.received("#1: still paging", PRINCIPAL)
+    await h.received("#1: Sam Okafor is on it and is responding.", PRINCIPAL)
 
 
 async def test_escalates_to_step_two_only_after_the_wait(h: Harness) -> None:
@@ -76,6 +79,9 @@ async def test_escalates_to_step_two_only_after_the_wait(h: Harness) -> None:
     [incident] = await h.incidents()
     paged = [e["text"] for e in incident["timeline"] if e["kind"] == "paged"]
     assert "step 2" in paged[1] and "3m" in paged[1], paged
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("#1: still paging", PRINCIPAL)
 
 
 async def test_ack_before_any_repeat_stops_every_future_page(h: Harness) -> None:
@@ -83,6 +89,11 @@ async def test_ack_before_any_repeat_stops_every_future_page(h: Harness) -> None
     await h.text(SUPERINTENDENT, "ack 1")
     await h.advance(minutes=30)
     await h.fake.assert_no_sms(DEPUTY)
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("#1 was reported by Ana Perez with no details yet", SUPERINTENDENT)
+    await h.received("#1: Dr. Jordan Rivera is on it and is responding.", PRINCIPAL)
+    await h.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
 
 
 async def test_unknown_sender_is_refused_with_the_fallback_number(h: Harness) -> None:
@@ -123,6 +134,8 @@ async def test_duplicate_webhook_has_exactly_one_effect(h: Harness) -> None:
     assert len(await h.incidents()) == 1
     await h.fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
     await h.fake.assert_no_sms(SUPERINTENDENT)
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
 
 
 async def test_outsiders_ack_is_ignored(h: Harness) -> None:
@@ -135,12 +148,20 @@ async def test_outsiders_ack_is_ignored(h: Harness) -> None:
     assert incident["state"] == "triggered"
     await h.advance(minutes=3)
     await h.fake.expect_sms(DEPUTY, contains="ACK 1")
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("#1: still paging", PRINCIPAL)
 
 
 async def test_admin_may_acknowledge_any_incident(h: Harness) -> None:
     await h.text(PRINCIPAL, "ICE")
     reply = await h.text(ADMIN, "ACK 1")
     assert "acknowledged #1" in reply
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("#1 was reported by Ana Perez with no details yet", ADMIN)
+    await h.received("#1: Riley Chen is on it and is responding.", PRINCIPAL)
+    await h.received("#1 acknowledged by Riley Chen", SUPERINTENDENT, ATTORNEY)
 
 
 async def test_spanish_speaking_reporter_gets_spanish_guidance(h: Harness) -> None:
@@ -149,6 +170,8 @@ async def test_spanish_speaking_reporter_gets_spanish_guidance(h: Harness) -> No
     assert "#1" in reply
     page = await h.fake.expect_sms(SUPERINTENDENT, contains="Oak Middle School")
     assert "Eli Romero" in page.body
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Oak Middle School", ATTORNEY)
 
 
 async def test_reporter_with_several_schools_names_one_or_is_asked(h: Harness) -> None:
@@ -170,6 +193,10 @@ async def test_reporter_with_several_schools_names_one_or_is_asked(h: Harness) -
     reply = await h.text(AREA_LEAD, "ICE more agents")
     assert "#2 was already open" in reply
     assert len(await h.incidents()) == 2
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at school not named", ATTORNEY)
+    await h.received("#1 update: Enforcement visit at Elm Elementary.", SUPERINTENDENT, ATTORNEY)
+    await h.received("ALERT #2: Enforcement visit at Oak Middle School", SUPERINTENDENT, ATTORNEY)
 
 
 async def test_second_report_from_the_same_school_joins_the_open_incident(h: Harness) -> None:
@@ -177,6 +204,8 @@ async def test_second_report_from_the_same_school_joins_the_open_incident(h: Har
     reply = await h.text(PRINCIPAL, "ICE still here")
     assert "#1" in reply
     assert len(await h.incidents()) == 1
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
 
 
 async def test_ack_without_number_with_several_open_asks_which(h: Harness) -> None:
@@ -188,6 +217,15 @@ async def test_ack_without_number_with_several_open_asks_which(h: Harness) -> No
     assert "acknowledged #2" in reply
     reply = await h.text(SUPERINTENDENT, "ACK")  # only #1 is still paging them
     assert "acknowledged #1" in reply
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("ALERT #2: Enforcement visit at Oak Middle School", SUPERINTENDENT, ATTORNEY)
+    await h.received("#2 was reported by Eli Romero with no details yet", SUPERINTENDENT)
+    await h.received("#2: Dr. Jordan Rivera esta atendiendo y va en camino.", PRINCIPAL_ES)
+    await h.received("#2 acknowledged by Dr. Jordan Rivera", ATTORNEY)
+    await h.received("#1 was reported by Ana Perez with no details yet", SUPERINTENDENT)
+    await h.received("#1: Dr. Jordan Rivera is on it and is responding.", PRINCIPAL)
+    await h.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
 
 
 async def test_second_ack_names_who_already_has_it(h: Harness) -> None:
@@ -195,6 +233,11 @@ async def test_second_ack_names_who_already_has_it(h: Harness) -> None:
     await h.text(SUPERINTENDENT, "ACK 1")
     reply = await h.text(ATTORNEY, "ACK 1")
     assert "already acknowledged by Dr. Jordan Rivera" in reply
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("#1 was reported by Ana Perez with no details yet", SUPERINTENDENT)
+    await h.received("#1: Dr. Jordan Rivera is on it and is responding.", PRINCIPAL)
+    await h.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
 
 
 async def test_reporter_updates_are_forwarded_to_whoever_acknowledged(h: Harness) -> None:
@@ -209,6 +252,10 @@ async def test_reporter_updates_are_forwarded_to_whoever_acknowledged(h: Harness
     [incident] = await h.incidents()
     updates = [e["text"] for e in incident["timeline"] if e["kind"] == "update"]
     assert updates == ["they are asking for records", "they showed a paper"]
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("#1 first report from Ana Perez: they are asking for records", ATTORNEY)
+    await h.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
 
 
 async def test_resolve_and_status(h: Harness) -> None:
@@ -225,6 +272,12 @@ async def test_resolve_and_status(h: Harness) -> None:
     assert "No open incidents" in reply
     [incident] = await h.incidents()
     assert incident["state"] == "resolved"
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await h.received("#1 was reported by Ana Perez with no details yet", SUPERINTENDENT)
+    await h.received("#1: Dr. Jordan Rivera is on it and is responding.", PRINCIPAL)
+    await h.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
+    await h.received("#1 resolved by Dr. Jordan Rivera.", ATTORNEY)
 
 
 async def test_malformed_and_reserved_texts(h: Harness) -> None:
@@ -248,6 +301,8 @@ async def test_opted_out_responder_is_reported_and_reached_by_other_means(
     assert "21610" in alert.body
     [incident] = await h.incidents()
     assert any(e["kind"] == "page_failed" for e in incident["timeline"])
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 async def test_temporary_provider_failure_is_retried(h: Harness, fake: FakeTwilio) -> None:
@@ -265,17 +320,20 @@ async def test_a_policy_that_runs_out_tells_the_admins(fake: FakeTwilio,
     shutil.copytree(DISTRICT, district)
     text = (district / "escalation.yaml").read_text()
     (district / "escalation.yaml").write_text(text.replace("repeat: forever", "repeat: 1"))
-    h = await Harness(fake, tmp_path, config_dir=district).start()
-    try:
+    async with Harness(fake, tmp_path, config_dir=district) as h:
         await h.text(PRINCIPAL, "ICE")
         for _ in range(4):
             await h.advance(minutes=5)
         assert len(fake.sms_to(SUPERINTENDENT)) == 2  # two rounds, then silence
+        await h.received("ALERT #1", SUPERINTENDENT, ATTORNEY, DEPUTY)
+        await h.received("(2nd page)", SUPERINTENDENT, ATTORNEY, DEPUTY)
+        await h.received("#1: still paging", PRINCIPAL, PRINCIPAL, PRINCIPAL)
         alert = await fake.expect_sms(ADMIN, contains="NOBODY acknowledged")
         assert "#1" in alert.body and "2 round(s)" in alert.body
         [incident] = await h.incidents()
         assert incident["timeline"][-1]["kind"] == "exhausted"
         reply = await h.text(ATTORNEY, "ACK 1")  # a late acknowledgement still counts
         assert "acknowledged #1" in reply
-    finally:
-        await h.close()
+        await h.received("#1 was reported by Ana Perez", ATTORNEY)
+        await h.received("#1: Sam Okafor is on it", PRINCIPAL)
+        await h.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT, DEPUTY)

@@ -13,7 +13,7 @@ import logging
 import pytest
 
 from tests.fakes.signing import twilio_signature
-from tests.scenario.harness import FROM_NUMBER, PRINCIPAL, SUPERINTENDENT, Harness
+from tests.scenario.harness import ATTORNEY, FROM_NUMBER, PRINCIPAL, SUPERINTENDENT, Harness
 from tests.scenario.voicecall import post_exact
 
 PUBLIC = "https://alerts.example.test"
@@ -46,6 +46,8 @@ async def test_sms_webhook_with_an_encoded_query_is_accepted(h: Harness) -> None
     assert "#1 opened" in body
     await h.settle()
     await h.fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
 
 
 async def test_a_signature_over_the_decoded_url_is_refused(h: Harness) -> None:
@@ -71,6 +73,8 @@ async def test_voice_webhook_with_an_encoded_query_is_accepted(h: Harness) -> No
         h, PUBLIC + "/twilio/voice/menu?lang=en&t=0&line=north%20side", params | {"Digits": "1"})
     assert status == 200, body
     assert "Incident number 1 is open" in body
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
 
 
 async def test_status_callback_with_an_encoded_query_is_accepted(h: Harness) -> None:
@@ -84,6 +88,8 @@ async def test_status_callback_with_an_encoded_query_is_accepted(h: Harness) -> 
     [page] = [m for m in incident["messages"]
               if m["contact"] == "superintendent" and m["channel"] == "sms"]
     assert page["provider_status"] == "delivered"
+    # Everyone else alertbot told something in this story:
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
 
 
 # --- kind 12: the signature first, malformed bodies without a traceback ------------

@@ -80,6 +80,9 @@ async def test_principal_call_opens_the_incident_before_the_recording(hv: Harnes
     updates = entries(incident, "update")
     assert updates[0].startswith("voice message (14 s): https://api.twilio.com/")
     assert updates[1] == "voice message transcript: two agents at the front desk"
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
 
 
 async def test_caller_with_several_schools_keys_in_the_code(hv: Harness) -> None:
@@ -92,6 +95,10 @@ async def test_caller_with_several_schools_keys_in_the_code(hv: Harness) -> None
     [incident] = await hv.incidents()
     assert incident["school"] == "oak"
     await hv.fake.expect_sms(SUPERINTENDENT, contains="Oak Middle School")
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Oak Middle School", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 async def test_wrong_school_code_three_times_ends_politely_and_loses_nothing(
@@ -110,6 +117,10 @@ async def test_wrong_school_code_three_times_ends_politely_and_loses_nothing(
     assert incident["school"] is None
     page = await hv.fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
     assert "school not named" in page.body
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at school not named", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 async def test_no_input_and_wrong_keys_at_the_menu(hv: Harness) -> None:
@@ -135,6 +146,11 @@ async def test_spanish_speaking_caller_hears_spanish(hv: Harness) -> None:
     assert "orden firmada por un juez" in opened.text
     assert set(opened.languages) == {"es-US"}
     assert opened.record is not None and opened.record.get("transcribe") is None
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Oak Middle School", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Oak Middle School", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 async def test_english_caller_may_switch_to_spanish(hv: Harness) -> None:
@@ -143,6 +159,11 @@ async def test_english_caller_may_switch_to_spanish(hv: Harness) -> None:
     assert "oprima 1" in spanish.text and spanish.languages[0] == "es-US"
     opened = await call.press("1")
     assert "El incidente número 1 está abierto" in opened.text
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 async def test_unknown_caller_is_refused_where_unknown_reporters_reject(h: Harness) -> None:
@@ -172,6 +193,10 @@ async def test_unknown_caller_with_the_pin_opens_an_unverified_incident(hv: Harn
     assert incident["source"] == "voice"
     assert any("unverified reporter" in t for t in entries(incident, "opened"))
     assert entries(incident, "update")[0].startswith("voice message (5 s)")
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 async def test_unknown_caller_without_the_pin_opens_nothing(hv: Harness) -> None:
@@ -202,6 +227,10 @@ async def test_duplicate_webhook_opens_one_incident(hv: Harness) -> None:
     await hv.fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
     await hv.fake.assert_no_sms(SUPERINTENDENT)
     assert len(entries(await hv.incident(1), "update")) == 1
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 async def test_forged_signature_is_refused_and_has_no_effect(hv: Harness) -> None:
@@ -237,6 +266,18 @@ async def test_responder_calls_back_and_presses_0(hv: Harness) -> None:
     incidents = {i["id"]: i for i in await hv.incidents()}
     assert incidents[2]["state"] == "acknowledged"
     assert incidents[1]["state"] == "triggered"
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await hv.received("ALERT #2: Enforcement visit at Oak Middle School", SUPERINTENDENT)
+    await hv.received("ALERT number 2", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #2: Enforcement visit at Oak Middle School", ATTORNEY)
+    await hv.received("ALERT number 2", ATTORNEY, kind="call")
+    await hv.received("#2 was reported by Eli Romero with no details yet", SUPERINTENDENT)
+    await hv.received("#2: Dr. Jordan Rivera esta atendiendo y va en camino.", PRINCIPAL_ES)
+    await hv.received("#2 acknowledged by Dr. Jordan Rivera", ATTORNEY)
 
 
 # --- caller ID is not identity (issue 9, kind 1; decision 0014) -----------------------
@@ -272,6 +313,15 @@ async def test_forged_caller_id_of_an_admin_acknowledges_nothing(hv: Harness) ->
     assert timeline == ["a call showing Riley Chen's number asked to acknowledge (caller ID "
                         "not verified); calling Riley Chen back to confirm"]
     assert entries(await hv.incident(1), "acknowledged") == []
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await hv.received("ALERT #2: Enforcement visit at Oak Middle School", SUPERINTENDENT)
+    await hv.received("ALERT number 2", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #2: Enforcement visit at Oak Middle School", ATTORNEY)
+    await hv.received("ALERT number 2", ATTORNEY, kind="call")
 
 
 async def test_verified_caller_id_acknowledges_at_once(hv: Harness) -> None:
@@ -283,6 +333,13 @@ async def test_verified_caller_id_acknowledges_at_once(hv: Harness) -> None:
     assert incident["acknowledged_by"]["id"] == "admin"
     await hv.fake.expect_sms(PRINCIPAL, contains="Riley Chen is on it")
     await hv.fake.assert_no_call(ADMIN)
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await hv.received("#1 was reported by Ana Perez with no details yet", ADMIN)
+    await hv.received("#1 acknowledged by Riley Chen", SUPERINTENDENT, ATTORNEY)
 
 
 async def test_attestation_is_remembered_within_the_call(hv: Harness) -> None:
@@ -294,6 +351,18 @@ async def test_attestation_is_remembered_within_the_call(hv: Harness) -> None:
     call.extra = {}
     done = await call.press("2")
     assert "You acknowledged number 2" in done.text
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await hv.received("ALERT #2: Enforcement visit at Oak Middle School", SUPERINTENDENT)
+    await hv.received("ALERT number 2", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #2: Enforcement visit at Oak Middle School", ATTORNEY)
+    await hv.received("ALERT number 2", ATTORNEY, kind="call")
+    await hv.received("#2 was reported by Eli Romero with no details yet", ADMIN)
+    await hv.received("#2: Riley Chen esta atendiendo y va en camino.", PRINCIPAL_ES)
+    await hv.received("#2 acknowledged by Riley Chen", SUPERINTENDENT, ATTORNEY)
 
 
 async def test_personal_pin_acknowledges(hv: Harness, caplog: pytest.LogCaptureFixture) -> None:
@@ -311,6 +380,13 @@ async def test_personal_pin_acknowledges(hv: Harness, caplog: pytest.LogCaptureF
     assert hv.fake.calls_to(SUPERINTENDENT) == [] or all(
         "confirm" not in (r.twiml or "") for r in hv.fake.calls_to(SUPERINTENDENT))
     assert all(SUPERINTENDENT_PIN not in r.getMessage() for r in caplog.records)
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await hv.received("#1 was reported by Ana Perez with no details yet", SUPERINTENDENT)
+    await hv.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
 
 
 async def test_no_pin_keyed_in_means_a_call_back(hv: Harness) -> None:
@@ -322,6 +398,11 @@ async def test_no_pin_keyed_in_means_a_call_back(hv: Harness) -> None:
     [incident] = await hv.incidents()
     assert incident["state"] == "triggered"
     await hv.fake.expect_call(SUPERINTENDENT, contains="/twilio/voice/confirm")
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 async def _confirm_call(hv: Harness, phone: str) -> tuple[PhoneCall, Record]:
@@ -349,6 +430,13 @@ async def test_pressing_1_on_the_confirm_call_acknowledges(hv: Harness) -> None:
     # (a replay is spoken from the stored text until dedup keeps the reply's key)
     assert "You acknowledged number 1" in again.text
     assert len(_on_it_texts(hv, PRINCIPAL)) == 1
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await hv.received("#1 was reported by Ana Perez with no details yet", ADMIN)
+    await hv.received("#1 acknowledged by Riley Chen", SUPERINTENDENT, ATTORNEY)
 
 
 async def test_pressing_nothing_on_the_confirm_call_acknowledges_nothing(hv: Harness) -> None:
@@ -365,6 +453,12 @@ async def test_pressing_nothing_on_the_confirm_call_acknowledges_nothing(hv: Har
     assert entries(await hv.incident(1), "not_reached") == []  # not a page
     await hv.advance(minutes=3)
     await hv.fake.expect_call(DEPUTY)  # paging goes on
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await hv.received("#1: still paging", PRINCIPAL)
 
 
 async def test_confirm_calls_are_not_repeated_for_a_burst_of_forged_calls(hv: Harness) -> None:
@@ -376,6 +470,11 @@ async def test_confirm_calls_are_not_repeated_for_a_burst_of_forged_calls(hv: Ha
     await hv.fake.expect_call(ADMIN, contains="/twilio/voice/confirm")
     await hv.fake.assert_no_call(ADMIN)
     assert len(entries(await hv.incident(1), "unverified_caller")) == 1
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 async def test_spanish_caller_is_called_back_in_spanish(hv: Harness) -> None:
@@ -397,6 +496,15 @@ async def test_spanish_caller_is_called_back_in_spanish(hv: Harness) -> None:
     assert "se informó a quien reportó" in done.text
     [incident] = await hv.incidents()
     assert incident["acknowledged_by"]["id"] == "deputy"
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await hv.received("#1: still paging", PRINCIPAL)
+    await hv.received("#1 fue reportado por Ana Perez aun sin detalles", DEPUTY)
+    await hv.received("#1: Morgan Lee is on it and is responding.", PRINCIPAL)
+    await hv.received("#1 acknowledged by Morgan Lee", SUPERINTENDENT, ATTORNEY)
 
 
 async def test_resolve_from_an_unproven_sender_is_confirmed_by_a_call_too(hv: Harness) -> None:
@@ -421,6 +529,12 @@ async def test_resolve_from_an_unproven_sender_is_confirmed_by_a_call_too(hv: Ha
     assert "Incident number 1 is resolved" in done.text
     [incident] = await hv.incidents()
     assert incident["state"] == "resolved" and incident["resolved_by"] == "admin"
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await hv.received("#1 resolved by Riley Chen.", PRINCIPAL, ATTORNEY, SUPERINTENDENT)
 
 
 async def test_a_text_ack_needs_no_confirmation(hv: Harness) -> None:
@@ -429,6 +543,14 @@ async def test_a_text_ack_needs_no_confirmation(hv: Harness) -> None:
     reply = await hv.text(ADMIN, "ACK 1")
     assert "You acknowledged #1" in reply
     await hv.fake.assert_no_call(ADMIN)
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await hv.received("#1 was reported by Ana Perez with no details yet", ADMIN)
+    await hv.received("#1: Riley Chen is on it and is responding.", PRINCIPAL)
+    await hv.received("#1 acknowledged by Riley Chen", SUPERINTENDENT, ATTORNEY)
 
 
 # --- voice pages -------------------------------------------------------------------
@@ -468,6 +590,9 @@ async def test_voice_page_is_acknowledged_by_pressing_1_and_paging_stops(hv: Har
         await hv.advance(minutes=5)
     await hv.fake.assert_no_call()
     await hv.fake.assert_no_sms(SUPERINTENDENT)
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("#1 was reported by Ana Perez with no details yet", ATTORNEY)
 
 
 async def test_press_2_repeats_and_no_other_key_acknowledges(hv: Harness) -> None:
@@ -481,6 +606,10 @@ async def test_press_2_repeats_and_no_other_key_acknowledges(hv: Harness) -> Non
     assert "not acknowledged" in end.text and end.hangs_up and end.gather is None
     [incident] = await hv.incidents()
     assert incident["state"] == "triggered"
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
 
 
 async def test_voicemail_never_acknowledges(hv: Harness) -> None:
@@ -503,6 +632,16 @@ async def test_voicemail_never_acknowledges(hv: Harness) -> None:
     await hv.advance(minutes=3)
     await hv.advance(minutes=5)
     await hv.fake.expect_call(ATTORNEY)  # the next round calls again
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("#1: still paging", PRINCIPAL)
+    await hv.received("Aviso urgente de alertbot", DEPUTY, kind="call")
+    await hv.received("#1: still paging", PRINCIPAL)
+    await hv.received("#1: Enforcement visit at Burns Academy (2nd", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("#1: Enforcement visit at Burns Academy (2nd", ATTORNEY)
 
 
 async def test_no_answer_is_visible_and_the_next_round_calls_again(hv: Harness) -> None:
@@ -526,6 +665,12 @@ async def test_no_answer_is_visible_and_the_next_round_calls_again(hv: Harness) 
     await hv.advance(minutes=5)
     retry = await hv.fake.expect_call(SUPERINTENDENT, contains="Burns Academy")
     assert retry.sid != rec.sid
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await hv.received("#1: still paging", PRINCIPAL, PRINCIPAL)
+    await hv.received("#1: Enforcement visit at Burns Academy (2nd", SUPERINTENDENT, ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 async def test_answered_call_without_a_key_is_noted_not_counted(hv: Harness) -> None:
@@ -540,6 +685,9 @@ async def test_answered_call_without_a_key_is_noted_not_counted(hv: Harness) -> 
     assert entries(incident, "not_reached") == [
         "call to Dr. Jordan Rivera ended with no key pressed; not acknowledged"]
     assert hv.fake.call_updates(rec.sid) == []  # a human hears the page uninterrupted
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 async def test_spanish_speaking_responder_is_called_in_spanish(hv: Harness) -> None:
@@ -560,6 +708,15 @@ async def test_spanish_speaking_responder_is_called_in_spanish(hv: Harness) -> N
     assert set(done.languages) == {"es-US"}
     [incident] = await hv.incidents()
     assert incident["acknowledged_by"]["id"] == "deputy"
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await hv.received("#1: still paging", PRINCIPAL)
+    await hv.received("#1 fue reportado por Ana Perez aun sin detalles", DEPUTY)
+    await hv.received("#1: Morgan Lee is on it and is responding.", PRINCIPAL)
+    await hv.received("#1 acknowledged by Morgan Lee", SUPERINTENDENT, ATTORNEY)
 
 
 async def test_permanent_call_error_is_reported_to_admins(hv: Harness, fake: FakeTwilio) -> None:
@@ -570,6 +727,9 @@ async def test_permanent_call_error_is_reported_to_admins(hv: Harness, fake: Fak
     assert "voice" in alert.body
     incident = await hv.incident(1)
     assert any("by voice" in t for t in entries(incident, "page_failed"))
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 async def test_fax_machine_is_a_failed_page_reported_to_admins(hv: Harness) -> None:
@@ -582,6 +742,10 @@ async def test_fax_machine_is_a_failed_page_reported_to_admins(hv: Harness) -> N
     await hv.fake.expect_sms(ADMIN, contains="could not page Sam Okafor")
     [incident] = await hv.incidents()
     assert incident["state"] == "triggered"
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
 
 
 async def test_silent_recording_adds_nothing_and_says_goodbye(hv: Harness) -> None:
@@ -590,6 +754,11 @@ async def test_silent_recording_adds_nothing_and_says_goodbye(hv: Harness) -> No
     done = await call.record(seconds=0)
     assert "No message was recorded" in done.text and done.hangs_up
     assert entries(await hv.incident(1), "update") == []
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await hv.received("ALERT number 1", ATTORNEY, kind="call")
 
 
 async def test_channels_in_order_call_only_if_the_text_went_unanswered(
@@ -609,8 +778,7 @@ async def test_channels_in_order_call_only_if_the_text_went_unanswered(
     (district / "contacts" / "people.yaml").write_text(people.replace(
         '  phone: "+1 860 555 0100"\n',
         '  phone: "+1 860 555 0100"\n  channels: [sms, voice]\n  channel_delay: 1m\n', 1))
-    h = await Harness(fake, tmp_path, config_dir=district).start()
-    try:
+    async with Harness(fake, tmp_path, config_dir=district) as h:
         await h.text(PRINCIPAL, "ICE")
         await fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
         assert fake.calls_to(SUPERINTENDENT) == []
@@ -626,5 +794,8 @@ async def test_channels_in_order_call_only_if_the_text_went_unanswered(
         await h.text(SUPERINTENDENT, "ACK 2")
         await h.advance(minutes=2)
         assert len(fake.calls_to(SUPERINTENDENT)) == 1
-    finally:
-        await h.close()
+        await h.received("ALERT #2", SUPERINTENDENT)
+        await h.received("#2 was reported by Eli Romero", SUPERINTENDENT)
+        await h.received("#2: Dr. Jordan Rivera", PRINCIPAL_ES)
+        await h.received("#1: still paging", PRINCIPAL)
+        await h.received("ALERT #1", DEPUTY)
