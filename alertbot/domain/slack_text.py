@@ -33,6 +33,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "stranger_button": "Your Slack account is not in alertbot's contacts, "
         "so it cannot act on incidents.",
         "receipt": "*#{n} opened{school}:* the district team is being paged now.",
+        "receipt_joined": "*#{n} was already open{school}:* the district team is being paged "
+        "now. Your report was added.",
+        "receipt_joined_acked": "*#{n} was already open{school}:* {name} is responding. "
+        "Your report was added.",
         "receipt_updates": "Add updates in the incident's thread in Slack "
         "or by text message (no student names).",
         "working": "Opening your incident. The number follows in a moment.",
@@ -86,6 +90,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "stranger_button": "Su cuenta de Slack no esta en los contactos de alertbot; "
         "no puede actuar sobre incidentes.",
         "receipt": "*#{n} abierto{school}:* se esta avisando al equipo del distrito.",
+        "receipt_joined": "*#{n} ya estaba abierto{school}:* se esta avisando al equipo del "
+        "distrito. Se agrego su reporte.",
+        "receipt_joined_acked": "*#{n} ya estaba abierto{school}:* {name} esta atendiendo. "
+        "Se agrego su reporte.",
         "receipt_updates": "Agregue novedades en el hilo del incidente en Slack "
         "o por mensaje de texto (sin nombres de estudiantes).",
         "working": "Abriendo su incidente. El numero llega en un momento.",
