@@ -17,7 +17,6 @@ from alertbot.domain.messages import TEMPLATES
 from alertbot.text.reply import RECEIPTS, Reply, ReplyKey
 
 HELP_FALLBACK_KEYWORD = "ICE"  # the help text's example when no trigger has a keyword
-HELP_EXAMPLE = "2 agents at front desk"
 
 
 def _same(text: str) -> str:
@@ -126,5 +125,5 @@ def compose(reply: Reply, medium: Medium, language: str | None = None) -> str:
         keywords = keywords_of(values)
         first = keywords[0] if keywords else HELP_FALLBACK_KEYWORD
         values["keywords"] = medium.user("/".join(keywords) or first)
-        values["example"] = medium.user(f"{first} {HELP_EXAMPLE}")
+        values["example"] = medium.fill("help_example", lang, keyword=medium.user(first))
     return medium.fill(key, lang, **values)

@@ -87,3 +87,10 @@ def test_an_sms_receipt_ends_with_the_tail_or_asks_for_the_school() -> None:
     assert render_sms(sample(ReplyKey.RECEIPT, "en", school=None)).endswith(
         "Which school? Reply with its code.")
     assert "Garcia" in render_sms(sample(ReplyKey.RECEIPT_JOINED_ACKED, "es"))
+
+
+def test_help_gives_its_example_in_the_readers_language() -> None:
+    """The example report was English in the Spanish help too."""
+    assert "(ej. ICE 2 agentes en la entrada)" in render_sms(sample(ReplyKey.HELP, "es"))
+    assert "Text ICE/LOCKDOWN to report (e.g. ICE 2 agents at front desk)" in render_web(
+        sample(ReplyKey.HELP, "en"))
