@@ -280,30 +280,9 @@ def page_blocks(body: str, incident_id: int | None, language: str,
     return fit_blocks(blocks, language)
 
 
-def text_blocks(text: str) -> list[Block]:
-    """A plain reply (a receiver's answer) as escaped mrkdwn; send ``fallback(text)``
-    as the message's ``text`` with it."""
-    return fit_blocks([mrkdwn_section(escape(text))])
-
-
 def stranger_text(language: str, fallback: str | None) -> str:
     text = t("stranger", language)
     return text + (t("stranger_call", language, fallback=fallback) if fallback else "")
-
-
-def receipt_blocks(n: int, school: str | None, guidance: str, language: str) -> list[Block]:
-    where = f" ({escape(school)})" if school else ""
-    return fit_blocks([
-        mrkdwn_section(t("receipt", language, n=n, school=where)),
-        mrkdwn_section("> " + escape(guidance)),
-        {"type": "context", "elements": [
-            {"type": "mrkdwn", "text": t("receipt_updates", language)}]},
-    ], language)
-
-
-def receipt_plain(n: int, guidance: str, language: str) -> str:
-    """The notification text that goes with receipt blocks."""
-    return fallback(t("receipt", language, n=n, school="").replace("*", "") + " " + guidance)
 
 
 # --- the school-picker modal ----------------------------------------------------------

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from alertbot.domain.messages import clean_text
-from alertbot.domain.voice_text import VOICE_LIST_MAX, language_of, spoken_phone
+from alertbot.domain.voice_text import language_of, spoken_phone
 from alertbot.text.reply import RECEIPTS, Reply, ReplyKey
 from alertbot.text.written import ids_of, keywords_of, localized
+
+VOICE_LIST_MAX = 5  # incident numbers read out before "and N more" (a listener's memory)
 
 REPLIES: dict[str, dict[str, str]] = {
     "en": {
@@ -39,8 +41,8 @@ REPLIES: dict[str, dict[str, str]] = {
         "was added to incident number {n}. For another emergency, call {fallback}.",
         "school_set": "Incident number {n} is now at {school}.",
         "update_added": "Thank you. Your message was added to incident number {n}.",
-        "update_added_resolved": "Your message was added to incident number {n}, which was "
-        "already resolved. If you still need help, report again.",
+        "update_added_resolved": "This was added to incident number {n}, which was already "
+        "resolved. If you still need help, report again.",
         "not_acked": "That did not acknowledge it, and the paging goes on. To take incident "
         "number {n}, text ACK {n}.",
         "not_acked_which": "That did not acknowledge anything, and the paging goes on. "
@@ -97,8 +99,8 @@ REPLIES: dict[str, dict[str, str]] = {
         "{fallback}.",
         "school_set": "El incidente número {n} ahora está asignado a {school}.",
         "update_added": "Gracias. Su mensaje se agregó al incidente número {n}.",
-        "update_added_resolved": "Su mensaje se agregó al incidente número {n}, que ya "
-        "estaba cerrado. Si aún necesita ayuda, reporte de nuevo.",
+        "update_added_resolved": "Esto se agregó al incidente número {n}, que ya estaba "
+        "cerrado. Si aún necesita ayuda, reporte de nuevo.",
         "not_acked": "Eso no lo atiende, y seguimos avisando. Para atender el incidente "
         "número {n}, envíe ACK {n} por texto.",
         "not_acked_which": "Eso no atiende ningún incidente, y seguimos avisando. "
