@@ -48,7 +48,8 @@ PROMPTS: dict[str, dict[str, str]] = {
         "then press pound.",
         "ack_bad_number": "That is not an incident number.",
         "goodbye": "Goodbye.",
-        "fallback_office": "the district office",
+        "call_number": "{digits}",  # whom to call, as {fallback} is said: see spoken_fallback
+        "call_office": "the district office",
         "number": "number",
         # voice pages
         "page_intro": "Urgent page from alertbot.",
@@ -83,12 +84,12 @@ PROMPTS: dict[str, dict[str, str]] = {
         "your_school": "su escuela",
         "no_input": "No escuché ninguna opción.",
         "invalid": "Lo siento, esa no es una de las opciones.",
-        "gave_up": "No pude recibir una opción. Por favor llame al {fallback}. Adiós.",
+        "gave_up": "No pude recibir una opción. Por favor llame {fallback}. Adiós.",
         "unknown_caller": "Este número no está registrado para reportar incidentes. "
-        "Por favor llame al {fallback}. Adiós.",
+        "Por favor llame {fallback}. Adiós.",
         "pin_ask": "Por favor marque el PIN del distrito y luego la tecla numeral.",
         "pin_wrong": "Ese PIN no es correcto.",
-        "pin_failed": "No pude verificar el PIN. Por favor llame al {fallback}. Adiós.",
+        "pin_failed": "No pude verificar el PIN. Por favor llame {fallback}. Adiós.",
         "school_ask": "Marque el código de su escuela y luego la tecla numeral.",
         "school_wrong": "No reconocí ese código de escuela.",
         "record_ask": "Después del tono, puede describir lo que está pasando, hasta un "
@@ -99,7 +100,8 @@ PROMPTS: dict[str, dict[str, str]] = {
         "luego la tecla numeral.",
         "ack_bad_number": "Ese no es un número de incidente.",
         "goodbye": "Adiós.",
-        "fallback_office": "la oficina del distrito",
+        "call_number": "al {digits}",
+        "call_office": "a la oficina del distrito",
         "number": "número",
         "page_intro": "Aviso urgente de alertbot.",
         "page_prompt": "Oprima 1 para atender y detener los avisos. "
@@ -146,16 +148,26 @@ def voice_for(language: str) -> tuple[str, str]:
 
 
 def spoken_phone(phone: str | None, language: str) -> str:
-    """``+18605550199`` → ``8 6 0, 5 5 5, 0 1 9 9``: read digit by digit, not as a sum."""
+    """``+18605550199`` → ``8 6 0, 5 5 5, 0 1 9 9``: read digit by digit, not as a sum;
+    "" without digits (``spoken_fallback`` says whom to call then)."""
     digits = "".join(ch for ch in phone or "" if ch.isdigit())
     if not digits:
-        return prompt("fallback_office", language)
+        return ""
     if phone and phone.startswith("+1") and len(digits) == 11:
         digits = digits[1:]
         groups = [digits[:3], digits[3:6], digits[6:]]
     else:
         groups = [digits[i:i + 3] for i in range(0, len(digits), 3)]
     return ", ".join(" ".join(group) for group in groups)
+
+
+def spoken_fallback(phone: str | None, language: str) -> str:
+    """Whom to call, as ``{fallback}`` is said in every prompt: the number digit by digit,
+    else the district office, with the preposition Spanish needs ("llame al 8 6 0, …",
+    "llame a la oficina del distrito"; never "al la oficina")."""
+    if not any(ch.isdigit() for ch in phone or ""):
+        return prompt("call_office", language)
+    return prompt("call_number", language, digits=spoken_phone(phone, language))
 
 
 _HASH_NUMBER = re.compile(r"#(\d+)")

@@ -36,7 +36,7 @@ from alertbot.domain.voice_text import (
     menu,
     other_language,
     prompt,
-    spoken_phone,
+    spoken_fallback,
 )
 from alertbot.engine.actors import Outcome, Proof
 from alertbot.inbound import twilio_voice_page
@@ -86,7 +86,7 @@ async def entry(call: Call) -> VoiceResponse:
     if call.actor.contact is None and call.config.unknown_reporters != "accept":
         response = VoiceResponse()
         for lang in (call.lang, other_language(call.lang)):
-            fallback = spoken_phone(call.config.fallback_phone, lang)
+            fallback = spoken_fallback(call.config.fallback_phone, lang)
             say(response, prompt("unknown_caller", lang, fallback=fallback), lang)
         response.hangup()
         return response

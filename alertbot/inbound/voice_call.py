@@ -25,7 +25,7 @@ from alertbot.domain.voice_text import (
     language_of,
     other_language,
     prompt,
-    spoken_phone,
+    spoken_fallback,
 )
 from alertbot.engine.actors import Proof
 from alertbot.engine.receiver import Actor, Receiver, Reply
@@ -102,7 +102,7 @@ class Call:
 
     @property
     def fallback(self) -> str:
-        return spoken_phone(self.config.fallback_phone, self.lang)
+        return spoken_fallback(self.config.fallback_phone, self.lang)
 
     def say(self, parent: VoiceResponse | Gather, key: str, **values: object) -> None:
         say(parent, prompt(key, self.lang, **values), self.lang)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from alertbot.domain.messages import clean_text
-from alertbot.domain.voice_text import language_of, spoken_phone
+from alertbot.domain.voice_text import language_of, spoken_fallback
 from alertbot.text.reply import RECEIPTS, Reply, ReplyKey
 from alertbot.text.written import ids_of, keywords_of, localized
 
@@ -77,8 +77,6 @@ REPLIES: dict[str, dict[str, str]] = {
         "there is no phone number on file. Text ACK {n} instead.",
         "intake_error": "Sorry, the alert system could not take your report. "
         "Call {fallback} now.",
-        "fallback_number": "{digits}",
-        "fallback_office": "the district office",
     },
     "es": {
         "receipt": "El incidente número {n} está abierto. Se está avisando ahora al equipo "
@@ -137,8 +135,6 @@ REPLIES: dict[str, dict[str, str]] = {
         "número {n}: no hay un teléfono registrado. Envíe ACK {n} por texto.",
         "intake_error": "Lo siento, el sistema de alertas no pudo recibir su reporte. "
         "Llame ya {fallback}.",
-        "fallback_number": "al {digits}",
-        "fallback_office": "a la oficina del distrito",
     },
 }
 
@@ -191,14 +187,6 @@ def _status(incidents: Sequence[Mapping[str, Any]], language: str) -> str:
     return spoken("status", language, lines=" ".join(lines[:VOICE_LIST_MAX] + more))
 
 
-def _fallback(phone: str, language: str) -> str:
-    """Whom to call, with the preposition Spanish needs: "al 8 6 0, …" / "a la oficina
-    del distrito"; English "8 6 0, …" / "the district office"."""
-    if not any(ch.isdigit() for ch in phone):
-        return spoken("fallback_office", language)
-    return spoken("fallback_number", language, digits=spoken_phone(phone, language))
-
-
 def render_voice(reply: Reply, language: str | None = None) -> list[Said]:
     """What to say for ``reply`` on a call in ``language`` (default: the reply's);
     [] when there is nothing to say."""
@@ -212,7 +200,7 @@ def render_voice(reply: Reply, language: str | None = None) -> list[Said]:
         if name in values:
             values[name] = _user(values[name])
     if "fallback" in values:
-        values["fallback"] = _fallback(str(values["fallback"] or ""), lang)
+        values["fallback"] = spoken_fallback(str(values["fallback"] or ""), lang)
     if key in (ReplyKey.ACK_WHICH, ReplyKey.RESOLVE_WHICH, ReplyKey.NOT_ACKED_WHICH):
         values["numbers"] = _numbers(ids_of(values), lang)
     elif key is ReplyKey.STATUS:

@@ -25,6 +25,7 @@ from alertbot.domain.voice_text import (
     page_speech,
     prompt,
     speakable,
+    spoken_fallback,
     spoken_phone,
     voice_for,
 )
@@ -58,15 +59,29 @@ def test_voice_for(language: str, locale: str, voice: str) -> None:
 @pytest.mark.parametrize(("phone", "spoken"), [
     ("+18605550199", "8 6 0, 5 5 5, 0 1 9 9"),
     ("+442079460000", "4 4 2, 0 7 9, 4 6 0, 0 0 0"),
-    (None, "the district office"),
-    ("", "the district office"),
+    (None, ""),
+    ("", ""),
 ])
 def test_spoken_phone_reads_digit_by_digit(phone: str | None, spoken: str) -> None:
     assert spoken_phone(phone, "en") == spoken
 
 
-def test_spoken_phone_without_a_number_in_spanish() -> None:
-    assert spoken_phone(None, "es") == "la oficina del distrito"
+@pytest.mark.parametrize(("phone", "language", "spoken"), [
+    ("+18605550199", "en", "8 6 0, 5 5 5, 0 1 9 9"),
+    ("+18605550199", "es", "al 8 6 0, 5 5 5, 0 1 9 9"),
+    (None, "en", "the district office"),
+    ("", "es", "a la oficina del distrito"),  # "llame a la oficina", never "al la"
+])
+def test_whom_to_call_is_said_with_the_right_words(phone: str | None, language: str,
+                                                    spoken: str) -> None:
+    assert spoken_fallback(phone, language) == spoken
+
+
+def test_every_spanish_prompt_says_whom_to_call_through_spoken_fallback() -> None:
+    for key, words in PROMPTS["es"].items():
+        assert "al {fallback}" not in words, key
+    assert prompt("gave_up", "es", fallback=spoken_fallback(None, "es")) == (
+        "No pude recibir una opción. Por favor llame a la oficina del distrito. Adiós.")
 
 
 @pytest.mark.parametrize(("text", "language", "spoken"), [
