@@ -16,6 +16,7 @@ from alertbot import appkeys
 from alertbot.domain.commands import parse_sms
 from alertbot.engine.actors import Proof
 from alertbot.engine.receiver import Actor
+from alertbot.text.web import render_web
 
 log = logging.getLogger("alertbot.sandbox")
 
@@ -38,7 +39,7 @@ async def handle_line(app: web.Application, line: str) -> str:
     else:
         actor = Actor(contact, phone=contact.phone, proof=Proof.PROVIDER)
     reply = await receiver.handle(actor, parse_sms(config, text), "sandbox")
-    return reply.text or "(no reply)"
+    return render_web(reply) or "(no reply)"
 
 
 def attach_console(app: web.Application) -> None:

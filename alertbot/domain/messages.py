@@ -47,6 +47,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "intake_error": "alertbot could not record your text. Call {fallback} now.",
         "help": "Text {keywords} to report (e.g. {example}). Responders: ACK, ACK <n>, "
         "RESOLVE <n>, STATUS.",
+        "help_example": "{keyword} 2 agents at front desk",
         "update_added": "Added to #{n}.",
         "update_forward": "#{n} update from {reporter}: {text}",
         "exhausted": "#{n} {title}: NOBODY acknowledged after {rounds} round(s). "
@@ -120,6 +121,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "intake_error": "alertbot no pudo registrar su texto. Llame al {fallback} ya.",
         "help": "Envie {keywords} para reportar (ej. {example}). Equipo: ACK, ACK <n>, "
         "RESOLVE <n>, STATUS.",
+        "help_example": "{keyword} 2 agentes en la entrada",
         "update_added": "Agregado a #{n}.",
         "update_forward": "#{n} novedad de {reporter}: {text}",
         "exhausted": "#{n} {title}: NADIE atendio tras {rounds} ronda(s). "

@@ -33,6 +33,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "stranger_button": "Your Slack account is not in alertbot's contacts, "
         "so it cannot act on incidents.",
         "receipt": "*#{n} opened{school}:* the district team is being paged now.",
+        "receipt_joined": "*#{n} was already open{school}:* the district team is being paged "
+        "now. Your report was added.",
+        "receipt_joined_acked": "*#{n} was already open{school}:* {name} is responding. "
+        "Your report was added.",
         "receipt_updates": "Add updates in the incident's thread in Slack "
         "or by text message (no student names).",
         "working": "Opening your incident. The number follows in a moment.",
@@ -86,6 +90,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "stranger_button": "Su cuenta de Slack no esta en los contactos de alertbot; "
         "no puede actuar sobre incidentes.",
         "receipt": "*#{n} abierto{school}:* se esta avisando al equipo del distrito.",
+        "receipt_joined": "*#{n} ya estaba abierto{school}:* se esta avisando al equipo del "
+        "distrito. Se agrego su reporte.",
+        "receipt_joined_acked": "*#{n} ya estaba abierto{school}:* {name} esta atendiendo. "
+        "Se agrego su reporte.",
         "receipt_updates": "Agregue novedades en el hilo del incidente en Slack "
         "o por mensaje de texto (sin nombres de estudiantes).",
         "working": "Abriendo su incidente. El numero llega en un momento.",
@@ -272,30 +280,9 @@ def page_blocks(body: str, incident_id: int | None, language: str,
     return fit_blocks(blocks, language)
 
 
-def text_blocks(text: str) -> list[Block]:
-    """A plain reply (a receiver's answer) as escaped mrkdwn; send ``fallback(text)``
-    as the message's ``text`` with it."""
-    return fit_blocks([mrkdwn_section(escape(text))])
-
-
 def stranger_text(language: str, fallback: str | None) -> str:
     text = t("stranger", language)
     return text + (t("stranger_call", language, fallback=fallback) if fallback else "")
-
-
-def receipt_blocks(n: int, school: str | None, guidance: str, language: str) -> list[Block]:
-    where = f" ({escape(school)})" if school else ""
-    return fit_blocks([
-        mrkdwn_section(t("receipt", language, n=n, school=where)),
-        mrkdwn_section("> " + escape(guidance)),
-        {"type": "context", "elements": [
-            {"type": "mrkdwn", "text": t("receipt_updates", language)}]},
-    ], language)
-
-
-def receipt_plain(n: int, guidance: str, language: str) -> str:
-    """The notification text that goes with receipt blocks."""
-    return fallback(t("receipt", language, n=n, school="").replace("*", "") + " " + guidance)
 
 
 # --- the school-picker modal ----------------------------------------------------------

@@ -4,6 +4,7 @@ Like ``messages.py`` for texts: one table per language, rendered by key. Spoken 
 keeps its accents (they help the speech engine; SMS folding does not apply). No
 student names or immigration facts are spoken except what the page itself carries.
 docs/phone-tree.md shows these prompts in the order a caller hears them.
+What the receiver answered is said in ``text/voice.py`` (its own table, per reply key).
 """
 
 from __future__ import annotations
@@ -39,21 +40,16 @@ PROMPTS: dict[str, dict[str, str]] = {
         "pin_failed": "I could not verify the PIN. Please call {fallback}. Goodbye.",
         "school_ask": "Enter your school's code, then press pound.",
         "school_wrong": "I did not recognize that school code.",
-        "school_failed": "I could not recognize the school code, so the incident was opened "
-        "without a school. Please text the school code to this number, or call {fallback}.",
-        "opened": "Incident number {n} is open. The district team is being paged now.",
         "record_ask": "After the tone, you may describe what is happening, for up to one "
         "minute. Do not say student names. Press pound when you are done.",
         "no_recording": "No message was recorded.",
-        "recorded": "Thank you. Your message was added to incident number {n}.",
         "help_coming": "Help is being paged. Goodbye.",
-        "intake_error": "Sorry, the alert system could not take your report. "
-        "Call {fallback} now.",
         "ack_ask_number": "To acknowledge an incident by its number, enter the number, "
         "then press pound.",
         "ack_bad_number": "That is not an incident number.",
         "goodbye": "Goodbye.",
-        "fallback_office": "the district office",
+        "call_number": "{digits}",  # whom to call, as {fallback} is said: see spoken_fallback
+        "call_office": "the district office",
         "number": "number",
         # voice pages
         "page_intro": "Urgent page from alertbot.",
@@ -69,32 +65,9 @@ PROMPTS: dict[str, dict[str, str]] = {
         # the page itself (the SMS page's message, in words for the ear)
         "page": "ALERT number {n}: {title}. Reported at {time} by {reporter}.{unverified}",
         "page_unverified": " The reporter is not verified.",
-        # what the receiver answered, spoken (same keys as messages.TEMPLATES)
-        "ack_ok": "You acknowledged number {n}. Paging stopped, and the reporter was told. "
-        "Text RESOLVE {n} when it is over.",
-        "ack_already": "Incident number {n} was already acknowledged by {name}.",
-        "resolve_already": "Incident number {n} was already resolved by {name}.",
-        "ack_which": "Several incidents are open: {numbers}.",
-        "ack_none": "No open incident is paging you.",
-        "not_allowed": "You are not on the response team for incident number {n}.",
-        "no_such": "There is no open incident number {n}.",
-        "resolve_ok": "Incident number {n} is resolved. Thank you.",
-        "resolve_which": "Several incidents are open: {numbers}.",
-        "more_items": "{items}, and {count} more",
-        # a caller whose report joined an open incident (the guidance is said after)
-        "receipt_joined": "Incident number {n} was already open, and the district team is "
-        "being paged now. Your report was added to it.",
-        "receipt_joined_acked": "Incident number {n} was already open, and {name} is "
-        "responding. Your report was added to it.",
-        "sender_limited": "You opened {count} incidents in {minutes} minutes, so this report "
-        "was added to incident number {n}. For another emergency, call {fallback}.",
         # caller ID is not identity (decision 0014)
         "personal_pin_ask": "Enter your personal PIN, then press pound. Without one, just "
         "press pound, and alertbot will call you back to confirm.",
-        "confirm_call": "To make sure it is you, alertbot is calling you back now at your "
-        "own number. Hang up, answer that call, and press 1 to confirm incident number {n}.",
-        "confirm_impossible": "alertbot cannot confirm it is you: there is no phone number "
-        "on file. Text ACK {n} instead.",
         "confirm_acknowledge": "alertbot, calling back to confirm. Press 1 to confirm you are "
         "taking incident number {n} and stop the paging. If you did not just call about "
         "it, hang up.",
@@ -111,31 +84,24 @@ PROMPTS: dict[str, dict[str, str]] = {
         "your_school": "su escuela",
         "no_input": "No escuché ninguna opción.",
         "invalid": "Lo siento, esa no es una de las opciones.",
-        "gave_up": "No pude recibir una opción. Por favor llame al {fallback}. Adiós.",
+        "gave_up": "No pude recibir una opción. Por favor llame {fallback}. Adiós.",
         "unknown_caller": "Este número no está registrado para reportar incidentes. "
-        "Por favor llame al {fallback}. Adiós.",
+        "Por favor llame {fallback}. Adiós.",
         "pin_ask": "Por favor marque el PIN del distrito y luego la tecla numeral.",
         "pin_wrong": "Ese PIN no es correcto.",
-        "pin_failed": "No pude verificar el PIN. Por favor llame al {fallback}. Adiós.",
+        "pin_failed": "No pude verificar el PIN. Por favor llame {fallback}. Adiós.",
         "school_ask": "Marque el código de su escuela y luego la tecla numeral.",
         "school_wrong": "No reconocí ese código de escuela.",
-        "school_failed": "No reconocí el código de escuela, así que el incidente se abrió "
-        "sin escuela. Envíe el código de la escuela por texto a este número, "
-        "o llame al {fallback}.",
-        "opened": "El incidente número {n} está abierto. Se está avisando ahora al equipo "
-        "del distrito.",
         "record_ask": "Después del tono, puede describir lo que está pasando, hasta un "
         "minuto. No diga nombres de estudiantes. Oprima numeral al terminar.",
         "no_recording": "No se grabó ningún mensaje.",
-        "recorded": "Gracias. Su mensaje se agregó al incidente número {n}.",
         "help_coming": "Se está avisando al equipo. Adiós.",
-        "intake_error": "Lo siento, el sistema de alertas no pudo recibir su reporte. "
-        "Llame ya al {fallback}.",
         "ack_ask_number": "Para atender un incidente por su número, marque el número y "
         "luego la tecla numeral.",
         "ack_bad_number": "Ese no es un número de incidente.",
         "goodbye": "Adiós.",
-        "fallback_office": "la oficina del distrito",
+        "call_number": "al {digits}",
+        "call_office": "a la oficina del distrito",
         "number": "número",
         "page_intro": "Aviso urgente de alertbot.",
         "page_prompt": "Oprima 1 para atender y detener los avisos. "
@@ -150,31 +116,8 @@ PROMPTS: dict[str, dict[str, str]] = {
         "page": "ALERTA número {n}: {title}. Reportado a las {time} por {reporter}."
         "{unverified}",
         "page_unverified": " La persona que reportó no está verificada.",
-        "ack_ok": "Usted atiende el incidente número {n}. Se detuvieron los avisos y se "
-        "informó a quien reportó. Envíe RESOLVE {n} por texto al terminar.",
-        "ack_already": "El incidente número {n} ya fue atendido por {name}.",
-        "resolve_already": "El incidente número {n} ya fue cerrado por {name}.",
-        "ack_which": "Hay varios incidentes abiertos: {numbers}.",
-        "ack_none": "Ningún incidente abierto le está avisando.",
-        "not_allowed": "Usted no está en el equipo de respuesta del incidente número {n}.",
-        "no_such": "No hay un incidente abierto número {n}.",
-        "resolve_ok": "El incidente número {n} está cerrado. Gracias.",
-        "resolve_which": "Hay varios incidentes abiertos: {numbers}.",
-        "more_items": "{items}, y {count} más",
-        "receipt_joined": "El incidente número {n} ya estaba abierto, y se está avisando al "
-        "equipo del distrito. Su reporte se agregó a ese incidente.",
-        "receipt_joined_acked": "El incidente número {n} ya estaba abierto, y {name} lo "
-        "está atendiendo. Su reporte se agregó a ese incidente.",
-        "sender_limited": "Usted abrió {count} incidentes en {minutes} minutos, así que este "
-        "reporte se agregó al incidente número {n}. Para otra emergencia, llame al "
-        "{fallback}.",
         "personal_pin_ask": "Marque su PIN personal y luego la tecla numeral. Si no lo "
         "tiene, oprima numeral y alertbot le devolverá la llamada para confirmar.",
-        "confirm_call": "Para confirmar que es usted, alertbot le devuelve la llamada ahora "
-        "a su propio número. Cuelgue, conteste esa llamada y oprima 1 para confirmar el "
-        "incidente número {n}.",
-        "confirm_impossible": "alertbot no puede confirmar que es usted: no hay un teléfono "
-        "registrado. Envíe ACK {n} por texto.",
         "confirm_acknowledge": "Le llama alertbot para confirmar. Oprima 1 para confirmar "
         "que usted atiende el incidente número {n} y detener los avisos. Si no acaba de "
         "llamar por esto, cuelgue.",
@@ -205,16 +148,26 @@ def voice_for(language: str) -> tuple[str, str]:
 
 
 def spoken_phone(phone: str | None, language: str) -> str:
-    """``+18605550199`` → ``8 6 0, 5 5 5, 0 1 9 9``: read digit by digit, not as a sum."""
+    """``+18605550199`` → ``8 6 0, 5 5 5, 0 1 9 9``: read digit by digit, not as a sum;
+    "" without digits (``spoken_fallback`` says whom to call then)."""
     digits = "".join(ch for ch in phone or "" if ch.isdigit())
     if not digits:
-        return prompt("fallback_office", language)
+        return ""
     if phone and phone.startswith("+1") and len(digits) == 11:
         digits = digits[1:]
         groups = [digits[:3], digits[3:6], digits[6:]]
     else:
         groups = [digits[i:i + 3] for i in range(0, len(digits), 3)]
     return ", ".join(" ".join(group) for group in groups)
+
+
+def spoken_fallback(phone: str | None, language: str) -> str:
+    """Whom to call, as ``{fallback}`` is said in every prompt: the number digit by digit,
+    else the district office, with the preposition Spanish needs ("llame al 8 6 0, …",
+    "llame a la oficina del distrito"; never "al la oficina")."""
+    if not any(ch.isdigit() for ch in phone or ""):
+        return prompt("call_office", language)
+    return prompt("call_number", language, digits=spoken_phone(phone, language))
 
 
 _HASH_NUMBER = re.compile(r"#(\d+)")
@@ -239,28 +192,6 @@ def page_speech(language: str, *, n: int, title: str, time: str, reporter: str,
     return prompt("page", language, n=n, title=clean_text(title, limit=200), time=time,
                   reporter=clean_text(reporter, limit=120),
                   unverified=prompt("page_unverified", language) if unverified else "")
-
-
-VOICE_LIST_MAX = 5  # incident numbers read out before "and N more" (a listener's memory)
-
-
-def spoken_reply(key: str | None, values: Mapping[str, object], text: str,
-                 language: str) -> str:
-    """What the receiver answered, said in ``language``: the reply's message rendered
-    from the voice prompt of the same key (accents kept, ``#12`` said "number 12"),
-    else its text made speakable (a replayed duplicate carries only its text)."""
-    table = PROMPTS[language_of(language)]
-    if key is None or key not in table:
-        return speakable(text, language)
-    spoken = {k: speakable(v, language) if isinstance(v, str) else v for k, v in values.items()}
-    ids = values.get("ids")
-    if isinstance(ids, list) and ids:  # a list to choose from: a few, then how many more
-        shown = ", ".join(speakable(f"#{i}", language) for i in ids[:VOICE_LIST_MAX])
-        spoken["numbers"] = shown if len(ids) <= VOICE_LIST_MAX else prompt(
-            "more_items", language, items=shown, count=len(ids) - VOICE_LIST_MAX)
-    if "fallback" in values:
-        spoken["fallback"] = spoken_phone(str(values["fallback"] or ""), language)
-    return prompt(key, language, **spoken)
 
 
 def incident_label(title: str, labels: Mapping[str, str], language: str) -> str:

@@ -1,11 +1,10 @@
-"""Who sent a command, and what they are told back (as data: an outcome, not wording)."""
+"""Who sent a command, and what it did (``Outcome``); what they are told back is a
+``text.reply.Reply``, data each medium renders."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from alertbot.domain.model import Contact
 from alertbot.redact import mask_phone
@@ -102,46 +101,3 @@ class Outcome(StrEnum):
         """The report or update is on an incident's timeline."""
         return self in (Outcome.OPENED, Outcome.JOINED, Outcome.LIMITED, Outcome.ADDED,
                         Outcome.ADDED_RESOLVED, Outcome.SCHOOL_SET)
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What the sender is told: the template ``key`` and ``values`` it was rendered from,
-    the ``incident_id`` it concerns, the explicit ``outcome``, and the rendered ``text``
-    (a composite of several templates for some replies). A medium with its own wording
-    (a voice prompt, decision 0014) renders the same ``key`` in its own words."""
-
-    text: str
-    language: str = "en"
-    incident_id: int | None = None
-    outcome: Outcome = Outcome.INFO
-    key: str = ""
-    values: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def confirm_call(self) -> bool:
-        """Nothing was done yet: alertbot is calling the contact back to confirm."""
-        return self.outcome is Outcome.CONFIRM_BY_CALL
-
-    def to_json(self) -> str:
-        """How the webhook dedup table keeps it: a replay yields the same outcome."""
-        return json.dumps({"outcome": str(self.outcome), "key": self.key,
-                           "values": self.values, "incident_id": self.incident_id,
-                           "language": self.language, "text": self.text},
-                          default=str, ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, stored: str, language: str) -> Reply:
-        """A stored reply; a legacy row (plain text from before issue 9) has no outcome
-        and is replayed as information only."""
-        try:
-            data = json.loads(stored)
-        except ValueError:
-            data = None
-        if not isinstance(data, dict) or "outcome" not in data:
-            return cls(stored, language, None, Outcome.INFO)
-        incident = data.get("incident_id")
-        return cls(str(data.get("text", "")), str(data.get("language") or language),
-                   int(incident) if incident is not None else None,
-                   Outcome(data["outcome"]), str(data.get("key", "")),
-                   dict(data.get("values") or {}))

@@ -13,17 +13,18 @@ from dataclasses import dataclass, replace
 from alertbot.clock import Clock
 from alertbot.domain import commands as cmd
 from alertbot.domain.incident import Incident, State
-from alertbot.domain.messages import clean_text, fit_sms_items, render
+from alertbot.domain.messages import clean_text, render
 from alertbot.domain.model import Config, Contact, School
 from alertbot.domain.plan import build_plan, select_policy
 from alertbot.domain.records import NewMessage
 from alertbot.engine import notices
-from alertbot.engine.actors import Actor, Outcome, Reply
+from alertbot.engine.actors import Actor, Outcome
 from alertbot.engine.events import IncidentEvents
 from alertbot.engine.responding import Responding
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
 from alertbot.store.sql import Store, Tx
+from alertbot.text.reply import Reply, ReplyKey
 
 __all__ = ["SENDER_CAP", "SENDER_WINDOW", "UNVERIFIED_CAP", "Actor", "Outcome", "Receiver",
            "Reply"]
@@ -133,9 +134,9 @@ class Receiver(Responding):
 
     def _refuse(self, actor: Actor) -> Reply:
         fallback = self.config.fallback_phone
-        key = "unknown_sender" if fallback else "unknown_sender_nofallback"
+        key = ReplyKey.UNKNOWN_SENDER if fallback else ReplyKey.UNKNOWN_SENDER_NOFALLBACK
         log.info("refused a command from unknown sender %s", actor.masked)
-        return reply(Outcome.REFUSED, key, actor.language, fallback=fallback)
+        return reply(Outcome.REFUSED, key, actor.language, fallback=fallback or "")
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -284,7 +285,7 @@ class Receiver(Responding):
                          f" (sender limit: {opened} new incidents in {minutes} min)")
         self._tell_admins_of_sender(tx, actor, sender, "sender_limited_admin", target,
                                           now, count=opened, joined=f"#{target.id}")
-        return reply(Outcome.LIMITED, "sender_limited", actor.language, target.id,
+        return reply(Outcome.LIMITED, ReplyKey.SENDER_LIMITED, actor.language, target.id,
                      n=target.id, count=opened, minutes=minutes,
                      fallback=self.config.fallback_phone or "")
 
@@ -305,31 +306,29 @@ class Receiver(Responding):
         """What the reporter hears when their school-less incident was merged into the
         school's open one: which incident goes on, and who is responding if anyone."""
         if target.acknowledged_by_name:
-            return reply(Outcome.JOINED, "merged_acked", language, target.id, n=number,
+            return reply(Outcome.JOINED, ReplyKey.MERGED_ACKED, language, target.id, n=number,
                          target=target.id, school=target.school_name or "",
                          name=target.acknowledged_by_name)
-        return reply(Outcome.JOINED, "merged", language, target.id, n=number,
+        return reply(Outcome.JOINED, ReplyKey.MERGED, language, target.id, n=number,
                      target=target.id, school=target.school_name or "")
 
     def receipt(self, incident: Incident, language: str, new: bool = True) -> Reply:
         """What a reporter is told: a new incident, or the open one they joined (who is
-        responding, if someone acknowledged)."""
+        responding, if someone acknowledged); with no school yet, they are asked for it."""
         itype = self.config.incidents[incident.type]
-        guidance = itype.guidance.get(language) or itype.guidance["en"]
+        values: dict[str, object] = {
+            "n": incident.id, "guidance": dict(itype.guidance),
+            "school": incident.school_name if incident.school_id is not None else None,
+            "fallback": self.config.fallback_phone or ""}
         if new:
-            key, values = "receipt", {"n": incident.id, "guidance": guidance}
+            key = ReplyKey.RECEIPT
         elif incident.acknowledged_by_name:
-            key, values = "receipt_joined_acked", {
-                "n": incident.id, "guidance": guidance, "name": incident.acknowledged_by_name}
+            key = ReplyKey.RECEIPT_JOINED_ACKED
+            values["name"] = incident.acknowledged_by_name
         else:
-            key, values = "receipt_joined", {"n": incident.id, "guidance": guidance}
-        text = render(key, language, **values)
-        if incident.school_id is None:
-            text += render("receipt_ask_school", language)
-        else:
-            text += render("receipt_tail", language)
-        return Reply(notices.sms_text(text), language, incident.id,
-                     Outcome.OPENED if new else Outcome.JOINED, key, values)
+            key = ReplyKey.RECEIPT_JOINED
+        return reply(Outcome.OPENED if new else Outcome.JOINED, key, language, incident.id,
+                     **values)
 
     # --- updates and reserved words ------------------------------------------------
 
@@ -343,12 +342,12 @@ class Receiver(Responding):
         # only an explicit ACK acknowledges, so they hear that paging goes on.
         paging = self._responder_incidents(tx, contact, (State.TRIGGERED,))
         if len(paging) == 1:
-            return reply(Outcome.INFO, "not_acked", lang, n=paging[0].id)
+            return reply(Outcome.INFO, ReplyKey.NOT_ACKED, lang, n=paging[0].id)
         if paging:
-            numbers = fit_sms_items("not_acked_which", lang, "numbers",
-                                    [f"#{i.id}" for i in paging])
-            return reply(Outcome.INFO, "not_acked_which", lang, numbers=numbers)
-        return reply(Outcome.INFO, "help", lang, text=notices.sms_text(self._help(lang)))
+            return reply(Outcome.INFO, ReplyKey.NOT_ACKED_WHICH, lang,
+                         ids=[i.id for i in paging])
+        return reply(Outcome.INFO, ReplyKey.HELP, lang,
+                     keywords=[t.keyword for t in self.config.triggers if t.keyword])
 
     def _is_reporter(self, tx: Tx, incident: Incident, actor: Actor) -> bool:
         """Whoever reported into the incident: its opener or anyone who joined it."""
@@ -367,17 +366,17 @@ class Receiver(Responding):
         incident = tx.get_incident(number)
         lang = actor.language
         if incident is None:
-            return reply(Outcome.NOT_FOUND, "no_such", lang, n=number)
+            return reply(Outcome.NOT_FOUND, ReplyKey.NO_SUCH, lang, n=number)
         contact = actor.contact
         allowed = self._is_reporter(tx, incident, actor) or (
             contact is not None and incident.may_respond(
                 contact.id, self.config.is_admin(contact.id)))
         if not allowed:
-            return reply(Outcome.REFUSED, "not_allowed", lang, number, n=number)
+            return reply(Outcome.REFUSED, ReplyKey.NOT_ALLOWED, lang, number, n=number)
         if not incident.is_open:
             tx.add_timeline(incident.id, self.clock.now(), "update",
                                   f"(after resolution) {clean_text(text)}", actor.display)
-            return reply(Outcome.ADDED_RESOLVED, "update_added_resolved", lang, incident.id,
+            return reply(Outcome.ADDED_RESOLVED, ReplyKey.UPDATE_ADDED_RESOLVED, lang, incident.id,
                          n=incident.id)
         return self.add_update(tx, incident, actor, text, source)
 
@@ -393,7 +392,7 @@ class Receiver(Responding):
                 survivor = self.set_school(tx, incident, school, actor)
                 if survivor.id != incident.id:  # that school's incident was already open
                     return self.merged_reply(incident.id, survivor, lang)
-                return reply(Outcome.SCHOOL_SET, "school_set", lang, incident.id,
+                return reply(Outcome.SCHOOL_SET, ReplyKey.SCHOOL_SET, lang, incident.id,
                              n=incident.id, school=school.name)
         tx.add_timeline(incident.id, now, "update", text, actor.display)
         if incident.acknowledged_by:
@@ -404,7 +403,7 @@ class Receiver(Responding):
                     n=incident.id, reporter=actor.display, text=text)
                 if msg:
                     tx.enqueue([msg], now)
-        return reply(Outcome.ADDED, "update_added", lang, incident.id, n=incident.id)
+        return reply(Outcome.ADDED, ReplyKey.UPDATE_ADDED, lang, incident.id, n=incident.id)
 
     def set_school(self, tx: Tx, incident: Incident, school: School,
                          actor: Actor) -> Incident:
@@ -497,12 +496,6 @@ class Receiver(Responding):
         log.info("incident %d merged into %d (same school)", duplicate.id, target.id)
         return target
 
-    def _help(self, language: str) -> str:
-        keywords = [t.keyword for t in self.config.triggers if t.keyword]
-        first = keywords[0] if keywords else "ICE"
-        return render("help", language, keywords="/".join(keywords) or first,
-                      example=f"{first} 2 agents at front desk")
-
     def _reserved(self, tx: Tx, actor: Actor, command: cmd.Reserved) -> Reply:
         """Twilio answers STOP/HELP/START itself; we record an opt-out and tell admins."""
         if command.word in cmd.OPT_OUT_WORDS and actor.contact is not None:
@@ -512,11 +505,10 @@ class Receiver(Responding):
             tx.enqueue(notices.notify_admins(
                 self.config, "opted_out", None, f"{actor.contact.id} opted out",
                 skip_address=actor.phone, name=actor.contact.name, word=command.word), now)
-        return Reply("", actor.language, outcome=Outcome.NONE)
+        return Reply(ReplyKey.NONE, {}, actor.language, outcome=Outcome.NONE)
 
 
-def reply(outcome: Outcome, key: str, language: str, incident_id: int | None = None,
-          text: str | None = None, **values: object) -> Reply:
-    """A reply rendered from template ``key`` (or the composed ``text``)."""
-    body = text if text is not None else notices.sms_text(render(key, language, **values))
-    return Reply(body, language, incident_id, outcome, key, dict(values))
+def reply(outcome: Outcome, key: ReplyKey, language: str, incident_id: int | None = None,
+          **values: object) -> Reply:
+    """The answer ``key`` with its ``values`` (data: each medium renders it, ``text/``)."""
+    return Reply(key, dict(values), language, incident_id, outcome)

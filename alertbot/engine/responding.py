@@ -7,14 +7,15 @@ from collections.abc import Callable
 from alertbot.clock import Clock
 from alertbot.domain import commands as cmd
 from alertbot.domain.incident import Incident, InvalidTransition, State
-from alertbot.domain.messages import clean_text, fit_sms_items, fit_sms_lines, render
+from alertbot.domain.messages import clean_text, render
 from alertbot.domain.model import Channel, Config, Contact
 from alertbot.domain.records import NewMessage, OutboxKind
 from alertbot.domain.voice_text import prompt
 from alertbot.engine import notices
-from alertbot.engine.actors import Outcome, Reply
+from alertbot.engine.actors import Outcome
 from alertbot.metrics import Metrics
 from alertbot.store.sql import Tx
+from alertbot.text.reply import Reply, ReplyKey
 
 
 class Responding:
@@ -36,14 +37,14 @@ class Responding:
         return [i for i in candidates if i.state in states]
 
     def _pick(self, tx: Tx, contact: Contact, number: int | None,
-                    states: tuple[State, ...], which_key: str) -> Incident | Reply:
+                    states: tuple[State, ...], which_key: ReplyKey) -> Incident | Reply:
         lang = contact.language
         if number is not None:
             incident = tx.get_incident(number, for_update=True)
             if incident is None:
-                return _reply(Outcome.NOT_FOUND, "no_such", lang, None, n=number)
+                return _reply(Outcome.NOT_FOUND, ReplyKey.NO_SUCH, lang, None, n=number)
             if not incident.may_respond(contact.id, self.config.is_admin(contact.id)):
-                return _reply(Outcome.REFUSED, "not_allowed", lang, None, n=number)
+                return _reply(Outcome.REFUSED, ReplyKey.NOT_ALLOWED, lang, None, n=number)
             return incident  # closed or taken: the transition says by whom
         candidates = self._responder_incidents(tx, contact, states)
         if not candidates:
@@ -52,11 +53,10 @@ class Responding:
             candidates = self._responder_incidents(
                 tx, contact, (State.TRIGGERED, State.ACKNOWLEDGED))
             if len(candidates) != 1:
-                return _reply(Outcome.NOT_FOUND, "ack_none", lang, None)
+                return _reply(Outcome.NOT_FOUND, ReplyKey.ACK_NONE, lang, None)
         if len(candidates) > 1:
-            numbers = fit_sms_items(which_key, lang, "numbers", [f"#{i.id}" for i in candidates])
-            return _reply(Outcome.CHOOSE, which_key, lang, None, numbers=numbers,
-                          ids=[i.id for i in candidates])  # a voice prompt reads a few
+            return _reply(Outcome.CHOOSE, which_key, lang, None,
+                          ids=[i.id for i in candidates])
         return candidates[0]
 
     def _taken(self, incident: Incident, language: str) -> Reply:
@@ -64,9 +64,9 @@ class Responding:
         if incident.state is State.RESOLVED:
             resolver = self.config.contacts.get(incident.resolved_by or "")
             name = resolver.name if resolver else incident.resolved_by or "?"
-            return _reply(Outcome.ALREADY_RESOLVED, "resolve_already", language, incident.id,
+            return _reply(Outcome.ALREADY_RESOLVED, ReplyKey.RESOLVE_ALREADY, language, incident.id,
                           n=incident.id, name=name)
-        return _reply(Outcome.ALREADY_ACKNOWLEDGED, "ack_already", language, incident.id,
+        return _reply(Outcome.ALREADY_ACKNOWLEDGED, ReplyKey.ACK_ALREADY, language, incident.id,
                       n=incident.id, name=incident.acknowledged_by_name)
 
     def _take(self, tx: Tx, incident: Incident,
@@ -119,7 +119,7 @@ class Responding:
         self.metrics.acknowledgements.labels(source=source).inc()
         if incident.created_at:
             self.metrics.time_to_ack.observe(max(0.0, now - incident.created_at))
-        return _reply(Outcome.ACKNOWLEDGED, "ack_ok", lang, incident.id, n=incident.id)
+        return _reply(Outcome.ACKNOWLEDGED, ReplyKey.ACK_OK, lang, incident.id, n=incident.id)
 
     def _ack_details(self, tx: Tx, incident: Incident, contact: Contact,
                            reason: str) -> list[NewMessage]:
@@ -164,7 +164,7 @@ class Responding:
         return told
 
     def _ack(self, tx: Tx, contact: Contact, number: int | None, source: str) -> Reply:
-        picked = self._pick(tx, contact, number, (State.TRIGGERED,), "ack_which")
+        picked = self._pick(tx, contact, number, (State.TRIGGERED,), ReplyKey.ACK_WHICH)
         if isinstance(picked, Reply):
             return picked
         return self.acknowledge(tx, picked, contact, source)
@@ -192,12 +192,12 @@ class Responding:
                 if msg:
                     messages.append(msg)
         tx.enqueue(messages, now)
-        return _reply(Outcome.RESOLVED, "resolve_ok", lang, incident.id, n=incident.id)
+        return _reply(Outcome.RESOLVED, ReplyKey.RESOLVE_OK, lang, incident.id, n=incident.id)
 
     def _resolve(self, tx: Tx, contact: Contact, number: int | None,
                        source: str) -> Reply:
         picked = self._pick(tx, contact, number, (State.TRIGGERED, State.ACKNOWLEDGED),
-                                  "resolve_which")
+                                  ReplyKey.RESOLVE_WHICH)
         if isinstance(picked, Reply):
             return picked
         return self.resolve(tx, picked, contact, source)
@@ -206,14 +206,11 @@ class Responding:
         lang = contact.language
         open_ = tx.open_incidents()
         if not open_:
-            return _reply(Outcome.INFO, "status_none", lang, None)
-        lines = []
-        for i in open_:
-            who = (render("status_acked", lang, name=i.acknowledged_by_name)
-                   if i.state is State.ACKNOWLEDGED else render("status_unacked", lang))
-            lines.append(render("status_line", lang, n=i.id,
-                                school=i.school_name or render("no_school", lang), who=who))
-        return Reply(fit_sms_lines(lines, lang), lang, None, Outcome.INFO, "status")
+            return _reply(Outcome.INFO, ReplyKey.STATUS_NONE, lang, None)
+        incidents = [{"n": i.id, "school": i.school_name,
+                      "acked_by": i.acknowledged_by_name if i.state is State.ACKNOWLEDGED
+                      else None} for i in open_]
+        return _reply(Outcome.INFO, ReplyKey.STATUS, lang, None, incidents=incidents)
 
     # --- caller ID is not identity (decision 0014) -------------------------------------
 
@@ -232,16 +229,17 @@ class Responding:
         ack = isinstance(command, cmd.Ack)
         if ack:
             picked = self._pick(tx, contact, command.number, (State.TRIGGERED,),
-                                      "ack_which")
+                                      ReplyKey.ACK_WHICH)
         else:
             picked = self._pick(tx, contact, command.number,
-                                      (State.TRIGGERED, State.ACKNOWLEDGED), "resolve_which")
+                                      (State.TRIGGERED, State.ACKNOWLEDGED), ReplyKey.RESOLVE_WHICH)
         if isinstance(picked, Reply):
             return picked
         if ack and picked.state is not State.TRIGGERED:
             return self.acknowledge(tx, picked, contact, source)  # says who has it
         if not contact.phone:
-            return _reply(Outcome.REFUSED, "confirm_impossible", lang, picked.id, n=picked.id)
+            return _reply(Outcome.REFUSED, ReplyKey.CONFIRM_IMPOSSIBLE, lang, picked.id,
+                          n=picked.id)
         now = self.clock.now()
         kind = OutboxKind.CONFIRM_ACK if ack else OutboxKind.CONFIRM_RESOLVE
         recent = [m for m in tx.messages_for(picked.id)
@@ -257,15 +255,13 @@ class Responding:
                 picked.id, now, "unverified_caller",
                 f"a call showing {contact.name}'s number asked to {verb} (caller ID not "
                 f"verified); calling {contact.name} back to confirm", contact.name)
-        return _reply(Outcome.CONFIRM_BY_CALL, "confirm_call", lang, picked.id, n=picked.id)
+        return _reply(Outcome.CONFIRM_BY_CALL, ReplyKey.CONFIRM_CALL, lang, picked.id, n=picked.id)
 
     def _reporter(self, incident: Incident) -> Contact | None:
         return self.config.contacts.get(incident.reporter_id) if incident.reporter_id else None
 
 
-def _reply(outcome: Outcome, key: str, language: str, incident_id: int | None,
+def _reply(outcome: Outcome, key: ReplyKey, language: str, incident_id: int | None,
            **values: object) -> Reply:
-    """A reply naming its message: the text (folded for SMS), and the key and values a
-    voice prompt renders in its own words (``voice_text.spoken_reply``)."""
-    return Reply(notices.sms_text(render(key, language, **values)), language, incident_id,
-                 outcome, key, dict(values))
+    """The answer ``key`` with its ``values`` (data: each medium renders it, ``text/``)."""
+    return Reply(key, dict(values), language, incident_id, outcome)

@@ -10,6 +10,7 @@ from aiohttp import web
 from alertbot import appkeys
 from alertbot.inbound.api import require_token
 from alertbot.inbound.twilio_sms import inbound_sms
+from alertbot.text.web import render_web
 
 
 async def sandbox_sms(request: web.Request) -> web.Response:
@@ -23,7 +24,7 @@ async def sandbox_sms(request: web.Request) -> web.Response:
     if not form["From"]:
         raise web.HTTPBadRequest(text="'from' (a phone number) is required")
     reply = await inbound_sms(request, form, "sandbox")
-    return web.json_response({"reply": reply})
+    return web.json_response({"reply": render_web(reply)})  # shown on the dashboard
 
 
 async def sandbox_messages(request: web.Request) -> web.Response:

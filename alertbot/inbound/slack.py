@@ -35,21 +35,16 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from alertbot import appkeys
 from alertbot.domain import commands as cmd
-from alertbot.domain.messages import render
-from alertbot.domain.model import Config, Contact, Trigger
+from alertbot.domain.model import Config, Contact
 from alertbot.domain.slack_text import (
     OPEN_CALLBACK,
     Block,
-    fallback,
     open_modal,
-    receipt_blocks,
-    receipt_plain,
     stranger_text,
     t,
-    text_blocks,
 )
 from alertbot.engine.actors import Proof
-from alertbot.engine.receiver import Actor, Outcome, Receiver, Reply
+from alertbot.engine.receiver import Actor, Receiver, Reply
 from alertbot.inbound.slack_messages import SlackMessages
 from alertbot.inbound.slack_modal import ModalSubmission, trigger_for
 from alertbot.store.deliveries import (
@@ -59,6 +54,8 @@ from alertbot.store.deliveries import (
     forget_deliveries_before,
 )
 from alertbot.store.sql import Tx
+from alertbot.text.reply import ReplyKey
+from alertbot.text.slack import render_slack
 
 log = logging.getLogger("alertbot.inbound.slack")
 
@@ -145,8 +142,10 @@ class SlackInbound:
     def contact(self, user: str) -> Contact | None:
         return self.config.contact_by_slack(user) if user else None
 
-    def intake_error(self, language: str) -> str:
-        return render("intake_error", language, fallback=self.config.fallback_phone or "911")
+    def intake_error(self, language: str) -> Reply:
+        """The answer when a command could not be applied: call for help now."""
+        return Reply(ReplyKey.INTAKE_ERROR, {"fallback": self.config.fallback_phone or "911"},
+                     language)
 
     async def run(self, actor: Actor, command: cmd.Command, key: str | None) -> Reply:
         return await self.receiver.handle(actor, command, SOURCE, dedup_key=key)
@@ -225,11 +224,10 @@ class SlackInbound:
             return
         if school is None:
             school = config.schools.get(contact.schools[0])
-        where = school.name if school else None
         response_url = str(body.get("response_url", ""))
 
         async def later(reply: Reply) -> None:
-            text, blocks = self.receipt(reply, trigger, where, lang)
+            text, blocks = render_slack(reply)
             await self.tell(user, response_url, text, blocks)
 
         work = self.run(Actor(contact, slack_id=user), cmd.Open(trigger, school, details),
@@ -238,7 +236,7 @@ class SlackInbound:
         if reply is None:
             await ack(response_type="ephemeral", text=t("working", lang))
             return
-        text, blocks = self.receipt(reply, trigger, where, lang)
+        text, blocks = render_slack(reply)
         await ack(response_type="ephemeral", text=text, blocks=blocks)
 
     async def within_budget(self, work: Coroutine[Any, Any, Reply],
@@ -252,27 +250,18 @@ class SlackInbound:
             pass
         except Exception:
             log.exception("a Slack command could not be applied")
-            return Reply(self.intake_error(lang), lang)
+            return self.intake_error(lang)
 
         async def deliver() -> None:
             try:
                 reply = await task
             except Exception:
                 log.exception("a Slack command could not be applied")
-                reply = Reply(self.intake_error(lang), lang)
+                reply = self.intake_error(lang)
             await later(reply)
 
         self.spawn(deliver())
         return None
-
-    def receipt(self, reply: Reply, trigger: Trigger, school: str | None,
-                lang: str) -> tuple[str, list[Block]]:
-        if reply.incident_id is None or reply.outcome is not Outcome.OPENED:
-            return fallback(reply.text), text_blocks(reply.text)  # refused, joined or limited
-        guidance = self.config.incidents[trigger.incident].guidance
-        text = guidance.get(lang) or guidance["en"]
-        return (receipt_plain(reply.incident_id, text, lang),
-                receipt_blocks(reply.incident_id, school, text, lang))
 
     # --- buttons ---------------------------------------------------------------------------
 
@@ -306,12 +295,12 @@ class SlackInbound:
         try:
             reply = await self.run(Actor(contact, slack_id=user, proof=Proof.PROVIDER), command,
                                    f"slack:action:{key}" if key else None)
-            text = reply.text
         except Exception:
             log.exception("Slack button %s on #%d failed", action_id, number)
-            text = self.intake_error(contact.language)
+            reply = self.intake_error(contact.language)
+        text, blocks = render_slack(reply)
         if text:
-            await respond(text=fallback(text), blocks=text_blocks(text), response_type="ephemeral",
+            await respond(text=text, blocks=blocks, response_type="ephemeral",
                           replace_original=False)
 
     async def tell(self, user: str, response_url: str, text: str, blocks: list[Block]) -> None:

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt.async_app import AsyncAck
 
 from alertbot.domain import commands as cmd
-from alertbot.domain.slack_text import fallback, stranger_text, text_blocks
 from alertbot.engine.actors import Proof
 from alertbot.engine.receiver import Actor
+from alertbot.text.reply import Reply, ReplyKey
+from alertbot.text.slack import render_slack
 
 if TYPE_CHECKING:
     from alertbot.inbound.slack import SlackInbound
@@ -66,14 +67,15 @@ class SlackMessages:
         actor = Actor(contact, slack_id=user, proof=Proof.PROVIDER)
         if event.get("channel_type") == "im":
             if contact is None:
-                reply_text = stranger_text("en", inbound.config.fallback_phone)
+                fallback = inbound.config.fallback_phone
+                reply = (Reply(ReplyKey.UNKNOWN_SENDER, {"fallback": fallback}) if fallback
+                         else Reply(ReplyKey.UNKNOWN_SENDER_NOFALLBACK))
             else:
                 command = cmd.parse_sms(inbound.config, command_text(text))
-                reply_text = (await inbound.run(actor, command, key)).text
-            if reply_text:
-                await inbound.client.chat_postMessage(channel=channel,
-                                                      text=fallback(reply_text),
-                                                      blocks=text_blocks(reply_text))
+                reply = await inbound.run(actor, command, key)
+            shown, blocks = render_slack(reply)
+            if shown:
+                await inbound.client.chat_postMessage(channel=channel, text=shown, blocks=blocks)
             return
         if not thread or thread == ts or inbound.thread_incident is None or contact is None:
             return
@@ -81,8 +83,7 @@ class SlackMessages:
         if number is None:
             return
         reply = await inbound.run(actor, cmd.Update(number, text), key)
-        if not reply.outcome.reached_incident and reply.text:  # refused: tell only them
-            await inbound.client.chat_postEphemeral(channel=channel, user=user,
-                                                    text=fallback(reply.text),
-                                                    blocks=text_blocks(reply.text),
-                                                    thread_ts=thread)
+        shown, blocks = render_slack(reply)
+        if not reply.outcome.reached_incident and shown:  # refused: tell only them
+            await inbound.client.chat_postEphemeral(channel=channel, user=user, text=shown,
+                                                    blocks=blocks, thread_ts=thread)

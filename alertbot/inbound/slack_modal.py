@@ -17,6 +17,7 @@ from alertbot.domain import commands as cmd
 from alertbot.domain.model import Config, Trigger
 from alertbot.domain.slack_text import receipt_modal, stranger_text, t
 from alertbot.engine.receiver import Actor, Reply
+from alertbot.text.slack import render_slack
 
 if TYPE_CHECKING:
     from alertbot.inbound.slack import SlackInbound
@@ -57,7 +58,7 @@ class ModalSubmission:
         key = f"slack:view:{view_id}" if view_id else None
 
         async def later(reply: Reply) -> None:
-            text, blocks = inbound.receipt(reply, trigger, school.name, lang)
+            text, blocks = render_slack(reply)
             await inbound.tell(user, str(meta.get("response_url", "")), text, blocks)
 
         async with inbound.delivery(key) as first:
@@ -70,7 +71,7 @@ class ModalSubmission:
             if reply is None:
                 await ack()
                 return
-            _text, blocks = inbound.receipt(reply, trigger, school.name, lang)
+            _text, blocks = render_slack(reply)
             await ack(response_action="update", view=receipt_modal(blocks, lang))
 
 

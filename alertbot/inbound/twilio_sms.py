@@ -10,10 +10,12 @@ from twilio.twiml.messaging_response import MessagingResponse
 from alertbot import appkeys
 from alertbot.config.loader import normalise_phone
 from alertbot.domain.commands import parse_sms
-from alertbot.domain.messages import fit_sms, render
+from alertbot.domain.messages import fit_sms
 from alertbot.engine.actors import Proof
 from alertbot.engine.receiver import Actor
 from alertbot.inbound.twilio_auth import twilio_form
+from alertbot.text.reply import Reply, ReplyKey
+from alertbot.text.sms import render_sms
 
 log = logging.getLogger("alertbot.inbound")
 
@@ -35,29 +37,30 @@ def actor_for_phone(request: web.Request, raw: str) -> Actor:
     return Actor(contact, phone=phone, proof=Proof.PROVIDER)
 
 
-async def inbound_sms(request: web.Request, form: dict[str, str], source: str) -> str:
-    """Apply one inbound text; the reply text. Shared by Twilio and the sandbox form."""
+async def inbound_sms(request: web.Request, form: dict[str, str], source: str) -> Reply:
+    """Apply one inbound text; the receiver's reply (data: the caller renders it for its
+    medium). Shared by Twilio and the sandbox form."""
     receiver = request.app[appkeys.RECEIVER]
     actor = actor_for_phone(request, form.get("From", ""))
     command = parse_sms(receiver.config, form.get("Body", ""))
     sid = form.get("MessageSid")
-    reply = await receiver.handle(actor, command, source,
-                                  dedup_key=f"sms:{sid}" if sid else None)
-    return reply.text
+    return await receiver.handle(actor, command, source,
+                                 dedup_key=f"sms:{sid}" if sid else None)
 
 
 async def sms_webhook(request: web.Request) -> web.Response:
     metrics = request.app[appkeys.METRICS]
     form = await twilio_form(request, "sms")
     try:
-        text = await inbound_sms(request, form, "sms")
+        reply = await inbound_sms(request, form, "sms")
     except Exception:
         log.exception("could not handle an inbound text")
         metrics.inbound.labels(route="sms", result="error").inc()
         fallback = request.app[appkeys.RECEIVER].config.fallback_phone or "911"
-        return twiml_message(render("intake_error", "en", fallback=fallback))
+        reply = Reply(ReplyKey.INTAKE_ERROR, {"fallback": fallback}, "en")
+        return twiml_message(render_sms(reply))
     metrics.inbound.labels(route="sms", result="ok").inc()
-    return twiml_message(text)
+    return twiml_message(render_sms(reply))
 
 
 async def status_webhook(request: web.Request) -> web.Response:

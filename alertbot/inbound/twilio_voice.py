@@ -36,8 +36,7 @@ from alertbot.domain.voice_text import (
     menu,
     other_language,
     prompt,
-    speakable,
-    spoken_phone,
+    spoken_fallback,
 )
 from alertbot.engine.actors import Outcome, Proof
 from alertbot.inbound import twilio_voice_page
@@ -87,7 +86,7 @@ async def entry(call: Call) -> VoiceResponse:
     if call.actor.contact is None and call.config.unknown_reporters != "accept":
         response = VoiceResponse()
         for lang in (call.lang, other_language(call.lang)):
-            fallback = spoken_phone(call.config.fallback_phone, lang)
+            fallback = spoken_fallback(call.config.fallback_phone, lang)
             say(response, prompt("unknown_caller", lang, fallback=fallback), lang)
         response.hangup()
         return response
@@ -182,22 +181,15 @@ async def _open(call: Call, trigger: Trigger, school: School | None) -> VoiceRes
                                        dedup_key=call.dedup("open"))
     number = reply.incident_id
     response = VoiceResponse()
+    call.say_reply(response, reply)  # a receipt: the number, the school asked, guidance
     if reply.outcome not in (Outcome.OPENED, Outcome.JOINED, Outcome.LIMITED) \
             or number is None:  # refused, or limited with nothing open to add to
-        say(response, speakable(reply.text, call.lang), call.lang)
         response.hangup()
         return response
-    if reply.outcome is Outcome.OPENED:
-        call.say(response, "opened", n=number)
-        if school is None:
-            call.say(response, "school_failed", fallback=call.fallback)
-    else:  # joined an open incident: who has it (or that paging goes on)
-        call.say_reply(response, reply)
-    guidance = call.config.incidents[trigger.incident].guidance
-    if call.lang in guidance:
-        say(response, guidance[call.lang], call.lang)
-    else:
-        say(response, guidance["en"], "en")
+    if reply.outcome is Outcome.LIMITED:  # joined the sender's incident: its guidance
+        guidance = call.config.incidents[trigger.incident].guidance
+        lang = call.lang if call.lang in guidance else "en"
+        say(response, guidance[lang], lang)
     call.say(response, "record_ask")
     transcribe = {"transcribe": True, "transcribe_callback": call.url(TRANSCRIPTION, n=number)}
     response.record(action=call.url(RECORDED, n=number), method="POST",
@@ -221,10 +213,8 @@ async def recorded_step(call: Call) -> VoiceResponse:
     if not reply.outcome.reached_incident:
         return _no_recording(call)
     response = VoiceResponse()
-    if reply.outcome is Outcome.ADDED_RESOLVED:  # the truth: it is on record, and over
-        say(response, speakable(reply.text, call.lang), call.lang)
-    else:
-        call.say(response, "recorded", n=number)
+    call.say_reply(response, reply)  # added; or on record, but it is over already
+    if reply.outcome is not Outcome.ADDED_RESOLVED:
         call.say(response, "help_coming")
     response.hangup()
     return response

@@ -25,12 +25,13 @@ from alertbot.domain.voice_text import (
     language_of,
     other_language,
     prompt,
-    spoken_phone,
-    spoken_reply,
+    spoken_fallback,
 )
 from alertbot.engine.actors import Proof
 from alertbot.engine.receiver import Actor, Receiver, Reply
 from alertbot.inbound.twilio_auth import twilio_form
+from alertbot.text.reply import ReplyKey
+from alertbot.text.voice import render_voice
 
 log = logging.getLogger("alertbot.inbound")
 
@@ -91,15 +92,17 @@ class Call:
         return replace(self, actor=replace(self.actor, proof=proof))
 
     def say_reply(self, parent: VoiceResponse | Gather, reply: Reply) -> None:
-        """The receiver's answer, in this call's language and words (not the SMS text)."""
-        say(parent, spoken_reply(reply.key, reply.values, reply.text, self.lang), self.lang)
+        """The receiver's answer, in this call's language and words (not the SMS text);
+        a part that exists only in English (guidance) in the English voice."""
+        for part in render_voice(reply, self.lang):
+            say(parent, part.text, part.language)
 
     def switched(self) -> Call:
         return replace(self, lang=other_language(self.lang))
 
     @property
     def fallback(self) -> str:
-        return spoken_phone(self.config.fallback_phone, self.lang)
+        return spoken_fallback(self.config.fallback_phone, self.lang)
 
     def say(self, parent: VoiceResponse | Gather, key: str, **values: object) -> None:
         say(parent, prompt(key, self.lang, **values), self.lang)
@@ -184,7 +187,10 @@ def voice_route(name: str, step: Step, caller_field: str = "From"
         except Exception:
             log.exception("voice step %s failed", name)
             metrics.inbound.labels(route=name, result="error").inc()
-            twiml = call.goodbye("intake_error", fallback=call.fallback)
+            twiml = VoiceResponse()
+            call.say_reply(twiml, Reply(ReplyKey.INTAKE_ERROR,
+                                        {"fallback": call.config.fallback_phone or ""}))
+            twiml.hangup()
         else:
             metrics.inbound.labels(route=name, result="ok").inc()
         return web.Response(text=str(twiml), content_type="application/xml")

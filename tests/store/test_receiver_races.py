@@ -24,6 +24,7 @@ from alertbot.engine.actors import Proof
 from alertbot.engine.receiver import Actor, Receiver, Reply
 from alertbot.metrics import Metrics
 from alertbot.store.sql import Store
+from alertbot.text.sms import render_sms
 from tests.unitofwork import transaction
 
 DISTRICT = Path(__file__).parent.parent / "scenario" / "district"
@@ -62,7 +63,7 @@ async def open_one(receiver: Receiver, config: Config, school: str = "burns") ->
 
 async def resolve(receiver: Receiver, config: Config, number: int) -> None:
     reply = await receiver.handle(actor(config, "admin"), cmd.Resolve(number), "sms")
-    assert "resolved" in reply.text
+    assert "resolved" in render_sms(reply)
 
 
 async def is_on_it_notices(store: Store, number: int) -> list[str]:
@@ -79,10 +80,10 @@ async def test_two_bare_acks_at_once_have_one_winner(
         replies: list[Reply] = list(await asyncio.gather(
             *(receiver.handle(actor(config, who), cmd.Ack(None), "sms") for who in names)))
         won = [who for who, r in zip(names, replies, strict=True)
-               if "You acknowledged" in r.text]
-        assert len(won) == 1, [r.text for r in replies]
-        [loser] = [r for r in replies if "You acknowledged" not in r.text]
-        assert loser.text == f"#{number} was already acknowledged by {names[won[0]]}."
+               if "You acknowledged" in render_sms(r)]
+        assert len(won) == 1, [render_sms(r) for r in replies]
+        [loser] = [r for r in replies if "You acknowledged" not in render_sms(r)]
+        assert render_sms(loser) == f"#{number} was already acknowledged by {names[won[0]]}."
         async with transaction(store, write=False) as tx:
             incident = await tx.get_incident(number)
         assert incident is not None and incident.acknowledged_by == won[0]
@@ -98,18 +99,18 @@ async def test_ack_and_resolve_at_once(store: Store, receiver: Receiver,
         ack, res = await asyncio.gather(
             receiver.handle(actor(config, "attorney"), cmd.Ack(number), "sms"),
             receiver.handle(actor(config, "superintendent"), cmd.Resolve(number), "sms"))
-        assert res.text.startswith(f"#{number} resolved"), res.text
+        assert render_sms(res).startswith(f"#{number} resolved"), render_sms(res)
         async with transaction(store, write=False) as tx:
             incident = await tx.get_incident(number)
             kinds = [e.kind for e in (await tx.timeline([number]))[number]]
         assert incident is not None and incident.state is State.RESOLVED
         assert incident.resolved_by == "superintendent"
-        if "You acknowledged" in ack.text:  # the ack came first: both happened, in order
+        if "You acknowledged" in render_sms(ack):  # the ack came first: both happened, in order
             assert kinds.index("acknowledged") < kinds.index("resolved")
             assert incident.acknowledged_by == "attorney"
             assert len(await is_on_it_notices(store, number)) == 1
         else:  # the resolve came first: the ack lost and is told by whom
-            assert ack.text == f"#{number} was already resolved by Dr. Jordan Rivera."
+            assert render_sms(ack) == f"#{number} was already resolved by Dr. Jordan Rivera."
             assert "acknowledged" not in kinds and incident.acknowledged_by is None
             assert await is_on_it_notices(store, number) == []
 
@@ -121,7 +122,7 @@ async def test_two_resolves_at_once_have_one_winner(
         replies = await asyncio.gather(
             receiver.handle(actor(config, "attorney"), cmd.Resolve(number), "sms"),
             receiver.handle(actor(config, "superintendent"), cmd.Resolve(number), "sms"))
-        texts = sorted(r.text for r in replies)
+        texts = sorted(render_sms(r) for r in replies)
         assert texts[0].startswith(f"#{number} resolved"), texts
         assert texts[1].startswith(f"#{number} was already resolved by "), texts
         async with transaction(store, write=False) as tx:
@@ -140,7 +141,7 @@ async def test_two_reports_for_one_school_at_once_open_one_incident(
                             "sms"),
             receiver.handle(actor(config, "area-lead"), cmd.Open(trigger, burns, ""), "voice"))
         numbers = {r.incident_id for r in replies}
-        assert len(numbers) == 1, [r.text for r in replies]
+        assert len(numbers) == 1, [render_sms(r) for r in replies]
         async with transaction(store, write=False) as tx:
             open_ = [i for i in await tx.open_incidents() if i.school_id == "burns"]
             [number] = numbers

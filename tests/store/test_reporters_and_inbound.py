@@ -9,10 +9,11 @@ from pathlib import Path
 from alertbot.clock import FakeClock
 from alertbot.config.loader import load_or_raise
 from alertbot.domain import commands as cmd
-from alertbot.engine.actors import Actor, Outcome, Reply
+from alertbot.engine.actors import Actor, Outcome
 from alertbot.engine.receiver import Receiver
 from alertbot.metrics import Metrics
 from alertbot.store.sql import Store
+from alertbot.text.reply import Reply, ReplyKey
 from tests.store.test_store_contract import T0, incident
 from tests.unitofwork import transaction
 
@@ -62,7 +63,7 @@ async def test_admins_hear_about_a_limited_sender_once_per_window(store: Store) 
 
 
 def test_a_reply_round_trips_through_json_with_its_outcome() -> None:
-    reply = Reply("Added to #3.", "es", 3, Outcome.ADDED, "update_added", {"n": 3})
+    reply = Reply(ReplyKey.UPDATE_ADDED, {"n": 3}, "es", 3, Outcome.ADDED)
     assert Reply.from_json(reply.to_json(), "en") == reply
     legacy = Reply.from_json("You are not on the response team for #1.", "en")
     assert legacy.outcome is Outcome.INFO and legacy.incident_id is None

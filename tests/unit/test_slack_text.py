@@ -26,7 +26,6 @@ from alertbot.domain.slack_text import (
     escape,
     open_modal,
     page_blocks,
-    receipt_blocks,
     school_select,
     stranger_text,
     t,
@@ -88,13 +87,6 @@ def test_dm_page_escapes_the_body_and_notices_have_no_buttons() -> None:
     assert "text ACK 7" in all_text(blocks)
     assert [b["type"] for b in page_blocks("#7 acknowledged", 7, "en", page=False)] == [
         "section"]
-
-
-def test_receipt_names_the_number_school_and_guidance() -> None:
-    text = all_text(receipt_blocks(7, "Oak <MS>", "No entry without a judge's warrant.", "es"))
-    assert "#7 abierto (Oak &lt;MS&gt;)" in text
-    assert "No entry without a judge's warrant." in text
-    assert "sin nombres de estudiantes" in text
 
 
 def test_stranger_text_gives_the_fallback_number_when_there_is_one() -> None:
@@ -305,11 +297,17 @@ def test_post_with_a_very_long_timeline_and_many_pages_fits() -> None:
 
 
 def test_dm_page_and_reply_blocks_fit_whatever_the_body() -> None:
-    from alertbot.domain.slack_text import text_blocks
+    from alertbot.engine.actors import Outcome
+    from alertbot.text.reply import Reply, ReplyKey
+    from alertbot.text.slack import render_slack
 
     body = "<!channel> " * 2000
+    reply = render_slack(Reply(ReplyKey.VERBATIM, {"text": body}))[1]
+    receipt = render_slack(Reply(ReplyKey.RECEIPT, {"n": 7, "school": "S" * 5000,
+                                                    "guidance": {"es": body}, "fallback": ""},
+                                 "es", 7, Outcome.OPENED))[1]
     for blocks in (page_blocks(body, 7, "en"), page_blocks(body, 7, "en", page=False),
-                   text_blocks(body), receipt_blocks(7, "S" * 5000, body, "es")):
+                   reply, receipt):
         assert_within_block_kit(blocks)
         assert "<!channel>" not in all_text(blocks)
 

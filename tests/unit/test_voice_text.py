@@ -25,10 +25,13 @@ from alertbot.domain.voice_text import (
     page_speech,
     prompt,
     speakable,
+    spoken_fallback,
     spoken_phone,
-    spoken_reply,
     voice_for,
 )
+from alertbot.engine.actors import Outcome
+from alertbot.text.reply import Reply, ReplyKey
+from alertbot.text.voice import VOICE_LIST_MAX, voice_text
 
 PUBLIC = "https://alerts.example.test"
 
@@ -56,15 +59,29 @@ def test_voice_for(language: str, locale: str, voice: str) -> None:
 @pytest.mark.parametrize(("phone", "spoken"), [
     ("+18605550199", "8 6 0, 5 5 5, 0 1 9 9"),
     ("+442079460000", "4 4 2, 0 7 9, 4 6 0, 0 0 0"),
-    (None, "the district office"),
-    ("", "the district office"),
+    (None, ""),
+    ("", ""),
 ])
 def test_spoken_phone_reads_digit_by_digit(phone: str | None, spoken: str) -> None:
     assert spoken_phone(phone, "en") == spoken
 
 
-def test_spoken_phone_without_a_number_in_spanish() -> None:
-    assert spoken_phone(None, "es") == "la oficina del distrito"
+@pytest.mark.parametrize(("phone", "language", "spoken"), [
+    ("+18605550199", "en", "8 6 0, 5 5 5, 0 1 9 9"),
+    ("+18605550199", "es", "al 8 6 0, 5 5 5, 0 1 9 9"),
+    (None, "en", "the district office"),
+    ("", "es", "a la oficina del distrito"),  # "llame a la oficina", never "al la"
+])
+def test_whom_to_call_is_said_with_the_right_words(phone: str | None, language: str,
+                                                    spoken: str) -> None:
+    assert spoken_fallback(phone, language) == spoken
+
+
+def test_every_spanish_prompt_says_whom_to_call_through_spoken_fallback() -> None:
+    for key, words in PROMPTS["es"].items():
+        assert "al {fallback}" not in words, key
+    assert prompt("gave_up", "es", fallback=spoken_fallback(None, "es")) == (
+        "No pude recibir una opción. Por favor llame a la oficina del distrito. Adiós.")
 
 
 @pytest.mark.parametrize(("text", "language", "spoken"), [
@@ -112,39 +129,23 @@ def test_page_speech_strips_control_characters_of_names_and_titles() -> None:
 
 
 def test_spanish_reply_is_spoken_with_accents_not_the_folded_sms() -> None:
-    values = {"n": 3}
-    sms = to_gsm7(render("ack_ok", "es", **values))
+    sms = to_gsm7(render("ack_ok", "es", n=3))
     assert "informo a quien reporto" in sms  # the SMS text, folded to GSM-7
-    spoken = spoken_reply("ack_ok", values, sms, "es")
+    spoken = voice_text(Reply(ReplyKey.ACK_OK, {"n": 3}, "es", 3, Outcome.ACKNOWLEDGED))
     assert "se informó a quien reportó" in spoken
     assert "número 3" in spoken and "#" not in spoken
 
 
-@pytest.mark.parametrize("key", ["ack_ok", "ack_already", "ack_none", "not_allowed", "no_such",
-                                 "resolve_ok", "confirm_call", "confirm_impossible"])
-@pytest.mark.parametrize("language", ["en", "es"])
-def test_every_reply_the_voice_speaks_has_a_voice_prompt(key: str, language: str) -> None:
-    values = {"n": 4, "name": "Dana Deputy", "numbers": "#1, #2"}
-    text = render(key, language, **values)
-    spoken = spoken_reply(key, values, text, language)
-    assert spoken == prompt(key, language, **values)
-    assert "#" not in spoken
-
-
 def test_reply_lists_are_spoken_as_numbers() -> None:
-    spoken = spoken_reply("ack_which", {"numbers": "#1, #2"}, "x", "es")
+    spoken = voice_text(Reply(ReplyKey.ACK_WHICH, {"ids": [1, 2]}, "es"))
     assert spoken == "Hay varios incidentes abiertos: número 1, número 2."
 
-
-def test_a_reply_without_a_key_falls_back_to_its_text() -> None:
-    assert spoken_reply(None, {}, "You acknowledged #5.", "en") == "You acknowledged number 5."
-    assert spoken_reply("help", {}, "Text ICE <school>", "en") == "Text ICE school"
 
 
 def test_spanish_prompts_are_not_folded() -> None:
     """Every Spanish prompt that has an accented word keeps it: GSM-7 folding is for SMS."""
     accented = [key for key, text in PROMPTS["es"].items() if to_gsm7(text) != text]
-    assert {"ack_ok", "confirm_call", "confirm_acknowledge", "opened", "page"} <= set(accented)
+    assert {"confirm_acknowledge", "record_ask", "page"} <= set(accented)  # replies: text/voice
 
 
 @pytest.mark.parametrize(("labels", "language", "expected"), [
@@ -264,13 +265,11 @@ def test_confirm_twiml_asks_for_1_and_ends_with_nothing_done() -> None:
 
 def test_a_long_list_of_incidents_is_read_as_a_few_and_a_count() -> None:
     # An admin pressing 0 with 60 open incidents heard sixty numbers (new-user trial).
-    from alertbot.domain.voice_text import VOICE_LIST_MAX, spoken_reply
-
     ids = list(range(1, 61))
-    en = spoken_reply("ack_which", {"numbers": "#1, #2", "ids": ids}, "", "en")
+    en = voice_text(Reply(ReplyKey.ACK_WHICH, {"ids": ids}, "en"))
     assert f"number {VOICE_LIST_MAX}, and {60 - VOICE_LIST_MAX} more" in en
     assert f"number {VOICE_LIST_MAX + 1}" not in en
-    es = spoken_reply("resolve_which", {"numbers": "#1", "ids": ids}, "", "es")
+    es = voice_text(Reply(ReplyKey.RESOLVE_WHICH, {"ids": ids}, "es"))
     assert f"y {60 - VOICE_LIST_MAX} más" in es
-    short = spoken_reply("ack_which", {"numbers": "#1, #2", "ids": [1, 2]}, "", "en")
+    short = voice_text(Reply(ReplyKey.ACK_WHICH, {"ids": [1, 2]}, "en"))
     assert "number 1, number 2" in short and "more" not in short

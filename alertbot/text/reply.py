@@ -1,0 +1,164 @@
+"""The receiver's answer as data: which message (``ReplyKey``), its values, for whom.
+
+A ``Reply`` is what the webhook dedup table keeps (``to_json``): a replayed request is
+rendered again from the same key and values, in the words the medium uses today.
+Every key is listed in ``FIELDS`` with the values its renderers need, so a test can walk
+them all and a stored reply missing one is replayed as its stored words (``VERBATIM``).
+
+Value shapes (all JSON):
+    n, target, count, minutes   int
+    name, school                str (a person's or school's name: user data, escaped
+                                and folded by each medium); ``school`` may be None
+    fallback                    str, the phone number to call ("" when none is set)
+    guidance                    {language: str}, or a str already in the reply's language
+    ids                         [int, ...] incident numbers to choose from
+    keywords                    [str, ...] report keywords, the first is the example
+    incidents                   [{"n": int, "school": str | None, "acked_by": str | None}]
+    text                        str (``VERBATIM`` only)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from alertbot.engine.actors import Outcome
+
+
+class ReplyKey(StrEnum):
+    """Every answer the receiver (or an adapter that could not reach it) can give.
+
+    The value is the template key in each medium's table.
+    """
+
+    RECEIPT = "receipt"  # a new incident
+    RECEIPT_JOINED = "receipt_joined"  # the report joined an open incident
+    RECEIPT_JOINED_ACKED = "receipt_joined_acked"  # … that someone is responding to
+    MERGED = "merged"  # a school-less incident merged into the school's open one
+    MERGED_ACKED = "merged_acked"
+    SENDER_LIMITED = "sender_limited"  # over the sender's cap: joined their incident
+    SCHOOL_SET = "school_set"
+    UPDATE_ADDED = "update_added"
+    UPDATE_ADDED_RESOLVED = "update_added_resolved"
+    NOT_ACKED = "not_acked"  # a responder's own words are not an ACK
+    NOT_ACKED_WHICH = "not_acked_which"
+    HELP = "help"
+    NO_SUCH = "no_such"
+    NOT_ALLOWED = "not_allowed"
+    UNKNOWN_SENDER = "unknown_sender"
+    UNKNOWN_SENDER_NOFALLBACK = "unknown_sender_nofallback"
+    ACK_OK = "ack_ok"
+    ACK_ALREADY = "ack_already"
+    ACK_NONE = "ack_none"
+    ACK_WHICH = "ack_which"
+    RESOLVE_OK = "resolve_ok"
+    RESOLVE_ALREADY = "resolve_already"
+    RESOLVE_WHICH = "resolve_which"
+    STATUS = "status"
+    STATUS_NONE = "status_none"
+    CONFIRM_CALL = "confirm_call"  # caller ID only: alertbot calls back to confirm
+    CONFIRM_IMPOSSIBLE = "confirm_impossible"
+    INTAKE_ERROR = "intake_error"  # the command could not be applied: call for help
+    NONE = "none"  # nothing to say (opt-out words: Twilio answers those itself)
+    VERBATIM = "verbatim"  # a reply stored before replies were data: its words as kept
+
+
+_RECEIPT = frozenset({"n", "guidance", "school", "fallback"})
+
+FIELDS: dict[ReplyKey, frozenset[str]] = {
+    ReplyKey.RECEIPT: _RECEIPT,
+    ReplyKey.RECEIPT_JOINED: _RECEIPT,
+    ReplyKey.RECEIPT_JOINED_ACKED: _RECEIPT | {"name"},
+    ReplyKey.MERGED: frozenset({"n", "target", "school"}),
+    ReplyKey.MERGED_ACKED: frozenset({"n", "target", "school", "name"}),
+    ReplyKey.SENDER_LIMITED: frozenset({"n", "count", "minutes", "fallback"}),
+    ReplyKey.SCHOOL_SET: frozenset({"n", "school"}),
+    ReplyKey.UPDATE_ADDED: frozenset({"n"}),
+    ReplyKey.UPDATE_ADDED_RESOLVED: frozenset({"n"}),
+    ReplyKey.NOT_ACKED: frozenset({"n"}),
+    ReplyKey.NOT_ACKED_WHICH: frozenset({"ids"}),
+    ReplyKey.HELP: frozenset({"keywords"}),
+    ReplyKey.NO_SUCH: frozenset({"n"}),
+    ReplyKey.NOT_ALLOWED: frozenset({"n"}),
+    ReplyKey.UNKNOWN_SENDER: frozenset({"fallback"}),
+    ReplyKey.UNKNOWN_SENDER_NOFALLBACK: frozenset(),
+    ReplyKey.ACK_OK: frozenset({"n"}),
+    ReplyKey.ACK_ALREADY: frozenset({"n", "name"}),
+    ReplyKey.ACK_NONE: frozenset(),
+    ReplyKey.ACK_WHICH: frozenset({"ids"}),
+    ReplyKey.RESOLVE_OK: frozenset({"n"}),
+    ReplyKey.RESOLVE_ALREADY: frozenset({"n", "name"}),
+    ReplyKey.RESOLVE_WHICH: frozenset({"ids"}),
+    ReplyKey.STATUS: frozenset({"incidents"}),
+    ReplyKey.STATUS_NONE: frozenset(),
+    ReplyKey.CONFIRM_CALL: frozenset({"n"}),
+    ReplyKey.CONFIRM_IMPOSSIBLE: frozenset({"n"}),
+    ReplyKey.INTAKE_ERROR: frozenset({"fallback"}),
+    ReplyKey.NONE: frozenset(),
+    ReplyKey.VERBATIM: frozenset({"text"}),
+}
+
+RECEIPTS = frozenset({ReplyKey.RECEIPT, ReplyKey.RECEIPT_JOINED, ReplyKey.RECEIPT_JOINED_ACKED})
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the sender is told, as data: ``key`` and the ``values`` its templates need
+    (see the module docstring for their shapes), the ``language`` of the sender, the
+    ``incident_id`` it concerns (None: none) and the explicit ``outcome``.
+
+    Raises ``ValueError`` when ``values`` lack a field ``FIELDS[key]`` names: a reply
+    that no medium could render is a bug at the place that built it.
+    """
+
+    key: ReplyKey
+    values: dict[str, Any] = field(default_factory=dict)
+    language: str = "en"
+    incident_id: int | None = None
+    outcome: Outcome = Outcome.INFO
+
+    def __post_init__(self) -> None:
+        missing = FIELDS[self.key] - self.values.keys()
+        if missing:
+            raise ValueError(f"reply {self.key} lacks {', '.join(sorted(missing))}")
+
+    @property
+    def confirm_call(self) -> bool:
+        """Nothing was done yet: alertbot is calling the contact back to confirm."""
+        return self.outcome is Outcome.CONFIRM_BY_CALL
+
+    def to_json(self) -> str:
+        """How the webhook dedup table keeps it: the data, never rendered words."""
+        return json.dumps({"outcome": str(self.outcome), "key": str(self.key),
+                           "values": self.values, "incident_id": self.incident_id,
+                           "language": self.language}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, stored: str, language: str) -> Reply:
+        """A stored reply (``to_json``). Rows written before replies were data keep
+        words only: plain text (before issue 9) replays as information; a row with
+        ``text`` whose key or values the templates no longer take replays its words
+        (``VERBATIM``) with its outcome and incident, so the request still has one effect
+        and one answer."""
+        try:
+            data = json.loads(stored)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or "outcome" not in data:
+            return cls(ReplyKey.VERBATIM, {"text": stored}, language)
+        incident = data.get("incident_id")
+        incident_id = int(incident) if incident is not None else None
+        outcome = Outcome(data["outcome"])
+        lang = str(data.get("language") or language)
+        values = data.get("values")
+        values = dict(values) if isinstance(values, dict) else {}
+        try:
+            key: ReplyKey | None = ReplyKey(str(data.get("key", "")))
+        except ValueError:  # "" (a row from before keys were kept) or a retired key
+            key = None
+        if key is not None and FIELDS[key] <= values.keys():
+            return cls(key, values, lang, incident_id, outcome)
+        return cls(ReplyKey.VERBATIM, {"text": str(data.get("text", ""))}, lang, incident_id,
+                   outcome)
