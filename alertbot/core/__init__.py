@@ -1,0 +1,4 @@
+"""The pure core: rules over frozen values, with reasons; no I/O, no clock, no logging.
+
+``who``: every "who may" question (report, respond, add, which school, which fallback).
+"""
