@@ -35,9 +35,20 @@ OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "Q
 
 @dataclass(frozen=True)
 class Open:
+    """Report an incident. ``ask_school``: the channel can ask which school before
+    opening (the phone tree, the Slack picker): when no school is known the receiver
+    opens nothing and answers ``school_ask``; a text cannot ask, so it opens at once."""
+
     trigger: Trigger
     school: School | None
     details: str
+    ask_school: bool = False
+
+
+@dataclass(frozen=True)
+class Intake:
+    """Someone reached an intake that asks them what to report (the phone tree's first
+    step): the receiver refuses a sender who may not report, before any question."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +84,7 @@ class Update:
     text: str
 
 
-Command = Open | Ack | Resolve | Status | Reserved | Text | Update
+Command = Open | Intake | Ack | Resolve | Status | Reserved | Text | Update
 
 # --- the incident number of ACK, RESOLVE (and later NOTE, BRIDGE) ---------------------
 
