@@ -35,14 +35,9 @@ OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "Q
 
 @dataclass(frozen=True)
 class Open:
-    """Report an incident. ``ask_school``: the channel can ask which school before
-    opening (the phone tree, the Slack picker): when no school is known the receiver
-    opens nothing and answers ``school_ask``; a text cannot ask, so it opens at once."""
-
     trigger: Trigger
     school: School | None
     details: str
-    ask_school: bool = False
 
 
 @dataclass(frozen=True)
