@@ -181,6 +181,15 @@ def school_for_report(config: Config, contact: Contact | None,
     return SchoolChoice(None, "no school named")
 
 
+def asks_school_first(config: Config, contact: Contact | None, phone: str | None,
+                      named: School | None) -> bool:
+    """Does a channel that can ask (the phone tree, the Slack picker) ask the school
+    before reporting? Only when the sender may report and no school is known: a
+    stranger is refused first, never asked."""
+    return (may_report(config, contact, phone).allowed
+            and school_for_report(config, contact, named).ask)
+
+
 # --- commands other than a report -----------------------------------------------------
 
 
@@ -278,6 +287,13 @@ def offers_ack_digit(config: Config, contact: Contact | None) -> Verdict:
             if contact in config.resolve_targets(step.targets):
                 return _yes(f"{contact.id} is paged by escalation '{policy.name}'")
     return Verdict(False, f"{contact.id} is paged by no escalation")
+
+
+def takes_ack_digit(contact: Contact | None) -> bool:
+    """A 0 on the phone tree goes to the receiver from any contact (it refuses per
+    incident: a plan frozen at opening may page someone today's escalations do not
+    name, who is then not offered 0); from a stranger it is an invalid choice."""
+    return contact is not None
 
 
 # --- adding to an incident ------------------------------------------------------------

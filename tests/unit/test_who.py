@@ -159,6 +159,21 @@ def test_which_school_a_report_goes_to(contact: Contact | None, named: School | 
     assert reason in choice.reason
 
 
+@pytest.mark.parametrize(("config", "contact", "phone", "named", "ask"), [
+    (CONFIG, AREA_LEAD, AREA_LEAD.phone, None, True),  # two schools: ask
+    (CONFIG, AREA_LEAD, AREA_LEAD.phone, OAK, False),
+    (CONFIG, PRINCIPAL, PRINCIPAL.phone, None, False),  # the only school
+    (CONFIG, LOST, LOST.phone, None, True),
+    (CONFIG, None, STRANGER_PHONE, None, False),  # refused first, never asked
+    (ACCEPTING, None, STRANGER_PHONE, None, True),  # an accepted caller is asked
+    (ACCEPTING, None, None, None, False),  # a Slack stranger: refused, not asked
+])
+def test_who_is_asked_the_school_before_reporting(
+        config: Config, contact: Contact | None, phone: str | None, named: School | None,
+        ask: bool) -> None:
+    assert who.asks_school_first(config, contact, phone, named) is ask
+
+
 # --- responding ----------------------------------------------------------------------
 
 
@@ -249,6 +264,12 @@ def test_who_is_offered_press_0_on_the_phone_tree(config: Config, contact: Conta
     verdict = who.offers_ack_digit(config, contact)
     assert verdict.allowed is offered
     assert reason in verdict.reason
+
+
+@pytest.mark.parametrize(("contact", "taken"), [(SUPT, True), (PRINCIPAL, True),
+                                                (None, False)])
+def test_who_may_press_0(contact: Contact | None, taken: bool) -> None:
+    assert who.takes_ack_digit(contact) is taken
 
 
 @pytest.mark.parametrize(("contact", "all_open"), [(ADMIN, True), (SUPT, False),
