@@ -16,6 +16,7 @@ from alertbot.channels.sandbox import SandboxOutbox, SandboxSender
 from alertbot.clock import Clock, SystemClock
 from alertbot.domain.model import Channel, Config
 from alertbot.engine.events import IncidentEvents
+from alertbot.engine.lag import LoopLag
 from alertbot.engine.loop import Engine
 from alertbot.engine.ratelimit import TokenBucket
 from alertbot.engine.receiver import Receiver
@@ -167,6 +168,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     app[appkeys.SANDBOX] = SandboxOutbox()
     app[appkeys.EVENTS] = IncidentEvents()
     app[RELOADER] = ConfigReloader(app)
+    app[appkeys.LOOP_LAG] = LoopLag(app[appkeys.METRICS])
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         store = await _open_store(settings, app[appkeys.CLOCK])
@@ -189,15 +191,17 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
         app[appkeys.ENGINE] = engine
         app[appkeys.RECEIVER] = receiver
         task = asyncio.create_task(engine.run(), name="alertbot-engine")
+        lag = asyncio.create_task(app[appkeys.LOOP_LAG].run(), name="alertbot-loop-lag")
         try:
             yield
         finally:
             await stop_listening()
             await engine.stop()
             await app[appkeys.EVENTS].drain()
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for running in (task, lag):
+                running.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await running
             for sender in chosen.values():
                 await sender.close()
             await store.close()

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from alertbot.channels.sandbox import SandboxOutbox
     from alertbot.clock import Clock
     from alertbot.engine.events import IncidentEvents
+    from alertbot.engine.lag import LoopLag
     from alertbot.engine.loop import Engine
     from alertbot.engine.receiver import Receiver
     from alertbot.metrics import Metrics
@@ -24,3 +25,4 @@ ENGINE: web.AppKey[Engine] = web.AppKey("engine")
 RECEIVER: web.AppKey[Receiver] = web.AppKey("receiver")
 SANDBOX: web.AppKey[SandboxOutbox] = web.AppKey("sandbox")
 EVENTS: web.AppKey[IncidentEvents] = web.AppKey("events")
+LOOP_LAG: web.AppKey[LoopLag] = web.AppKey("loop_lag")

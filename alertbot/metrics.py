@@ -40,5 +40,9 @@ class Metrics:
             "alertbot_escalation_lateness_seconds",
             "How late an escalation step fired after its due time",
             buckets=LATENCY_BUCKETS, registry=r)
+        self.loop_lag = Histogram(
+            "alertbot_event_loop_lag_seconds",
+            "How much later than asked the event loop ran a 100 ms timer",
+            buckets=LATENCY_BUCKETS, registry=r)
         self.open_incidents = Gauge(
             "alertbot_open_incidents", "Incidents not yet resolved", registry=r)

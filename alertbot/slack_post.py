@@ -31,10 +31,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from alertbot.clock import Clock
+from alertbot.domain.incident import Incident
 from alertbot.domain.model import Config
-from alertbot.domain.records import OutboxKind, OutboxStatus
+from alertbot.domain.records import OutboxItem, OutboxKind, OutboxStatus, TimelineEntry
 from alertbot.domain.slack_post_blocks import PostView, post_blocks, post_text, timeline_text
-from alertbot.store.sql import SlackPost, Store
+from alertbot.store.sql import SlackPost, Store, Tx
 
 log = logging.getLogger("alertbot.slack.post")
 
@@ -75,8 +76,7 @@ class IncidentPost:
 
     async def incident_for(self, channel: str, ts: str) -> int | None:
         """The incident whose post is message ``ts`` (a thread reply's parent)."""
-        async with self.store.read() as tx:
-            return await tx.incident_for_slack_post(channel, ts)
+        return await self.store.read(lambda tx: tx.incident_for_slack_post(channel, ts))
 
     async def drain(self, within: float = 10.0) -> None:
         if self._tasks:
@@ -111,13 +111,19 @@ class IncidentPost:
             self._pending_followup.discard(incident_id)
 
     async def _sync(self, incident_id: int) -> bool:
-        async with self.store.read() as tx:
-            incident = await tx.get_incident(incident_id)
+
+        def read(tx: Tx) -> tuple[Incident, SlackPost | None, list[TimelineEntry],
+                                  list[OutboxItem]] | None:
+            incident = tx.get_incident(incident_id)
             if incident is None:
-                return False
-            post = await tx.slack_post(incident_id)
-            entries = (await tx.timeline([incident_id]))[incident_id]
-            messages = await tx.messages_for(incident_id)
+                return None
+            return (incident, tx.slack_post(incident_id), tx.timeline([incident_id])[incident_id],
+                    tx.messages_for(incident_id))
+
+        found = await self.store.read(read)
+        if found is None:
+            return False
+        incident, post, entries, messages = found
         config = self.config()
         view = PostView(incident, tuple(messages), config.timezone, self.clock.now(),
                         exhausted=any(e.kind == "exhausted" for e in entries))
@@ -155,8 +161,8 @@ class IncidentPost:
         return any(m.kind is OutboxKind.PAGE and m.status in IN_FLIGHT for m in messages)
 
     async def _save(self, post: SlackPost) -> None:
-        async with self.store.tx() as tx:
-            await tx.save_slack_post(post, self.clock.now())
+        now = self.clock.now()
+        await self.store.write(lambda tx: tx.save_slack_post(post, now))
 
 
 SLACK_POST: web.AppKey[IncidentPost] = web.AppKey("slack_post", IncidentPost)

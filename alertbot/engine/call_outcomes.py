@@ -16,7 +16,7 @@ from alertbot.redact import mask_phone
 from alertbot.store.sql import Tx
 
 
-async def note_call_status(tx: Tx, item: OutboxItem, status: str, config: Config,
+def note_call_status(tx: Tx, item: OutboxItem, status: str, config: Config,
                            now: float) -> bool:
     """Record what a voice page's ``status`` means; True if the timeline changed.
 
@@ -27,12 +27,12 @@ async def note_call_status(tx: Tx, item: OutboxItem, status: str, config: Config
     if (item.channel is not Channel.VOICE or item.kind is not OutboxKind.PAGE
             or item.incident_id is None or status == item.provider_status):
         return False
-    incident = await tx.get_incident(item.incident_id)
+    incident = tx.get_incident(item.incident_id)
     contact = config.contacts.get(item.contact_id or "")
     name = contact.name if contact else mask_phone(item.address)
     unacknowledged = incident is not None and incident.state is State.TRIGGERED
     note = call_note(name, status, item.provider_status, unacknowledged)
     if note is None:
         return False
-    await tx.add_timeline(item.incident_id, now, "not_reached", note)
+    tx.add_timeline(item.incident_id, now, "not_reached", note)
     return True

@@ -106,31 +106,33 @@ class Dispatcher:
         self.throttled = 0.0
         if free <= 0:
             return 0
-        items: list[OutboxItem] = []
-        async with self.store.tx() as tx:
-            if not self.rates:
-                items = await tx.claim_due_outbox(now, self.owner, self.lease, free,
-                                                  lease_now=time.time())
-            else:
-                for channel in Channel:
-                    bucket = self.rates.get(channel)
-                    limit = free if bucket is None else min(free, bucket.available())
-                    if limit <= 0:
-                        if bucket is not None:
-                            wait = bucket.wait()
-                            self.throttled = min(self.throttled or wait, wait)
-                        continue
-                    got = await tx.claim_due_outbox(now, self.owner, self.lease, limit,
-                                                    channel, lease_now=time.time())
-                    if bucket is not None:
-                        bucket.take(len(got))
-                    items += got
-                    free -= len(got)
+        items = await self.store.write(lambda tx: self._claim(tx, now, free))
         for item in items:
             task = asyncio.create_task(self._send(item), name=f"send-{item.id}")
             self._in_flight.add(task)
             task.add_done_callback(self._finished)
         return len(items)
+
+    def _claim(self, tx: Tx, now: float, free: int) -> list[OutboxItem]:
+        """The unit of work that leases up to ``free`` due messages (rate limits allowing)."""
+        if not self.rates:
+            return tx.claim_due_outbox(now, self.owner, self.lease, free, lease_now=time.time())
+        items: list[OutboxItem] = []
+        for channel in Channel:
+            bucket = self.rates.get(channel)
+            limit = free if bucket is None else min(free, bucket.available())
+            if limit <= 0:
+                if bucket is not None:
+                    wait = bucket.wait()
+                    self.throttled = min(self.throttled or wait, wait)
+                continue
+            got = tx.claim_due_outbox(now, self.owner, self.lease, limit, channel,
+                                      lease_now=time.time())
+            if bucket is not None:
+                bucket.take(len(got))
+            items += got
+            free -= len(got)
+        return items
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         """A send task ended: forget it, and log the exception it ended with, if any
@@ -178,22 +180,29 @@ class Dispatcher:
                 breaker.success()
                 self.crash.hit("before-mark-sent")
                 now = self.clock.now()
-                first = False
-                async with self.store.tx() as tx:
-                    await tx.mark_sent(item.id, result.provider_id, now)
-                    if reopened:  # the probe got through: what the circuit held goes now
-                        held = await tx.release_held(item.channel, circuit_open(item.channel),
-                                                     now)
-                        if held:
-                            log.info("%s provider answers again: %d held message(s) go now",
-                                     item.channel, held)
-                            self.nudge()
-                    if item.kind is OutboxKind.PAGE and item.incident_id is not None:
-                        first = await tx.mark_first_page(item.incident_id, now)
+                first, held = await self.store.write(
+                    lambda tx: self._sent(tx, item, result.provider_id, now, reopened))
+                if held:
+                    log.info("%s provider answers again: %d held message(s) go now",
+                             item.channel, held)
+                    self.nudge()
                 self.metrics.pages_sent.labels(channel=str(item.channel), kind=str(item.kind),
                                                result="sent").inc()
                 if first and item.opened_at is not None:
                     self.metrics.first_page_latency.observe(max(0.0, now - item.opened_at))
+
+    def _sent(self, tx: Tx, item: OutboxItem, provider_id: str | None, now: float,
+              reopened: bool) -> tuple[bool, int]:
+        """Record a send the provider accepted: (first page of its incident, held
+        messages released because the provider answers again)."""
+        tx.mark_sent(item.id, provider_id, now)
+        held = 0
+        if reopened:  # the probe got through: what the circuit held goes now
+            held = tx.release_held(item.channel, circuit_open(item.channel), now)
+        first = False
+        if item.kind is OutboxKind.PAGE and item.incident_id is not None:
+            first = tx.mark_first_page(item.incident_id, now)
+        return first, held
 
     async def _breaker_open(self, item: OutboxItem, breaker: CircuitBreaker) -> None:
         """The provider is failing: keep the message for later and page by other means."""
@@ -201,22 +210,25 @@ class Dispatcher:
         # Until the next probe, not the page's own backoff: when the probe gets through,
         # the held pages are released at once (release_held), so a blip costs seconds.
         delay = max(BREAKER_RECHECK, breaker.remaining())
-        async with self.store.tx() as tx:
-            await tx.mark_retry(item.id, now + delay, circuit_open(item.channel))
-            await self._page_elsewhere(tx, item, now)
+
+        def hold(tx: Tx) -> None:
+            tx.mark_retry(item.id, now + delay, circuit_open(item.channel))
+            self._page_elsewhere(tx, item, now)
+
+        await self.store.write(hold)
         self.metrics.pages_sent.labels(channel=str(item.channel), kind=str(item.kind),
                                        result="circuit_open").inc()
         self.nudge()
 
-    async def _page_elsewhere(self, tx: Tx, item: OutboxItem, now: float) -> None:
+    def _page_elsewhere(self, tx: Tx, item: OutboxItem, now: float) -> None:
         """While ``item``'s provider is failing, page its person on their other channels
         too (once per step: ``_fallback_pages`` skips a step already covered)."""
         if item.kind is not OutboxKind.PAGE or item.incident_id is None:
             return
-        fallback = await self._fallback_pages(tx, item, self.config())
+        fallback = self._fallback_pages(tx, item, self.config())
         if fallback:
-            await tx.enqueue(fallback, now)
-            await tx.add_timeline(
+            tx.enqueue(fallback, now)
+            tx.add_timeline(
                 item.incident_id, now, "paged",
                 f"{item.channel} provider failing; also paging "
                 f"{item.contact_id} by {', '.join(str(m.channel) for m in fallback)}")
@@ -235,43 +247,51 @@ class Dispatcher:
         failing = breaker is not None and breaker.state != "closed"
         if failing and retry_after is None:
             error = f"{circuit_open(item.channel)}: {error}"
-        async with self.store.tx() as tx:
-            await tx.mark_retry(item.id, now + delay, error)
+
+        def later(tx: Tx) -> None:
+            tx.mark_retry(item.id, now + delay, error)
             if failing:
-                await self._page_elsewhere(tx, item, now)
+                self._page_elsewhere(tx, item, now)
+
+        await self.store.write(later)
         self.nudge()
 
     async def _failed(self, item: OutboxItem, exc: PermanentFailure) -> None:
         now = self.clock.now()
         config = self.config()
         why = f"{exc} (code {exc.code})" if exc.code else str(exc)
-        async with self.store.tx() as tx:
-            if not await tx.mark_failed(item.id, why):
-                return  # already failed (and handled): one notice, one fallback
+
+        def record(tx: Tx) -> bool:
+            if not tx.mark_failed(item.id, why):
+                return False  # already failed (and handled): one notice, one fallback
             log.error("outbox %d to %s by %s failed permanently: %s",
                       item.id, mask_phone(item.address), item.channel, why)
             self.metrics.pages_sent.labels(channel=str(item.channel), kind=str(item.kind),
                                            result="failed").inc()
             if item.incident_id is None or item.kind is not OutboxKind.PAGE:
-                return
+                return False  # recorded; no incident to fall back for or to publish
             contact = config.contacts.get(item.contact_id or "")
             name = contact.name if contact else item.contact_id or item.address
-            await tx.add_timeline(item.incident_id, now, "page_failed",
-                                  f"could not page {name} by {item.channel}: {why}")
-            fallback = await self._fallback_pages(tx, item, config)
+            tx.add_timeline(item.incident_id, now, "page_failed",
+                            f"could not page {name} by {item.channel}: {why}")
+            fallback = self._fallback_pages(tx, item, config)
             if fallback:
-                await tx.enqueue(fallback, now)
-                await tx.add_timeline(
+                tx.enqueue(fallback, now)
+                tx.add_timeline(
                     item.incident_id, now, "paged",
                     f"{name}: trying {', '.join(str(m.channel) for m in fallback)} instead")
-            await tx.enqueue(notices.notify_admins(
+            tx.enqueue(notices.notify_admins(
                 config, "page_failed", item.incident_id, f"page {item.id} failed",
                 skip_address=item.address, n=item.incident_id, name=name,
                 channel=str(item.channel), why=exc.code or str(exc)), now)
+            return True
+
+        if not await self.store.write(record):
+            return
         self.nudge()
         self.events.publish(item.incident_id)
 
-    async def _fallback_pages(self, tx: Tx, item: OutboxItem, config: Config) -> list[NewMessage]:
+    def _fallback_pages(self, tx: Tx, item: OutboxItem, config: Config) -> list[NewMessage]:
         """Pages on the person's other channels when a page failed for good.
 
         Only when this step paged them on no other channel: a contact paged by SMS and
@@ -280,13 +300,13 @@ class Dispatcher:
         contact = config.contacts.get(item.contact_id or "")
         if contact is None or item.incident_id is None:
             return []
-        siblings = [m for m in await tx.messages_for(item.incident_id)
+        siblings = [m for m in tx.messages_for(item.incident_id)
                     if m.kind is OutboxKind.PAGE and m.contact_id == contact.id
                     and m.step == item.step and m.round == item.round and m.id != item.id]
         if any(m.channel is not item.channel for m in siblings):
             return []
         out: list[NewMessage] = []
-        incident = await tx.get_incident(item.incident_id)
+        incident = tx.get_incident(item.incident_id)
         for channel in (Channel.VOICE, Channel.SMS, Channel.SLACK):
             address = contact.address(channel)
             if channel is item.channel or not address or channel not in self.senders:
@@ -309,14 +329,18 @@ class Dispatcher:
         A voice page's busy / no-answer / voicemail is written on the timeline (not a
         failure: the next round calls again); a fax machine is a failure.
         """
-        async with self.store.tx() as tx:
-            item = await tx.outbox_by_provider_id(provider_id, for_update=True)
+
+        def record(tx: Tx) -> tuple[OutboxItem | None, bool]:
+            item = tx.outbox_by_provider_id(provider_id, for_update=True)
             if item is None:
-                return
-            if not await tx.set_provider_status(item.id, status,
-                                                f"code {code}" if code else None):
-                return  # a repeat, or late: it happened already (or was overtaken)
-            noted = await note_call_status(tx, item, status, self.config(), self.clock.now())
+                return None, False
+            if not tx.set_provider_status(item.id, status, f"code {code}" if code else None):
+                return None, False  # a repeat, or late: it happened already (or overtaken)
+            return item, note_call_status(tx, item, status, self.config(), self.clock.now())
+
+        item, noted = await self.store.write(record)
+        if item is None:
+            return
         if noted:
             self.events.publish(item.incident_id)
         if status in ("failed", "undelivered", "fax") and item.kind is OutboxKind.PAGE:

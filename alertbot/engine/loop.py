@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 import uuid
@@ -84,8 +85,7 @@ class Engine:
     async def run(self) -> None:
         log.info("engine %s started", self.owner)
         try:
-            async with self.store.tx() as tx:
-                released = await tx.release_leases(self.owner)
+            released = await self.store.write(lambda tx: tx.release_leases(self.owner))
             if released:
                 log.warning("took back %d message(s) in flight when %s last stopped; "
                             "they are sent again (at least once)", released, self.owner)
@@ -99,9 +99,8 @@ class Engine:
     async def _sleep(self) -> None:
         delay = self.tick
         try:
-            async with self.store.read() as tx:
-                due = await tx.next_due()
-                lease_end = await tx.next_lease_expiry()
+            due, lease_end = await self.store.read(
+                lambda tx: (tx.next_due(), tx.next_lease_expiry()))
             if due is not None:
                 delay = min(delay, max(0.0, due - self.clock.now()))
             if lease_end is not None:  # another instance's send may have been abandoned
@@ -123,12 +122,12 @@ class Engine:
         if now - self._last_housekeeping < HOUSEKEEPING_EVERY:
             return
         self._last_housekeeping = now
-        async with self.store.tx() as tx:
-            forgotten = await tx.forget_inbound_before(now - INBOUND_KEY_TTL)
+        forgotten = await self.store.write(
+            lambda tx: tx.forget_inbound_before(now - INBOUND_KEY_TTL))
         if forgotten:
             log.info("forgot %d webhook idempotency key(s) older than a week", forgotten)
 
-    async def _still_paging(self, tx: Tx, incident: Incident,
+    def _still_paging(self, tx: Tx, incident: Incident,
                             pages: Sequence[PageIntent]) -> list[NewMessage]:
         """Tell everyone who reported into ``incident`` that paging moved to a new step
         or round, naming who was just paged (names only: no report words, no facts)."""
@@ -137,7 +136,7 @@ class Engine:
             return []
         config = self.config()
         out: list[NewMessage] = []
-        for key, language in await tx.reporters_of(incident.id):
+        for key, language in tx.reporters_of(incident.id):
             msg = notices.notice_to_reporter(
                 config, key, language, "still_paging", incident.id, "paging escalated",
                 n=incident.id, who=", ".join(names))
@@ -177,10 +176,7 @@ class Engine:
         total = 0
         while True:
             now = self.clock.now()
-            async with self.store.tx() as tx:
-                due = await tx.due_incidents(now, self.batch)
-                for incident in due:
-                    await self._escalate_one(tx, incident, now)
+            due = await self.store.write(functools.partial(self._escalate_due, now=now))
             if due:
                 self.crash.hit("after-escalate")
             for incident in due:
@@ -189,7 +185,14 @@ class Engine:
             if len(due) < self.batch:
                 return total
 
-    async def _escalate_one(self, tx: Tx, incident: Incident, now: float) -> None:
+    def _escalate_due(self, tx: Tx, now: float) -> list[Incident]:
+        """The unit of work of one escalation pass: up to ``batch`` due incidents."""
+        due = tx.due_incidents(now, self.batch)
+        for incident in due:
+            self._escalate_one(tx, incident, now)
+        return due
+
+    def _escalate_one(self, tx: Tx, incident: Incident, now: float) -> None:
         decision = decide(incident, now)
         if decision is None:
             return
@@ -199,31 +202,31 @@ class Engine:
         # The escalation's move is a compare-and-set (Tx.transition): an ACK that got in
         # first wins, and nothing is paged for a step already taken.
         if decision.exhausted:
-            if not await tx.transition(incident, replace(incident, due_at=None)):
+            if not tx.transition(incident, replace(incident, due_at=None)):
                 return
-            await tx.add_timeline(incident.id, now, "exhausted", decision.reason)
+            tx.add_timeline(incident.id, now, "exhausted", decision.reason)
             told = [notices.notice_to_contact(
                 admin, "exhausted", incident.id, decision.reason, n=incident.id,
                 title=notices.incident_title(config, incident, admin.language),
                 rounds=incident.round + 1) for admin in config.admin_contacts()]
-            await tx.enqueue([m for m in told if m is not None], now)
+            tx.enqueue([m for m in told if m is not None], now)
             log.warning("incident %d: %s", incident.id, decision.reason)
             return
-        if not await tx.transition(incident, replace(incident, step=decision.step,
+        if not tx.transition(incident, replace(incident, step=decision.step,
                                                      round=decision.round,
                                                      due_at=decision.next_due_at)):
             return
-        await tx.enqueue(notices.pages_for(incident, decision, config.timezone, config), now)
+        tx.enqueue(notices.pages_for(incident, decision, config.timezone, config), now)
         if incident.step >= 0 or incident.round > 0:  # paging moved on: reporters hear it
-            await tx.enqueue(await self._still_paging(tx, incident, decision.pages), now)
+            tx.enqueue(self._still_paging(tx, incident, decision.pages), now)
         by_person: dict[str, list[str]] = {}
         for page in decision.pages:
             by_person.setdefault(page.name, []).append(
                 str(page.channel) + (f" (after {format_duration(page.delay)} if no ack)"
                                      if page.delay else ""))
         who = "; ".join(f"{name} by {', '.join(ch)}" for name, ch in by_person.items())
-        await tx.add_timeline(incident.id, now, "paged",
+        tx.add_timeline(incident.id, now, "paged",
                               f"{decision.reason}: {who or 'nobody reachable'}")
         for contact_id, why in decision.unreachable:
-            await tx.add_timeline(incident.id, now, "unreachable", f"{contact_id}: {why}")
+            tx.add_timeline(incident.id, now, "unreachable", f"{contact_id}: {why}")
 

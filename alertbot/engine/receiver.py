@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from alertbot.clock import Clock
 from alertbot.domain import commands as cmd
@@ -47,6 +47,16 @@ UNVERIFIED_CAP = 3
 UNVERIFIED_KEY = "unverified:*"
 
 
+@dataclass(frozen=True)
+class Applied:
+    """What one command's unit of work did: the reply, whether it gave the engine work
+    (an incident changed, a message queued), and the incidents it changed."""
+
+    reply: Reply
+    made_work: bool
+    changed: tuple[int, ...]
+
+
 class Receiver(Responding):
     def __init__(self, config: Config, store: Store, clock: Clock, metrics: Metrics,
                  nudge: Callable[[], None], events: IncidentEvents | None = None,
@@ -63,54 +73,60 @@ class Receiver(Responding):
 
     async def handle(self, actor: Actor, command: cmd.Command, source: str,
                      dedup_key: str | None = None) -> Reply:
-        """Apply ``command`` once. A repeated ``dedup_key`` returns the first reply (its
-        outcome, incident and text, kept as JSON with the incident it touched)."""
-        async with self.store.tx() as tx:
-            if dedup_key is not None:
-                previous = await tx.seen_inbound(dedup_key)
-                if previous is not None:
-                    self.metrics.inbound_duplicates.inc()
-                    return Reply.from_json(previous, actor.language)
-            reply = await self._dispatch(tx, actor, command, source)
-            if dedup_key is not None:
-                await tx.record_inbound(dedup_key, self.clock.now(), reply.to_json(),
-                                        reply.incident_id)
-            await tx.notify()
-            if isinstance(command, cmd.Ack):
-                self.crash.hit("in-ack")
+        """Apply ``command`` once, as one unit of work (``apply``). A repeated
+        ``dedup_key`` returns the first reply (its outcome, incident and text, kept as JSON
+        with the incident it touched). After the commit the engine is woken if the unit
+        made work, and every incident it changed is published to the console and Slack."""
+        done = await self.store.write(
+            lambda tx: self.apply(tx, actor, command, source, dedup_key))
         if isinstance(command, cmd.Ack):
             self.crash.hit("after-ack")
-        if tx.made_work:  # a stranger's text or STATUS gives the engine nothing to do
+        if done.made_work:  # a stranger's text or STATUS gives the engine nothing to do
             self.nudge()
+        for incident_id in done.changed:
+            self.events.publish(incident_id)
+        return done.reply
+
+    def apply(self, tx: Tx, actor: Actor, command: cmd.Command, source: str,
+              dedup_key: str | None = None) -> Applied:
+        """The unit of work for one command: synchronous, inside ``tx``."""
+        if dedup_key is not None:
+            previous = tx.seen_inbound(dedup_key)
+            if previous is not None:
+                self.metrics.inbound_duplicates.inc()
+                return Applied(Reply.from_json(previous, actor.language), False, ())
+        reply = self._dispatch(tx, actor, command, source)
+        if dedup_key is not None:
+            tx.record_inbound(dedup_key, self.clock.now(), reply.to_json(), reply.incident_id)
+        if isinstance(command, cmd.Ack):
+            self.crash.hit("in-ack")
         changed = set(tx.also_changed)
         if reply.incident_id is not None:
             changed.add(reply.incident_id)
-        for incident_id in sorted(changed):
-            self.events.publish(incident_id)
-        return reply
+        return Applied(reply, tx.made_work, tuple(sorted(changed)))
 
-    async def _dispatch(self, tx: Tx, actor: Actor, command: cmd.Command, source: str) -> Reply:
+    def _dispatch(self, tx: Tx, actor: Actor, command: cmd.Command, source: str) -> Reply:
         match command:
             case cmd.Open():
-                return await self._open(tx, actor, command, source)
+                return self._open(tx, actor, command, source)
             case cmd.Reserved():
-                return await self._reserved(tx, actor, command)
+                return self._reserved(tx, actor, command)
             case cmd.Update():
-                return await self._update(tx, actor, command.number, command.text, source)
+                return self._update(tx, actor, command.number, command.text, source)
         if actor.contact is None:
             return self._refuse(actor)
         contact = actor.contact
         match command:
             case cmd.Ack() | cmd.Resolve() if not actor.proof.may_stop_paging:
-                return await self.confirm_by_call(tx, contact, command, source)
+                return self.confirm_by_call(tx, contact, command, source)
             case cmd.Ack(number=number):
-                return await self._ack(tx, contact, number, source)
+                return self._ack(tx, contact, number, source)
             case cmd.Resolve(number=number):
-                return await self._resolve(tx, contact, number, source)
+                return self._resolve(tx, contact, number, source)
             case cmd.Status():
-                return await self._status(tx, contact)
+                return self._status(tx, contact)
             case cmd.Text(text=text):
-                return await self._text(tx, contact, text, source)
+                return self._text(tx, contact, text, source)
         raise AssertionError(f"unhandled command {command!r}")
 
     # --- refusing ----------------------------------------------------------------------
@@ -123,7 +139,7 @@ class Receiver(Responding):
 
     # --- opening ---------------------------------------------------------------------------
 
-    async def open_incident(self, tx: Tx, actor: Actor, trigger_incident: str,
+    def open_incident(self, tx: Tx, actor: Actor, trigger_incident: str,
                             school: School | None, details: str, source: str,
                             unverified: bool = False) -> tuple[Incident, bool]:
         """Open (or join) an incident; returns it and whether it is new.
@@ -148,36 +164,36 @@ class Receiver(Responding):
         )
         # One open incident per (type, school) is the database's guarantee: of two
         # reports at the same instant one opens, the other joins (store/tx.py).
-        incident, new = await tx.open_or_join(incident)
+        incident, new = tx.open_or_join(incident)
         if not new:
             existing = incident
-            await tx.add_timeline(existing.id, now, "reported_again",
+            tx.add_timeline(existing.id, now, "reported_again",
                                   f"reported again via {source} by {actor.display}",
                                   actor.display)
             if details:
-                await tx.add_timeline(existing.id, now, "update", details, actor.display)
-            await self._add_reporter(tx, existing.id, actor, now)
+                tx.add_timeline(existing.id, now, "update", details, actor.display)
+            self._add_reporter(tx, existing.id, actor, now)
             return existing, False
-        await self._add_reporter(tx, incident.id, actor, now, opener=True)
+        self._add_reporter(tx, incident.id, actor, now, opener=True)
         who = actor.display + (" (unverified reporter)" if unverified else "")
         # The details stay on the incident row (dashboard), not in the timeline text,
         # which Slack threads and reports may carry.
-        await tx.add_timeline(incident.id, now, "opened", f"opened via {source} by {who}",
+        tx.add_timeline(incident.id, now, "opened", f"opened via {source} by {who}",
                               actor.display)
         where = f"school {school.id}" if school else "no school named"
-        await tx.add_timeline(incident.id, now, "routed",
+        tx.add_timeline(incident.id, now, "routed",
                               f"routed to escalation '{policy_name}' ({where})")
         self.metrics.incidents_opened.labels(type=itype.id, source=source).inc()
         log.info("incident %d opened (%s, %s) via %s", incident.id, itype.id, where, source)
         return incident, True
 
-    async def _add_reporter(self, tx: Tx, incident_id: int, actor: Actor, now: float,
+    def _add_reporter(self, tx: Tx, incident_id: int, actor: Actor, now: float,
                             opener: bool = False) -> None:
         key = actor.sender_key
         if key is not None:
-            await tx.add_reporter(incident_id, key, actor.language, now, opener=opener)
+            tx.add_reporter(incident_id, key, actor.language, now, opener=opener)
 
-    async def _open(self, tx: Tx, actor: Actor, command: cmd.Open, source: str) -> Reply:
+    def _open(self, tx: Tx, actor: Actor, command: cmd.Open, source: str) -> Reply:
         if actor.contact is None and self.config.unknown_reporters != "accept":
             return self._refuse(actor)
         school = command.school
@@ -185,102 +201,102 @@ class Receiver(Responding):
             school = self.config.schools.get(actor.contact.schools[0])
         sender = actor.sender_key
         if sender is not None:
-            await tx.lock_sender(sender)  # one sender's reports take turns (PostgreSQL)
-            gated = await self._sender_gate(tx, actor, sender, command, school, source)
+            tx.lock_sender(sender)  # one sender's reports take turns (PostgreSQL)
+            gated = self._sender_gate(tx, actor, sender, command, school, source)
             if gated is not None:
                 return gated
         if actor.contact is None and school is None:
-            crowded = await self._unverified_gate(tx, actor, command, source)
+            crowded = self._unverified_gate(tx, actor, command, source)
             if crowded is not None:
                 return crowded
-        incident, new = await self.open_incident(
+        incident, new = self.open_incident(
             tx, actor, command.trigger.incident, school, command.details, source,
             unverified=actor.contact is None)
         return self.receipt(incident, actor.language, new)
 
-    async def _sender_gate(self, tx: Tx, actor: Actor, sender: str, command: cmd.Open,
+    def _sender_gate(self, tx: Tx, actor: Actor, sender: str, command: cmd.Open,
                            school: School | None, source: str) -> Reply | None:
         """Repeated reports from one sender join their open incident; past the cap they
         are limited. None: go on and open (or join by school) as usual."""
         now = self.clock.now()
         itype = command.trigger.incident
-        mine = [i for i in await tx.open_incidents_reported_by_key(sender) if i.type == itype]
-        if school is not None and await tx.open_incident_of(itype, school.id) is not None:
+        mine = [i for i in tx.open_incidents_reported_by_key(sender) if i.type == itype]
+        if school is not None and tx.open_incident_of(itype, school.id) is not None:
             return None  # joins the school's open incident (open_incident)
         same = [i for i in mine if i.created_at >= now - SENDER_WINDOW
                 and (school is None or i.school_id in (None, school.id))]
         if same:
             incident = same[-1]
-            await self._join(tx, incident, actor, command.details, source, now)
+            self._join(tx, incident, actor, command.details, source, now)
             if school is not None and incident.school_id is None:
-                await self.set_school(tx, incident, school, actor)
+                self.set_school(tx, incident, school, actor)
                 incident = replace(incident, school_id=school.id, school_name=school.name)
             return self.receipt(incident, actor.language, False)
-        opened = await tx.count_opened_by_since(sender, now - SENDER_WINDOW)
+        opened = tx.count_opened_by_since(sender, now - SENDER_WINDOW)
         if opened < SENDER_CAP:
             return None
         if school is not None or not mine:
             # A school with no open incident, or nothing of theirs open: a genuine
             # report. It opens; the admins hear (once a window) how many this sender opened.
-            await self._tell_admins_of_sender(tx, actor, sender, "sender_many_admin",
+            self._tell_admins_of_sender(tx, actor, sender, "sender_many_admin",
                                               None, now, count=opened + 1)
             return None
-        return await self._limited(tx, actor, sender, command, source, opened, mine[-1])
+        return self._limited(tx, actor, sender, command, source, opened, mine[-1])
 
-    async def _unverified_gate(self, tx: Tx, actor: Actor, command: cmd.Open,
+    def _unverified_gate(self, tx: Tx, actor: Actor, command: cmd.Open,
                                source: str) -> Reply | None:
         """A school-less report from a number not in contacts, when UNVERIFIED_CAP such
         incidents opened in the window are still open: it joins the newest of them.
         None: open as usual."""
-        await tx.lock_sender(UNVERIFIED_KEY)  # such reports take turns (PostgreSQL)
+        tx.lock_sender(UNVERIFIED_KEY)  # such reports take turns (PostgreSQL)
         now = self.clock.now()
-        crowd = await tx.open_unverified_without_school(command.trigger.incident,
+        crowd = tx.open_unverified_without_school(command.trigger.incident,
                                                         now - SENDER_WINDOW)
         if len(crowd) < UNVERIFIED_CAP:
             return None
         target = crowd[-1]
         minutes = int(SENDER_WINDOW // 60)
-        await self._join(tx, target, actor, command.details, source, now,
+        self._join(tx, target, actor, command.details, source, now,
                          f" (limit: {len(crowd)} open reports without a school from "
                          f"numbers not in contacts in {minutes} min)")
-        await self._tell_admins_of_sender(tx, actor, UNVERIFIED_KEY, "unverified_flood_admin",
+        self._tell_admins_of_sender(tx, actor, UNVERIFIED_KEY, "unverified_flood_admin",
                                           target, now, count=len(crowd) + 1,
                                           joined=f"#{target.id}")
         return self.receipt(target, actor.language, False)
 
-    async def _join(self, tx: Tx, incident: Incident, actor: Actor, details: str,
+    def _join(self, tx: Tx, incident: Incident, actor: Actor, details: str,
                     source: str, now: float, note: str = "") -> None:
-        await tx.add_timeline(incident.id, now, "reported_again",
+        tx.add_timeline(incident.id, now, "reported_again",
                               f"reported again via {source} by {actor.display}{note}",
                               actor.display)
         details = clean_text(details)
         if details:
-            await tx.add_timeline(incident.id, now, "update", details, actor.display)
-        await self._add_reporter(tx, incident.id, actor, now)
+            tx.add_timeline(incident.id, now, "update", details, actor.display)
+        self._add_reporter(tx, incident.id, actor, now)
 
-    async def _limited(self, tx: Tx, actor: Actor, sender: str, command: cmd.Open,
+    def _limited(self, tx: Tx, actor: Actor, sender: str, command: cmd.Open,
                        source: str, opened: int, target: Incident) -> Reply:
         """Over the cap, a report naming no school joins the sender's newest open
         incident (its words go on that timeline); admins hear once per window."""
         now = self.clock.now()
         minutes = int(SENDER_WINDOW // 60)
-        await self._join(tx, target, actor, command.details, source, now,
+        self._join(tx, target, actor, command.details, source, now,
                          f" (sender limit: {opened} new incidents in {minutes} min)")
-        await self._tell_admins_of_sender(tx, actor, sender, "sender_limited_admin", target,
+        self._tell_admins_of_sender(tx, actor, sender, "sender_limited_admin", target,
                                           now, count=opened, joined=f"#{target.id}")
         return reply(Outcome.LIMITED, "sender_limited", actor.language, target.id,
                      n=target.id, count=opened, minutes=minutes,
                      fallback=self.config.fallback_phone or "")
 
-    async def _tell_admins_of_sender(self, tx: Tx, actor: Actor, sender: str, key: str,
+    def _tell_admins_of_sender(self, tx: Tx, actor: Actor, sender: str, key: str,
                                      incident: Incident | None, now: float,
                                      **values: object) -> None:
         """Text the admins about a sender over the cap, once per SENDER_WINDOW."""
         minutes = int(SENDER_WINDOW // 60)
         log.warning("sender %s over the cap: %s within %d min", actor.masked,
                     values.get("count"), minutes)
-        if await tx.claim_sender_notice(sender, now, SENDER_WINDOW):
-            await tx.enqueue(notices.notify_admins(
+        if tx.claim_sender_notice(sender, now, SENDER_WINDOW):
+            tx.enqueue(notices.notify_admins(
                 self.config, key, incident.id if incident else None,
                 f"sender over the cap: {actor.masked}", skip_address=actor.phone,
                 who=actor.display, minutes=minutes, **values), now)
@@ -317,15 +333,15 @@ class Receiver(Responding):
 
     # --- updates and reserved words ------------------------------------------------
 
-    async def _text(self, tx: Tx, contact: Contact, text: str, source: str) -> Reply:
+    def _text(self, tx: Tx, contact: Contact, text: str, source: str) -> Reply:
         lang = contact.language
         actor = Actor(contact, phone=contact.phone)
-        mine = await tx.open_incidents_reported_by_key(actor.sender_key or "")
+        mine = tx.open_incidents_reported_by_key(actor.sender_key or "")
         if mine and text.strip():
-            return await self.add_update(tx, mine[-1], actor, text, source)
+            return self.add_update(tx, mine[-1], actor, text, source)
         # A responder answering a page in their own words ("Acknowledged", "On it"):
         # only an explicit ACK acknowledges, so they hear that paging goes on.
-        paging = await self._responder_incidents(tx, contact, (State.TRIGGERED,))
+        paging = self._responder_incidents(tx, contact, (State.TRIGGERED,))
         if len(paging) == 1:
             return reply(Outcome.INFO, "not_acked", lang, n=paging[0].id)
         if paging:
@@ -334,38 +350,38 @@ class Receiver(Responding):
             return reply(Outcome.INFO, "not_acked_which", lang, numbers=numbers)
         return reply(Outcome.INFO, "help", lang, text=notices.sms_text(self._help(lang)))
 
-    async def _is_reporter(self, tx: Tx, incident: Incident, actor: Actor) -> bool:
+    def _is_reporter(self, tx: Tx, incident: Incident, actor: Actor) -> bool:
         """Whoever reported into the incident: its opener or anyone who joined it."""
         key = actor.sender_key
-        if key is not None and await tx.is_reporter(incident.id, key):
+        if key is not None and tx.is_reporter(incident.id, key):
             return True
         contact = actor.contact
         return (contact is not None and contact.id == incident.reporter_id) or (
             contact is None and actor.phone is not None and actor.phone == incident.reporter_phone)
 
-    async def _update(self, tx: Tx, actor: Actor, number: int, text: str,
+    def _update(self, tx: Tx, actor: Actor, number: int, text: str,
                       source: str) -> Reply:
         """An addition to incident ``number``: from anyone who reported into it, a
         responder or an admin. One that arrives after it was resolved (a recording, a
         transcript) is still evidence: it goes on the timeline and the sender is told."""
-        incident = await tx.get_incident(number)
+        incident = tx.get_incident(number)
         lang = actor.language
         if incident is None:
             return reply(Outcome.NOT_FOUND, "no_such", lang, n=number)
         contact = actor.contact
-        allowed = await self._is_reporter(tx, incident, actor) or (
+        allowed = self._is_reporter(tx, incident, actor) or (
             contact is not None and incident.may_respond(
                 contact.id, self.config.is_admin(contact.id)))
         if not allowed:
             return reply(Outcome.REFUSED, "not_allowed", lang, number, n=number)
         if not incident.is_open:
-            await tx.add_timeline(incident.id, self.clock.now(), "update",
+            tx.add_timeline(incident.id, self.clock.now(), "update",
                                   f"(after resolution) {clean_text(text)}", actor.display)
             return reply(Outcome.ADDED_RESOLVED, "update_added_resolved", lang, incident.id,
                          n=incident.id)
-        return await self.add_update(tx, incident, actor, text, source)
+        return self.add_update(tx, incident, actor, text, source)
 
-    async def add_update(self, tx: Tx, incident: Incident, actor: Actor, text: str,
+    def add_update(self, tx: Tx, incident: Incident, actor: Actor, text: str,
                          source: str) -> Reply:
         """A further report: onto the timeline and to whoever acknowledged."""
         now = self.clock.now()
@@ -374,12 +390,12 @@ class Receiver(Responding):
         if incident.school_id is None:
             school, _rest = cmd.split_school(self.config, text)
             if school is not None:
-                survivor = await self.set_school(tx, incident, school, actor)
+                survivor = self.set_school(tx, incident, school, actor)
                 if survivor.id != incident.id:  # that school's incident was already open
                     return self.merged_reply(incident.id, survivor, lang)
                 return reply(Outcome.SCHOOL_SET, "school_set", lang, incident.id,
                              n=incident.id, school=school.name)
-        await tx.add_timeline(incident.id, now, "update", text, actor.display)
+        tx.add_timeline(incident.id, now, "update", text, actor.display)
         if incident.acknowledged_by:
             responder = self.config.contacts.get(incident.acknowledged_by)
             if responder is not None and responder != actor.contact:
@@ -387,10 +403,10 @@ class Receiver(Responding):
                     responder, "update_forward", incident.id, "reporter update",
                     n=incident.id, reporter=actor.display, text=text)
                 if msg:
-                    await tx.enqueue([msg], now)
+                    tx.enqueue([msg], now)
         return reply(Outcome.ADDED, "update_added", lang, incident.id, n=incident.id)
 
-    async def set_school(self, tx: Tx, incident: Incident, school: School,
+    def set_school(self, tx: Tx, incident: Incident, school: School,
                          actor: Actor) -> Incident:
         """A school named after the incident opened: the title follows, and everyone
         already paged (and every other reporter) is told. The escalation plan stays as
@@ -401,27 +417,27 @@ class Receiver(Responding):
         into it (``_merge_into``) and that one is returned: one school, one response.
         """
         now = self.clock.now()
-        existing = await tx.open_incident_of(incident.type, school.id)
+        existing = tx.open_incident_of(incident.type, school.id)
         if existing is not None and existing.id != incident.id:
-            return await self._merge_into(tx, incident, existing, actor, now)
+            return self._merge_into(tx, incident, existing, actor, now)
         itype = self.config.incidents.get(incident.type)
         title = (itype.title_in("en").format(school=school.name) if itype is not None
                  else incident.title)
         # A conditional update (store/tx.py): the first school named stands, and it takes
         # the school's open-incident slot only if that is free.
-        updated = await tx.set_school(incident.id, school.id, school.name, title=title)
+        updated = tx.set_school(incident.id, school.id, school.name, title=title)
         if updated is None:  # named by someone else a moment ago, or closed
             return incident
-        await tx.add_timeline(incident.id, now, "school",
+        tx.add_timeline(incident.id, now, "school",
                               f"school set to {school.name} (escalation unchanged)",
                               actor.display)
         reason = f"school set to {school.name}"
-        messages = await self._tell_paged(
+        messages = self._tell_paged(
             tx, incident.id, actor, "school_notice", reason,
             lambda contact: {"n": incident.id, "title": notices.incident_title(
                 self.config, updated, contact.language)})
         paged = {m.address for m in messages}
-        for key, language in await tx.reporters_of(incident.id):
+        for key, language in tx.reporters_of(incident.id):
             if key == actor.sender_key:
                 continue
             msg = notices.notice_to_reporter(
@@ -429,15 +445,15 @@ class Receiver(Responding):
                 n=incident.id, title=notices.incident_title(self.config, updated, language))
             if msg is not None and msg.address not in paged:
                 messages.append(msg)
-        await tx.enqueue(messages, now)
+        tx.enqueue(messages, now)
         return updated
 
-    async def _tell_paged(self, tx: Tx, incident_id: int, actor: Actor, key: str, reason: str,
+    def _tell_paged(self, tx: Tx, incident_id: int, actor: Actor, key: str, reason: str,
                           values: Callable[[Contact], dict[str, object]]) -> list[NewMessage]:
         """Notice ``key`` to everyone a page of the incident went to, but the actor (each
         in their language, ``values(contact)`` filling the template)."""
         messages: list[NewMessage] = []
-        for cid in await tx.paged_contacts(incident_id):
+        for cid in tx.paged_contacts(incident_id):
             contact = self.config.contacts.get(cid)
             if contact is None or contact == actor.contact:
                 continue
@@ -447,7 +463,7 @@ class Receiver(Responding):
                 messages.append(msg)
         return messages
 
-    async def _merge_into(self, tx: Tx, duplicate: Incident, target: Incident, actor: Actor,
+    def _merge_into(self, tx: Tx, duplicate: Incident, target: Incident, actor: Actor,
                           now: float) -> Incident:
         """``duplicate`` (opened without a school) turns out to be at ``target``'s school:
         it is closed as merged, its paging stops, its reporters join ``target`` and its
@@ -455,28 +471,28 @@ class Receiver(Responding):
         goes on. Returns ``target``; if someone closed ``duplicate`` meanwhile, nothing
         changes and ``duplicate`` (as it now is) is returned."""
         closer = actor.contact.id if actor.contact else (actor.sender_key or "unknown")
-        taken = await self._take(tx, duplicate, lambda i: i.resolve(closer, now))
+        taken = self._take(tx, duplicate, lambda i: i.resolve(closer, now))
         if isinstance(taken, Incident):
             return taken
-        cancelled = await tx.cancel_pages(duplicate.id)
+        cancelled = tx.cancel_pages(duplicate.id)
         where = target.school_name or ""
-        await tx.add_timeline(duplicate.id, now, "merged",
+        tx.add_timeline(duplicate.id, now, "merged",
                               f"merged into #{target.id}: the same school ({where}); paging "
                               f"stopped ({cancelled} queued page(s) cancelled)", actor.display)
-        await tx.add_timeline(target.id, now, "merged",
+        tx.add_timeline(target.id, now, "merged",
                               f"#{duplicate.id} (reported by {duplicate.reporter_name} via "
                               f"{duplicate.source}) merged into this incident: the same school",
                               actor.display)
         if duplicate.details:
-            await tx.add_timeline(target.id, now, "update", duplicate.details,
+            tx.add_timeline(target.id, now, "update", duplicate.details,
                                   duplicate.reporter_name)
-        for key, language in await tx.reporters_of(duplicate.id):
-            await tx.add_reporter(target.id, key, language, now)
-        messages = await self._tell_paged(
+        for key, language in tx.reporters_of(duplicate.id):
+            tx.add_reporter(target.id, key, language, now)
+        messages = self._tell_paged(
             tx, duplicate.id, actor, "merged_notice", f"#{duplicate.id} merged into "
             f"#{target.id}", lambda _contact: {"n": duplicate.id, "target": target.id,
                                                "school": where})
-        await tx.enqueue(messages, now)
+        tx.enqueue(messages, now)
         tx.also_changed.add(duplicate.id)  # its post and console view show it closed
         log.info("incident %d merged into %d (same school)", duplicate.id, target.id)
         return target
@@ -487,13 +503,13 @@ class Receiver(Responding):
         return render("help", language, keywords="/".join(keywords) or first,
                       example=f"{first} 2 agents at front desk")
 
-    async def _reserved(self, tx: Tx, actor: Actor, command: cmd.Reserved) -> Reply:
+    def _reserved(self, tx: Tx, actor: Actor, command: cmd.Reserved) -> Reply:
         """Twilio answers STOP/HELP/START itself; we record an opt-out and tell admins."""
         if command.word in cmd.OPT_OUT_WORDS and actor.contact is not None:
             now = self.clock.now()
             log.warning("%s texted %s: texts to them will fail until START",
                         actor.masked, command.word)
-            await tx.enqueue(notices.notify_admins(
+            tx.enqueue(notices.notify_admins(
                 self.config, "opted_out", None, f"{actor.contact.id} opted out",
                 skip_address=actor.phone, name=actor.contact.name, word=command.word), now)
         return Reply("", actor.language, outcome=Outcome.NONE)

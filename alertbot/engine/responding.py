@@ -27,29 +27,29 @@ class Responding:
 
     # --- acknowledging and resolving -----------------------------------------------
 
-    async def _responder_incidents(self, tx: Tx, contact: Contact,
+    def _responder_incidents(self, tx: Tx, contact: Contact,
                                    states: tuple[State, ...]) -> list[Incident]:
         if self.config.is_admin(contact.id):
-            candidates = await tx.open_incidents()
+            candidates = tx.open_incidents()
         else:
-            candidates = await tx.open_incidents_paging(contact.id)
+            candidates = tx.open_incidents_paging(contact.id)
         return [i for i in candidates if i.state in states]
 
-    async def _pick(self, tx: Tx, contact: Contact, number: int | None,
+    def _pick(self, tx: Tx, contact: Contact, number: int | None,
                     states: tuple[State, ...], which_key: str) -> Incident | Reply:
         lang = contact.language
         if number is not None:
-            incident = await tx.get_incident(number, for_update=True)
+            incident = tx.get_incident(number, for_update=True)
             if incident is None:
                 return _reply(Outcome.NOT_FOUND, "no_such", lang, None, n=number)
             if not incident.may_respond(contact.id, self.config.is_admin(contact.id)):
                 return _reply(Outcome.REFUSED, "not_allowed", lang, None, n=number)
             return incident  # closed or taken: the transition says by whom
-        candidates = await self._responder_incidents(tx, contact, states)
+        candidates = self._responder_incidents(tx, contact, states)
         if not candidates:
             # Someone got there first (a race, or a moment ago): the one incident still
             # open for this person is picked so the reply names who has it.
-            candidates = await self._responder_incidents(
+            candidates = self._responder_incidents(
                 tx, contact, (State.TRIGGERED, State.ACKNOWLEDGED))
             if len(candidates) != 1:
                 return _reply(Outcome.NOT_FOUND, "ack_none", lang, None)
@@ -69,7 +69,7 @@ class Responding:
         return _reply(Outcome.ALREADY_ACKNOWLEDGED, "ack_already", language, incident.id,
                       n=incident.id, name=incident.acknowledged_by_name)
 
-    async def _take(self, tx: Tx, incident: Incident,
+    def _take(self, tx: Tx, incident: Incident,
                     move: Callable[[Incident], Incident]) -> tuple[Incident, Incident] | Incident:
         """Apply the state machine's ``move`` in the database, atomically.
 
@@ -78,36 +78,36 @@ class Responding:
         and read afresh first (PostgreSQL), and the write is a compare-and-set
         (``Tx.transition``), so of two concurrent moves exactly one wins on every backend.
         """
-        before = await tx.get_incident(incident.id, for_update=True) or incident
+        before = tx.get_incident(incident.id, for_update=True) or incident
         try:
             after = move(before)
         except InvalidTransition:
             return before
-        if await tx.transition(before, after):
+        if tx.transition(before, after):
             return before, after
-        return await tx.get_incident(incident.id) or before
+        return tx.get_incident(incident.id) or before
 
-    async def acknowledge(self, tx: Tx, incident: Incident, contact: Contact,
+    def acknowledge(self, tx: Tx, incident: Incident, contact: Contact,
                           source: str) -> Reply:
         lang = contact.language
         now = self.clock.now()
-        taken = await self._take(
+        taken = self._take(
             tx, incident, lambda i: i.acknowledge(contact.id, contact.name, now))
         if isinstance(taken, Incident):
             return self._taken(taken, lang)
         incident, acked = taken
-        cancelled = await tx.cancel_pages(incident.id)
-        await tx.add_timeline(incident.id, now, "acknowledged",
+        cancelled = tx.cancel_pages(incident.id)
+        tx.add_timeline(incident.id, now, "acknowledged",
                               f"acknowledged by {contact.name} via {source}; paging stopped"
                               f" ({cancelled} queued page(s) cancelled)", contact.name)
         reason = f"acknowledged by {contact.name}"
         # The responder gets the report's details (never in pages, decision 0004); every
         # reporter (opener and joiners) hears who has it; the rest of the team that was
         # paged hears that paging stopped.
-        messages = await self._ack_details(tx, acked, contact, reason)
-        told = await self._tell_reporters(tx, incident, {contact.id}, messages,
+        messages = self._ack_details(tx, acked, contact, reason)
+        told = self._tell_reporters(tx, incident, {contact.id}, messages,
                                           "ack_notice_reporter", reason, name=contact.name)
-        for cid in await tx.paged_contacts(incident.id):
+        for cid in tx.paged_contacts(incident.id):
             other = self.config.contacts.get(cid)
             if other is None or other.id == contact.id or other.id in told:
                 continue
@@ -115,18 +115,18 @@ class Responding:
                                             n=incident.id, name=contact.name)
             if msg:
                 messages.append(msg)
-        await tx.enqueue(messages, now)
+        tx.enqueue(messages, now)
         self.metrics.acknowledgements.labels(source=source).inc()
         if incident.created_at:
             self.metrics.time_to_ack.observe(max(0.0, now - incident.created_at))
         return _reply(Outcome.ACKNOWLEDGED, "ack_ok", lang, incident.id, n=incident.id)
 
-    async def _ack_details(self, tx: Tx, incident: Incident, contact: Contact,
+    def _ack_details(self, tx: Tx, incident: Incident, contact: Contact,
                            reason: str) -> list[NewMessage]:
         """The first report's words (and updates so far) with the console link, to the
         responder who acknowledged (by SMS, else Slack DM). A long or emoji-heavy report
         is cut at a word on SMS ("…"); the incident number and link always survive."""
-        entries = (await tx.timeline([incident.id])).get(incident.id, [])
+        entries = (tx.timeline([incident.id])).get(incident.id, [])
         words = [incident.details] + [e.text for e in entries if e.kind == "update"]
         details = clean_text(" / ".join(w for w in words if w))
         lang = contact.language
@@ -139,13 +139,13 @@ class Responding:
                                      details=details, console=console)
         return [msg] if msg else []
 
-    async def _tell_reporters(self, tx: Tx, incident: Incident, skip: set[str],
+    def _tell_reporters(self, tx: Tx, incident: Incident, skip: set[str],
                               messages: list[NewMessage], key: str, reason: str,
                               **values: object) -> set[str]:
         """Append ``key`` to everyone who reported into ``incident`` except the contacts in
         ``skip``; the contact ids told."""
         told: set[str] = set()
-        keys = await tx.reporters_of(incident.id)
+        keys = tx.reporters_of(incident.id)
         if not keys:  # an incident from before co-reporters were recorded
             if incident.reporter_id:
                 keys = [(f"contact:{incident.reporter_id}", incident.language)]
@@ -163,27 +163,27 @@ class Responding:
                 messages.append(msg)
         return told
 
-    async def _ack(self, tx: Tx, contact: Contact, number: int | None, source: str) -> Reply:
-        picked = await self._pick(tx, contact, number, (State.TRIGGERED,), "ack_which")
+    def _ack(self, tx: Tx, contact: Contact, number: int | None, source: str) -> Reply:
+        picked = self._pick(tx, contact, number, (State.TRIGGERED,), "ack_which")
         if isinstance(picked, Reply):
             return picked
-        return await self.acknowledge(tx, picked, contact, source)
+        return self.acknowledge(tx, picked, contact, source)
 
-    async def resolve(self, tx: Tx, incident: Incident, contact: Contact, source: str) -> Reply:
+    def resolve(self, tx: Tx, incident: Incident, contact: Contact, source: str) -> Reply:
         lang = contact.language
         now = self.clock.now()
-        taken = await self._take(tx, incident, lambda i: i.resolve(contact.id, now))
+        taken = self._take(tx, incident, lambda i: i.resolve(contact.id, now))
         if isinstance(taken, Incident):
             return self._taken(taken, lang)
         incident = taken[0]
-        await tx.cancel_pages(incident.id)
-        await tx.add_timeline(incident.id, now, "resolved",
+        tx.cancel_pages(incident.id)
+        tx.add_timeline(incident.id, now, "resolved",
                               f"resolved by {contact.name} via {source}", contact.name)
         messages: list[NewMessage] = []
         reason = f"resolved by {contact.name}"
-        told = await self._tell_reporters(tx, incident, {contact.id}, messages,
+        told = self._tell_reporters(tx, incident, {contact.id}, messages,
                                           "resolve_notice", reason, name=contact.name)
-        targets = set(await tx.paged_contacts(incident.id))
+        targets = set(tx.paged_contacts(incident.id))
         for cid in sorted(targets - {contact.id} - told):
             other = self.config.contacts.get(cid)
             if other is not None:
@@ -191,20 +191,20 @@ class Responding:
                                                 n=incident.id, name=contact.name)
                 if msg:
                     messages.append(msg)
-        await tx.enqueue(messages, now)
+        tx.enqueue(messages, now)
         return _reply(Outcome.RESOLVED, "resolve_ok", lang, incident.id, n=incident.id)
 
-    async def _resolve(self, tx: Tx, contact: Contact, number: int | None,
+    def _resolve(self, tx: Tx, contact: Contact, number: int | None,
                        source: str) -> Reply:
-        picked = await self._pick(tx, contact, number, (State.TRIGGERED, State.ACKNOWLEDGED),
+        picked = self._pick(tx, contact, number, (State.TRIGGERED, State.ACKNOWLEDGED),
                                   "resolve_which")
         if isinstance(picked, Reply):
             return picked
-        return await self.resolve(tx, picked, contact, source)
+        return self.resolve(tx, picked, contact, source)
 
-    async def _status(self, tx: Tx, contact: Contact) -> Reply:
+    def _status(self, tx: Tx, contact: Contact) -> Reply:
         lang = contact.language
-        open_ = await tx.open_incidents()
+        open_ = tx.open_incidents()
         if not open_:
             return _reply(Outcome.INFO, "status_none", lang, None)
         lines = []
@@ -219,7 +219,7 @@ class Responding:
 
     CONFIRM_AGAIN_AFTER = 120.0  # seconds: one confirmation call per person and incident
 
-    async def confirm_by_call(self, tx: Tx, contact: Contact, command: cmd.Ack | cmd.Resolve,
+    def confirm_by_call(self, tx: Tx, contact: Contact, command: cmd.Ack | cmd.Resolve,
                               source: str) -> Reply:
         """Ack/Resolve whose sender's identity is caller ID alone: nothing changes; the
         contact is called back at their own number and pressing 1 on that call does it.
@@ -231,29 +231,29 @@ class Responding:
         lang = contact.language
         ack = isinstance(command, cmd.Ack)
         if ack:
-            picked = await self._pick(tx, contact, command.number, (State.TRIGGERED,),
+            picked = self._pick(tx, contact, command.number, (State.TRIGGERED,),
                                       "ack_which")
         else:
-            picked = await self._pick(tx, contact, command.number,
+            picked = self._pick(tx, contact, command.number,
                                       (State.TRIGGERED, State.ACKNOWLEDGED), "resolve_which")
         if isinstance(picked, Reply):
             return picked
         if ack and picked.state is not State.TRIGGERED:
-            return await self.acknowledge(tx, picked, contact, source)  # says who has it
+            return self.acknowledge(tx, picked, contact, source)  # says who has it
         if not contact.phone:
             return _reply(Outcome.REFUSED, "confirm_impossible", lang, picked.id, n=picked.id)
         now = self.clock.now()
         kind = OutboxKind.CONFIRM_ACK if ack else OutboxKind.CONFIRM_RESOLVE
-        recent = [m for m in await tx.messages_for(picked.id)
+        recent = [m for m in tx.messages_for(picked.id)
                   if m.kind is kind and m.contact_id == contact.id
                   and m.created_at > now - self.CONFIRM_AGAIN_AFTER]
         verb = "acknowledge" if ack else "resolve"
         if not recent:
             body = prompt(f"confirm_{verb}", lang, n=picked.id)
-            await tx.enqueue([NewMessage(kind, Channel.VOICE, contact.phone, body, lang,
+            tx.enqueue([NewMessage(kind, Channel.VOICE, contact.phone, body, lang,
                                          picked.id, contact.id,
                                          reason=f"{verb} by {source}: caller ID only")], now)
-            await tx.add_timeline(
+            tx.add_timeline(
                 picked.id, now, "unverified_caller",
                 f"a call showing {contact.name}'s number asked to {verb} (caller ID not "
                 f"verified); calling {contact.name} back to confirm", contact.name)

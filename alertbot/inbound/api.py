@@ -21,8 +21,11 @@ from alertbot import appkeys
 from alertbot.clock import iso
 from alertbot.domain.commands import MAX_DIGITS, whole_number
 from alertbot.domain.incident import Incident
+from alertbot.domain.records import OutboxItem
 from alertbot.store import timeline_pages as pages
+from alertbot.store.sql import Tx
 
+PING_TIMEOUT = 2.0  # seconds /healthz waits for the database to answer a read
 SESSION_COOKIE = "alertbot_session"
 LIST_LIMIT, LIST_LIMIT_MAX = 100, 500  # incidents per page of GET /api/incidents (as before)
 LIST_TIMELINE, LIST_TIMELINE_MAX = 50, 200  # latest timeline entries per listed incident
@@ -104,14 +107,18 @@ def metrics_allowed(request: web.Request) -> bool:
 async def healthz(request: web.Request) -> web.Response:
     store = request.app[appkeys.STORE]
     engine = request.app[appkeys.ENGINE]
-    db_ok = await store.ping()
+    try:  # the database answers on its own threads: a stuck one is "down", not a hang
+        db_ok = await asyncio.wait_for(store.ping(), PING_TIMEOUT)
+    except TimeoutError:
+        db_ok = False
     loop_now = asyncio.get_running_loop().time()
     engine_ok = engine.last_cycle is not None and loop_now - engine.last_cycle < max(
         30.0, engine.tick * 10)
     body = {"status": "ok" if db_ok and engine_ok else "unavailable",
             "database": "ok" if db_ok else "down",
             "engine": "ok" if engine_ok else "stalled",
-            "sandbox": request.app[appkeys.SETTINGS].sandbox}
+            "sandbox": request.app[appkeys.SETTINGS].sandbox,
+            **request.app[appkeys.LOOP_LAG].summary()}
     return web.json_response(body, status=200 if db_ok and engine_ok else 503)
 
 
@@ -123,8 +130,8 @@ async def metrics(request: web.Request) -> web.Response:
         raise web.HTTPForbidden(text="/metrics answers this machine only; set "
                                      "ALERTBOT_METRICS_TOKEN to scrape it from elsewhere")
     collected = request.app[appkeys.METRICS]
-    async with request.app[appkeys.STORE].read() as tx:
-        collected.open_incidents.set(await tx.count_open())
+    collected.open_incidents.set(
+        await request.app[appkeys.STORE].read(lambda tx: tx.count_open()))
     registry = collected.registry
     return web.Response(body=generate_latest(registry),
                         headers={"Content-Type": CONTENT_TYPE_LATEST})
@@ -191,18 +198,22 @@ async def list_incidents(request: web.Request) -> web.Response:
     per = _whole(request, "timeline", LIST_TIMELINE, 0, LIST_TIMELINE_MAX)
     since = _whole(request, "changed_since", None, 0)
     assert limit is not None and offset is not None and per is not None
-    async with request.app[appkeys.STORE].read() as tx:
-        cursor = await pages.timeline_cursor(tx)
+
+    def page(tx: Tx) -> tuple[int, list[Incident], dict[int, list[pages.Entry]],
+                              dict[int, int]]:
+        cursor = pages.timeline_cursor(tx)
         if since is not None:
-            items = await pages.incidents_page(
-                tx, limit, before, (await pages.changed_since(tx, since))[:limit])
+            items = pages.incidents_page(tx, limit, before,
+                                         pages.changed_since(tx, since)[:limit])
         elif offset:
-            items = await tx.list_incidents(limit, offset)
+            items = tx.list_incidents(limit, offset)
         else:
-            items = await pages.incidents_page(tx, limit, before)
+            items = pages.incidents_page(tx, limit, before)
         numbers = [i.id for i in items]
-        entries = await pages.latest_entries(tx, numbers, per)
-        totals = await pages.timeline_totals(tx, numbers)
+        return (cursor, items, pages.latest_entries(tx, numbers, per),
+                pages.timeline_totals(tx, numbers))
+
+    cursor, items, entries, totals = await request.app[appkeys.STORE].read(page)
     headers = {"X-Timeline-Cursor": str(cursor)}
     if len(items) == limit and since is None and not offset:
         headers["Link"] = f'</api/incidents?before={items[-1].id}&limit={limit}>; rel="next"'
@@ -222,15 +233,21 @@ async def get_incident(request: web.Request) -> web.Response:
     per = _whole(request, "timeline", ONE_TIMELINE, 1, ONE_TIMELINE_MAX)
     before = _whole(request, "timeline_before", None, 1)
     assert per is not None
-    async with request.app[appkeys.STORE].read() as tx:
-        incident = await tx.get_incident(number)
+
+    def one(tx: Tx) -> tuple[Incident, list[pages.Entry], int, bool, list[OutboxItem]] | None:
+        incident = tx.get_incident(number)
         if incident is None:
-            raise web.HTTPNotFound(text='{"error": "no such incident"}',
-                                   content_type="application/json")
-        entries = await pages.timeline_page(tx, number, per, before)
-        total = (await pages.timeline_totals(tx, [number]))[number]
-        older = bool(entries) and bool(await pages.timeline_page(tx, number, 1, entries[0].id))
-        messages = await tx.messages_for(number)
+            return None
+        entries = pages.timeline_page(tx, number, per, before)
+        total = pages.timeline_totals(tx, [number])[number]
+        older = bool(entries) and bool(pages.timeline_page(tx, number, 1, entries[0].id))
+        return incident, entries, total, older, tx.messages_for(number)
+
+    found = await request.app[appkeys.STORE].read(one)
+    if found is None:
+        raise web.HTTPNotFound(text='{"error": "no such incident"}',
+                               content_type="application/json")
+    incident, entries, total, older, messages = found
     body = incident_json(incident, entries, total)
     body["timeline_next"] = entries[0].id if older else None
     body["messages"] = [

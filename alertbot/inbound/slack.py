@@ -58,6 +58,7 @@ from alertbot.store.deliveries import (
     finish_delivery,
     forget_deliveries_before,
 )
+from alertbot.store.sql import Tx
 
 log = logging.getLogger("alertbot.inbound.slack")
 
@@ -166,9 +167,13 @@ class SlackInbound:
             return
         store, now = self.app[appkeys.STORE], self.app[appkeys.CLOCK].now()
         try:
-            async with store.tx() as tx:
-                first = await claim_delivery(tx, key, now, CLAIM_LEASE)
-                await forget_deliveries_before(tx, now - KEEP)
+
+            def claim(tx: Tx) -> bool:
+                first = claim_delivery(tx, key, now, CLAIM_LEASE)
+                forget_deliveries_before(tx, now - KEEP)
+                return first
+
+            first = await store.write(claim)
         except Exception:
             log.exception("could not claim Slack request %s; answering it", key)
             first = True
@@ -180,8 +185,8 @@ class SlackInbound:
         finally:
             if first:
                 with contextlib.suppress(Exception):
-                    async with store.tx() as tx:
-                        await finish_delivery(tx, key, self.app[appkeys.CLOCK].now())
+                    finished = self.app[appkeys.CLOCK].now()
+                    await store.write(lambda tx: finish_delivery(tx, key, finished))
 
     # --- slash commands ----------------------------------------------------------------
 

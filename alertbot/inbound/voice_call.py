@@ -127,8 +127,8 @@ class Call:
         """The outbox row a voice page's callback is about (its text, its contact)."""
         if not incident_id or not outbox_id:
             return None
-        async with self.request.app[appkeys.STORE].read() as tx:
-            items = await tx.messages_for(incident_id)
+        items = await self.request.app[appkeys.STORE].read(
+            lambda tx: tx.messages_for(incident_id))
         return next((m for m in items if m.id == outbox_id), None)
 
 

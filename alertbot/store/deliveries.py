@@ -22,16 +22,16 @@ from alertbot.store.tx import Tx
 KEEP = 7 * 24 * 3600.0  # seconds a finished claim is kept (Slack retries for minutes)
 
 
-async def claim_delivery(tx: Tx, key: str, now: float, lease: float) -> bool:
+def claim_delivery(tx: Tx, key: str, now: float, lease: float) -> bool:
     """True if this delivery of ``key`` is the one that answers: the key is new, or its
     earlier claim is unfinished and older than ``lease`` seconds (taken over)."""
     insert = (postgresql.insert(slack_deliveries) if tx.postgres
               else sqlite.insert(slack_deliveries))
-    result = await tx.conn.execute(
+    result = tx.conn.execute(
         insert.values(key=key, at=now).on_conflict_do_nothing(index_elements=["key"]))
     if result.rowcount == 1:
         return True
-    taken = await tx.conn.execute(
+    taken = tx.conn.execute(
         sa.update(slack_deliveries)
         .where(slack_deliveries.c.key == key, slack_deliveries.c.done_at.is_(None),
                slack_deliveries.c.at < now - lease)
@@ -39,13 +39,13 @@ async def claim_delivery(tx: Tx, key: str, now: float, lease: float) -> bool:
     return taken.rowcount == 1
 
 
-async def finish_delivery(tx: Tx, key: str, now: float) -> None:
+def finish_delivery(tx: Tx, key: str, now: float) -> None:
     """The answer for ``key`` went out (or there was none to give): never again."""
-    await tx.conn.execute(sa.update(slack_deliveries)
+    tx.conn.execute(sa.update(slack_deliveries)
                           .where(slack_deliveries.c.key == key).values(done_at=now))
 
 
-async def forget_deliveries_before(tx: Tx, at: float) -> int:
-    result = await tx.conn.execute(
+def forget_deliveries_before(tx: Tx, at: float) -> int:
+    result = tx.conn.execute(
         sa.delete(slack_deliveries).where(slack_deliveries.c.at < at))
     return int(result.rowcount or 0)

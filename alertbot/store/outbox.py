@@ -19,11 +19,11 @@ from alertbot.store.txbase import TxBase
 class OutboxQueries(TxBase):
     # --- outbox --------------------------------------------------------------------------
 
-    async def enqueue(self, messages: Sequence[NewMessage], now: float) -> None:
+    def enqueue(self, messages: Sequence[NewMessage], now: float) -> None:
         if not messages:
             return
         self.made_work = True
-        await self.conn.execute(sa.insert(outbox), [
+        self.conn.execute(sa.insert(outbox), [
             {
                 "incident_id": m.incident_id, "kind": str(m.kind), "contact_id": m.contact_id,
                 "channel": str(m.channel), "address": m.address, "body": m.body,
@@ -36,24 +36,24 @@ class OutboxQueries(TxBase):
             for rank, m in enumerate(messages)
         ])
 
-    async def cancel_pages(self, incident_id: int) -> int:
+    def cancel_pages(self, incident_id: int) -> int:
         self.made_work = True
-        result = await self.conn.execute(
+        result = self.conn.execute(
             sa.update(outbox)
             .where(outbox.c.incident_id == incident_id, outbox.c.kind == str(OutboxKind.PAGE),
                    outbox.c.status == str(OutboxStatus.PENDING))
             .values(status=str(OutboxStatus.CANCELLED)))
         return int(result.rowcount or 0)
 
-    async def messages_for(self, incident_id: int) -> list[OutboxItem]:
-        rows = (await self.conn.execute(
+    def messages_for(self, incident_id: int) -> list[OutboxItem]:
+        rows = (self.conn.execute(
             sa.select(outbox).where(outbox.c.incident_id == incident_id)
             .order_by(outbox.c.id))).all()
         return [outbox_from_row(r) for r in rows]
 
-    async def paged_contacts(self, incident_id: int) -> list[str]:
+    def paged_contacts(self, incident_id: int) -> list[str]:
         """Contacts a page of this incident went (or was going) out to, first paged first."""
-        rows = (await self.conn.execute(
+        rows = (self.conn.execute(
             sa.select(outbox.c.contact_id).where(
                 outbox.c.incident_id == incident_id, outbox.c.kind == str(OutboxKind.PAGE),
                 outbox.c.status != str(OutboxStatus.CANCELLED))
@@ -66,7 +66,7 @@ class OutboxQueries(TxBase):
 
     # --- engine work -----------------------------------------------------------------
 
-    async def due_incidents(self, now: float, limit: int) -> list[Incident]:
+    def due_incidents(self, now: float, limit: int) -> list[Incident]:
         """Triggered incidents whose escalation is due, locked for this transaction.
 
         On PostgreSQL the rows are locked ``FOR UPDATE SKIP LOCKED`` until commit, so
@@ -77,9 +77,9 @@ class OutboxQueries(TxBase):
                  .order_by(incidents.c.due_at).limit(limit))
         if self.postgres:
             query = query.with_for_update(skip_locked=True)
-        return [incident_from_row(r) for r in (await self.conn.execute(query)).all()]
+        return [incident_from_row(r) for r in (self.conn.execute(query)).all()]
 
-    async def claim_due_outbox(self, now: float, owner: str, lease: float, limit: int,
+    def claim_due_outbox(self, now: float, owner: str, lease: float, limit: int,
                                channel: Channel | None = None,
                                lease_now: float | None = None) -> list[OutboxItem]:
         """Pending (or abandoned in-flight) messages that are due, leased to ``owner``.
@@ -108,7 +108,7 @@ class OutboxQueries(TxBase):
                  .limit(limit))
         if self.postgres:
             query = query.with_for_update(of=outbox, skip_locked=True)
-        rows = (await self.conn.execute(query)).all()
+        rows = (self.conn.execute(query)).all()
         cancel: list[int] = []
         claim: list[int] = []
         items: list[OutboxItem] = []
@@ -121,45 +121,45 @@ class OutboxQueries(TxBase):
                 claim.append(item.id)
                 items.append(item)
         if cancel:
-            await self.conn.execute(sa.update(outbox).where(outbox.c.id.in_(cancel))
+            self.conn.execute(sa.update(outbox).where(outbox.c.id.in_(cancel))
                                     .values(status=str(OutboxStatus.CANCELLED)))
         if claim:
-            await self.conn.execute(
+            self.conn.execute(
                 sa.update(outbox).where(outbox.c.id.in_(claim))
                 .values(status=str(OutboxStatus.SENDING), lease_owner=owner,
                         lease_until=lease_now + lease, attempts=outbox.c.attempts + 1))
         return items
 
-    async def mark_first_page(self, incident_id: int, at: float) -> bool:
+    def mark_first_page(self, incident_id: int, at: float) -> bool:
         """Record when the incident's first page was accepted; True only the first time."""
-        result = await self.conn.execute(
+        result = self.conn.execute(
             sa.update(incidents).where(incidents.c.id == incident_id,
                                        incidents.c.first_page_at.is_(None))
             .values(first_page_at=at))
         return bool(result.rowcount)
 
-    async def release_leases(self, owner: str) -> int:
+    def release_leases(self, owner: str) -> int:
         """Make ``owner``'s in-flight messages claimable again now (after its restart)."""
-        result = await self.conn.execute(
+        result = self.conn.execute(
             sa.update(outbox).where(outbox.c.status == str(OutboxStatus.SENDING),
                                     outbox.c.lease_owner == owner)
             .values(status=str(OutboxStatus.PENDING), lease_owner=None, lease_until=None))
         return int(result.rowcount or 0)
 
-    async def mark_sent(self, item_id: int, provider_id: str | None, now: float) -> None:
-        await self.conn.execute(sa.update(outbox).where(outbox.c.id == item_id).values(
+    def mark_sent(self, item_id: int, provider_id: str | None, now: float) -> None:
+        self.conn.execute(sa.update(outbox).where(outbox.c.id == item_id).values(
             status=str(OutboxStatus.SENT), provider_id=provider_id, sent_at=now,
             lease_owner=None, lease_until=None, error=None))
 
-    async def mark_retry(self, item_id: int, due_at: float, error: str) -> None:
-        await self.conn.execute(sa.update(outbox).where(outbox.c.id == item_id).values(
+    def mark_retry(self, item_id: int, due_at: float, error: str) -> None:
+        self.conn.execute(sa.update(outbox).where(outbox.c.id == item_id).values(
             status=str(OutboxStatus.PENDING), due_at=due_at, error=error,
             lease_owner=None, lease_until=None))
 
-    async def release_held(self, channel: Channel, error: str, now: float) -> int:
+    def release_held(self, channel: Channel, error: str, now: float) -> int:
         """Make the ``channel`` messages held back by an open circuit (their error starts
         with ``error``) due now; how many."""
-        result = await self.conn.execute(
+        result = self.conn.execute(
             sa.update(outbox).where(outbox.c.status == str(OutboxStatus.PENDING),
                                     outbox.c.channel == str(channel),
                                     outbox.c.error.startswith(error, autoescape=True),
@@ -169,27 +169,27 @@ class OutboxQueries(TxBase):
             self.made_work = True
         return int(result.rowcount or 0)
 
-    async def mark_failed(self, item_id: int, error: str) -> bool:
+    def mark_failed(self, item_id: int, error: str) -> bool:
         """Mark the message failed for good; False if it already was (a send failure and
         a failure callback, or a callback twice: the caller acts only on True)."""
-        result = await self.conn.execute(
+        result = self.conn.execute(
             sa.update(outbox).where(outbox.c.id == item_id,
                                     outbox.c.status != str(OutboxStatus.FAILED))
             .values(status=str(OutboxStatus.FAILED), error=error, lease_owner=None,
                     lease_until=None))
         return bool(result.rowcount)
 
-    async def outbox_by_provider_id(self, provider_id: str,
+    def outbox_by_provider_id(self, provider_id: str,
                                     for_update: bool = False) -> OutboxItem | None:
         """The message the provider knows as ``provider_id``; ``for_update`` locks it until
         commit on PostgreSQL (SQLite's writers take turns)."""
         query = sa.select(outbox).where(outbox.c.provider_id == provider_id)
         if for_update and self.postgres:
             query = query.with_for_update()
-        row = (await self.conn.execute(query)).first()
+        row = (self.conn.execute(query)).first()
         return None if row is None else outbox_from_row(row)
 
-    async def set_provider_status(self, item_id: int, status: str,
+    def set_provider_status(self, item_id: int, status: str,
                                   error: str | None = None) -> bool:
         """Store a provider status if it moves the message forward; True if it did.
 
@@ -199,7 +199,7 @@ class OutboxQueries(TxBase):
         values: dict[str, Any] = {"provider_status": status}
         if error is not None:
             values["error"] = error
-        result = await self.conn.execute(
+        result = self.conn.execute(
             sa.update(outbox)
             .where(outbox.c.id == item_id,
                    sa.or_(outbox.c.provider_status.is_(None),
@@ -207,17 +207,17 @@ class OutboxQueries(TxBase):
             .values(**values))
         return bool(result.rowcount)
 
-    async def next_due(self) -> float | None:
+    def next_due(self) -> float | None:
         """The earliest time (schedule clock) any escalation or outbox message is due."""
-        a = (await self.conn.execute(sa.select(sa.func.min(incidents.c.due_at)).where(
+        a = (self.conn.execute(sa.select(sa.func.min(incidents.c.due_at)).where(
             incidents.c.state == str(State.TRIGGERED)))).scalar()
-        b = (await self.conn.execute(sa.select(sa.func.min(outbox.c.due_at)).where(
+        b = (self.conn.execute(sa.select(sa.func.min(outbox.c.due_at)).where(
             outbox.c.status == str(OutboxStatus.PENDING)))).scalar()
         due = [float(x) for x in (a, b) if x is not None]
         return min(due) if due else None
 
-    async def next_lease_expiry(self) -> float | None:
+    def next_lease_expiry(self) -> float | None:
         """When (wall clock) the first in-flight message's lease runs out."""
-        c = (await self.conn.execute(sa.select(sa.func.min(outbox.c.lease_until)).where(
+        c = (self.conn.execute(sa.select(sa.func.min(outbox.c.lease_until)).where(
             outbox.c.status == str(OutboxStatus.SENDING)))).scalar()
         return None if c is None else float(c)

@@ -1,60 +1,60 @@
-"""The store: SQLAlchemy Core 2.x; SQLite (default) in the event loop, or asyncpg.
+"""The store: SQLAlchemy Core 2.x over SQLite (default) or PostgreSQL (asyncpg).
 
-Everything the engine and receiver persist goes through here. A ``Tx`` is one
-database transaction; ``Store.tx()`` opens it. On SQLite, write transactions are
-serialised in-process (SQLite has one writer anyway) so they never hit
-``database is locked``; on PostgreSQL, due work is claimed ``FOR UPDATE SKIP LOCKED``
-so several instances can share one database.
+Everything the engine and receiver persist goes through here, as **units of work**: a
+unit is a plain synchronous function ``work(tx: Tx) -> T`` run inside one database
+transaction by ``await Store.write(work)`` (committed if it returns, rolled back if it
+raises) or ``await Store.read(work)`` (read-only). Nothing inside a unit awaits.
+
+- SQLite: every write unit runs on one dedicated database thread (one hop per unit, not
+  per statement; one writer, as SQLite has anyway), read units on a small pool of reader
+  threads (WAL: readers never wait for the writer). The event loop never waits on the
+  disk, on the write lock held by another process, or on a WAL checkpoint (decision 0018,
+  superseding 0009).
+- PostgreSQL: a unit runs under ``AsyncConnection.run_sync`` on an asyncpg connection
+  (SQLAlchemy's greenlet bridge: each statement is awaited on the loop, the unit's code
+  reads as synchronous). Due work is claimed ``FOR UPDATE SKIP LOCKED`` so several
+  instances can share one database.
 """
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Connection, CursorResult, Engine, ExceptionContext
+from sqlalchemy.engine import Connection, Engine, ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.sql.expression import Executable
 
 from alertbot.store.rows import SlackPost
 from alertbot.store.schema import MIGRATIONS, database_meta, schema_version
 from alertbot.store.tx import NUDGE_CHANNEL, Tx
-from alertbot.store.txbase import Executor
 
-__all__ = ["NUDGE_CHANNEL", "Executor", "SlackPost", "Store", "Tx", "engine_url"]
+__all__ = ["BUSY_TIMEOUT_MS", "NUDGE_CHANNEL", "SlackPost", "Store", "Tx", "engine_url"]
+
+T = TypeVar("T")
+
+# How long an SQLite write waits for a lock held by another process (a backup, the
+# ``sqlite3`` shell) before failing with "database is locked": milliseconds. It waits on
+# the database thread, never on the event loop; a webhook that fails is retried by its sender.
+BUSY_TIMEOUT_MS = 5000
+READER_THREADS = 2
 
 
 def engine_url(url: str) -> str:
     """``sqlite:///x.db`` / ``postgresql://…`` as written by people → driver URLs
-    (SQLite's own driver, run in the event loop; asyncpg for PostgreSQL)."""
+    (SQLite's own driver, run on the database threads; asyncpg for PostgreSQL)."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
             return "postgresql+asyncpg://" + url[len(prefix) :]
     return url
 
 
-class _LoopThreadConnection:
-    """SQLite, run right here in the event-loop thread, behind ``Tx``'s async calls.
-
-    An SQLite statement takes tens of microseconds; through SQLAlchemy's aiosqlite
-    adapter each one made several hops to a worker thread and cost ~700 µs, which under
-    load was most of the service's CPU and made timers late (bench/README.md,
-    decision 0009). Our writers take turns on the store's lock, so a statement never
-    waits on another connection of ours.
-    """
-
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
-
-    async def execute(self, statement: Executable, parameters: Any = None) -> CursorResult[Any]:
-        return self._conn.execute(statement, parameters)
-
-
 class Store:
-    """PostgreSQL through asyncpg (``engine``), or SQLite in the loop (``sync_engine``)."""
+    """PostgreSQL through asyncpg (``engine``), or SQLite on database threads
+    (``sync_engine``). Use ``write``/``read`` to run a unit of work."""
 
     def __init__(self, engine: AsyncEngine | None = None,
                  sync_engine: Engine | None = None) -> None:
@@ -63,7 +63,12 @@ class Store:
         self.engine = engine
         self.sync_engine = sync_engine
         self.postgres = engine is not None
-        self._write_lock = None if self.postgres else asyncio.Lock()
+        self._writer: ThreadPoolExecutor | None = None
+        self._readers: ThreadPoolExecutor | None = None
+        if sync_engine is not None:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="alertbot-db-write")
+            self._readers = ThreadPoolExecutor(READER_THREADS,
+                                               thread_name_prefix="alertbot-db-read")
 
     @classmethod
     async def open(cls, url: str) -> Store:
@@ -75,8 +80,8 @@ class Store:
         """
         full = engine_url(url)
         if full.startswith("sqlite"):
-            # Never block the loop waiting for a pooled connection: no upper bound.
-            sync_engine = create_engine(full, pool_size=5, max_overflow=-1,
+            # One writer thread and READER_THREADS readers: never more connections.
+            sync_engine = create_engine(full, pool_size=READER_THREADS + 1, max_overflow=2,
                                         hide_parameters=True)
 
             @event.listens_for(sync_engine, "connect")
@@ -85,8 +90,7 @@ class Store:
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=NORMAL")
                 cursor.execute("PRAGMA foreign_keys=ON")
-                # Only another process could hold the lock; waiting blocks the loop.
-                cursor.execute("PRAGMA busy_timeout=2000")
+                cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
                 cursor.close()
 
             store = cls(sync_engine=sync_engine)
@@ -101,18 +105,51 @@ class Store:
     async def migrate(self) -> int:
         """Apply pending migrations; return the schema version now in force."""
         if self.engine is None:
-            assert self.sync_engine is not None
-            with self.sync_engine.begin() as sync_conn:
-                return _migrate(sync_conn)
+            return await self._on_thread(self._writer, _migrate_sqlite, self.sync_engine)
         async with self.engine.begin() as conn:
             await conn.execute(sa.text("SELECT pg_advisory_xact_lock(727274)"))
             return await conn.run_sync(_migrate)
 
     async def close(self) -> None:
+        """Finish the units already started, then close every connection."""
         if self.engine is not None:
             await self.engine.dispose()
+        for pool in (self._writer, self._readers):
+            if pool is not None:
+                await asyncio.get_running_loop().run_in_executor(None, pool.shutdown, True)
         if self.sync_engine is not None:
             self.sync_engine.dispose()
+
+    # --- units of work ---------------------------------------------------------------
+
+    async def write(self, work: Callable[[Tx], T]) -> T:
+        """Run ``work(tx)`` in one read-write transaction and return its result.
+
+        Committed when ``work`` returns, rolled back when it raises (the exception
+        propagates). When the unit made work for the engine (``tx.made_work``), every
+        instance sharing a PostgreSQL database is told at commit (``NOTIFY``).
+        ``work`` must not await or block on anything but the database.
+        """
+        if self.engine is not None:
+            async with self.engine.begin() as conn:
+                return await conn.run_sync(_unit, work, True, True)
+        return await self._on_thread(self._writer, _sqlite_write, self.sync_engine, work)
+
+    async def read(self, work: Callable[[Tx], T]) -> T:
+        """Run ``work(tx)`` in a read-only view and return its result (on SQLite it does
+        not wait for the writer: WAL)."""
+        if self.engine is not None:
+            async with self.engine.connect() as conn:
+                return await conn.run_sync(_unit, work, True, False)
+        return await self._on_thread(self._readers, _sqlite_read, self.sync_engine, work)
+
+    @staticmethod
+    async def _on_thread(pool: ThreadPoolExecutor | None, fn: Callable[..., T],
+                         *args: Any) -> T:
+        assert pool is not None
+        return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+
+    # --- the rest -----------------------------------------------------------------------
 
     async def listen(self, callback: Callable[[], None]) -> Callable[[], Awaitable[None]]:
         """Call ``callback`` whenever any instance commits work (PostgreSQL LISTEN).
@@ -146,49 +183,54 @@ class Store:
         instances starting together: the primary key lets one insert win; the loser reads.
         """
         select = sa.select(database_meta.c.value).where(database_meta.c.key == "mode")
-        async with self.read() as tx:
-            recorded = (await tx.conn.execute(select)).scalar()
-        if recorded is not None:
-            return str(recorded)
-        try:
-            async with self.tx() as tx:
-                await tx.conn.execute(sa.insert(database_meta).values(
-                    key="mode", value=mode, set_at=now))
-        except sa.exc.IntegrityError:
-            pass  # another instance recorded it first
-        async with self.read() as tx:
-            return str((await tx.conn.execute(select)).scalar_one())
+
+        def recorded(tx: Tx) -> str | None:
+            value = tx.conn.execute(select).scalar()
+            return None if value is None else str(value)
+
+        def record(tx: Tx) -> None:
+            tx.conn.execute(sa.insert(database_meta).values(key="mode", value=mode,
+                                                            set_at=now))
+
+        found = await self.read(recorded)
+        if found is not None:
+            return found
+        with contextlib.suppress(sa.exc.IntegrityError):  # another instance was first
+            await self.write(record)
+        found = await self.read(recorded)
+        assert found is not None
+        return found
 
     async def ping(self) -> bool:
+        """Whether the database answers a read."""
         try:
-            async with self.read() as tx:
-                await tx.conn.execute(sa.text("SELECT 1"))
+            await self.read(lambda tx: tx.conn.execute(sa.text("SELECT 1")).scalar())
             return True
         except Exception:  # noqa: BLE001 - any failure means "not alive"
             return False
 
-    @contextlib.asynccontextmanager
-    async def tx(self) -> AsyncIterator[Tx]:
-        """A read-write transaction: committed on success, rolled back on error."""
-        if self.engine is not None:
-            async with self.engine.begin() as conn:
-                yield Tx(conn, True)
-            return
-        assert self._write_lock is not None and self.sync_engine is not None
-        async with self._write_lock:
-            with self.sync_engine.begin() as sync_conn:
-                yield Tx(_LoopThreadConnection(sync_conn), False)
 
-    @contextlib.asynccontextmanager
-    async def read(self) -> AsyncIterator[Tx]:
-        """A read-only view; on SQLite it does not wait for writers (WAL)."""
-        if self.engine is not None:
-            async with self.engine.connect() as conn:
-                yield Tx(conn, True)
-            return
-        assert self.sync_engine is not None
-        with self.sync_engine.connect() as sync_conn:
-            yield Tx(_LoopThreadConnection(sync_conn), False)
+def _unit(conn: Connection, work: Callable[[Tx], T], postgres: bool, writing: bool) -> T:
+    tx = Tx(conn, postgres)
+    result = work(tx)
+    if writing:
+        tx.notify()
+    return result
+
+
+def _sqlite_write(engine: Engine, work: Callable[[Tx], T]) -> T:
+    with engine.begin() as conn:
+        return _unit(conn, work, False, True)
+
+
+def _sqlite_read(engine: Engine, work: Callable[[Tx], T]) -> T:
+    with engine.connect() as conn:
+        return _unit(conn, work, False, False)
+
+
+def _migrate_sqlite(engine: Engine) -> int:
+    with engine.begin() as conn:
+        return _migrate(conn)
 
 
 def _without_detail(text: str) -> str:

@@ -38,7 +38,7 @@ def _entry(row: sa.Row[object]) -> Entry:
                  m["actor"], str(m["text"]))
 
 
-async def incidents_page(tx: Tx, limit: int, before: int | None = None,
+def incidents_page(tx: Tx, limit: int, before: int | None = None,
                          ids: Sequence[int] | None = None) -> list[Incident]:
     """Newest first: at most ``limit`` incidents numbered below ``before`` (if given),
     among ``ids`` (if given)."""
@@ -47,23 +47,23 @@ async def incidents_page(tx: Tx, limit: int, before: int | None = None,
         query = query.where(incidents.c.id < before)
     if ids is not None:
         query = query.where(incidents.c.id.in_(list(ids)))
-    return [incident_from_row(r) for r in (await tx.conn.execute(query)).all()]
+    return [incident_from_row(r) for r in (tx.conn.execute(query)).all()]
 
 
-async def latest_entries(tx: Tx, incident_ids: Sequence[int], per_incident: int
+def latest_entries(tx: Tx, incident_ids: Sequence[int], per_incident: int
                          ) -> dict[int, list[Entry]]:
     """The latest ``per_incident`` entries of each incident, oldest first (one indexed
     query per incident: the (incident_id, id) index reads only what is returned)."""
     out: dict[int, list[Entry]] = {}
     for number in incident_ids:
-        out[number] = (await timeline_page(tx, number, per_incident)) if per_incident else []
+        out[number] = timeline_page(tx, number, per_incident) if per_incident else []
     return out
 
 
-async def timeline_totals(tx: Tx, incident_ids: Sequence[int]) -> dict[int, int]:
+def timeline_totals(tx: Tx, incident_ids: Sequence[int]) -> dict[int, int]:
     totals = {i: 0 for i in incident_ids}
     if incident_ids:
-        rows = (await tx.conn.execute(
+        rows = (tx.conn.execute(
             sa.select(timeline.c.incident_id, sa.func.count().label("n"))
             .where(timeline.c.incident_id.in_(list(incident_ids)))
             .group_by(timeline.c.incident_id))).all()
@@ -71,7 +71,7 @@ async def timeline_totals(tx: Tx, incident_ids: Sequence[int]) -> dict[int, int]
     return totals
 
 
-async def timeline_page(tx: Tx, incident_id: int, limit: int, before: int | None = None
+def timeline_page(tx: Tx, incident_id: int, limit: int, before: int | None = None
                         ) -> list[Entry]:
     """Up to ``limit`` entries of one incident older than entry ``before`` (or the
     latest), oldest first."""
@@ -79,18 +79,18 @@ async def timeline_page(tx: Tx, incident_id: int, limit: int, before: int | None
              .order_by(timeline.c.id.desc()).limit(limit))
     if before is not None:
         query = query.where(timeline.c.id < before)
-    rows = (await tx.conn.execute(query)).all()
+    rows = (tx.conn.execute(query)).all()
     return [_entry(r) for r in reversed(rows)]
 
 
-async def timeline_cursor(tx: Tx) -> int:
+def timeline_cursor(tx: Tx) -> int:
     """The highest timeline row id so far (0 for none)."""
-    return int((await tx.conn.execute(sa.select(sa.func.max(timeline.c.id)))).scalar() or 0)
+    return int((tx.conn.execute(sa.select(sa.func.max(timeline.c.id)))).scalar() or 0)
 
 
-async def changed_since(tx: Tx, cursor: int) -> list[int]:
+def changed_since(tx: Tx, cursor: int) -> list[int]:
     """Incidents with a timeline row after ``cursor``, newest first."""
-    rows = (await tx.conn.execute(
+    rows = (tx.conn.execute(
         sa.select(timeline.c.incident_id).where(timeline.c.id > cursor).distinct()
         .order_by(timeline.c.incident_id.desc()))).all()
     return [int(r[0]) for r in rows]

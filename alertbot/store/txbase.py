@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
-from sqlalchemy.engine import CursorResult
-from sqlalchemy.sql.expression import Executable
-
-
-class Executor(Protocol):
-    """What a ``Tx`` needs of a connection: an awaitable ``execute``."""
-
-    async def execute(self, statement: Executable, parameters: Any = None) -> CursorResult[Any]: ...
+from sqlalchemy.engine import Connection
 
 
 class TxBase:
-    conn: Executor
+    """One transaction's state: its synchronous SQLAlchemy ``Connection`` (a unit of work
+    runs as plain code on the database thread, or under ``AsyncConnection.run_sync`` on
+    PostgreSQL; see ``Store.write``) and two flags."""
+
+    conn: Connection
     postgres: bool
     # Set when this transaction created work for the engine (an incident changed,
     # a message queued): only then is the engine woken and other instances told.

@@ -32,6 +32,7 @@ from alertbot.settings import Settings
 from tests.fakes.signing import post_twilio, twilio_signature
 from tests.fakes.twilio_server import FakeTwilio, Record
 from tests.scenario.voicecall import PhoneCall, Twiml
+from tests.unitofwork import transaction
 
 DISTRICT = Path(__file__).parent / "district"
 DISTRICT_VOICE = Path(__file__).parent / "district_voice"
@@ -170,7 +171,7 @@ class Harness:
         for _ in range(10):
             await self.engine.cycle()
             await self.engine.drain()
-            async with self.app[appkeys.STORE].read() as tx:
+            async with transaction(self.app[appkeys.STORE], write=False) as tx:
                 due = await tx.next_due()
             if due is None or due > self.clock.now():
                 return

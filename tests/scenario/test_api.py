@@ -21,6 +21,7 @@ from tests.scenario.harness import (
     SUPERINTENDENT,
     Harness,
 )
+from tests.unitofwork import transaction
 
 
 async def test_healthz_is_ok_while_database_and_engine_live(h: Harness) -> None:
@@ -214,7 +215,7 @@ async def add_rows(h: Harness, number: int, n: int) -> None:
 
     from alertbot.store.schema import timeline
 
-    async with h.app[appkeys.STORE].tx() as tx:
+    async with transaction(h.app[appkeys.STORE]) as tx:
         await tx.conn.execute(sa.insert(timeline), [
             {"incident_id": number, "at": h.clock.now() + i, "kind": "delivery",
              "actor": None, "text": f"SMS to +1860555010{i % 10} delivered ({i})"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alertbot.domain.model import Channel
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import ADMIN, ATTORNEY, PRINCIPAL, SUPERINTENDENT, Harness
+from tests.unitofwork import transaction
 
 
 async def test_429_with_retry_after_is_honoured(h: Harness, fake: FakeTwilio) -> None:
@@ -112,7 +113,7 @@ async def test_a_page_fails_once_whatever_reports_it(h: Harness, fake: FakeTwili
 
     await h.text(PRINCIPAL, "ICE")
     await fake.expect_sms(ATTORNEY, contains="ACK 1")
-    async with h.app[STORE].read() as tx:
+    async with transaction(h.app[STORE], write=False) as tx:
         [item] = [m for m in await tx.messages_for(1) if m.contact_id == "attorney"]
     await h.engine.dispatch._failed(item, PermanentFailure("refused", "21610"))
     await h.engine.dispatch._failed(item, PermanentFailure("provider reported failed", "30008"))

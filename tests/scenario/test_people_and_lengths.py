@@ -16,6 +16,7 @@ from alertbot.domain.incident import Incident, State
 from alertbot.domain.messages import SMS_MAX_CHARS, segments
 from alertbot.domain.plan import Plan
 from tests.scenario.harness import ADMIN, PRINCIPAL, PRINCIPAL_ES, SUPERINTENDENT, Harness
+from tests.unitofwork import transaction
 
 SCHOOLS = ("Burns Latino Studies Academy", "Oak Middle School", "Elm Elementary")
 
@@ -23,7 +24,7 @@ SCHOOLS = ("Burns Latino Studies Academy", "Oak Middle School", "Elm Elementary"
 async def open_quietly(h: Harness, count: int, acked_every: int = 3) -> None:
     """``count`` open incidents, every ``acked_every``-th acknowledged (0: none), none
     paging."""
-    async with h.app[appkeys.STORE].tx() as tx:
+    async with transaction(h.app[appkeys.STORE]) as tx:
         for i in range(count):
             acked = acked_every > 0 and i % acked_every == 1
             await tx.insert_incident(Incident(

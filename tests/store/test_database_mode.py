@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from alertbot.store import schema
 from alertbot.store.sql import Store
+from tests.unitofwork import transaction
 
 T0 = 1_800_000_000.0
 
@@ -26,7 +27,7 @@ async def test_two_instances_starting_together_agree_on_one_mode(store: Store) -
 
 async def _as_before_the_marker(store: Store, provider_ids: list[str | None]) -> None:
     """The database as an older alertbot left it: outbox rows, no alertbot_meta."""
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         for index, provider_id in enumerate(provider_ids):
             await tx.conn.execute(sa.insert(schema.outbox).values(
                 kind="page", channel="sms", address="+18605550100", body="ALERT #1",

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from alertbot.store.schema import timeline
 from alertbot.store.sql import Store
 from tests.store.test_store_contract import T0, incident
+from tests.unitofwork import transaction
 
 PHONE = "+18605550142"
 WORDS = "3 agents at the front office showing a paper"
@@ -20,11 +21,11 @@ log = logging.getLogger("alertbot.test")
 @pytest.mark.parametrize("statement", ["duplicate key", "not null"])
 async def test_a_failing_statement_logs_no_parameters(
         store: Store, caplog: pytest.LogCaptureFixture, statement: str) -> None:
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         number = await tx.insert_incident(incident())
         await tx.record_inbound(f"sms:{PHONE}", T0, WORDS)
     with pytest.raises(sa.exc.DBAPIError) as failure:
-        async with store.tx() as tx:
+        async with transaction(store) as tx:
             if statement == "duplicate key":
                 await tx.record_inbound(f"sms:{PHONE}", T0, WORDS)
             else:

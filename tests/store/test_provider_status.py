@@ -5,10 +5,11 @@ from __future__ import annotations
 from alertbot.domain.records import OutboxStatus
 from alertbot.store.sql import Store
 from tests.store.test_store_contract import T0, incident, page
+from tests.unitofwork import transaction
 
 
 async def sent_message(store: Store, sid: str = "SM1") -> int:
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         number = await tx.insert_incident(incident())
         await tx.enqueue([page(number)], T0)
         [item] = await tx.claim_due_outbox(T0, "a", 30, 10)
@@ -17,7 +18,7 @@ async def sent_message(store: Store, sid: str = "SM1") -> int:
 
 
 async def status_of(store: Store, sid: str = "SM1") -> str | None:
-    async with store.read() as tx:
+    async with transaction(store, write=False) as tx:
         item = await tx.outbox_by_provider_id(sid)
     assert item is not None
     return item.provider_status
@@ -29,7 +30,7 @@ async def test_sms_statuses_never_move_backwards(store: Store) -> None:
              ("queued", False), ("delivered", False), ("undelivered", True),
              ("failed", False), ("delivered", False)]
     for status, moved in moves:
-        async with store.tx() as tx:
+        async with transaction(store) as tx:
             assert await tx.set_provider_status(item, status) is moved, status
     assert await status_of(store) == "undelivered"
 
@@ -40,16 +41,16 @@ async def test_voice_statuses_never_move_backwards(store: Store) -> None:
              ("ringing", False), ("voicemail", True), ("in-progress", False),
              ("completed", True), ("busy", False), ("no-answer", False)]
     for status, moved in moves:
-        async with store.tx() as tx:
+        async with transaction(store) as tx:
             assert await tx.set_provider_status(item, status) is moved, status
     assert await status_of(store, "CA1") == "completed"
 
 
 async def test_a_message_fails_once(store: Store) -> None:
     item = await sent_message(store)
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         assert await tx.mark_failed(item, "provider reported undelivered")
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         assert not await tx.mark_failed(item, "provider reported failed")
         [message] = await tx.messages_for(1)
     assert message.status is OutboxStatus.FAILED
@@ -60,7 +61,7 @@ async def test_a_probe_that_gets_through_releases_what_the_circuit_held(store: S
     from alertbot.domain.model import Channel
     from alertbot.engine.dispatch import circuit_open
 
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         number = await tx.insert_incident(incident())
         await tx.enqueue([page(number, address=f"+1860555010{i}") for i in range(3)]
                          + [page(number, channel=Channel.VOICE)], T0)
@@ -69,7 +70,7 @@ async def test_a_probe_that_gets_through_releases_what_the_circuit_held(store: S
         await tx.mark_retry(own.id, T0 + 9, f"{circuit_open(Channel.SMS)}: HTTP 503")
         await tx.mark_retry(rate_limited.id, T0 + 30, "HTTP 429")  # Retry-After holds
         await tx.mark_retry(voice.id, T0 + 30, circuit_open(Channel.VOICE))
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         assert await tx.release_held(Channel.SMS, circuit_open(Channel.SMS), T0 + 2) == 2
         due = {m.id for m in await tx.claim_due_outbox(T0 + 2, "a", 30, 10)}
     assert due == {held.id, own.id}

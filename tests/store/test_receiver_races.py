@@ -24,6 +24,7 @@ from alertbot.engine.actors import Proof
 from alertbot.engine.receiver import Actor, Receiver, Reply
 from alertbot.metrics import Metrics
 from alertbot.store.sql import Store
+from tests.unitofwork import transaction
 
 DISTRICT = Path(__file__).parent.parent / "scenario" / "district"
 ROUNDS = 6  # races per test: one lucky interleaving must not make a broken store pass
@@ -65,7 +66,7 @@ async def resolve(receiver: Receiver, config: Config, number: int) -> None:
 
 
 async def is_on_it_notices(store: Store, number: int) -> list[str]:
-    async with store.read() as tx:
+    async with transaction(store, write=False) as tx:
         return [m.body for m in await tx.messages_for(number)
                 if m.kind is OutboxKind.NOTICE and "is on it" in m.body]
 
@@ -82,7 +83,7 @@ async def test_two_bare_acks_at_once_have_one_winner(
         assert len(won) == 1, [r.text for r in replies]
         [loser] = [r for r in replies if "You acknowledged" not in r.text]
         assert loser.text == f"#{number} was already acknowledged by {names[won[0]]}."
-        async with store.read() as tx:
+        async with transaction(store, write=False) as tx:
             incident = await tx.get_incident(number)
         assert incident is not None and incident.acknowledged_by == won[0]
         notices = await is_on_it_notices(store, number)
@@ -98,7 +99,7 @@ async def test_ack_and_resolve_at_once(store: Store, receiver: Receiver,
             receiver.handle(actor(config, "attorney"), cmd.Ack(number), "sms"),
             receiver.handle(actor(config, "superintendent"), cmd.Resolve(number), "sms"))
         assert res.text.startswith(f"#{number} resolved"), res.text
-        async with store.read() as tx:
+        async with transaction(store, write=False) as tx:
             incident = await tx.get_incident(number)
             kinds = [e.kind for e in (await tx.timeline([number]))[number]]
         assert incident is not None and incident.state is State.RESOLVED
@@ -123,7 +124,7 @@ async def test_two_resolves_at_once_have_one_winner(
         texts = sorted(r.text for r in replies)
         assert texts[0].startswith(f"#{number} resolved"), texts
         assert texts[1].startswith(f"#{number} was already resolved by "), texts
-        async with store.read() as tx:
+        async with transaction(store, write=False) as tx:
             kinds = [e.kind for e in (await tx.timeline([number]))[number]]
         assert kinds.count("resolved") == 1
 
@@ -140,7 +141,7 @@ async def test_two_reports_for_one_school_at_once_open_one_incident(
             receiver.handle(actor(config, "area-lead"), cmd.Open(trigger, burns, ""), "voice"))
         numbers = {r.incident_id for r in replies}
         assert len(numbers) == 1, [r.text for r in replies]
-        async with store.read() as tx:
+        async with transaction(store, write=False) as tx:
             open_ = [i for i in await tx.open_incidents() if i.school_id == "burns"]
             [number] = numbers
             assert number is not None

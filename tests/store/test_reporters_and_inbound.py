@@ -14,19 +14,20 @@ from alertbot.engine.receiver import Receiver
 from alertbot.metrics import Metrics
 from alertbot.store.sql import Store
 from tests.store.test_store_contract import T0, incident
+from tests.unitofwork import transaction
 
 DISTRICT = Path(__file__).parent.parent / "scenario" / "district"
 WEEK = 7 * 86400
 
 
 async def test_keys_that_touched_an_incident_are_kept_as_long_as_it(store: Store) -> None:
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         number = await tx.insert_incident(incident())
         await tx.record_inbound("sms:opened", T0 - 30 * 86400, "{}", number)
         await tx.record_inbound("sms:status", T0 - 8 * 86400, "{}")
         await tx.record_inbound("sms:gone", T0 - 8 * 86400, "{}", number + 100)
         await tx.record_inbound("sms:new", T0, "{}")
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         assert await tx.forget_inbound_before(T0 - WEEK) == 2
         assert await tx.seen_inbound("sms:opened") == "{}"
         assert await tx.seen_inbound("sms:status") is None
@@ -35,12 +36,12 @@ async def test_keys_that_touched_an_incident_are_kept_as_long_as_it(store: Store
 
 
 async def test_co_reporters_are_recorded_once_and_find_their_incidents(store: Store) -> None:
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         number = await tx.insert_incident(incident())
         assert await tx.add_reporter(number, "contact:p", "es", T0, opener=True)
         assert await tx.add_reporter(number, "phone:+18605550198", "en", T0 + 5)
         assert not await tx.add_reporter(number, "phone:+18605550198", "en", T0 + 9)
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         assert await tx.reporters_of(number) == [("contact:p", "es"),
                                                 ("phone:+18605550198", "en")]
         assert await tx.is_reporter(number, "phone:+18605550198")
@@ -53,7 +54,7 @@ async def test_co_reporters_are_recorded_once_and_find_their_incidents(store: St
 
 
 async def test_admins_hear_about_a_limited_sender_once_per_window(store: Store) -> None:
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         assert await tx.claim_sender_notice("contact:t", T0, 900)
         assert not await tx.claim_sender_notice("contact:t", T0 + 899, 900)
         assert await tx.claim_sender_notice("contact:t", T0 + 900, 900)
@@ -79,7 +80,7 @@ async def test_one_senders_concurrent_reports_open_one_incident(store: Store) ->
         for i in range(8)])
     outcomes = sorted(r.outcome for r in replies)
     assert outcomes.count(Outcome.OPENED) == 1, outcomes
-    async with store.read() as tx:
+    async with transaction(store, write=False) as tx:
         assert len(await tx.list_incidents()) == 1
 
 
@@ -93,7 +94,7 @@ async def test_the_migration_backfills_reporters_and_adds_the_key_incident(
         schema_version,
     )
 
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         number = await tx.insert_incident(incident())
         # (another school: one incident of a type is open per school, issue 9 kind 2)
         stranger = await tx.insert_incident(incident(reporter_id=None, school_id="oak"))
@@ -104,7 +105,7 @@ async def test_the_migration_backfills_reporters_and_adds_the_key_incident(
             version=MIGRATIONS.index(_v_reporters_and_inbound_incident)))
     assert await store.migrate() == len(MIGRATIONS)
     assert await store.migrate() == len(MIGRATIONS)  # idempotent
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         assert await tx.reporters_of(number) == [("contact:p", "es")]
         assert await tx.reporters_of(stranger) == [("phone:+18605550142", "es")]
         await tx.record_inbound("sms:x", T0, "{}", number)

@@ -12,6 +12,7 @@ from alertbot.domain.model import Channel
 from alertbot.domain.plan import Plan, PlanStep, Recipient
 from alertbot.domain.records import NewMessage, OutboxKind, OutboxStatus
 from alertbot.store.sql import Store
+from tests.unitofwork import transaction
 
 T0 = 1_800_000_000.0
 
@@ -38,67 +39,67 @@ async def test_migrations_are_idempotent(store: Store) -> None:
 
 
 async def test_incident_round_trip(store: Store) -> None:
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         number = await tx.insert_incident(incident())
-    async with store.read() as tx:
+    async with transaction(store, write=False) as tx:
         got = await tx.get_incident(number)
     assert got == replace(incident(), id=number)
     assert got is not None and got.plan == PLAN
 
 
 async def test_numbers_increase_and_list_is_newest_first(store: Store) -> None:
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         a = await tx.insert_incident(incident())
         b = await tx.insert_incident(incident(school_id="oak"))
     assert b > a
-    async with store.read() as tx:
+    async with transaction(store, write=False) as tx:
         assert [i.id for i in await tx.list_incidents()] == [b, a]
 
 
 async def test_a_failed_transaction_leaves_nothing(store: Store) -> None:
     with pytest.raises(RuntimeError):
-        async with store.tx() as tx:
+        async with transaction(store) as tx:
             await tx.insert_incident(incident())
             raise RuntimeError("boom")
-    async with store.read() as tx:
+    async with transaction(store, write=False) as tx:
         assert await tx.list_incidents() == []
 
 
 async def test_inbound_keys_remember_the_first_reply(store: Store) -> None:
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         assert await tx.seen_inbound("sms:SM1") is None
         await tx.record_inbound("sms:SM1", T0, "#1 opened")
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         assert await tx.seen_inbound("sms:SM1") == "#1 opened"
 
 
 async def test_due_incidents_are_the_triggered_ones_due_now(store: Store) -> None:
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         due = await tx.insert_incident(incident(due_at=T0))
         # (other schools: one incident of a type is open per school, kind 2 of issue 9)
         await tx.insert_incident(incident(due_at=T0 + 60, school_id="oak"))
         await tx.insert_incident(incident(due_at=T0, state=State.ACKNOWLEDGED, school_id="elm"))
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         assert [i.id for i in await tx.due_incidents(T0, 10)] == [due]
 
 
 async def test_outbox_claim_lease_and_reclaim(store: Store) -> None:
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         number = await tx.insert_incident(incident(due_at=None))
         await tx.enqueue([page(number)], T0)
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         [item] = await tx.claim_due_outbox(T0, "a", 30, 10)
     assert item.status is OutboxStatus.PENDING  # as read, before the claim
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         assert await tx.claim_due_outbox(T0 + 1, "b", 30, 10) == []
         assert await tx.next_due() is None  # nothing pending on the schedule
         assert await tx.next_lease_expiry() == T0 + 30  # but a lease runs out then
-    async with store.tx() as tx:  # the owner died: the lease expires, another takes it
+    async with transaction(store) as tx:  # the owner died: the lease expires, another takes it
         [again] = await tx.claim_due_outbox(T0 + 31, "b", 30, 10)
     assert again.id == item.id and again.attempts == 1
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         await tx.mark_sent(item.id, "SM123", T0 + 32)
-    async with store.read() as tx:
+    async with transaction(store, write=False) as tx:
         [sent] = await tx.messages_for(number)
         assert sent.status is OutboxStatus.SENT and sent.provider_id == "SM123"
         assert sent.attempts == 2
@@ -106,52 +107,52 @@ async def test_outbox_claim_lease_and_reclaim(store: Store) -> None:
 
 
 async def test_retry_waits_for_its_due_time(store: Store) -> None:
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         number = await tx.insert_incident(incident(due_at=None))
         await tx.enqueue([page(number)], T0)
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         [item] = await tx.claim_due_outbox(T0, "a", 30, 10)
         await tx.mark_retry(item.id, T0 + 4, "503")
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         assert await tx.claim_due_outbox(T0 + 3, "a", 30, 10) == []
         assert await tx.next_due() == T0 + 4
         assert len(await tx.claim_due_outbox(T0 + 4, "a", 30, 10)) == 1
 
 
 async def test_pages_of_an_acknowledged_incident_are_cancelled_not_sent(store: Store) -> None:
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         number = await tx.insert_incident(incident())
         await tx.enqueue([page(number), page(number, kind=OutboxKind.NOTICE)], T0)
         inc = await tx.get_incident(number)
         assert inc is not None
         assert await tx.transition(inc, inc.acknowledge("sup", "Dr. Rivera", T0))
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         claimed = await tx.claim_due_outbox(T0, "a", 30, 10)
     assert [c.kind for c in claimed] == [OutboxKind.NOTICE]
-    async with store.read() as tx:
+    async with transaction(store, write=False) as tx:
         statuses = {m.kind: m.status for m in await tx.messages_for(number)}
     assert statuses[OutboxKind.PAGE] is OutboxStatus.CANCELLED
 
 
 async def test_first_pages_go_before_repeats(store: Store) -> None:
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         old = await tx.insert_incident(incident())
         new = await tx.insert_incident(incident(school_id="oak"))
         await tx.enqueue([page(old, round=3)], T0 - 10)
         await tx.enqueue([page(new, round=0)], T0)
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         claimed = await tx.claim_due_outbox(T0, "a", 30, 1)
     assert [c.incident_id for c in claimed] == [new]
 
 
 async def test_paged_contacts_and_timeline(store: Store) -> None:
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         number = await tx.insert_incident(incident())
         await tx.enqueue([page(number, contact_id="b"), page(number, contact_id="a"),
                           page(number, contact_id="b", channel=Channel.VOICE)], T0)
         await tx.add_timeline(number, T0, "opened", "opened via sms", "Ana")
         await tx.add_timeline(number, T0 + 1, "paged", "step 1")
-    async with store.read() as tx:
+    async with transaction(store, write=False) as tx:
         assert await tx.paged_contacts(number) == ["b", "a"]
         entries = (await tx.timeline([number]))[number]
     assert [e.kind for e in entries] == ["opened", "paged"]
@@ -159,14 +160,14 @@ async def test_paged_contacts_and_timeline(store: Store) -> None:
 
 
 async def test_concurrent_claimers_never_share_a_message(store: Store) -> None:
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         number = await tx.insert_incident(incident())
         await tx.enqueue([page(number, address=f"+1860555{i:04d}") for i in range(60)], T0)
 
     async def claim(owner: str) -> list[int]:
         got: list[int] = []
         for _ in range(10):
-            async with store.tx() as tx:
+            async with transaction(store) as tx:
                 got += [m.id for m in await tx.claim_due_outbox(T0, owner, 30, 4)]
             await asyncio.sleep(0)
         return got
@@ -177,25 +178,25 @@ async def test_concurrent_claimers_never_share_a_message(store: Store) -> None:
 
 
 async def test_a_restarted_owner_takes_back_its_leases_at_once(store: Store) -> None:
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         number = await tx.insert_incident(incident(due_at=None))
         await tx.enqueue([page(number), page(number, address="+18605550102")], T0)
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         await tx.claim_due_outbox(T0, "host:8080", 30, 1)
         await tx.claim_due_outbox(T0, "other:8080", 30, 1)
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         assert await tx.release_leases("host:8080") == 1
         [again] = await tx.claim_due_outbox(T0 + 1, "host:8080", 30, 10)
     assert again.attempts == 1
 
 
 async def test_old_inbound_keys_are_forgotten_and_open_incidents_counted(store: Store) -> None:
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         await tx.record_inbound("old", T0 - 8 * 86400, "")
         await tx.record_inbound("new", T0, "")
         await tx.insert_incident(incident())
         await tx.insert_incident(incident(state=State.RESOLVED))
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         assert await tx.forget_inbound_before(T0 - 7 * 86400) == 1
         assert await tx.seen_inbound("old") is None
         assert await tx.seen_inbound("new") == ""
@@ -203,12 +204,12 @@ async def test_old_inbound_keys_are_forgotten_and_open_incidents_counted(store: 
 
 
 async def test_targeted_lookups_for_the_receiver(store: Store) -> None:
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         a = await tx.insert_incident(incident())
         b = await tx.insert_incident(incident(school_id="oak", reporter_id="q"))
         await tx.add_reporter(b, "contact:q", "en", 0.0, opener=True)
         await tx.insert_incident(incident(school_id="elm", state=State.RESOLVED))
-    async with store.read() as tx:
+    async with transaction(store, write=False) as tx:
         found = await tx.open_incident_of("ice", "burns")
         assert found is not None and found.id == a
         assert await tx.open_incident_of("ice", "elm") is None  # resolved
@@ -223,12 +224,12 @@ async def test_migration_4_backfills_who_may_acknowledge(store: Store) -> None:
 
     from alertbot.store.schema import incident_responders, schema_version
 
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         number = await tx.insert_incident(incident())
         await tx.conn.execute(sa.delete(incident_responders))
         await tx.conn.execute(sa.update(schema_version).values(version=3))
     await store.migrate()
-    async with store.read() as tx:
+    async with transaction(store, write=False) as tx:
         assert [i.id for i in await tx.open_incidents_paging("sup")] == [number]
 
 
@@ -237,12 +238,12 @@ async def test_columns_added_later_are_added_to_an_old_database(store: Store) ->
 
     from alertbot.store.schema import MIGRATIONS, schema_version
 
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         await tx.insert_incident(incident())
         await tx.conn.execute(sa.text("ALTER TABLE incidents DROP COLUMN first_page_at"))
         await tx.conn.execute(sa.update(schema_version).values(version=4))
     assert await store.migrate() == len(MIGRATIONS)
-    async with store.tx() as tx:
+    async with transaction(store) as tx:
         [only] = await tx.list_incidents()
         assert await tx.mark_first_page(only.id, T0 + 1)
         assert not await tx.mark_first_page(only.id, T0 + 2)

@@ -146,8 +146,7 @@ def test_our_twilio_signature_matches_the_sdks() -> None:
 async def test_an_exception_that_ends_a_send_task_is_logged(
         caplog: pytest.LogCaptureFixture) -> None:
     """Issue 9, kind 12: the task's done-callback used to drop it silently."""
-    import contextlib
-    from collections.abc import AsyncIterator
+    from collections.abc import Callable
     from typing import Any
 
     from alertbot.channels.base import OutboundMessage, SendResult
@@ -164,7 +163,7 @@ async def test_an_exception_that_ends_a_send_task_is_logged(
                       status=OutboxStatus.PENDING, due_at=0.0, attempts=0, created_at=0.0)
 
     class Claims:
-        async def claim_due_outbox(self, *_args: Any, **_kw: Any) -> list[OutboxItem]:
+        def claim_due_outbox(self, *_args: Any, **_kw: Any) -> list[OutboxItem]:
             return [item]
 
     class GoneAfterTheClaim:  # the database goes away while the text is in flight
@@ -173,12 +172,11 @@ async def test_an_exception_that_ends_a_send_task_is_logged(
         def __init__(self) -> None:
             self.opened = 0
 
-        @contextlib.asynccontextmanager
-        async def tx(self) -> AsyncIterator[Claims]:
+        async def write(self, work: Callable[[Claims], Any]) -> Any:
             self.opened += 1
             if self.opened > 1:
                 raise RuntimeError("database went away")
-            yield Claims()
+            return work(Claims())
 
     class Sends:
         channel = Channel.SMS
