@@ -48,7 +48,8 @@ ACCEPTING = replace(CONFIG, unknown_reporters="accept", pin="4321")
 NO_FALLBACK = replace(CONFIG, fallback_phone=None)
 
 PLAN = Plan("ice", (
-    PlanStep((Recipient("superintendent", "Dr. Jordan Rivera", "en", ()),), wait=180.0),
+    PlanStep((Recipient("superintendent", "Dr. Jordan Rivera", "en", ()),), wait=180.0,
+             unreachable=(("teacher", "no address for sms"),)),
     PlanStep((Recipient("deputy", "Morgan Lee", "en", ()),
               Recipient("slacker", "Sky Lack", "en", ())), wait=300.0),
 ), None)
@@ -182,7 +183,7 @@ def test_who_is_asked_the_school_before_reporting(
     (DEPUTY, True, "", "paged by"),  # a later step counts too
     (SLACK_ONLY, True, "", "paged by"),
     (ADMIN, True, "", "admin"),  # not in the plan, but an admin
-    (TEACHER, False, "not_allowed", "not on #7's response team"),
+    (TEACHER, False, "not_allowed", "not on #7's response team"),  # named, unreachable
     (PRINCIPAL, False, "not_allowed", "not on"),  # the reporter does not respond
     (None, False, "unknown_sender", "not in contacts"),
 ])
@@ -193,6 +194,12 @@ def test_who_may_respond(contact: Contact | None, allowed: bool, key: str,
     assert reason in verdict.reason
     if key == "not_allowed":
         assert verdict.values == {"n": 7}
+
+
+@pytest.mark.parametrize("state", list(State))
+def test_the_state_does_not_change_who_may_respond(state: State) -> None:
+    assert [who.may_respond(CONFIG, c, incident(state)).allowed
+            for c in (SUPT, ADMIN, TEACHER, PRINCIPAL)] == [True, True, False, False]
 
 
 def test_the_plan_frozen_at_opening_decides_not_todays_escalation() -> None:
