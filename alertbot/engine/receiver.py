@@ -162,6 +162,10 @@ class Receiver(Responding):
     def takes_ack_digit(self, actor: Actor) -> bool:
         return who.takes_ack_digit(actor.contact)
 
+    def school_for(self, actor: Actor, named: School | None) -> School | None:
+        """The school an ``Open`` naming ``named`` goes to (for a receipt's wording)."""
+        return who.school_for_report(self.config, actor.contact, named).school
+
     def fallback(self) -> who.Fallback:
         """The number a refused or failed sender is told to call (``fallback_phone``)."""
         return who.fallback(self.config)
@@ -317,12 +321,12 @@ class Receiver(Responding):
                        incident_id: int | None = None, **values: object) -> Reply:
         """Reply ``base``, which sends the sender to the fallback number: the key and
         values ``who.Fallback`` decides (``base_nofallback`` without a number). Until a
-        ``_nofallback`` template exists for ``base``, the base template is used with an
-        empty number (issue 10 names the missing templates)."""
+        ``_nofallback`` template exists for ``base`` (issue 10 names the missing ones),
+        a text without a configured number says what it said before: 911."""
         fb = who.fallback(self.config)
         key = fb.key(base)
         if key not in TEMPLATES["en"]:
-            key, values = base, {**values, "fallback": ""}
+            key, values = base, {**values, "fallback": "911"}
         return keyed(outcome, key, language, incident_id, {**values, **fb.values})
 
     def _tell_admins_of_sender(self, tx: Tx, actor: Actor, sender: str, key: str,

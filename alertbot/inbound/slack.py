@@ -35,7 +35,6 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from alertbot import appkeys
 from alertbot.domain import commands as cmd
-from alertbot.domain.messages import render
 from alertbot.domain.model import Config, Contact, Trigger
 from alertbot.domain.slack_text import (
     OPEN_CALLBACK,
@@ -146,7 +145,27 @@ class SlackInbound:
         return self.config.contact_by_slack(user) if user else None
 
     def intake_error(self, language: str) -> str:
-        return render("intake_error", language, fallback=self.config.fallback_phone or "911")
+        """What someone is told when their request could not be applied: call the
+        fallback number (``who.fallback``, via the receiver)."""
+        return self.receiver.fallback_reply(Outcome.INFO, "intake_error", language).text
+
+    def actor(self, user: str) -> Actor:
+        """Who a Slack request is from: Slack signed the member id (decision 0014)."""
+        return Actor(self.contact(user), slack_id=user or None, proof=Proof.PROVIDER)
+
+    def reply_text(self, reply: Reply, acting: bool = False) -> str:
+        """The receiver's answer in Slack's words. A stranger's refusal
+        (``unknown_sender``, ``unknown_sender_nofallback``) says their Slack account is
+        not in contacts (``acting``: on a button) and names the fallback number if any;
+        anything else is the reply's text."""
+        if reply.key not in ("unknown_sender", "unknown_sender_nofallback"):
+            return reply.text
+        number = reply.values.get("fallback")
+        phone = str(number) if number else None
+        if not acting:
+            return stranger_text(reply.language, phone)
+        call = t("stranger_call", reply.language, fallback=phone) if phone else ""
+        return t("stranger_button", reply.language) + call
 
     async def run(self, actor: Actor, command: cmd.Command, key: str | None) -> Reply:
         return await self.receiver.handle(actor, command, SOURCE, dedup_key=key)
@@ -209,22 +228,18 @@ class SlackInbound:
             await ack(response_type="ephemeral",
                       text=t("unknown_command", lang, command=body.get("command", "")))
             return
-        if contact is None:
-            log.info("refused %s from Slack user %s (not a contact)", trigger.slash_command, user)
-            await ack(response_type="ephemeral", text=stranger_text(lang, config.fallback_phone))
-            return
-        school, details = cmd.split_school(config, str(body.get("text", "")))
-        if school is None and len(contact.schools) != 1:
+        actor = self.actor(user)
+        named, details = cmd.split_school(config, str(body.get("text", "")))
+        if self.receiver.asks_school_first(actor, named):  # a stranger is refused, not asked
             await ack()
             if trigger_id:
                 meta = {"command": str(trigger.slash_command),
                         "response_url": str(body.get("response_url", ""))}
-                view = open_modal(list(config.schools.values()), contact.schools, details, lang,
-                                  meta)
+                mine = contact.schools if contact is not None else ()
+                view = open_modal(list(config.schools.values()), mine, details, lang, meta)
                 self.spawn(self.client.views_open(trigger_id=trigger_id, view=view))
             return
-        if school is None:
-            school = config.schools.get(contact.schools[0])
+        school = self.receiver.school_for(actor, named)
         where = school.name if school else None
         response_url = str(body.get("response_url", ""))
 
@@ -232,7 +247,7 @@ class SlackInbound:
             text, blocks = self.receipt(reply, trigger, where, lang)
             await self.tell(user, response_url, text, blocks)
 
-        work = self.run(Actor(contact, slack_id=user), cmd.Open(trigger, school, details),
+        work = self.run(actor, cmd.Open(trigger, named, details),
                         f"slack:cmd:{trigger_id}" if trigger_id else None)
         reply = await self.within_budget(work, later, lang)
         if reply is None:
@@ -268,7 +283,8 @@ class SlackInbound:
     def receipt(self, reply: Reply, trigger: Trigger, school: str | None,
                 lang: str) -> tuple[str, list[Block]]:
         if reply.incident_id is None or reply.outcome is not Outcome.OPENED:
-            return fallback(reply.text), text_blocks(reply.text)  # refused, joined or limited
+            said = self.reply_text(reply)  # refused, joined or limited
+            return fallback(said), text_blocks(said)
         guidance = self.config.incidents[trigger.incident].guidance
         text = guidance.get(lang) or guidance["en"]
         return (receipt_plain(reply.incident_id, text, lang),
@@ -291,11 +307,7 @@ class SlackInbound:
     async def _first_press(self, body: dict[str, Any], action: dict[str, Any],
                            respond: AsyncRespond, key: Any) -> None:
         user = str((body.get("user") or {}).get("id", ""))
-        contact = self.contact(user)
-        if contact is None:
-            await respond(text=t("stranger_button", "en"), response_type="ephemeral",
-                          replace_original=False)
-            return
+        actor = self.actor(user)
         number = cmd.whole_number(str(action.get("value", "")))
         if number is None:
             log.warning("button %s with no incident number", action.get("action_id"))
@@ -304,12 +316,11 @@ class SlackInbound:
         command: cmd.Command = cmd.Ack(number) if action_id.startswith("ack") \
             else cmd.Resolve(number)
         try:
-            reply = await self.run(Actor(contact, slack_id=user, proof=Proof.PROVIDER), command,
-                                   f"slack:action:{key}" if key else None)
-            text = reply.text
+            reply = await self.run(actor, command, f"slack:action:{key}" if key else None)
+            text = self.reply_text(reply, acting=True)
         except Exception:
             log.exception("Slack button %s on #%d failed", action_id, number)
-            text = self.intake_error(contact.language)
+            text = self.intake_error(actor.language)
         if text:
             await respond(text=fallback(text), blocks=text_blocks(text), response_type="ephemeral",
                           replace_original=False)

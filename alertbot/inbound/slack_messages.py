@@ -18,9 +18,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt.async_app import AsyncAck
 
 from alertbot.domain import commands as cmd
-from alertbot.domain.slack_text import fallback, stranger_text, text_blocks
-from alertbot.engine.actors import Proof
-from alertbot.engine.receiver import Actor
+from alertbot.domain.slack_text import fallback, text_blocks
 
 if TYPE_CHECKING:
     from alertbot.inbound.slack import SlackInbound
@@ -62,27 +60,24 @@ class SlackMessages:
         user, channel = str(event["user"]), str(event.get("channel", ""))
         text, ts = str(event.get("text", "")), str(event.get("ts", ""))
         thread = str(event.get("thread_ts") or "")
-        contact = inbound.contact(user)
-        actor = Actor(contact, slack_id=user, proof=Proof.PROVIDER)
+        actor = inbound.actor(user)
         if event.get("channel_type") == "im":
-            if contact is None:
-                reply_text = stranger_text("en", inbound.config.fallback_phone)
-            else:
-                command = cmd.parse_sms(inbound.config, command_text(text))
-                reply_text = (await inbound.run(actor, command, key)).text
+            command = cmd.parse_sms(inbound.config, command_text(text))
+            reply_text = inbound.reply_text(await inbound.run(actor, command, key))
             if reply_text:
                 await inbound.client.chat_postMessage(channel=channel,
                                                       text=fallback(reply_text),
                                                       blocks=text_blocks(reply_text))
             return
-        if not thread or thread == ts or inbound.thread_incident is None or contact is None:
+        if not thread or thread == ts or inbound.thread_incident is None:
             return
         number = await inbound.thread_incident(channel, thread)
         if number is None:
             return
         reply = await inbound.run(actor, cmd.Update(number, text), key)
-        if not reply.outcome.reached_incident and reply.text:  # refused: tell only them
+        said = inbound.reply_text(reply)
+        if not reply.outcome.reached_incident and said:  # refused: tell only them
             await inbound.client.chat_postEphemeral(channel=channel, user=user,
-                                                    text=fallback(reply.text),
-                                                    blocks=text_blocks(reply.text),
+                                                    text=fallback(said),
+                                                    blocks=text_blocks(said),
                                                     thread_ts=thread)

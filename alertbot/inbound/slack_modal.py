@@ -15,8 +15,8 @@ from slack_bolt.async_app import AsyncAck
 
 from alertbot.domain import commands as cmd
 from alertbot.domain.model import Config, Trigger
-from alertbot.domain.slack_text import receipt_modal, stranger_text, t
-from alertbot.engine.receiver import Actor, Reply
+from alertbot.domain.slack_text import receipt_modal, t
+from alertbot.engine.receiver import Outcome, Reply
 
 if TYPE_CHECKING:
     from alertbot.inbound.slack import SlackInbound
@@ -31,12 +31,8 @@ class ModalSubmission:
         inbound = self.inbound
         config = inbound.config
         user = str((body.get("user") or {}).get("id", ""))
-        contact = inbound.contact(user)
-        if contact is None:
-            await ack(response_action="errors",
-                      errors={"school": stranger_text("en", config.fallback_phone)})
-            return
-        lang = contact.language
+        actor = inbound.actor(user)
+        lang = actor.language
         values = (view.get("state") or {}).get("values") or {}
         selected = ((values.get("school") or {}).get("school") or {}).get("selected_option")
         school = config.schools.get(str((selected or {}).get("value", "")))
@@ -64,11 +60,13 @@ class ModalSubmission:
             if not first:  # a redelivered submission: the first one answers
                 await ack()
                 return
-            work = inbound.run(Actor(contact, slack_id=user),
-                               cmd.Open(trigger, school, details), key)
+            work = inbound.run(actor, cmd.Open(trigger, school, details), key)
             reply = await inbound.within_budget(work, later, lang)
             if reply is None:
                 await ack()
+                return
+            if reply.outcome is Outcome.REFUSED:  # not in contacts: said where they chose
+                await ack(response_action="errors", errors={"school": inbound.reply_text(reply)})
                 return
             _text, blocks = inbound.receipt(reply, trigger, school.name, lang)
             await ack(response_action="update", view=receipt_modal(blocks, lang))

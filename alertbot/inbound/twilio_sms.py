@@ -10,8 +10,8 @@ from twilio.twiml.messaging_response import MessagingResponse
 from alertbot import appkeys
 from alertbot.config.loader import normalise_phone
 from alertbot.domain.commands import parse_sms
-from alertbot.domain.messages import fit_sms, render
-from alertbot.engine.actors import Proof
+from alertbot.domain.messages import fit_sms
+from alertbot.engine.actors import Outcome, Proof
 from alertbot.engine.receiver import Actor
 from alertbot.inbound.twilio_auth import twilio_form
 
@@ -54,8 +54,8 @@ async def sms_webhook(request: web.Request) -> web.Response:
     except Exception:
         log.exception("could not handle an inbound text")
         metrics.inbound.labels(route="sms", result="error").inc()
-        fallback = request.app[appkeys.RECEIVER].config.fallback_phone or "911"
-        return twiml_message(render("intake_error", "en", fallback=fallback))
+        failed = request.app[appkeys.RECEIVER].fallback_reply(Outcome.INFO, "intake_error", "en")
+        return twiml_message(failed.text)
     metrics.inbound.labels(route="sms", result="ok").inc()
     return twiml_message(text)
 

@@ -19,12 +19,14 @@ from alertbot import appkeys
 from alertbot.channels.twilio_voice import absolute, say
 from alertbot.config.loader import normalise_phone
 from alertbot.domain.commands import whole_number
+from alertbot.domain.messages import render
 from alertbot.domain.model import Config, Contact
 from alertbot.domain.records import OutboxItem
 from alertbot.domain.voice_text import (
     language_of,
     other_language,
     prompt,
+    speakable,
     spoken_phone,
     spoken_reply,
 )
@@ -92,14 +94,25 @@ class Call:
 
     def say_reply(self, parent: VoiceResponse | Gather, reply: Reply) -> None:
         """The receiver's answer, in this call's language and words (not the SMS text)."""
-        say(parent, spoken_reply(reply.key, reply.values, reply.text, self.lang), self.lang)
+        say(parent, self.spoken(reply, self.lang), self.lang)
+
+    def spoken(self, reply: Reply, lang: str) -> str:
+        """``reply`` in words for the ear in ``lang``. The stranger's refusal
+        (``unknown_sender``) is the phone tree's own prompt, with the number it names
+        said digit by digit."""
+        if reply.key == "unknown_sender":
+            fallback = spoken_phone(str(reply.values.get("fallback") or ""), lang)
+            return prompt("unknown_caller", lang, fallback=fallback)
+        if reply.key == "unknown_sender_nofallback":  # no voice prompt of its own yet
+            return speakable(render(reply.key, lang), lang)
+        return spoken_reply(reply.key, reply.values, reply.text, lang)
 
     def switched(self) -> Call:
         return replace(self, lang=other_language(self.lang))
 
     @property
     def fallback(self) -> str:
-        return spoken_phone(self.config.fallback_phone, self.lang)
+        return spoken_phone(self.receiver.fallback().phone, self.lang)
 
     def say(self, parent: VoiceResponse | Gather, key: str, **values: object) -> None:
         say(parent, prompt(key, self.lang, **values), self.lang)
@@ -150,7 +163,7 @@ def _call(request: web.Request, form: dict[str, str], caller_field: str) -> Call
 def _proof(request: web.Request, form: dict[str, str], caller_field: str,
            contact: Contact | None) -> Proof:
     """How we know who is on the line (decision 0014); the rule of what is enough to
-    stop paging is the receiver's (``Proof.may_stop_paging``).
+    stop paging is ``core/who.py``'s (``who.stop_paging``).
 
     A call alertbot placed (``To`` is the person) reached their own number. On an
     inbound call the caller ID alone proves nothing, unless the carrier attested it
