@@ -25,8 +25,9 @@ import pytest
 from alertbot.slack_post import SLACK_POST
 from tests.fakes.slack_server import FakeSlack
 from tests.fakes.twilio_server import FakeTwilio
-from tests.scenario.harness import PRINCIPAL, STRANGER, Harness
+from tests.scenario.harness import PRINCIPAL, STRANGER, TEACHER, Harness
 from tests.scenario.slack_harness import (
+    CHANNEL,
     SLACK_DISTRICT,
     STRANGER_U,
     SlackPlayer,
@@ -117,6 +118,34 @@ async def test_a_stranger_dm_and_button_are_refused_alike(s: SlackPlayer) -> Non
     await s.slack.expect_response(contains=FALLBACK)
     [incident] = await s.h.incidents()
     assert incident["state"] == "triggered"
+
+
+async def test_a_stranger_reply_in_an_incident_thread_is_refused_to_them_only(
+        s: SlackPlayer) -> None:
+    """It was dropped without a word; now they hear it was not added (and whom to call)."""
+    post = await open_incident(s)
+    await s.message(STRANGER_U, "I saw them too", CHANNEL, thread_ts=post["ts"],
+                    event_id="Ev0STRANGER2")
+    assert answers(s.h, "slack:event:") == [REFUSED]
+    told = await s.slack.expect("chat.postEphemeral", contains=FALLBACK)
+    assert told.args["user"] == STRANGER_U
+    [incident] = await s.h.incidents()
+    assert [e for e in incident["timeline"] if e["kind"] == "update"] == []
+
+
+async def test_a_stranger_adding_to_an_incident_is_refused_alike(h: Harness) -> None:
+    """A recording for an incident they did not report: the stranger's refusal (it was
+    "you are not on the response team", which is for contacts off the team)."""
+    await h.text(PRINCIPAL, "ICE")
+    sid = "CA" + "2" * 32
+    call = await h.call(STRANGER, sid=sid)
+    await call.post(h.settings.public_url + "/twilio/voice/recorded?lang=en&n=1",
+                    RecordingUrl="https://api.twilio.example/rec/RE1", RecordingDuration="5")
+    assert answers(h, f"voice:{sid}:recording") == [REFUSED]
+    assert "No message was recorded" in call.twiml.text
+    assert "not on the response team" in await h.text(TEACHER, "ACK 1")  # contacts: not_allowed
+    [incident] = await h.incidents()
+    assert [e for e in incident["timeline"] if e["kind"] == "update"] == []
 
 
 # --- without a fallback number: one "nofallback" key everywhere ----------------------
