@@ -66,7 +66,7 @@ async def check_database_mode(settings: Settings) -> None:
 
 async def _open_store(settings: Settings, clock: Clock) -> Store:
     """The store, after checking (and on first start, recording) the database's mode."""
-    store = await Store.open(settings.database_url)
+    store = await Store.open(settings.database_url, slow_commit=settings.slow_commit)
     try:
         recorded = await store.claim_mode(settings.mode, clock.now())
     except BaseException:

@@ -1,4 +1,9 @@
-"""Named crash points for fault tests: ``ALERTBOT_CRASH_AT=before-mark-sent:2``.
+"""Faults on purpose, for fault tests and benchmarks.
+
+``ALERTBOT_FAULT_SLOW_COMMIT=0.2``: every SQLite commit takes 0.2 s longer (slow fsyncs,
+network storage); see ``slow_commits``. PostgreSQL ignores it.
+
+Named crash points: ``ALERTBOT_CRASH_AT=before-mark-sent:2``.
 
 The process dies (``os._exit``, like ``kill -9``: no cleanup, no flush) the Nth time
 it reaches the named point. Unset, every point is a no-op. Points:
@@ -14,6 +19,11 @@ from __future__ import annotations
 
 import logging
 import os
+import time
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 log = logging.getLogger("alertbot.faults")
 
@@ -40,3 +50,16 @@ class CrashPoints:
         if self.hits == self.at:
             log.critical("crash point %s reached (hit %d): exiting now", name, self.hits)
             os._exit(137)
+
+
+def slow_commits(engine: Engine, seconds: float) -> None:
+    """Make every commit on ``engine`` take ``seconds`` longer (a disk with slow fsyncs).
+
+    The delay is spent where the commit runs: on SQLite, the database thread (decision
+    0018), which is what the benchmark's slow-write scenario shows."""
+    if seconds <= 0:
+        return
+
+    @event.listens_for(engine, "commit")
+    def _slow(_conn: Any) -> None:
+        time.sleep(seconds)

@@ -79,6 +79,7 @@ class Settings:
     sandbox: bool = False
     tick: float = 1.0
     crash_at: str | None = None  # fault tests only: see alertbot/faults.py
+    slow_commit: float = 0.0  # fault tests only: seconds each SQLite commit takes (faults.py)
     instance_id: str = ""  # stable across restarts; default host:port
     sms_rate: float = 0.0  # messages a second from TWILIO_FROM; 0: no limit
     voice_rate: float = 0.0  # calls a second on the account; 0: no limit
@@ -116,6 +117,7 @@ class Settings:
             sandbox=sandbox,
             tick=_number(env, "ALERTBOT_TICK", 1.0, 0.01, 60.0),
             crash_at=env.get("ALERTBOT_CRASH_AT") or None,
+            slow_commit=_number(env, "ALERTBOT_FAULT_SLOW_COMMIT", 0.0, 0.0, 5.0),
             instance_id=env.get("ALERTBOT_INSTANCE_ID") or f"{socket.gethostname()}:{port}",
             sms_rate=_number(env, "ALERTBOT_SMS_RATE", 0.0, 0.0, 10_000.0, "messages a second"),
             voice_rate=_number(env, "ALERTBOT_VOICE_RATE", 0.0, 0.0, 10_000.0,

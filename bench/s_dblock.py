@@ -13,6 +13,11 @@ way into the hold, ``TRIGGERS`` principals text ``ICE``. Measured: /healthz roun
 trips before and during the hold (p50 / p99 / max), each trigger's reply time, whether
 every trigger was accepted (a 200 with an incident number, not the intake error),
 and trigger → first page.
+
+Second part, slow writes: the service runs with every SQLite commit taking
+``SLOW_COMMIT`` seconds longer (``ALERTBOT_FAULT_SLOW_COMMIT``: slow fsyncs, network
+storage) while ``TRIGGERS`` principals text at once; the same prober measures /healthz
+(and the service's own loop-lag figures from /healthz after the burst).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from bench.harness import Service
 from bench.stats import summary
 
 HOLD = 1.5  # seconds the other process holds the write lock
+SLOW_COMMIT = 0.2  # seconds added to every commit in the slow-write part
 TRIGGERS = 5
 PROBE_EVERY = 0.02
 
@@ -110,11 +116,48 @@ async def once(service: Service, fake: Any, db_path: str) -> dict[str, Any]:
     }
 
 
+async def slow_writes(service: Service, fake: Any) -> dict[str, Any]:
+    """TRIGGERS texts at once while every commit takes SLOW_COMMIT s longer."""
+    probes: list[tuple[float, float]] = []
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as prober:
+        start = time.time()
+        probe = asyncio.create_task(_probe(prober, service.url, start + 1.0 + 6.0, probes))
+        await asyncio.sleep(1.0)
+        burst_at = time.time()
+        base = len(await fake.records())
+
+        async def trigger(i: int) -> tuple[int, float]:
+            assert service.session is not None
+            sent, status, _text = await send_sms(service.session, service,
+                                                 principal_phone(i), "ICE")
+            return status, time.time() - sent
+
+        replies = await asyncio.gather(*(trigger(i) for i in range(TRIGGERS)))
+        await fake.wait(base + TRIGGERS, timeout=30)
+        done_at = time.time()
+        await probe
+        async with prober.get(service.url + "/healthz") as response:
+            health = await response.json()
+    during = [rtt for sent, rtt in probes if burst_at <= sent < done_at]
+    return {
+        "slow_commit_s": SLOW_COMMIT,
+        "healthz_during": summary(during, 1000.0),
+        "healthz_during_max_ms": round(max(during) * 1000, 1) if during else None,
+        "accepted": sum(1 for status, _ in replies if status == 200),
+        "trigger_reply_s": sorted(round(took, 3) for _, took in replies),
+        "service_loop_lag": {k: v for k, v in health.items() if k.startswith("loop")},
+    }
+
+
 async def run(ctx: Context) -> None:
     district = per_school_teams(TRIGGERS, 2, 60.0, repeat=0)
     async with running(ctx, "dblock", district) as (service, fake, _workdir):
         db_path = service.database_url.removeprefix("sqlite:///")
         result = await once(service, fake, db_path)
+    async with running(ctx, "dblock-slow", district,
+                       env={"ALERTBOT_FAULT_SLOW_COMMIT": str(SLOW_COMMIT)}
+                       ) as (service, fake, _workdir):
+        result["slow_writes"] = await slow_writes(service, fake)
     ctx.results["dblock"] = result
     during = result["healthz_during"]
     ok = during.get("p99", 1e9) <= 50.0
@@ -128,3 +171,11 @@ async def run(ctx: Context) -> None:
             + ", ".join(f"{s:.2f}" for s in result["trigger_reply_s"]) + " s; "
             + ", ".join(f"{s:.2f}" for s in result["trigger_to_first_page_s"]) + " s",
             "all accepted", result["accepted"] == TRIGGERS)
+    slow = result["slow_writes"]
+    slow_during = slow["healthz_during"]
+    ctx.row("9 db lock", f"/healthz round trip while every commit takes {SLOW_COMMIT:.1f} s "
+            f"longer and {TRIGGERS} triggers arrive: p50 / p99 / max",
+            f"{slow_during.get('p50', 0):.1f} / {slow_during.get('p99', 0):.1f} / "
+            f"{slow['healthz_during_max_ms']} ms; all {slow['accepted']} accepted",
+            "p99 ≤ 50 ms", slow_during.get("p99", 1e9) <= 50.0
+            and slow["accepted"] == TRIGGERS)

@@ -54,19 +54,19 @@ async def seed(workdir: Path, database_url: str, *, resolved: int, open_: int,
                         resolved_by="r0", resolved_at=at + 600)
                 number = tx.insert_incident(incident)
                 tx.add_timeline(number, at, "opened", "opened via sms by Seeded "
-                                      "reporter: 2 agents at front desk", "Seeded reporter")
+                                "reporter: 2 agents at front desk", "Seeded reporter")
                 where = f"school {school}" if school else "no school named"
                 tx.add_timeline(number, at, "routed",
-                                      f"routed to escalation '{policy}' ({where})")
+                                f"routed to escalation '{policy}' ({where})")
                 tx.add_timeline(number, at, "paged", "incident opened: paging step 1:"
-                                      " Responder 0 by sms; Responder 1 by sms")
+                                " Responder 0 by sms; Responder 1 by sms")
                 if not is_open:
                     tx.add_timeline(number, at + 60, "acknowledged",
-                                          "acknowledged by Responder 0 via sms; paging "
-                                          "stopped (0 queued page(s) cancelled)",
-                                          "Responder 0")
+                                    "acknowledged by Responder 0 via sms; paging "
+                                    "stopped (0 queued page(s) cancelled)",
+                                    "Responder 0")
                     tx.add_timeline(number, at + 600, "resolved",
-                                          "resolved by Responder 0 via sms", "Responder 0")
+                                    "resolved by Responder 0 via sms", "Responder 0")
 
         for first in range(0, total, batch):
             await store.write(functools.partial(insert, first=first))

@@ -193,6 +193,9 @@ class TwilioSms:
         self, client: Client, from_number: str, public_url: str, *, owns_client: bool = True
     ) -> None:
         self._client = client
+        # The SDK imports the Messages API on first use (~90-250 ms, on the event loop):
+        # here, at start-up, not in the middle of the first page.
+        _ = client.messages
         self._from = from_number
         self._status_callback = f"{public_url.rstrip('/')}/twilio/status"
         self._owns_client = owns_client

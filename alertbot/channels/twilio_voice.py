@@ -136,6 +136,7 @@ class TwilioVoice:
     def __init__(self, client: Client, from_number: str, public_url: str, *,
                  owns_client: bool = True, machine_detection: str = "DetectMessageEnd") -> None:
         self._client = client
+        _ = client.calls  # imported on first use by the SDK: at start-up, not mid-page
         self._from = from_number
         self._public_url = public_url.rstrip("/")
         self._owns_client = owns_client

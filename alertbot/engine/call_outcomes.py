@@ -17,7 +17,7 @@ from alertbot.store.sql import Tx
 
 
 def note_call_status(tx: Tx, item: OutboxItem, status: str, config: Config,
-                           now: float) -> bool:
+                     now: float) -> bool:
     """Record what a voice page's ``status`` means; True if the timeline changed.
 
     Called only when the status moved the message forward (``Tx.set_provider_status``

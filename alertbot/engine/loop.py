@@ -128,7 +128,7 @@ class Engine:
             log.info("forgot %d webhook idempotency key(s) older than a week", forgotten)
 
     def _still_paging(self, tx: Tx, incident: Incident,
-                            pages: Sequence[PageIntent]) -> list[NewMessage]:
+                      pages: Sequence[PageIntent]) -> list[NewMessage]:
         """Tell everyone who reported into ``incident`` that paging moved to a new step
         or round, naming who was just paged (names only: no report words, no facts)."""
         names = list(dict.fromkeys(page.name for page in pages))
@@ -213,8 +213,8 @@ class Engine:
             log.warning("incident %d: %s", incident.id, decision.reason)
             return
         if not tx.transition(incident, replace(incident, step=decision.step,
-                                                     round=decision.round,
-                                                     due_at=decision.next_due_at)):
+                                               round=decision.round,
+                                               due_at=decision.next_due_at)):
             return
         tx.enqueue(notices.pages_for(incident, decision, config.timezone, config), now)
         if incident.step >= 0 or incident.round > 0:  # paging moved on: reporters hear it
@@ -226,7 +226,7 @@ class Engine:
                                      if page.delay else ""))
         who = "; ".join(f"{name} by {', '.join(ch)}" for name, ch in by_person.items())
         tx.add_timeline(incident.id, now, "paged",
-                              f"{decision.reason}: {who or 'nobody reachable'}")
+                        f"{decision.reason}: {who or 'nobody reachable'}")
         for contact_id, why in decision.unreachable:
             tx.add_timeline(incident.id, now, "unreachable", f"{contact_id}: {why}")
 

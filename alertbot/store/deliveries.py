@@ -42,7 +42,7 @@ def claim_delivery(tx: Tx, key: str, now: float, lease: float) -> bool:
 def finish_delivery(tx: Tx, key: str, now: float) -> None:
     """The answer for ``key`` went out (or there was none to give): never again."""
     tx.conn.execute(sa.update(slack_deliveries)
-                          .where(slack_deliveries.c.key == key).values(done_at=now))
+                    .where(slack_deliveries.c.key == key).values(done_at=now))
 
 
 def forget_deliveries_before(tx: Tx, at: float) -> int:

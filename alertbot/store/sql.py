@@ -28,6 +28,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from alertbot.faults import slow_commits
 from alertbot.store.rows import SlackPost
 from alertbot.store.schema import MIGRATIONS, database_meta, schema_version
 from alertbot.store.tx import NUDGE_CHANNEL, Tx
@@ -71,12 +72,13 @@ class Store:
                                                thread_name_prefix="alertbot-db-read")
 
     @classmethod
-    async def open(cls, url: str) -> Store:
+    async def open(cls, url: str, slow_commit: float = 0.0) -> Store:
         """Open (and migrate) the database at ``url``.
 
         Statement parameters are phone numbers and reporters' words: SQLAlchemy is told
         to keep them out of every error message (``hide_parameters``), so a failing
         statement's logged traceback shows the SQL but never the values.
+        ``slow_commit`` (seconds; SQLite only) is a fault for tests: see ``faults.py``.
         """
         full = engine_url(url)
         if full.startswith("sqlite"):
@@ -93,6 +95,7 @@ class Store:
                 cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
                 cursor.close()
 
+            slow_commits(sync_engine, slow_commit)
             store = cls(sync_engine=sync_engine)
         else:
             engine = create_async_engine(full, pool_size=10, max_overflow=10,

@@ -39,7 +39,7 @@ def _entry(row: sa.Row[object]) -> Entry:
 
 
 def incidents_page(tx: Tx, limit: int, before: int | None = None,
-                         ids: Sequence[int] | None = None) -> list[Incident]:
+                   ids: Sequence[int] | None = None) -> list[Incident]:
     """Newest first: at most ``limit`` incidents numbered below ``before`` (if given),
     among ``ids`` (if given)."""
     query = sa.select(incidents).order_by(incidents.c.id.desc()).limit(limit)

@@ -15,3 +15,5 @@ class TxBase:
     # Set when this transaction created work for the engine (an incident changed,
     # a message queued): only then is the engine woken and other instances told.
     made_work: bool
+    # Incidents besides the reply's that the unit changed (published after the commit).
+    also_changed: set[int]

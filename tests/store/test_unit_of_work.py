@@ -106,3 +106,22 @@ async def test_the_loop_runs_while_another_process_holds_the_sqlite_write_lock(
         holder.join()
         await store.close()
     assert ticks >= 20  # a blocked loop would have ticked once, after the lock went away
+
+
+async def test_slow_commits_are_spent_on_the_database_thread(tmp_path: Path) -> None:
+    """``ALERTBOT_FAULT_SLOW_COMMIT`` (a disk with slow fsyncs): each commit takes longer,
+    and the loop keeps ticking meanwhile."""
+    store = await Store.open(f"sqlite:///{tmp_path / 'db.sqlite'}", slow_commit=0.3)
+    ticks = 0
+    try:
+        started = time.monotonic()
+        write = asyncio.create_task(store.write(lambda tx: tx.insert_incident(incident())))
+        while not write.done():
+            await asyncio.sleep(0.01)
+            ticks += 1
+        await write
+        took = time.monotonic() - started
+    finally:
+        await store.close()
+    assert took >= 0.3
+    assert ticks >= 10

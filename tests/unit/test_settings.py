@@ -14,7 +14,8 @@ from alertbot.settings import Settings, SettingsError
     ("ALERTBOT_READ_TIMEOUT", "-1"), ("ALERTBOT_READ_TIMEOUT", "1e400"),
     ("ALERTBOT_SMS_RATE", "-5"), ("ALERTBOT_VOICE_RATE", "inf"),
     ("ALERTBOT_PORT", "80.5"), ("ALERTBOT_PORT", "70000"),
-    ("ALERTBOT_MAX_CONNECTIONS", "nan"),
+    ("ALERTBOT_MAX_CONNECTIONS", "nan"), ("ALERTBOT_FAULT_SLOW_COMMIT", "6"),
+    ("ALERTBOT_FAULT_SLOW_COMMIT", "-0.1"),
 ])
 def test_a_number_alertbot_cannot_use_is_refused_by_name(name: str, raw: str) -> None:
     # New-user trial: ALERTBOT_TICK=nan and ALERTBOT_READ_TIMEOUT=inf were accepted.

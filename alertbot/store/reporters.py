@@ -1,0 +1,100 @@
+"""Reporters (the opener and everyone who joined) and the per-sender window (decision 0013).
+
+A part of ``Tx`` (store/tx.py): synchronous queries over the unit of work's connection."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from alertbot.domain.incident import Incident, State
+from alertbot.store.rows import (
+    incident_from_row,
+)
+from alertbot.store.schema import (
+    incident_reporters,
+    incidents,
+    sender_limits,
+)
+from alertbot.store.txbase import TxBase
+
+
+class ReporterQueries(TxBase):
+    def add_reporter(self, incident_id: int, key: str, language: str, at: float,
+                     opener: bool = False) -> bool:
+        """Record ``key`` (``contact:``/``phone:``/``slack:``) as a reporter of the incident;
+        False if it already was one."""
+        if self.is_reporter(incident_id, key):
+            return False
+        self.conn.execute(sa.insert(incident_reporters).values(
+            incident_id=incident_id, reporter_key=key, language=language, opener=opener,
+            at=at))
+        return True
+
+    def is_reporter(self, incident_id: int, key: str) -> bool:
+        row = (self.conn.execute(sa.select(incident_reporters.c.reporter_key).where(
+            incident_reporters.c.incident_id == incident_id,
+            incident_reporters.c.reporter_key == key))).first()
+        return row is not None
+
+    def reporters_of(self, incident_id: int) -> list[tuple[str, str]]:
+        """``(reporter key, language)`` of everyone who reported into the incident, the
+        opener first."""
+        rows = (self.conn.execute(
+            sa.select(incident_reporters.c.reporter_key, incident_reporters.c.language)
+            .where(incident_reporters.c.incident_id == incident_id)
+            .order_by(incident_reporters.c.opener.desc(), incident_reporters.c.at,
+                      incident_reporters.c.reporter_key))).all()
+        return [(str(r._mapping["reporter_key"]), str(r._mapping["language"])) for r in rows]
+
+    def open_incidents_reported_by_key(self, key: str) -> list[Incident]:
+        """Open incidents ``key`` opened or joined, oldest first."""
+        rows = (self.conn.execute(
+            sa.select(incidents)
+            .join(incident_reporters, incident_reporters.c.incident_id == incidents.c.id)
+            .where(incidents.c.state != str(State.RESOLVED),
+                   incident_reporters.c.reporter_key == key)
+            .order_by(incidents.c.id))).all()
+        return [incident_from_row(r) for r in rows]
+
+    def count_opened_by_since(self, key: str, since: float) -> int:
+        """How many incidents ``key`` opened (not joined) at or after ``since``."""
+        return int((self.conn.execute(
+            sa.select(sa.func.count()).select_from(incident_reporters).where(
+                incident_reporters.c.reporter_key == key,
+                incident_reporters.c.opener.is_(True),
+                incident_reporters.c.at >= since))).scalar_one())
+
+    def lock_sender(self, key: str) -> None:
+        """Serialise one sender's reports until this transaction ends. SQLite writers
+        already take turns (one lock per store); PostgreSQL takes a transaction-scoped
+        advisory lock on a hash of the key."""
+        if self.postgres:
+            self.conn.execute(
+                sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": "sender:" + key})
+
+    def open_unverified_without_school(self, type_: str, since: float) -> list[Incident]:
+        """Open incidents of ``type_`` opened at or after ``since`` by reporters not in the
+        contacts (``unverified``) that name no school, oldest first."""
+        rows = (self.conn.execute(
+            sa.select(incidents).where(incidents.c.state != str(State.RESOLVED),
+                                       incidents.c.type == type_,
+                                       incidents.c.unverified.is_(True),
+                                       incidents.c.school_id.is_(None),
+                                       incidents.c.created_at >= since)
+            .order_by(incidents.c.id))).all()
+        return [incident_from_row(r) for r in rows]
+
+    def claim_sender_notice(self, key: str, now: float, window: float) -> bool:
+        """True if admins were not told about ``key`` within ``window`` seconds (and
+        records that they are being told now)."""
+        row = (self.conn.execute(sa.select(sender_limits.c.noticed_at).where(
+            sender_limits.c.sender_key == key))).first()
+        if row is None:
+            self.conn.execute(sa.insert(sender_limits).values(sender_key=key,
+                                                              noticed_at=now))
+            return True
+        if now - float(row[0]) < window:
+            return False
+        self.conn.execute(sa.update(sender_limits).where(
+            sender_limits.c.sender_key == key).values(noticed_at=now))
+        return True

@@ -1,0 +1,35 @@
+"""The incident timeline: what happened and why, in order.
+
+A part of ``Tx`` (store/tx.py): synchronous queries over the unit of work's connection."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from alertbot.domain.records import TimelineEntry
+from alertbot.store.schema import (
+    timeline,
+)
+from alertbot.store.txbase import TxBase
+
+
+class TimelineQueries(TxBase):
+    def add_timeline(self, incident_id: int, at: float, kind: str, text: str,
+                     actor: str | None = None) -> None:
+        self.conn.execute(sa.insert(timeline).values(
+            incident_id=incident_id, at=at, kind=kind, actor=actor, text=text))
+
+    def timeline(self, incident_ids: Sequence[int]) -> dict[int, list[TimelineEntry]]:
+        out: dict[int, list[TimelineEntry]] = {i: [] for i in incident_ids}
+        if not incident_ids:
+            return out
+        rows = (self.conn.execute(
+            sa.select(timeline).where(timeline.c.incident_id.in_(list(incident_ids)))
+            .order_by(timeline.c.id))).all()
+        for r in rows:
+            m = r._mapping
+            out[m["incident_id"]].append(
+                TimelineEntry(m["incident_id"], m["at"], m["kind"], m["actor"], m["text"]))
+        return out
