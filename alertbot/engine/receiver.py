@@ -7,21 +7,22 @@ Inbound handlers (SMS, voice, Slack, sandbox) only translate requests into
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from alertbot.clock import Clock
 from alertbot.core import who
-from alertbot.core.who import SENDER_CAP, SENDER_WINDOW, UNVERIFIED_CAP, Gate, Verdict
+from alertbot.core.who import SENDER_CAP, SENDER_WINDOW, UNVERIFIED_CAP, Gate
 from alertbot.domain import commands as cmd
 from alertbot.domain.incident import Incident, State
-from alertbot.domain.messages import TEMPLATES, clean_text, fit_sms_items, render
+from alertbot.domain.messages import clean_text, fit_sms_items, render
 from alertbot.domain.model import Config, Contact, School
 from alertbot.domain.plan import build_plan, select_policy
 from alertbot.domain.records import NewMessage
 from alertbot.engine import notices
 from alertbot.engine.actors import Actor, Outcome, Reply
 from alertbot.engine.events import IncidentEvents
+from alertbot.engine.questions import Questions, keyed
 from alertbot.engine.responding import Responding
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
@@ -47,7 +48,7 @@ class Applied:
     changed: tuple[int, ...]
 
 
-class Receiver(Responding):
+class Receiver(Questions, Responding):
     def __init__(self, config: Config, store: Store, clock: Clock, metrics: Metrics,
                  nudge: Callable[[], None], events: IncidentEvents | None = None,
                  crash: CrashPoints | None = None, public_url: str | None = None) -> None:
@@ -119,56 +120,6 @@ class Receiver(Responding):
             case cmd.Text(text=text):
                 return self._text(tx, contact, text, source)
         raise AssertionError(f"unhandled command {command!r}")
-
-    # --- refusing ----------------------------------------------------------------------
-
-    def _refuse(self, actor: Actor, verdict: Verdict) -> Reply:
-        """The refusal ``verdict`` decided (``core/who.py``), the same on every channel."""
-        log.info("refused %s: %s", actor.masked, verdict.reason)
-        return keyed(Outcome.REFUSED, verdict.key, actor.language, None, verdict.values)
-
-    def _intake(self, actor: Actor) -> Reply:
-        """Someone reached an intake that asks what to report (the phone tree): refused
-        here if they may not report, before any question."""
-        verdict = who.may_report(self.config, actor.contact, actor.phone)
-        if not verdict.allowed:
-            return self._refuse(actor, verdict)
-        return Reply("", actor.language, None, Outcome.INFO, "intake", {})
-
-    # --- questions an adapter asks before it has a command (pure: no unit of work) ----
-
-    def asks_school_first(self, actor: Actor, named: School | None) -> bool:
-        """Should a channel that can ask (phone tree, Slack picker) ask the school before
-        sending ``Open``? Never for a sender who may not report (they are refused)."""
-        return who.asks_school_first(self.config, actor.contact, actor.phone, named)
-
-    def needs_district_pin(self, actor: Actor) -> bool:
-        return who.needs_district_pin(self.config, actor.contact)
-
-    def district_pin_ok(self, digits: str | None) -> bool:
-        """The district PIN was keyed in right (or none is set)."""
-        return self.config.pin is None or who.pin_matches(self.config.pin, digits)
-
-    def personal_pin_ok(self, actor: Actor, digits: str | None) -> bool:
-        return actor.contact is not None and who.pin_matches(actor.contact.pin, digits)
-
-    def asks_personal_pin(self, actor: Actor) -> bool:
-        return who.asks_personal_pin(actor.contact, actor.proof)
-
-    def offers_ack_digit(self, actor: Actor) -> bool:
-        """Does the phone tree's menu say "press 0" to this caller?"""
-        return who.offers_ack_digit(self.config, actor.contact).allowed
-
-    def takes_ack_digit(self, actor: Actor) -> bool:
-        return who.takes_ack_digit(actor.contact)
-
-    def school_for(self, actor: Actor, named: School | None) -> School | None:
-        """The school an ``Open`` naming ``named`` goes to (for a receipt's wording)."""
-        return who.school_for_report(self.config, actor.contact, named).school
-
-    def fallback(self) -> who.Fallback:
-        """The number a refused or failed sender is told to call (``fallback_phone``)."""
-        return who.fallback(self.config)
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -316,18 +267,6 @@ class Receiver(Responding):
                                           now, count=opened, joined=f"#{target.id}")
         return self.fallback_reply(Outcome.LIMITED, "sender_limited", actor.language,
                                    target.id, n=target.id, count=opened, minutes=minutes)
-
-    def fallback_reply(self, outcome: Outcome, base: str, language: str,
-                       incident_id: int | None = None, **values: object) -> Reply:
-        """Reply ``base``, which sends the sender to the fallback number: the key and
-        values ``who.Fallback`` decides (``base_nofallback`` without a number). Until a
-        ``_nofallback`` template exists for ``base`` (issue 10 names the missing ones),
-        a text without a configured number says what it said before: 911."""
-        fb = who.fallback(self.config)
-        key = fb.key(base)
-        if key not in TEMPLATES["en"]:
-            key, values = base, {**values, "fallback": "911"}
-        return keyed(outcome, key, language, incident_id, {**values, **fb.values})
 
     def _tell_admins_of_sender(self, tx: Tx, actor: Actor, sender: str, key: str,
                                      incident: Incident | None, now: float,
@@ -559,10 +498,3 @@ def reply(outcome: Outcome, key: str, language: str, incident_id: int | None = N
     """A reply rendered from template ``key`` (or the composed ``text``)."""
     body = text if text is not None else notices.sms_text(render(key, language, **values))
     return Reply(body, language, incident_id, outcome, key, dict(values))
-
-
-def keyed(outcome: Outcome, key: str, language: str, incident_id: int | None,
-          values: Mapping[str, object]) -> Reply:
-    """A reply rendered from template ``key`` with ``values`` (a decision's refusal)."""
-    return Reply(notices.sms_text(render(key, language, **values)), language, incident_id,
-                 outcome, key, dict(values))
