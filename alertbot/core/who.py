@@ -146,6 +146,16 @@ def pin_matches(expected: str | None, digits: str | None) -> bool:
         (digits or "").encode(), (expected or "").encode())
 
 
+def district_pin_ok(config: Config, digits: str | None) -> bool:
+    """A caller not in contacts keyed in the district PIN (or none is set)."""
+    return config.pin is None or pin_matches(config.pin, digits)
+
+
+def personal_pin_ok(contact: Contact | None, digits: str | None) -> bool:
+    """A contact keyed in their own PIN (proof ``PIN``); never without one on file."""
+    return contact is not None and pin_matches(contact.pin, digits)
+
+
 # --- which school ---------------------------------------------------------------------
 
 

@@ -51,10 +51,10 @@ class Questions:
 
     def district_pin_ok(self, digits: str | None) -> bool:
         """The district PIN was keyed in right (or none is set)."""
-        return self.config.pin is None or who.pin_matches(self.config.pin, digits)
+        return who.district_pin_ok(self.config, digits)
 
     def personal_pin_ok(self, actor: Actor, digits: str | None) -> bool:
-        return actor.contact is not None and who.pin_matches(actor.contact.pin, digits)
+        return who.personal_pin_ok(actor.contact, digits)
 
     def asks_personal_pin(self, actor: Actor) -> bool:
         return who.asks_personal_pin(actor.contact, actor.proof)

@@ -133,6 +133,23 @@ def test_pins_match_exactly(expected: str | None, digits: str | None, ok: bool) 
     assert who.pin_matches(expected, digits) is ok
 
 
+@pytest.mark.parametrize(("config", "digits", "ok"), [
+    (ACCEPTING, "4321", True), (ACCEPTING, "1234", False), (ACCEPTING, None, False),
+    (replace(ACCEPTING, pin=None), None, True),  # no district PIN: nothing to key in
+])
+def test_the_district_pin(config: Config, digits: str | None, ok: bool) -> None:
+    assert who.district_pin_ok(config, digits) is ok
+
+
+@pytest.mark.parametrize(("contact", "digits", "ok"), [
+    (DEPUTY, "2468", True), (DEPUTY, "4321", False), (DEPUTY, "", False),
+    (SUPT, "", False), (SUPT, "2468", False),  # no personal PIN: never proven by one
+    (None, "2468", False),
+])
+def test_a_personal_pin(contact: Contact | None, digits: str, ok: bool) -> None:
+    assert who.personal_pin_ok(contact, digits) is ok
+
+
 @pytest.mark.parametrize(("contact", "unverified"), [(PRINCIPAL, False), (None, True)])
 def test_a_report_from_outside_contacts_is_unverified(contact: Contact | None,
                                                       unverified: bool) -> None:
