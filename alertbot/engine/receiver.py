@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from alertbot.clock import Clock
-from alertbot.core import who
-from alertbot.core.who import SENDER_CAP, SENDER_WINDOW, UNVERIFIED_CAP, Gate
+from alertbot.core import limits, who
+from alertbot.core.limits import SENDER_CAP, SENDER_WINDOW, UNVERIFIED_CAP, Gate
 from alertbot.domain import commands as cmd
 from alertbot.domain.incident import Incident, State
 from alertbot.domain.messages import clean_text, fit_sms_items, render
@@ -34,7 +34,7 @@ __all__ = ["SENDER_CAP", "SENDER_WINDOW", "UNVERIFIED_CAP", "Actor", "Outcome", 
 log = logging.getLogger("alertbot.receiver")
 
 # The lock (PostgreSQL) that makes school-less unverified reports take turns: they are
-# one crowd for ``who.crowd_gate`` (limits in alertbot/core/who.py).
+# one crowd for ``limits.crowd_gate`` (alertbot/core/limits.py).
 UNVERIFIED_KEY = "unverified:*"
 
 
@@ -203,13 +203,13 @@ class Receiver(Questions, Responding):
     def _sender_gate(self, tx: Tx, actor: Actor, sender: str, command: cmd.Open,
                      school: School | None, source: str) -> Reply | None:
         """Repeated reports from one sender join their open incident; past the cap they
-        are limited (``who.sender_gate``). None: go on and open (or join by school)."""
+        are limited (``limits.sender_gate``). None: go on and open (or join by school)."""
         now = self.clock.now()
         itype = command.trigger.incident
         mine = [i for i in tx.open_incidents_reported_by_key(sender) if i.type == itype]
         school_open = school is not None and tx.open_incident_of(itype, school.id) is not None
         opened = tx.count_opened_by_since(sender, now - SENDER_WINDOW)
-        gate = who.sender_gate(mine, school, school_open, opened, now)
+        gate = limits.sender_gate(mine, school, school_open, opened, now)
         if gate.gate is Gate.JOIN and gate.target is not None:
             incident = gate.target
             self._join(tx, incident, actor, command.details, source, now)
@@ -230,12 +230,12 @@ class Receiver(Questions, Responding):
                          source: str) -> Reply | None:
         """A school-less report from a number not in contacts, when UNVERIFIED_CAP such
         incidents opened in the window are still open: it joins the newest of them
-        (``who.crowd_gate``). None: open as usual."""
+        (``limits.crowd_gate``). None: open as usual."""
         tx.lock_sender(UNVERIFIED_KEY)  # such reports take turns (PostgreSQL)
         now = self.clock.now()
         crowd = tx.open_unverified_without_school(command.trigger.incident,
                                                   now - SENDER_WINDOW)
-        gate = who.crowd_gate(actor.contact, None, crowd)
+        gate = limits.crowd_gate(actor.contact, None, crowd)
         if gate.gate is not Gate.CROWD or gate.target is None:
             return None
         target = gate.target
