@@ -121,8 +121,9 @@ class Service:
             sys.executable, "-m", "alertbot", "serve", cwd=self.workdir, env=env,
             stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL)
+        deadline = time.monotonic() + 30  # a loaded CI machine starts slowly
         async with aiohttp.ClientSession() as session:
-            for _ in range(200):
+            while time.monotonic() < deadline:
                 if self.proc.returncode is not None:
                     return time.monotonic()
                 try:
@@ -132,6 +133,7 @@ class Service:
                 except aiohttp.ClientError:
                     pass
                 await asyncio.sleep(0.05)
+        await self.stop()  # never leave a process behind (one ran for an hour once)
         raise RuntimeError("alertbot did not start")
 
     async def wait_exit(self, within: float) -> bool:

@@ -79,9 +79,9 @@ async def test_one_of_two_instances_killed_mid_escalation(pg_url: str) -> None:
         async with FakeTwilio() as fake:
             a = Service(workdir, fake, pg_url)
             b = Service(workdir, fake, pg_url)
-            await a.start(crash_at="before-send:1")
-            await b.start()
             try:
+                await a.start(crash_at="before-send:1")
+                await b.start()
                 await trigger(a)
                 assert await a.wait_exit(5)
                 killed = time.monotonic()
