@@ -41,6 +41,12 @@ class Open:
 
 
 @dataclass(frozen=True)
+class Intake:
+    """Someone reached an intake that asks them what to report (the phone tree's first
+    step): the receiver refuses a sender who may not report, before any question."""
+
+
+@dataclass(frozen=True)
 class Ack:
     number: int | None
 
@@ -73,7 +79,7 @@ class Update:
     text: str
 
 
-Command = Open | Ack | Resolve | Status | Reserved | Text | Update
+Command = Open | Intake | Ack | Resolve | Status | Reserved | Text | Update
 
 # --- the incident number of ACK, RESOLVE (and later NOTE, BRIDGE) ---------------------
 

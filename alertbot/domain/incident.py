@@ -72,7 +72,3 @@ class Incident:
         return replace(
             self, state=State.RESOLVED, resolved_by=contact_id, resolved_at=now, due_at=None
         )
-
-    def may_respond(self, contact_id: str, is_admin: bool) -> bool:
-        """Only contacts this incident pages (or admins) may acknowledge or resolve it."""
-        return is_admin or contact_id in self.plan.contact_ids()

@@ -45,6 +45,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "unknown_sender": "This number is not set up to report incidents. Call {fallback}.",
         "unknown_sender_nofallback": "This number is not set up to report incidents.",
         "intake_error": "alertbot could not record your text. Call {fallback} now.",
+        "intake_error_nofallback": "alertbot could not record your text. Send it again, "
+        "or call for help now.",
         "help": "Text {keywords} to report (e.g. {example}). Responders: ACK, ACK <n>, "
         "RESOLVE <n>, STATUS.",
         "help_example": "{keyword} 2 agents at front desk",
@@ -78,6 +80,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "need help, report again.",
         "sender_limited": "You opened {count} incidents in {minutes} minutes: this report was "
         "added to #{n}. For another emergency call {fallback}.",
+        "sender_limited_nofallback": "You opened {count} incidents in {minutes} minutes: "
+        "this report was added to #{n}. For another school, name it in your text.",
         "sender_many_admin": "{who} has opened {count} incidents within {minutes} min, each "
         "paging the team. Check on them.",
         "sender_limited_admin": "{who} opened {count} incidents within {minutes} min; their "
@@ -119,6 +123,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "unknown_sender": "Este numero no esta registrado para reportar. Llame al {fallback}.",
         "unknown_sender_nofallback": "Este numero no esta registrado para reportar.",
         "intake_error": "alertbot no pudo registrar su texto. Llame al {fallback} ya.",
+        "intake_error_nofallback": "alertbot no pudo registrar su texto. Envielo de nuevo "
+        "o pida ayuda ya.",
         "help": "Envie {keywords} para reportar (ej. {example}). Equipo: ACK, ACK <n>, "
         "RESOLVE <n>, STATUS.",
         "help_example": "{keyword} 2 agentes en la entrada",
@@ -153,6 +159,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "ayuda, reporte de nuevo.",
         "sender_limited": "Usted abrio {count} incidentes en {minutes} minutos: este reporte "
         "se agrego a #{n}. Para otra emergencia llame al {fallback}.",
+        "sender_limited_nofallback": "Usted abrio {count} incidentes en {minutes} minutos: "
+        "este reporte se agrego a #{n}. Para otra escuela, nombrela en su texto.",
         "sender_many_admin": "{who} ha abierto {count} incidentes en {minutes} min, cada uno "
         "avisando al equipo. Verifique.",
         "sender_limited_admin": "{who} abrio {count} incidentes en {minutes} min; sus "

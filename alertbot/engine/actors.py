@@ -6,29 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from alertbot.core.who import Proof
 from alertbot.domain.model import Contact
 from alertbot.redact import mask_phone
 
-
-class Proof(StrEnum):
-    """How the sender of a command was shown to be who they are (decision 0014).
-
-    Only ``CALLER_ID`` is not enough to stop paging (acknowledge or resolve): caller ID
-    on an inbound call is whatever the calling network says, and anyone can set it.
-    """
-
-    PROVIDER = "provider"  # the provider authenticated the sender: a text Twilio
-    #   delivered from the number, a signed Slack user id, a console session or API
-    #   bearer token, the sandbox operator
-    OUTBOUND_CALL = "outbound_call"  # a call alertbot placed to the contact's own number
-    ATTESTED_CALL = "attested_call"  # an inbound call whose number the carrier verified
-    #   (STIR/SHAKEN attestation A: Twilio's StirVerstat = TN-Validation-Passed-A)
-    PIN = "pin"  # an inbound call on which the contact keyed in their personal PIN
-    CALLER_ID = "caller_id"  # an inbound call's caller ID alone
-
-    @property
-    def may_stop_paging(self) -> bool:
-        return self is not Proof.CALLER_ID
+# ``Proof`` (how the sender's identity was shown) lives with the rules that weigh it.
+__all__ = ["Actor", "Outcome", "Proof"]
 
 
 @dataclass(frozen=True)

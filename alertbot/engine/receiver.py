@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from alertbot.clock import Clock
+from alertbot.core import limits, who
+from alertbot.core.limits import SENDER_CAP, SENDER_WINDOW, UNVERIFIED_CAP, Gate
 from alertbot.domain import commands as cmd
 from alertbot.domain.incident import Incident, State
 from alertbot.domain.messages import clean_text, render
@@ -20,6 +22,7 @@ from alertbot.domain.records import NewMessage
 from alertbot.engine import notices
 from alertbot.engine.actors import Actor, Outcome
 from alertbot.engine.events import IncidentEvents
+from alertbot.engine.questions import Questions, keyed
 from alertbot.engine.responding import Responding
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
@@ -31,20 +34,8 @@ __all__ = ["SENDER_CAP", "SENDER_WINDOW", "UNVERIFIED_CAP", "Actor", "Outcome", 
 
 log = logging.getLogger("alertbot.receiver")
 
-# One sender cannot page-storm the team (issue 9, kind 7). Within SENDER_WINDOW seconds a
-# sender's further reports join their open incident unless they name another school.
-# Past SENDER_CAP new incidents in the window, a report that names no school without an
-# open incident joins the sender's newest open incident, and the admins are told (once a
-# window). A report is never dropped nor merged into another school's incident: one
-# naming a school with no open incident opens it (at most one per school, so the storm is
-# bounded by the schools), and with nothing open to join a report opens (decision 0013).
-SENDER_WINDOW = 15 * 60.0
-SENDER_CAP = 3
-# Many numbers not in contacts (``unknown_reporters: accept``) can page-storm too: at most
-# UNVERIFIED_CAP open school-less incidents from them per window; past that, a further
-# school-less unverified report joins the newest of them (a named school still opens its
-# own, at most one per school), and admins are told once a window.
-UNVERIFIED_CAP = 3
+# The lock (PostgreSQL) that makes school-less unverified reports take turns: they are
+# one crowd for ``limits.crowd_gate`` (alertbot/core/limits.py).
 UNVERIFIED_KEY = "unverified:*"
 
 
@@ -58,7 +49,7 @@ class Applied:
     changed: tuple[int, ...]
 
 
-class Receiver(Responding):
+class Receiver(Questions, Responding):
     def __init__(self, config: Config, store: Store, clock: Clock, metrics: Metrics,
                  nudge: Callable[[], None], events: IncidentEvents | None = None,
                  crash: CrashPoints | None = None, public_url: str | None = None) -> None:
@@ -110,39 +101,33 @@ class Receiver(Responding):
         match command:
             case cmd.Open():
                 return self._open(tx, actor, command, source)
+            case cmd.Intake():
+                return self._intake(actor)
             case cmd.Reserved():
                 return self._reserved(tx, actor, command)
             case cmd.Update():
                 return self._update(tx, actor, command.number, command.text, source)
-        if actor.contact is None:
-            return self._refuse(actor)
+        verdict = who.may_command(self.config, actor.contact)
+        if not verdict.allowed or actor.contact is None:
+            return self._refuse(actor, verdict)
         contact = actor.contact
         match command:
-            case cmd.Ack() | cmd.Resolve() if not actor.proof.may_stop_paging:
-                return self.confirm_by_call(tx, contact, command, source)
             case cmd.Ack(number=number):
-                return self._ack(tx, contact, number, source)
+                return self._ack(tx, contact, number, source, actor.proof)
             case cmd.Resolve(number=number):
-                return self._resolve(tx, contact, number, source)
+                return self._resolve(tx, contact, number, source, actor.proof)
             case cmd.Status():
                 return self._status(tx, contact)
             case cmd.Text(text=text):
                 return self._text(tx, contact, text, source)
         raise AssertionError(f"unhandled command {command!r}")
 
-    # --- refusing ----------------------------------------------------------------------
-
-    def _refuse(self, actor: Actor) -> Reply:
-        fallback = self.config.fallback_phone
-        key = ReplyKey.UNKNOWN_SENDER if fallback else ReplyKey.UNKNOWN_SENDER_NOFALLBACK
-        log.info("refused a command from unknown sender %s", actor.masked)
-        return reply(Outcome.REFUSED, key, actor.language, fallback=fallback or "")
-
     # --- opening ---------------------------------------------------------------------------
 
     def open_incident(self, tx: Tx, actor: Actor, trigger_incident: str,
                             school: School | None, details: str, source: str,
-                            unverified: bool = False) -> tuple[Incident, bool]:
+                            unverified: bool = False,
+                            school_reason: str | None = None) -> tuple[Incident, bool]:
         """Open (or join) an incident; returns it and whether it is new.
 
         A second report of the same type at the same school while one is open joins
@@ -176,14 +161,14 @@ class Receiver(Responding):
             self._add_reporter(tx, existing.id, actor, now)
             return existing, False
         self._add_reporter(tx, incident.id, actor, now, opener=True)
-        who = actor.display + (" (unverified reporter)" if unverified else "")
+        by = actor.display + (" (unverified reporter)" if unverified else "")
         # The details stay on the incident row (dashboard), not in the timeline text,
         # which Slack threads and reports may carry.
-        tx.add_timeline(incident.id, now, "opened", f"opened via {source} by {who}",
+        tx.add_timeline(incident.id, now, "opened", f"opened via {source} by {by}",
                               actor.display)
         where = f"school {school.id}" if school else "no school named"
         tx.add_timeline(incident.id, now, "routed",
-                              f"routed to escalation '{policy_name}' ({where})")
+                        f"routed to escalation '{policy_name}' ({school_reason or where})")
         self.metrics.incidents_opened.labels(type=itype.id, source=source).inc()
         log.info("incident %d opened (%s, %s) via %s", incident.id, itype.id, where, source)
         return incident, True
@@ -195,74 +180,70 @@ class Receiver(Responding):
             tx.add_reporter(incident_id, key, actor.language, now, opener=opener)
 
     def _open(self, tx: Tx, actor: Actor, command: cmd.Open, source: str) -> Reply:
-        if actor.contact is None and self.config.unknown_reporters != "accept":
-            return self._refuse(actor)
-        school = command.school
-        if school is None and actor.contact is not None and len(actor.contact.schools) == 1:
-            school = self.config.schools.get(actor.contact.schools[0])
+        config = self.config
+        verdict = who.may_report(config, actor.contact, actor.phone)
+        if not verdict.allowed:
+            return self._refuse(actor, verdict)
+        choice = who.school_for_report(config, actor.contact, command.school)
+        school = choice.school
         sender = actor.sender_key
         if sender is not None:
             tx.lock_sender(sender)  # one sender's reports take turns (PostgreSQL)
             gated = self._sender_gate(tx, actor, sender, command, school, source)
             if gated is not None:
                 return gated
-        if actor.contact is None and school is None:
+        if who.is_unverified(actor.contact) and school is None:
             crowded = self._unverified_gate(tx, actor, command, source)
             if crowded is not None:
                 return crowded
         incident, new = self.open_incident(
             tx, actor, command.trigger.incident, school, command.details, source,
-            unverified=actor.contact is None)
+            unverified=who.is_unverified(actor.contact), school_reason=choice.reason)
         return self.receipt(incident, actor.language, new)
 
     def _sender_gate(self, tx: Tx, actor: Actor, sender: str, command: cmd.Open,
-                           school: School | None, source: str) -> Reply | None:
+                     school: School | None, source: str) -> Reply | None:
         """Repeated reports from one sender join their open incident; past the cap they
-        are limited. None: go on and open (or join by school) as usual."""
+        are limited (``limits.sender_gate``). None: go on and open (or join by school)."""
         now = self.clock.now()
         itype = command.trigger.incident
         mine = [i for i in tx.open_incidents_reported_by_key(sender) if i.type == itype]
-        if school is not None and tx.open_incident_of(itype, school.id) is not None:
-            return None  # joins the school's open incident (open_incident)
-        same = [i for i in mine if i.created_at >= now - SENDER_WINDOW
-                and (school is None or i.school_id in (None, school.id))]
-        if same:
-            incident = same[-1]
+        school_open = school is not None and tx.open_incident_of(itype, school.id) is not None
+        opened = tx.count_opened_by_since(sender, now - SENDER_WINDOW)
+        gate = limits.sender_gate(mine, school, school_open, opened, now)
+        if gate.gate is Gate.JOIN and gate.target is not None:
+            incident = gate.target
             self._join(tx, incident, actor, command.details, source, now)
             if school is not None and incident.school_id is None:
                 self.set_school(tx, incident, school, actor)
                 incident = replace(incident, school_id=school.id, school_name=school.name)
             return self.receipt(incident, actor.language, False)
-        opened = tx.count_opened_by_since(sender, now - SENDER_WINDOW)
-        if opened < SENDER_CAP:
-            return None
-        if school is not None or not mine:
+        if gate.gate is Gate.OPEN_TELL:
             # A school with no open incident, or nothing of theirs open: a genuine
             # report. It opens; the admins hear (once a window) how many this sender opened.
             self._tell_admins_of_sender(tx, actor, sender, "sender_many_admin",
-                                              None, now, count=opened + 1)
-            return None
-        return self._limited(tx, actor, sender, command, source, opened, mine[-1])
+                                        None, now, count=opened + 1)
+        if gate.gate is Gate.LIMIT and gate.target is not None:
+            return self._limited(tx, actor, sender, command, source, opened, gate.target)
+        return None
 
     def _unverified_gate(self, tx: Tx, actor: Actor, command: cmd.Open,
-                               source: str) -> Reply | None:
+                         source: str) -> Reply | None:
         """A school-less report from a number not in contacts, when UNVERIFIED_CAP such
-        incidents opened in the window are still open: it joins the newest of them.
-        None: open as usual."""
+        incidents opened in the window are still open: it joins the newest of them
+        (``limits.crowd_gate``). None: open as usual."""
         tx.lock_sender(UNVERIFIED_KEY)  # such reports take turns (PostgreSQL)
         now = self.clock.now()
         crowd = tx.open_unverified_without_school(command.trigger.incident,
-                                                        now - SENDER_WINDOW)
-        if len(crowd) < UNVERIFIED_CAP:
+                                                  now - SENDER_WINDOW)
+        gate = limits.crowd_gate(actor.contact, None, crowd)
+        if gate.gate is not Gate.CROWD or gate.target is None:
             return None
-        target = crowd[-1]
-        minutes = int(SENDER_WINDOW // 60)
-        self._join(tx, target, actor, command.details, source, now,
-                         f" (limit: {len(crowd)} open reports without a school from "
-                         f"numbers not in contacts in {minutes} min)")
+        target = gate.target
+        self._join(tx, target, actor, command.details, source, now, f" ({gate.reason})")
         self._tell_admins_of_sender(tx, actor, UNVERIFIED_KEY, "unverified_flood_admin",
-                                          target, now, count=len(crowd) + 1,
-                                          joined=f"#{target.id}")
+                                    target, now, count=len(crowd) + 1,
+                                    joined=f"#{target.id}")
         return self.receipt(target, actor.language, False)
 
     def _join(self, tx: Tx, incident: Incident, actor: Actor, details: str,
@@ -285,9 +266,8 @@ class Receiver(Responding):
                          f" (sender limit: {opened} new incidents in {minutes} min)")
         self._tell_admins_of_sender(tx, actor, sender, "sender_limited_admin", target,
                                           now, count=opened, joined=f"#{target.id}")
-        return reply(Outcome.LIMITED, ReplyKey.SENDER_LIMITED, actor.language, target.id,
-                     n=target.id, count=opened, minutes=minutes,
-                     fallback=self.config.fallback_phone or "")
+        return self.fallback_reply(Outcome.LIMITED, ReplyKey.SENDER_LIMITED, actor.language,
+                                   target.id, n=target.id, count=opened, minutes=minutes)
 
     def _tell_admins_of_sender(self, tx: Tx, actor: Actor, sender: str, key: str,
                                      incident: Incident | None, now: float,
@@ -349,30 +329,28 @@ class Receiver(Responding):
         return reply(Outcome.INFO, ReplyKey.HELP, lang,
                      keywords=[t.keyword for t in self.config.triggers if t.keyword])
 
-    def _is_reporter(self, tx: Tx, incident: Incident, actor: Actor) -> bool:
+    def _reported(self, tx: Tx, incident: Incident, actor: Actor) -> bool:
         """Whoever reported into the incident: its opener or anyone who joined it."""
         key = actor.sender_key
         if key is not None and tx.is_reporter(incident.id, key):
             return True
-        contact = actor.contact
-        return (contact is not None and contact.id == incident.reporter_id) or (
-            contact is None and actor.phone is not None and actor.phone == incident.reporter_phone)
+        return who.opened_it(actor.contact, actor.phone, incident)
 
     def _update(self, tx: Tx, actor: Actor, number: int, text: str,
-                      source: str) -> Reply:
-        """An addition to incident ``number``: from anyone who reported into it, a
-        responder or an admin. One that arrives after it was resolved (a recording, a
-        transcript) is still evidence: it goes on the timeline and the sender is told."""
+                source: str) -> Reply:
+        """An addition to incident ``number`` from whoever ``who.may_add`` allows. One that
+        arrives after it was resolved (a recording, a transcript) is still evidence: it
+        goes on the timeline and the sender is told."""
         incident = tx.get_incident(number)
         lang = actor.language
         if incident is None:
             return reply(Outcome.NOT_FOUND, ReplyKey.NO_SUCH, lang, n=number)
-        contact = actor.contact
-        allowed = self._is_reporter(tx, incident, actor) or (
-            contact is not None and incident.may_respond(
-                contact.id, self.config.is_admin(contact.id)))
-        if not allowed:
-            return reply(Outcome.REFUSED, ReplyKey.NOT_ALLOWED, lang, number, n=number)
+        verdict = who.may_add(self.config, actor.contact, incident,
+                              self._reported(tx, incident, actor))
+        if not verdict.allowed:
+            log.info("refused an addition to #%d from %s: %s", number, actor.masked,
+                     verdict.reason)
+            return keyed(Outcome.REFUSED, verdict.key, lang, number, verdict.values)
         if not incident.is_open:
             tx.add_timeline(incident.id, self.clock.now(), "update",
                                   f"(after resolution) {clean_text(text)}", actor.display)

@@ -1,11 +1,15 @@
-"""Responding to an incident: acknowledge, resolve, and who may (part of the receiver)."""
+"""Responding to an incident: acknowledge, resolve, STATUS (part of the receiver).
+
+Who may is ``core/who.py``'s; this module applies its answers."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from alertbot.clock import Clock
-from alertbot.domain import commands as cmd
+from alertbot.core import who
+from alertbot.core.who import Proof, Stop, StopDecision
 from alertbot.domain.incident import Incident, InvalidTransition, State
 from alertbot.domain.messages import clean_text, render
 from alertbot.domain.model import Channel, Config, Contact
@@ -16,6 +20,8 @@ from alertbot.engine.actors import Outcome
 from alertbot.metrics import Metrics
 from alertbot.store.sql import Tx
 from alertbot.text.reply import Reply, ReplyKey
+
+log = logging.getLogger("alertbot.receiver")
 
 
 class Responding:
@@ -30,7 +36,7 @@ class Responding:
 
     def _responder_incidents(self, tx: Tx, contact: Contact,
                                    states: tuple[State, ...]) -> list[Incident]:
-        if self.config.is_admin(contact.id):
+        if who.sees_every_open_incident(self.config, contact):
             candidates = tx.open_incidents()
         else:
             candidates = tx.open_incidents_paging(contact.id)
@@ -43,8 +49,10 @@ class Responding:
             incident = tx.get_incident(number, for_update=True)
             if incident is None:
                 return _reply(Outcome.NOT_FOUND, ReplyKey.NO_SUCH, lang, None, n=number)
-            if not incident.may_respond(contact.id, self.config.is_admin(contact.id)):
-                return _reply(Outcome.REFUSED, ReplyKey.NOT_ALLOWED, lang, None, n=number)
+            verdict = who.may_respond(self.config, contact, incident)
+            if not verdict.allowed:
+                log.info("refused %s on #%d: %s", contact.id, number, verdict.reason)
+                return _reply(Outcome.REFUSED, ReplyKey(verdict.key), lang, None, **verdict.values)
             return incident  # closed or taken: the transition says by whom
         candidates = self._responder_incidents(tx, contact, states)
         if not candidates:
@@ -163,10 +171,14 @@ class Responding:
                 messages.append(msg)
         return told
 
-    def _ack(self, tx: Tx, contact: Contact, number: int | None, source: str) -> Reply:
+    def _ack(self, tx: Tx, contact: Contact, number: int | None, source: str,
+             proof: Proof) -> Reply:
         picked = self._pick(tx, contact, number, (State.TRIGGERED,), ReplyKey.ACK_WHICH)
         if isinstance(picked, Reply):
             return picked
+        decision = who.stop_paging(contact, proof, picked, acknowledge=True)
+        if decision.how is not Stop.NOW:
+            return self._confirm_by_call(tx, contact, picked, True, source, decision)
         return self.acknowledge(tx, picked, contact, source)
 
     def resolve(self, tx: Tx, incident: Incident, contact: Contact, source: str) -> Reply:
@@ -194,12 +206,15 @@ class Responding:
         tx.enqueue(messages, now)
         return _reply(Outcome.RESOLVED, ReplyKey.RESOLVE_OK, lang, incident.id, n=incident.id)
 
-    def _resolve(self, tx: Tx, contact: Contact, number: int | None,
-                       source: str) -> Reply:
+    def _resolve(self, tx: Tx, contact: Contact, number: int | None, source: str,
+                 proof: Proof) -> Reply:
         picked = self._pick(tx, contact, number, (State.TRIGGERED, State.ACKNOWLEDGED),
-                                  ReplyKey.RESOLVE_WHICH)
+                            ReplyKey.RESOLVE_WHICH)
         if isinstance(picked, Reply):
             return picked
+        decision = who.stop_paging(contact, proof, picked, acknowledge=False)
+        if decision.how is not Stop.NOW:
+            return self._confirm_by_call(tx, contact, picked, False, source, decision)
         return self.resolve(tx, picked, contact, source)
 
     def _status(self, tx: Tx, contact: Contact) -> Reply:
@@ -214,43 +229,28 @@ class Responding:
 
     # --- caller ID is not identity (decision 0014) -------------------------------------
 
-    CONFIRM_AGAIN_AFTER = 120.0  # seconds: one confirmation call per person and incident
-
-    def confirm_by_call(self, tx: Tx, contact: Contact, command: cmd.Ack | cmd.Resolve,
-                              source: str) -> Reply:
-        """Ack/Resolve whose sender's identity is caller ID alone: nothing changes; the
-        contact is called back at their own number and pressing 1 on that call does it.
-
-        The incident is picked as for a proven sender (the same refusals); a confirmation
-        call already placed in the last ``CONFIRM_AGAIN_AFTER`` seconds is not repeated,
-        so a forged caller ID cannot make alertbot ring a responder over and over.
-        """
+    def _confirm_by_call(self, tx: Tx, contact: Contact, picked: Incident, ack: bool,
+                         source: str, decision: StopDecision) -> Reply:
+        """Ack/Resolve whose proof does not suffice (``who.stop_paging``: caller ID
+        alone): nothing changes; the contact is called back at their own number and
+        pressing 1 on that call does it. The incident was picked as for a proven sender
+        (the same refusals); a confirmation call is not repeated within
+        ``who.CONFIRM_AGAIN_AFTER`` seconds (``who.call_back_again``), so a forged caller
+        ID cannot make alertbot ring a responder over and over."""
         lang = contact.language
-        ack = isinstance(command, cmd.Ack)
-        if ack:
-            picked = self._pick(tx, contact, command.number, (State.TRIGGERED,),
-                                      ReplyKey.ACK_WHICH)
-        else:
-            picked = self._pick(tx, contact, command.number,
-                                      (State.TRIGGERED, State.ACKNOWLEDGED), ReplyKey.RESOLVE_WHICH)
-        if isinstance(picked, Reply):
-            return picked
-        if ack and picked.state is not State.TRIGGERED:
-            return self.acknowledge(tx, picked, contact, source)  # says who has it
-        if not contact.phone:
+        if decision.how is Stop.IMPOSSIBLE or not contact.phone:
             return _reply(Outcome.REFUSED, ReplyKey.CONFIRM_IMPOSSIBLE, lang, picked.id,
                           n=picked.id)
         now = self.clock.now()
         kind = OutboxKind.CONFIRM_ACK if ack else OutboxKind.CONFIRM_RESOLVE
-        recent = [m for m in tx.messages_for(picked.id)
-                  if m.kind is kind and m.contact_id == contact.id
-                  and m.created_at > now - self.CONFIRM_AGAIN_AFTER]
+        previous = [m.created_at for m in tx.messages_for(picked.id)
+                    if m.kind is kind and m.contact_id == contact.id]
         verb = "acknowledge" if ack else "resolve"
-        if not recent:
+        if who.call_back_again(previous, now):
             body = prompt(f"confirm_{verb}", lang, n=picked.id)
             tx.enqueue([NewMessage(kind, Channel.VOICE, contact.phone, body, lang,
-                                         picked.id, contact.id,
-                                         reason=f"{verb} by {source}: caller ID only")], now)
+                                   picked.id, contact.id,
+                                   reason=f"{verb} by {source}: caller ID only")], now)
             tx.add_timeline(
                 picked.id, now, "unverified_caller",
                 f"a call showing {contact.name}'s number asked to {verb} (caller ID not "

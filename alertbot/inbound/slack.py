@@ -39,12 +39,14 @@ from alertbot.domain.model import Config, Contact
 from alertbot.domain.slack_text import (
     OPEN_CALLBACK,
     Block,
+    escape,
+    fit_blocks,
+    mrkdwn_section,
     open_modal,
-    stranger_text,
     t,
 )
-from alertbot.engine.actors import Proof
-from alertbot.engine.receiver import Actor, Receiver, Reply
+from alertbot.engine.actors import Outcome, Proof
+from alertbot.engine.receiver import Actor, Receiver
 from alertbot.inbound.slack_messages import SlackMessages
 from alertbot.inbound.slack_modal import ModalSubmission, trigger_for
 from alertbot.store.deliveries import (
@@ -54,7 +56,7 @@ from alertbot.store.deliveries import (
     forget_deliveries_before,
 )
 from alertbot.store.sql import Tx
-from alertbot.text.reply import ReplyKey
+from alertbot.text.reply import Reply, ReplyKey
 from alertbot.text.slack import render_slack
 
 log = logging.getLogger("alertbot.inbound.slack")
@@ -143,9 +145,25 @@ class SlackInbound:
         return self.config.contact_by_slack(user) if user else None
 
     def intake_error(self, language: str) -> Reply:
-        """The answer when a command could not be applied: call for help now."""
-        return Reply(ReplyKey.INTAKE_ERROR, {"fallback": self.config.fallback_phone or "911"},
-                     language)
+        """The answer when a command could not be applied: call the fallback number
+        (``who.fallback``, via the receiver)."""
+        return self.receiver.fallback_reply(Outcome.INFO, ReplyKey.INTAKE_ERROR, language)
+
+    def actor(self, user: str) -> Actor:
+        """Who a Slack request is from: Slack signed the member id (decision 0014)."""
+        return Actor(self.contact(user), slack_id=user or None, proof=Proof.PROVIDER)
+
+    @staticmethod
+    def button_reply(reply: Reply) -> tuple[str, list[Block]]:
+        """The answer to a button press in Slack's words: a stranger's refusal says their
+        Slack account is not in contacts and names the fallback number if any; anything
+        else as ``render_slack``."""
+        if reply.key not in (ReplyKey.UNKNOWN_SENDER, ReplyKey.UNKNOWN_SENDER_NOFALLBACK):
+            return render_slack(reply)
+        number = reply.values.get("fallback")
+        call = t("stranger_call", reply.language, fallback=number) if number else ""
+        text = t("stranger_button", reply.language) + call
+        return text, fit_blocks([mrkdwn_section(escape(text))], reply.language)
 
     async def run(self, actor: Actor, command: cmd.Command, key: str | None) -> Reply:
         return await self.receiver.handle(actor, command, SOURCE, dedup_key=key)
@@ -208,29 +226,24 @@ class SlackInbound:
             await ack(response_type="ephemeral",
                       text=t("unknown_command", lang, command=body.get("command", "")))
             return
-        if contact is None:
-            log.info("refused %s from Slack user %s (not a contact)", trigger.slash_command, user)
-            await ack(response_type="ephemeral", text=stranger_text(lang, config.fallback_phone))
-            return
-        school, details = cmd.split_school(config, str(body.get("text", "")))
-        if school is None and len(contact.schools) != 1:
+        actor = self.actor(user)
+        named, details = cmd.split_school(config, str(body.get("text", "")))
+        if self.receiver.asks_school_first(actor, named):  # a stranger is refused, not asked
             await ack()
             if trigger_id:
                 meta = {"command": str(trigger.slash_command),
                         "response_url": str(body.get("response_url", ""))}
-                view = open_modal(list(config.schools.values()), contact.schools, details, lang,
-                                  meta)
+                mine = contact.schools if contact is not None else ()
+                view = open_modal(list(config.schools.values()), mine, details, lang, meta)
                 self.spawn(self.client.views_open(trigger_id=trigger_id, view=view))
             return
-        if school is None:
-            school = config.schools.get(contact.schools[0])
         response_url = str(body.get("response_url", ""))
 
         async def later(reply: Reply) -> None:
             text, blocks = render_slack(reply)
             await self.tell(user, response_url, text, blocks)
 
-        work = self.run(Actor(contact, slack_id=user), cmd.Open(trigger, school, details),
+        work = self.run(actor, cmd.Open(trigger, named, details),
                         f"slack:cmd:{trigger_id}" if trigger_id else None)
         reply = await self.within_budget(work, later, lang)
         if reply is None:
@@ -280,11 +293,7 @@ class SlackInbound:
     async def _first_press(self, body: dict[str, Any], action: dict[str, Any],
                            respond: AsyncRespond, key: Any) -> None:
         user = str((body.get("user") or {}).get("id", ""))
-        contact = self.contact(user)
-        if contact is None:
-            await respond(text=t("stranger_button", "en"), response_type="ephemeral",
-                          replace_original=False)
-            return
+        actor = self.actor(user)
         number = cmd.whole_number(str(action.get("value", "")))
         if number is None:
             log.warning("button %s with no incident number", action.get("action_id"))
@@ -293,12 +302,11 @@ class SlackInbound:
         command: cmd.Command = cmd.Ack(number) if action_id.startswith("ack") \
             else cmd.Resolve(number)
         try:
-            reply = await self.run(Actor(contact, slack_id=user, proof=Proof.PROVIDER), command,
-                                   f"slack:action:{key}" if key else None)
+            reply = await self.run(actor, command, f"slack:action:{key}" if key else None)
         except Exception:
             log.exception("Slack button %s on #%d failed", action_id, number)
-            reply = self.intake_error(contact.language)
-        text, blocks = render_slack(reply)
+            reply = self.intake_error(actor.language)
+        text, blocks = self.button_reply(reply)
         if text:
             await respond(text=text, blocks=blocks, response_type="ephemeral",
                           replace_original=False)

@@ -18,9 +18,6 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt.async_app import AsyncAck
 
 from alertbot.domain import commands as cmd
-from alertbot.engine.actors import Proof
-from alertbot.engine.receiver import Actor
-from alertbot.text.reply import Reply, ReplyKey
 from alertbot.text.slack import render_slack
 
 if TYPE_CHECKING:
@@ -63,21 +60,15 @@ class SlackMessages:
         user, channel = str(event["user"]), str(event.get("channel", ""))
         text, ts = str(event.get("text", "")), str(event.get("ts", ""))
         thread = str(event.get("thread_ts") or "")
-        contact = inbound.contact(user)
-        actor = Actor(contact, slack_id=user, proof=Proof.PROVIDER)
+        actor = inbound.actor(user)
         if event.get("channel_type") == "im":
-            if contact is None:
-                fallback = inbound.config.fallback_phone
-                reply = (Reply(ReplyKey.UNKNOWN_SENDER, {"fallback": fallback}) if fallback
-                         else Reply(ReplyKey.UNKNOWN_SENDER_NOFALLBACK))
-            else:
-                command = cmd.parse_sms(inbound.config, command_text(text))
-                reply = await inbound.run(actor, command, key)
+            command = cmd.parse_sms(inbound.config, command_text(text))
+            reply = await inbound.run(actor, command, key)  # a stranger: the receiver refuses
             shown, blocks = render_slack(reply)
             if shown:
                 await inbound.client.chat_postMessage(channel=channel, text=shown, blocks=blocks)
             return
-        if not thread or thread == ts or inbound.thread_incident is None or contact is None:
+        if not thread or thread == ts or inbound.thread_incident is None:
             return
         number = await inbound.thread_incident(channel, thread)
         if number is None:

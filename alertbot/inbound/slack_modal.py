@@ -16,7 +16,8 @@ from slack_bolt.async_app import AsyncAck
 from alertbot.domain import commands as cmd
 from alertbot.domain.model import Config, Trigger
 from alertbot.domain.slack_text import receipt_modal, stranger_text, t
-from alertbot.engine.receiver import Actor, Reply
+from alertbot.engine.actors import Outcome
+from alertbot.text.reply import Reply
 from alertbot.text.slack import render_slack
 
 if TYPE_CHECKING:
@@ -32,12 +33,8 @@ class ModalSubmission:
         inbound = self.inbound
         config = inbound.config
         user = str((body.get("user") or {}).get("id", ""))
-        contact = inbound.contact(user)
-        if contact is None:
-            await ack(response_action="errors",
-                      errors={"school": stranger_text("en", config.fallback_phone)})
-            return
-        lang = contact.language
+        actor = inbound.actor(user)
+        lang = actor.language
         values = (view.get("state") or {}).get("values") or {}
         selected = ((values.get("school") or {}).get("school") or {}).get("selected_option")
         school = config.schools.get(str((selected or {}).get("value", "")))
@@ -65,11 +62,15 @@ class ModalSubmission:
             if not first:  # a redelivered submission: the first one answers
                 await ack()
                 return
-            work = inbound.run(Actor(contact, slack_id=user),
-                               cmd.Open(trigger, school, details), key)
+            work = inbound.run(actor, cmd.Open(trigger, school, details), key)
             reply = await inbound.within_budget(work, later, lang)
             if reply is None:
                 await ack()
+                return
+            if reply.outcome is Outcome.REFUSED:  # not in contacts: said where they chose
+                number = reply.values.get("fallback")
+                said = stranger_text(reply.language, str(number) if number else None)
+                await ack(response_action="errors", errors={"school": said})
                 return
             _text, blocks = render_slack(reply)
             await ack(response_action="update", view=receipt_modal(blocks, lang))

@@ -11,7 +11,7 @@ from alertbot import appkeys
 from alertbot.config.loader import normalise_phone
 from alertbot.domain.commands import parse_sms
 from alertbot.domain.messages import fit_sms
-from alertbot.engine.actors import Proof
+from alertbot.engine.actors import Outcome, Proof
 from alertbot.engine.receiver import Actor
 from alertbot.inbound.twilio_auth import twilio_form
 from alertbot.text.reply import Reply, ReplyKey
@@ -56,9 +56,9 @@ async def sms_webhook(request: web.Request) -> web.Response:
     except Exception:
         log.exception("could not handle an inbound text")
         metrics.inbound.labels(route="sms", result="error").inc()
-        fallback = request.app[appkeys.RECEIVER].config.fallback_phone or "911"
-        reply = Reply(ReplyKey.INTAKE_ERROR, {"fallback": fallback}, "en")
-        return twiml_message(render_sms(reply))
+        failed = request.app[appkeys.RECEIVER].fallback_reply(
+            Outcome.INFO, ReplyKey.INTAKE_ERROR, "en")
+        return twiml_message(render_sms(failed))
     metrics.inbound.labels(route="sms", result="ok").inc()
     return twiml_message(render_sms(reply))
 

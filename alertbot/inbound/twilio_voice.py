@@ -20,7 +20,6 @@ translation here: every rule is the receiver's (docs/phone-tree.md draws the flo
 
 from __future__ import annotations
 
-import hmac
 import logging
 
 from aiohttp import web
@@ -28,7 +27,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from alertbot.channels.twilio_voice import say
 from alertbot.domain import commands as cmd
-from alertbot.domain.model import Config, Contact, School, Trigger
+from alertbot.domain.model import Config, School, Trigger
 from alertbot.domain.voice_text import (
     ACK_DIGIT,
     SWITCH_DIGIT,
@@ -72,21 +71,18 @@ def _code_length(config: Config) -> int | None:
     return lengths.pop() if len(lengths) == 1 else None
 
 
-def _is_responder(config: Config, contact: Contact) -> bool:
-    """Anyone some escalation pages (or an admin) is offered "press 0 to acknowledge"."""
-    return config.is_admin(contact.id) or any(
-        contact in config.resolve_targets(step.targets)
-        for policy in config.escalations.values() for step in policy.steps)
-
-
 # --- the menu ------------------------------------------------------------------------
 
 
 async def entry(call: Call) -> VoiceResponse:
-    if call.actor.contact is None and call.config.unknown_reporters != "accept":
+    """The receiver refuses a caller who may not report (the same refusal as a text's,
+    said in both languages); anyone else hears the menu."""
+    reply = await call.receiver.handle(call.actor, cmd.Intake(), "voice",
+                                       dedup_key=call.dedup("intake"))
+    if reply.outcome is Outcome.REFUSED:
         response = VoiceResponse()
         for lang in (call.lang, other_language(call.lang)):
-            fallback = spoken_fallback(call.config.fallback_phone, lang)
+            fallback = spoken_fallback(call.receiver.fallback().phone, lang)
             say(response, prompt("unknown_caller", lang, fallback=fallback), lang)
         response.hangup()
         return response
@@ -101,8 +97,7 @@ def _menu(call: Call, tries: int, prefix: str | None = None) -> VoiceResponse:
         itype = config.incidents[trigger.incident]
         options.append((trigger.phone_digit or 0,
                         incident_label(itype.title, itype.phone_label, call.lang)))
-    contact = call.actor.contact
-    responder = contact is not None and _is_responder(config, contact)
+    responder = call.receiver.offers_ack_digit(call.actor)
     response = VoiceResponse()
     if prefix:
         call.say(response, prefix)
@@ -119,7 +114,7 @@ async def menu_step(call: Call) -> VoiceResponse:
     tries, digits = call.qint("t"), call.digits
     if digits == SWITCH_DIGIT:
         return _menu(call.switched(), tries)
-    if digits == ACK_DIGIT and call.actor.contact is not None:
+    if digits == ACK_DIGIT and call.receiver.takes_ack_digit(call.actor):
         return await _ack_or_pin(call, None)
     trigger = _trigger(call.config, digits)
     if trigger is not None:
@@ -130,15 +125,13 @@ async def menu_step(call: Call) -> VoiceResponse:
 
 
 async def _after_type(call: Call, trigger: Trigger, pin_ok: bool = False) -> VoiceResponse:
-    contact = call.actor.contact
-    if contact is None and call.config.pin and not pin_ok:
+    receiver = call.receiver
+    if receiver.needs_district_pin(call.actor) and not pin_ok:
         return call.ask(PIN, "pin_ask", d=trigger.phone_digit, t=0)
-    if contact is not None and len(contact.schools) == 1:
-        school = call.config.schools.get(contact.schools[0])
-        if school is not None:
-            return await _open(call, trigger, school)
-    return call.ask(SCHOOL, "school_ask", num_digits=_code_length(call.config),
-                    d=trigger.phone_digit, t=0)
+    if receiver.asks_school_first(call.actor, None):
+        return call.ask(SCHOOL, "school_ask", num_digits=_code_length(call.config),
+                        d=trigger.phone_digit, t=0)
+    return await _open(call, trigger, None)  # the receiver knows the caller's school
 
 
 # --- PIN and school ------------------------------------------------------------------
@@ -148,8 +141,8 @@ async def pin_step(call: Call) -> VoiceResponse:
     trigger = _trigger(call.config, call.q("d"))
     if trigger is None:
         return _menu(call, 0)
-    pin, digits, tries = call.config.pin, call.digits, call.qint("t")
-    if pin is None or (digits and hmac.compare_digest(digits.encode(), pin.encode())):
+    digits, tries = call.digits, call.qint("t")
+    if call.receiver.district_pin_ok(digits):
         return await _after_type(call, trigger, pin_ok=True)
     if tries + 1 >= MAX_TRIES:
         return call.goodbye("pin_failed", fallback=call.fallback)
@@ -177,6 +170,7 @@ async def school_step(call: Call) -> VoiceResponse:
 
 
 async def _open(call: Call, trigger: Trigger, school: School | None) -> VoiceResponse:
+    """Open (or join) the incident; with no school the receipt asks for it."""
     reply = await call.receiver.handle(call.actor, cmd.Open(trigger, school, ""), "voice",
                                        dedup_key=call.dedup("open"))
     number = reply.incident_id
@@ -246,19 +240,15 @@ async def transcription_step(call: Call) -> VoiceResponse:
 async def _ack_or_pin(call: Call, number: int | None) -> VoiceResponse:
     """Acknowledge; a caller whose number is not verified keys in their PIN first, if
     they have one (without it, the receiver has alertbot call them back to confirm)."""
-    contact = call.actor.contact
-    if (contact is not None and contact.pin and not call.actor.proof.may_stop_paging):
+    if call.receiver.asks_personal_pin(call.actor):
         return call.ask(ACK_PIN, "personal_pin_ask", t=0, n=number)
     return await _ack(call, number)
 
 
 async def ack_pin_step(call: Call) -> VoiceResponse:
-    contact = call.actor.contact
-    if contact is None:
-        return call.goodbye("goodbye")
     number = cmd.whole_number(call.q("n"))
     digits, tries = call.digits, call.qint("t")
-    if contact.pin and digits and hmac.compare_digest(digits.encode(), contact.pin.encode()):
+    if call.receiver.personal_pin_ok(call.actor, digits):
         return await _ack(call.proven(Proof.PIN), number)
     if digits == "" or tries + 1 >= MAX_TRIES:  # pound alone, or out of tries: call back
         return await _ack(call, number)
@@ -284,8 +274,6 @@ async def _ack(call: Call, number: int | None) -> VoiceResponse:
 
 
 async def ack_step(call: Call) -> VoiceResponse:
-    if call.actor.contact is None:
-        return call.goodbye("goodbye")
     number = cmd.whole_number(call.digits)
     if number is None:  # nothing, or not an incident number: ask again, a few times
         tries = call.qint("t")

@@ -102,7 +102,7 @@ class Call:
 
     @property
     def fallback(self) -> str:
-        return spoken_fallback(self.config.fallback_phone, self.lang)
+        return spoken_fallback(self.receiver.fallback().phone, self.lang)
 
     def say(self, parent: VoiceResponse | Gather, key: str, **values: object) -> None:
         say(parent, prompt(key, self.lang, **values), self.lang)
@@ -153,7 +153,7 @@ def _call(request: web.Request, form: dict[str, str], caller_field: str) -> Call
 def _proof(request: web.Request, form: dict[str, str], caller_field: str,
            contact: Contact | None) -> Proof:
     """How we know who is on the line (decision 0014); the rule of what is enough to
-    stop paging is the receiver's (``Proof.may_stop_paging``).
+    stop paging is ``core/who.py``'s (``who.stop_paging``).
 
     A call alertbot placed (``To`` is the person) reached their own number. On an
     inbound call the caller ID alone proves nothing, unless the carrier attested it

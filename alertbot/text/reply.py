@@ -39,6 +39,7 @@ class ReplyKey(StrEnum):
     MERGED = "merged"  # a school-less incident merged into the school's open one
     MERGED_ACKED = "merged_acked"
     SENDER_LIMITED = "sender_limited"  # over the sender's cap: joined their incident
+    SENDER_LIMITED_NOFALLBACK = "sender_limited_nofallback"  # … with no fallback_phone
     SCHOOL_SET = "school_set"
     UPDATE_ADDED = "update_added"
     UPDATE_ADDED_RESOLVED = "update_added_resolved"
@@ -61,6 +62,7 @@ class ReplyKey(StrEnum):
     CONFIRM_CALL = "confirm_call"  # caller ID only: alertbot calls back to confirm
     CONFIRM_IMPOSSIBLE = "confirm_impossible"
     INTAKE_ERROR = "intake_error"  # the command could not be applied: call for help
+    INTAKE_ERROR_NOFALLBACK = "intake_error_nofallback"  # … with no fallback_phone
     NONE = "none"  # nothing to say (opt-out words: Twilio answers those itself)
     VERBATIM = "verbatim"  # a reply stored before replies were data: its words as kept
 
@@ -74,6 +76,7 @@ FIELDS: dict[ReplyKey, frozenset[str]] = {
     ReplyKey.MERGED: frozenset({"n", "target", "school"}),
     ReplyKey.MERGED_ACKED: frozenset({"n", "target", "school", "name"}),
     ReplyKey.SENDER_LIMITED: frozenset({"n", "count", "minutes", "fallback"}),
+    ReplyKey.SENDER_LIMITED_NOFALLBACK: frozenset({"n", "count", "minutes"}),
     ReplyKey.SCHOOL_SET: frozenset({"n", "school"}),
     ReplyKey.UPDATE_ADDED: frozenset({"n"}),
     ReplyKey.UPDATE_ADDED_RESOLVED: frozenset({"n"}),
@@ -96,6 +99,7 @@ FIELDS: dict[ReplyKey, frozenset[str]] = {
     ReplyKey.CONFIRM_CALL: frozenset({"n"}),
     ReplyKey.CONFIRM_IMPOSSIBLE: frozenset({"n"}),
     ReplyKey.INTAKE_ERROR: frozenset({"fallback"}),
+    ReplyKey.INTAKE_ERROR_NOFALLBACK: frozenset(),
     ReplyKey.NONE: frozenset(),
     ReplyKey.VERBATIM: frozenset({"text"}),
 }

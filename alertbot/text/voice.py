@@ -39,6 +39,9 @@ REPLIES: dict[str, dict[str, str]] = {
         "{school}. Your report was added to number {target}, and {name} is responding.",
         "sender_limited": "You opened {count} incidents in {minutes} minutes, so this report "
         "was added to incident number {n}. For another emergency, call {fallback}.",
+        "sender_limited_nofallback": "You opened {count} incidents in {minutes} minutes, so "
+        "this report was added to incident number {n}. For another school, say its name "
+        "when you report.",
         "school_set": "Incident number {n} is now at {school}.",
         "update_added": "Thank you. Your message was added to incident number {n}.",
         "update_added_resolved": "This was added to incident number {n}, which was already "
@@ -77,6 +80,8 @@ REPLIES: dict[str, dict[str, str]] = {
         "there is no phone number on file. Text ACK {n} instead.",
         "intake_error": "Sorry, the alert system could not take your report. "
         "Call {fallback} now.",
+        "intake_error_nofallback": "Sorry, the alert system could not take your report. "
+        "Please try again, or call for help now.",
     },
     "es": {
         "receipt": "El incidente número {n} está abierto. Se está avisando ahora al equipo "
@@ -95,6 +100,9 @@ REPLIES: dict[str, dict[str, str]] = {
         "sender_limited": "Usted abrió {count} incidentes en {minutes} minutos, así que este "
         "reporte se agregó al incidente número {n}. Para otra emergencia, llame "
         "{fallback}.",
+        "sender_limited_nofallback": "Usted abrió {count} incidentes en {minutes} minutos, "
+        "así que este reporte se agregó al incidente número {n}. Para otra escuela, diga su "
+        "nombre al reportar.",
         "school_set": "El incidente número {n} ahora está asignado a {school}.",
         "update_added": "Gracias. Su mensaje se agregó al incidente número {n}.",
         "update_added_resolved": "Esto se agregó al incidente número {n}, que ya estaba "
@@ -135,6 +143,8 @@ REPLIES: dict[str, dict[str, str]] = {
         "número {n}: no hay un teléfono registrado. Envíe ACK {n} por texto.",
         "intake_error": "Lo siento, el sistema de alertas no pudo recibir su reporte. "
         "Llame ya {fallback}.",
+        "intake_error_nofallback": "Lo siento, el sistema de alertas no pudo recibir su "
+        "reporte. Intente de nuevo, o pida ayuda ya.",
     },
 }
 

@@ -1,4 +1,5 @@
-"""The incident state machine: triggered → acknowledged → resolved, and who may respond."""
+"""The incident state machine: triggered → acknowledged → resolved (who may respond:
+tests/unit/test_who.py)."""
 
 from __future__ import annotations
 
@@ -108,26 +109,6 @@ def test_invalid_transitions(case: str, start: Callable[[], Incident],
         move(inc)
     assert str(info.value) == message
     assert inc == start()  # unchanged
-
-
-MAY_RESPOND = [
-    # (case, contact id, is admin, allowed)
-    ("paged in step 1", "superintendent", False, True),
-    ("paged in step 2 (not yet reached)", "deputy", False, True),
-    ("in the step but unreachable", "security-south", False, False),
-    ("the reporter", "principal-burns", False, False),
-    ("a stranger", "principal-oak", False, False),
-    ("an admin not in the plan", "admin", True, True),
-    ("an admin who is also paged", "superintendent", True, True),
-]
-
-
-@pytest.mark.parametrize(("case", "contact_id", "is_admin", "allowed"), MAY_RESPOND,
-                         ids=[row[0] for row in MAY_RESPOND])
-def test_may_respond(case: str, contact_id: str, is_admin: bool, allowed: bool) -> None:
-    assert opened().may_respond(contact_id, is_admin) is allowed
-    # the rule is the same whatever the state
-    assert acked().may_respond(contact_id, is_admin) is allowed
 
 
 def test_state_values_are_the_api_strings() -> None:

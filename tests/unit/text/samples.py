@@ -35,6 +35,7 @@ SAMPLES: dict[ReplyKey, tuple[Outcome, dict[str, Any]]] = {
     ReplyKey.NOT_ALLOWED: (Outcome.REFUSED, {"n": 12}),
     ReplyKey.UNKNOWN_SENDER: (Outcome.REFUSED, {"fallback": FALLBACK}),
     ReplyKey.UNKNOWN_SENDER_NOFALLBACK: (Outcome.REFUSED, {}),
+    ReplyKey.SENDER_LIMITED_NOFALLBACK: (Outcome.LIMITED, {"n": 12, "count": 3, "minutes": 15}),
     ReplyKey.ACK_OK: (Outcome.ACKNOWLEDGED, {"n": 12}),
     ReplyKey.ACK_ALREADY: (Outcome.ALREADY_ACKNOWLEDGED, {"n": 12, "name": "José García"}),
     ReplyKey.ACK_NONE: (Outcome.NOT_FOUND, {}),
@@ -49,6 +50,7 @@ SAMPLES: dict[ReplyKey, tuple[Outcome, dict[str, Any]]] = {
     ReplyKey.CONFIRM_CALL: (Outcome.CONFIRM_BY_CALL, {"n": 12}),
     ReplyKey.CONFIRM_IMPOSSIBLE: (Outcome.REFUSED, {"n": 12}),
     ReplyKey.INTAKE_ERROR: (Outcome.INFO, {"fallback": FALLBACK}),
+    ReplyKey.INTAKE_ERROR_NOFALLBACK: (Outcome.INFO, {}),
     ReplyKey.NONE: (Outcome.NONE, {}),
     ReplyKey.VERBATIM: (Outcome.INFO, {"text": "You acknowledged #5."}),
 }

@@ -1,0 +1,321 @@
+"""Who may do what: every "who may" rule of alertbot in one place (decision 0020). Pure.
+
+Each function takes frozen values (the ``Config``, a ``Contact`` or None for someone
+not in contacts, an ``Incident``, a ``Proof``, and ``now`` in epoch seconds where time
+matters) and returns a small frozen decision carrying a ``reason`` in English for the
+incident timeline and the log. Nothing here does I/O, logs or reads the clock, and
+nothing raises: every input has an answer.
+
+The receiver is the only caller. Inbound adapters (SMS, voice, Slack, console) translate a
+request into an ``Actor`` and a ``Command`` and render the reply they get back; they never
+decide who may do what, so a stranger gets the same answer on every channel. How many
+incidents one sender may open (the page-storm limits) is ``core/limits.py``.
+
+A refusal carries the reply ``key`` (and its template ``values``) every channel renders
+in its own medium: ``unknown_sender`` for anyone not in contacts, ``not_allowed`` for a
+contact off an incident's team. Where a reply sends someone to a phone number, that is
+the configured ``fallback_phone`` and nothing else; without one the key becomes
+``<key>_nofallback`` on every channel (``Fallback.key``).
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from alertbot.domain.incident import Incident, State
+from alertbot.domain.model import Config, Contact, School
+
+# One confirmation call per person, incident and verb within this many seconds, so a
+# forged caller ID cannot make alertbot ring a responder over and over (decision 0014).
+CONFIRM_AGAIN_AFTER = 120.0
+
+
+class Proof(StrEnum):
+    """How the sender of a command was shown to be who they are (decision 0014).
+
+    Only ``CALLER_ID`` is not enough to stop paging (acknowledge or resolve): caller ID
+    on an inbound call is whatever the calling network says, and anyone can set it.
+    """
+
+    PROVIDER = "provider"  # the provider authenticated the sender: a text Twilio
+    #   delivered from the number, a signed Slack user id, a console session or API
+    #   bearer token, the sandbox operator
+    OUTBOUND_CALL = "outbound_call"  # a call alertbot placed to the contact's own number
+    ATTESTED_CALL = "attested_call"  # an inbound call whose number the carrier verified
+    #   (STIR/SHAKEN attestation A: Twilio's StirVerstat = TN-Validation-Passed-A)
+    PIN = "pin"  # an inbound call on which the contact keyed in their personal PIN
+    CALLER_ID = "caller_id"  # an inbound call's caller ID alone
+
+    @property
+    def may_stop_paging(self) -> bool:
+        return self is not Proof.CALLER_ID
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Yes or no, and why. ``key`` and ``values``: the reply a refusal is told (empty
+    when allowed); every medium renders that key in its own words."""
+
+    allowed: bool
+    reason: str
+    key: str = ""
+    values: Mapping[str, object] = field(default_factory=dict)
+
+
+def _yes(reason: str) -> Verdict:
+    return Verdict(True, reason)
+
+
+# --- where to send someone alertbot cannot help ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """The number a refused or failed sender is told to call: ``fallback_phone`` (E.164)
+    or None. Rendered per medium (digits in a text, digit by digit in speech)."""
+
+    phone: str | None
+
+    def key(self, base: str) -> str:
+        """``base`` when there is a number to give, else ``base + "_nofallback"``."""
+        return base if self.phone else f"{base}_nofallback"
+
+    @property
+    def values(self) -> dict[str, object]:
+        """The template values: ``{"fallback": phone}``, or none without a number."""
+        return {"fallback": self.phone} if self.phone else {}
+
+
+def fallback(config: Config) -> Fallback:
+    """One rule on every channel: the configured ``fallback_phone``; no guessed "911"
+    nor "the district office" when there is none."""
+    return Fallback(config.fallback_phone or None)
+
+
+# --- reporting ------------------------------------------------------------------------
+
+
+def stranger(config: Config, reason: str) -> Verdict:
+    """The one refusal for someone not in contacts, on every channel."""
+    fb = fallback(config)
+    return Verdict(False, reason, fb.key("unknown_sender"), fb.values)
+
+
+def may_report(config: Config, contact: Contact | None, phone: str | None) -> Verdict:
+    """May this sender open (or join) an incident?
+
+    A contact may. Someone not in contacts may only with ``unknown_reporters: accept``
+    and a phone number responders can call back (their report is marked unverified);
+    a Slack member not in contacts has none, so is refused like any stranger.
+    """
+    if contact is not None:
+        return _yes(f"{contact.id} is in contacts")
+    if config.unknown_reporters != "accept":
+        return stranger(config, "not in contacts (unknown_reporters: reject)")
+    if not phone:
+        return stranger(config, "not in contacts and no phone number to call back "
+                                "(unknown_reporters: accept takes callers and texters)")
+    return _yes("not in contacts; accepted as an unverified reporter "
+                "(unknown_reporters: accept)")
+
+
+def is_unverified(contact: Contact | None) -> bool:
+    """A report from someone not in contacts is marked unverified on the incident."""
+    return contact is None
+
+
+def needs_district_pin(config: Config, contact: Contact | None) -> bool:
+    """A caller not in contacts keys in the district ``pin`` (if one is set) before the
+    phone tree opens anything for them."""
+    return contact is None and config.pin is not None
+
+
+def pin_matches(expected: str | None, digits: str | None) -> bool:
+    """``digits`` equal ``expected`` (compared in constant time); never with no PIN set
+    or no digits."""
+    return bool(expected) and bool(digits) and hmac.compare_digest(
+        (digits or "").encode(), (expected or "").encode())
+
+
+def district_pin_ok(config: Config, digits: str | None) -> bool:
+    """A caller not in contacts keyed in the district PIN (or none is set)."""
+    return config.pin is None or pin_matches(config.pin, digits)
+
+
+def personal_pin_ok(contact: Contact | None, digits: str | None) -> bool:
+    """A contact keyed in their own PIN (proof ``PIN``); never without one on file."""
+    return contact is not None and pin_matches(contact.pin, digits)
+
+
+# --- which school ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchoolChoice:
+    """The school a report goes to (None: not known yet) and why. ``ask``: a channel
+    that can ask (the phone tree, the Slack modal) asks before opening; a text opens
+    without a school and the receipt asks for it."""
+
+    school: School | None
+    reason: str
+
+    @property
+    def ask(self) -> bool:
+        return self.school is None
+
+
+def school_for_report(config: Config, contact: Contact | None,
+                      named: School | None) -> SchoolChoice:
+    """The school named in the report; else a contact's only school (if the config
+    knows it); else none."""
+    if named is not None:
+        return SchoolChoice(named, f"school {named.id} named in the report")
+    if contact is not None and len(contact.schools) == 1:
+        school = config.schools.get(contact.schools[0])
+        if school is not None:
+            return SchoolChoice(school, f"school {school.id}: {contact.id}'s only school")
+        return SchoolChoice(None, f"{contact.id}'s school {contact.schools[0]} is not "
+                                  "in the config")
+    if contact is not None and contact.schools:
+        return SchoolChoice(None, f"no school named; {contact.id} has "
+                                  f"{len(contact.schools)} schools")
+    return SchoolChoice(None, "no school named")
+
+
+def asks_school_first(config: Config, contact: Contact | None, phone: str | None,
+                      named: School | None) -> bool:
+    """Does a channel that can ask (the phone tree, the Slack picker) ask the school
+    before reporting? Only when the sender may report and no school is known: a
+    stranger is refused first, never asked."""
+    return (may_report(config, contact, phone).allowed
+            and school_for_report(config, contact, named).ask)
+
+
+# --- commands other than a report -----------------------------------------------------
+
+
+def may_command(config: Config, contact: Contact | None) -> Verdict:
+    """ACK, RESOLVE, STATUS and free text: contacts only (a stranger hears the same
+    refusal as for a report)."""
+    if contact is None:
+        return stranger(config, "not in contacts")
+    return _yes(f"{contact.id} is in contacts")
+
+
+def sees_every_open_incident(config: Config, contact: Contact) -> bool:
+    """An admin picks (ACK without a number, "which one?") among every open incident;
+    anyone else among those paging them."""
+    return config.is_admin(contact.id)
+
+
+# --- responding: acknowledge, resolve -------------------------------------------------
+
+
+def may_respond(config: Config, contact: Contact | None, incident: Incident) -> Verdict:
+    """May this person acknowledge or resolve ``incident``? Admins, and the contacts its
+    escalation plan pages (frozen at opening, decision 0003)."""
+    if contact is None:
+        return stranger(config, "not in contacts")
+    if config.is_admin(contact.id):
+        return _yes(f"{contact.id} is an admin")
+    if contact.id in incident.plan.contact_ids():
+        return _yes(f"{contact.id} is paged by #{incident.id}'s escalation")
+    return Verdict(False, f"{contact.id} is not on #{incident.id}'s response team",
+                   "not_allowed", {"n": incident.id})
+
+
+class Stop(StrEnum):
+    """How an acknowledgement or resolve from a permitted responder takes effect."""
+
+    NOW = "now"  # the proof suffices: the state changes and paging stops
+    CONFIRM_BY_CALL = "confirm_by_call"  # caller ID only: call them back to confirm
+    IMPOSSIBLE = "impossible"  # caller ID only, and no number on file to call back
+
+
+@dataclass(frozen=True)
+class StopDecision:
+    how: Stop
+    reason: str
+
+    @property
+    def key(self) -> str:
+        """The reply key when nothing happens yet ("" for ``Stop.NOW``)."""
+        return {Stop.NOW: "", Stop.CONFIRM_BY_CALL: "confirm_call",
+                Stop.IMPOSSIBLE: "confirm_impossible"}[self.how]
+
+
+def stop_paging(contact: Contact, proof: Proof, incident: Incident | None = None,
+                acknowledge: bool = True) -> StopDecision:
+    """Does ``proof`` suffice to stop paging, or must a call back confirm (decision 0014)?
+
+    An acknowledgement of an incident someone already took needs no proof: nothing
+    would change, and the reply says who has it.
+    """
+    if proof.may_stop_paging:
+        return StopDecision(Stop.NOW, f"identity proven ({proof})")
+    if acknowledge and incident is not None and incident.state is not State.TRIGGERED:
+        return StopDecision(Stop.NOW, f"#{incident.id} is {incident.state} already")
+    if not contact.phone:
+        return StopDecision(Stop.IMPOSSIBLE, f"caller ID only, and {contact.id} has no "
+                                             "phone number to call back")
+    return StopDecision(Stop.CONFIRM_BY_CALL, f"caller ID only: calling {contact.id} back "
+                                              "at their own number to confirm")
+
+
+def call_back_again(previous: Iterable[float], now: float) -> bool:
+    """Place a confirmation call, given when earlier ones (same person, incident and
+    verb) were placed? Not within ``CONFIRM_AGAIN_AFTER`` seconds of the last."""
+    return all(at <= now - CONFIRM_AGAIN_AFTER for at in previous)
+
+
+def asks_personal_pin(contact: Contact | None, proof: Proof) -> bool:
+    """On the phone tree, a contact whose caller ID is not verified and who has a
+    personal PIN keys it in before acknowledging (else the call back confirms)."""
+    return contact is not None and bool(contact.pin) and not proof.may_stop_paging
+
+
+def offers_ack_digit(config: Config, contact: Contact | None) -> Verdict:
+    """Does the phone tree offer "press 0 to acknowledge a page" (and take a 0)?
+
+    To admins and to anyone some escalation pages; not to strangers nor to reporters
+    no escalation pages (a 0 from them is an invalid choice)."""
+    if contact is None:
+        return Verdict(False, "not in contacts")
+    if config.is_admin(contact.id):
+        return _yes(f"{contact.id} is an admin")
+    for policy in config.escalations.values():
+        for step in policy.steps:
+            if contact in config.resolve_targets(step.targets):
+                return _yes(f"{contact.id} is paged by escalation '{policy.name}'")
+    return Verdict(False, f"{contact.id} is paged by no escalation")
+
+
+def takes_ack_digit(contact: Contact | None) -> bool:
+    """A 0 on the phone tree goes to the receiver from any contact (it refuses per
+    incident: a plan frozen at opening may page someone today's escalations do not
+    name, who is then not offered 0); from a stranger it is an invalid choice."""
+    return contact is not None
+
+
+# --- adding to an incident ------------------------------------------------------------
+
+
+def opened_it(contact: Contact | None, phone: str | None, incident: Incident) -> bool:
+    """Is this sender the incident's opener (recorded on the incident row)?"""
+    if contact is not None:
+        return contact.id == incident.reporter_id
+    return phone is not None and phone == incident.reporter_phone
+
+
+def may_add(config: Config, contact: Contact | None, incident: Incident,
+            reported: bool) -> Verdict:
+    """May this sender add words (an update, a recording) to ``incident``? Whoever
+    reported into it (``reported``: its opener or anyone who joined it, decision 0013),
+    a responder it pages, or an admin. A stranger who did not report into it hears the
+    stranger's refusal; a contact off its team hears ``not_allowed``."""
+    if reported:
+        return _yes(f"reported into #{incident.id}")
+    return may_respond(config, contact, incident)
