@@ -33,8 +33,6 @@ PROMPTS: dict[str, dict[str, str]] = {
         "no_input": "I did not hear a choice.",
         "invalid": "Sorry, that is not one of the choices.",
         "gave_up": "I could not get a choice. Please call {fallback}. Goodbye.",
-        "unknown_caller": "This number is not set up to report incidents. "
-        "Please call {fallback}. Goodbye.",
         "pin_ask": "Please enter the district PIN, then press pound.",
         "pin_wrong": "That PIN is not correct.",
         "pin_failed": "I could not verify the PIN. Please call {fallback}. Goodbye.",
@@ -85,8 +83,6 @@ PROMPTS: dict[str, dict[str, str]] = {
         "no_input": "No escuché ninguna opción.",
         "invalid": "Lo siento, esa no es una de las opciones.",
         "gave_up": "No pude recibir una opción. Por favor llame {fallback}. Adiós.",
-        "unknown_caller": "Este número no está registrado para reportar incidentes. "
-        "Por favor llame {fallback}. Adiós.",
         "pin_ask": "Por favor marque el PIN del distrito y luego la tecla numeral.",
         "pin_wrong": "Ese PIN no es correcto.",
         "pin_failed": "No pude verificar el PIN. Por favor llame {fallback}. Adiós.",

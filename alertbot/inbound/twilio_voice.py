@@ -35,11 +35,11 @@ from alertbot.domain.voice_text import (
     menu,
     other_language,
     prompt,
-    spoken_fallback,
 )
 from alertbot.engine.actors import Outcome, Proof
 from alertbot.inbound import twilio_voice_page
 from alertbot.inbound.voice_call import MAX_TRIES, Call, voice_route
+from alertbot.text.voice import render_voice
 
 ENTRY = "/twilio/voice"
 MENU = "/twilio/voice/menu"
@@ -81,9 +81,10 @@ async def entry(call: Call) -> VoiceResponse:
                                        dedup_key=call.dedup("intake"))
     if reply.outcome is Outcome.REFUSED:
         response = VoiceResponse()
-        for lang in (call.lang, other_language(call.lang)):
-            fallback = spoken_fallback(call.receiver.fallback().phone, lang)
-            say(response, prompt("unknown_caller", lang, fallback=fallback), lang)
+        for lang in (call.lang, other_language(call.lang)):  # the refusal, in both
+            for part in render_voice(reply, lang):
+                say(response, part.text, part.language)
+            say(response, prompt("goodbye", lang), lang)
         response.hangup()
         return response
     return _menu(call, 0)

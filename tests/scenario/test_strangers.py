@@ -25,7 +25,14 @@ import pytest
 from alertbot.slack_post import SLACK_POST
 from tests.fakes.slack_server import FakeSlack
 from tests.fakes.twilio_server import FakeTwilio
-from tests.scenario.harness import PRINCIPAL, STRANGER, TEACHER, Harness
+from tests.scenario.harness import (
+    ATTORNEY,
+    PRINCIPAL,
+    STRANGER,
+    SUPERINTENDENT,
+    TEACHER,
+    Harness,
+)
 from tests.scenario.slack_harness import (
     CHANNEL,
     SLACK_DISTRICT,
@@ -79,6 +86,7 @@ async def test_a_stranger_texting_ack_or_status_is_refused_alike(h: Harness) -> 
     assert answers(h, "sms:SM")[1:] == [REFUSED] * 4
     [incident] = await h.incidents()
     assert incident["state"] == "triggered"
+    await h.received("#1", SUPERINTENDENT, ATTORNEY)  # paging goes on
 
 
 async def test_a_stranger_calling_is_refused(h: Harness) -> None:
@@ -118,6 +126,9 @@ async def test_a_stranger_dm_and_button_are_refused_alike(s: SlackPlayer) -> Non
     await s.slack.expect_response(contains=FALLBACK)
     [incident] = await s.h.incidents()
     assert incident["state"] == "triggered"
+    await s.received("#1", "D0SUPT001", "D0ATTY002")  # paging goes on
+    await s.h.received("#1", SUPERINTENDENT, ATTORNEY)
+    await s.received("not in alertbot's contacts", "D0STRANGER")  # the DM's refusal
 
 
 async def test_a_stranger_reply_in_an_incident_thread_is_refused_to_them_only(
@@ -131,6 +142,8 @@ async def test_a_stranger_reply_in_an_incident_thread_is_refused_to_them_only(
     assert told.args["user"] == STRANGER_U
     [incident] = await s.h.incidents()
     assert [e for e in incident["timeline"] if e["kind"] == "update"] == []
+    await s.received("#1", "D0SUPT001", "D0ATTY002")
+    await s.h.received("#1", SUPERINTENDENT, ATTORNEY)
 
 
 async def test_a_stranger_adding_to_an_incident_is_refused_alike(h: Harness) -> None:
@@ -146,6 +159,7 @@ async def test_a_stranger_adding_to_an_incident_is_refused_alike(h: Harness) -> 
     assert "not on the response team" in await h.text(TEACHER, "ACK 1")  # contacts: not_allowed
     [incident] = await h.incidents()
     assert [e for e in incident["timeline"] if e["kind"] == "update"] == []
+    await h.received("#1", SUPERINTENDENT, ATTORNEY)
 
 
 # --- without a fallback number: one "nofallback" key everywhere ----------------------

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from tests.scenario.harness import AREA_LEAD, PRINCIPAL, TEACHER, Harness
+from tests.scenario.harness import (
+    AREA_LEAD,
+    ATTORNEY,
+    PRINCIPAL,
+    SUPERINTENDENT,
+    TEACHER,
+    Harness,
+)
 
 
 async def routed(h: Harness, number: int) -> str:
@@ -20,3 +27,5 @@ async def test_the_routed_entry_says_why_this_school(h: Harness) -> None:
     assert await routed(h, 2) == ("routed to escalation 'ice_default' "
                                   "(school elm named in the report)")
     assert await routed(h, 3) == "routed to escalation 'ice_default' (no school named)"
+    for n in (1, 2, 3):
+        await h.received(f"ALERT #{n}:", SUPERINTENDENT, ATTORNEY)
