@@ -11,21 +11,24 @@ from collections.abc import AsyncIterator, Mapping
 from aiohttp import web
 
 from alertbot import appkeys
-from alertbot.channels.base import Sender
-from alertbot.channels.sandbox import SandboxOutbox, SandboxSender
 from alertbot.clock import Clock, SystemClock
-from alertbot.domain.model import Channel, Config
-from alertbot.engine.events import IncidentEvents
+from alertbot.core.model import Channel, Config
 from alertbot.engine.lag import LoopLag
 from alertbot.engine.loop import Engine
-from alertbot.engine.receiver import Receiver
 from alertbot.faults import CrashPoints
-from alertbot.inbound import api, dashboard, sandbox, twilio_sms, twilio_voice
 from alertbot.metrics import Metrics
+from alertbot.notify.base import Sender
 from alertbot.notify.ratelimit import TokenBucket
-from alertbot.serving import CLIENT_MAX_SIZE, read_guard
+from alertbot.sandbox import routes as sandbox
+from alertbot.sandbox.sender import SandboxOutbox, SandboxSender
+from alertbot.service.events import IncidentEvents
+from alertbot.service.receiver import Receiver
 from alertbot.settings import Settings
 from alertbot.store.sql import Store
+from alertbot.twilio import phone_tree as twilio_voice
+from alertbot.twilio import sms_webhook as twilio_sms
+from alertbot.web import api, dashboard
+from alertbot.web.serving import CLIENT_MAX_SIZE, read_guard
 
 log = logging.getLogger("alertbot")
 
@@ -82,7 +85,7 @@ async def _real_senders(settings: Settings) -> dict[Channel, Sender]:
     """Provider senders, created inside the running loop (the SDKs' HTTP clients need it)."""
     senders: dict[Channel, Sender] = {}
     if settings.twilio_configured:
-        from alertbot.channels.twilio import TwilioSms, make_twilio_client
+        from alertbot.twilio.sms_sender import TwilioSms, make_twilio_client
 
         assert settings.twilio_account_sid and settings.twilio_auth_token
         assert settings.twilio_from
@@ -90,13 +93,13 @@ async def _real_senders(settings: Settings) -> dict[Channel, Sender]:
                                            settings.twilio_auth_token.value,
                                            settings.twilio_api_url)
         senders[Channel.SMS] = TwilioSms(client, settings.twilio_from, settings.public_url)
-        from alertbot.channels.twilio_voice import TwilioVoice
+        from alertbot.twilio.voice_sender import TwilioVoice
 
         voice_from = settings.twilio_voice_from or settings.twilio_from
         senders[Channel.VOICE] = TwilioVoice(client, voice_from, settings.public_url,
                                              owns_client=False)  # the SMS sender closes it
     if settings.slack_bot_token:
-        from alertbot.channels.slack import SlackSender, make_slack_client
+        from alertbot.slack.sender import SlackSender, make_slack_client
 
         senders[Channel.SLACK] = SlackSender(
             make_slack_client(settings.slack_bot_token.value, settings.slack_api_url))
@@ -108,10 +111,10 @@ def _mount_slack(app: web.Application, settings: Settings) -> None:
     (SLACK_APP_TOKEN), and the live incident post. Never in sandbox."""
     if settings.sandbox or not settings.slack_bot_token:
         return
-    from alertbot.channels.slack import make_slack_client
-    from alertbot.inbound.slack import SLACK, SlackInbound, events_webhook
-    from alertbot.inbound.slack_socket import SlackSocket
-    from alertbot.slack_post import SLACK_POST, IncidentPost
+    from alertbot.slack.inbound import SLACK, SlackInbound, events_webhook
+    from alertbot.slack.post import SLACK_POST, IncidentPost
+    from alertbot.slack.sender import make_slack_client
+    from alertbot.slack.socket_mode import SlackSocket
 
     token, secret = settings.slack_bot_token.value, settings.slack_signing_secret
     app_token = settings.slack_app_token
@@ -160,7 +163,7 @@ def _rates(settings: Settings) -> dict[Channel, TokenBucket]:
 def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
               senders: Mapping[Channel, Sender] | None = None) -> web.Application:
     """The aiohttp app. ``senders`` replaces the providers (tests); sandbox records all."""
-    # read_guard: a request body must arrive within ALERTBOT_READ_TIMEOUT (serving.py).
+    # read_guard: a request body must arrive within ALERTBOT_READ_TIMEOUT (web/serving.py).
     app = web.Application(client_max_size=CLIENT_MAX_SIZE, middlewares=[read_guard])
     app[appkeys.SETTINGS] = settings
     app[appkeys.CLOCK] = clock or SystemClock()

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 if TYPE_CHECKING:
-    from alertbot.channels.sandbox import SandboxOutbox
     from alertbot.clock import Clock
-    from alertbot.engine.events import IncidentEvents
     from alertbot.engine.lag import LoopLag
     from alertbot.engine.loop import Engine
-    from alertbot.engine.receiver import Receiver
     from alertbot.metrics import Metrics
+    from alertbot.sandbox.sender import SandboxOutbox
+    from alertbot.service.events import IncidentEvents
+    from alertbot.service.receiver import Receiver
     from alertbot.settings import Settings
     from alertbot.store.sql import Store
 

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from alertbot.config.loader import NO_WAIT_FLOORS, WAIT_FLOORS, load_config
 from alertbot.config.yamlmap import Problem
-from alertbot.domain.model import Config
-from alertbot.redact import Secret
+from alertbot.core.model import Config
+from alertbot.core.redact import Secret
 from alertbot.settings import Settings, SettingsError
 
 
@@ -37,7 +37,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from alertbot.planview import render_plan
+    from alertbot.text.planview import render_plan
 
     settings = Settings.from_env()
     config, problems = _load(settings)
@@ -109,14 +109,14 @@ def _real_providers(settings: Settings) -> list[str]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from alertbot import serving
     from alertbot.app import (
         DatabaseModeError,
         build_app,
         check_database_mode,
         reload_on_sighup,
     )
-    from alertbot.sandbox_console import attach_console
+    from alertbot.sandbox.console import attach_console
+    from alertbot.web import serving
 
     settings = Settings.from_env(sandbox=args.sandbox)
     logging.basicConfig(level=logging.INFO,

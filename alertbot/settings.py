@@ -8,7 +8,7 @@ import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from alertbot.redact import Secret
+from alertbot.core.redact import Secret
 
 
 def _secret(env: Mapping[str, str], name: str) -> Secret | None:
@@ -84,7 +84,7 @@ class Settings:
     sms_rate: float = 0.0  # messages a second from TWILIO_FROM; 0: no limit
     voice_rate: float = 0.0  # calls a second on the account; 0: no limit
     metrics_token: Secret | None = None  # bearer for /metrics; none: this machine only
-    max_connections: int = 0  # concurrent HTTP connections; 0: from the fd limit (serving.py)
+    max_connections: int = 0  # concurrent HTTP connections; 0: from the fd limit (web/serving.py)
     read_timeout: float = 10.0  # seconds for a request's headers, and again for its body
     allow_short_waits: bool = False  # tests/benchmarks on a real clock: no floors on waits
 

@@ -87,12 +87,12 @@ STAGES = (
     ("engine: other", "Engine.run"),
     ("HTTP socket writes (in and out)", "http_writer"),
     ("aiohttp server (HTTP parse)", "RequestHandler"),
-    ("/healthz, /metrics, /api", "alertbot/inbound/api.py"),
+    ("/healthz, /metrics, /api", "alertbot/web/api.py"),
 )
 
 
 def stage(frames: list[str]) -> str:
-    if not any("run_app" in f or "serving.py" in f for f in frames):  # serving.serve
+    if not any("run_app" in f or "web/serving.py" in f for f in frames):  # serving.serve
         return "startup (imports, config, migrate)"
     for name, needle in STAGES:
         if any(needle in f for f in frames):

@@ -15,8 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from alertbot.config.loader import load_or_raise
-from alertbot.domain.incident import Incident, State
-from alertbot.domain.plan import build_plan
+from alertbot.core.incident import Incident, State
+from alertbot.core.plan import build_plan
 from alertbot.store.sql import Store, Tx
 
 

@@ -50,7 +50,7 @@ class PathRecorder:
 # Leaves a reader does not follow (a clock read, a crash point, a metric, a mask):
 # the "reader's path" leaves them out and merges the visits on either side.
 LEAVES = frozenset({"alertbot/clock.py", "alertbot/faults.py", "alertbot/metrics.py",
-                    "alertbot/redact.py", "alertbot/appkeys.py"})
+                    "alertbot/core/redact.py", "alertbot/appkeys.py"})
 
 
 def reader_path(files: list[str]) -> list[str]:

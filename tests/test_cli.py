@@ -353,7 +353,7 @@ def test_short_waits_are_refused_unless_every_provider_is_on_this_machine(
 def test_short_waits_are_allowed_against_fakes_on_this_machine(url: str) -> None:
     """The chaos runner and the benchmarks page fake providers on loopback addresses."""
     from alertbot.cli import _real_providers
-    from alertbot.redact import Secret
+    from alertbot.core.redact import Secret
     from alertbot.settings import Settings
 
     settings = Settings(twilio_account_sid="AC" + "0" * 32, twilio_auth_token=Secret("x"),

@@ -232,15 +232,15 @@ async def test_no_secret_in_any_log_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize("limit, expected", [(128, 80), (1024, 768), (64, 16)])
 def test_connections_leave_room_for_the_database_and_providers(limit: int,
                                                                expected: int) -> None:
-    from alertbot.serving import connection_limit
     from alertbot.settings import Settings
+    from alertbot.web.serving import connection_limit
 
     assert connection_limit(Settings(), limit) == expected
     assert connection_limit(Settings(max_connections=50), limit) == min(50, expected)
 
 
 def test_settings_read_the_new_variables() -> None:
-    from alertbot.redact import Secret
+    from alertbot.core.redact import Secret
     from alertbot.settings import Settings
 
     settings = Settings.from_env({"ALERTBOT_METRICS_TOKEN": " m-secret ",
@@ -255,10 +255,10 @@ def test_a_recurring_error_is_logged_once_per_period_with_a_count(
         caplog: pytest.LogCaptureFixture) -> None:
     import logging
 
-    from alertbot.serving import RateLimitedLog
+    from alertbot.web.serving import RateLimitedLog
 
-    say = RateLimitedLog(logging.getLogger("alertbot.serving"), every=0.2)
-    with caplog.at_level(logging.ERROR, logger="alertbot.serving"):
+    say = RateLimitedLog(logging.getLogger("alertbot.web.serving"), every=0.2)
+    with caplog.at_level(logging.ERROR, logger="alertbot.web.serving"):
         for _ in range(10_000):
             say("cannot accept connections: %s", "Too many open files")
         time.sleep(0.25)

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from alertbot.channels.base import OutboundMessage, PermanentFailure, TemporaryFailure
-from alertbot.channels.slack import SlackSender, make_slack_client, retry_after
-from alertbot.domain.model import Channel
+from alertbot.core.model import Channel
+from alertbot.notify.base import OutboundMessage, PermanentFailure, TemporaryFailure
+from alertbot.slack.sender import SlackSender, make_slack_client, retry_after
 from tests.fakes.slack_server import FakeSlack
 
 MEMBER = "U0SUPT001"

@@ -8,19 +8,19 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from alertbot.channels.base import (
+from alertbot.core.model import Channel
+from alertbot.notify.base import (
     ChannelError,
     OutboundMessage,
     PermanentFailure,
     TemporaryFailure,
 )
-from alertbot.channels.twilio import (
+from alertbot.twilio.sms_sender import (
     TwilioSms,
     classify_twilio_error,
     make_twilio_client,
     parse_retry_after,
 )
-from alertbot.domain.model import Channel
 
 try:  # tests/ is on sys.path when it has no __init__.py (pytest's rootdir-less mode)
     from tests.fakes.signing import post_twilio
@@ -239,7 +239,7 @@ def test_parse_retry_after(header: str | None, expected: float | None) -> None:
 
 def test_error_texts_mask_phone_numbers_but_keep_sids_whole() -> None:
     # New-user trial: "CAc9f55ef<number>d3b6…" could not be matched in Twilio's console.
-    from alertbot.channels.twilio import classify_twilio_error
+    from alertbot.twilio.sms_sender import classify_twilio_error
 
     sid = "CAc9f55ef1234567d3b6a0b1c2d3e4f5a6"
     error = classify_twilio_error(400, None, f"Call {sid} to +1 (860) 555-0100 failed")

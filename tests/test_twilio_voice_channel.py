@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from alertbot.channels.base import OutboundMessage, PermanentFailure, TemporaryFailure
-from alertbot.channels.twilio import make_twilio_client
-from alertbot.channels.twilio_voice import TwilioVoice, voicemail_twiml
-from alertbot.domain.model import Channel
+from alertbot.core.model import Channel
+from alertbot.notify.base import OutboundMessage, PermanentFailure, TemporaryFailure
+from alertbot.twilio.sms_sender import make_twilio_client
+from alertbot.twilio.voice_sender import TwilioVoice, voicemail_twiml
 from tests.fakes.twilio_server import FakeTwilio
 
 FROM = "+18605550000"

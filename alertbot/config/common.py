@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from alertbot.config.yamlmap import LoadedYaml, Problem, load_yaml
 from alertbot.config.yamlmap import Path as YPath
-from alertbot.domain.durations import format_duration
+from alertbot.core.durations import format_duration
 
 M = TypeVar("M", bound=BaseModel)
 

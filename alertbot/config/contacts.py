@@ -16,7 +16,7 @@ from alertbot.config.common import (
 from alertbot.config.schema import ContactModel
 from alertbot.config.yamlmap import LoadedYaml, Problem
 from alertbot.config.yamlmap import Path as YPath
-from alertbot.domain.model import DEFAULT_CHANNELS, Channel, Contact
+from alertbot.core.model import DEFAULT_CHANNELS, Channel, Contact
 
 
 def _contact_files(folder: Path) -> list[Path]:

@@ -39,8 +39,8 @@ from alertbot.config.schema import (
 )
 from alertbot.config.yamlmap import LoadedYaml, Problem
 from alertbot.config.yamlmap import Path as YPath
-from alertbot.domain.commands import RESERVED_WORDS
-from alertbot.domain.model import (
+from alertbot.core.commands import RESERVED_WORDS
+from alertbot.core.model import (
     Channel,
     Config,
     Contact,
@@ -52,7 +52,7 @@ from alertbot.domain.model import (
     Trigger,
     resolve_targets,
 )
-from alertbot.domain.plan import select_policy
+from alertbot.core.plan import select_policy
 
 __all__ = ["NO_WAIT_FLOORS", "WAIT_FLOORS", "ConfigError", "WaitFloors", "load_config",
            "load_or_raise", "normalise_phone"]

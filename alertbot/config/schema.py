@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from alertbot.domain.durations import parse_duration
+from alertbot.core.durations import parse_duration
 
 ChannelName = Literal["sms", "voice", "slack"]
 LanguageName = Literal["en", "es"]

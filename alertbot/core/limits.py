@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from alertbot.domain.incident import Incident
-from alertbot.domain.model import Contact, School
+from alertbot.core.incident import Incident
+from alertbot.core.model import Contact, School
 
 # One sender cannot page-storm the team (decision 0013): within SENDER_WINDOW seconds a
 # sender's further reports join their open incident; past SENDER_CAP new ones a report

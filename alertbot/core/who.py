@@ -25,8 +25,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from alertbot.domain.incident import Incident, State
-from alertbot.domain.model import Config, Contact, School
+from alertbot.core.incident import Incident, State
+from alertbot.core.model import Config, Contact, School
 
 # One confirmation call per person, incident and verb within this many seconds, so a
 # forged caller ID cannot make alertbot ring a responder over and over (decision 0014).

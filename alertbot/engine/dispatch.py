@@ -15,18 +15,18 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping
 
-from alertbot.channels.base import Sender
 from alertbot.clock import Clock
-from alertbot.domain.model import Channel, Config
-from alertbot.domain.records import OutboxItem, OutboxKind
-from alertbot.engine.call_outcomes import note_call_status
-from alertbot.engine.events import IncidentEvents
+from alertbot.core.model import Channel, Config
+from alertbot.core.records import OutboxItem, OutboxKind
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
+from alertbot.notify.base import Sender
 from alertbot.notify.breaker import CircuitBreaker
+from alertbot.notify.call_outcomes import note_call_status
 from alertbot.notify.pipeline import Pipeline
 from alertbot.notify.ratelimit import Rates, TokenBucket
 from alertbot.notify.send import Permanent
+from alertbot.service.events import IncidentEvents
 from alertbot.store.sql import Store, Tx
 
 log = logging.getLogger("alertbot.engine")

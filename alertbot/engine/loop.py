@@ -17,20 +17,20 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
-from alertbot.channels.base import Sender
 from alertbot.clock import Clock
-from alertbot.domain.durations import format_duration
-from alertbot.domain.incident import Incident
-from alertbot.domain.model import Channel, Config
-from alertbot.domain.policy import PageIntent, decide
-from alertbot.domain.records import NewMessage
-from alertbot.engine import notices
+from alertbot.core.durations import format_duration
+from alertbot.core.incident import Incident
+from alertbot.core.model import Channel, Config
+from alertbot.core.policy import PageIntent, decide
+from alertbot.core.records import NewMessage
 from alertbot.engine.dispatch import Dispatcher
-from alertbot.engine.events import IncidentEvents
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
+from alertbot.notify.base import Sender
 from alertbot.notify.breaker import CircuitBreaker
 from alertbot.notify.ratelimit import TokenBucket
+from alertbot.service import notices
+from alertbot.service.events import IncidentEvents
 from alertbot.store.sql import Store, Tx
 
 log = logging.getLogger("alertbot.engine")

@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from alertbot.domain.model import Channel
+from alertbot.core.model import Channel
 
 RECHECK = 1.0  # seconds: a page the circuit held looks again this soon at least
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alertbot.domain.incident import State
-from alertbot.domain.model import Channel
-from alertbot.domain.records import OutboxItem, OutboxKind
+from alertbot.core.incident import State
+from alertbot.core.model import Channel
+from alertbot.core.records import OutboxItem, OutboxKind
 from alertbot.notify.ports import ClaimTx
 from alertbot.notify.ratelimit import Rates
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 
-from alertbot.domain.incident import Incident
-from alertbot.domain.model import Channel, Config
-from alertbot.domain.records import NewMessage, OutboxItem, OutboxKind
-from alertbot.engine import notices
+from alertbot.core.incident import Incident
+from alertbot.core.model import Channel, Config
+from alertbot.core.records import NewMessage, OutboxItem, OutboxKind
 from alertbot.notify.ports import RecordTx
+from alertbot.service import notices
 
 ORDER = (Channel.VOICE, Channel.SMS, Channel.SLACK)
 

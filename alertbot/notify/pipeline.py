@@ -22,12 +22,13 @@ import random
 import time
 from collections.abc import Callable, Mapping
 
-from alertbot.channels.base import Sender
 from alertbot.clock import Clock
-from alertbot.domain.model import Channel, Config
-from alertbot.domain.records import OutboxItem, OutboxKind
+from alertbot.core.model import Channel, Config
+from alertbot.core.records import OutboxItem, OutboxKind
+from alertbot.core.redact import mask_phone
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
+from alertbot.notify.base import Sender
 from alertbot.notify.breaker import Breakers, Held
 from alertbot.notify.claim import Claimed, Lease, claim
 from alertbot.notify.ports import Outbox
@@ -41,7 +42,6 @@ from alertbot.notify.record import (
     record_sent,
 )
 from alertbot.notify.send import Permanent, Sent, Temporary, backoff, send
-from alertbot.redact import mask_phone
 
 log = logging.getLogger("alertbot.engine")
 

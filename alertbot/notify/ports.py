@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
-from alertbot.domain.incident import Incident, State
-from alertbot.domain.model import Channel
-from alertbot.domain.records import NewMessage, OutboxItem
+from alertbot.core.incident import Incident, State
+from alertbot.core.model import Channel
+from alertbot.core.records import NewMessage, OutboxItem
 
 T = TypeVar("T")
 

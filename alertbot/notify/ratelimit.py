@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 
-from alertbot.domain.model import Channel
+from alertbot.core.model import Channel
 
 
 class TokenBucket:

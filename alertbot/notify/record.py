@@ -21,13 +21,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from alertbot.domain.model import Channel, Config
-from alertbot.domain.records import NewMessage, OutboxItem, OutboxKind
-from alertbot.engine import notices
+from alertbot.core.model import Channel, Config
+from alertbot.core.records import NewMessage, OutboxItem, OutboxKind
 from alertbot.notify.breaker import Held, circuit_open
 from alertbot.notify.fallback import page_elsewhere
 from alertbot.notify.ports import RecordTx
 from alertbot.notify.send import Permanent, Sent
+from alertbot.service import notices
 
 
 @dataclass(frozen=True)

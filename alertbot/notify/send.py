@@ -2,7 +2,7 @@
 
 The sender may raise ``TemporaryFailure`` (5xx, 429, refused connection: try again) or
 ``PermanentFailure`` (invalid number, opted out: next channel now, tell an admin); those
-are the only vendor outcomes the pipeline knows (channels/base.py maps vendor errors at
+are the only vendor outcomes the pipeline knows (notify/base.py maps vendor errors at
 the adapter). Here they become values: ``Sent``, ``Temporary`` or ``Permanent``, so the
 stages after (breaker, record) are plain functions of them.
 
@@ -22,13 +22,13 @@ import logging
 import random
 from dataclasses import dataclass
 
-from alertbot.channels.base import (
+from alertbot.core.records import OutboxItem
+from alertbot.notify.base import (
     OutboundMessage,
     PermanentFailure,
     Sender,
     TemporaryFailure,
 )
-from alertbot.domain.records import OutboxItem
 
 log = logging.getLogger("alertbot.engine")
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from alertbot.domain.incident import Incident, State
+from alertbot.core.incident import Incident, State
 from alertbot.store.rows import (
     incident_columns,
     incident_from_row,
@@ -95,7 +95,7 @@ class IncidentQueries(TxBase):
 
         A compare-and-set, not a whole-row write: only the columns that differ are set,
         and only while the row is still where ``before`` saw it (same state, step and
-        round). ``after`` comes from ``Incident``'s own transitions (domain/incident.py
+        round). ``after`` comes from ``Incident``'s own transitions (core/incident.py
         is the rule; this enforces it against concurrent writers). The loser of a race
         gets False and re-reads the row to tell the person who won. A resolved incident
         gives up its school's slot (``open_or_join``).

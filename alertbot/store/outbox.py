@@ -7,10 +7,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from alertbot.domain.delivery import blocking
-from alertbot.domain.incident import Incident, State
-from alertbot.domain.model import Channel
-from alertbot.domain.records import NewMessage, OutboxItem, OutboxKind, OutboxStatus
+from alertbot.core.delivery import blocking
+from alertbot.core.incident import Incident, State
+from alertbot.core.model import Channel
+from alertbot.core.records import NewMessage, OutboxItem, OutboxKind, OutboxStatus
 from alertbot.store.rows import incident_from_row, outbox_from_row
 from alertbot.store.schema import incidents, outbox
 from alertbot.store.txbase import TxBase
@@ -190,7 +190,7 @@ class OutboxQueries(TxBase):
                                   error: str | None = None) -> bool:
         """Store a provider status if it moves the message forward; True if it did.
 
-        A conditional update (domain/delivery.py is the order): a repeated or late
+        A conditional update (core/delivery.py is the order): a repeated or late
         callback changes nothing and returns False, so its side effects are skipped.
         """
         values: dict[str, Any] = {"provider_status": status}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from alertbot.domain.incident import Incident, State
+from alertbot.core.incident import Incident, State
 from alertbot.store.rows import (
     incident_from_row,
 )

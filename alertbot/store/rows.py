@@ -7,10 +7,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from alertbot.domain.incident import Incident, State
-from alertbot.domain.model import Channel
-from alertbot.domain.plan import Plan
-from alertbot.domain.records import OutboxItem, OutboxKind, OutboxStatus
+from alertbot.core.incident import Incident, State
+from alertbot.core.model import Channel
+from alertbot.core.plan import Plan
+from alertbot.core.records import OutboxItem, OutboxKind, OutboxStatus
 from alertbot.store.schema import OPEN_KEY_SEPARATOR
 
 _INCIDENT_FIELDS = [f.name for f in fields(Incident) if f.name not in ("plan", "state")]

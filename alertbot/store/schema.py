@@ -264,7 +264,7 @@ def _database_meta(conn: Connection) -> None:
 
     Idempotent and independent of the other migrations' order: it reads only the
     outbox's ``provider_id``, which v1 created. Sandbox sends are recorded with ids
-    like ``SMsandbox00000001`` (alertbot/channels/sandbox.py).
+    like ``SMsandbox00000001`` (alertbot/sandbox/sender.py).
     """
     import time
 

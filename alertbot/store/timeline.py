@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-from alertbot.domain.records import TimelineEntry
+from alertbot.core.records import TimelineEntry
 from alertbot.store.schema import (
     timeline,
 )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from alertbot.domain.incident import Incident
+from alertbot.core.incident import Incident
 from alertbot.store.rows import incident_from_row
 from alertbot.store.schema import incidents, timeline
 from alertbot.store.tx import Tx

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from alertbot.engine.actors import Outcome
+from alertbot.core.actors import Outcome
 
 
 class ReplyKey(StrEnum):

@@ -11,7 +11,8 @@ characters. Blocks are within Block Kit's limits (``fit_blocks``). Pure.
 
 from __future__ import annotations
 
-from alertbot.domain.slack_text import (
+from alertbot.text.reply import RECEIPTS, Reply, ReplyKey
+from alertbot.text.slack_text import (
     FALLBACK_TEXT,
     SECTION_TEXT,
     Block,
@@ -23,7 +24,6 @@ from alertbot.domain.slack_text import (
     stranger_text,
     t,
 )
-from alertbot.text.reply import RECEIPTS, Reply, ReplyKey
 from alertbot.text.written import Medium, compose, localized, receipt_tail
 
 MORE_ROOM = 60  # characters kept free in a section for "+N more: see the dashboard"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from alertbot.domain.messages import fit_sms, fit_sms_items, fit_sms_lines
+from alertbot.text.messages import fit_sms, fit_sms_items, fit_sms_lines
 from alertbot.text.reply import Reply, ReplyKey
 from alertbot.text.written import Medium, compose
 

@@ -16,9 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from alertbot.domain.messages import clean_text
-from alertbot.domain.voice_text import language_of, spoken_fallback
+from alertbot.text.messages import clean_text
 from alertbot.text.reply import RECEIPTS, Reply, ReplyKey
+from alertbot.text.voice_text import language_of, spoken_fallback
 from alertbot.text.written import ids_of, keywords_of, localized
 
 VOICE_LIST_MAX = 5  # incident numbers read out before "and N more" (a listener's memory)

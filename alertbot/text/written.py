@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from alertbot.domain.messages import TEMPLATES
+from alertbot.text.messages import TEMPLATES
 from alertbot.text.reply import RECEIPTS, Reply, ReplyKey
 
 HELP_FALLBACK_KEYWORD = "ICE"  # the help text's example when no trigger has a keyword

@@ -18,7 +18,7 @@ import pytest
 
 from alertbot.config.loader import NO_WAIT_FLOORS, ConfigError, load_config, load_or_raise
 from alertbot.config.yamlmap import Problem
-from alertbot.domain.model import Channel, Config
+from alertbot.core.model import Channel, Config
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parents[2]
@@ -389,7 +389,7 @@ def test_plan_renders_every_wait_check_accepts(tmp_path: Path, repeat: str,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """``alertbot plan`` never crashes on a config ``alertbot check`` accepts (issue 9:
     ``wait: .nan`` was accepted, then plan died on it)."""
-    from alertbot.planview import render_plan
+    from alertbot.text.planview import render_plan
 
     shutil.copytree(FIXTURES / "valid", tmp_path / "d")
     monkeypatch.chdir(tmp_path / "d")

@@ -10,11 +10,11 @@ import pytest
 
 from alertbot.config.loader import load_config
 from alertbot.config.yamlmap import Problem
-from alertbot.domain.incident import Incident
-from alertbot.domain.model import Channel, Config
-from alertbot.domain.plan import Plan, PlanStep, Recipient
-from alertbot.domain.policy import decide
-from alertbot.engine.notices import incident_title, pages_for
+from alertbot.core.incident import Incident
+from alertbot.core.model import Channel, Config
+from alertbot.core.plan import Plan, PlanStep, Recipient
+from alertbot.core.policy import decide
+from alertbot.service.notices import incident_title, pages_for
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parents[2]

@@ -31,8 +31,8 @@ from alertbot import appkeys
 from alertbot.app import build_app
 from alertbot.clock import FakeClock
 from alertbot.config.loader import load_or_raise
+from alertbot.core.redact import Secret
 from alertbot.engine.loop import Engine
-from alertbot.redact import Secret
 from alertbot.settings import Settings
 from tests.fakes.signing import post_twilio, twilio_signature
 from tests.fakes.twilio_server import FakeTwilio, Record

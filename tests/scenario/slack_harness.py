@@ -18,13 +18,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from alertbot import appkeys
-from alertbot.domain.records import TimelineEntry
-from alertbot.domain.slack_post_blocks import timeline_text
-from alertbot.domain.slack_text import t
-from alertbot.inbound.slack import SLACK
-from alertbot.redact import Secret
-from alertbot.slack_post import SLACK_POST
+from alertbot.core.records import TimelineEntry
+from alertbot.core.redact import Secret
+from alertbot.slack.inbound import SLACK
+from alertbot.slack.post import SLACK_POST
 from alertbot.store.sql import Tx
+from alertbot.text.slack_post_blocks import timeline_text
+from alertbot.text.slack_text import t
 from tests.fakes.slack_server import SIGNING_SECRET, Call, FakeSlack, post_slack
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import Harness

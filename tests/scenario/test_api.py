@@ -148,7 +148,7 @@ def test_the_access_log_carries_no_query_string(caplog: pytest.LogCaptureFixture
     from aiohttp import web
     from aiohttp.test_utils import make_mocked_request
 
-    from alertbot.serving import AccessLog
+    from alertbot.web.serving import AccessLog
 
     request = make_mocked_request("GET", f"/?token={API_TOKEN}",
                                   headers={"Referer": f"https://x.test/?token={API_TOKEN}"})
@@ -179,7 +179,7 @@ async def test_metrics_refuse_proxied_and_remote_clients_without_a_token(h: Harn
             assert "alertbot_" not in await r.text()
     from aiohttp.test_utils import make_mocked_request
 
-    from alertbot.inbound.api import metrics_allowed
+    from alertbot.web.api import metrics_allowed
 
     class Peer:
         def __init__(self, address: str) -> None:
@@ -200,7 +200,7 @@ async def test_metrics_refuse_proxied_and_remote_clients_without_a_token(h: Harn
 
 async def test_metrics_need_the_bearer_token_when_one_is_set(fake: FakeTwilio,
                                                              tmp_path: Path) -> None:
-    from alertbot.redact import Secret
+    from alertbot.core.redact import Secret
 
     h = await Harness(fake, tmp_path, extra={"metrics_token": Secret("m-token-77")}).start()
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alertbot.domain.model import Channel
+from alertbot.core.model import Channel
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import ADMIN, ATTORNEY, DEPUTY, PRINCIPAL, SUPERINTENDENT, Harness
 from tests.unitofwork import transaction

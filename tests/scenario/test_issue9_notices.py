@@ -132,7 +132,7 @@ async def test_past_the_cap_a_school_with_no_open_incident_still_opens(h: Harnes
     # Agents back at Burns after its incident was resolved is a genuine emergency: past
     # the cap it still opens (never merged into another school's incident), and the
     # admins hear how many this sender opened.
-    from alertbot.engine.receiver import SENDER_CAP
+    from alertbot.service.receiver import SENDER_CAP
 
     assert SENDER_CAP == 3
     for code in ("1201", "2302", "3101"):
@@ -377,7 +377,7 @@ async def test_many_unknown_numbers_cannot_page_storm_either(hv: Harness) -> Non
     # New-user trial: with unknown_reporters: accept, 20 different unknown numbers each
     # texting ICE opened 20 incidents. Past UNVERIFIED_CAP open school-less ones, further
     # reports join the newest; admins hear once; a report naming a school still opens.
-    from alertbot.engine.receiver import UNVERIFIED_CAP
+    from alertbot.service.receiver import UNVERIFIED_CAP
 
     strangers = [f"+186055501{n}" for n in range(80, 87)]
     replies = [await hv.text(number, "ICE agents outside") for number in strangers]

@@ -12,9 +12,9 @@ import re
 import pytest
 
 from alertbot import appkeys
-from alertbot.domain.incident import Incident, State
-from alertbot.domain.messages import SMS_MAX_CHARS, segments
-from alertbot.domain.plan import Plan
+from alertbot.core.incident import Incident, State
+from alertbot.core.plan import Plan
+from alertbot.text.messages import SMS_MAX_CHARS, segments
 from tests.scenario.harness import ADMIN, ATTORNEY, PRINCIPAL, PRINCIPAL_ES, SUPERINTENDENT, Harness
 from tests.unitofwork import transaction
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import aiohttp
 
-from alertbot import serving
 from alertbot.app import build_app
+from alertbot.web import serving
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import ATTORNEY, PRINCIPAL, SUPERINTENDENT, Harness
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from alertbot.inbound.slack import SLACK
+from alertbot.slack.inbound import SLACK
 from tests.fakes.slack_server import FakeSlack
 from tests.scenario.harness import ADMIN, ATTORNEY, DEPUTY, PRINCIPAL, SUPERINTENDENT
 from tests.scenario.slack_harness import (

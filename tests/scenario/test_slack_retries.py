@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from alertbot.inbound.slack import SLACK
+from alertbot.slack.inbound import SLACK
 from tests.fakes.slack_server import FakeSlack
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import ATTORNEY, PRINCIPAL, SUPERINTENDENT

@@ -16,9 +16,9 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
-from alertbot.redact import Secret
+from alertbot.core.redact import Secret
 from alertbot.settings import Settings
-from alertbot.slack_post import SLACK_POST
+from alertbot.slack.post import SLACK_POST
 from tests.fakes.slack_server import SIGNING_SECRET, FakeSlack, post_slack
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import ATTORNEY, DEPUTY, PRINCIPAL, SUPERINTENDENT, Harness

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from alertbot.slack_post import SLACK_POST
+from alertbot.slack.post import SLACK_POST
 from tests.fakes.slack_server import FakeSlack
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import (

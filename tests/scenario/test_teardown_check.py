@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 STORIES = '''
 from tests.scenario.harness import ATTORNEY, DEPUTY, PRINCIPAL, SUPERINTENDENT
-from alertbot.inbound.slack import SLACK
+from alertbot.slack.inbound import SLACK
 from tests.scenario.slack_harness import PRINCIPAL_U
 
 

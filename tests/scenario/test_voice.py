@@ -511,8 +511,8 @@ async def test_resolve_from_an_unproven_sender_is_confirmed_by_a_call_too(hv: Ha
     """The receiver's rule covers RESOLVE, and an Actor that does not say how it knows
     who is speaking (the default proof) stops nothing."""
     from alertbot import appkeys
-    from alertbot.domain import commands as cmd
-    from alertbot.engine.actors import Actor
+    from alertbot.core import commands as cmd
+    from alertbot.core.actors import Actor
 
     await hv.text(PRINCIPAL, "ICE")
     receiver = hv.app[appkeys.RECEIVER]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alertbot.domain.records import OutboxStatus
+from alertbot.core.records import OutboxStatus
 from alertbot.store.sql import Store
 from tests.store.test_store_contract import T0, claim_due, incident, page
 from tests.unitofwork import transaction
@@ -58,7 +58,7 @@ async def test_a_message_fails_once(store: Store) -> None:
 
 
 async def test_a_probe_that_gets_through_releases_what_the_circuit_held(store: Store) -> None:
-    from alertbot.domain.model import Channel
+    from alertbot.core.model import Channel
     from alertbot.notify.breaker import circuit_open
 
     async with transaction(store) as tx:

@@ -16,13 +16,13 @@ import pytest
 
 from alertbot.clock import FakeClock
 from alertbot.config.loader import load_or_raise
-from alertbot.domain import commands as cmd
-from alertbot.domain.incident import State
-from alertbot.domain.model import Config
-from alertbot.domain.records import OutboxKind
-from alertbot.engine.actors import Proof
-from alertbot.engine.receiver import Actor, Receiver, Reply
+from alertbot.core import commands as cmd
+from alertbot.core.actors import Proof
+from alertbot.core.incident import State
+from alertbot.core.model import Config
+from alertbot.core.records import OutboxKind
 from alertbot.metrics import Metrics
+from alertbot.service.receiver import Actor, Receiver, Reply
 from alertbot.store.sql import Store
 from alertbot.text.sms import render_sms
 from tests.unitofwork import transaction

@@ -11,11 +11,11 @@ import pytest
 
 from alertbot.clock import FakeClock
 from alertbot.config.loader import load_or_raise
-from alertbot.domain import commands as cmd
-from alertbot.domain.model import Config
-from alertbot.engine.actors import Actor, Outcome, Proof
-from alertbot.engine.receiver import Receiver
+from alertbot.core import commands as cmd
+from alertbot.core.actors import Actor, Outcome, Proof
+from alertbot.core.model import Config
 from alertbot.metrics import Metrics
+from alertbot.service.receiver import Receiver
 from alertbot.store.sql import Store
 from alertbot.text.reply import Reply, ReplyKey
 from alertbot.text.slack import render_slack

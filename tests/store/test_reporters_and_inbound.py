@@ -8,10 +8,10 @@ from pathlib import Path
 
 from alertbot.clock import FakeClock
 from alertbot.config.loader import load_or_raise
-from alertbot.domain import commands as cmd
-from alertbot.engine.actors import Actor, Outcome
-from alertbot.engine.receiver import Receiver
+from alertbot.core import commands as cmd
+from alertbot.core.actors import Actor, Outcome
 from alertbot.metrics import Metrics
+from alertbot.service.receiver import Receiver
 from alertbot.store.sql import Store
 from alertbot.text.reply import Reply, ReplyKey
 from tests.store.test_store_contract import T0, incident

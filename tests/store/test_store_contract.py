@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from alertbot.domain.incident import Incident, State
-from alertbot.domain.model import Channel
-from alertbot.domain.plan import Plan, PlanStep, Recipient
-from alertbot.domain.records import NewMessage, OutboxItem, OutboxKind, OutboxStatus
+from alertbot.core.incident import Incident, State
+from alertbot.core.model import Channel
+from alertbot.core.plan import Plan, PlanStep, Recipient
+from alertbot.core.records import NewMessage, OutboxItem, OutboxKind, OutboxStatus
 from alertbot.notify.claim import Lease, claim_some
 from alertbot.store.sql import Store
 from tests.unitofwork import AwaitedTx, transaction

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 import sqlalchemy as sa
 
-from alertbot.domain.incident import State
+from alertbot.core.incident import State
 from alertbot.store.schema import MIGRATIONS, _open_key, incidents, schema_version
 from alertbot.store.sql import Store, Tx
 from tests.store.test_store_contract import T0, incident

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from alertbot.domain.incident import Incident
+from alertbot.core.incident import Incident
 from alertbot.store.sql import Store, Tx
 from tests.store.test_store_contract import incident
 

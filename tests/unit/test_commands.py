@@ -8,7 +8,7 @@ import pytest
 
 from alertbot.config.loader import load_config
 from alertbot.config.yamlmap import Problem
-from alertbot.domain.commands import (
+from alertbot.core.commands import (
     OPT_OUT_WORDS,
     RESERVED_WORDS,
     Ack,
@@ -22,7 +22,7 @@ from alertbot.domain.commands import (
     parse_sms,
     take_number,
 )
-from alertbot.domain.model import Config
+from alertbot.core.model import Config
 
 REPO = Path(__file__).resolve().parents[2]
 

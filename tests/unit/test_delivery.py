@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from alertbot.domain.delivery import FINAL, RANK, blocking, moves_forward
+from alertbot.core.delivery import FINAL, RANK, blocking, moves_forward
 
 
 def test_forward_only_and_finals_are_final() -> None:

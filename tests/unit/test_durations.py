@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from alertbot.domain import durations
-from alertbot.domain.durations import format_duration, parse_duration
+from alertbot.core import durations
+from alertbot.core.durations import format_duration, parse_duration
 
 PARSE_OK: list[tuple[object, float]] = [
     (0, 0.0),

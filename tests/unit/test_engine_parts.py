@@ -30,7 +30,7 @@ def test_our_twilio_signature_matches_the_sdks() -> None:
 
     from twilio.request_validator import RequestValidator
 
-    from alertbot.inbound.twilio_auth import expected_signature, genuine
+    from alertbot.twilio.signature import expected_signature, genuine
 
     rng = rnd.Random(3)
     for _ in range(50):
@@ -54,14 +54,14 @@ async def test_an_exception_that_ends_a_send_task_is_logged(
     from collections.abc import Callable
     from typing import Any
 
-    from alertbot.channels.base import OutboundMessage, SendResult
     from alertbot.clock import FakeClock
-    from alertbot.domain.incident import State
-    from alertbot.domain.model import Channel
-    from alertbot.domain.records import OutboxItem, OutboxKind, OutboxStatus
+    from alertbot.core.incident import State
+    from alertbot.core.model import Channel
+    from alertbot.core.records import OutboxItem, OutboxKind, OutboxStatus
     from alertbot.engine.dispatch import Dispatcher
-    from alertbot.engine.events import IncidentEvents
     from alertbot.metrics import Metrics
+    from alertbot.notify.base import OutboundMessage, SendResult
+    from alertbot.service.events import IncidentEvents
 
     item = OutboxItem(id=7, kind=OutboxKind.PAGE, channel=Channel.SMS,
                       address="+18605550100", body="ALERT #1", language="en",

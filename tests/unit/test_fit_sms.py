@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from alertbot.domain.messages import (
+from alertbot.service import notices
+from alertbot.text.messages import (
     SMS_MAX_CHARS,
     fit_field,
     fit_sms,
@@ -20,8 +21,7 @@ from alertbot.domain.messages import (
     sms_length,
     to_gsm7,
 )
-from alertbot.engine import notices
-from alertbot.inbound.twilio_sms import twiml_message
+from alertbot.twilio.sms_webhook import twiml_message
 
 
 def fits(text: str) -> bool:

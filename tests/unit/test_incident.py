@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
-from alertbot.domain.incident import Incident, InvalidTransition, State
-from alertbot.domain.model import Channel
-from alertbot.domain.plan import Plan, PlanStep, Recipient
+from alertbot.core.incident import Incident, InvalidTransition, State
+from alertbot.core.model import Channel
+from alertbot.core.plan import Plan, PlanStep, Recipient
 
 T0 = 1_700_000_000.0
 

@@ -7,9 +7,9 @@ from dataclasses import replace
 import pytest
 
 from alertbot.core import limits
+from alertbot.core.incident import Incident
 from alertbot.core.limits import Gate
-from alertbot.domain.incident import Incident
-from alertbot.domain.model import Contact, School
+from alertbot.core.model import Contact, School
 from tests.unit.test_who import BURNS, OAK, PRINCIPAL, T0, incident
 
 MINE_OLD = replace(incident(), id=1, created_at=T0 - 20 * 60, school_id="burns")

@@ -9,7 +9,9 @@ import pytest
 
 from alertbot.config.loader import load_config
 from alertbot.config.yamlmap import Problem
-from alertbot.domain.messages import (
+from alertbot.core.model import Config
+from alertbot.service.notices import ordinal
+from alertbot.text.messages import (
     GSM7,
     GSM7_EXT,
     TEMPLATES,
@@ -19,8 +21,6 @@ from alertbot.domain.messages import (
     segments,
     to_gsm7,
 )
-from alertbot.domain.model import Config
-from alertbot.engine.notices import ordinal
 
 REPO = Path(__file__).resolve().parents[2]
 

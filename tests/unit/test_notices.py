@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from alertbot.domain.incident import Incident
-from alertbot.domain.messages import is_gsm7, segments
-from alertbot.domain.model import Channel
-from alertbot.domain.plan import Plan, PlanStep, Recipient
-from alertbot.domain.policy import decide
-from alertbot.engine.notices import page_body, pages_for
+from alertbot.core.incident import Incident
+from alertbot.core.model import Channel
+from alertbot.core.plan import Plan, PlanStep, Recipient
+from alertbot.core.policy import decide
+from alertbot.service.notices import page_body, pages_for
+from alertbot.text.messages import is_gsm7, segments
 
 PLAN = Plan("p", (PlanStep((Recipient("sup", "Dr. Rivera", "es",
                                       ((Channel.SMS, "+18605550100"),)),), 180.0),), None)
@@ -50,9 +50,9 @@ def test_unverified_reporters_are_flagged() -> None:
 
 
 def test_a_forwarded_update_fits_one_sms_whatever_the_reporter_wrote() -> None:
-    from alertbot.domain.messages import sms_fits
-    from alertbot.domain.model import Contact
-    from alertbot.engine.notices import notice_to_contact
+    from alertbot.core.model import Contact
+    from alertbot.service.notices import notice_to_contact
+    from alertbot.text.messages import sms_fits
 
     responder = Contact(id="sup", name="Dr. Rivera", roles=("superintendent",),
                         phone="+18605550100")
@@ -62,7 +62,7 @@ def test_a_forwarded_update_fits_one_sms_whatever_the_reporter_wrote() -> None:
     assert sms_fits(msg.body), (len(msg.body), segments(msg.body))
     assert msg.body.startswith("#42 update from Ana Pérez: 😀 agents")
 def test_repeat_pages_are_marked_with_an_ordinal() -> None:
-    from alertbot.engine.notices import ordinal
+    from alertbot.service.notices import ordinal
 
     assert [ordinal(n, "en") for n in (2, 3, 4, 11, 12, 13, 21, 22)] == [
         "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd"]

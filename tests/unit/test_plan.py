@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from alertbot.domain.model import (
+from alertbot.core.model import (
     Channel,
     Config,
     Contact,
@@ -16,7 +16,7 @@ from alertbot.domain.model import (
     School,
     Step,
 )
-from alertbot.domain.plan import Plan, PlanStep, Recipient, build_plan, select_policy
+from alertbot.core.plan import Plan, PlanStep, Recipient, build_plan, select_policy
 
 SMS, VOICE, SLACK = Channel.SMS, Channel.VOICE, Channel.SLACK
 

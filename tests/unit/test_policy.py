@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from alertbot.domain.incident import Incident, State
-from alertbot.domain.model import Channel
-from alertbot.domain.plan import Plan, PlanStep, Recipient
-from alertbot.domain.policy import LATE_TOLERANCE, Decision, PageIntent, decide, schedule
+from alertbot.core.incident import Incident, State
+from alertbot.core.model import Channel
+from alertbot.core.plan import Plan, PlanStep, Recipient
+from alertbot.core.policy import LATE_TOLERANCE, Decision, PageIntent, decide, schedule
 
 T0 = 1_700_000_000.0  # the incident opens; any fixed instant will do
 SMS, VOICE, SLACK = Channel.SMS, Channel.VOICE, Channel.SLACK
@@ -297,10 +297,10 @@ def test_schedule_agrees_with_decide() -> None:
 
 
 def test_channel_delay_spaces_a_contacts_channels_in_order() -> None:
-    from alertbot.domain.incident import Incident
-    from alertbot.domain.model import Channel
-    from alertbot.domain.plan import Plan, PlanStep, Recipient
-    from alertbot.domain.policy import decide
+    from alertbot.core.incident import Incident
+    from alertbot.core.model import Channel
+    from alertbot.core.plan import Plan, PlanStep, Recipient
+    from alertbot.core.policy import decide
 
     recipient = Recipient("sup", "Dr. Rivera", "en",
                           ((Channel.SMS, "+18605550100"), (Channel.VOICE, "+18605550100")),
@@ -318,7 +318,7 @@ def test_channel_delay_spaces_a_contacts_channels_in_order() -> None:
 
 
 def test_plans_stored_before_channel_delay_existed_still_load() -> None:
-    from alertbot.domain.plan import Plan
+    from alertbot.core.plan import Plan
 
     old = ('{"policy": "p", "repeat": null, "steps": [{"wait": 60, "unreachable": [], '
            '"recipients": [{"contact_id": "a", "name": "A", "language": "en", '

@@ -8,18 +8,18 @@ from typing import Any
 
 import pytest
 
-from alertbot.domain.incident import Incident, State
-from alertbot.domain.model import Channel, School
-from alertbot.domain.plan import Plan, PlanStep, Recipient
-from alertbot.domain.records import OutboxItem, OutboxKind, OutboxStatus, TimelineEntry
-from alertbot.domain.slack_post_blocks import (
+from alertbot.core.incident import Incident, State
+from alertbot.core.model import Channel, School
+from alertbot.core.plan import Plan, PlanStep, Recipient
+from alertbot.core.records import OutboxItem, OutboxKind, OutboxStatus, TimelineEntry
+from alertbot.text.slack_post_blocks import (
     PostView,
     escalation_lines,
     post_blocks,
     post_text,
     timeline_text,
 )
-from alertbot.domain.slack_text import (
+from alertbot.text.slack_text import (
     MAX_OPTIONS,
     TEXTS,
     buttons,
@@ -233,7 +233,7 @@ def assert_within_block_kit(blocks: list[dict[str, Any]]) -> None:
 
 
 def test_fit_blocks_cuts_to_50_blocks_with_a_count() -> None:
-    from alertbot.domain.slack_text import fit_blocks
+    from alertbot.text.slack_text import fit_blocks
 
     many = [{"type": "section", "text": {"type": "mrkdwn", "text": f"line {i}"}}
             for i in range(80)]
@@ -245,7 +245,7 @@ def test_fit_blocks_cuts_to_50_blocks_with_a_count() -> None:
 
 
 def test_fit_blocks_clips_every_text_to_its_limit() -> None:
-    from alertbot.domain.slack_text import fit_blocks
+    from alertbot.text.slack_text import fit_blocks
 
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": "H" * 500}},
@@ -263,7 +263,7 @@ def test_fit_blocks_clips_every_text_to_its_limit() -> None:
 
 
 def test_clip_never_cuts_an_escaped_entity() -> None:
-    from alertbot.domain.slack_text import clip
+    from alertbot.text.slack_text import clip
 
     for n in range(2, 12):
         clipped = clip(escape("ab<cd>&ef<gh"), n)
@@ -297,7 +297,7 @@ def test_post_with_a_very_long_timeline_and_many_pages_fits() -> None:
 
 
 def test_dm_page_and_reply_blocks_fit_whatever_the_body() -> None:
-    from alertbot.engine.actors import Outcome
+    from alertbot.core.actors import Outcome
     from alertbot.text.reply import Reply, ReplyKey
     from alertbot.text.slack import render_slack
 
@@ -319,7 +319,7 @@ def test_dm_page_and_reply_blocks_fit_whatever_the_body() -> None:
                                  "<#C0INCIDENTS>", "<https://evil.test|click>",
                                  "<!subteam^S012>", "a & b > c"])
 def test_fallback_text_is_escaped_and_bounded(raw: str) -> None:
-    from alertbot.domain.slack_text import fallback
+    from alertbot.text.slack_text import fallback
 
     text = fallback(f"#1 update from Ana: {raw}")
     assert "<" not in text and ">" not in text

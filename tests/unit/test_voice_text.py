@@ -6,16 +6,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from alertbot.channels.twilio_voice import (
-    MAX_TWIML,
-    PAGE_REPEATS,
-    absolute,
-    confirm_twiml,
-    page_twiml,
-    voicemail_twiml,
-)
-from alertbot.domain.messages import render, to_gsm7
-from alertbot.domain.voice_text import (
+from alertbot.core.actors import Outcome
+from alertbot.text.messages import render, to_gsm7
+from alertbot.text.reply import Reply, ReplyKey
+from alertbot.text.voice import VOICE_LIST_MAX, voice_text
+from alertbot.text.voice_text import (
     NOT_REACHED,
     PROMPTS,
     call_note,
@@ -29,9 +24,14 @@ from alertbot.domain.voice_text import (
     spoken_phone,
     voice_for,
 )
-from alertbot.engine.actors import Outcome
-from alertbot.text.reply import Reply, ReplyKey
-from alertbot.text.voice import VOICE_LIST_MAX, voice_text
+from alertbot.twilio.voice_sender import (
+    MAX_TWIML,
+    PAGE_REPEATS,
+    absolute,
+    confirm_twiml,
+    page_twiml,
+    voicemail_twiml,
+)
 
 PUBLIC = "https://alerts.example.test"
 

@@ -10,11 +10,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
-from alertbot.channels.base import OutboundMessage, SendResult
-from alertbot.domain.incident import Incident, State
-from alertbot.domain.model import Channel, Config, Contact
-from alertbot.domain.plan import Plan, PlanStep, Recipient
-from alertbot.domain.records import NewMessage, OutboxItem, OutboxKind, OutboxStatus
+from alertbot.core.incident import Incident, State
+from alertbot.core.model import Channel, Config, Contact
+from alertbot.core.plan import Plan, PlanStep, Recipient
+from alertbot.core.records import NewMessage, OutboxItem, OutboxKind, OutboxStatus
+from alertbot.notify.base import OutboundMessage, SendResult
 from alertbot.notify.ports import OutboxTx
 
 T = TypeVar("T")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alertbot.domain.model import Channel
+from alertbot.core.model import Channel
 from alertbot.notify.breaker import RECHECK, Breakers, Held, circuit_open
 from tests.unit.notify.fakes import Tick
 

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from alertbot.domain.incident import State
-from alertbot.domain.model import Channel
-from alertbot.domain.records import OutboxKind, OutboxStatus
+from alertbot.core.incident import State
+from alertbot.core.model import Channel
+from alertbot.core.records import OutboxKind, OutboxStatus
 from alertbot.notify.claim import Lease, claim, still_wanted
 from alertbot.notify.ratelimit import Rates, TokenBucket
 from tests.unit.notify.fakes import T0, FakeOutbox, Tick, incident, notice, page

@@ -4,13 +4,13 @@ wait is reported to the loop, every claimed message is delivered in its own task
 from __future__ import annotations
 
 from alertbot.clock import FakeClock
-from alertbot.domain.model import Channel
-from alertbot.domain.records import OutboxStatus
+from alertbot.core.model import Channel
+from alertbot.core.records import OutboxStatus
 from alertbot.engine.dispatch import Dispatcher
-from alertbot.engine.events import IncidentEvents
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
 from alertbot.notify.ratelimit import TokenBucket
+from alertbot.service.events import IncidentEvents
 from tests.unit.notify.fakes import CONFIG, T0, FakeOutbox, FakeSender, Tick, incident, page
 
 

@@ -8,11 +8,11 @@ from dataclasses import replace
 
 import pytest
 
-from alertbot.channels.base import PermanentFailure, TemporaryFailure
 from alertbot.clock import FakeClock
-from alertbot.domain.model import Channel
-from alertbot.domain.records import OutboxItem, OutboxKind, OutboxStatus
+from alertbot.core.model import Channel
+from alertbot.core.records import OutboxItem, OutboxKind, OutboxStatus
 from alertbot.metrics import Metrics
+from alertbot.notify.base import PermanentFailure, TemporaryFailure
 from alertbot.notify.breaker import circuit_open
 from alertbot.notify.pipeline import Pipeline
 from alertbot.notify.send import Permanent

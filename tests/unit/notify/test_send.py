@@ -8,8 +8,8 @@ import random
 
 import pytest
 
-from alertbot.channels.base import OutboundMessage, PermanentFailure, SendResult, TemporaryFailure
-from alertbot.domain.model import Channel
+from alertbot.core.model import Channel
+from alertbot.notify.base import OutboundMessage, PermanentFailure, SendResult, TemporaryFailure
 from alertbot.notify.send import (
     MAX_BACKOFF,
     Outcome,

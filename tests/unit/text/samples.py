@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from alertbot.engine.actors import Outcome
+from alertbot.core.actors import Outcome
 from alertbot.text.reply import Reply, ReplyKey
 
 GUIDANCE = {"en": "Do not open the door; ask for a warrant signed by a judge.",

@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from alertbot.domain.messages import TEMPLATES, sms_fits
-from alertbot.engine.actors import Outcome
+from alertbot.core.actors import Outcome
+from alertbot.text.messages import TEMPLATES, sms_fits
 from alertbot.text.reply import FIELDS, Reply, ReplyKey
 from alertbot.text.slack import render_slack
 from alertbot.text.sms import render_sms

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from alertbot.domain.messages import sms_fits
-from alertbot.engine.actors import Outcome
+from alertbot.core.actors import Outcome
+from alertbot.text.messages import sms_fits
 from alertbot.text.reply import Reply, ReplyKey
 from alertbot.text.slack import render_slack
 from alertbot.text.sms import render_sms

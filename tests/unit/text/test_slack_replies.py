@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from alertbot.domain.messages import TEMPLATES
-from alertbot.domain.slack_text import FALLBACK_TEXT, SECTION_TEXT
+from alertbot.text.messages import TEMPLATES
 from alertbot.text.reply import ReplyKey
 from alertbot.text.slack import render_slack
+from alertbot.text.slack_text import FALLBACK_TEXT, SECTION_TEXT
 from tests.unit.text.samples import GUIDANCE, SAMPLES, sample
 
 EVIL = "Ana <!channel> & <@U123|boss> *bold* _it_ ~x~ `code`"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from alertbot.domain.messages import render, to_gsm7
+from alertbot.text.messages import render, to_gsm7
 from alertbot.text.reply import ReplyKey
 from alertbot.text.voice import Said, render_voice, voice_text
 from tests.unit.text.samples import FALLBACK_SPOKEN, GUIDANCE, SAMPLES, sample

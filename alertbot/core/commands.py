@@ -1,0 +1,217 @@
+"""Commands: what an inbound text, call or Slack action asks for, and the SMS grammar.
+
+Grammar (first word case-insensitive):
+
+    <KEYWORD> [school] [details]   open an incident (school: id, code or name)
+    ACK [n] [words]                acknowledge incident n (or the one paging you)
+    RESOLVE [n] [words]            close incident n
+    STATUS                         list open incidents
+    anything else                  an update (from a reporter) or a helpful reply
+
+A number argument is read by ``take_number`` (one parser for every numbered command):
+``ACK 12.``, ``ack #12``, ``ACK: 12``, ``ack no. 12``, ``ACK12!``, ``ACK １２`` and
+``ACK 12 on my way`` all mean 12; ``ACK the second one``, ``ACK 12.5`` and a number of
+more than 9 digits are not commands (decision 0015).
+
+Twilio's reserved words (STOP, START, HELP, …) are never commands: Twilio acts on
+them itself; we only record them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from alertbot.core.model import Config, School, Trigger
+
+RESERVED_WORDS = frozenset(
+    {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "START", "YES", "UNSTOP",
+     "HELP", "INFO", "REVOKE", "OPTOUT", "OPTIN"}
+)
+OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT",
+                           "REVOKE", "OPTOUT"})
+
+
+@dataclass(frozen=True)
+class Open:
+    trigger: Trigger
+    school: School | None
+    details: str
+
+
+@dataclass(frozen=True)
+class Intake:
+    """Someone reached an intake that asks them what to report (the phone tree's first
+    step): the receiver refuses a sender who may not report, before any question."""
+
+
+@dataclass(frozen=True)
+class Ack:
+    number: int | None
+
+
+@dataclass(frozen=True)
+class Resolve:
+    number: int | None
+
+
+@dataclass(frozen=True)
+class Status:
+    pass
+
+
+@dataclass(frozen=True)
+class Reserved:
+    word: str
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Update:
+    """An addition to a known incident (a call's recording, a Slack thread reply…)."""
+
+    number: int
+    text: str
+
+
+Command = Open | Intake | Ack | Resolve | Status | Reserved | Text | Update
+
+# --- the incident number of ACK, RESOLVE (and later NOTE, BRIDGE) ---------------------
+
+# Words people put before the number: "ack no. 12", "ACK incident #12", "ack num 12".
+NUMBER_WORDS = frozenset({"NO", "NO.", "Nº", "N°", "NUM", "NUM.", "NUMBER", "NR", "NR.",
+                          "INCIDENT", "INCIDENTE", "NUMERO", "NÚMERO", "NÚM", "NÚM.", "#"})
+# Characters a thumb puts around a number: "#12", "(12)", "*12*", "12.", "12!", "12,".
+_LEADING = "#(['\"*_~`:"
+MAX_DIGITS = 9  # longer is not an incident number (a phone number, a code): not a command
+
+
+@dataclass(frozen=True)
+class NumberArg:
+    """The outcome of reading a number argument: ``number`` (None if absent) and the
+    words after it (``rest``), e.g. a NOTE's text."""
+
+    number: int | None
+    rest: str = ""
+
+
+def whole_number(text: str | None) -> int | None:
+    """A number carried by a machine, not typed by a person: keypad digits, a query
+    value, a URL's incident id, a Slack button's value. 1 to ``MAX_DIGITS`` ASCII digits
+    (one leading ``#`` allowed), else None.
+
+    Whatever reached a webhook must not become an int the database cannot hold
+    (``"9" * 400``: OverflowError in SQLite) nor a ValueError (``"²"``).
+    """
+    core = (text or "").removeprefix("#")
+    if not core or len(core) > MAX_DIGITS or not (core.isascii() and core.isdigit()):
+        return None
+    return int(core)
+
+
+def _strip_trailing(token: str) -> str:
+    """``token`` without trailing punctuation or symbols (``12.`` ``12!)`` ``12,``)."""
+    end = len(token)
+    while end and unicodedata.category(token[end - 1])[0] in "PS":
+        end -= 1
+    return token[:end]
+
+
+def _as_number(token: str) -> int | None:
+    """``token`` as an incident number (1 to 9 decimal digits), else None."""
+    core = _strip_trailing(token.lstrip(_LEADING))
+    if not core or len(core) > MAX_DIGITS or not core.isdecimal():
+        return None
+    return int(core)  # int() reads any Unicode decimal digits (fullwidth folded earlier)
+
+
+def take_number(text: str) -> NumberArg | None:
+    """Read the incident number at the start of ``text`` (what follows a command word).
+
+    Returns ``NumberArg(None)`` when ``text`` is blank, ``NumberArg(n, rest)`` when it
+    starts with a number, and None when it starts with anything else (the message is
+    then not this command). Punctuation around the number, a ``#``, one introducing word
+    (``no.``, ``number``, ``incident``, ``número``…) and fullwidth digits do not matter;
+    the words after the number are returned in ``rest``. Rejected: a sign
+    (``-1``), a decimal (``12.5``), more than ``MAX_DIGITS`` digits, a number written in
+    words ("the second one").
+    """
+    words = unicodedata.normalize("NFKC", text).split()
+    if all(not _strip_trailing(w.lstrip(_LEADING)) for w in words):
+        return NumberArg(None)  # nothing, or only punctuation: "ACK !"
+    while not _strip_trailing(words[0].lstrip(_LEADING)):  # "ACK: 12", "ACK - 12"
+        words = words[1:]
+    first = words[0]
+    if first.upper() in NUMBER_WORDS and len(words) > 1:
+        words = words[1:]
+        if words[0] == "#" and len(words) > 1:  # "ack no. # 12"
+            words = words[1:]
+        first = words[0]
+    number = _as_number(first)
+    if number is None:
+        return None
+    return NumberArg(number, " ".join(words[1:]))
+
+
+def split_school(config: Config, rest: str) -> tuple[School | None, str]:
+    """A school named at the start of ``rest`` (id, code or full name) and the remainder."""
+    words = rest.split()
+    # Longest prefix first so "Burns Latino Studies Academy two agents" finds the name.
+    # Trailing punctuation is not part of the name: "ICE Riverside High School, gym".
+    for n in range(len(words), 0, -1):
+        school = config.find_school(" ".join(words[:n]).rstrip(".,;:!?"))
+        if school is not None:
+            return school, " ".join(words[n:])
+    return None, rest.strip()
+
+
+# Commands that take an incident number: first word -> command. NOTE and BRIDGE will be
+# added here (their ``rest`` is the note's text / ignored).
+NUMBERED: dict[str, type[Ack] | type[Resolve]] = {
+    "ACK": Ack,
+    "ACKNOWLEDGE": Ack,  # the word on the Slack button; "ACKED"/"RESOLVED" are not aliases
+    "RESOLVE": Resolve,
+}
+_GLUED = re.compile(r"(ACKNOWLEDGE|ACK|RESOLVE)([^A-Z].*)")
+
+
+def command_word(first: str) -> str:
+    """The first word as a command word: NFKC-folded (fullwidth letters), upper case,
+    without trailing punctuation ("Ack." "STOP!" "ACK:")."""
+    return _strip_trailing(unicodedata.normalize("NFKC", first).strip().upper())
+
+
+def parse_sms(config: Config, body: str) -> Command:
+    """The command a text (or a Slack DM) asks for. See the module grammar."""
+    text = body.strip()
+    if not text:
+        return Text("")
+    # Any blank ends the first word: phones put a newline after it as easily as a space.
+    first, rest = [*text.split(None, 1), ""][:2]
+    word = command_word(first)
+    # "ACK12", "ACK#12!" and "ACK:12" are common thumb-typos of "ACK 12".
+    glued = _GLUED.fullmatch(unicodedata.normalize("NFKC", first).upper())
+    if glued:
+        word, rest = glued.group(1), f"{glued.group(2)} {rest}"
+    # Twilio matches its reserved words as typed (no fullwidth folding): so do we, or an
+    # opt-out Twilio never applied would be reported to the admins.
+    reserved = _strip_trailing(first.strip().upper())
+    if reserved in RESERVED_WORDS and not rest.strip():
+        return Reserved(reserved)
+    trigger = config.trigger_for_keyword(word)
+    if trigger is not None:
+        school, details = split_school(config, rest)
+        return Open(trigger, school, details)
+    if word in NUMBERED:
+        arg = take_number(rest)
+        if arg is None:
+            return Text(text)
+        return NUMBERED[word](arg.number)
+    if word == "STATUS" and not rest.strip():
+        return Status()
+    return Text(text)

@@ -1,0 +1,267 @@
+"""Responding to an incident: acknowledge, resolve, STATUS (part of the receiver).
+
+Who may is ``core/who.py``'s; this module applies its answers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from alertbot.clock import Clock
+from alertbot.core import who
+from alertbot.core.actors import Outcome
+from alertbot.core.incident import Incident, InvalidTransition, State
+from alertbot.core.model import Channel, Config, Contact
+from alertbot.core.records import NewMessage, OutboxKind
+from alertbot.core.who import Proof, Stop, StopDecision
+from alertbot.metrics import Metrics
+from alertbot.service import notices
+from alertbot.store.sql import Tx
+from alertbot.text.messages import clean_text, render
+from alertbot.text.reply import Reply, ReplyKey
+from alertbot.text.voice_text import prompt
+
+log = logging.getLogger("alertbot.receiver")
+
+
+class Responding:
+    """ACK, RESOLVE and STATUS, whichever channel they come from."""
+
+    config: Config
+    clock: Clock
+    metrics: Metrics
+    public_url: str | None
+
+    # --- acknowledging and resolving -----------------------------------------------
+
+    def _responder_incidents(self, tx: Tx, contact: Contact,
+                                   states: tuple[State, ...]) -> list[Incident]:
+        if who.sees_every_open_incident(self.config, contact):
+            candidates = tx.open_incidents()
+        else:
+            candidates = tx.open_incidents_paging(contact.id)
+        return [i for i in candidates if i.state in states]
+
+    def _pick(self, tx: Tx, contact: Contact, number: int | None,
+                    states: tuple[State, ...], which_key: ReplyKey) -> Incident | Reply:
+        lang = contact.language
+        if number is not None:
+            incident = tx.get_incident(number, for_update=True)
+            if incident is None:
+                return _reply(Outcome.NOT_FOUND, ReplyKey.NO_SUCH, lang, None, n=number)
+            verdict = who.may_respond(self.config, contact, incident)
+            if not verdict.allowed:
+                log.info("refused %s on #%d: %s", contact.id, number, verdict.reason)
+                return _reply(Outcome.REFUSED, ReplyKey(verdict.key), lang, None, **verdict.values)
+            return incident  # closed or taken: the transition says by whom
+        candidates = self._responder_incidents(tx, contact, states)
+        if not candidates:
+            # Someone got there first (a race, or a moment ago): the one incident still
+            # open for this person is picked so the reply names who has it.
+            candidates = self._responder_incidents(
+                tx, contact, (State.TRIGGERED, State.ACKNOWLEDGED))
+            if len(candidates) != 1:
+                return _reply(Outcome.NOT_FOUND, ReplyKey.ACK_NONE, lang, None)
+        if len(candidates) > 1:
+            return _reply(Outcome.CHOOSE, which_key, lang, None,
+                          ids=[i.id for i in candidates])
+        return candidates[0]
+
+    def _taken(self, incident: Incident, language: str) -> Reply:
+        """What the loser of a race (or anyone late) is told: who acknowledged or resolved."""
+        if incident.state is State.RESOLVED:
+            resolver = self.config.contacts.get(incident.resolved_by or "")
+            name = resolver.name if resolver else incident.resolved_by or "?"
+            return _reply(Outcome.ALREADY_RESOLVED, ReplyKey.RESOLVE_ALREADY, language, incident.id,
+                          n=incident.id, name=name)
+        return _reply(Outcome.ALREADY_ACKNOWLEDGED, ReplyKey.ACK_ALREADY, language, incident.id,
+                      n=incident.id, name=incident.acknowledged_by_name)
+
+    def _take(self, tx: Tx, incident: Incident,
+                    move: Callable[[Incident], Incident]) -> tuple[Incident, Incident] | Incident:
+        """Apply the state machine's ``move`` in the database, atomically.
+
+        Returns (before, after) when this transaction made the move, else the incident as
+        it now is (someone else moved it first; ``_taken`` says who). The row is locked
+        and read afresh first (PostgreSQL), and the write is a compare-and-set
+        (``Tx.transition``), so of two concurrent moves exactly one wins on every backend.
+        """
+        before = tx.get_incident(incident.id, for_update=True) or incident
+        try:
+            after = move(before)
+        except InvalidTransition:
+            return before
+        if tx.transition(before, after):
+            return before, after
+        return tx.get_incident(incident.id) or before
+
+    def acknowledge(self, tx: Tx, incident: Incident, contact: Contact,
+                          source: str) -> Reply:
+        lang = contact.language
+        now = self.clock.now()
+        taken = self._take(
+            tx, incident, lambda i: i.acknowledge(contact.id, contact.name, now))
+        if isinstance(taken, Incident):
+            return self._taken(taken, lang)
+        incident, acked = taken
+        cancelled = tx.cancel_pages(incident.id)
+        tx.add_timeline(incident.id, now, "acknowledged",
+                              f"acknowledged by {contact.name} via {source}; paging stopped"
+                              f" ({cancelled} queued page(s) cancelled)", contact.name)
+        reason = f"acknowledged by {contact.name}"
+        # The responder gets the report's details (never in pages, decision 0004); every
+        # reporter (opener and joiners) hears who has it; the rest of the team that was
+        # paged hears that paging stopped.
+        messages = self._ack_details(tx, acked, contact, reason)
+        told = self._tell_reporters(tx, incident, {contact.id}, messages,
+                                          "ack_notice_reporter", reason, name=contact.name)
+        for cid in tx.paged_contacts(incident.id):
+            other = self.config.contacts.get(cid)
+            if other is None or other.id == contact.id or other.id in told:
+                continue
+            msg = notices.notice_to_contact(other, "ack_notice_team", incident.id, reason,
+                                            n=incident.id, name=contact.name)
+            if msg:
+                messages.append(msg)
+        tx.enqueue(messages, now)
+        self.metrics.acknowledgements.labels(source=source).inc()
+        if incident.created_at:
+            self.metrics.time_to_ack.observe(max(0.0, now - incident.created_at))
+        return _reply(Outcome.ACKNOWLEDGED, ReplyKey.ACK_OK, lang, incident.id, n=incident.id)
+
+    def _ack_details(self, tx: Tx, incident: Incident, contact: Contact,
+                           reason: str) -> list[NewMessage]:
+        """The first report's words (and updates so far) with the console link, to the
+        responder who acknowledged (by SMS, else Slack DM). A long or emoji-heavy report
+        is cut at a word on SMS ("…"); the incident number and link always survive."""
+        entries = (tx.timeline([incident.id])).get(incident.id, [])
+        words = [incident.details] + [e.text for e in entries if e.kind == "update"]
+        details = clean_text(" / ".join(w for w in words if w))
+        lang = contact.language
+        key = "ack_details" if details else "ack_details_none"
+        console = (render("ack_details_console", lang, url=self.public_url.rstrip("/") + "/")
+                   if self.public_url else "")
+        # On SMS the words are cut to fit, never the number or the console link.
+        msg = notices.notice_fitting(contact, key, incident.id, reason, "details",
+                                     n=incident.id, reporter=incident.reporter_name,
+                                     details=details, console=console)
+        return [msg] if msg else []
+
+    def _tell_reporters(self, tx: Tx, incident: Incident, skip: set[str],
+                              messages: list[NewMessage], key: str, reason: str,
+                              **values: object) -> set[str]:
+        """Append ``key`` to everyone who reported into ``incident`` except the contacts in
+        ``skip``; the contact ids told."""
+        told: set[str] = set()
+        keys = tx.reporters_of(incident.id)
+        if not keys:  # an incident from before co-reporters were recorded
+            if incident.reporter_id:
+                keys = [(f"contact:{incident.reporter_id}", incident.language)]
+            elif incident.reporter_phone:
+                keys = [(f"phone:{incident.reporter_phone}", incident.language)]
+        for rkey, language in keys:
+            kind, _, ident = rkey.partition(":")
+            if kind == "contact" and ident in skip:
+                continue
+            if kind == "contact":
+                told.add(ident)
+            msg = notices.notice_to_reporter(self.config, rkey, language, key, incident.id,
+                                             reason, n=incident.id, **values)
+            if msg is not None:
+                messages.append(msg)
+        return told
+
+    def _ack(self, tx: Tx, contact: Contact, number: int | None, source: str,
+             proof: Proof) -> Reply:
+        picked = self._pick(tx, contact, number, (State.TRIGGERED,), ReplyKey.ACK_WHICH)
+        if isinstance(picked, Reply):
+            return picked
+        decision = who.stop_paging(contact, proof, picked, acknowledge=True)
+        if decision.how is not Stop.NOW:
+            return self._confirm_by_call(tx, contact, picked, True, source, decision)
+        return self.acknowledge(tx, picked, contact, source)
+
+    def resolve(self, tx: Tx, incident: Incident, contact: Contact, source: str) -> Reply:
+        lang = contact.language
+        now = self.clock.now()
+        taken = self._take(tx, incident, lambda i: i.resolve(contact.id, now))
+        if isinstance(taken, Incident):
+            return self._taken(taken, lang)
+        incident = taken[0]
+        tx.cancel_pages(incident.id)
+        tx.add_timeline(incident.id, now, "resolved",
+                              f"resolved by {contact.name} via {source}", contact.name)
+        messages: list[NewMessage] = []
+        reason = f"resolved by {contact.name}"
+        told = self._tell_reporters(tx, incident, {contact.id}, messages,
+                                          "resolve_notice", reason, name=contact.name)
+        targets = set(tx.paged_contacts(incident.id))
+        for cid in sorted(targets - {contact.id} - told):
+            other = self.config.contacts.get(cid)
+            if other is not None:
+                msg = notices.notice_to_contact(other, "resolve_notice", incident.id, reason,
+                                                n=incident.id, name=contact.name)
+                if msg:
+                    messages.append(msg)
+        tx.enqueue(messages, now)
+        return _reply(Outcome.RESOLVED, ReplyKey.RESOLVE_OK, lang, incident.id, n=incident.id)
+
+    def _resolve(self, tx: Tx, contact: Contact, number: int | None, source: str,
+                 proof: Proof) -> Reply:
+        picked = self._pick(tx, contact, number, (State.TRIGGERED, State.ACKNOWLEDGED),
+                            ReplyKey.RESOLVE_WHICH)
+        if isinstance(picked, Reply):
+            return picked
+        decision = who.stop_paging(contact, proof, picked, acknowledge=False)
+        if decision.how is not Stop.NOW:
+            return self._confirm_by_call(tx, contact, picked, False, source, decision)
+        return self.resolve(tx, picked, contact, source)
+
+    def _status(self, tx: Tx, contact: Contact) -> Reply:
+        lang = contact.language
+        open_ = tx.open_incidents()
+        if not open_:
+            return _reply(Outcome.INFO, ReplyKey.STATUS_NONE, lang, None)
+        incidents = [{"n": i.id, "school": i.school_name,
+                      "acked_by": i.acknowledged_by_name if i.state is State.ACKNOWLEDGED
+                      else None} for i in open_]
+        return _reply(Outcome.INFO, ReplyKey.STATUS, lang, None, incidents=incidents)
+
+    # --- caller ID is not identity (decision 0014) -------------------------------------
+
+    def _confirm_by_call(self, tx: Tx, contact: Contact, picked: Incident, ack: bool,
+                         source: str, decision: StopDecision) -> Reply:
+        """Ack/Resolve whose proof does not suffice (``who.stop_paging``: caller ID
+        alone): nothing changes; the contact is called back at their own number and
+        pressing 1 on that call does it. The incident was picked as for a proven sender
+        (the same refusals); a confirmation call is not repeated within
+        ``who.CONFIRM_AGAIN_AFTER`` seconds (``who.call_back_again``), so a forged caller
+        ID cannot make alertbot ring a responder over and over."""
+        lang = contact.language
+        if decision.how is Stop.IMPOSSIBLE or not contact.phone:
+            return _reply(Outcome.REFUSED, ReplyKey.CONFIRM_IMPOSSIBLE, lang, picked.id,
+                          n=picked.id)
+        now = self.clock.now()
+        kind = OutboxKind.CONFIRM_ACK if ack else OutboxKind.CONFIRM_RESOLVE
+        previous = [m.created_at for m in tx.messages_for(picked.id)
+                    if m.kind is kind and m.contact_id == contact.id]
+        verb = "acknowledge" if ack else "resolve"
+        if who.call_back_again(previous, now):
+            body = prompt(f"confirm_{verb}", lang, n=picked.id)
+            tx.enqueue([NewMessage(kind, Channel.VOICE, contact.phone, body, lang,
+                                   picked.id, contact.id,
+                                   reason=f"{verb} by {source}: caller ID only")], now)
+            tx.add_timeline(
+                picked.id, now, "unverified_caller",
+                f"a call showing {contact.name}'s number asked to {verb} (caller ID not "
+                f"verified); calling {contact.name} back to confirm", contact.name)
+        return _reply(Outcome.CONFIRM_BY_CALL, ReplyKey.CONFIRM_CALL, lang, picked.id, n=picked.id)
+
+    def _reporter(self, incident: Incident) -> Contact | None:
+        return self.config.contacts.get(incident.reporter_id) if incident.reporter_id else None
+
+
+def _reply(outcome: Outcome, key: ReplyKey, language: str, incident_id: int | None,
+           **values: object) -> Reply:
+    """The answer ``key`` with its ``values`` (data: each medium renders it, ``text/``)."""
+    return Reply(key, dict(values), language, incident_id, outcome)

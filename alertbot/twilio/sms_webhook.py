@@ -1,0 +1,75 @@
+"""POST /twilio/sms and POST /twilio/status: translate, call the receiver, reply TwiML."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from twilio.twiml.messaging_response import MessagingResponse
+
+from alertbot import appkeys
+from alertbot.config.loader import normalise_phone
+from alertbot.core.actors import Outcome, Proof
+from alertbot.core.commands import parse_sms
+from alertbot.service.receiver import Actor
+from alertbot.text.messages import fit_sms
+from alertbot.text.reply import Reply, ReplyKey
+from alertbot.text.sms import render_sms
+from alertbot.twilio.signature import twilio_form
+
+log = logging.getLogger("alertbot.twilio")
+
+
+def twiml_message(text: str) -> web.Response:
+    """A TwiML reply of one ``<Message>`` (none for ``""``). The final guard of every
+    reply text: ``fit_sms`` keeps it within Twilio's 1,600 characters (error 21617) and
+    ``SMS_MAX_SEGMENTS``, whatever built it."""
+    response = MessagingResponse()
+    if text:
+        response.message(fit_sms(text))
+    return web.Response(text=str(response), content_type="application/xml")
+
+
+def actor_for_phone(request: web.Request, raw: str) -> Actor:
+    phone = normalise_phone(raw) or raw
+    contact = request.app[appkeys.RECEIVER].config.contact_by_phone(phone)
+    # Twilio delivered it from that number: the provider vouches for the sender (0014).
+    return Actor(contact, phone=phone, proof=Proof.PROVIDER)
+
+
+async def inbound_sms(request: web.Request, form: dict[str, str], source: str) -> Reply:
+    """Apply one inbound text; the receiver's reply (data: the caller renders it for its
+    medium). Shared by Twilio and the sandbox form."""
+    receiver = request.app[appkeys.RECEIVER]
+    actor = actor_for_phone(request, form.get("From", ""))
+    command = parse_sms(receiver.config, form.get("Body", ""))
+    sid = form.get("MessageSid")
+    return await receiver.handle(actor, command, source,
+                                 dedup_key=f"sms:{sid}" if sid else None)
+
+
+async def sms_webhook(request: web.Request) -> web.Response:
+    metrics = request.app[appkeys.METRICS]
+    form = await twilio_form(request, "sms")
+    try:
+        reply = await inbound_sms(request, form, "sms")
+    except Exception:
+        log.exception("could not handle an inbound text")
+        metrics.inbound.labels(route="sms", result="error").inc()
+        failed = request.app[appkeys.RECEIVER].fallback_reply(
+            Outcome.INFO, ReplyKey.INTAKE_ERROR, "en")
+        return twiml_message(render_sms(failed))
+    metrics.inbound.labels(route="sms", result="ok").inc()
+    return twiml_message(render_sms(reply))
+
+
+async def status_webhook(request: web.Request) -> web.Response:
+    """Delivery and call status callbacks: record, and act on a failure."""
+    form = await twilio_form(request, "status")
+    sid = form.get("MessageSid") or form.get("CallSid") or ""
+    status = form.get("MessageStatus") or form.get("CallStatus") or ""
+    code = form.get("ErrorCode") or None
+    if sid and status:
+        await request.app[appkeys.ENGINE].provider_status(sid, status, code)
+    request.app[appkeys.METRICS].inbound.labels(route="status", result="ok").inc()
+    return web.Response(status=204)
