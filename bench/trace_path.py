@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import sys
 import tempfile
+import threading
 from collections import Counter
 from pathlib import Path
 from types import FrameType
@@ -50,7 +51,8 @@ class PathRecorder:
 # Leaves a reader does not follow (a clock read, a crash point, a metric, a mask):
 # the "reader's path" leaves them out and merges the visits on either side.
 LEAVES = frozenset({"alertbot/clock.py", "alertbot/faults.py", "alertbot/metrics.py",
-                    "alertbot/core/redact.py", "alertbot/appkeys.py"})
+                    "alertbot/core/redact.py", "alertbot/redact.py", "alertbot/appkeys.py",
+                    "alertbot/engine/lag.py"})  # lag: a background timer, not the path
 
 
 def reader_path(files: list[str]) -> list[str]:
@@ -58,6 +60,17 @@ def reader_path(files: list[str]) -> list[str]:
     for name in files:
         if name not in LEAVES and (not out or out[-1] != name):
             out.append(name)
+    return out
+
+
+def folder_path(files: list[str]) -> list[str]:
+    """The same path one level up: the folder (``alertbot/store``) of each file, with
+    consecutive visits to one folder merged (a reader crossing a boundary)."""
+    out: list[str] = []
+    for name in files:
+        folder = name.rsplit("/", 1)[0]
+        if not out or out[-1] != folder:
+            out.append(folder)
     return out
 
 
@@ -79,6 +92,9 @@ async def trace() -> list[str]:
     recorder = PathRecorder()
     with tempfile.TemporaryDirectory() as tmp:
         async with FakeTwilio() as fake:
+            # Units of work run on the database threads (decision 0018): every thread
+            # started from here on is traced too, in one list, in the order calls happen.
+            threading.setprofile(recorder)
             h = await Harness(fake, Path(tmp), extra={"tick": 3600.0}).start()
             try:
                 sys.setprofile(recorder)
@@ -90,6 +106,7 @@ async def trace() -> list[str]:
                 recorder.on = False
             finally:
                 sys.setprofile(None)
+                threading.setprofile(None)  # type: ignore[arg-type]
                 await h.close()
     return recorder.files
 
@@ -109,6 +126,9 @@ def main() -> None:
     print(f"reader's path (no clock/faults/metrics/redact/appkeys): visits "
           f"{reader['visits']}, distinct files {reader['distinct_files']}, "
           f"re-entries {reader['re_entries']}")
+    folders = counts(folder_path(reader_path(files)))
+    print(f"folders on the reader's path: visits {folders['visits']}, distinct "
+          f"{folders['distinct_files']}, re-entries {folders['re_entries']}")
     for name, n in result["most_visited"]:
         print(f"  {n:4d}  {name}")
 
