@@ -12,21 +12,24 @@ from alertbot.store.schema import (
 )
 from alertbot.store.txbase import TxBase
 
+# Built once (see store/timeline.py): the hot path of every webhook.
+_SEEN = sa.select(inbound.c.reply).where(inbound.c.key == sa.bindparam("key"))
+_RECORD = sa.insert(inbound)
+
 
 class InboundKeyQueries(TxBase):
     def seen_inbound(self, key: str) -> str | None:
         """The reply already given for ``key`` (the receiver's ``Reply`` as JSON), or None
         if it is new."""
-        row = (self.conn.execute(
-            sa.select(inbound.c.reply).where(inbound.c.key == key))).first()
+        row = self.conn.execute(_SEEN, {"key": key}).first()
         return None if row is None else str(row[0])
 
     def record_inbound(self, key: str, at: float, reply: str,
                        incident_id: int | None = None) -> None:
         """Remember ``key``; ``incident_id`` (the incident it touched) keeps the key for as
         long as that incident exists (``forget_inbound_before``)."""
-        self.conn.execute(sa.insert(inbound).values(
-            key=key, at=at, reply=reply, incident_id=incident_id))
+        self.conn.execute(_RECORD, {"key": key, "at": at, "reply": reply,
+                                    "incident_id": incident_id})
 
     def forget_inbound_before(self, at: float) -> int:
         """Drop webhook idempotency keys older than ``at`` that touched no incident, or

@@ -24,6 +24,21 @@ from alertbot.store.schema import (
 )
 from alertbot.store.txbase import TxBase
 
+# The hot path's statements, built once (see store/timeline.py for why).
+_INSERT = sa.insert(incidents).returning(incidents.c.id)
+_INSERT_IF_FREE = {
+    dialect: insert(incidents).on_conflict_do_nothing(index_elements=[incidents.c.open_key])
+    .returning(incidents.c.id)
+    for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
+_RESPONDERS = sa.insert(incident_responders)
+_BY_OPEN_KEY = sa.select(incidents).where(incidents.c.open_key == sa.bindparam("key"))
+_BY_ID = sa.select(incidents).where(incidents.c.id == sa.bindparam("id"))
+_OPEN_OF = (sa.select(incidents)
+            .where(incidents.c.state != str(State.RESOLVED),
+                   incidents.c.type == sa.bindparam("type"),
+                   incidents.c.school_id == sa.bindparam("school"))
+            .order_by(incidents.c.id).limit(1))
+
 
 class IncidentQueries(TxBase):
     def insert_incident(self, inc: Incident) -> int:
@@ -39,20 +54,16 @@ class IncidentQueries(TxBase):
     def _insert_incident(self, inc: Incident, if_slot_free: bool) -> int | None:
         self.made_work = True
         values = {**incident_values(inc), "open_key": open_key(inc)}
+        statement: Any = _INSERT
         if if_slot_free:
-            insert = pg_insert if self.postgres else sqlite_insert
-            statement: Any = (insert(incidents).values(**values)
-                              .on_conflict_do_nothing(index_elements=[incidents.c.open_key]))
-        else:
-            statement = sa.insert(incidents).values(**values)
-        result = self.conn.execute(statement.returning(incidents.c.id))
-        found = result.scalar()
+            statement = _INSERT_IF_FREE["postgresql" if self.postgres else "sqlite"]
+        found = self.conn.execute(statement, values).scalar()
         if found is None:
             return None
         number = int(found)
         people = sorted(inc.plan.contact_ids())
         if people:
-            self.conn.execute(sa.insert(incident_responders), [
+            self.conn.execute(_RESPONDERS, [
                 {"incident_id": number, "contact_id": c} for c in people])
         return number
 
@@ -69,10 +80,8 @@ class IncidentQueries(TxBase):
             return replace(inc, id=self.insert_incident(inc)), True
         self._lock_slot(key)
         for _ in range(3):
-            query = sa.select(incidents).where(incidents.c.open_key == key)
-            if self.postgres:
-                query = query.with_for_update()
-            row = (self.conn.execute(query)).first()
+            query = _BY_OPEN_KEY.with_for_update() if self.postgres else _BY_OPEN_KEY
+            row = self.conn.execute(query, {"key": key}).first()
             if row is not None:
                 return incident_from_row(row), False
             number = self._insert_incident(inc, if_slot_free=True)
@@ -84,10 +93,8 @@ class IncidentQueries(TxBase):
         """The incident, or None. ``for_update``: locked until commit on PostgreSQL, so a
         state change decided on this copy cannot be overtaken (SQLite's writers take
         turns)."""
-        query = sa.select(incidents).where(incidents.c.id == incident_id)
-        if for_update and self.postgres:
-            query = query.with_for_update()
-        row = (self.conn.execute(query)).first()
+        query = _BY_ID.with_for_update() if for_update and self.postgres else _BY_ID
+        row = self.conn.execute(query, {"id": incident_id}).first()
         return None if row is None else incident_from_row(row)
 
     def transition(self, before: Incident, after: Incident) -> bool:
@@ -151,11 +158,7 @@ class IncidentQueries(TxBase):
 
     def open_incident_of(self, type_: str, school_id: str) -> Incident | None:
         """The open incident of this type at this school, if any (the oldest)."""
-        row = (self.conn.execute(
-            sa.select(incidents).where(incidents.c.state != str(State.RESOLVED),
-                                       incidents.c.type == type_,
-                                       incidents.c.school_id == school_id)
-            .order_by(incidents.c.id).limit(1))).first()
+        row = self.conn.execute(_OPEN_OF, {"type": type_, "school": school_id}).first()
         return None if row is None else incident_from_row(row)
 
     def open_incidents_paging(self, contact_id: str) -> list[Incident]:

@@ -17,6 +17,26 @@ from alertbot.store.schema import (
 )
 from alertbot.store.txbase import TxBase
 
+# The hot path's statements, built once (see store/timeline.py for why).
+_ADD = sa.insert(incident_reporters)
+_IS = sa.select(incident_reporters.c.reporter_key).where(
+    incident_reporters.c.incident_id == sa.bindparam("id"),
+    incident_reporters.c.reporter_key == sa.bindparam("key"))
+_OPEN_BY_KEY = (sa.select(incidents)
+                .join(incident_reporters, incident_reporters.c.incident_id == incidents.c.id)
+                .where(incidents.c.state != str(State.RESOLVED),
+                       incident_reporters.c.reporter_key == sa.bindparam("key"))
+                .order_by(incidents.c.id))
+_OPENED_SINCE = sa.select(sa.func.count()).select_from(incident_reporters).where(
+    incident_reporters.c.reporter_key == sa.bindparam("key"),
+    incident_reporters.c.opener.is_(True),
+    incident_reporters.c.at >= sa.bindparam("since"))
+_REPORTERS_OF = (
+    sa.select(incident_reporters.c.reporter_key, incident_reporters.c.language)
+    .where(incident_reporters.c.incident_id == sa.bindparam("id"))
+    .order_by(incident_reporters.c.opener.desc(), incident_reporters.c.at,
+              incident_reporters.c.reporter_key))
+
 
 class ReporterQueries(TxBase):
     def add_reporter(self, incident_id: int, key: str, language: str, at: float,
@@ -25,44 +45,28 @@ class ReporterQueries(TxBase):
         False if it already was one."""
         if self.is_reporter(incident_id, key):
             return False
-        self.conn.execute(sa.insert(incident_reporters).values(
-            incident_id=incident_id, reporter_key=key, language=language, opener=opener,
-            at=at))
+        self.conn.execute(_ADD, {"incident_id": incident_id, "reporter_key": key,
+                                 "language": language, "opener": opener, "at": at})
         return True
 
     def is_reporter(self, incident_id: int, key: str) -> bool:
-        row = (self.conn.execute(sa.select(incident_reporters.c.reporter_key).where(
-            incident_reporters.c.incident_id == incident_id,
-            incident_reporters.c.reporter_key == key))).first()
+        row = self.conn.execute(_IS, {"id": incident_id, "key": key}).first()
         return row is not None
 
     def reporters_of(self, incident_id: int) -> list[tuple[str, str]]:
         """``(reporter key, language)`` of everyone who reported into the incident, the
         opener first."""
-        rows = (self.conn.execute(
-            sa.select(incident_reporters.c.reporter_key, incident_reporters.c.language)
-            .where(incident_reporters.c.incident_id == incident_id)
-            .order_by(incident_reporters.c.opener.desc(), incident_reporters.c.at,
-                      incident_reporters.c.reporter_key))).all()
+        rows = self.conn.execute(_REPORTERS_OF, {"id": incident_id}).all()
         return [(str(r._mapping["reporter_key"]), str(r._mapping["language"])) for r in rows]
 
     def open_incidents_reported_by_key(self, key: str) -> list[Incident]:
         """Open incidents ``key`` opened or joined, oldest first."""
-        rows = (self.conn.execute(
-            sa.select(incidents)
-            .join(incident_reporters, incident_reporters.c.incident_id == incidents.c.id)
-            .where(incidents.c.state != str(State.RESOLVED),
-                   incident_reporters.c.reporter_key == key)
-            .order_by(incidents.c.id))).all()
+        rows = self.conn.execute(_OPEN_BY_KEY, {"key": key}).all()
         return [incident_from_row(r) for r in rows]
 
     def count_opened_by_since(self, key: str, since: float) -> int:
         """How many incidents ``key`` opened (not joined) at or after ``since``."""
-        return int((self.conn.execute(
-            sa.select(sa.func.count()).select_from(incident_reporters).where(
-                incident_reporters.c.reporter_key == key,
-                incident_reporters.c.opener.is_(True),
-                incident_reporters.c.at >= since))).scalar_one())
+        return int(self.conn.execute(_OPENED_SINCE, {"key": key, "since": since}).scalar_one())
 
     def lock_sender(self, key: str) -> None:
         """Serialise one sender's reports until this transaction ends. SQLite writers

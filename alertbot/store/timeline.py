@@ -14,12 +14,16 @@ from alertbot.store.schema import (
 )
 from alertbot.store.txbase import TxBase
 
+# Built once: a statement built per call costs SQLAlchemy ~0.3 ms of construction and
+# cache-key work, ten times the SQLite statement itself (issue 10, bench scenario 1).
+_ADD = sa.insert(timeline)
+
 
 class TimelineQueries(TxBase):
     def add_timeline(self, incident_id: int, at: float, kind: str, text: str,
                      actor: str | None = None) -> None:
-        self.conn.execute(sa.insert(timeline).values(
-            incident_id=incident_id, at=at, kind=kind, actor=actor, text=text))
+        self.conn.execute(_ADD, {"incident_id": incident_id, "at": at, "kind": kind,
+                                 "actor": actor, "text": text})
 
     def timeline(self, incident_ids: Sequence[int]) -> dict[int, list[TimelineEntry]]:
         out: dict[int, list[TimelineEntry]] = {i: [] for i in incident_ids}
