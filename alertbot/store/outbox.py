@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +16,60 @@ from alertbot.store.rows import incident_from_row, outbox_from_row
 from alertbot.store.schema import incidents, outbox
 from alertbot.store.txbase import TxBase
 
+# The hot path's statements, built once (see store/timeline.py for why); those whose
+# shape depends on an argument (a limit, a channel, the dialect) once per shape.
+_ENQUEUE = sa.insert(outbox)
+_FOR_INCIDENT = (sa.select(outbox).where(outbox.c.incident_id == sa.bindparam("id"))
+                 .order_by(outbox.c.id))
+_PAGED = (sa.select(outbox.c.contact_id)
+          .where(outbox.c.incident_id == sa.bindparam("id"),
+                 outbox.c.kind == str(OutboxKind.PAGE),
+                 outbox.c.status != str(OutboxStatus.CANCELLED))
+          .order_by(outbox.c.id))
+_LEASE = (sa.update(outbox).where(outbox.c.id.in_(sa.bindparam("ids", expanding=True)))
+          .values(status=str(OutboxStatus.SENDING), lease_owner=sa.bindparam("b_owner"),
+                  lease_until=sa.bindparam("b_until"), attempts=outbox.c.attempts + 1))
+_FIRST_PAGE = (sa.update(incidents)
+               .where(incidents.c.id == sa.bindparam("b_id"),
+                      incidents.c.first_page_at.is_(None))
+               .values(first_page_at=sa.bindparam("b_at")))
+_SENT = (sa.update(outbox).where(outbox.c.id == sa.bindparam("b_id"))
+         .values(status=str(OutboxStatus.SENT), provider_id=sa.bindparam("b_provider_id"),
+                 sent_at=sa.bindparam("b_now"), lease_owner=None, lease_until=None,
+                 error=None))
+_NEXT_ESCALATION = sa.select(sa.func.min(incidents.c.due_at)).where(
+    incidents.c.state == str(State.TRIGGERED))
+_NEXT_MESSAGE = sa.select(sa.func.min(outbox.c.due_at)).where(
+    outbox.c.status == str(OutboxStatus.PENDING))
+_NEXT_LEASE_END = sa.select(sa.func.min(outbox.c.lease_until)).where(
+    outbox.c.status == str(OutboxStatus.SENDING))
+
+
+@functools.cache
+def _due_incidents(limit: int, postgres: bool) -> Any:
+    query = (sa.select(incidents)
+             .where(incidents.c.state == str(State.TRIGGERED),
+                    incidents.c.due_at <= sa.bindparam("now"))
+             .order_by(incidents.c.due_at).limit(limit))
+    return query.with_for_update(skip_locked=True) if postgres else query
+
+
+@functools.cache
+def _due_outbox(limit: int, channel: Channel | None, postgres: bool) -> Any:
+    claimable = sa.or_(
+        outbox.c.status == str(OutboxStatus.PENDING),
+        sa.and_(outbox.c.status == str(OutboxStatus.SENDING),
+                outbox.c.lease_until < sa.bindparam("lease_now")),
+    )
+    query = (sa.select(outbox, incidents.c.state.label("incident_state"))
+             .select_from(outbox.outerjoin(incidents, outbox.c.incident_id == incidents.c.id))
+             .where(claimable, outbox.c.due_at <= sa.bindparam("now"),
+                    sa.true() if channel is None else outbox.c.channel == str(channel))
+             .order_by(outbox.c.round.asc().nulls_first(), outbox.c.fair_rank,
+                       outbox.c.due_at, outbox.c.id)
+             .limit(limit))
+    return query.with_for_update(of=outbox, skip_locked=True) if postgres else query
+
 
 class OutboxQueries(TxBase):
     # --- outbox --------------------------------------------------------------------------
@@ -23,7 +78,7 @@ class OutboxQueries(TxBase):
         if not messages:
             return
         self.made_work = True
-        self.conn.execute(sa.insert(outbox), [
+        self.conn.execute(_ENQUEUE, [
             {
                 "incident_id": m.incident_id, "kind": str(m.kind), "contact_id": m.contact_id,
                 "channel": str(m.channel), "address": m.address, "body": m.body,
@@ -46,18 +101,12 @@ class OutboxQueries(TxBase):
         return int(result.rowcount or 0)
 
     def messages_for(self, incident_id: int) -> list[OutboxItem]:
-        rows = (self.conn.execute(
-            sa.select(outbox).where(outbox.c.incident_id == incident_id)
-            .order_by(outbox.c.id))).all()
+        rows = self.conn.execute(_FOR_INCIDENT, {"id": incident_id}).all()
         return [outbox_from_row(r) for r in rows]
 
     def paged_contacts(self, incident_id: int) -> list[str]:
         """Contacts a page of this incident went (or was going) out to, first paged first."""
-        rows = (self.conn.execute(
-            sa.select(outbox.c.contact_id).where(
-                outbox.c.incident_id == incident_id, outbox.c.kind == str(OutboxKind.PAGE),
-                outbox.c.status != str(OutboxStatus.CANCELLED))
-            .order_by(outbox.c.id))).all()
+        rows = self.conn.execute(_PAGED, {"id": incident_id}).all()
         seen: dict[str, None] = {}
         for (cid,) in rows:
             if cid:
@@ -72,12 +121,8 @@ class OutboxQueries(TxBase):
         On PostgreSQL the rows are locked ``FOR UPDATE SKIP LOCKED`` until commit, so
         another instance escalating at the same moment takes other incidents.
         """
-        query = (sa.select(incidents)
-                 .where(incidents.c.state == str(State.TRIGGERED), incidents.c.due_at <= now)
-                 .order_by(incidents.c.due_at).limit(limit))
-        if self.postgres:
-            query = query.with_for_update(skip_locked=True)
-        return [incident_from_row(r) for r in (self.conn.execute(query)).all()]
+        rows = self.conn.execute(_due_incidents(limit, self.postgres), {"now": now}).all()
+        return [incident_from_row(r) for r in rows]
 
     def due_outbox(self, now: float, lease_now: float, limit: int,
                    channel: Channel | None = None) -> list[tuple[OutboxItem, State | None]]:
@@ -92,22 +137,9 @@ class OutboxQueries(TxBase):
         them still go is the notify claim stage's rule (``notify/claim.py``), which then
         calls ``cancel_outbox`` and ``lease_outbox``.
         """
-        claimable = sa.or_(
-            outbox.c.status == str(OutboxStatus.PENDING),
-            sa.and_(outbox.c.status == str(OutboxStatus.SENDING),
-                    outbox.c.lease_until < lease_now),
-        )
-        query = (sa.select(outbox, incidents.c.state.label("incident_state"))
-                 .select_from(outbox.outerjoin(incidents, outbox.c.incident_id == incidents.c.id))
-                 .where(claimable, outbox.c.due_at <= now,
-                        sa.true() if channel is None else outbox.c.channel == str(channel))
-                 .order_by(outbox.c.round.asc().nulls_first(), outbox.c.fair_rank,
-                           outbox.c.due_at, outbox.c.id)
-                 .limit(limit))
-        if self.postgres:
-            query = query.with_for_update(of=outbox, skip_locked=True)
+        query = _due_outbox(limit, channel, self.postgres)
         out: list[tuple[OutboxItem, State | None]] = []
-        for row in self.conn.execute(query).all():
+        for row in self.conn.execute(query, {"now": now, "lease_now": lease_now}).all():
             state = row._mapping["incident_state"]
             out.append((outbox_from_row(row), None if state is None else State(state)))
         return out
@@ -122,17 +154,12 @@ class OutboxQueries(TxBase):
         """These messages are in flight, leased to ``owner`` until ``lease_until``
         (wall clock); one more attempt each."""
         if ids:
-            self.conn.execute(
-                sa.update(outbox).where(outbox.c.id.in_(list(ids)))
-                .values(status=str(OutboxStatus.SENDING), lease_owner=owner,
-                        lease_until=lease_until, attempts=outbox.c.attempts + 1))
+            self.conn.execute(_LEASE, {"ids": list(ids), "b_owner": owner,
+                                       "b_until": lease_until})
 
     def mark_first_page(self, incident_id: int, at: float) -> bool:
         """Record when the incident's first page was accepted; True only the first time."""
-        result = self.conn.execute(
-            sa.update(incidents).where(incidents.c.id == incident_id,
-                                       incidents.c.first_page_at.is_(None))
-            .values(first_page_at=at))
+        result = self.conn.execute(_FIRST_PAGE, {"b_id": incident_id, "b_at": at})
         return bool(result.rowcount)
 
     def release_leases(self, owner: str) -> int:
@@ -144,9 +171,8 @@ class OutboxQueries(TxBase):
         return int(result.rowcount or 0)
 
     def mark_sent(self, item_id: int, provider_id: str | None, now: float) -> None:
-        self.conn.execute(sa.update(outbox).where(outbox.c.id == item_id).values(
-            status=str(OutboxStatus.SENT), provider_id=provider_id, sent_at=now,
-            lease_owner=None, lease_until=None, error=None))
+        self.conn.execute(_SENT, {"b_id": item_id, "b_provider_id": provider_id,
+                                  "b_now": now})
 
     def mark_retry(self, item_id: int, due_at: float, error: str) -> None:
         self.conn.execute(sa.update(outbox).where(outbox.c.id == item_id).values(
@@ -206,15 +232,12 @@ class OutboxQueries(TxBase):
 
     def next_due(self) -> float | None:
         """The earliest time (schedule clock) any escalation or outbox message is due."""
-        a = (self.conn.execute(sa.select(sa.func.min(incidents.c.due_at)).where(
-            incidents.c.state == str(State.TRIGGERED)))).scalar()
-        b = (self.conn.execute(sa.select(sa.func.min(outbox.c.due_at)).where(
-            outbox.c.status == str(OutboxStatus.PENDING)))).scalar()
+        a = self.conn.execute(_NEXT_ESCALATION).scalar()
+        b = self.conn.execute(_NEXT_MESSAGE).scalar()
         due = [float(x) for x in (a, b) if x is not None]
         return min(due) if due else None
 
     def next_lease_expiry(self) -> float | None:
         """When (wall clock) the first in-flight message's lease runs out."""
-        c = (self.conn.execute(sa.select(sa.func.min(outbox.c.lease_until)).where(
-            outbox.c.status == str(OutboxStatus.SENDING)))).scalar()
+        c = self.conn.execute(_NEXT_LEASE_END).scalar()
         return None if c is None else float(c)
