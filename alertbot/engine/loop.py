@@ -14,22 +14,18 @@ import functools
 import logging
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping
 
 from alertbot.clock import Clock
-from alertbot.core.durations import format_duration
 from alertbot.core.incident import Incident
 from alertbot.core.model import Channel, Config
-from alertbot.core.policy import PageIntent, decide
-from alertbot.core.records import NewMessage
 from alertbot.engine.dispatch import Dispatcher
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
 from alertbot.notify.base import Sender
 from alertbot.notify.breaker import CircuitBreaker
 from alertbot.notify.ratelimit import TokenBucket
-from alertbot.service import notices
+from alertbot.service.escalation import escalate
 from alertbot.service.events import IncidentEvents
 from alertbot.store.sql import Store, Tx
 
@@ -127,23 +123,6 @@ class Engine:
         if forgotten:
             log.info("forgot %d webhook idempotency key(s) older than a week", forgotten)
 
-    def _still_paging(self, tx: Tx, incident: Incident,
-                      pages: Sequence[PageIntent]) -> list[NewMessage]:
-        """Tell everyone who reported into ``incident`` that paging moved to a new step
-        or round, naming who was just paged (names only: no report words, no facts)."""
-        names = list(dict.fromkeys(page.name for page in pages))
-        if not names:
-            return []
-        config = self.config()
-        out: list[NewMessage] = []
-        for key, language in tx.reporters_of(incident.id):
-            msg = notices.notice_to_reporter(
-                config, key, language, "still_paging", incident.id, "paging escalated",
-                n=incident.id, who=", ".join(names))
-            if msg is not None:
-                out.append(msg)
-        return out
-
     async def cycle(self) -> None:
         for name, module in (("escalate", self.escalate), ("dispatch", self.dispatch),
                              ("housekeeping", self.housekeeping)):
@@ -189,44 +168,7 @@ class Engine:
         """The unit of work of one escalation pass: up to ``batch`` due incidents."""
         due = tx.due_incidents(now, self.batch)
         for incident in due:
-            self._escalate_one(tx, incident, now)
+            escalate(tx, incident, now, self.config(), self.metrics)
         return due
 
-    def _escalate_one(self, tx: Tx, incident: Incident, now: float) -> None:
-        decision = decide(incident, now)
-        if decision is None:
-            return
-        config = self.config()
-        if incident.due_at is not None:
-            self.metrics.page_lateness.observe(max(0.0, now - incident.due_at))
-        # The escalation's move is a compare-and-set (Tx.transition): an ACK that got in
-        # first wins, and nothing is paged for a step already taken.
-        if decision.exhausted:
-            if not tx.transition(incident, replace(incident, due_at=None)):
-                return
-            tx.add_timeline(incident.id, now, "exhausted", decision.reason)
-            told = [notices.notice_to_contact(
-                admin, "exhausted", incident.id, decision.reason, n=incident.id,
-                title=notices.incident_title(config, incident, admin.language),
-                rounds=incident.round + 1) for admin in config.admin_contacts()]
-            tx.enqueue([m for m in told if m is not None], now)
-            log.warning("incident %d: %s", incident.id, decision.reason)
-            return
-        if not tx.transition(incident, replace(incident, step=decision.step,
-                                               round=decision.round,
-                                               due_at=decision.next_due_at)):
-            return
-        tx.enqueue(notices.pages_for(incident, decision, config.timezone, config), now)
-        if incident.step >= 0 or incident.round > 0:  # paging moved on: reporters hear it
-            tx.enqueue(self._still_paging(tx, incident, decision.pages), now)
-        by_person: dict[str, list[str]] = {}
-        for page in decision.pages:
-            by_person.setdefault(page.name, []).append(
-                str(page.channel) + (f" (after {format_duration(page.delay)} if no ack)"
-                                     if page.delay else ""))
-        who = "; ".join(f"{name} by {', '.join(ch)}" for name, ch in by_person.items())
-        tx.add_timeline(incident.id, now, "paged",
-                        f"{decision.reason}: {who or 'nobody reachable'}")
-        for contact_id, why in decision.unreachable:
-            tx.add_timeline(incident.id, now, "unreachable", f"{contact_id}: {why}")
 

@@ -22,6 +22,7 @@ from alertbot.core.records import NewMessage
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
 from alertbot.service import notices
+from alertbot.service.escalation import escalate
 from alertbot.service.events import IncidentEvents
 from alertbot.service.questions import Questions, keyed
 from alertbot.service.responding import Responding
@@ -171,7 +172,10 @@ class Receiver(Questions, Responding):
                         f"routed to escalation '{policy_name}' ({school_reason or where})")
         self.metrics.incidents_opened.labels(type=itype.id, source=source).inc()
         log.info("incident %d opened (%s, %s) via %s", incident.id, itype.id, where, source)
-        return incident, True
+        # Its first pages go into the outbox in this same unit of work: never an incident
+        # without them, and the first page waits for no engine pass.
+        escalate(tx, incident, now, self.config, self.metrics)
+        return tx.get_incident(incident.id) or incident, True
 
     def _add_reporter(self, tx: Tx, incident_id: int, actor: Actor, now: float,
                             opener: bool = False) -> None:

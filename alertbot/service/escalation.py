@@ -1,0 +1,83 @@
+"""One escalation step of one incident: the policy's decision applied in a unit of work.
+
+Called by the engine's escalation pass for every due incident, and by the receiver for a
+new incident, so its first pages are queued in the same transaction that opens it: an
+incident never exists without them, and the first page does not wait for an engine pass.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+
+from alertbot.core.durations import format_duration
+from alertbot.core.incident import Incident
+from alertbot.core.model import Config
+from alertbot.core.policy import PageIntent, decide
+from alertbot.core.records import NewMessage
+from alertbot.metrics import Metrics
+from alertbot.service import notices
+from alertbot.store.sql import Tx
+
+log = logging.getLogger("alertbot.engine")
+
+
+def escalate(tx: Tx, incident: Incident, now: float, config: Config,
+             metrics: Metrics) -> bool:
+    """Apply ``decide(incident, now)``: page the next step (or tell the admins the policy
+    ran out), as a compare-and-set on the incident's row. False when nothing was due or
+    someone (an ACK, another instance) moved the incident first."""
+    decision = decide(incident, now)
+    if decision is None:
+        return False
+    if incident.due_at is not None:
+        metrics.page_lateness.observe(max(0.0, now - incident.due_at))
+    # The escalation's move is a compare-and-set (Tx.transition): an ACK that got in
+    # first wins, and nothing is paged for a step already taken.
+    if decision.exhausted:
+        if not tx.transition(incident, replace(incident, due_at=None)):
+            return False
+        tx.add_timeline(incident.id, now, "exhausted", decision.reason)
+        told = [notices.notice_to_contact(
+            admin, "exhausted", incident.id, decision.reason, n=incident.id,
+            title=notices.incident_title(config, incident, admin.language),
+            rounds=incident.round + 1) for admin in config.admin_contacts()]
+        tx.enqueue([m for m in told if m is not None], now)
+        log.warning("incident %d: %s", incident.id, decision.reason)
+        return True
+    if not tx.transition(incident, replace(incident, step=decision.step,
+                                           round=decision.round,
+                                           due_at=decision.next_due_at)):
+        return False
+    tx.enqueue(notices.pages_for(incident, decision, config.timezone, config), now)
+    if incident.step >= 0 or incident.round > 0:  # paging moved on: reporters hear it
+        tx.enqueue(_still_paging(tx, incident, decision.pages, config), now)
+    by_person: dict[str, list[str]] = {}
+    for page in decision.pages:
+        by_person.setdefault(page.name, []).append(
+            str(page.channel) + (f" (after {format_duration(page.delay)} if no ack)"
+                                 if page.delay else ""))
+    who = "; ".join(f"{name} by {', '.join(ch)}" for name, ch in by_person.items())
+    tx.add_timeline(incident.id, now, "paged",
+                    f"{decision.reason}: {who or 'nobody reachable'}")
+    for contact_id, why in decision.unreachable:
+        tx.add_timeline(incident.id, now, "unreachable", f"{contact_id}: {why}")
+    return True
+
+
+def _still_paging(tx: Tx, incident: Incident, pages: Sequence[PageIntent],
+                  config: Config) -> list[NewMessage]:
+    """Tell everyone who reported into ``incident`` that paging moved to a new step
+    or round, naming who was just paged (names only: no report words, no facts)."""
+    names = list(dict.fromkeys(page.name for page in pages))
+    if not names:
+        return []
+    out: list[NewMessage] = []
+    for key, language in tx.reporters_of(incident.id):
+        msg = notices.notice_to_reporter(
+            config, key, language, "still_paging", incident.id, "paging escalated",
+            n=incident.id, who=", ".join(names))
+        if msg is not None:
+            out.append(msg)
+    return out
