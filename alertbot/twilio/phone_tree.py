@@ -190,10 +190,7 @@ async def _open(call: Call, trigger: Trigger, school: School | None) -> VoiceRes
     response.record(action=call.url(RECORDED, n=number), method="POST",
                     max_length=RECORD_SECONDS, timeout=5, finish_on_key="#", play_beep=True,
                     **(transcribe if call.lang == "en" else {}))  # Twilio transcribes English
-    call.say(response, "no_recording")
-    call.say(response, "help_coming")
-    response.hangup()
-    return response
+    return _no_recording(call, response)  # reached only when nothing was recorded
 
 
 async def recorded_step(call: Call) -> VoiceResponse:
@@ -215,8 +212,9 @@ async def recorded_step(call: Call) -> VoiceResponse:
     return response
 
 
-def _no_recording(call: Call) -> VoiceResponse:
-    response = VoiceResponse()
+def _no_recording(call: Call, response: VoiceResponse | None = None) -> VoiceResponse:
+    """Nothing was recorded: help is coming anyway; goodbye."""
+    response = response or VoiceResponse()
     call.say(response, "no_recording")
     call.say(response, "help_coming")
     response.hangup()

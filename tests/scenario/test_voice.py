@@ -43,6 +43,14 @@ def entries(incident: dict[str, Any], kind: str) -> list[str]:
 # --- the phone tree --------------------------------------------------------------
 
 
+
+async def paged(hv: Harness, number: int, school: str) -> None:
+    """The voice district's first step: a text and a call to the Superintendent and the
+    Attorney for incident ``number`` at ``school`` (expected, so consumed)."""
+    for person in (SUPERINTENDENT, ATTORNEY):
+        await hv.received(f"ALERT #{number}: Enforcement visit at {school}", person)
+        await hv.received(f"ALERT number {number}", person, kind="call")
+
 async def test_principal_call_opens_the_incident_before_the_recording(hv: Harness) -> None:
     call = await hv.call(PRINCIPAL)
     menu = call.twiml
@@ -160,10 +168,7 @@ async def test_english_caller_may_switch_to_spanish(hv: Harness) -> None:
     opened = await call.press("1")
     assert "El incidente número 1 está abierto" in opened.text
     # Everyone else alertbot told something in this story:
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
-    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
-    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await paged(hv, 1, "Burns Academy")
 
 
 async def test_unknown_caller_is_refused_where_unknown_reporters_reject(h: Harness) -> None:
@@ -267,14 +272,8 @@ async def test_responder_calls_back_and_presses_0(hv: Harness) -> None:
     assert incidents[2]["state"] == "acknowledged"
     assert incidents[1]["state"] == "triggered"
     # Everyone else alertbot told something in this story:
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
-    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
-    await hv.received("ALERT number 1", ATTORNEY, kind="call")
-    await hv.received("ALERT #2: Enforcement visit at Oak Middle School", SUPERINTENDENT)
-    await hv.received("ALERT number 2", SUPERINTENDENT, kind="call")
-    await hv.received("ALERT #2: Enforcement visit at Oak Middle School", ATTORNEY)
-    await hv.received("ALERT number 2", ATTORNEY, kind="call")
+    await paged(hv, 1, "Burns Academy")
+    await paged(hv, 2, "Oak Middle School")
     await hv.received("#2 was reported by Eli Romero with no details yet", SUPERINTENDENT)
     await hv.received("#2: Dr. Jordan Rivera esta atendiendo y va en camino.", PRINCIPAL_ES)
     await hv.received("#2 acknowledged by Dr. Jordan Rivera", ATTORNEY)
@@ -314,14 +313,8 @@ async def test_forged_caller_id_of_an_admin_acknowledges_nothing(hv: Harness) ->
                         "not verified); calling Riley Chen back to confirm"]
     assert entries(await hv.incident(1), "acknowledged") == []
     # Everyone else alertbot told something in this story:
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
-    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
-    await hv.received("ALERT number 1", ATTORNEY, kind="call")
-    await hv.received("ALERT #2: Enforcement visit at Oak Middle School", SUPERINTENDENT)
-    await hv.received("ALERT number 2", SUPERINTENDENT, kind="call")
-    await hv.received("ALERT #2: Enforcement visit at Oak Middle School", ATTORNEY)
-    await hv.received("ALERT number 2", ATTORNEY, kind="call")
+    await paged(hv, 1, "Burns Academy")
+    await paged(hv, 2, "Oak Middle School")
 
 
 async def test_verified_caller_id_acknowledges_at_once(hv: Harness) -> None:
@@ -334,10 +327,7 @@ async def test_verified_caller_id_acknowledges_at_once(hv: Harness) -> None:
     await hv.fake.expect_sms(PRINCIPAL, contains="Riley Chen is on it")
     await hv.fake.assert_no_call(ADMIN)
     # Everyone else alertbot told something in this story:
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
-    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
-    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await paged(hv, 1, "Burns Academy")
     await hv.received("#1 was reported by Ana Perez with no details yet", ADMIN)
     await hv.received("#1 acknowledged by Riley Chen", SUPERINTENDENT, ATTORNEY)
 
@@ -352,14 +342,8 @@ async def test_attestation_is_remembered_within_the_call(hv: Harness) -> None:
     done = await call.press("2")
     assert "You acknowledged number 2" in done.text
     # Everyone else alertbot told something in this story:
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
-    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
-    await hv.received("ALERT number 1", ATTORNEY, kind="call")
-    await hv.received("ALERT #2: Enforcement visit at Oak Middle School", SUPERINTENDENT)
-    await hv.received("ALERT number 2", SUPERINTENDENT, kind="call")
-    await hv.received("ALERT #2: Enforcement visit at Oak Middle School", ATTORNEY)
-    await hv.received("ALERT number 2", ATTORNEY, kind="call")
+    await paged(hv, 1, "Burns Academy")
+    await paged(hv, 2, "Oak Middle School")
     await hv.received("#2 was reported by Eli Romero with no details yet", ADMIN)
     await hv.received("#2: Riley Chen esta atendiendo y va en camino.", PRINCIPAL_ES)
     await hv.received("#2 acknowledged by Riley Chen", SUPERINTENDENT, ATTORNEY)
@@ -381,10 +365,7 @@ async def test_personal_pin_acknowledges(hv: Harness, caplog: pytest.LogCaptureF
         "confirm" not in (r.twiml or "") for r in hv.fake.calls_to(SUPERINTENDENT))
     assert all(SUPERINTENDENT_PIN not in r.getMessage() for r in caplog.records)
     # Everyone else alertbot told something in this story:
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
-    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
-    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await paged(hv, 1, "Burns Academy")
     await hv.received("#1 was reported by Ana Perez with no details yet", SUPERINTENDENT)
     await hv.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
 
@@ -399,10 +380,7 @@ async def test_no_pin_keyed_in_means_a_call_back(hv: Harness) -> None:
     assert incident["state"] == "triggered"
     await hv.fake.expect_call(SUPERINTENDENT, contains="/twilio/voice/confirm")
     # Everyone else alertbot told something in this story:
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
-    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
-    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await paged(hv, 1, "Burns Academy")
 
 
 async def _confirm_call(hv: Harness, phone: str) -> tuple[PhoneCall, Record]:
@@ -431,10 +409,7 @@ async def test_pressing_1_on_the_confirm_call_acknowledges(hv: Harness) -> None:
     assert "You acknowledged number 1" in again.text
     assert len(_on_it_texts(hv, PRINCIPAL)) == 1
     # Everyone else alertbot told something in this story:
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
-    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
-    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await paged(hv, 1, "Burns Academy")
     await hv.received("#1 was reported by Ana Perez with no details yet", ADMIN)
     await hv.received("#1 acknowledged by Riley Chen", SUPERINTENDENT, ATTORNEY)
 
@@ -454,10 +429,7 @@ async def test_pressing_nothing_on_the_confirm_call_acknowledges_nothing(hv: Har
     await hv.advance(minutes=3)
     await hv.fake.expect_call(DEPUTY)  # paging goes on
     # Everyone else alertbot told something in this story:
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
-    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
-    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await paged(hv, 1, "Burns Academy")
     await hv.received("#1: still paging", PRINCIPAL)
 
 
@@ -471,10 +443,7 @@ async def test_confirm_calls_are_not_repeated_for_a_burst_of_forged_calls(hv: Ha
     await hv.fake.assert_no_call(ADMIN)
     assert len(entries(await hv.incident(1), "unverified_caller")) == 1
     # Everyone else alertbot told something in this story:
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
-    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
-    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await paged(hv, 1, "Burns Academy")
 
 
 async def test_spanish_caller_is_called_back_in_spanish(hv: Harness) -> None:
@@ -497,10 +466,7 @@ async def test_spanish_caller_is_called_back_in_spanish(hv: Harness) -> None:
     [incident] = await hv.incidents()
     assert incident["acknowledged_by"]["id"] == "deputy"
     # Everyone else alertbot told something in this story:
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
-    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
-    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await paged(hv, 1, "Burns Academy")
     await hv.received("#1: still paging", PRINCIPAL)
     await hv.received("#1 fue reportado por Ana Perez aun sin detalles", DEPUTY)
     await hv.received("#1: Morgan Lee is on it and is responding.", PRINCIPAL)
@@ -530,10 +496,7 @@ async def test_resolve_from_an_unproven_sender_is_confirmed_by_a_call_too(hv: Ha
     [incident] = await hv.incidents()
     assert incident["state"] == "resolved" and incident["resolved_by"] == "admin"
     # Everyone else alertbot told something in this story:
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
-    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
-    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await paged(hv, 1, "Burns Academy")
     await hv.received("#1 resolved by Riley Chen.", PRINCIPAL, ATTORNEY, SUPERINTENDENT)
 
 
@@ -544,10 +507,7 @@ async def test_a_text_ack_needs_no_confirmation(hv: Harness) -> None:
     assert "You acknowledged #1" in reply
     await hv.fake.assert_no_call(ADMIN)
     # Everyone else alertbot told something in this story:
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
-    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
-    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await paged(hv, 1, "Burns Academy")
     await hv.received("#1 was reported by Ana Perez with no details yet", ADMIN)
     await hv.received("#1: Riley Chen is on it and is responding.", PRINCIPAL)
     await hv.received("#1 acknowledged by Riley Chen", SUPERINTENDENT, ATTORNEY)
@@ -709,10 +669,7 @@ async def test_spanish_speaking_responder_is_called_in_spanish(hv: Harness) -> N
     [incident] = await hv.incidents()
     assert incident["acknowledged_by"]["id"] == "deputy"
     # Everyone else alertbot told something in this story:
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
-    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
-    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await paged(hv, 1, "Burns Academy")
     await hv.received("#1: still paging", PRINCIPAL)
     await hv.received("#1 fue reportado por Ana Perez aun sin detalles", DEPUTY)
     await hv.received("#1: Morgan Lee is on it and is responding.", PRINCIPAL)
@@ -755,10 +712,7 @@ async def test_silent_recording_adds_nothing_and_says_goodbye(hv: Harness) -> No
     assert "No message was recorded" in done.text and done.hangs_up
     assert entries(await hv.incident(1), "update") == []
     # Everyone else alertbot told something in this story:
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
-    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
-    await hv.received("ALERT #1: Enforcement visit at Burns Academy", ATTORNEY)
-    await hv.received("ALERT number 1", ATTORNEY, kind="call")
+    await paged(hv, 1, "Burns Academy")
 
 
 async def test_channels_in_order_call_only_if_the_text_went_unanswered(
