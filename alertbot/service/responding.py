@@ -135,7 +135,11 @@ class Responding:
         responder who acknowledged (by SMS, else Slack DM). A long or emoji-heavy report
         is cut at a word on SMS ("…"); the incident number and link always survive."""
         entries = (tx.timeline([incident.id])).get(incident.id, [])
-        words = [incident.details] + [e.text for e in entries if e.kind == "update"]
+        # Words from anyone but the first reporter (a co-reporter, a merged report) carry
+        # their author's name: the responder must not read them as the opener's.
+        words = [incident.details] + [
+            e.text if e.actor in (None, incident.reporter_name) else f"{e.actor}: {e.text}"
+            for e in entries if e.kind == "update" and e.text]
         details = clean_text(" / ".join(w for w in words if w))
         lang = contact.language
         key = "ack_details" if details else "ack_details_none"

@@ -280,7 +280,8 @@ async def test_a_co_reporter_hears_who_has_it_and_when_it_is_resolved(h: Harness
         await h.fake.expect_sms(number, contains="#1 resolved by Dr. Jordan Rivera")
     # Everyone else alertbot told something in this story:
     await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
-    await h.received("#1 first report from Ana Perez: agents at the side door Cons", SUPERINTENDENT)
+    await h.received("#1 first report from Ana Perez: Gale Porter: agents at the side door",
+                     SUPERINTENDENT)  # the words are the area lead's, and say so
     await h.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
     await h.received("#1 update from Pat Kim: a van is parked outside", SUPERINTENDENT)
     await h.received("#1 resolved by Dr. Jordan Rivera.", ATTORNEY)
@@ -368,7 +369,8 @@ async def test_naming_a_school_that_already_has_an_open_incident_merges_into_it(
     await h.received("#1 was the same as #2 at Burns Academy: paging for #1 stoppe", ATTORNEY)
     await h.received("#2: still paging", PRINCIPAL, AREA_LEAD)
     await h.received("ALERT #2: Enforcement visit at Burns Academy", DEPUTY)
-    await h.received("#2 first report from Ana Perez: 2 agents front desk / agents", SUPERINTENDENT)
+    await h.received("#2 first report from Ana Perez: 2 agents front desk / Gale Porter: agents"
+                     " in the parking lot", SUPERINTENDENT)  # the merged words keep their author
     await h.received("#2: Dr. Jordan Rivera is on it and is responding.", PRINCIPAL)
     await h.received("#2 acknowledged by Dr. Jordan Rivera", ATTORNEY, DEPUTY)
 
