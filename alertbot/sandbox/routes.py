@@ -5,25 +5,42 @@ Mounted only with ``--sandbox``; nothing here reaches a real provider.
 
 from __future__ import annotations
 
+import logging
+
 from aiohttp import web
 
 from alertbot import appkeys
+from alertbot.core.actors import Outcome
+from alertbot.text.reply import ReplyKey
 from alertbot.text.web import render_web
-from alertbot.twilio.sms_webhook import inbound_sms
+from alertbot.twilio.sms_webhook import actor_for_phone, inbound_sms
 from alertbot.web.api import require_token
+
+log = logging.getLogger("alertbot.sandbox")
 
 
 async def sandbox_sms(request: web.Request) -> web.Response:
     require_token(request)
     if request.content_type == "application/json":
-        data = await request.json()
+        try:
+            data = await request.json()
+        except ValueError:
+            raise web.HTTPBadRequest(text="the body is not JSON") from None
+        if not isinstance(data, dict):
+            raise web.HTTPBadRequest(text='expected {"from": phone, "body": text}')
         form = {"From": str(data.get("from", "")), "Body": str(data.get("body", ""))}
     else:
         posted = await request.post()
         form = {"From": str(posted.get("from", "")), "Body": str(posted.get("body", ""))}
     if not form["From"]:
         raise web.HTTPBadRequest(text="'from' (a phone number) is required")
-    reply = await inbound_sms(request, form, "sandbox")
+    try:
+        reply = await inbound_sms(request, form, "sandbox")
+    except Exception:
+        log.exception("could not handle a sandbox text")
+        language = actor_for_phone(request, form["From"]).language
+        reply = request.app[appkeys.RECEIVER].fallback_reply(
+            Outcome.INFO, ReplyKey.INTAKE_ERROR, language)
     return web.json_response({"reply": render_web(reply)})  # shown on the dashboard
 
 

@@ -39,8 +39,10 @@ T = TypeVar("T")
 
 # How long an SQLite write waits for a lock held by another process (a backup, the
 # ``sqlite3`` shell) before failing with "database is locked": milliseconds. It waits on
-# the database thread, never on the event loop; a webhook that fails is retried by its sender.
-BUSY_TIMEOUT_MS = 5000
+# the database thread, never on the event loop, so it can be long: 12 s keeps a text
+# waiting behind a backup inside Twilio's 15 s webhook timeout (a 5 s wait lost texts in
+# the new-user trial). Past it the sender is told to send again or call the fallback.
+BUSY_TIMEOUT_MS = 12_000
 READER_THREADS = 2
 
 

@@ -56,8 +56,9 @@ async def sms_webhook(request: web.Request) -> web.Response:
     except Exception:
         log.exception("could not handle an inbound text")
         metrics.inbound.labels(route="sms", result="error").inc()
+        language = actor_for_phone(request, form.get("From", "")).language  # theirs
         failed = request.app[appkeys.RECEIVER].fallback_reply(
-            Outcome.INFO, ReplyKey.INTAKE_ERROR, "en")
+            Outcome.INFO, ReplyKey.INTAKE_ERROR, language)
         return twiml_message(render_sms(failed))
     metrics.inbound.labels(route="sms", result="ok").inc()
     return twiml_message(render_sms(reply))
