@@ -30,6 +30,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(problem, file=sys.stdout)
     if config is None:
         return 1
+    if config.fallback_phone is None:  # allowed, but then nobody is pointed anywhere
+        print(f"warning: {settings.config_path}: fallback_phone is not set: a number not in "
+              "contacts, or a text alertbot could not record, is told no number to call",
+              file=sys.stderr)
     print(f"ok: {len(config.schools)} schools, {len(config.contacts)} contacts, "
           f"{len(config.incidents)} incident types, {len(config.escalations)} escalations",
           file=sys.stderr)

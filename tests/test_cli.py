@@ -37,6 +37,19 @@ def test_check_accepts_the_sample_district() -> None:
     assert "ok:" in result.stderr
 
 
+def test_check_warns_when_no_fallback_number_is_set(tmp_path: Path) -> None:
+    """New-user trial: without ``fallback_phone`` a stranger is pointed nowhere, and
+    ``check`` said nothing about it. It still passes (a district may choose that)."""
+    config = (ROOT / "escalation.yaml").read_text()
+    lines = [line for line in config.splitlines() if not line.startswith("fallback_phone:")]
+    assert len(lines) < len(config.splitlines())  # the sample sets one
+    (tmp_path / "escalation.yaml").write_text("\n".join(lines) + "\n")
+    result = run("check", cwd=tmp_path, env={"ALERTBOT_CONTACTS": str(ROOT / "contacts")})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "warning:" in result.stderr and "fallback_phone is not set" in result.stderr
+    assert "fallback_phone" not in run("check").stderr  # the sample district: no warning
+
+
 def test_check_reports_every_problem_with_file_line_and_path() -> None:
     result = run("check", cwd=FIXTURES / "many_errors")
     assert result.returncode == 1
