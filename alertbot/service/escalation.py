@@ -24,20 +24,22 @@ log = logging.getLogger("alertbot.engine")
 
 
 def escalate(tx: Tx, incident: Incident, now: float, config: Config,
-             metrics: Metrics) -> bool:
+             metrics: Metrics) -> Incident | None:
     """Apply ``decide(incident, now)``: page the next step (or tell the admins the policy
-    ran out), as a compare-and-set on the incident's row. False when nothing was due or
-    someone (an ACK, another instance) moved the incident first."""
+    ran out), as a compare-and-set on the incident's row. Returns the incident as it now
+    is, or None when nothing was due or someone (an ACK, another instance) moved it
+    first."""
     decision = decide(incident, now)
     if decision is None:
-        return False
+        return None
     if incident.due_at is not None:
         metrics.page_lateness.observe(max(0.0, now - incident.due_at))
     # The escalation's move is a compare-and-set (Tx.transition): an ACK that got in
     # first wins, and nothing is paged for a step already taken.
     if decision.exhausted:
-        if not tx.transition(incident, replace(incident, due_at=None)):
-            return False
+        after = replace(incident, due_at=None)
+        if not tx.transition(incident, after):
+            return None
         tx.add_timeline(incident.id, now, "exhausted", decision.reason)
         told = [notices.notice_to_contact(
             admin, "exhausted", incident.id, decision.reason, n=incident.id,
@@ -45,11 +47,11 @@ def escalate(tx: Tx, incident: Incident, now: float, config: Config,
             rounds=incident.round + 1) for admin in config.admin_contacts()]
         tx.enqueue([m for m in told if m is not None], now)
         log.warning("incident %d: %s", incident.id, decision.reason)
-        return True
-    if not tx.transition(incident, replace(incident, step=decision.step,
-                                           round=decision.round,
-                                           due_at=decision.next_due_at)):
-        return False
+        return after
+    after = replace(incident, step=decision.step, round=decision.round,
+                    due_at=decision.next_due_at)
+    if not tx.transition(incident, after):
+        return None
     tx.enqueue(notices.pages_for(incident, decision, config.timezone, config), now)
     if incident.step >= 0 or incident.round > 0:  # paging moved on: reporters hear it
         tx.enqueue(_still_paging(tx, incident, decision.pages, config), now)
@@ -63,7 +65,7 @@ def escalate(tx: Tx, incident: Incident, now: float, config: Config,
                     f"{decision.reason}: {who or 'nobody reachable'}")
     for contact_id, why in decision.unreachable:
         tx.add_timeline(incident.id, now, "unreachable", f"{contact_id}: {why}")
-    return True
+    return after
 
 
 def _still_paging(tx: Tx, incident: Incident, pages: Sequence[PageIntent],

@@ -174,8 +174,7 @@ class Receiver(Questions, Responding):
         log.info("incident %d opened (%s, %s) via %s", incident.id, itype.id, where, source)
         # Its first pages go into the outbox in this same unit of work: never an incident
         # without them, and the first page waits for no engine pass.
-        escalate(tx, incident, now, self.config, self.metrics)
-        return tx.get_incident(incident.id) or incident, True
+        return escalate(tx, incident, now, self.config, self.metrics) or incident, True
 
     def _add_reporter(self, tx: Tx, incident_id: int, actor: Actor, now: float,
                             opener: bool = False) -> None:

@@ -5,7 +5,13 @@ from pathlib import Path
 
 import pytest
 
+from alertbot.clock import FakeClock
+from alertbot.config.loader import load_or_raise
+from alertbot.core.model import Config
+from alertbot.metrics import Metrics
+from alertbot.service.receiver import Receiver
 from alertbot.store.sql import Store
+from tests.store.district import DISTRICT
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -20,3 +26,15 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         yield s
     finally:
         await s.close()
+
+
+@pytest.fixture
+def config() -> Config:
+    """The scenario tests' SMS district."""
+    return load_or_raise(DISTRICT / "escalation.yaml", DISTRICT / "contacts")
+
+
+@pytest.fixture
+async def receiver(store: Store, config: Config) -> AsyncIterator[Receiver]:
+    """A receiver on ``store`` with a fake clock; nothing is sent."""
+    yield Receiver(config, store, FakeClock(), Metrics(), nudge=lambda: None)

@@ -9,41 +9,19 @@ interleaving: exactly one winner, the loser is told who won, the reporter hears
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 
 from alertbot.clock import FakeClock
-from alertbot.config.loader import load_or_raise
 from alertbot.core import commands as cmd
-from alertbot.core.actors import Proof
 from alertbot.core.incident import State
 from alertbot.core.model import Config
 from alertbot.core.records import OutboxKind
-from alertbot.metrics import Metrics
-from alertbot.service.receiver import Actor, Receiver, Reply
+from alertbot.service.receiver import Receiver, Reply
 from alertbot.store.sql import Store
 from alertbot.text.sms import render_sms
+from tests.store.district import actor
 from tests.unitofwork import transaction
 
-DISTRICT = Path(__file__).parent.parent / "scenario" / "district"
 ROUNDS = 6  # races per test: one lucky interleaving must not make a broken store pass
-
-
-@pytest.fixture
-def config() -> Config:
-    return load_or_raise(DISTRICT / "escalation.yaml", DISTRICT / "contacts")
-
-
-@pytest.fixture
-async def receiver(store: Store, config: Config) -> AsyncIterator[Receiver]:
-    yield Receiver(config, store, FakeClock(), Metrics(), nudge=lambda: None)
-
-
-def actor(config: Config, contact_id: str) -> Actor:
-    contact = config.contacts[contact_id]
-    return Actor(contact, phone=contact.phone, proof=Proof.PROVIDER)  # a signed SMS webhook
 
 
 def later(receiver: Receiver) -> None:

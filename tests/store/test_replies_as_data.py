@@ -4,41 +4,18 @@ again from the stored key and values (issue 10; decision 0019). SQLite and Postg
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
-
-from alertbot.clock import FakeClock
-from alertbot.config.loader import load_or_raise
 from alertbot.core import commands as cmd
-from alertbot.core.actors import Actor, Outcome, Proof
+from alertbot.core.actors import Outcome
 from alertbot.core.model import Config
-from alertbot.metrics import Metrics
 from alertbot.service.receiver import Receiver
 from alertbot.store.sql import Store
 from alertbot.text.reply import Reply, ReplyKey
 from alertbot.text.slack import render_slack
 from alertbot.text.sms import render_sms
 from alertbot.text.voice import render_voice
+from tests.store.district import actor
 from tests.unitofwork import transaction
-
-DISTRICT = Path(__file__).parent.parent / "scenario" / "district"
-
-
-@pytest.fixture
-def config() -> Config:
-    return load_or_raise(DISTRICT / "escalation.yaml", DISTRICT / "contacts")
-
-
-@pytest.fixture
-async def receiver(store: Store, config: Config) -> AsyncIterator[Receiver]:
-    yield Receiver(config, store, FakeClock(), Metrics(), nudge=lambda: None)
-
-
-def actor(config: Config, contact_id: str) -> Actor:
-    contact = config.contacts[contact_id]
-    return Actor(contact, phone=contact.phone, proof=Proof.PROVIDER)
 
 
 async def report(receiver: Receiver, config: Config, who: str, school: str | None) -> Reply:
