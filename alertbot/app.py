@@ -27,7 +27,7 @@ from alertbot.settings import Settings
 from alertbot.store.sql import Store
 from alertbot.twilio import phone_tree as twilio_voice
 from alertbot.twilio import sms_webhook as twilio_sms
-from alertbot.web import api, dashboard
+from alertbot.web import api, audit, dashboard, sessions
 from alertbot.web.serving import CLIENT_MAX_SIZE, read_guard
 
 log = logging.getLogger("alertbot")
@@ -217,7 +217,9 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     app.router.add_get("/metrics", api.metrics)
     app.router.add_get("/api/incidents", api.list_incidents)
     app.router.add_get("/api/incidents/{id}", api.get_incident)
-    dashboard.add_routes(app)
+    audit.add_routes(app)  # GET /api/audit
+    sessions.add_routes(app)  # GET /api/sessions, POST /api/sessions/{id}/revoke
+    dashboard.add_routes(app)  # GET /, /auth/*
     if settings.sandbox:
         sandbox.add_routes(app)
     _mount_slack(app, settings)
