@@ -13,7 +13,7 @@ import html
 from aiohttp import web
 
 from alertbot import appkeys
-from alertbot.web import auth, oidc
+from alertbot.web import auth
 from alertbot.web.session import current_viewer
 
 CSP = ("default-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -41,4 +41,7 @@ async def index(request: web.Request) -> web.Response:
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/", index)
     auth.add_routes(app)
-    oidc.add_routes(app)
+    if app[appkeys.SETTINGS].oidc_configured:  # authlib and joserfc load only then
+        from alertbot.web import oidc
+
+        oidc.add_routes(app)
