@@ -14,7 +14,6 @@ import asyncio
 import hmac
 import ipaddress
 from typing import Any
-from urllib.parse import urlsplit
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -70,23 +69,6 @@ async def api_access(request: web.Request) -> Viewer | None:
         require_bearer(request)
         return None
     return await require_viewer(request)
-
-
-def require_same_origin(request: web.Request) -> None:
-    """403 for a browser's cross-site request (CSRF). ``Sec-Fetch-Site`` decides where the
-    browser sends it (same-origin, or none: typed by the person); else ``Origin`` must
-    be this service. Scripts send neither and pass (they hold no cookie to abuse)."""
-    site = request.headers.get("Sec-Fetch-Site")
-    if site is not None:
-        if site not in ("same-origin", "none"):
-            raise web.HTTPForbidden(text="cross-site request refused")
-        return
-    origin = request.headers.get("Origin")
-    if origin is not None:
-        public = urlsplit(request.app[appkeys.SETTINGS].public_url)
-        allowed = {f"{public.scheme}://{public.netloc}", f"{request.scheme}://{request.host}"}
-        if origin not in allowed:
-            raise web.HTTPForbidden(text="cross-site request refused")
 
 
 def _local_unproxied(request: web.Request) -> bool:
