@@ -193,7 +193,8 @@ async def list_incidents(request: web.Request) -> web.Response:
     below incident N (the ``Link: rel="next"`` header gives it). Each incident carries
     its latest ``timeline`` entries (default 50, at most 200) and ``timeline_total``.
     ``changed_since=C`` lists only incidents with a timeline entry after cursor C; every
-    answer's ``X-Timeline-Cursor`` header is the cursor to send next time."""
+    answer's ``X-Timeline-Cursor`` header is the cursor to send next time. A signed-in
+    person gets only the incidents ``who.may_view`` lets them see; a script, all."""
     viewer = await api_access(request)
     config = request.app[appkeys.RECEIVER].config
     contact = None if viewer is None or who.sees_all(config, viewer.contact) else viewer.contact
