@@ -315,6 +315,7 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
         triggers=tuple(triggers), incidents=incidents, escalations=escalations,
         contacts=contacts, unknown_reporters=top.unknown_reporters, fallback_phone=fallback,
         admins=tuple(top.admins), pin=top.pin, version=top.version,
+        caller_wait=top.caller_wait,
     )
 
 

@@ -115,6 +115,7 @@ class Config:
     admins: tuple[str, ...] = ()  # contact ids or roles
     pin: str | None = None  # phone tree PIN for unknown callers
     version: int = 1
+    caller_wait: float = 180.0  # seconds a phone-tree caller waits on the line (issue 13)
 
     # --- look-ups -------------------------------------------------------------
 

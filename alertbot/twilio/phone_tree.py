@@ -10,6 +10,8 @@
     /twilio/voice/ackpin        … and, when caller ID is not verified, their personal PIN
     /twilio/voice/confirm       the call back that confirms a caller-ID-only acknowledgement
     /twilio/voice/page, /amd    callbacks of voice pages (twilio/voice_page.py)
+    /twilio/voice/wait          after the recording: the caller waits on the line in the
+                                incident's conference for a responder (twilio/calls.py)
 
 The incident opens the moment its type and school are known, before the recording,
 so the first page leaves while the caller is still on the line. State between steps
@@ -37,7 +39,9 @@ from alertbot.text.voice_text import (
     other_language,
     prompt,
 )
+from alertbot.twilio import calls as twilio_calls
 from alertbot.twilio import voice_page as twilio_voice_page
+from alertbot.twilio.calls import join_conference
 from alertbot.twilio.voice_call import MAX_TRIES, Call, voice_route
 from alertbot.twilio.voice_sender import say
 
@@ -49,6 +53,7 @@ RECORDED = "/twilio/voice/recorded"
 TRANSCRIPTION = "/twilio/voice/transcription"
 ACK = "/twilio/voice/ack"
 ACK_PIN = "/twilio/voice/ackpin"
+WAIT = "/twilio/voice/wait"
 RECORD_SECONDS = 60
 
 log = logging.getLogger("alertbot.twilio")
@@ -190,7 +195,9 @@ async def _open(call: Call, trigger: Trigger, school: School | None) -> VoiceRes
     response.record(action=call.url(RECORDED, n=number), method="POST",
                     max_length=RECORD_SECONDS, timeout=5, finish_on_key="#", play_beep=True,
                     **(transcribe if call.lang == "en" else {}))  # Twilio transcribes English
-    return _no_recording(call, response)  # reached only when nothing was recorded
+    call.say(response, "no_recording")  # reached only when nothing was recorded
+    response.redirect(call.url(WAIT, n=number), method="POST")
+    return response
 
 
 async def recorded_step(call: Call) -> VoiceResponse:
@@ -207,18 +214,43 @@ async def recorded_step(call: Call) -> VoiceResponse:
     response = VoiceResponse()
     call.say_reply(response, reply)  # added; or on record, but it is over already
     if reply.outcome is not Outcome.ADDED_RESOLVED:
-        call.say(response, "help_coming")
+        return await _wait(call, number, response)
     response.hangup()
     return response
 
 
 def _no_recording(call: Call, response: VoiceResponse | None = None) -> VoiceResponse:
-    """Nothing was recorded: help is coming anyway; goodbye."""
+    """Nothing was recorded: help is coming anyway; the caller may wait on the line."""
     response = response or VoiceResponse()
     call.say(response, "no_recording")
+    number = call.qint("n")
+    if number:
+        response.redirect(call.url(WAIT, n=number), method="POST")
+        return response
     call.say(response, "help_coming")
     response.hangup()
     return response
+
+
+async def _wait(call: Call, number: int, response: VoiceResponse) -> VoiceResponse:
+    """The caller stays on the line in the incident's conference until a responder
+    joins, or ``caller_wait`` passes (twilio/calls.py ``hold_step``)."""
+    reply = await call.receiver.handle(call.actor, cmd.CallEvent(number, "wait", call.sid),
+                                       "voice", dedup_key=call.dedup("wait"))
+    if reply.outcome not in (Outcome.ADDED, Outcome.NONE):
+        call.say(response, "help_coming")
+        response.hangup()
+        return response
+    call.say(response, "wait_offer")
+    join_conference(call, response, number, caller=True)
+    return response
+
+
+async def wait_step(call: Call) -> VoiceResponse:
+    number = call.qint("n")
+    if not number:
+        return call.goodbye("help_coming")
+    return await _wait(call, number, VoiceResponse())
 
 
 async def transcription_step(call: Call) -> VoiceResponse:
@@ -292,4 +324,6 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post(TRANSCRIPTION, voice_route("voice_transcription", transcription_step))
     app.router.add_post(ACK, voice_route("voice_ack", ack_step))
     app.router.add_post(ACK_PIN, voice_route("voice_ack_pin", ack_pin_step))
+    app.router.add_post(WAIT, voice_route("voice_wait", wait_step))
+    twilio_calls.add_routes(app)
     twilio_voice_page.add_routes(app)

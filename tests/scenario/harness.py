@@ -190,6 +190,7 @@ class Harness:
         """``from_`` dials the district number: POST /twilio/voice; the call, at its
         first prompt (``call.twiml``)."""
         call = PhoneCall(self, sid or f"CA{uuid.uuid4().hex}", from_, FROM_NUMBER, "inbound")
+        self.fake.register_inbound(call.sid, from_, FROM_NUMBER)
         await call.post(self.settings.public_url + "/twilio/voice")
         return call
 
