@@ -51,14 +51,16 @@ _SAID = {"no-answer": "no answer", "busy": "line busy", "failed": "call failed",
 @dataclass(frozen=True)
 class Line:
     """What a voice handler needs to connect a responder with the reporter: is the
-    reporter waiting on the line (``caller_on_line``), who is on it with them
-    (``joined``), and the reporter's name and number to dial (None: none on file)."""
+    reporter waiting on the line (``caller_on_line``; since ``caller_since``, epoch
+    seconds), who is on it with them (``joined``), and the reporter's name and number
+    to dial (None: none on file)."""
 
     incident: Incident
     caller_on_line: bool
     joined: tuple[str, ...]
     reporter_name: str
     reporter_phone: str | None
+    caller_since: float | None = None
 
 
 def line(tx: Tx, config: Config, number: int) -> Line | None:
@@ -67,11 +69,12 @@ def line(tx: Tx, config: Config, number: int) -> Line | None:
     if incident is None:
         return None
     legs = tx.call_legs_of(number)
-    caller = any(leg.role == "caller" and leg.status in ON_LINE for leg in legs)
+    callers = [leg for leg in legs if leg.role == "caller" and leg.status in ON_LINE]
     joined = tuple(dict.fromkeys(leg.name for leg in legs if leg.status == "on_line"
                                  and leg.role in ("responder", "bridge", "dialin")))
-    return Line(incident, caller, joined, incident.reporter_name,
-                who.reporter_phone(config, incident))
+    return Line(incident, bool(callers), joined, incident.reporter_name,
+                who.reporter_phone(config, incident),
+                callers[0].started_at if callers else None)
 
 
 def apply(receiver: Receiver, tx: Tx, actor: Actor, command: cmd.Bridge | cmd.CallEvent,

@@ -4,7 +4,7 @@
     POST /twilio/voice/dialed?n=N&lang=L     <Dial callerId=district> ended: DialCallStatus
     POST /twilio/voice/leg?n=N&p=SID         the dialed reporter's call status (statusCallback)
     POST /twilio/voice/conference?n=N        <Conference statusCallback>: join, leave, end
-    POST /twilio/voice/hold?n=N&s=SID&w=T    waitUrl of the reporter waiting on the line
+    POST /twilio/voice/hold?n=N&s=SID        waitUrl of the reporter waiting on the line
 
 Pressing 3 acknowledges (the receiver's ``Ack``, same rules and outcomes as pressing 1)
 and connects: into the incident's conference when the reporter waits there, else by
@@ -83,8 +83,7 @@ def join_conference(call: Call, response: VoiceResponse, number: int, *,
     """``<Dial><Conference>`` of incident ``number``: a responder starts it; the caller
     waits (``startConferenceOnEnter=false``) hearing ``HOLD`` until one joins."""
     dial = response.dial()
-    wait = (call.url(HOLD, n=number, s=call.sid, w=int(call.receiver.clock.now()))
-            if caller else None)
+    wait = call.url(HOLD, n=number, s=call.sid) if caller else None
     dial.conference(conference_room(number), start_conference_on_enter=not caller,
                     end_conference_on_exit=False, beep="onEnter",
                     wait_url=wait, wait_method="POST" if wait else None,
@@ -169,11 +168,12 @@ async def hold_step(call: Call) -> VoiceResponse:
     """The waiting caller's ``waitUrl`` (Twilio requests it again when it ends): the hold
     message, then quiet; past ``caller_wait`` with nobody joined, the caller's call is
     given the guidance again and ends (``calls(sid).update``), and paging goes on."""
-    number, sid, since = call.qint("n"), call.q("s"), call.qint("w")
+    number, sid = call.qint("n"), call.q("s")
     response = VoiceResponse()
-    if not (number and sid):
-        return response
-    if call.receiver.clock.now() - since < call.config.caller_wait:
+    state = await line(call, number) if number and sid else None
+    if state is None or state.caller_since is None:
+        return response  # not waiting (any more)
+    if call.receiver.clock.now() - state.caller_since < call.config.caller_wait:
         call.say(response, "hold")
         response.pause(length=HOLD_PAUSE)
         return response
@@ -182,17 +182,17 @@ async def hold_step(call: Call) -> VoiceResponse:
     voice = _voice(call)
     if reply.outcome is Outcome.ADDED and voice is not None:
         try:
-            await voice.update_call(sid, _timeout_twiml(call, await line(call, number)))
+            await voice.update_call(sid, _timeout_twiml(call, state))
         except ChannelError as exc:  # the caller hung up meanwhile
             log.info("could not end the wait of call %s: %s", sid, exc)
     return response
 
 
-def _timeout_twiml(call: Call, state: calls.Line | None) -> str:
+def _timeout_twiml(call: Call, state: calls.Line) -> str:
     """Nobody joined in time: the guidance again, paging goes on, goodbye."""
     twiml = VoiceResponse()
     call.say(twiml, "hold_timeout")
-    itype = call.config.incidents.get(state.incident.type) if state is not None else None
+    itype = call.config.incidents.get(state.incident.type)
     if itype is not None:
         lang = call.lang if call.lang in itype.guidance else "en"
         say(twiml, itype.guidance.get(lang, ""), lang)

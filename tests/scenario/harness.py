@@ -197,6 +197,7 @@ class Harness:
     def answer(self, record: Record) -> PhoneCall:
         """Pick up a call alertbot placed: its inline TwiML is the first prompt."""
         assert record.twiml, f"call {record.sid} has no inline TwiML"
+        self.fake.set_call_status(record.sid, "in-progress")  # Twilio knows it was answered
         return PhoneCall(self, record.sid, record.from_, record.to, "outbound-api",
                          Twiml.parse(record.twiml))
 
