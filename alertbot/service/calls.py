@@ -261,7 +261,8 @@ def _dial_in(receiver: Receiver, tx: Tx, actor: Actor, incident: Incident,
     if decision.how is Stop.IMPOSSIBLE or not contact.phone:
         return _reply(ReplyKey.CONFIRM_IMPOSSIBLE, lang, incident.id, Outcome.REFUSED)
     reason = f"{contact.name} dialed in with caller ID only: called back into the call"
-    if not tx.recent_outbox(incident.id, OutboxKind.BRIDGE, now - BRIDGE_AGAIN_AFTER):
+    if not tx.recent_outbox(incident.id, OutboxKind.BRIDGE, now - BRIDGE_AGAIN_AFTER,
+                            contact.id):
         tx.enqueue([_bridge_call(incident.id, contact, contact.name, reason)], now)
         tx.add_timeline(incident.id, now, "call", reason, contact.name)
     return _reply(ReplyKey.BRIDGE_CALLBACK, lang, incident.id, Outcome.CONFIRM_BY_CALL)

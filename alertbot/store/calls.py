@@ -109,9 +109,13 @@ class CallQueries(TxBase):
                 claimed.append(item)
         return claimed
 
-    def recent_outbox(self, incident_id: int, kind: OutboxKind, since: float) -> int:
-        """How many ``kind`` messages of the incident were queued after ``since``."""
+    def recent_outbox(self, incident_id: int, kind: OutboxKind, since: float,
+                      contact_id: str | None = None) -> int:
+        """How many ``kind`` messages of the incident (to ``contact_id``, if given) were
+        queued after ``since``."""
+        where = [outbox.c.incident_id == incident_id, outbox.c.kind == str(kind),
+                 outbox.c.created_at > since]
+        if contact_id is not None:
+            where.append(outbox.c.contact_id == contact_id)
         return int(self.conn.execute(
-            sa.select(sa.func.count()).select_from(outbox)
-            .where(outbox.c.incident_id == incident_id, outbox.c.kind == str(kind),
-                   outbox.c.created_at > since)).scalar() or 0)
+            sa.select(sa.func.count()).select_from(outbox).where(*where)).scalar() or 0)

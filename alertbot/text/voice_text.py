@@ -22,6 +22,7 @@ VOICES: dict[str, tuple[str, str]] = {
 }
 SWITCH_DIGIT = "9"  # the menu digit that switches English <-> Spanish
 ACK_DIGIT = "0"  # the menu digit for a responder calling back to acknowledge
+BRIDGE_DIGIT = "*"  # the menu key for a responder joining an incident's team call
 
 PROMPTS: dict[str, dict[str, str]] = {
     "en": {
@@ -255,12 +256,13 @@ def incident_label(title: str, labels: Mapping[str, str], language: str) -> str:
 
 def menu(organization: str, options: Sequence[tuple[int, str]], language: str,
          responder: bool) -> str:
-    """The incident menu: one sentence per (digit, label), then the acknowledge option."""
+    """The incident menu: one sentence per (digit, label), then the responders' options
+    (acknowledge with 0, join a team call with star)."""
     parts = [prompt("welcome", language, organization=clean_text(organization, limit=120))]
     parts += [prompt("menu_item", language, label=label, digit=digit)
               for digit, label in options]
     if responder:
-        parts.append(prompt("menu_ack", language))
+        parts += [prompt("menu_ack", language), prompt("menu_bridge", language)]
     return " ".join(parts)
 
 

@@ -5,6 +5,9 @@
     POST /twilio/voice/leg?n=N&p=SID         the dialed reporter's call status (statusCallback)
     POST /twilio/voice/conference?n=N        <Conference statusCallback>: join, leave, end
     POST /twilio/voice/hold?n=N&s=SID        waitUrl of the reporter waiting on the line
+    POST /twilio/voice/bridge?t=T            phone tree, star: key in an incident number
+    POST /twilio/voice/bridgepin?n=N&t=T     … and the personal PIN when caller ID is not
+                                             verified (pound alone: called back instead)
 
 Pressing 3 acknowledges (the receiver's ``Ack``, same rules and outcomes as pressing 1)
 and connects: into the incident's conference when the reporter waits there, else by
@@ -22,12 +25,13 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from alertbot import appkeys
 from alertbot.core import commands as cmd
-from alertbot.core.actors import Outcome
+from alertbot.core.actors import Outcome, Proof
 from alertbot.core.model import Channel
 from alertbot.notify.base import ChannelError
 from alertbot.service import calls
 from alertbot.service.receiver import Reply
-from alertbot.twilio.voice_call import Call, voice_route
+from alertbot.text.reply import ReplyKey
+from alertbot.twilio.voice_call import MAX_TRIES, Call, voice_route
 from alertbot.twilio.voice_sender import (
     CONFERENCE_EVENTS,
     CONFERENCE_PATH,
@@ -42,6 +46,8 @@ CONNECT = "/twilio/voice/connect"
 DIALED = "/twilio/voice/dialed"
 LEG = "/twilio/voice/leg"
 HOLD = "/twilio/voice/hold"
+BRIDGE_IN = "/twilio/voice/bridge"
+BRIDGE_PIN = "/twilio/voice/bridgepin"
 CONNECT_KEY = "3"
 CONNECTED = (Outcome.ACKNOWLEDGED, Outcome.ALREADY_ACKNOWLEDGED)
 DIAL_TIMEOUT = 30  # seconds the reporter's phone rings
@@ -201,9 +207,53 @@ def _timeout_twiml(call: Call, state: calls.Line) -> str:
     return str(twiml)
 
 
+# --- dialing in to the team call (phone tree, star) -------------------------------------
+
+
+async def bridge_in_step(call: Call) -> VoiceResponse:
+    number = cmd.whole_number(call.digits)
+    if number is None:
+        tries = call.qint("t")
+        if tries + 1 >= MAX_TRIES:
+            return call.goodbye("gave_up", fallback=call.fallback)
+        return call.ask(BRIDGE_IN, "bridge_ask_number",
+                        "ack_bad_number" if call.digits else "no_input", t=tries + 1)
+    if call.receiver.asks_personal_pin(call.actor):
+        return call.ask(BRIDGE_PIN, "personal_pin_ask", n=number, t=0)
+    return await _dial_in(call, number)
+
+
+async def bridge_pin_step(call: Call) -> VoiceResponse:
+    number, digits, tries = call.qint("n"), call.digits, call.qint("t")
+    if call.receiver.personal_pin_ok(call.actor, digits):
+        return await _dial_in(call.proven(Proof.PIN), number)
+    if digits == "" or tries + 1 >= MAX_TRIES:  # pound alone, or out of tries: call back
+        return await _dial_in(call, number)
+    return call.ask(BRIDGE_PIN, "personal_pin_ask", "pin_wrong" if digits else "no_input",
+                    n=number, t=tries + 1)
+
+
+async def _dial_in(call: Call, number: int) -> VoiceResponse:
+    """Join the team call now (a proven caller), or be called into it (caller ID only:
+    ``who.joins_call``); the receiver decides and says which."""
+    reply = await call.receiver.handle(call.actor, cmd.CallEvent(number, "dialin", call.sid),
+                                       "voice", dedup_key=call.dedup(f"dialin{number}"))
+    response = VoiceResponse()
+    call.say_reply(response, reply)
+    if reply.key is ReplyKey.BRIDGE_JOIN:
+        join_conference(call, response, number)
+        return response
+    if reply.key is not ReplyKey.BRIDGE_CALLBACK:
+        call.say(response, "goodbye")
+    response.hangup()
+    return response
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_post(CONNECT, voice_route("voice_connect", connect_step, caller_field="To"))
     app.router.add_post(DIALED, voice_route("voice_dialed", dialed_step, caller_field="To"))
     app.router.add_post(LEG, voice_route("voice_leg", leg_step))
     app.router.add_post(CONFERENCE_PATH, voice_route("voice_conference", conference_step))
     app.router.add_post(HOLD, voice_route("voice_hold", hold_step))
+    app.router.add_post(BRIDGE_IN, voice_route("voice_bridge", bridge_in_step))
+    app.router.add_post(BRIDGE_PIN, voice_route("voice_bridge_pin", bridge_pin_step))

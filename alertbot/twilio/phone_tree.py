@@ -10,6 +10,8 @@
     /twilio/voice/ackpin        … and, when caller ID is not verified, their personal PIN
     /twilio/voice/confirm       the call back that confirms a caller-ID-only acknowledgement
     /twilio/voice/page, /amd    callbacks of voice pages (twilio/voice_page.py)
+    /twilio/voice/bridge        a responder (star at the menu) keys in an incident number
+                                to join its team call (twilio/calls.py)
     /twilio/voice/wait          after the recording: the caller waits on the line in the
                                 incident's conference for a responder (twilio/calls.py)
 
@@ -33,6 +35,7 @@ from alertbot.core.model import Config, School, Trigger
 from alertbot.text.voice import render_voice
 from alertbot.text.voice_text import (
     ACK_DIGIT,
+    BRIDGE_DIGIT,
     SWITCH_DIGIT,
     incident_label,
     menu,
@@ -122,6 +125,8 @@ async def menu_step(call: Call) -> VoiceResponse:
         return _menu(call.switched(), tries)
     if digits == ACK_DIGIT and call.receiver.takes_ack_digit(call.actor):
         return await _ack_or_pin(call, None)
+    if digits == BRIDGE_DIGIT and call.receiver.takes_ack_digit(call.actor):
+        return call.ask(twilio_calls.BRIDGE_IN, "bridge_ask_number", t=0)
     trigger = _trigger(call.config, digits)
     if trigger is not None:
         return await _after_type(call, trigger)

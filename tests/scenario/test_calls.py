@@ -234,3 +234,208 @@ async def test_nobody_joins_in_time_guidance_again_and_a_clean_hangup(hv: Harnes
     await hv.received("ALERT number 1", SUPERINTENDENT, ATTORNEY, kind="call")
     await hv.received("#1: seguimos avisando", PRINCIPAL_ES)
     await hv.received("ALERTA número 1", DEPUTY, kind="call")
+
+
+# --- ringing page calls stop once someone acknowledged ------------------------------
+
+
+async def test_a_ringing_page_call_is_canceled_on_ack_by_text(hv: Harness) -> None:
+    await hv.text(PRINCIPAL, "ICE")
+    ringing = await hv.fake.expect_call(SUPERINTENDENT, contains="ALERT number 1")
+    answered, answered_rec = await page_of(hv, ATTORNEY)  # the attorney picked up
+    await hv.fake.send_status(answered_rec, "in-progress", post_to=hv.url)
+    reply = await hv.text(ATTORNEY, "ACK 1")
+    assert "You acknowledged #1" in reply
+    canceled = hv.fake.call_updates(ringing.sid)
+    assert [u.params.get("Status") for u in canceled] == ["canceled"]
+    assert hv.fake.call_updates(answered_rec.sid) == []  # an answered call is left alone
+    await hv.fake.send_status(ringing, "canceled", post_to=hv.url)  # Twilio's last word
+    await hv.advance(seconds=5)
+    assert len(hv.fake.call_updates(ringing.sid)) == 1  # once
+    incident = await hv.incident(1)
+    assert [e["text"] for e in incident["timeline"] if e["kind"] == "call_canceled"] == [
+        "page call to Dr. Jordan Rivera canceled while it rang: #1 acknowledged by Sam Okafor"]
+    # The answered call asks for TwiML again (2: say it again): it is acknowledged now.
+    again = await answered.press("2")
+    assert "Incident number 1 was already acknowledged by Sam Okafor" in again.text
+    assert again.hangs_up
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await hv.received("#1: Sam Okafor is on it", PRINCIPAL)
+    await hv.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
+    await hv.received("#1 was reported by Ana Perez", ATTORNEY)
+
+
+# --- the team bridge ---------------------------------------------------------------------
+
+
+async def test_bridge_calls_the_acknowledgers_into_one_conference(hv: Harness) -> None:
+    await hv.text(PRINCIPAL, "ICE")
+    early = await hv.text(SUPERINTENDENT, "BRIDGE 1")
+    assert early == "Nobody has acknowledged #1 yet. Reply ACK 1 first."
+    await hv.text(ATTORNEY, "ACK 1")
+    reply = await hv.text(SUPERINTENDENT, "Bridge #1 with reporter")
+    assert reply == ("#1: calling Sam Okafor, Dr. Jordan Rivera, Ana Perez into one call "
+                     "now, from the district number.")
+    again = await hv.text(SUPERINTENDENT, "BRIDGE 1")
+    assert again == "#1: the call is being placed already."
+    records = {}
+    for phone, words in ((ATTORNEY, "Dr. Jordan Rivera is calling you into the team call"),
+                         (SUPERINTENDENT, "incident number 1"),
+                         (PRINCIPAL, "Connecting you now")):
+        rec = await hv.fake.expect_call(phone, contains=words)
+        assert rec.from_ == FROM_NUMBER and "MachineDetection" not in rec.params
+        records[phone] = rec
+        conference_of(Twiml.parse(rec.twiml or ""))
+    room = conference_of(Twiml.parse(records[ATTORNEY].twiml or ""))
+    assert room["startConferenceOnEnter"] == "true"
+    for phone in (ATTORNEY, SUPERINTENDENT):
+        await hv.fake.send_status(records[phone], "in-progress", post_to=hv.url)
+        await hv.fake.send_conference(room["statusCallback"], "participant-join",
+                                      records[phone].sid, post_to=hv.url)
+    await hv.fake.send_status(records[PRINCIPAL], "no-answer", post_to=hv.url)
+    await hv.settle()
+    assert calls_on(await hv.incident(1)) == [
+        "Dr. Jordan Rivera opened a team call via sms: calling Sam Okafor, Dr. Jordan "
+        "Rivera, Ana Perez into it",
+        "team call to Sam Okafor: answered",
+        "Sam Okafor joined the team call",
+        "team call to Dr. Jordan Rivera: answered",
+        "Dr. Jordan Rivera joined the team call",
+        "team call to Ana Perez: no answer"]
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await hv.received("ALERT number 1", SUPERINTENDENT, ATTORNEY, kind="call")
+    await hv.received("#1: Sam Okafor is on it", PRINCIPAL)
+    await hv.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
+    await hv.received("#1 was reported by Ana Perez", ATTORNEY)
+
+
+async def test_bridge_in_spanish_and_from_the_api(hv: Harness) -> None:
+    await hv.text(PRINCIPAL, "ICE")
+    await hv.text(ATTORNEY, "ACK 1")
+    reply = await hv.text(DEPUTY, "BRIDGE 1")
+    assert reply == ("#1: llamando a Sam Okafor, Morgan Lee a una sola llamada, desde el "
+                     "numero del distrito.")
+    spanish = await hv.fake.expect_call(DEPUTY, contains="le llama a la llamada del equipo")
+    assert set(Twiml.parse(spanish.twiml or "").languages) == {"es-US"}
+    await hv.fake.expect_call(ATTORNEY, contains="Morgan Lee is calling you")
+    await hv.advance(minutes=2, seconds=1)
+    assert hv.session is not None
+    url = f"{hv.url}/api/incidents/1/bridge"
+    async with hv.session.post(url, data={"contact": "superintendent"}) as response:
+        assert response.status == 401  # the bearer token is required
+    headers = {"Authorization": "Bearer test-api-token"}
+    async with hv.session.post(url, data={"contact": "superintendent"},
+                               headers=headers) as response:
+        assert response.status == 200
+        body = await response.json()
+    assert body["outcome"] == "added" and body["incident"] == 1
+    assert body["text"].startswith("#1: calling Sam Okafor")
+    async with hv.session.post(url, data={"contact": "teacher"}, headers=headers) as response:
+        assert response.status == 403  # not on the response team
+    await hv.fake.expect_call(SUPERINTENDENT, contains="team call about incident number 1")
+    await hv.fake.expect_call(ATTORNEY, contains="Dr. Jordan Rivera is calling you")
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await hv.received("ALERT number 1", SUPERINTENDENT, ATTORNEY, kind="call")
+    await hv.received("#1: Sam Okafor is on it", PRINCIPAL)
+    await hv.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
+    await hv.received("#1 was reported by Ana Perez", ATTORNEY)
+
+
+# --- callbacks are Twilio's only -----------------------------------------------------------
+
+
+async def test_forged_call_callbacks_are_refused(hv: Harness) -> None:
+    call, waiting = await waiting_caller(hv)
+    room = conference_of(waiting)
+    before = calls_on(await hv.incident(1))
+    fields = {"CallSid": "CA" + "9" * 32, "StatusCallbackEvent": "participant-join",
+              "CallStatus": "no-answer", "DialCallStatus": "no-answer"}
+    for url in (room["statusCallback"], room["waitUrl"],
+                PUBLIC + "/twilio/voice/leg?n=1&p=" + call.sid,
+                PUBLIC + "/twilio/voice/dialed?n=1&lang=en",
+                PUBLIC + "/twilio/voice/connect?n=1&lang=en"):
+        for signature in ("bm90LWEtc2lnbmF0dXJl", ""):
+            status, _ = await hv.post_twilio_url(url, fields, signature=signature)
+            assert status == 403, url
+    await hv.settle()
+    assert calls_on(await hv.incident(1)) == before
+    assert hv.fake.call_updates(call.sid) == []
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await hv.received("ALERT number 1", SUPERINTENDENT, ATTORNEY, kind="call")
+
+
+# --- dialing in to the team call (phone tree) -------------------------------------------
+
+
+async def test_responders_dial_in_and_key_the_incident_number(hv: Harness) -> None:
+    from tests.scenario.harness import ADMIN, TEACHER
+    from tests.scenario.voicecall import dial
+
+    await hv.text(PRINCIPAL, "ICE")
+    call = await dial(hv, SUPERINTENDENT, StirVerstat="TN-Validation-Passed-A")
+    assert "To join a team call about an incident, press star" in call.twiml.text
+    asked = await call.press("*")
+    assert "enter the incident number" in asked.text
+    joining = await call.press("1")
+    assert "Joining the team call for incident number 1" in joining.text
+    room = conference_of(joining)
+    assert room["startConferenceOnEnter"] == "true"
+    await hv.fake.send_conference(room["statusCallback"], "participant-join", call.sid,
+                                  post_to=hv.url)
+    spanish = await dial(hv, DEPUTY, StirVerstat="TN-Validation-Passed-A")
+    assert "Para unirse a una llamada del equipo" in spanish.twiml.text
+    await spanish.press("*")
+    joined = await spanish.press("1")
+    assert "Le comunico a la llamada del equipo del incidente número 1" in joined.text
+    forged = await dial(hv, ADMIN, StirVerstat="TN-Validation-Failed")  # caller ID only
+    await forged.press("*")
+    answer = await forged.press("1")
+    assert "alertbot is calling you back now at your own number" in answer.text
+    assert answer.hangs_up and answer.root.find("Dial") is None
+    back = await hv.fake.expect_call(ADMIN, contains="team call about incident number 1")
+    conference_of(Twiml.parse(back.twiml or ""))
+    stranger = await hv.call(TEACHER)
+    assert "press star" not in stranger.twiml.text
+    await stranger.press("*")
+    refused = await stranger.press("1")
+    assert "You are not on the response team for incident number 1" in refused.text
+    assert refused.root.find("Dial") is None
+    assert calls_on(await hv.incident(1)) == [
+        "Dr. Jordan Rivera dialed in to the team call (attested_call)",
+        "Dr. Jordan Rivera joined the team call",
+        "Morgan Lee dialed in to the team call (attested_call)",
+        "Riley Chen dialed in with caller ID only: called back into the call"]
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await hv.received("ALERT number 1", SUPERINTENDENT, ATTORNEY, kind="call")
+
+
+async def test_a_reporter_with_no_phone_cannot_be_dialed(hv: Harness) -> None:
+    """A Slack report from a contact with no phone in contacts/: 3 says so."""
+    from alertbot import appkeys
+    from alertbot.core import commands as cmd
+    from alertbot.core.actors import Actor, Proof
+    from alertbot.core.model import Contact
+
+    receiver = hv.app[appkeys.RECEIVER]
+    trigger = receiver.config.triggers[0]
+    school = receiver.config.schools["burns"]
+    nophone = Contact(id="counselor", name="Kim Vo", roles=("principal",), phone=None,
+                      slack="U0COUNSEL")
+    await receiver.handle(Actor(nophone, slack_id="U0COUNSEL", proof=Proof.PROVIDER),
+                          cmd.Open(trigger, school, ""), "slack")
+    await hv.settle()
+    answered, _ = await page_of(hv, ATTORNEY)
+    told = await answered.press("3")
+    assert "You acknowledged number 1" in told.text
+    assert "There is no phone number on file for the reporter" in told.text
+    assert told.hangs_up and told.root.find("Dial") is None
+    # Everyone else alertbot told something in this story:
+    await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    await hv.received("ALERT number 1", SUPERINTENDENT, kind="call")
+    await hv.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
+    await hv.received("#1 was reported by Kim Vo", ATTORNEY)
