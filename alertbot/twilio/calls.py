@@ -4,6 +4,7 @@
     POST /twilio/voice/dialed?n=N&lang=L     <Dial callerId=district> ended: DialCallStatus
     POST /twilio/voice/leg?n=N&p=SID         the dialed reporter's call status (statusCallback)
     POST /twilio/voice/conference?n=N        <Conference statusCallback>: join, leave, end
+    POST /twilio/voice/wait?n=N              after the recording: wait on the line
     POST /twilio/voice/hold?n=N&s=SID        waitUrl of the reporter waiting on the line
     POST /twilio/voice/bridge?t=T            phone tree, star: key in an incident number
     POST /twilio/voice/bridgepin?n=N&t=T     … and the personal PIN when caller ID is not
@@ -46,6 +47,7 @@ CONNECT = "/twilio/voice/connect"
 DIALED = "/twilio/voice/dialed"
 LEG = "/twilio/voice/leg"
 HOLD = "/twilio/voice/hold"
+WAIT = "/twilio/voice/wait"
 BRIDGE_IN = "/twilio/voice/bridge"
 BRIDGE_PIN = "/twilio/voice/bridgepin"
 CONNECT_KEY = "3"
@@ -165,8 +167,9 @@ async def conference_step(call: Call) -> VoiceResponse:
     number = call.qint("n")
     event = _EVENTS.get(call.form.get("StatusCallbackEvent", ""))
     if number and event and call.sid:
+        sequence = cmd.whole_number(call.form.get("SequenceNumber")) or 0
         await call.receiver.handle(call.actor, cmd.CallEvent(number, event, call.sid),
-                                   "voice", dedup_key=call.dedup(f"conference-{event}"))
+                                   "voice", dedup_key=call.dedup(f"conf-{event}-{sequence}"))
     return VoiceResponse()
 
 
@@ -205,6 +208,27 @@ def _timeout_twiml(call: Call, state: calls.Line) -> str:
     call.say(twiml, "goodbye")
     twiml.hangup()
     return str(twiml)
+
+
+async def wait_on_line(call: Call, number: int, response: VoiceResponse) -> VoiceResponse:
+    """The caller stays on the line in the incident's conference until a responder
+    joins, or ``caller_wait`` passes (twilio/calls.py ``hold_step``)."""
+    reply = await call.receiver.handle(call.actor, cmd.CallEvent(number, "wait", call.sid),
+                                       "voice", dedup_key=call.dedup("wait"))
+    if reply.outcome not in (Outcome.ADDED, Outcome.NONE):
+        call.say(response, "help_coming")
+        response.hangup()
+        return response
+    call.say(response, "wait_offer")
+    join_conference(call, response, number, caller=True)
+    return response
+
+
+async def wait_step(call: Call) -> VoiceResponse:
+    number = call.qint("n")
+    if not number:
+        return call.goodbye("help_coming")
+    return await wait_on_line(call, number, VoiceResponse())
 
 
 # --- dialing in to the team call (phone tree, star) -------------------------------------
@@ -254,6 +278,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post(DIALED, voice_route("voice_dialed", dialed_step, caller_field="To"))
     app.router.add_post(LEG, voice_route("voice_leg", leg_step))
     app.router.add_post(CONFERENCE_PATH, voice_route("voice_conference", conference_step))
+    app.router.add_post(WAIT, voice_route("voice_wait", wait_step))
     app.router.add_post(HOLD, voice_route("voice_hold", hold_step))
     app.router.add_post(BRIDGE_IN, voice_route("voice_bridge", bridge_in_step))
     app.router.add_post(BRIDGE_PIN, voice_route("voice_bridge_pin", bridge_pin_step))

@@ -44,7 +44,7 @@ from alertbot.text.voice_text import (
 )
 from alertbot.twilio import calls as twilio_calls
 from alertbot.twilio import voice_page as twilio_voice_page
-from alertbot.twilio.calls import join_conference
+from alertbot.twilio.calls import WAIT, wait_on_line
 from alertbot.twilio.voice_call import MAX_TRIES, Call, voice_route
 from alertbot.twilio.voice_sender import say
 
@@ -56,7 +56,6 @@ RECORDED = "/twilio/voice/recorded"
 TRANSCRIPTION = "/twilio/voice/transcription"
 ACK = "/twilio/voice/ack"
 ACK_PIN = "/twilio/voice/ackpin"
-WAIT = "/twilio/voice/wait"
 RECORD_SECONDS = 60
 
 log = logging.getLogger("alertbot.twilio")
@@ -219,7 +218,7 @@ async def recorded_step(call: Call) -> VoiceResponse:
     response = VoiceResponse()
     call.say_reply(response, reply)  # added; or on record, but it is over already
     if reply.outcome is not Outcome.ADDED_RESOLVED:
-        return await _wait(call, number, response)
+        return await wait_on_line(call, number, response)
     response.hangup()
     return response
 
@@ -235,27 +234,6 @@ def _no_recording(call: Call, response: VoiceResponse | None = None) -> VoiceRes
     call.say(response, "help_coming")
     response.hangup()
     return response
-
-
-async def _wait(call: Call, number: int, response: VoiceResponse) -> VoiceResponse:
-    """The caller stays on the line in the incident's conference until a responder
-    joins, or ``caller_wait`` passes (twilio/calls.py ``hold_step``)."""
-    reply = await call.receiver.handle(call.actor, cmd.CallEvent(number, "wait", call.sid),
-                                       "voice", dedup_key=call.dedup("wait"))
-    if reply.outcome not in (Outcome.ADDED, Outcome.NONE):
-        call.say(response, "help_coming")
-        response.hangup()
-        return response
-    call.say(response, "wait_offer")
-    join_conference(call, response, number, caller=True)
-    return response
-
-
-async def wait_step(call: Call) -> VoiceResponse:
-    number = call.qint("n")
-    if not number:
-        return call.goodbye("help_coming")
-    return await _wait(call, number, VoiceResponse())
 
 
 async def transcription_step(call: Call) -> VoiceResponse:
@@ -329,6 +307,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post(TRANSCRIPTION, voice_route("voice_transcription", transcription_step))
     app.router.add_post(ACK, voice_route("voice_ack", ack_step))
     app.router.add_post(ACK_PIN, voice_route("voice_ack_pin", ack_pin_step))
-    app.router.add_post(WAIT, voice_route("voice_wait", wait_step))
     twilio_calls.add_routes(app)
     twilio_voice_page.add_routes(app)
