@@ -101,12 +101,16 @@ def join_conference(call: Call, response: VoiceResponse, number: int, *,
     response.hangup()
 
 
-async def connect(call: Call, number: int, reply: Reply) -> VoiceResponse:
+async def connect(call: Call, number: int, reply: Reply, *,
+                  heard: bool = False) -> VoiceResponse:
     """Press 3: ``reply`` is the acknowledgement's; connect if it made or found the
-    incident acknowledged, else say why not."""
+    incident acknowledged, else say why not. ``heard``: the caller heard that reply
+    already (they pressed 1 first), so it is not said again when connecting."""
     response = VoiceResponse()
-    call.say_reply(response, reply)
-    state = await line(call, number) if reply.outcome in CONNECTED else None
+    connecting = reply.outcome in CONNECTED
+    if not (heard and connecting):
+        call.say_reply(response, reply)
+    state = await line(call, number) if connecting else None
     if state is None:
         call.say(response, "goodbye")
         response.hangup()
@@ -138,7 +142,7 @@ async def connect_step(call: Call) -> VoiceResponse:
         return call.goodbye("goodbye")
     reply = await call.receiver.handle(call.actor, cmd.Ack(number), "voice",
                                        dedup_key=call.dedup("ack"))
-    return await connect(call, number, reply)
+    return await connect(call, number, reply, heard=True)
 
 
 async def dialed_step(call: Call) -> VoiceResponse:

@@ -92,6 +92,8 @@ async def test_reporter_who_does_not_answer_is_told_and_noted(hv: Harness) -> No
     assert acked.action.startswith(PUBLIC + "/twilio/voice/connect?")
     assert acked.hangs_up  # pressing nothing ends the call as before
     dialing = await answered.press("3")
+    assert "You acknowledged" not in dialing.text  # heard it a moment ago
+    assert "Calling the reporter now" in dialing.text
     dial, number, to = dial_of(dialing)
     assert to == PRINCIPAL and dial["callerId"] == FROM_NUMBER
     told = await answered.post(dial["action"], DialCallStatus="no-answer")
