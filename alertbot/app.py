@@ -27,7 +27,7 @@ from alertbot.settings import Settings
 from alertbot.store.sql import Store
 from alertbot.twilio import phone_tree as twilio_voice
 from alertbot.twilio import sms_webhook as twilio_sms
-from alertbot.web import actions, api, audit, dashboard, sessions
+from alertbot.web import actions, api, audit, calls_api, dashboard, sessions
 from alertbot.web.serving import CLIENT_MAX_SIZE, read_guard
 
 log = logging.getLogger("alertbot")
@@ -221,6 +221,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     audit.add_routes(app)  # GET /api/audit
     sessions.add_routes(app)  # GET /api/sessions, POST /api/sessions/{id}/revoke
     dashboard.add_routes(app)  # GET /, /auth/*
+    calls_api.add_routes(app)  # POST /api/incidents/{id}/bridge
     if settings.sandbox:
         sandbox.add_routes(app)
     _mount_slack(app, settings)

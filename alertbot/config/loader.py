@@ -324,6 +324,7 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
         contacts=contacts, unknown_reporters=top.unknown_reporters, fallback_phone=fallback,
         admins=tuple(top.admins), pin=top.pin, version=top.version,
         see_all=tuple(console.see_all), school_roles=tuple(console.school_roles),
+        caller_wait=top.caller_wait,
     )
 
 

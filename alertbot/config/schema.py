@@ -16,6 +16,9 @@ ChannelName = Literal["sms", "voice", "slack"]
 LanguageName = Literal["en", "es"]
 
 
+CALLER_WAIT_MIN, CALLER_WAIT_MAX = 30.0, 1800.0  # seconds
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True)
 
@@ -38,10 +41,22 @@ class TopModel(Strict):
     admins: list[str] = []
     console: ConsoleModel | None = None
     pin: str | None = Field(default=None, pattern=r"^\d{4,8}$")
+    # How long a phone-tree caller waits on the line for a responder to join (issue 13).
+    caller_wait: float = 180.0
     schools: list[Any] = Field(min_length=1)
     triggers: list[Any] = Field(min_length=1)
     incidents: dict[str, Any] = Field(min_length=1)
     escalations: dict[str, Any] = Field(min_length=1)
+
+    @field_validator("caller_wait", mode="before")
+    @classmethod
+    def _caller_wait(cls, value: object) -> float:
+        """30 s to 30 min: shorter is no wait at all, longer ties up the caller's phone
+        while they should call the fallback number (issue 13)."""
+        seconds = parse_duration(value)
+        if not CALLER_WAIT_MIN <= seconds <= CALLER_WAIT_MAX:
+            raise ValueError(f"caller_wait must be from 30s to 30m, not {value!r}")
+        return seconds
 
 
 class SchoolModel(Strict):

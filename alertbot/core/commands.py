@@ -6,6 +6,7 @@ Grammar (first word case-insensitive):
     ACK [n] [words]                acknowledge incident n (or the one paging you)
     RESOLVE [n] [words]            close incident n
     NOTE <n> <words>               add a note to incident n's timeline (not forwarded)
+    BRIDGE n [with reporter]       call everyone who acknowledged n into one conference
     STATUS                         list open incidents
     anything else                  an update (from a reporter) or a helpful reply
 
@@ -89,7 +90,32 @@ class Update:
     text: str
 
 
-Command = Open | Intake | Ack | Resolve | Note | Status | Reserved | Text | Update
+@dataclass(frozen=True)
+class Bridge:
+    """Call the responders who acknowledged incident ``number`` (and the reporter when
+    ``with_reporter``) into the incident's conference (issue 13)."""
+
+    number: int | None
+    with_reporter: bool = False
+
+
+@dataclass(frozen=True)
+class CallEvent:
+    """Something happened on a phone leg of incident ``number`` (issue 13): Twilio's
+    call or conference status callback, or a step of the phone tree. ``event``: wait
+    (the caller waits on the line), join, leave, end (the conference), timeout (nobody
+    joined in time), dial (a responder calls the reporter), dialin, or a call status
+    (answered, completed, no-answer, busy, failed, canceled); ``sid``: the leg's CallSid;
+    ``seconds``: the call's duration when Twilio gives one."""
+
+    number: int
+    event: str
+    sid: str
+    seconds: int | None = None
+
+
+Command = (Open | Intake | Ack | Resolve | Note | Status | Reserved | Text | Update | Bridge
+           | CallEvent)
 
 # --- the incident number of ACK, RESOLVE (and later NOTE, BRIDGE) ---------------------
 
@@ -230,4 +256,19 @@ def parse_sms(config: Config, body: str) -> Command:
         return NUMBERED[word](arg.number)
     if word == "STATUS" and not rest.strip():
         return Status()
+    if word == "BRIDGE":
+        return _bridge(text, rest)
     return Text(text)
+
+
+# Words after ``BRIDGE 12`` that ask for the reporter too: "with reporter", "+ reporter",
+# "con reportero" (issue 13); anything else after the number is ignored.
+REPORTER_WORDS = frozenset({"REPORTER", "REPORTERO", "REPORTERA", "PRINCIPAL", "CALLER"})
+
+
+def _bridge(text: str, rest: str) -> Command:
+    arg = take_number(rest)
+    if arg is None:
+        return Text(text)
+    words = {_strip_trailing(w.upper()) for w in arg.rest.split()}
+    return Bridge(arg.number, with_reporter=bool(words & REPORTER_WORDS))

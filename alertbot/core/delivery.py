@@ -20,7 +20,7 @@ RANK: dict[str, int] = {
     "accepted": 0, "scheduled": 0,
     "queued": 1,
     "sending": 2, "initiated": 2,
-    "sent": 3, "ringing": 3,
+    "sent": 3, "ringing": 3, "canceling": 3,  # alertbot cancels a ringing page (issue 13)
     "in-progress": 4, "answered": 4,
     "delivered": 5, "voicemail": 5,
     "read": 6,

@@ -121,6 +121,7 @@ class Config:
     # admins, and the roles whose holders see their own schools' incidents (core/who.py).
     see_all: tuple[str, ...] = ()
     school_roles: tuple[str, ...] = ("principal",)
+    caller_wait: float = 180.0  # seconds a phone-tree caller waits on the line (issue 13)
 
     # --- look-ups -------------------------------------------------------------
 

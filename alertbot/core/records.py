@@ -23,6 +23,8 @@ class OutboxKind(StrEnum):
     # only: pressing 1 on it does what they asked (decision 0014).
     CONFIRM_ACK = "confirm_ack"
     CONFIRM_RESOLVE = "confirm_resolve"
+    # A call into the incident's conference (BRIDGE, issue 13): always goes, like a notice.
+    BRIDGE = "bridge"
 
 
 @dataclass(frozen=True)

@@ -359,3 +359,36 @@ def may_note(config: Config, contact: Contact | None, incident: Incident) -> Ver
     The responders its escalation pages and admins, as for acknowledging; a note on a
     resolved incident is still allowed (after-action)."""
     return may_respond(config, contact, incident)
+# --- calls: the reporter on the line, the team bridge (issue 13) ----------------------
+
+
+def reporter_phone(config: Config, incident: Incident) -> str | None:
+    """The number a responder's "press 3" dials: the reporter's phone in contacts (a
+    Slack or text reporter's too), else the number they reported from; None: none."""
+    contact = config.contacts.get(incident.reporter_id or "")
+    if contact is not None and contact.phone:
+        return contact.phone
+    return incident.reporter_phone
+
+
+def bridge_callees(config: Config, incident: Incident, joined: Iterable[str],
+                   requester: Contact) -> list[Contact]:
+    """Whom ``BRIDGE n`` calls into the incident's conference: who acknowledged it, every
+    contact who joined one of its calls (``joined``: contact ids), and the requester
+    (already allowed to respond: ``may_respond``); only those with a phone number, each
+    once, in that order."""
+    ids = [incident.acknowledged_by or "", *joined, requester.id]
+    out: list[Contact] = []
+    for cid in ids:
+        contact = config.contacts.get(cid)
+        if contact is not None and contact.phone and contact not in out:
+            out.append(contact)
+    return out
+
+
+def joins_call(contact: Contact, proof: Proof) -> StopDecision:
+    """May a caller who keyed in an incident number on the phone tree join its team call
+    now? The acknowledgement rule (decision 0014, ``stop_paging``): a verified caller ID
+    or the personal PIN joins at once; caller ID alone is called back at the contact's
+    own number, into the call; with no number on file it cannot join."""
+    return stop_paging(contact, proof, None, acknowledge=False)

@@ -20,6 +20,7 @@ from alertbot.clock import Clock
 from alertbot.core.incident import Incident
 from alertbot.core.model import Channel, Config
 from alertbot.engine.dispatch import Dispatcher
+from alertbot.engine.ringing import RingingPages
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
 from alertbot.notify.base import Sender
@@ -57,6 +58,7 @@ class Engine:
             store, senders, clock, metrics, config, self.events, self.crash, self.owner,
             self.nudge, lease=lease, send_timeout=send_timeout, max_in_flight=max_in_flight,
             batch=batch, rates=rates)
+        self.ringing = RingingPages(store, senders, clock, config, self.events)
         self._wake = asyncio.Event()
         self._stopping = False
         self._last_housekeeping = 0.0
@@ -125,7 +127,7 @@ class Engine:
 
     async def cycle(self) -> None:
         for name, module in (("escalate", self.escalate), ("dispatch", self.dispatch),
-                             ("housekeeping", self.housekeeping)):
+                             ("ringing", self.ringing), ("housekeeping", self.housekeeping)):
             try:
                 await asyncio.wait_for(module(), timeout=max(5.0, self.dispatch.send_timeout))
             except Exception:

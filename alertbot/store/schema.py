@@ -303,12 +303,39 @@ def _open_key(conn: Connection) -> None:
 
 OPEN_KEY_SEPARATOR = "|"
 
+
+# --- issue 13 (calls) ---
+# Every phone leg alertbot connects people with (issue 13, decision 0036): the reporter
+# waiting on the line in the incident's conference, responders who joined it, the
+# reporter dialed from a voice page, team-bridge calls and dial-ins. One row per Twilio
+# CallSid (unique), so a callback Twilio delivers twice changes nothing the second time.
+call_legs = sa.Table(
+    "call_legs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id"), nullable=False),
+    sa.Column("call_sid", sa.String(64), nullable=False, unique=True),
+    sa.Column("role", sa.String(16), nullable=False),  # caller|responder|reporter|bridge|dialin
+    sa.Column("contact_id", sa.String(64)),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # waiting|connected|on_line|left|...
+    sa.Column("started_at", sa.Double, nullable=False),
+    sa.Column("updated_at", sa.Double, nullable=False),
+    sa.Index("ix_call_legs_incident", "incident_id"),
+)
+
+
+def _call_legs(conn: Connection) -> None:
+    call_legs.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1, _v2_slack_posts, _v3_outbox_fair_rank, _v4_incident_responders, _v5_first_page_at,
     _v_reporters_and_inbound_incident,
     _slack_deliveries,
     _database_meta,
-    _open_key]
+    _open_key,
+    _call_legs]
 
 
 # --- issue 11 (console-auth) ---

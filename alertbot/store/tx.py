@@ -5,7 +5,8 @@
 (store/incidents.py), reporters and the sender window (store/reporters.py), the outbox
 (store/outbox.py), the timeline (store/timeline.py), webhook idempotency keys
 (store/inbound_keys.py), the Slack post (store/slack_posts.py), console sign-in
-and sessions (store/auth.py) and the audit log (store/audit.py). Every method is plain
+and sessions (store/auth.py), the audit log (store/audit.py) and phone call legs
+(store/calls.py). Every method is plain
 synchronous SQLAlchemy Core over the one connection of the unit.
 """
 
@@ -16,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from alertbot.store.audit import AuditQueries
 from alertbot.store.auth import AuthQueries
+from alertbot.store.calls import CallQueries
 from alertbot.store.inbound_keys import InboundKeyQueries
 from alertbot.store.incidents import IncidentQueries
 from alertbot.store.outbox import OutboxQueries
@@ -27,7 +29,7 @@ NUDGE_CHANNEL = "alertbot_nudge"
 
 
 class Tx(IncidentQueries, ReporterQueries, OutboxQueries, TimelineQueries,
-         InboundKeyQueries, SlackPostQueries, AuthQueries, AuditQueries):
+         InboundKeyQueries, SlackPostQueries, AuthQueries, AuditQueries, CallQueries):
     """One transaction's worth of reads and writes: plain synchronous methods, called
     inside a unit of work (``Store.write``/``Store.read``)."""
 

@@ -90,6 +90,13 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "paging the team. Check on them.",
         "sender_limited_admin": "{who} opened {count} incidents within {minutes} min; their "
         "further reports join {joined}. Check on them.",
+        "bridge_ok": "#{n}: calling {names} into one call now, from the district number.",
+        "bridge_not_acked": "Nobody has acknowledged #{n} yet. Reply ACK {n} first.",
+        "bridge_already": "#{n}: the call is being placed already.",
+        "bridge_nobody": "#{n}: nobody to call has a phone number on file.",
+        "bridge_which": "Reply BRIDGE <number>. Open: {numbers}.",
+        "bridge_join": "#{n}: joining the team call.",
+        "bridge_callback": "#{n}: alertbot is calling you into the team call now.",
         "confirm_call": "To confirm it is you, alertbot is calling you back now about #{n}: "
         "answer and press 1.",
         "confirm_impossible": "#{n}: alertbot cannot confirm it is you (no phone number on "
@@ -173,6 +180,14 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "avisando al equipo. Verifique.",
         "sender_limited_admin": "{who} abrio {count} incidentes en {minutes} min; sus "
         "reportes siguientes se agregan a {joined}. Verifique.",
+        "bridge_ok": "#{n}: llamando a {names} a una sola llamada, desde el numero del "
+        "distrito.",
+        "bridge_not_acked": "Nadie ha atendido #{n} todavia. Responda ACK {n} primero.",
+        "bridge_already": "#{n}: la llamada ya se esta haciendo.",
+        "bridge_nobody": "#{n}: nadie a quien llamar tiene telefono registrado.",
+        "bridge_which": "Responda BRIDGE <numero>. Abiertos: {numbers}.",
+        "bridge_join": "#{n}: le unimos a la llamada del equipo.",
+        "bridge_callback": "#{n}: alertbot le llama ahora a la llamada del equipo.",
         "confirm_call": "Para confirmar que es usted, alertbot le devuelve la llamada ahora "
         "sobre #{n}: conteste y oprima 1.",
         "confirm_impossible": "#{n}: alertbot no puede confirmar que es usted (no hay "

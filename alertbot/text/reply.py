@@ -12,6 +12,7 @@ Value shapes (all JSON):
     fallback                    str, the phone number to call ("" when none is set)
     guidance                    {language: str}, or a str already in the reply's language
     ids                         [int, ...] incident numbers to choose from
+    names                       [str, ...] people's names (user data, like ``name``)
     keywords                    [str, ...] report keywords, the first is the example
     incidents                   [{"n": int, "school": str | None, "acked_by": str | None}]
     text                        str (``VERBATIM`` only)
@@ -61,6 +62,13 @@ class ReplyKey(StrEnum):
     STATUS_NONE = "status_none"
     CONFIRM_CALL = "confirm_call"  # caller ID only: alertbot calls back to confirm
     CONFIRM_IMPOSSIBLE = "confirm_impossible"
+    BRIDGE_OK = "bridge_ok"  # BRIDGE: the conference calls are being placed (issue 13)
+    BRIDGE_NOT_ACKED = "bridge_not_acked"  # nobody acknowledged it yet
+    BRIDGE_ALREADY = "bridge_already"  # the calls were placed a moment ago
+    BRIDGE_NOBODY = "bridge_nobody"  # nobody to call has a phone number
+    BRIDGE_WHICH = "bridge_which"
+    BRIDGE_JOIN = "bridge_join"  # a dial-in joins the team call now
+    BRIDGE_CALLBACK = "bridge_callback"  # caller ID only: alertbot calls them into it
     INTAKE_ERROR = "intake_error"  # the command could not be applied: call for help
     INTAKE_ERROR_NOFALLBACK = "intake_error_nofallback"  # … with no fallback_phone
     NOTE_OK = "note_ok"  # a note is on the incident's timeline
@@ -101,6 +109,13 @@ FIELDS: dict[ReplyKey, frozenset[str]] = {
     ReplyKey.STATUS_NONE: frozenset(),
     ReplyKey.CONFIRM_CALL: frozenset({"n"}),
     ReplyKey.CONFIRM_IMPOSSIBLE: frozenset({"n"}),
+    ReplyKey.BRIDGE_OK: frozenset({"n", "names"}),
+    ReplyKey.BRIDGE_NOT_ACKED: frozenset({"n"}),
+    ReplyKey.BRIDGE_ALREADY: frozenset({"n"}),
+    ReplyKey.BRIDGE_NOBODY: frozenset({"n"}),
+    ReplyKey.BRIDGE_WHICH: frozenset({"ids"}),
+    ReplyKey.BRIDGE_JOIN: frozenset({"n"}),
+    ReplyKey.BRIDGE_CALLBACK: frozenset({"n"}),
     ReplyKey.INTAKE_ERROR: frozenset({"fallback"}),
     ReplyKey.INTAKE_ERROR_NOFALLBACK: frozenset(),
     ReplyKey.NOTE_OK: frozenset({"n"}),

@@ -82,6 +82,16 @@ REPLIES: dict[str, dict[str, str]] = {
         "own number. Hang up, answer that call, and press 1 to confirm incident number {n}.",
         "confirm_impossible": "alertbot cannot confirm it is you for incident number {n}: "
         "there is no phone number on file. Text ACK {n} instead.",
+        "bridge_ok": "Calling {names} into one call about incident number {n} now, from "
+        "the district number.",
+        "bridge_not_acked": "Nobody has acknowledged incident number {n} yet. Acknowledge "
+        "it first.",
+        "bridge_already": "The call for incident number {n} is being placed already.",
+        "bridge_nobody": "Nobody to call for incident number {n} has a phone number on file.",
+        "bridge_which": "Several incidents are open: {numbers}.",
+        "bridge_join": "Joining the team call for incident number {n}.",
+        "bridge_callback": "To make sure it is you, alertbot is calling you back now at your "
+        "own number, into the team call for incident number {n}. Hang up and answer it.",
         "intake_error": "Sorry, the alert system could not take your report. "
         "Call {fallback} now.",
         "intake_error_nofallback": "Sorry, the alert system could not take your report. "
@@ -149,6 +159,18 @@ REPLIES: dict[str, dict[str, str]] = {
         "incidente número {n}.",
         "confirm_impossible": "alertbot no puede confirmar que es usted para el incidente "
         "número {n}: no hay un teléfono registrado. Envíe ACK {n} por texto.",
+        "bridge_ok": "Llamando a {names} a una sola llamada sobre el incidente número {n}, "
+        "desde el número del distrito.",
+        "bridge_not_acked": "Nadie ha atendido todavía el incidente número {n}. Atiéndalo "
+        "primero.",
+        "bridge_already": "La llamada del incidente número {n} ya se está haciendo.",
+        "bridge_nobody": "Nadie a quien llamar por el incidente número {n} tiene un teléfono "
+        "registrado.",
+        "bridge_which": "Hay varios incidentes abiertos: {numbers}.",
+        "bridge_join": "Le comunico a la llamada del equipo del incidente número {n}.",
+        "bridge_callback": "Para confirmar que es usted, alertbot le devuelve la llamada ahora "
+        "a su propio número, para unirle a la llamada del equipo del incidente número {n}. "
+        "Cuelgue y conteste.",
         "intake_error": "Lo siento, el sistema de alertas no pudo recibir su reporte. "
         "Llame ya {fallback}.",
         "intake_error_nofallback": "Lo siento, el sistema de alertas no pudo recibir su "
@@ -217,9 +239,12 @@ def render_voice(reply: Reply, language: str | None = None) -> list[Said]:
     for name in ("name", "school"):
         if name in values:
             values[name] = _user(values[name])
+    if "names" in values:
+        values["names"] = _listed([_user(v) for v in values["names"] or []], lang)
     if "fallback" in values:
         values["fallback"] = spoken_fallback(str(values["fallback"] or ""), lang)
-    if key in (ReplyKey.ACK_WHICH, ReplyKey.RESOLVE_WHICH, ReplyKey.NOT_ACKED_WHICH):
+    if key in (ReplyKey.ACK_WHICH, ReplyKey.RESOLVE_WHICH, ReplyKey.NOT_ACKED_WHICH,
+               ReplyKey.BRIDGE_WHICH):
         values["numbers"] = _numbers(ids_of(values), lang)
     elif key is ReplyKey.STATUS:
         return [Said(_status(values["incidents"], lang), lang)]

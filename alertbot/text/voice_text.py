@@ -22,6 +22,7 @@ VOICES: dict[str, tuple[str, str]] = {
 }
 SWITCH_DIGIT = "9"  # the menu digit that switches English <-> Spanish
 ACK_DIGIT = "0"  # the menu digit for a responder calling back to acknowledge
+BRIDGE_DIGIT = "*"  # the menu key for a responder joining an incident's team call
 
 PROMPTS: dict[str, dict[str, str]] = {
     "en": {
@@ -52,7 +53,7 @@ PROMPTS: dict[str, dict[str, str]] = {
         # voice pages
         "page_intro": "Urgent page from alertbot.",
         "page_prompt": "Press 1 to acknowledge and stop the paging. "
-        "Press 2 to hear this again.",
+        "Press 2 to hear this again. Press 3 to acknowledge and talk with the reporter.",
         "page_invalid": "Sorry, that key is not a choice.",
         "page_unanswered": "No key was pressed, so this page is not acknowledged. "
         "You will be paged again. To respond, text ACK {n}.",
@@ -73,6 +74,33 @@ PROMPTS: dict[str, dict[str, str]] = {
         "resolving incident number {n}. If you did not just call about it, hang up.",
         "confirm_unanswered": "Nothing was confirmed. Goodbye.",
         "confirm_lost": "This confirmation has expired. Goodbye.",
+        # talking with the reporter, the team call (issue 13)
+        "menu_bridge": "To join a team call about an incident, press star.",
+        "bridge_ask_number": "To join the team call, enter the incident number, then press "
+        "pound.",
+        "bridge_call": "alertbot. {name} is calling you into the team call about incident "
+        "number {n}. Connecting you now.",
+        "connect_offer_line": "The reporter is on the line now, waiting for a responder. "
+        "Press 3 to join them.",
+        "connect_offer_joined": "{names} joined the reporter on the line. Press 3 to join "
+        "them too.",
+        "connect_offer_dial": "To be connected to the reporter now, press 3.",
+        "connect_joining": "Connecting you to the reporter now.",
+        "connect_joined_already": "{names} already joined.",
+        "connect_dialing": "Calling the reporter now. They will see the district's number, "
+        "not yours.",
+        "connect_no_phone": "There is no phone number on file for the reporter, so alertbot "
+        "cannot connect you. Goodbye.",
+        "dial_no_answer": "The reporter did not answer. This is noted on the incident. "
+        "Goodbye.",
+        "dial_done": "The call with the reporter ended. Goodbye.",
+        "wait_offer": "Stay on the line, and you will be connected to the first responder "
+        "who answers. Or hang up at any time.",
+        "hold": "Please stay on the line. alertbot is paging the team, and you will be "
+        "connected as soon as someone answers.",
+        "hold_timeout": "Nobody could join the call yet. The team is still being paged, and "
+        "you will get a text when someone responds.",
+        "line_ended": "The call has ended. Goodbye.",
     },
     "es": {
         "welcome": "Línea de emergencia de {organization}.",
@@ -101,7 +129,8 @@ PROMPTS: dict[str, dict[str, str]] = {
         "number": "número",
         "page_intro": "Aviso urgente de alertbot.",
         "page_prompt": "Oprima 1 para atender y detener los avisos. "
-        "Oprima 2 para escucharlo de nuevo.",
+        "Oprima 2 para escucharlo de nuevo. Oprima 3 para atender y hablar con quien "
+        "reportó.",
         "page_invalid": "Lo siento, esa tecla no es una opción.",
         "page_unanswered": "No se oprimió ninguna tecla, así que este aviso no está atendido. "
         "Recibirá otro aviso. Para responder, envíe ACK {n} por texto.",
@@ -121,6 +150,32 @@ PROMPTS: dict[str, dict[str, str]] = {
         "usted cierra el incidente número {n}. Si no acaba de llamar por esto, cuelgue.",
         "confirm_unanswered": "No se confirmó nada. Adiós.",
         "confirm_lost": "Esta confirmación ya no es válida. Adiós.",
+        "menu_bridge": "Para unirse a una llamada del equipo sobre un incidente, oprima "
+        "asterisco.",
+        "bridge_ask_number": "Para unirse a la llamada del equipo, marque el número del "
+        "incidente y luego la tecla numeral.",
+        "bridge_call": "alertbot. {name} le llama a la llamada del equipo sobre el incidente "
+        "número {n}. Le comunico ahora.",
+        "connect_offer_line": "Quien reportó está en la línea, esperando a alguien del "
+        "equipo. Oprima 3 para unirse a la llamada.",
+        "connect_offer_joined": "{names} ya está en la línea con quien reportó. Oprima 3 "
+        "para unirse también.",
+        "connect_offer_dial": "Para hablar ahora con quien reportó, oprima 3.",
+        "connect_joining": "Le comunico ahora con quien reportó.",
+        "connect_joined_already": "{names} ya está en la llamada.",
+        "connect_dialing": "Llamando ahora a quien reportó. Verá el número del distrito, "
+        "no el suyo.",
+        "connect_no_phone": "No hay un teléfono registrado de quien reportó, así que "
+        "alertbot no puede comunicarle. Adiós.",
+        "dial_no_answer": "Quien reportó no contestó. Quedó anotado en el incidente. Adiós.",
+        "dial_done": "Terminó la llamada con quien reportó. Adiós.",
+        "wait_offer": "Permanezca en la línea y le comunicaremos con la primera persona "
+        "del equipo que conteste. O cuelgue cuando quiera.",
+        "hold": "Por favor permanezca en la línea. alertbot está avisando al equipo, y le "
+        "comunicaremos en cuanto alguien conteste.",
+        "hold_timeout": "Nadie pudo unirse a la llamada todavía. Seguimos avisando al "
+        "equipo, y recibirá un texto cuando alguien responda.",
+        "line_ended": "Terminó la llamada. Adiós.",
     },
 }
 
@@ -201,12 +256,13 @@ def incident_label(title: str, labels: Mapping[str, str], language: str) -> str:
 
 def menu(organization: str, options: Sequence[tuple[int, str]], language: str,
          responder: bool) -> str:
-    """The incident menu: one sentence per (digit, label), then the acknowledge option."""
+    """The incident menu: one sentence per (digit, label), then the responders' options
+    (acknowledge with 0, join a team call with star)."""
     parts = [prompt("welcome", language, organization=clean_text(organization, limit=120))]
     parts += [prompt("menu_item", language, label=label, digit=digit)
               for digit, label in options]
     if responder:
-        parts.append(prompt("menu_ack", language))
+        parts += [prompt("menu_ack", language), prompt("menu_bridge", language)]
     return " ".join(parts)
 
 

@@ -112,10 +112,13 @@ def compose(reply: Reply, medium: Medium, language: str | None = None) -> str:
     for name in ("name", "school"):
         if name in values:
             values[name] = medium.user(str(values[name] or ""))
+    if "names" in values:
+        values["names"] = ", ".join(medium.user(str(v)) for v in values["names"] or [])
     if key in RECEIPTS:
         values["guidance"] = medium.words(localized(values["guidance"], lang)[0])  # config
         return medium.fill(key, lang, **values) + receipt_tail(reply, medium, lang)
-    if key in (ReplyKey.ACK_WHICH, ReplyKey.RESOLVE_WHICH, ReplyKey.NOT_ACKED_WHICH):
+    if key in (ReplyKey.ACK_WHICH, ReplyKey.RESOLVE_WHICH, ReplyKey.NOT_ACKED_WHICH,
+               ReplyKey.BRIDGE_WHICH):
         items = [f"#{i}" for i in ids_of(values)]
         values.pop("numbers", None)  # a list rendered for SMS by older code
         values["numbers"] = medium.numbers(key, lang, items, values)

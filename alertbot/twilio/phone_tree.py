@@ -10,6 +10,10 @@
     /twilio/voice/ackpin        … and, when caller ID is not verified, their personal PIN
     /twilio/voice/confirm       the call back that confirms a caller-ID-only acknowledgement
     /twilio/voice/page, /amd    callbacks of voice pages (twilio/voice_page.py)
+    /twilio/voice/bridge        a responder (star at the menu) keys in an incident number
+                                to join its team call (twilio/calls.py)
+    /twilio/voice/wait          after the recording: the caller waits on the line in the
+                                incident's conference for a responder (twilio/calls.py)
 
 The incident opens the moment its type and school are known, before the recording,
 so the first page leaves while the caller is still on the line. State between steps
@@ -31,13 +35,16 @@ from alertbot.core.model import Config, School, Trigger
 from alertbot.text.voice import render_voice
 from alertbot.text.voice_text import (
     ACK_DIGIT,
+    BRIDGE_DIGIT,
     SWITCH_DIGIT,
     incident_label,
     menu,
     other_language,
     prompt,
 )
+from alertbot.twilio import calls as twilio_calls
 from alertbot.twilio import voice_page as twilio_voice_page
+from alertbot.twilio.calls import WAIT, wait_on_line
 from alertbot.twilio.voice_call import MAX_TRIES, Call, voice_route
 from alertbot.twilio.voice_sender import say
 
@@ -117,6 +124,8 @@ async def menu_step(call: Call) -> VoiceResponse:
         return _menu(call.switched(), tries)
     if digits == ACK_DIGIT and call.receiver.takes_ack_digit(call.actor):
         return await _ack_or_pin(call, None)
+    if digits == BRIDGE_DIGIT and call.receiver.takes_ack_digit(call.actor):
+        return call.ask(twilio_calls.BRIDGE_IN, "bridge_ask_number", t=0)
     trigger = _trigger(call.config, digits)
     if trigger is not None:
         return await _after_type(call, trigger)
@@ -190,7 +199,9 @@ async def _open(call: Call, trigger: Trigger, school: School | None) -> VoiceRes
     response.record(action=call.url(RECORDED, n=number), method="POST",
                     max_length=RECORD_SECONDS, timeout=5, finish_on_key="#", play_beep=True,
                     **(transcribe if call.lang == "en" else {}))  # Twilio transcribes English
-    return _no_recording(call, response)  # reached only when nothing was recorded
+    call.say(response, "no_recording")  # reached only when nothing was recorded
+    response.redirect(call.url(WAIT, n=number), method="POST")
+    return response
 
 
 async def recorded_step(call: Call) -> VoiceResponse:
@@ -207,15 +218,19 @@ async def recorded_step(call: Call) -> VoiceResponse:
     response = VoiceResponse()
     call.say_reply(response, reply)  # added; or on record, but it is over already
     if reply.outcome is not Outcome.ADDED_RESOLVED:
-        call.say(response, "help_coming")
+        return await wait_on_line(call, number, response)
     response.hangup()
     return response
 
 
 def _no_recording(call: Call, response: VoiceResponse | None = None) -> VoiceResponse:
-    """Nothing was recorded: help is coming anyway; goodbye."""
+    """Nothing was recorded: help is coming anyway; the caller may wait on the line."""
     response = response or VoiceResponse()
     call.say(response, "no_recording")
+    number = call.qint("n")
+    if number:
+        response.redirect(call.url(WAIT, n=number), method="POST")
+        return response
     call.say(response, "help_coming")
     response.hangup()
     return response
@@ -292,4 +307,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post(TRANSCRIPTION, voice_route("voice_transcription", transcription_step))
     app.router.add_post(ACK, voice_route("voice_ack", ack_step))
     app.router.add_post(ACK_PIN, voice_route("voice_ack_pin", ack_pin_step))
+    twilio_calls.add_routes(app)
     twilio_voice_page.add_routes(app)

@@ -1,6 +1,8 @@
 """Callbacks of voice pages (calls alertbot places): a key press, and the AMD verdict.
 
-    POST /twilio/voice/page?outbox=ID&n=N&lang=L&r=R   Digits: 1 acknowledges, 2 repeats
+    POST /twilio/voice/page?outbox=ID&n=N&lang=L&r=R   Digits: 1 acknowledges, 2 repeats,
+                                                        3 acknowledges and connects to the
+                                                        reporter (twilio/calls.py)
     POST /twilio/voice/amd?outbox=ID&n=N&lang=L        AnsweredBy: human | machine_* | fax
     POST /twilio/voice/confirm?outbox=ID&n=N&lang=L&r=R  a confirmation call: 1 confirms
 
@@ -26,7 +28,9 @@ from alertbot.core.model import Channel
 from alertbot.core.records import OutboxKind
 from alertbot.notify.base import ChannelError
 from alertbot.service.receiver import Actor
+from alertbot.text.reply import Reply, ReplyKey
 from alertbot.text.voice_text import prompt
+from alertbot.twilio.calls import CONNECT_KEY, CONNECTED, connect, line, offer
 from alertbot.twilio.voice_call import Call, voice_route
 from alertbot.twilio.voice_sender import (
     AMD_PATH,
@@ -50,14 +54,27 @@ async def page_step(call: Call) -> VoiceResponse | str:
     number, replay = call.qint("n"), call.qint("r")
     item = await call.outbox_item(number, call.qint("outbox"))
     digits = call.digits or ""
-    if digits == ACK_KEY and number:
+    if digits in (ACK_KEY, CONNECT_KEY) and number:
         actor = call.actor
         if item is not None:  # the person this page was for, whoever's phone shows up
             contact = call.config.contacts.get(item.contact_id or "") or actor.contact
             actor = Actor(contact, phone=item.address, proof=actor.proof)
-        return await _act(call, actor, cmd.Ack(number), "ack")
+        if digits == CONNECT_KEY:  # joining (or calling) the reporter acknowledges
+            reply = await call.receiver.handle(actor, cmd.Ack(number), "voice",
+                                               dedup_key=call.dedup("ack"))
+            return await connect(call, number, reply)
+        return await _act(call, actor, cmd.Ack(number), "ack", offer_connect=True)
     if item is None or not number:
         return call.goodbye("page_lost", n=number)
+    state = await line(call, number)
+    if state is not None and state.incident.acknowledged_by_name:  # taken while it rang
+        response = VoiceResponse()
+        call.say_reply(response, Reply(ReplyKey.ACK_ALREADY, {
+            "n": number, "name": state.incident.acknowledged_by_name}, call.lang, number))
+        await offer(call, response, number)
+        call.say(response, "goodbye")
+        response.hangup()
+        return response
     if replay + 1 >= MAX_REPLAYS:
         return call.goodbye("page_unanswered", n=number)
     prefix = "" if digits == REPEAT_KEY else prompt("page_invalid", call.lang)
@@ -66,11 +83,14 @@ async def page_step(call: Call) -> VoiceResponse | str:
 
 
 async def _act(call: Call, actor: Actor, command: cmd.Ack | cmd.Resolve,
-               what: str) -> VoiceResponse:
-    """Apply the key press's command once per call, say what happened, hang up."""
+               what: str, offer_connect: bool = False) -> VoiceResponse:
+    """Apply the key press's command once per call, say what happened (and, after an
+    acknowledgement, offer 3: talk with the reporter), hang up."""
     reply = await call.receiver.handle(actor, command, "voice", dedup_key=call.dedup(what))
     response = VoiceResponse()
     call.say_reply(response, reply)
+    if offer_connect and reply.outcome in CONNECTED and reply.incident_id:
+        await offer(call, response, reply.incident_id)
     call.say(response, "goodbye")
     response.hangup()
     return response

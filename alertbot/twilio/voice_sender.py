@@ -41,6 +41,9 @@ AMD_PATH = "/twilio/voice/amd"
 CONFIRM_PATH = "/twilio/voice/confirm"
 CONFIRM_KINDS = ("confirm_ack", "confirm_resolve")  # OutboxKind values
 STATUS_PATH = "/twilio/status"
+CONFERENCE_PATH = "/twilio/voice/conference"  # <Conference statusCallback> (issue 13)
+CONFERENCE_EVENTS = "start end join leave"
+BRIDGE_KIND = "bridge"  # OutboxKind value: a call into the incident's conference
 
 
 def absolute(public_url: str, path: str, **params: object) -> str:
@@ -122,6 +125,26 @@ def confirm_twiml(public_url: str, outbox_id: int, incident_id: int, language: s
     return str(response)
 
 
+def conference_room(number: int) -> str:
+    """The ``<Conference>`` name of incident ``number`` (one room per incident)."""
+    return f"alertbot-incident-{number}"
+
+
+def bridge_twiml(public_url: str, incident_id: int, language: str, body: str) -> str:
+    """A team-bridge call (issue 13): who is calling and why (``body``), then the
+    incident's conference; its events go to ``CONFERENCE_PATH``."""
+    response = VoiceResponse()
+    say(response, body, language)
+    dial = response.dial()
+    dial.conference(conference_room(incident_id), start_conference_on_enter=True,
+                    end_conference_on_exit=False, beep="onEnter",
+                    status_callback=absolute(public_url, CONFERENCE_PATH, n=incident_id),
+                    status_callback_event=CONFERENCE_EVENTS, status_callback_method="POST")
+    say(response, prompt("line_ended", language), language)
+    response.hangup()
+    return str(response)
+
+
 def hangup_twiml() -> str:
     response = VoiceResponse()
     response.hangup()
@@ -145,6 +168,9 @@ class TwilioVoice:
     async def send(self, message: OutboundMessage) -> SendResult:
         if message.kind in CONFIRM_KINDS and message.incident_id is not None:
             return await self._confirm(message, message.incident_id)
+        if message.kind == BRIDGE_KIND and message.incident_id is not None:
+            return await self._plain(message.to, bridge_twiml(
+                self._public_url, message.incident_id, message.language, message.body))
         twiml = page_twiml(self._public_url, message.outbox_id, message.incident_id,
                            message.language, message.body)
         amd = absolute(self._public_url, AMD_PATH, outbox=message.outbox_id,
@@ -163,8 +189,12 @@ class TwilioVoice:
         press 1, and the question is not worth leaving on a voicemail."""
         twiml = confirm_twiml(self._public_url, message.outbox_id, incident_id,
                               message.language, message.body)
+        return await self._plain(message.to, twiml)
+
+    async def _plain(self, to: str, twiml: str) -> SendResult:
+        """A call without answering-machine detection (a confirmation, a bridge call)."""
         return await create_resource(self._client.calls.create_async(
-            to=message.to, from_=self._from, twiml=twiml,
+            to=to, from_=self._from, twiml=twiml,
             status_callback=self._public_url + STATUS_PATH,
             status_callback_event=CALL_EVENTS, status_callback_method="POST",
             time_limit=CALL_TIME_LIMIT,
@@ -173,6 +203,16 @@ class TwilioVoice:
     async def update_call(self, call_sid: str, twiml: str) -> None:
         """Replace what a live call is doing (a voicemail after AMD says "machine")."""
         await create_resource(self._client.calls(call_sid).update_async(twiml=twiml))
+
+    async def cancel_call(self, call_sid: str) -> None:
+        """Stop a call that is still queued or ringing (Twilio: ``Status=canceled``);
+        raises ``PermanentFailure`` if it was answered or ended meanwhile (21220)."""
+        await create_resource(self._client.calls(call_sid).update_async(status="canceled"))
+
+    @property
+    def from_number(self) -> str:
+        """The district number calls come from (``<Dial callerId>``)."""
+        return self._from
 
     async def close(self) -> None:
         if self._owns_client:

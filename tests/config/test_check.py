@@ -229,6 +229,11 @@ ERRORS: dict[str, list[str]] = {
     # --- settings ------------------------------------------------------------------------
     "invalid_timezone": ["escalation.yaml:3: timezone: unknown time zone 'America/Hartford'"],
     "bad_fallback_phone": ["escalation.yaml:4: fallback_phone: not a valid phone number: '555'"],
+    # issue 13: how long a phone-tree caller waits on the line for a responder
+    "caller_wait_too_short": ["escalation.yaml:5: caller_wait: caller_wait must be from 30s "
+                              "to 30m, not '10s'"],
+    "caller_wait_not_a_duration": ["escalation.yaml:5: caller_wait: not a duration: 'soon' "
+                                   "(use e.g. 30s, 3m, 1h30m)"],
     # --- several mistakes at once: every one reported in a single run ---------------------
     "many_errors": [
         "contacts/people.yaml:5: [0].phone: not a valid phone number: '+1 555'",

@@ -12,6 +12,11 @@ waits for a second message. ``sms_to`` lists every accepted SMS, consumed or not
 ignored (``ignore``); the scenario fixtures call it at teardown (tests/fakes/ledger.py).
 A live call changed with ``calls(sid).update`` is a ``call_update`` record
 (``expect_call_update``); ``send_status`` / ``send_amd`` post Twilio's signed callbacks.
+Calls have a status (``call_status``): queued when created, then whatever ``send_status``
+posted; an update with ``Status=canceled`` of a call no longer queued or ringing is
+refused with Twilio's error 21220, as Twilio does. An inbound call the test plays is
+``register_inbound`` so the app may update it too. ``send_conference`` posts a
+``<Conference>`` status callback (participant-join, participant-leave, conference-end).
 Run alone: ``python -m tests.fakes.twilio_server --port 8999`` prints records as JSON lines.
 """
 
@@ -101,6 +106,9 @@ class FakeTwilio(LocalServer):
         self._hang_next: list[float] = []
         self._cond = asyncio.Condition()
         self._closing = asyncio.Event()
+        self.call_status: dict[str, str] = {}  # call sid -> its status as Twilio knows it
+        self._inbound: dict[str, Record] = {}  # calls into the district number (tests)
+        self._conference_seq = 0
         self._runner: web.AppRunner | None = None
         self.app = web.Application()
         self.app.router.add_post(API + "/Messages.json", self._messages)
@@ -200,6 +208,11 @@ class FakeTwilio(LocalServer):
                            for r in self.sent if r.kind in ("sms", "call") and not r.consumed],
                           "fake Twilio")
 
+    def set_call_status(self, sid: str, status: str) -> None:
+        """What Twilio knows of call ``sid`` now (e.g. ``in-progress`` once answered),
+        without posting a callback."""
+        self.call_status[sid] = status
+
     def call_updates(self, sid: str) -> list[Record]:
         """Accepted changes to a live call (``calls(sid).update``), oldest first."""
         return [r for r in self.requests if r.kind == "call_update" and r.sid == sid
@@ -260,6 +273,7 @@ class FakeTwilio(LocalServer):
         else:
             params |= {"CallSid": record.sid, "CallStatus": status,
                        "Direction": "outbound-api"}
+            self.call_status[record.sid] = status
         if error_code is not None:
             params["ErrorCode"] = str(error_code)
         params |= extra
@@ -276,6 +290,33 @@ class FakeTwilio(LocalServer):
         params = {"AccountSid": self.account_sid, "CallSid": record.sid,
                   "AnsweredBy": answered_by, "MachineDetectionDuration": "4120"}
         return await self._callback(url, params, post_to)
+
+    def register_inbound(self, sid: str, from_: str, to: str) -> Record:
+        """An inbound call the test plays (Twilio knows it): the app may update it."""
+        rec = Record(kind="inbound", sid=sid, to=to, from_=from_, body=None, twiml=None,
+                     url=None, status_callback=None, params={}, arrived=time.monotonic(),
+                     arrived_wall=time.time(), answer_status=201, at=self.ledger.now())
+        self._inbound[sid] = rec
+        self.call_status[sid] = "in-progress"
+        return rec
+
+    async def send_conference(self, url: str, event: str, call_sid: str,
+                              post_to: str | None = None, **extra: str) -> tuple[int, str]:
+        """POST a signed ``<Conference statusCallback>`` event (``event``:
+        conference-start, conference-end, participant-join, participant-leave) for the
+        participant ``call_sid`` to ``url`` (the callback the TwiML named)."""
+        self._conference_seq += 1
+        params = {"AccountSid": self.account_sid, "ConferenceSid": "CF" + "0" * 32,
+                  "FriendlyName": extra.pop("FriendlyName", "conference"),
+                  "StatusCallbackEvent": event, "CallSid": call_sid,
+                  "SequenceNumber": str(self._conference_seq),
+                  "Timestamp": formatdate(time.time(), usegmt=True), **extra}
+        return await self._callback(url, params, post_to)
+
+    async def post_signed(self, url: str, params: dict[str, str],
+                          post_to: str | None = None) -> tuple[int, str]:
+        """POST ``params`` to a callback ``url`` the app gave, signed as Twilio signs."""
+        return await self._callback(url, {"AccountSid": self.account_sid, **params}, post_to)
 
     async def _callback(self, url: str, params: dict[str, str],
                         post_to: str | None) -> tuple[int, str]:
@@ -300,9 +341,19 @@ class FakeTwilio(LocalServer):
             return _error(401, 20003, "Authenticate")
         form = {k: str(v) for k, v in (await request.post()).items()}
         sid = request.match_info["sid"]
-        call = next((r for r in self.requests if r.kind == "call" and r.sid == sid), None)
+        call = next((r for r in self.requests if r.kind == "call" and r.sid == sid),
+                    self._inbound.get(sid))
         if call is None or not call.accepted:
             return _error(404, 20404, f"The requested resource {sid} was not found")
+        status = form.get("Status")
+        if status is not None:
+            now = self.call_status.get(sid, "queued")
+            if status == "canceled" and now not in ("queued", "ringing"):
+                return _error(400, 21220, "Call is not in-progress. Cannot redirect.")
+            if status == "completed" and now in ("completed", "canceled", "no-answer",
+                                                 "busy", "failed"):
+                return _error(400, 21220, "Call is not in-progress. Cannot redirect.")
+            self.call_status[sid] = status
         rec = Record(kind="call_update", sid=sid, to=call.to, from_=call.from_, body=None,
                      twiml=form.get("Twiml"), url=form.get("Url"), status_callback=None,
                      params=form, arrived=time.monotonic(), arrived_wall=time.time(),
@@ -312,7 +363,8 @@ class FakeTwilio(LocalServer):
             self._cond.notify_all()
         if self.on_record is not None:
             self.on_record(rec)
-        return web.json_response({**self._resource(call), "status": "in-progress"})
+        return web.json_response({**self._resource(call),
+                                  "status": self.call_status.get(sid, "in-progress")})
 
     def _authorized(self, request: web.Request) -> bool:
         expected = f"{self.account_sid}:{self.auth_token}".encode()
@@ -345,6 +397,8 @@ class FakeTwilio(LocalServer):
         else:
             response = web.json_response(self._resource(rec), status=201)
         rec.answer_status = response.status
+        if kind == "call" and rec.accepted:
+            self.call_status[rec.sid] = "queued"
         async with self._cond:
             self._cond.notify_all()
         if self.on_record is not None:

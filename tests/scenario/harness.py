@@ -190,12 +190,14 @@ class Harness:
         """``from_`` dials the district number: POST /twilio/voice; the call, at its
         first prompt (``call.twiml``)."""
         call = PhoneCall(self, sid or f"CA{uuid.uuid4().hex}", from_, FROM_NUMBER, "inbound")
+        self.fake.register_inbound(call.sid, from_, FROM_NUMBER)
         await call.post(self.settings.public_url + "/twilio/voice")
         return call
 
     def answer(self, record: Record) -> PhoneCall:
         """Pick up a call alertbot placed: its inline TwiML is the first prompt."""
         assert record.twiml, f"call {record.sid} has no inline TwiML"
+        self.fake.set_call_status(record.sid, "in-progress")  # Twilio knows it was answered
         return PhoneCall(self, record.sid, record.from_, record.to, "outbound-api",
                          Twiml.parse(record.twiml))
 

@@ -709,7 +709,9 @@ async def test_silent_recording_adds_nothing_and_says_goodbye(hv: Harness) -> No
     call = await hv.call(PRINCIPAL)
     await call.press("1")
     done = await call.record(seconds=0)
-    assert "No message was recorded" in done.text and done.hangs_up
+    assert "No message was recorded" in done.text and done.redirect
+    waiting = await call.follow()  # issue 13: the caller may wait on the line
+    assert "Stay on the line" in waiting.text and waiting.hangs_up
     assert entries(await hv.incident(1), "update") == []
     # Everyone else alertbot told something in this story:
     await paged(hv, 1, "Burns Academy")

@@ -118,6 +118,17 @@ class PhoneCall:
         """Key in ``digits`` at the current ``<Gather>``."""
         return await self.post(self.twiml.action, Digits=digits)
 
+    @property
+    def conference(self) -> ET.Element | None:
+        """The ``<Conference>`` of the current TwiML's ``<Dial>``, if any."""
+        return self.twiml.root.find("Dial/Conference")
+
+    async def follow(self) -> Twiml:
+        """Follow the current TwiML's ``<Redirect>`` (as Twilio does at once)."""
+        url = self.twiml.redirect
+        assert url, f"no <Redirect> in {self.twiml.xml}"
+        return await self.post(url)
+
     async def wait_silently(self) -> Twiml:
         """Press nothing: the Gather times out and Twilio follows the ``<Redirect>``."""
         url = self.twiml.redirect
@@ -151,6 +162,7 @@ async def dial(h: Harness, from_: str, sid: str | None = None, **fields: str) ->
     from tests.scenario.harness import FROM_NUMBER
 
     call = PhoneCall(h, sid or f"CA{uuid.uuid4().hex}", from_, FROM_NUMBER, "inbound")
+    h.fake.register_inbound(call.sid, from_, FROM_NUMBER)
     call.extra = dict(fields)
     await call.post(h.settings.public_url + "/twilio/voice")
     return call

@@ -12,6 +12,7 @@ from alertbot.core.commands import (
     OPT_OUT_WORDS,
     RESERVED_WORDS,
     Ack,
+    Bridge,
     Command,
     Note,
     NumberArg,
@@ -155,6 +156,16 @@ CASES: list[tuple[str, Command]] = [
     ("   ", Text("")),
     ("hello", Text("hello")),
     ("they left the building", Text("they left the building")),
+    # --- the team bridge (issue 13) --------------------------------------------------------
+    ("BRIDGE 12", Bridge(12)),
+    ("bridge #12.", Bridge(12)),
+    ("Bridge 12 with reporter", Bridge(12, with_reporter=True)),
+    ("BRIDGE 12 + reporter!", Bridge(12, with_reporter=True)),
+    ("BRIDGE 12 con reportero", Bridge(12, with_reporter=True)),
+    ("BRIDGE 12 now please", Bridge(12)),
+    ("BRIDGE", Bridge(None)),
+    ("bridge the gap", Text("bridge the gap")),
+    ("BRIDGE 1234567890", Text("BRIDGE 1234567890")),
 ]
 
 

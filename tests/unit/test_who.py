@@ -412,3 +412,40 @@ def test_core_imports_nothing_impure_and_reads_no_clock(path: Path) -> None:
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
             and n.func.attr in CLOCK_CALLS]
     assert bad == []
+
+
+# --- calls (issue 13) ------------------------------------------------------------------
+
+
+def test_reporter_phone_is_the_contacts_number_else_the_reporting_number() -> None:
+    assert who.reporter_phone(CONFIG, incident()) == PRINCIPAL.phone
+    slack = replace(incident(reporter=SLACK_ONLY), reporter_phone=None)
+    assert who.reporter_phone(CONFIG, slack) is None  # a Slack reporter with no phone
+    assert who.reporter_phone(CONFIG, incident(reporter=None, phone=STRANGER_PHONE)) == \
+        STRANGER_PHONE
+
+
+@pytest.mark.parametrize(("acked", "joined", "requester", "expected"), [
+    ("superintendent", [], DEPUTY, ["superintendent", "deputy"]),
+    ("superintendent", ["deputy", "superintendent"], SUPT, ["superintendent", "deputy"]),
+    ("superintendent", ["slacker"], ADMIN, ["superintendent", "admin"]),  # no phone: left out
+    (None, [], DEPUTY, ["deputy"]),
+    ("gone", ["nobody"], SUPT, ["superintendent"]),  # ids no longer in contacts
+])
+def test_bridge_calls_the_acknowledger_those_who_joined_and_the_requester(
+        acked: str | None, joined: list[str], requester: Contact,
+        expected: list[str]) -> None:
+    taken = replace(incident(State.ACKNOWLEDGED), acknowledged_by=acked)
+    assert [c.id for c in who.bridge_callees(CONFIG, taken, joined, requester)] == expected
+
+
+@pytest.mark.parametrize(("contact", "proof", "how"), [
+    (SUPT, Proof.ATTESTED_CALL, Stop.NOW),
+    (DEPUTY, Proof.PIN, Stop.NOW),
+    (SUPT, Proof.PROVIDER, Stop.NOW),
+    (SUPT, Proof.CALLER_ID, Stop.CONFIRM_BY_CALL),  # called back into the call
+    (SLACK_ONLY, Proof.CALLER_ID, Stop.IMPOSSIBLE),
+])
+def test_joining_a_team_call_needs_the_acknowledgement_proof(
+        contact: Contact, proof: Proof, how: Stop) -> None:
+    assert who.joins_call(contact, proof).how is how
