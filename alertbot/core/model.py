@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
+from alertbot.core.procedure import ProcedureStep, Retention
+
 
 class Channel(StrEnum):
     SMS = "sms"
@@ -95,6 +97,8 @@ class IncidentType:
     # The title per language (``incidents.X.title: {en: …, es: …}``); a plain string in
     # the config is the title in every language.
     titles: Mapping[str, str] = field(default_factory=dict)
+    # The district's procedure for this type, in order (issue 12; core/procedure.py).
+    procedure: tuple[ProcedureStep, ...] = ()
 
     def title_in(self, language: str) -> str:
         """The title template for ``language`` (English, then the plain title, if none)."""
@@ -115,6 +119,7 @@ class Config:
     admins: tuple[str, ...] = ()  # contact ids or roles
     pin: str | None = None  # phone tree PIN for unknown callers
     version: int = 1
+    retention: Retention = Retention()  # issue 12: free text purged N days after resolve
 
     # --- look-ups -------------------------------------------------------------
 
