@@ -119,7 +119,7 @@ class Config:
     admins: tuple[str, ...] = ()  # contact ids or roles
     pin: str | None = None  # phone tree PIN for unknown callers
     version: int = 1
-    retention: Retention = Retention()  # issue 12: free text purged N days after resolve
+    retention: Retention = field(default_factory=Retention)  # issue 12: purge free text
 
     # --- look-ups -------------------------------------------------------------
 
