@@ -185,7 +185,8 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
         engine = Engine(store, chosen, app[appkeys.CLOCK], app[appkeys.METRICS],
                         lambda: app[appkeys.RECEIVER].config, tick=settings.tick,
                         events=app[appkeys.EVENTS], crash=crash,
-                        owner=settings.instance_id or None, rates=_rates(settings))
+                        owner=settings.instance_id or None, rates=_rates(settings),
+                        public_url=settings.public_url or None)
         receiver = Receiver(config, store, app[appkeys.CLOCK], app[appkeys.METRICS],
                             engine.nudge, app[appkeys.EVENTS], crash,
                             public_url=settings.public_url or None)

@@ -38,8 +38,8 @@ MAX_RETENTION_DAYS = 36500  # 100 years: a larger number is a typo
 class FieldModel(Strict):
     name: str
     kind: Literal["text", "time", "number", "choice"]
-    label: dict[LanguageName, str] = {}
-    options: list[str] = []
+    label: dict[LanguageName, str] = Field(default_factory=dict)
+    options: list[str] = Field(default_factory=list)
 
     @field_validator("name")
     @classmethod
@@ -54,7 +54,7 @@ class ProcedureStepModel(Strict):
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_-]+$")
     title: dict[LanguageName, str]
     roles: list[str]
-    fields: list[Any] = []
+    fields: list[Any] = Field(default_factory=list)
     due: float | None = None
 
     @field_validator("title")

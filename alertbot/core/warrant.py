@@ -179,3 +179,22 @@ def parse_answers(raw: dict[str, str]) -> tuple[Answers, list[str]]:
         form=Form(pick("form", Form)), names_address=Answer(pick("names_address", Answer)),
         names_person=Answer(pick("names_person", Answer)))
     return answers, problems
+
+
+@dataclass(frozen=True)
+class WarrantReview:
+    """A stored review: the answers, when and by whom, an optional ``document_id`` (a
+    document of the incident, when the photo came in) and a note (free text)."""
+
+    id: int
+    incident_id: int
+    answers: Answers
+    reviewed_by: str
+    reviewed_by_name: str
+    reviewed_at: float
+    document_id: str | None = None
+    note: str = ""
+
+    @property
+    def assessment(self) -> Assessment:
+        return assess(self.answers)

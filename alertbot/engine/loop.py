@@ -20,6 +20,7 @@ from alertbot.clock import Clock
 from alertbot.core.incident import Incident
 from alertbot.core.model import Channel, Config
 from alertbot.engine.dispatch import Dispatcher
+from alertbot.engine.procedure_jobs import Reminders, Retention
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
 from alertbot.notify.base import Sender
@@ -41,7 +42,8 @@ class Engine:
                  lease: float = 12.0, send_timeout: float = 8.0, max_in_flight: int = 200,
                  batch: int = 200, events: IncidentEvents | None = None,
                  crash: CrashPoints | None = None, owner: str | None = None,
-                 rates: Mapping[Channel, TokenBucket] | None = None) -> None:
+                 rates: Mapping[Channel, TokenBucket] | None = None,
+                 public_url: str | None = None) -> None:
         self.store = store
         self.clock = clock
         self.metrics = metrics
@@ -57,6 +59,9 @@ class Engine:
             store, senders, clock, metrics, config, self.events, self.crash, self.owner,
             self.nudge, lease=lease, send_timeout=send_timeout, max_in_flight=max_in_flight,
             batch=batch, rates=rates)
+        # Issue 12: records-request reminders (every cycle) and retention (hourly).
+        self.reminders = Reminders(store, clock, config, self.events, self.nudge, public_url)
+        self.retention = Retention(store, clock, config, self.events)
         self._wake = asyncio.Event()
         self._stopping = False
         self._last_housekeeping = 0.0
@@ -124,8 +129,9 @@ class Engine:
             log.info("forgot %d webhook idempotency key(s) older than a week", forgotten)
 
     async def cycle(self) -> None:
-        for name, module in (("escalate", self.escalate), ("dispatch", self.dispatch),
-                             ("housekeeping", self.housekeeping)):
+        for name, module in (("escalate", self.escalate), ("reminders", self.reminders),
+                             ("dispatch", self.dispatch), ("housekeeping", self.housekeeping),
+                             ("retention", self.retention)):
             try:
                 await asyncio.wait_for(module(), timeout=max(5.0, self.dispatch.send_timeout))
             except Exception:

@@ -4,7 +4,9 @@
 ``Tx`` is a facade over the queries of each concept, one module each: incidents
 (store/incidents.py), reporters and the sender window (store/reporters.py), the outbox
 (store/outbox.py), the timeline (store/timeline.py), webhook idempotency keys
-(store/inbound_keys.py) and the Slack post (store/slack_posts.py). Every method is plain
+(store/inbound_keys.py), the Slack post (store/slack_posts.py); issue 12: the checklist,
+encounter log and warrant aid (store/procedure.py), records requests and their reminders
+(store/records.py), retention (store/retention.py). Every method is plain
 synchronous SQLAlchemy Core over the one connection of the unit.
 """
 
@@ -16,7 +18,10 @@ from sqlalchemy.engine import Connection
 from alertbot.store.inbound_keys import InboundKeyQueries
 from alertbot.store.incidents import IncidentQueries
 from alertbot.store.outbox import OutboxQueries
+from alertbot.store.procedure import ProcedureQueries
+from alertbot.store.records import RecordsQueries
 from alertbot.store.reporters import ReporterQueries
+from alertbot.store.retention import RetentionQueries
 from alertbot.store.slack_posts import SlackPostQueries
 from alertbot.store.timeline import TimelineQueries
 
@@ -24,7 +29,8 @@ NUDGE_CHANNEL = "alertbot_nudge"
 
 
 class Tx(IncidentQueries, ReporterQueries, OutboxQueries, TimelineQueries,
-         InboundKeyQueries, SlackPostQueries):
+         InboundKeyQueries, SlackPostQueries,
+         ProcedureQueries, RecordsQueries, RetentionQueries):  # issue 12 (procedure)
     """One transaction's worth of reads and writes: plain synchronous methods, called
     inside a unit of work (``Store.write``/``Store.read``)."""
 
