@@ -19,7 +19,7 @@ from alertbot.core.warrant import (
     parse_answers,
 )
 
-J, O, U = Signer.JUDGE, Signer.OFFICER, Signer.UNKNOWN
+J, OF, U = Signer.JUDGE, Signer.OFFICER, Signer.UNKNOWN
 C, A, HU = Header.COURT, Header.AGENCY, Header.UNKNOWN
 Y, N, Q = Answer.YES, Answer.NO, Answer.UNKNOWN
 
@@ -33,17 +33,17 @@ TABLE: list[tuple[tuple[Signer, Header, Form, Answer, Answer], Kind, Entry,
     ((J, C, Form.NONE, N, N), Kind.JUDICIAL, Entry.MAY_AUTHORIZE,
      (Caution.ADDRESS_NOT_NAMED, Caution.PERSON_NOT_NAMED, Caution.RECORDS_FERPA)),
     # The ICE forms: signed by an officer, they do not by themselves authorize entry.
-    ((O, A, Form.I200, Y, Y), Kind.ADMIN_ARREST, Entry.NOT_BY_ITSELF, ()),
-    ((O, A, Form.I205, Y, Y), Kind.ADMIN_REMOVAL, Entry.NOT_BY_ITSELF, ()),
+    ((OF, A, Form.I200, Y, Y), Kind.ADMIN_ARREST, Entry.NOT_BY_ITSELF, ()),
+    ((OF, A, Form.I205, Y, Y), Kind.ADMIN_REMOVAL, Entry.NOT_BY_ITSELF, ()),
     ((U, HU, Form.I200, Q, Q), Kind.ADMIN_ARREST, Entry.NOT_BY_ITSELF, ()),
-    ((O, A, Form.I247A, Q, Y), Kind.DETAINER, Entry.NOT_ENTRY, ()),
-    ((O, A, Form.I138, Q, Q), Kind.ADMIN_SUBPOENA, Entry.NOT_ENTRY, (Caution.RECORDS_FERPA,)),
-    ((O, HU, Form.OTHER, Y, Y), Kind.ADMINISTRATIVE, Entry.NOT_BY_ITSELF, ()),
-    ((O, A, Form.NONE, Y, Y), Kind.ADMINISTRATIVE, Entry.NOT_BY_ITSELF, ()),
+    ((OF, A, Form.I247A, Q, Y), Kind.DETAINER, Entry.NOT_ENTRY, ()),
+    ((OF, A, Form.I138, Q, Q), Kind.ADMIN_SUBPOENA, Entry.NOT_ENTRY, (Caution.RECORDS_FERPA,)),
+    ((OF, HU, Form.OTHER, Y, Y), Kind.ADMINISTRATIVE, Entry.NOT_BY_ITSELF, ()),
+    ((OF, A, Form.NONE, Y, Y), Kind.ADMINISTRATIVE, Entry.NOT_BY_ITSELF, ()),
     ((U, A, Form.UNKNOWN, Q, Q), Kind.ADMINISTRATIVE, Entry.NOT_BY_ITSELF, ()),
     # Mixed signals: never "may authorize"; decline until counsel has reviewed it.
     ((J, A, Form.I200, Y, Y), Kind.ADMIN_ARREST, Entry.TREAT_AS_NOT, (Caution.MIXED_SIGNALS,)),
-    ((O, C, Form.NONE, Y, Y), Kind.UNCLEAR, Entry.TREAT_AS_NOT, (Caution.MIXED_SIGNALS,)),
+    ((OF, C, Form.NONE, Y, Y), Kind.UNCLEAR, Entry.TREAT_AS_NOT, (Caution.MIXED_SIGNALS,)),
     ((J, C, Form.I205, Y, Y), Kind.ADMIN_REMOVAL, Entry.TREAT_AS_NOT,
      (Caution.MIXED_SIGNALS,)),
     # Too little known: one sign of a court alone is not enough.
@@ -76,8 +76,8 @@ def test_only_a_judge_and_a_court_together_may_authorize() -> None:
 
 
 def test_administrative_forms_cite_the_forms_note() -> None:
-    assert Source.DOMAIN_FORMS in assess(Answers(O, A, Form.I200)).sources
-    assert Source.FERPA in assess(Answers(O, A, Form.I138)).sources
+    assert Source.DOMAIN_FORMS in assess(Answers(OF, A, Form.I200)).sources
+    assert Source.FERPA in assess(Answers(OF, A, Form.I138)).sources
 
 
 def test_parse_answers_defaults_to_unknown_and_names_bad_values() -> None:
