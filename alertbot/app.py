@@ -27,7 +27,7 @@ from alertbot.settings import Settings
 from alertbot.store.sql import Store
 from alertbot.twilio import phone_tree as twilio_voice
 from alertbot.twilio import sms_webhook as twilio_sms
-from alertbot.web import api, dashboard
+from alertbot.web import api, dashboard, procedure_api
 from alertbot.web.serving import CLIENT_MAX_SIZE, read_guard
 
 log = logging.getLogger("alertbot")
@@ -218,6 +218,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     app.router.add_get("/metrics", api.metrics)
     app.router.add_get("/api/incidents", api.list_incidents)
     app.router.add_get("/api/incidents/{id}", api.get_incident)
+    procedure_api.add_routes(app)  # issue 12: checklist, encounter, warrant aid, records
     dashboard.add_routes(app)
     if settings.sandbox:
         sandbox.add_routes(app)
