@@ -27,7 +27,7 @@ from alertbot.settings import Settings
 from alertbot.store.sql import Store
 from alertbot.twilio import phone_tree as twilio_voice
 from alertbot.twilio import sms_webhook as twilio_sms
-from alertbot.web import api, dashboard, procedure_api
+from alertbot.web import actions, api, audit, dashboard, procedure_api, sessions
 from alertbot.web.serving import CLIENT_MAX_SIZE, read_guard
 
 log = logging.getLogger("alertbot")
@@ -218,8 +218,11 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     app.router.add_get("/metrics", api.metrics)
     app.router.add_get("/api/incidents", api.list_incidents)
     app.router.add_get("/api/incidents/{id}", api.get_incident)
+    actions.add_routes(app)  # POST /api/incidents/{id}/acknowledge, …/resolve, …/notes
+    audit.add_routes(app)  # GET /api/audit
+    sessions.add_routes(app)  # GET /api/sessions, POST /api/sessions/{id}/revoke
     procedure_api.add_routes(app)  # issue 12: checklist, encounter, warrant aid, records
-    dashboard.add_routes(app)
+    dashboard.add_routes(app)  # GET /, /auth/*
     if settings.sandbox:
         sandbox.add_routes(app)
     _mount_slack(app, settings)

@@ -63,6 +63,9 @@ class ReplyKey(StrEnum):
     CONFIRM_IMPOSSIBLE = "confirm_impossible"
     INTAKE_ERROR = "intake_error"  # the command could not be applied: call for help
     INTAKE_ERROR_NOFALLBACK = "intake_error_nofallback"  # … with no fallback_phone
+    NOTE_OK = "note_ok"  # a note is on the incident's timeline
+    NOTE_EMPTY = "note_empty"  # NOTE 12 with no words
+    NOTE_HOW = "note_how"  # NOTE with no number
     NONE = "none"  # nothing to say (opt-out words: Twilio answers those itself)
     VERBATIM = "verbatim"  # a reply stored before replies were data: its words as kept
 
@@ -100,6 +103,9 @@ FIELDS: dict[ReplyKey, frozenset[str]] = {
     ReplyKey.CONFIRM_IMPOSSIBLE: frozenset({"n"}),
     ReplyKey.INTAKE_ERROR: frozenset({"fallback"}),
     ReplyKey.INTAKE_ERROR_NOFALLBACK: frozenset(),
+    ReplyKey.NOTE_OK: frozenset({"n"}),
+    ReplyKey.NOTE_EMPTY: frozenset({"n"}),
+    ReplyKey.NOTE_HOW: frozenset(),
     ReplyKey.NONE: frozenset(),
     ReplyKey.VERBATIM: frozenset({"text"}),
 }

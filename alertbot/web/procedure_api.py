@@ -9,8 +9,10 @@
     POST /api/incidents/{id}/records-requests/{rid}    changes; parents_notified(_how),
                                                        provided, counsel_signoff
 
-Who is acting: a signed-in person (session + CSRF token), or a script with the bearer
-``ALERTBOT_API_TOKEN`` acting for the contact in form field ``contact`` (CONTRACT.md).
+Who is acting: a signed-in person (session + CSRF token; 403 without), or a script with
+the bearer ``ALERTBOT_API_TOKEN`` acting for the contact in form field ``contact``
+(CONTRACT.md; web/procedure_auth.py). An incident the person may not see is a 404.
+Every action is audited (web/audit.py).
 The handlers only translate: the rules are core/who.py, applied by service/procedure.py
 and service/records.py in one unit of work each. Answers: JSON ``{status, key,
 problems, ...}`` (200 done or unchanged, 400 invalid, 403 refused, 404 not found); a
@@ -31,8 +33,10 @@ from alertbot.core.warrant import parse_answers
 from alertbot.service import procedure, records
 from alertbot.service.procedure import Result, Status
 from alertbot.store.sql import Tx
+from alertbot.web import audit
 from alertbot.web import procedure_forms as forms
-from alertbot.web.procedure_auth import acting_contact
+from alertbot.web.procedure_auth import acting_on
+from alertbot.web.session import Viewer
 
 HTTP = {Status.DONE: 200, Status.UNCHANGED: 200, Status.INVALID: 400, Status.REFUSED: 403,
         Status.NOT_FOUND: 404}
@@ -60,15 +64,18 @@ def _invalid(problems: list[str]) -> web.Response:
                               "problems": problems}, status=400)
 
 
-async def _run(request: web.Request, number: int, contact: Contact,
+async def _run(request: web.Request, number: int, viewer: Viewer, action: str,
                work: Callable[[Tx, Config, Contact | None, float], Result]) -> web.Response:
     """One unit of work; after the commit, the incident is published (console, Slack
-    thread) and the engine woken when something changed."""
+    thread) and the engine woken when something changed. Audited."""
     app = request.app
     config = app[appkeys.RECEIVER].config
     now = app[appkeys.CLOCK].now()
-    by_session = _by_session(request)
-    result = await app[appkeys.STORE].write(lambda tx: work(tx, config, contact, now))
+    by_session = viewer.session_id is not None
+    result = await app[appkeys.STORE].write(
+        lambda tx: work(tx, config, viewer.contact, now))
+    await audit.record(request, viewer, action, incident_id=number,
+                       outcome=str(result.status), detail=result.key)
     if result.status is Status.DONE:
         app[appkeys.ENGINE].nudge()
         app[appkeys.EVENTS].publish(result.incident_id)
@@ -79,13 +86,9 @@ async def _run(request: web.Request, number: int, contact: Contact,
     return web.json_response(body, status=HTTP[result.status])
 
 
-def _by_session(request: web.Request) -> bool:
-    return not request.headers.get("Authorization", "").startswith("Bearer ")
-
-
 async def complete_step(request: web.Request) -> web.Response:
     number = _number(request)
-    contact = await acting_contact(request, number)
+    viewer = await acting_on(request, number, "procedure_step")
     form = await _form(request)
     step_id = request.match_info["step_id"]
     note = forms.first(form, "note") or ""
@@ -95,12 +98,12 @@ async def complete_step(request: web.Request) -> web.Response:
     def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
         return procedure.complete_step(tx, config, contact, number, step_id, note, values,
                                        now, undo=undo)
-    return await _run(request, number, contact, work)
+    return await _run(request, number, viewer, "procedure_step", work)
 
 
 async def update_encounter(request: web.Request) -> web.Response:
     number = _number(request)
-    contact = await acting_contact(request, number)
+    viewer = await acting_on(request, number, "encounter")
     form = await _form(request)
     timezone = request.app[appkeys.RECEIVER].config.timezone
     changes, problems = forms.encounter_changes(form, timezone)
@@ -109,12 +112,12 @@ async def update_encounter(request: web.Request) -> web.Response:
 
     def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
         return procedure.update_encounter(tx, config, contact, number, changes, now)
-    return await _run(request, number, contact, work)
+    return await _run(request, number, viewer, "encounter", work)
 
 
 async def warrant_review(request: web.Request) -> web.Response:
     number = _number(request)
-    contact = await acting_contact(request, number)
+    viewer = await acting_on(request, number, "warrant_review")
     form = await _form(request)
     answers, problems = parse_answers({k: v[0] for k, v in form.items() if v})
     if problems:
@@ -125,12 +128,12 @@ async def warrant_review(request: web.Request) -> web.Response:
     def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
         return procedure.review_warrant(tx, config, contact, number, answers, document_id,
                                         note, now)
-    return await _run(request, number, contact, work)
+    return await _run(request, number, viewer, "warrant_review", work)
 
 
 async def add_records_request(request: web.Request) -> web.Response:
     number = _number(request)
-    contact = await acting_contact(request, number)
+    viewer = await acting_on(request, number, "records_request")
     form = await _form(request)
     timezone = request.app[appkeys.RECEIVER].config.timezone
     fields, actions, problems = forms.records_fields(form, timezone, creating=True)
@@ -143,13 +146,13 @@ async def add_records_request(request: web.Request) -> web.Response:
             records.update_request(tx, config, contact, number, int(str(result.values["id"])),
                                    {}, actions, now)
         return result
-    return await _run(request, number, contact, work)
+    return await _run(request, number, viewer, "records_request", work)
 
 
 async def update_records_request(request: web.Request) -> web.Response:
     number = _number(request)
     rid = _number(request, "rid")
-    contact = await acting_contact(request, number)
+    viewer = await acting_on(request, number, "records_request")
     form = await _form(request)
     timezone = request.app[appkeys.RECEIVER].config.timezone
     fields, actions, problems = forms.records_fields(form, timezone, creating=False)
@@ -158,7 +161,7 @@ async def update_records_request(request: web.Request) -> web.Response:
 
     def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
         return records.update_request(tx, config, contact, number, rid, fields, actions, now)
-    return await _run(request, number, contact, work)
+    return await _run(request, number, viewer, "records_request", work)
 
 
 def add_routes(app: web.Application) -> None:

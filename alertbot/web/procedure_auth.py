@@ -1,8 +1,9 @@
-"""Who is acting on issue 12's routes (a seam: the console's sign-in plugs in here).
+"""Who is acting on issue 12's routes: the console's sign-in (issue 11, decision 0024).
 
-A script: the bearer ``ALERTBOT_API_TOKEN`` acting for the contact in form field
-``contact`` (CONTRACT.md). Anything else is refused: 401 without credentials, 403 for a
-contact id that is not in contacts.
+A signed-in person (their session's CSRF token checked: 403 without), or a script with
+the bearer ``ALERTBOT_API_TOKEN`` acting for the contact in form field ``contact``
+(web/actions.py ``acting_viewer``). A person may act only on an incident they may see
+(core/who.may_view); any other is answered 404, as if it did not exist, and audited.
 """
 
 from __future__ import annotations
@@ -10,26 +11,21 @@ from __future__ import annotations
 from aiohttp import web
 
 from alertbot import appkeys
-from alertbot.core.model import Contact
-from alertbot.web.api import require_token
+from alertbot.core import who
+from alertbot.web import audit
+from alertbot.web.actions import acting_viewer
+from alertbot.web.session import Viewer
 
 
-def _bearer(request: web.Request) -> bool:
-    return request.headers.get("Authorization", "").startswith("Bearer ")
-
-
-async def acting_contact(request: web.Request, incident_id: int) -> Contact:
-    """The contact this request acts for (raises 401/403 otherwise). ``incident_id``:
-    the incident acted on (a session may act only on incidents it may see)."""
-    require_token(request)
-    if not _bearer(request):
-        raise web.HTTPForbidden(text='{"error": "sign in as a person to change an incident"}',
-                                content_type="application/json")
-    posted = await request.post()
-    contact_id = posted.get("contact")
-    config = request.app[appkeys.RECEIVER].config
-    contact = config.contacts.get(contact_id) if isinstance(contact_id, str) else None
-    if contact is None:
-        raise web.HTTPForbidden(text='{"error": "form field contact: a contact id"}',
-                                content_type="application/json")
-    return contact
+async def acting_on(request: web.Request, incident_id: int, action: str) -> Viewer:
+    """The viewer acting on ``incident_id`` (raises 401, 403 or 404 otherwise)."""
+    viewer = await acting_viewer(request)
+    app = request.app
+    incident = await app[appkeys.STORE].read(lambda tx: tx.get_incident(incident_id))
+    if incident is None or not who.may_view(app[appkeys.RECEIVER].config, viewer.contact,
+                                            incident).allowed:
+        await audit.record(request, viewer, action, incident_id=incident_id,
+                           outcome="not_found")
+        raise web.HTTPNotFound(text='{"error": "no such incident"}',
+                               content_type="application/json")
+    return viewer

@@ -13,11 +13,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.console import console_client, csrf_token, sign_in
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import (
     API_TOKEN,
     ATTORNEY,
     PRINCIPAL,
+    PRINCIPAL_ES,
     SUPERINTENDENT,
     Harness,
 )
@@ -72,8 +74,11 @@ async def test_the_procedure_from_ice_to_resolved(hp: Harness) -> None:
     status, body = await post(h, "/api/incidents/1/procedure/designees",
                               {"contact": "attorney"})
     assert (status, body["key"], body["name"]) == (200, "step_already_done", "Sam Okafor")
-    status, body = await post(h, "/api/incidents/1/procedure/warrant", {"contact": "teacher"})
-    assert (status, body["key"]) == (403, "step_not_yours")
+    status, body = await post(h, "/api/incidents/1/procedure/warrant",
+                              {"contact": "superintendent"})
+    assert (status, body["key"]) == (403, "step_not_yours")  # sees it; not counsel
+    status, body = await post(h, "/api/incidents/1/procedure/refer", {"contact": "teacher"})
+    assert status == 404  # may not see #1: as if it did not exist
     status, body = await post(h, "/api/incidents/1/procedure/warrant",
                               {"contact": "attorney", "judicial_warrant": "maybe"})
     assert status == 400 and body["problems"] == ["judicial_warrant: one of yes, no"]
@@ -153,10 +158,46 @@ async def test_the_routes_refuse_without_credentials_or_a_contact(hp: Harness) -
                                token=None)
         assert status == 401, path
         status, _ = await post(h, "/api/incidents/1" + path, {"contact": "nobody"})
-        assert status == 403, path
-    status, body = await post(h, "/api/incidents/9/encounter", {"contact": "attorney",
+        assert status == 400, path  # a script must name the contact it acts for
+    status, _ = await post(h, "/api/incidents/9/encounter", {"contact": "attorney",
                                                                 "agency": "ICE"})
-    assert (status, body["key"]) == (404, "no_such")
+    assert status == 404
     one = await h.incident(1)
     assert one["encounter"] is None and one["records_requests"] == []
     assert all(s["done_at"] is None for s in one["procedure"])
+
+
+async def test_a_signed_in_person_needs_the_csrf_token_and_may_see_the_incident(
+        hp: Harness) -> None:
+    h = hp
+    await h.text(PRINCIPAL, "ICE")
+    await h.received("ALERT #1", SUPERINTENDENT, ATTORNEY)
+    async with console_client(h.url) as client:
+        await sign_in(client, h.fake, ATTORNEY)
+        async with client.post("/api/incidents/1/procedure/designees", data={}) as r:
+            assert r.status == 403  # no CSRF token: nothing happens
+        token = await csrf_token(client)
+        async with client.post("/api/incidents/1/procedure/designees",
+                               data={"csrf_token": token, "arrived_at": "9:40"},
+                               allow_redirects=False) as r:
+            assert (r.status, r.headers["Location"]) == (303, "/incidents/1")
+        async with client.post("/api/incidents/1/encounter",
+                               headers={"Origin": "https://evil.example",
+                                        "X-CSRF-Token": token},
+                               data={"agency": "ICE"}) as r:
+            assert r.status == 403  # another site, even holding the token
+    async with console_client(h.url) as other:
+        await sign_in(other, h.fake, PRINCIPAL_ES)  # Oak's principal: may not see #1
+        async with other.post("/api/incidents/1/encounter", data={"agency": "ICE"},
+                              headers={"X-CSRF-Token": await csrf_token(other)}) as r:
+            assert r.status == 404
+    one = await h.incident(1)
+    assert one["procedure"][1]["done_by"] == {"id": "attorney", "name": "Sam Okafor"}
+    assert one["encounter"] is None
+    assert h.session is not None
+    async with h.session.get(h.url + "/api/audit",
+                             headers={"Authorization": f"Bearer {API_TOKEN}"}) as r:
+        audit = [(a["contact"], a["action"], a["outcome"]) for a in await r.json()
+                 if a["action"] in ("procedure_step", "encounter")]
+    assert ("attorney", "procedure_step", "done") in audit
+    assert ("principal-oak", "encounter", "not_found") in audit
