@@ -15,7 +15,8 @@ after-action report render from these.
                         counsel_signoff: {at, by} | null, notes, created_by, created_at,
                         flags, reminders: [{key, at}]}]
 
-Times are ISO 8601 UTC strings (``clock.iso``), like the rest of the API.
+Times are ISO 8601 UTC strings (``clock.iso``), like the rest of the API; ``timezone``
+(the district's) says how the console shows them.
 """
 
 from __future__ import annotations
@@ -104,6 +105,7 @@ def procedure_detail(tx: Tx, config: Config, incident: Incident) -> dict[str, An
     """The four keys, read in the caller's unit of work."""
     sent = dict(tx.reminders_sent(incident.id))
     return {
+        "timezone": config.timezone,  # the district's, for showing these times
         "procedure": _procedure(tx, config, incident),
         "encounter": _encounter(tx, incident),
         "warrant_reviews": [_review(r) for r in tx.warrant_reviews(incident.id)],

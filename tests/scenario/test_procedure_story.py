@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from alertbot.web.console import encounter_view, procedure_view, records_view, warrant_view
 from tests.console import console_client, csrf_token, sign_in
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import (
@@ -146,6 +147,11 @@ async def test_the_procedure_from_ice_to_resolved(hp: Harness) -> None:
     texts = " ".join(e["text"] for e in one["timeline"])
     for secret in ("Officer", "front desk at", "I-200", "attendance", "asked about"):
         assert secret not in texts
+    # The console sections render from this very JSON.
+    assert "2 of 4 steps done" in procedure_view.render(one, "t", "en")
+    assert "Officer A #101" in encounter_view.render(one, "t", "en")
+    assert "Counsel decides." in warrant_view.render(one, "t", "en")
+    assert "Padres avisados" in records_view.render(one, "t", "es")
 
 
 async def test_the_routes_refuse_without_credentials_or_a_contact(hp: Harness) -> None:
