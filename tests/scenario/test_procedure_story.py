@@ -153,6 +153,18 @@ async def test_the_procedure_from_ice_to_resolved(hp: Harness) -> None:
     assert "Counsel decides." in warrant_view.render(one, "t", "en")
     assert "Padres avisados" in records_view.render(one, "t", "es")
 
+    # Three days on, the response deadline is near and records were not provided: one
+    # reminder. Thirty days after resolution, retention purges the free text.
+    await h.advance(minutes=3 * 24 * 60 - 5 * 60)
+    await h.fake.expect_sms(ATTORNEY, contains="records-request deadline for #1")
+    await h.advance(minutes=30 * 24 * 60)
+    purged = await h.incident(1)
+    assert purged["details"] == "" and purged["acknowledged_at"] == one["acknowledged_at"]
+    assert purged["procedure"][1]["note"] == "" and purged["procedure"][1]["fields"][0][
+        "value"] == "3:40"
+    assert purged["encounter"]["agents"] == "" and purged["encounter"]["agents_count"] == 2
+    assert purged["timeline"][-1]["kind"] == "retention"
+
 
 async def test_the_routes_refuse_without_credentials_or_a_contact(hp: Harness) -> None:
     h = hp
