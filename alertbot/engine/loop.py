@@ -129,8 +129,8 @@ class Engine:
             log.info("forgot %d webhook idempotency key(s) older than a week", forgotten)
 
     async def cycle(self) -> None:
-        for name, module in (("escalate", self.escalate), ("reminders", self.reminders),
-                             ("dispatch", self.dispatch), ("housekeeping", self.housekeeping),
+        for name, module in (("escalate", self.escalate), ("dispatch", self.dispatch),
+                             ("housekeeping", self.housekeeping), ("reminders", self.reminders),
                              ("retention", self.retention)):
             try:
                 await asyncio.wait_for(module(), timeout=max(5.0, self.dispatch.send_timeout))

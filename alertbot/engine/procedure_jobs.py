@@ -1,9 +1,10 @@
 """The engine's issue-12 modules: records-request reminders and retention.
 
 Each is an async callable the loop runs with its own timeout and error isolation
-(engine/loop.py). Reminders run every cycle (one indexed query on
-``records_requests.next_reminder_at``); retention at most every ``every`` seconds of the
-injected clock (a purge is housekeeping, not urgent).
+(engine/loop.py), after dispatch so they never delay a page. Reminders look every cycle
+(one indexed read of ``records_requests.next_reminder_at``; a write unit only when one is
+due, then a nudge so the next cycle sends it); retention at most every ``every`` seconds
+of the injected clock (a purge is housekeeping, not urgent).
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ class Reminders:
 
     async def __call__(self) -> int:
         now = self.clock.now()
+        # A read first (SQLite: a reader thread, never the writer that pages go through);
+        # the write unit only when something is due.
+        due = await self.store.read(lambda tx: tx.next_records_reminder())
+        if due is None or due > now:
+            return 0
         changed = await self.store.write(functools.partial(
             records.send_due_reminders, config=self.config(), now=now,
             public_url=self.public_url))
