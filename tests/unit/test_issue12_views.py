@@ -102,3 +102,23 @@ def test_an_empty_incident_renders_every_section() -> None:
     assert "No procedure is set" in procedure_view.render(empty, CSRF, "en")
     for _, view, _action in VIEWS:
         assert "<form" in view(empty, CSRF, "en") or view is procedure_view.render
+
+
+def test_each_view_plugs_into_the_incident_page_as_a_section() -> None:
+    from dataclasses import dataclass
+
+    from alertbot.web.console import encounter_view as e
+    from alertbot.web.console import procedure_view as p
+    from alertbot.web.console import records_view as r
+    from alertbot.web.console import warrant_view as w
+
+    @dataclass(frozen=True)
+    class Given:  # the shape of web/console/sections.py's SectionInput
+        detail: Mapping[str, Any]
+        csrf_token: str
+        language: str
+        viewer_id: str = "attorney"
+
+    given = Given(DETAIL, CSRF, "es")
+    for module in (p, e, w, r):
+        assert module.section(given) == module.render(DETAIL, CSRF, "es")

@@ -11,8 +11,8 @@ from typing import Any
 from markupsafe import Markup
 
 from alertbot.core.encounter import FREE_TEXT, Encounter, Outcome
+from alertbot.web.console.issue12 import SectionInput, when
 from alertbot.web.console.issue12 import render as render_template
-from alertbot.web.console.issue12 import when
 
 
 def render(detail: Mapping[str, Any], csrf_token: str, language: str) -> Markup:
@@ -25,3 +25,8 @@ def render(detail: Mapping[str, Any], csrf_token: str, language: str) -> Markup:
     return render_template("encounter.html", detail, csrf_token, language, e=e,
                            outcomes=[o.value for o in Outcome], texts=FREE_TEXT,
                            updated=updated)
+
+
+def section(given: SectionInput) -> Markup:
+    """This section for the incident page's ``INCIDENT_SECTIONS`` (web/console/sections.py)."""
+    return render(given.detail, given.csrf_token, given.language)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -23,6 +23,20 @@ MONTHS = {"en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", 
                  "Nov", "Dec"),
           "es": ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct",
                  "nov", "dic")}
+
+
+class SectionInput(Protocol):
+    """What the console's incident page gives a section (web/console/sections.py's
+    ``SectionInput``): the detail JSON, the session's CSRF token, the viewer's language."""
+
+    @property
+    def detail(self) -> Mapping[str, Any]: ...
+
+    @property
+    def csrf_token(self) -> str: ...
+
+    @property
+    def language(self) -> str: ...
 
 
 @functools.cache

@@ -9,6 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from alertbot.web.console.issue12 import SectionInput
 from alertbot.web.console.issue12 import render as render_template
 
 
@@ -25,3 +26,8 @@ def render(detail: Mapping[str, Any], csrf_token: str, language: str) -> Markup:
     done = sum(1 for s in steps if s.get("done_at"))
     return render_template("procedure.html", detail, csrf_token, language, steps=steps,
                            done=done)
+
+
+def section(given: SectionInput) -> Markup:
+    """This section for the incident page's ``INCIDENT_SECTIONS`` (web/console/sections.py)."""
+    return render(given.detail, given.csrf_token, given.language)

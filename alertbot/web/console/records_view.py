@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from alertbot.core.records_requests import CATEGORIES, NOTICE_METHODS, Presented
 from alertbot.text.procedure_ui import ui
+from alertbot.web.console.issue12 import SectionInput
 from alertbot.web.console.issue12 import render as render_template
 
 
@@ -21,3 +22,8 @@ def render(detail: Mapping[str, Any], csrf_token: str, language: str) -> Markup:
     return render_template("records.html", detail, csrf_token, language, requests=requests,
                            methods=NOTICE_METHODS, categories=CATEGORIES,
                            presented=[p.value for p in Presented])
+
+
+def section(given: SectionInput) -> Markup:
+    """This section for the incident page's ``INCIDENT_SECTIONS`` (web/console/sections.py)."""
+    return render(given.detail, given.csrf_token, given.language)

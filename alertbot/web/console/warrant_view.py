@@ -12,6 +12,7 @@ from markupsafe import Markup
 from alertbot.core.warrant import Answer, Answers, Form, Header, Signer, assess
 from alertbot.text.procedure_ui import ui
 from alertbot.text.warrant_text import assessment_lines
+from alertbot.web.console.issue12 import SectionInput
 from alertbot.web.console.issue12 import render as render_template
 
 
@@ -38,3 +39,8 @@ def render(detail: Mapping[str, Any], csrf_token: str, language: str) -> Markup:
     ]
     return render_template("warrant.html", detail, csrf_token, language, reviews=reviews,
                            questions=questions)
+
+
+def section(given: SectionInput) -> Markup:
+    """This section for the incident page's ``INCIDENT_SECTIONS`` (web/console/sections.py)."""
+    return render(given.detail, given.csrf_token, given.language)
