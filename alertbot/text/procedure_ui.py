@@ -7,6 +7,14 @@ from __future__ import annotations
 
 UI: dict[str, dict[str, str]] = {
     "en": {
+        "problem": "Nothing was changed.", "back": "Back to #{n}",
+        "problem.step_not_yours": "This step is for other roles.",
+        "problem.not_allowed": "You are not on this incident's response team.",
+        "problem.counsel_only": "Only counsel (the Staff Attorney) or an admin signs off.",
+        "problem.no_such_step": "There is no such step.",
+        "problem.no_such_request": "There is no such records request.",
+        "problem.invalid": "Some values are not valid:",
+        "problem.unknown_sender": "You are not in the district's contacts.",
         "checklist": "Procedure", "progress": "{done} of {total} steps done",
         "done_by": "Done by {name} at {time}", "not_done": "Not done yet",
         "due": "Due by {time}", "note": "Note", "mark_done": "Mark done", "undo": "Undo",
@@ -69,6 +77,15 @@ UI: dict[str, dict[str, str]] = {
                  "99.31(a)(9)(ii)). Counsel decides.",
     },
     "es": {
+        "problem": "No se cambió nada.", "back": "Volver a #{n}",
+        "problem.step_not_yours": "Este paso corresponde a otros roles.",
+        "problem.not_allowed": "Usted no está en el equipo de respuesta de este incidente.",
+        "problem.counsel_only": "Solo el abogado del distrito o un administrador da el "
+                                "visto bueno.",
+        "problem.no_such_step": "No existe ese paso.",
+        "problem.no_such_request": "No existe esa solicitud de expedientes.",
+        "problem.invalid": "Algunos valores no son válidos:",
+        "problem.unknown_sender": "Usted no está en los contactos del distrito.",
         "checklist": "Procedimiento", "progress": "{done} de {total} pasos hechos",
         "done_by": "Hecho por {name} a las {time}", "not_done": "Pendiente",
         "due": "Para antes de {time}", "note": "Nota", "mark_done": "Marcar hecho",

@@ -33,8 +33,10 @@ from alertbot.core.warrant import parse_answers
 from alertbot.service import procedure, records
 from alertbot.service.procedure import Result, Status
 from alertbot.store.sql import Tx
+from alertbot.text.procedure_ui import UI, ui
 from alertbot.web import audit
 from alertbot.web import procedure_forms as forms
+from alertbot.web.console.issue12 import render as render_template
 from alertbot.web.procedure_auth import acting_on
 from alertbot.web.session import Viewer
 
@@ -59,9 +61,22 @@ def _number(request: web.Request, name: str = "id") -> int:
     return number
 
 
-def _invalid(problems: list[str]) -> web.Response:
+def _invalid(number: int, viewer: Viewer, problems: list[str]) -> web.Response:
+    if viewer.session_id is not None:
+        return problem_page(number, viewer, "invalid", problems, 400)
     return web.json_response({"status": str(Status.INVALID), "key": "invalid",
                               "problems": problems}, status=400)
+
+
+def problem_page(number: int, viewer: Viewer, key: str, problems: list[str],
+                 status: int) -> web.Response:
+    """For a person's form post that changed nothing: why, in their language, and a link
+    back to the incident (escaped; no script or style)."""
+    language = viewer.contact.language
+    message = ui(f"problem.{key}", language) if f"problem.{key}" in UI["en"] else ""
+    html = render_template("problem.html", {"id": number}, "", language, message=message,
+                           problems=problems)
+    return web.Response(text=str(html), status=status, content_type="text/html")
 
 
 async def _run(request: web.Request, number: int, viewer: Viewer, action: str,
@@ -79,8 +94,11 @@ async def _run(request: web.Request, number: int, viewer: Viewer, action: str,
     if result.status is Status.DONE:
         app[appkeys.ENGINE].nudge()
         app[appkeys.EVENTS].publish(result.incident_id)
-        if by_session:
+    if by_session:  # a browser's form post: back to the page, or a page saying why not
+        if result.status in (Status.DONE, Status.UNCHANGED):
             raise web.HTTPSeeOther(f"/incidents/{number}")
+        return problem_page(number, viewer, result.key, list(result.problems),
+                            HTTP[result.status])
     body: dict[str, Any] = {"status": str(result.status), "key": result.key,
                             "problems": list(result.problems), **dict(result.values)}
     return web.json_response(body, status=HTTP[result.status])
@@ -108,7 +126,7 @@ async def update_encounter(request: web.Request) -> web.Response:
     timezone = request.app[appkeys.RECEIVER].config.timezone
     changes, problems = forms.encounter_changes(form, timezone)
     if problems:
-        return _invalid(problems)
+        return _invalid(number, viewer, problems)
 
     def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
         return procedure.update_encounter(tx, config, contact, number, changes, now)
@@ -121,7 +139,7 @@ async def warrant_review(request: web.Request) -> web.Response:
     form = await _form(request)
     answers, problems = parse_answers({k: v[0] for k, v in form.items() if v})
     if problems:
-        return _invalid(problems)
+        return _invalid(number, viewer, problems)
     document_id = forms.first(form, "document_id")
     note = forms.first(form, "note") or ""
 
@@ -138,7 +156,7 @@ async def add_records_request(request: web.Request) -> web.Response:
     timezone = request.app[appkeys.RECEIVER].config.timezone
     fields, actions, problems = forms.records_fields(form, timezone, creating=True)
     if problems:
-        return _invalid(problems)
+        return _invalid(number, viewer, problems)
 
     def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
         result = records.add_request(tx, config, contact, number, fields, now)
@@ -157,7 +175,7 @@ async def update_records_request(request: web.Request) -> web.Response:
     timezone = request.app[appkeys.RECEIVER].config.timezone
     fields, actions, problems = forms.records_fields(form, timezone, creating=False)
     if problems:
-        return _invalid(problems)
+        return _invalid(number, viewer, problems)
 
     def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
         return records.update_request(tx, config, contact, number, rid, fields, actions, now)

@@ -204,6 +204,18 @@ async def test_a_signed_in_person_needs_the_csrf_token_and_may_see_the_incident(
                                         "X-CSRF-Token": token},
                                data={"agency": "ICE"}) as r:
             assert r.status == 403  # another site, even holding the token
+    async with console_client(h.url) as principal:
+        await sign_in(principal, h.fake, PRINCIPAL)
+        token = await csrf_token(principal)
+        async with principal.post("/api/incidents/1/procedure/designees",
+                                  data={"csrf_token": token}) as r:
+            page = await r.text()
+            assert (r.status, r.content_type) == (403, "text/html")
+        assert "This step is for other roles." in page and 'href="/incidents/1"' in page
+        async with principal.post("/api/incidents/1/encounter",
+                                  data={"csrf_token": token, "agents_count": "<b>x</b>"}) as r:
+            page = await r.text()
+            assert r.status == 400 and "agents_count: a whole number" in page
     async with console_client(h.url) as other:
         await sign_in(other, h.fake, PRINCIPAL_ES)  # Oak's principal: may not see #1
         async with other.post("/api/incidents/1/encounter", data={"agency": "ICE"},
