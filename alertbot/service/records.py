@@ -43,13 +43,19 @@ def _settable(fields: Mapping[str, object]) -> dict[str, Any]:
 
 
 def add_request(tx: Tx, config: Config, contact: Contact | None, incident_id: int,
-                fields: Mapping[str, object], now: float) -> Result:
+                fields: Mapping[str, object], now: float,
+                actions: Mapping[str, str] | None = None) -> Result:
     """Record a records request on the incident (``fields``: see ``SETTABLE``;
-    ``presented`` required)."""
+    ``presented`` required), then apply ``actions`` (see ``update_request``) in the same
+    unit; a refused action (counsel's sign-off by someone else) records nothing."""
     incident, refused = allowed_to_log(tx, config, contact, incident_id)
     if refused is not None:
         return refused
     assert incident is not None and contact is not None
+    if actions and "counsel_signoff" in actions:
+        verdict = who.may_sign_off_for_counsel(config, contact)
+        if not verdict.allowed:
+            return Result(Status.REFUSED, verdict.key, (verdict.reason,))
     presented = fields.get("presented")
     if not isinstance(presented, Presented):
         return Result(Status.INVALID, "invalid", ("presented: one of " + ", ".join(
@@ -60,6 +66,8 @@ def add_request(tx: Tx, config: Config, contact: Contact | None, incident_id: in
     number = tx.add_records_request(req)
     tx.add_timeline(incident.id, now, "records_request",
                     f"Records request {number} recorded by {contact.name}", contact.name)
+    if actions:
+        update_request(tx, config, contact, incident.id, number, {}, actions, now)
     return Result(Status.DONE, "records_request_added", incident_id=incident.id,
                   values={"id": number})
 

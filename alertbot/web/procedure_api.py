@@ -159,11 +159,7 @@ async def add_records_request(request: web.Request) -> web.Response:
         return _invalid(number, viewer, problems)
 
     def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
-        result = records.add_request(tx, config, contact, number, fields, now)
-        if actions and result.status is Status.DONE:
-            records.update_request(tx, config, contact, number, int(str(result.values["id"])),
-                                   {}, actions, now)
-        return result
+        return records.add_request(tx, config, contact, number, fields, now, actions)
     return await _run(request, number, viewer, "records_request", work)
 
 

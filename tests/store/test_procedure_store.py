@@ -287,3 +287,20 @@ async def test_no_retention_setting_purges_nothing(
     assert await store.write(lambda tx: retention.purge_due(tx, keep, 1e12)) == []
     inc = await store.read(lambda tx: tx.get_incident(number))
     assert inc is not None and inc.details == "2 agents"
+
+
+async def test_a_request_recorded_with_a_sign_off_by_someone_else_records_nothing(
+        store: Store, preceiver: Receiver, pconfig: Config) -> None:
+    number = await opened(preceiver, pconfig)
+    c = pconfig.contacts
+    refused = await store.write(lambda tx: records.add_request(
+        tx, pconfig, c["superintendent"], number, {"presented": Presented.SUBPOENA}, 5.0,
+        {"counsel_signoff": "1"}))
+    assert (refused.status, refused.key) == (Status.REFUSED, "counsel_only")
+    assert await store.read(lambda tx: tx.records_requests(number)) == []
+    done = await store.write(lambda tx: records.add_request(
+        tx, pconfig, c["attorney"], number, {"presented": Presented.SUBPOENA}, 6.0,
+        {"counsel_signoff": "1", "parents_notified": "letter"}))
+    assert done.status is Status.DONE
+    [req] = await store.read(lambda tx: tx.records_requests(number))
+    assert (req.counsel_signoff_by, req.parents_notified_how) == ("Sam Okafor", "letter")
