@@ -11,13 +11,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
-import jinja2
 from markupsafe import Markup
 
 from alertbot.text.procedure_ui import ui
+
+if TYPE_CHECKING:
+    import jinja2
 
 MONTHS = {"en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
                  "Nov", "Dec"),
@@ -41,6 +43,10 @@ class SectionInput(Protocol):
 
 @functools.cache
 def environment() -> jinja2.Environment:
+    """The ``jinja2.Environment`` (imported on first use: ``alertbot serve`` starts, and
+    refuses a bad setting, without paying for it)."""
+    import jinja2
+
     return jinja2.Environment(
         loader=jinja2.PackageLoader("alertbot.web", "templates/issue12"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
