@@ -27,7 +27,7 @@ from alertbot.settings import Settings
 from alertbot.store.sql import Store
 from alertbot.twilio import phone_tree as twilio_voice
 from alertbot.twilio import sms_webhook as twilio_sms
-from alertbot.web import actions, api, audit, calls_api, dashboard, sessions
+from alertbot.web import actions, api, audit, calls_api, dashboard, procedure_api, sessions
 from alertbot.web.serving import CLIENT_MAX_SIZE, read_guard
 
 log = logging.getLogger("alertbot")
@@ -185,7 +185,8 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
         engine = Engine(store, chosen, app[appkeys.CLOCK], app[appkeys.METRICS],
                         lambda: app[appkeys.RECEIVER].config, tick=settings.tick,
                         events=app[appkeys.EVENTS], crash=crash,
-                        owner=settings.instance_id or None, rates=_rates(settings))
+                        owner=settings.instance_id or None, rates=_rates(settings),
+                        public_url=settings.public_url or None)
         receiver = Receiver(config, store, app[appkeys.CLOCK], app[appkeys.METRICS],
                             engine.nudge, app[appkeys.EVENTS], crash,
                             public_url=settings.public_url or None)
@@ -220,6 +221,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     actions.add_routes(app)  # POST /api/incidents/{id}/acknowledge, …/resolve, …/notes
     audit.add_routes(app)  # GET /api/audit
     sessions.add_routes(app)  # GET /api/sessions, POST /api/sessions/{id}/revoke
+    procedure_api.add_routes(app)  # issue 12: checklist, encounter, warrant aid, records
     dashboard.add_routes(app)  # GET /, /auth/*
     calls_api.add_routes(app)  # POST /api/incidents/{id}/bridge
     if settings.sandbox:

@@ -28,6 +28,7 @@ from alertbot.config.common import (
     validate_piece,
 )
 from alertbot.config.contacts import load_contacts
+from alertbot.config.procedure import load_procedure, load_retention
 from alertbot.config.schema import (
     ConsoleModel,
     EscalationModel,
@@ -284,9 +285,12 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
                                             "the title may only use the placeholder {school}"))
         guidance = {str(k): v for k, v in inc.guidance.items()}
         phone_label = {str(k): v for k, v in inc.phone_label.items()}
+        procedure = load_procedure(doc, inc.procedure, (*ipath, "procedure"), check_target,
+                                   problems)
         incidents[name] = IncidentType(name, titles["en"], guidance, routes, phone_label,
                                        inc.drill,
-                                       titles if isinstance(inc.title, dict) else {})
+                                       titles if isinstance(inc.title, dict) else {},
+                                       procedure)
 
     triggers: list[Trigger] = []
     seen: dict[tuple[str, str], int] = {}
@@ -316,6 +320,7 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
             seen[key, value] = index
         triggers.append(Trigger(t.incident, t.keyword, t.slash_command, t.phone_digit))
 
+    retention = load_retention(doc, top.retention, problems)
     if any(not p.warning for p in problems):
         return None
     return Config(
@@ -325,6 +330,7 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
         admins=tuple(top.admins), pin=top.pin, version=top.version,
         see_all=tuple(console.see_all), school_roles=tuple(console.school_roles),
         caller_wait=top.caller_wait,
+        retention=retention,
     )
 
 

@@ -47,6 +47,7 @@ class TopModel(Strict):
     triggers: list[Any] = Field(min_length=1)
     incidents: dict[str, Any] = Field(min_length=1)
     escalations: dict[str, Any] = Field(min_length=1)
+    retention: Any = None  # issue 12: config/procedure.py checks it
 
     @field_validator("caller_wait", mode="before")
     @classmethod
@@ -96,6 +97,7 @@ class IncidentModel(Strict):
     routes: list[RouteModel] | None = None
     escalation: str | None = None
     drill: bool = False  # practice incidents: marked DRILL in every page and on the dashboard
+    procedure: list[Any] = []  # issue 12: the checklist's steps (config/procedure.py)
 
     @field_validator("guidance")
     @classmethod

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
+from alertbot.core.procedure import ProcedureStep, Retention
+
 
 class Channel(StrEnum):
     SMS = "sms"
@@ -97,6 +99,8 @@ class IncidentType:
     # The title per language (``incidents.X.title: {en: …, es: …}``); a plain string in
     # the config is the title in every language.
     titles: Mapping[str, str] = field(default_factory=dict)
+    # The district's procedure for this type, in order (issue 12; core/procedure.py).
+    procedure: tuple[ProcedureStep, ...] = ()
 
     def title_in(self, language: str) -> str:
         """The title template for ``language`` (English, then the plain title, if none)."""
@@ -122,6 +126,7 @@ class Config:
     see_all: tuple[str, ...] = ()
     school_roles: tuple[str, ...] = ("principal",)
     caller_wait: float = 180.0  # seconds a phone-tree caller waits on the line (issue 13)
+    retention: Retention = field(default_factory=Retention)  # issue 12: purge free text
 
     # --- look-ups -------------------------------------------------------------
 

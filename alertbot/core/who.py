@@ -392,3 +392,72 @@ def joins_call(contact: Contact, proof: Proof) -> StopDecision:
     or the personal PIN joins at once; caller ID alone is called back at the contact's
     own number, into the call; with no number on file it cannot join."""
     return stop_paging(contact, proof, None, acknowledge=False)
+
+
+# --- the procedure: checklist, encounter log, warrant aid, records (issue 12) ---------
+
+# Who signs off a records request for counsel (the district letter: "in consultation
+# with district legal counsel"; CONTRACT's sample contacts name the Staff Attorney).
+COUNSEL_ROLES = ("staff_attorney",)
+
+
+def _involved(contact: Contact, incident: Incident, reported: bool) -> bool:
+    return (reported or contact.id in incident.plan.contact_ids()
+            or (incident.school_id is not None and incident.school_id in contact.schools))
+
+
+def may_complete_step(config: Config, contact: Contact | None, incident: Incident,
+                      step_roles: Iterable[str], reported: bool) -> Verdict:
+    """May this person tick off (or undo) a procedure step? Admins; and anyone holding one
+    of the step's roles (or named by id) who is involved in the incident: on its plan,
+    reported into it, or a leader of its school. ``reported``: they reported into it."""
+    if contact is None:
+        return stranger(config, "not in contacts")
+    if config.is_admin(contact.id):
+        return _yes(f"{contact.id} is an admin")
+    roles = set(step_roles)
+    if contact.id not in roles and not roles & set(contact.roles):
+        return Verdict(False, f"{contact.id} has none of the step's roles "
+                              f"({', '.join(sorted(roles))})", "step_not_yours",
+                       {"n": incident.id})
+    if not _involved(contact, incident, reported):
+        return Verdict(False, f"{contact.id} is not on #{incident.id}'s response team",
+                       "not_allowed", {"n": incident.id})
+    return _yes(f"{contact.id} holds a role of the step and is on #{incident.id}")
+
+
+def may_log(config: Config, contact: Contact | None, incident: Incident,
+            reported: bool) -> Verdict:
+    """May this person write the encounter log, a warrant-aid review or a records request
+    of ``incident``? Admins, its responders, whoever reported into it, and leaders of
+    its school (the designee and the principal both keep the log)."""
+    if contact is None:
+        return stranger(config, "not in contacts")
+    if config.is_admin(contact.id):
+        return _yes(f"{contact.id} is an admin")
+    if _involved(contact, incident, reported):
+        return _yes(f"{contact.id} is on #{incident.id}")
+    return Verdict(False, f"{contact.id} is not on #{incident.id}'s response team",
+                   "not_allowed", {"n": incident.id})
+
+
+def may_sign_off_for_counsel(config: Config, contact: Contact | None) -> Verdict:
+    """Counsel's sign-off on a records request: the staff attorney role, or an admin."""
+    if contact is None:
+        return stranger(config, "not in contacts")
+    if config.is_admin(contact.id) or set(COUNSEL_ROLES) & set(contact.roles):
+        return _yes(f"{contact.id} may sign off for counsel")
+    return Verdict(False, f"{contact.id} is not counsel ({', '.join(COUNSEL_ROLES)})",
+                   "counsel_only")
+
+
+def reminded_about_records(config: Config, incident: Incident) -> tuple[Contact, ...]:
+    """Who is reminded of a records request's parent notice or deadline: whoever
+    acknowledged the incident and every contact with a counsel role; with neither, the
+    admins (someone must hear it). Each person once."""
+    targets: list[str] = []
+    if incident.acknowledged_by:
+        targets.append(incident.acknowledged_by)
+    targets += COUNSEL_ROLES
+    people = config.resolve_targets(tuple(targets))
+    return people or config.admin_contacts()

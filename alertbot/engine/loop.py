@@ -20,6 +20,7 @@ from alertbot.clock import Clock
 from alertbot.core.incident import Incident
 from alertbot.core.model import Channel, Config
 from alertbot.engine.dispatch import Dispatcher
+from alertbot.engine.procedure_jobs import Reminders, Retention
 from alertbot.engine.ringing import RingingPages
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
@@ -42,7 +43,8 @@ class Engine:
                  lease: float = 12.0, send_timeout: float = 8.0, max_in_flight: int = 200,
                  batch: int = 200, events: IncidentEvents | None = None,
                  crash: CrashPoints | None = None, owner: str | None = None,
-                 rates: Mapping[Channel, TokenBucket] | None = None) -> None:
+                 rates: Mapping[Channel, TokenBucket] | None = None,
+                 public_url: str | None = None) -> None:
         self.store = store
         self.clock = clock
         self.metrics = metrics
@@ -59,6 +61,9 @@ class Engine:
             self.nudge, lease=lease, send_timeout=send_timeout, max_in_flight=max_in_flight,
             batch=batch, rates=rates)
         self.ringing = RingingPages(store, senders, clock, config, self.events)
+        # Issue 12: records-request reminders (every cycle) and retention (hourly).
+        self.reminders = Reminders(store, clock, config, self.events, self.nudge, public_url)
+        self.retention = Retention(store, clock, config, self.events)
         self._wake = asyncio.Event()
         self._stopping = False
         self._last_housekeeping = 0.0
@@ -127,7 +132,9 @@ class Engine:
 
     async def cycle(self) -> None:
         for name, module in (("escalate", self.escalate), ("dispatch", self.dispatch),
-                             ("ringing", self.ringing), ("housekeeping", self.housekeeping)):
+                             ("ringing", self.ringing), ("housekeeping", self.housekeeping),
+                             ("reminders", self.reminders),
+                             ("retention", self.retention)):
             try:
                 await asyncio.wait_for(module(), timeout=max(5.0, self.dispatch.send_timeout))
             except Exception:

@@ -405,3 +405,115 @@ def _console_auth(conn: Connection) -> None:
 
 
 MIGRATIONS.append(_console_auth)
+
+
+# --- issue 12 (procedure) ---
+# The checklist: one row per (incident, step) once someone completed it; ``done_at`` NULL
+# after an undo (the timeline keeps the history). ``note`` and ``field_values`` (JSON)
+# are free text: purged by retention.
+procedure_steps = sa.Table(
+    "procedure_steps",
+    metadata,
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id"), primary_key=True),
+    sa.Column("step_id", sa.String(64), primary_key=True),
+    sa.Column("done_by", sa.String(64), nullable=False),
+    sa.Column("done_by_name", sa.String(200), nullable=False),
+    sa.Column("done_at", sa.Double),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("field_values", sa.Text, nullable=False, default="{}"),
+    sa.Column("updated_at", sa.Double, nullable=False),
+)
+
+# The encounter log (one per incident). Times are epoch seconds, ``agents_count`` a count:
+# kept for statistics. The other text columns are free text, purged by retention.
+encounters = sa.Table(
+    "encounters",
+    metadata,
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id"), primary_key=True),
+    sa.Column("arrived_at", sa.Double),
+    sa.Column("left_at", sa.Double),
+    sa.Column("agents_count", sa.Integer),
+    sa.Column("agency", sa.String(100), nullable=False, default=""),
+    sa.Column("outcome", sa.String(32), nullable=False, default=""),
+    sa.Column("agents", sa.Text, nullable=False, default=""),  # names and badge numbers
+    sa.Column("purpose", sa.Text, nullable=False, default=""),
+    sa.Column("documents", sa.Text, nullable=False, default=""),
+    sa.Column("present", sa.Text, nullable=False, default=""),
+    sa.Column("account", sa.Text, nullable=False, default=""),  # what was said and done
+    sa.Column("outcome_other", sa.Text, nullable=False, default=""),
+    sa.Column("updated_by", sa.String(200), nullable=False, default=""),
+    sa.Column("updated_at", sa.Double, nullable=False),
+)
+
+# Warrant-aid reviews: the answers (enumerated values only) and the assessment's kind and
+# entry; ``document_id`` joins the documents of the documents branch when there is one.
+warrant_reviews = sa.Table(
+    "warrant_reviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id"), nullable=False),
+    sa.Column("document_id", sa.String(64)),
+    sa.Column("answers", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("entry", sa.String(32), nullable=False),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("reviewed_by", sa.String(64), nullable=False),
+    sa.Column("reviewed_by_name", sa.String(200), nullable=False),
+    sa.Column("reviewed_at", sa.Double, nullable=False),
+    sa.Index("ix_warrant_reviews_incident", "incident_id", "id"),
+)
+
+# Records requests (FERPA, 34 CFR 99.31(a)(9)(ii), 99.32). ``next_reminder_at``: when the
+# engine's reminder module next looks at it (NULL: nothing due), kept by the queries.
+records_requests = sa.Table(
+    "records_requests",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id"), nullable=False),
+    sa.Column("presented", sa.String(32), nullable=False),
+    sa.Column("categories", sa.String(300), nullable=False, default=""),
+    sa.Column("other_category", sa.Text, nullable=False, default=""),
+    sa.Column("non_disclosure", sa.Boolean, nullable=False, default=False),
+    sa.Column("parent_notice_due_at", sa.Double),
+    sa.Column("parents_notified_at", sa.Double),
+    sa.Column("parents_notified_by", sa.String(200)),
+    sa.Column("parents_notified_how", sa.String(32)),
+    sa.Column("response_due_at", sa.Double),
+    sa.Column("provided_at", sa.Double),
+    sa.Column("provided_by", sa.String(200)),
+    sa.Column("counsel_signoff_at", sa.Double),
+    sa.Column("counsel_signoff_by", sa.String(200)),
+    sa.Column("notes", sa.Text, nullable=False, default=""),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("next_reminder_at", sa.Double),
+    sa.Index("ix_records_requests_incident", "incident_id", "id"),
+    sa.Index("ix_records_requests_reminder", "next_reminder_at"),
+)
+
+# One reminder per due item (its key: records:<id>:<kind>:<due time>): the primary key
+# makes a second one impossible, on every instance.
+procedure_reminders = sa.Table(
+    "procedure_reminders",
+    metadata,
+    sa.Column("key", sa.String(120), primary_key=True),
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id"), nullable=False),
+    sa.Column("at", sa.Double, nullable=False),
+)
+
+# Incidents whose free text retention purged, and when (issue 12, decision 0031).
+retention_purges = sa.Table(
+    "retention_purges",
+    metadata,
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id"), primary_key=True),
+    sa.Column("purged_at", sa.Double, nullable=False),
+)
+
+
+def _issue12_procedure(conn: Connection) -> None:
+    for table in (procedure_steps, encounters, warrant_reviews, records_requests,
+                  procedure_reminders, retention_purges):
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS.append(_issue12_procedure)

@@ -5,8 +5,10 @@
 (store/incidents.py), reporters and the sender window (store/reporters.py), the outbox
 (store/outbox.py), the timeline (store/timeline.py), webhook idempotency keys
 (store/inbound_keys.py), the Slack post (store/slack_posts.py), console sign-in
-and sessions (store/auth.py), the audit log (store/audit.py) and phone call legs
-(store/calls.py). Every method is plain
+and sessions (store/auth.py), the audit log (store/audit.py), phone call legs
+(store/calls.py); issue 12: the checklist,
+encounter log and warrant aid (store/procedure.py), records requests and their reminders
+(store/records.py), retention (store/retention.py). Every method is plain
 synchronous SQLAlchemy Core over the one connection of the unit.
 """
 
@@ -21,7 +23,10 @@ from alertbot.store.calls import CallQueries
 from alertbot.store.inbound_keys import InboundKeyQueries
 from alertbot.store.incidents import IncidentQueries
 from alertbot.store.outbox import OutboxQueries
+from alertbot.store.procedure import ProcedureQueries
+from alertbot.store.records import RecordsQueries
 from alertbot.store.reporters import ReporterQueries
+from alertbot.store.retention import RetentionQueries
 from alertbot.store.slack_posts import SlackPostQueries
 from alertbot.store.timeline import TimelineQueries
 
@@ -29,7 +34,8 @@ NUDGE_CHANNEL = "alertbot_nudge"
 
 
 class Tx(IncidentQueries, ReporterQueries, OutboxQueries, TimelineQueries,
-         InboundKeyQueries, SlackPostQueries, AuthQueries, AuditQueries, CallQueries):
+         InboundKeyQueries, SlackPostQueries, AuthQueries, AuditQueries,
+         CallQueries, ProcedureQueries, RecordsQueries, RetentionQueries):
     """One transaction's worth of reads and writes: plain synchronous methods, called
     inside a unit of work (``Store.write``/``Store.read``)."""
 

@@ -28,6 +28,7 @@ from alertbot.core.records import OutboxItem
 from alertbot.store import timeline_pages as pages
 from alertbot.store.sql import Tx
 from alertbot.web import audit
+from alertbot.web.procedure_json import procedure_detail
 from alertbot.web.session import Viewer, require_viewer
 
 PING_TIMEOUT = 2.0  # seconds /healthz waits for the database to answer a read
@@ -243,7 +244,8 @@ async def get_incident(request: web.Request) -> web.Response:
     before = _whole(request, "timeline_before", None, 1)
     assert per is not None
 
-    def one(tx: Tx) -> tuple[Incident, list[pages.Entry], int, bool, list[OutboxItem]] | None:
+    def one(tx: Tx) -> tuple[Incident, list[pages.Entry], int, bool, list[OutboxItem],
+                             dict[str, Any]] | None:
         incident = tx.get_incident(number)
         if incident is None or (viewer is not None and not who.may_view(
                 config, viewer.contact, incident).allowed):
@@ -251,15 +253,17 @@ async def get_incident(request: web.Request) -> web.Response:
         entries = pages.timeline_page(tx, number, per, before)
         total = pages.timeline_totals(tx, [number])[number]
         older = bool(entries) and bool(pages.timeline_page(tx, number, 1, entries[0].id))
-        return incident, entries, total, older, tx.messages_for(number)
+        return (incident, entries, total, older, tx.messages_for(number),
+                procedure_detail(tx, config, incident))  # issue 12
 
     found = await request.app[appkeys.STORE].read(one)
     if found is None:
         raise web.HTTPNotFound(text='{"error": "no such incident"}',
                                content_type="application/json")
-    incident, entries, total, older, messages = found
+    incident, entries, total, older, messages, issue12 = found
     await audit.record(request, viewer, "viewed", incident_id=number)
     body = incident_json(incident, entries, total)
+    body.update(issue12)
     body["timeline_next"] = entries[0].id if older else None
     body["messages"] = [
         {"id": m.id, "kind": str(m.kind), "channel": str(m.channel), "contact": m.contact_id,

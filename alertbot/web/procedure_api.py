@@ -1,0 +1,187 @@
+"""Issue 12's routes: the checklist, the encounter log, the warrant aid, records requests.
+
+    POST /api/incidents/{id}/procedure/{step_id}      note, the step's fields; undo=1
+    POST /api/incidents/{id}/encounter                 any encounter fields (partial)
+    POST /api/incidents/{id}/warrant-review            signed_by, header, form,
+                                                       names_address, names_person,
+                                                       document_id, note
+    POST /api/incidents/{id}/records-requests          presented, categories…
+    POST /api/incidents/{id}/records-requests/{rid}    changes; parents_notified(_how),
+                                                       provided, counsel_signoff
+
+Who is acting: a signed-in person (session + CSRF token; 403 without), or a script with
+the bearer ``ALERTBOT_API_TOKEN`` acting for the contact in form field ``contact``
+(CONTRACT.md; web/procedure_auth.py). An incident the person may not see is a 404.
+Every action is audited (web/audit.py).
+The handlers only translate: the rules are core/who.py, applied by service/procedure.py
+and service/records.py in one unit of work each. Answers: JSON ``{status, key,
+problems, ...}`` (200 done or unchanged, 400 invalid, 403 refused, 404 not found); a
+browser's form post that succeeds is sent back to the incident's page (303).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from alertbot import appkeys
+from alertbot.core.commands import whole_number
+from alertbot.core.model import Config, Contact
+from alertbot.core.warrant import parse_answers
+from alertbot.service import procedure, records
+from alertbot.service.procedure import Result, Status
+from alertbot.store.sql import Tx
+from alertbot.text.procedure_ui import UI, ui
+from alertbot.web import audit
+from alertbot.web import procedure_forms as forms
+from alertbot.web.console.issue12 import render as render_template
+from alertbot.web.procedure_auth import acting_on
+from alertbot.web.session import Viewer
+
+HTTP = {Status.DONE: 200, Status.UNCHANGED: 200, Status.INVALID: 400, Status.REFUSED: 403,
+        Status.NOT_FOUND: 404}
+
+
+async def _form(request: web.Request) -> forms.Form:
+    posted = await request.post()
+    out: dict[str, list[str]] = {}
+    for key, value in posted.items():
+        if isinstance(value, str):
+            out.setdefault(key, []).append(value)
+    return out
+
+
+def _number(request: web.Request, name: str = "id") -> int:
+    number = whole_number(request.match_info[name])
+    if number is None:
+        raise web.HTTPNotFound(text='{"error": "no such incident"}',
+                               content_type="application/json")
+    return number
+
+
+def _invalid(number: int, viewer: Viewer, problems: list[str]) -> web.Response:
+    if viewer.session_id is not None:
+        return problem_page(number, viewer, "invalid", problems, 400)
+    return web.json_response({"status": str(Status.INVALID), "key": "invalid",
+                              "problems": problems}, status=400)
+
+
+def problem_page(number: int, viewer: Viewer, key: str, problems: list[str],
+                 status: int) -> web.Response:
+    """For a person's form post that changed nothing: why, in their language, and a link
+    back to the incident (escaped; no script or style)."""
+    language = viewer.contact.language
+    message = ui(f"problem.{key}", language) if f"problem.{key}" in UI["en"] else ""
+    html = render_template("problem.html", {"id": number}, "", language, message=message,
+                           problems=problems)
+    return web.Response(text=str(html), status=status, content_type="text/html")
+
+
+async def _run(request: web.Request, number: int, viewer: Viewer, action: str,
+               work: Callable[[Tx, Config, Contact | None, float], Result]) -> web.Response:
+    """One unit of work; after the commit, the incident is published (console, Slack
+    thread) and the engine woken when something changed. Audited."""
+    app = request.app
+    config = app[appkeys.RECEIVER].config
+    now = app[appkeys.CLOCK].now()
+    by_session = viewer.session_id is not None
+    result = await app[appkeys.STORE].write(
+        lambda tx: work(tx, config, viewer.contact, now))
+    await audit.record(request, viewer, action, incident_id=number,
+                       outcome=str(result.status), detail=result.key)
+    if result.status is Status.DONE:
+        app[appkeys.ENGINE].nudge()
+        app[appkeys.EVENTS].publish(result.incident_id)
+    if by_session:  # a browser's form post: back to the page, or a page saying why not
+        if result.status in (Status.DONE, Status.UNCHANGED):
+            raise web.HTTPSeeOther(f"/incidents/{number}")
+        return problem_page(number, viewer, result.key, list(result.problems),
+                            HTTP[result.status])
+    body: dict[str, Any] = {"status": str(result.status), "key": result.key,
+                            "problems": list(result.problems), **dict(result.values)}
+    return web.json_response(body, status=HTTP[result.status])
+
+
+async def complete_step(request: web.Request) -> web.Response:
+    number = _number(request)
+    viewer = await acting_on(request, number, "procedure_step")
+    form = await _form(request)
+    step_id = request.match_info["step_id"]
+    note = forms.first(form, "note") or ""
+    values = {k: v[0] for k, v in form.items() if v}
+    undo = forms.flag(form, "undo")
+
+    def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
+        return procedure.complete_step(tx, config, contact, number, step_id, note, values,
+                                       now, undo=undo)
+    return await _run(request, number, viewer, "procedure_step", work)
+
+
+async def update_encounter(request: web.Request) -> web.Response:
+    number = _number(request)
+    viewer = await acting_on(request, number, "encounter")
+    form = await _form(request)
+    timezone = request.app[appkeys.RECEIVER].config.timezone
+    changes, problems = forms.encounter_changes(form, timezone)
+    if problems:
+        return _invalid(number, viewer, problems)
+
+    def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
+        return procedure.update_encounter(tx, config, contact, number, changes, now)
+    return await _run(request, number, viewer, "encounter", work)
+
+
+async def warrant_review(request: web.Request) -> web.Response:
+    number = _number(request)
+    viewer = await acting_on(request, number, "warrant_review")
+    form = await _form(request)
+    answers, problems = parse_answers({k: v[0] for k, v in form.items() if v})
+    if problems:
+        return _invalid(number, viewer, problems)
+    document_id = forms.first(form, "document_id")
+    note = forms.first(form, "note") or ""
+
+    def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
+        return procedure.review_warrant(tx, config, contact, number, answers, document_id,
+                                        note, now)
+    return await _run(request, number, viewer, "warrant_review", work)
+
+
+async def add_records_request(request: web.Request) -> web.Response:
+    number = _number(request)
+    viewer = await acting_on(request, number, "records_request")
+    form = await _form(request)
+    timezone = request.app[appkeys.RECEIVER].config.timezone
+    fields, actions, problems = forms.records_fields(form, timezone, creating=True)
+    if problems:
+        return _invalid(number, viewer, problems)
+
+    def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
+        return records.add_request(tx, config, contact, number, fields, now, actions)
+    return await _run(request, number, viewer, "records_request", work)
+
+
+async def update_records_request(request: web.Request) -> web.Response:
+    number = _number(request)
+    rid = _number(request, "rid")
+    viewer = await acting_on(request, number, "records_request")
+    form = await _form(request)
+    timezone = request.app[appkeys.RECEIVER].config.timezone
+    fields, actions, problems = forms.records_fields(form, timezone, creating=False)
+    if problems:
+        return _invalid(number, viewer, problems)
+
+    def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
+        return records.update_request(tx, config, contact, number, rid, fields, actions, now)
+    return await _run(request, number, viewer, "records_request", work)
+
+
+def add_routes(app: web.Application) -> None:
+    base = "/api/incidents/{id}"
+    app.router.add_post(base + "/procedure/{step_id}", complete_step)
+    app.router.add_post(base + "/encounter", update_encounter)
+    app.router.add_post(base + "/warrant-review", warrant_review)
+    app.router.add_post(base + "/records-requests", add_records_request)
+    app.router.add_post(base + "/records-requests/{rid}", update_records_request)

@@ -1,0 +1,129 @@
+"""Issue 12's form posts, translated into typed values (the handlers only translate).
+
+``Form`` is the posted fields as lists of strings (a checkbox group repeats a name).
+Every parser returns the values and the problems (English, for a 400); a field absent
+from the form is left unchanged (partial updates). Times come as an HTML
+``datetime-local`` value (``2026-11-30T15:00``) in the district's time zone, or empty
+to clear them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from alertbot.core import encounter as enc
+from alertbot.core.records_requests import NOTICE_METHODS, Presented, clean_categories
+from alertbot.text.messages import clean_text
+
+Form = Mapping[str, Sequence[str]]
+
+
+def first(form: Form, name: str) -> str | None:
+    values = form.get(name)
+    return str(values[0]) if values else None
+
+
+def flag(form: Form, name: str) -> bool:
+    return (first(form, name) or "").strip().lower() in ("1", "on", "yes", "true")
+
+
+def parse_local(text: str, timezone: str) -> float | None:
+    """A ``datetime-local`` value (or ISO 8601 with an offset) -> epoch seconds; None
+    when it is not one."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(timezone))
+    return moment.timestamp()
+
+
+def _time(form: Form, name: str, timezone: str, out: dict[str, object],
+          problems: list[str]) -> None:
+    raw = first(form, name)
+    if raw is None:
+        return
+    if not raw.strip():
+        out[name] = None
+        return
+    value = parse_local(raw, timezone)
+    if value is None:
+        problems.append(f"{name}: a date and time like 2026-11-30T09:40")
+    else:
+        out[name] = value
+
+
+def encounter_changes(form: Form, timezone: str) -> tuple[dict[str, object], list[str]]:
+    """The encounter fields present in ``form`` (core/encounter.py), typed."""
+    out: dict[str, object] = {}
+    problems: list[str] = []
+    for name in enc.TIMES:
+        _time(form, name, timezone, out, problems)
+    count = first(form, "agents_count")
+    if count is not None:
+        count = count.strip()
+        if not count:
+            out["agents_count"] = None
+        elif count.isascii() and count.isdigit() and int(count) < 1000:
+            out["agents_count"] = int(count)
+        else:
+            problems.append("agents_count: a whole number from 0 to 999")
+    agency = first(form, "agency")
+    if agency is not None:
+        out["agency"] = clean_text(agency, enc.AGENCY_MAX)
+    outcome = first(form, "outcome")
+    if outcome is not None:
+        if outcome and outcome not in {o.value for o in enc.Outcome}:
+            problems.append("outcome: one of " + ", ".join(o.value for o in enc.Outcome))
+        else:
+            out["outcome"] = outcome
+    for name in enc.FREE_TEXT:
+        value = first(form, name)
+        if value is not None:
+            out[name] = clean_text(value, enc.TEXT_MAX)
+    return out, problems
+
+
+def records_fields(form: Form, timezone: str, creating: bool
+                   ) -> tuple[dict[str, object], dict[str, str], list[str]]:
+    """A records request's fields (service/records.py SETTABLE), its actions
+    (``parents_notified`` = how, ``provided``, ``counsel_signoff``) and the problems.
+    Categories: the fixed list only (core/records_requests.CATEGORIES); anything else
+    goes in ``other_category`` (free text the console flags)."""
+    fields: dict[str, object] = {}
+    actions: dict[str, str] = {}
+    problems: list[str] = []
+    presented = first(form, "presented")
+    if presented is not None or creating:
+        try:
+            fields["presented"] = Presented(presented or "")
+        except ValueError:
+            problems.append("presented: one of " + ", ".join(p.value for p in Presented))
+    if "categories" in form or creating:
+        known, unknown = clean_categories([str(c) for c in form.get("categories", ())])
+        if unknown:
+            problems.append(f"categories: unknown {', '.join(unknown)} (name records by "
+                            "category, never by student; use other_category)")
+        fields["categories"] = known
+    for name in ("other_category", "notes"):
+        value = first(form, name)
+        if value is not None:
+            fields[name] = clean_text(value, 1000)
+    nd = first(form, "non_disclosure")
+    if nd is not None or creating:
+        fields["non_disclosure"] = flag(form, "non_disclosure")
+    for name in ("parent_notice_due_at", "response_due_at"):
+        _time(form, name, timezone, fields, problems)
+    how = first(form, "parents_notified_how")
+    if flag(form, "parents_notified") or how:
+        if how not in NOTICE_METHODS:
+            problems.append("parents_notified_how: one of " + ", ".join(NOTICE_METHODS))
+        else:
+            actions["parents_notified"] = how
+    for name in ("provided", "counsel_signoff"):
+        if flag(form, name):
+            actions[name] = "1"
+    return fields, actions, problems
