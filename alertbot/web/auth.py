@@ -115,6 +115,11 @@ async def verify(request: web.Request) -> web.Response:
                             error="That code did not work. Codes work once, for "
                                   f"{int(rules.CODE_LIFETIME // 60)} minutes and "
                                   f"{rules.CODE_TRIES} tries: ask for a new one if needed.")
+    previous = await current_viewer(request)  # this browser's last session: ended
+    if previous is not None and previous.session_id is not None:
+        ended = previous.session_id
+        await app[appkeys.STORE].write(
+            lambda tx: tx.revoke_session(ended, now, "signed in again"))
     response = web.HTTPSeeOther("/")
     set_session_cookie(response, request, token)
     raise response

@@ -200,11 +200,13 @@ async def test_sessions_are_listed_and_revocable(h: Harness) -> None:
     async with console_client(h.url) as phone, console_client(h.url) as desk:
         await sign_in(phone, h.fake, ATTORNEY)
         await sign_in(desk, h.fake, ATTORNEY)
+        await sign_in(desk, h.fake, ATTORNEY)  # again in the same browser: ends the last
         async with desk.get("/api/sessions") as r:
             listed = await r.json()
-        assert [s["current"] for s in listed["sessions"]] == [True, False]
-        assert all(s["active"] for s in listed["sessions"])
-        other = listed["sessions"][1]["id"]
+        assert [s["current"] for s in listed["sessions"]] == [True, False, False]
+        assert [s["active"] for s in listed["sessions"]] == [True, False, True]
+        assert listed["sessions"][1]["revoked_why"] == "signed in again"
+        other = listed["sessions"][2]["id"]
         async with desk.post(f"/api/sessions/{other}/revoke") as r:
             assert r.status == 403  # CSRF
         async with desk.post(f"/api/sessions/{other}/revoke",
