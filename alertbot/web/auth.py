@@ -24,6 +24,7 @@ from alertbot.core import signin as rules
 from alertbot.service import signin
 from alertbot.service.signin import hash_token
 from alertbot.store.sql import Tx
+from alertbot.text.signin_page import language_of, words
 from alertbot.web.session import (
     check_csrf_async,
     clear_session_cookie,
@@ -44,35 +45,48 @@ def page(name: str) -> str:
     return resources.files("alertbot.web").joinpath(name).read_text(encoding="utf-8")
 
 
-def _phone_form(typed: str = "") -> str:
-    return ('<form method="post" action="/auth/code"><label for="phone">Your mobile number '
-            '(as in the district\'s contacts)</label><input id="phone" name="phone" '
-            f'type="tel" autocomplete="tel" required autofocus value="{html.escape(typed)}">'
-            '<button type="submit">Text me a sign-in code</button></form>')
+def language(request: web.Request) -> str:
+    """The page's language: the browser's, when we have it (text/signin_page.py)."""
+    return language_of(request.headers.get("Accept-Language", ""))
 
 
-def _code_form(typed: str) -> str:
+def _say(request: web.Request, key: str, **values: object) -> str:
+    return html.escape(words(language(request), key, **values))
+
+
+def _phone_form(request: web.Request, typed: str = "") -> str:
+    return ('<form method="post" action="/auth/code">'
+            f'<label for="phone">{_say(request, "phone")}</label><input id="phone" '
+            f'name="phone" type="tel" autocomplete="tel" required autofocus '
+            f'value="{html.escape(typed)}"><button type="submit">{_say(request, "send")}'
+            '</button></form>')
+
+
+def _code_form(request: web.Request, typed: str) -> str:
     return ('<form method="post" action="/auth/verify">'
             f'<input type="hidden" name="phone" value="{html.escape(typed)}">'
-            '<label for="code">The 6-digit code we sent</label><input id="code" name="code" '
+            f'<label for="code">{_say(request, "code")}</label><input id="code" name="code" '
             'inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" '
-            'maxlength="6" required autofocus><button type="submit">Sign in</button></form>'
-            '<form method="get" action="/"><button type="submit">Use another number'
+            f'maxlength="6" required autofocus><button type="submit">'
+            f'{_say(request, "sign_in")}</button></form>'
+            f'<form method="get" action="/"><button type="submit">{_say(request, "another")}'
             '</button></form>')
 
 
 def sign_in_page(request: web.Request, *, form: str = "", error: str = "", note: str = "",
                  status: int = 200) -> web.Response:
-    """The sign-in page: ``form`` (HTML we built), ``error`` and ``note`` (plain text)."""
+    """The sign-in page in the browser's language: ``form`` (HTML we built), ``error``
+    and ``note`` (plain text, escaped here)."""
     settings = request.app[appkeys.SETTINGS]
-    oidc = ('<p class="or">or</p><form method="get" action="/auth/oidc/login">'
-            '<button type="submit">Sign in with your district account</button></form>'
-            if settings.oidc_configured else "")
-    text = (page("signin.html").replace("{{lang}}", "en")
+    oidc = (f'<p class="or">{_say(request, "or")}</p><form method="get" '
+            f'action="/auth/oidc/login"><button type="submit">{_say(request, "oidc")}'
+            '</button></form>' if settings.oidc_configured else "")
+    text = (page("signin.html").replace("{{lang}}", language(request))
+            .replace("{{title}}", _say(request, "title"))
             .replace("{{organization}}",
                      html.escape(request.app[appkeys.RECEIVER].config.organization))
             .replace("{{error}}", html.escape(error)).replace("{{note}}", html.escape(note))
-            .replace("{{form}}", form or _phone_form()).replace("{{oidc}}", oidc))
+            .replace("{{form}}", form or _phone_form(request)).replace("{{oidc}}", oidc))
     return web.Response(text=text, content_type="text/html", status=status, headers=HEADERS)
 
 
@@ -87,13 +101,10 @@ async def ask_code(request: web.Request) -> web.Response:
         tx, config, typed, code, pepper, client_of(request), now))
     app[appkeys.ENGINE].nudge()  # the code goes out now (a no-op when none was queued)
     if result is signin.Result.THROTTLED:
-        return sign_in_page(request, form=_phone_form(typed), status=429,
-                            error="Too many codes were asked for. Wait 15 minutes and try "
-                                  "again, or call the district office.")
-    minutes = int(rules.CODE_LIFETIME // 60)
-    return sign_in_page(request, form=_code_form(typed),
-                        note=f"If this number belongs to someone in the district's contacts, "
-                             f"a code is on its way. It works for {minutes} minutes.")
+        return sign_in_page(request, form=_phone_form(request, typed), status=429,
+                            error=words(language(request), "too_many_codes"))
+    return sign_in_page(request, form=_code_form(request, typed), note=words(
+        language(request), "sent", minutes=int(rules.CODE_LIFETIME // 60)))
 
 
 async def verify(request: web.Request) -> web.Response:
@@ -108,13 +119,18 @@ async def verify(request: web.Request) -> web.Response:
         tx, config, typed, code, pepper, hash_token(token), client_of(request), now,
         settings.session_max))
     if done.result is signin.Result.THROTTLED:
-        return sign_in_page(request, form=_code_form(typed), status=429,
-                            error="Too many wrong codes from here. Wait 15 minutes.")
+        return sign_in_page(request, form=_code_form(request, typed), status=429,
+                            error=words(language(request), "too_many_tries"))
     if done.result is not signin.Result.OK:
-        return sign_in_page(request, form=_code_form(typed), status=401,
-                            error="That code did not work. Codes work once, for "
-                                  f"{int(rules.CODE_LIFETIME // 60)} minutes and "
-                                  f"{rules.CODE_TRIES} tries: ask for a new one if needed.")
+        return sign_in_page(request, form=_code_form(request, typed), status=401,
+                            error=words(language(request), "wrong",
+                                        minutes=int(rules.CODE_LIFETIME // 60),
+                                        tries=rules.CODE_TRIES))
+    previous = await current_viewer(request)  # this browser's last session: ended
+    if previous is not None and previous.session_id is not None:
+        ended = previous.session_id
+        await app[appkeys.STORE].write(
+            lambda tx: tx.revoke_session(ended, now, "signed in again"))
     response = web.HTTPSeeOther("/")
     set_session_cookie(response, request, token)
     raise response

@@ -44,6 +44,7 @@ from joserfc.jwk import KeySet, KeySetSerialization
 from alertbot import appkeys
 from alertbot.service import signin
 from alertbot.store.sql import Tx
+from alertbot.text.signin_page import words
 from alertbot.web import auth
 from alertbot.web.session import client_of, new_token, set_session_cookie
 
@@ -141,8 +142,8 @@ async def login(request: web.Request) -> web.Response:
         meta = await provider.discover()
     except (OidcError, aiohttp.ClientError, TimeoutError, ValueError) as exc:
         log.warning("OpenID Connect discovery failed: %s", exc)
-        return auth.sign_in_page(request, status=502, error="The district's sign-in service "
-                                 "did not answer. Sign in with a texted code instead.")
+        return auth.sign_in_page(request, status=502, error=words(
+            auth.language(request), "oidc_down"))
     state, nonce, verifier = generate_token(32), generate_token(32), generate_token(48)
     url, _ = provider.session().create_authorization_url(
         str(meta["authorization_endpoint"]), state=state, nonce=nonce, code_verifier=verifier)
@@ -218,9 +219,8 @@ async def callback(request: web.Request) -> web.Response:
         await app[appkeys.STORE].write(lambda tx: signin.record(
             tx, now, "sign_in", None, client, "failed", email, detail=f"oidc: {reason}"))
         log.info("OpenID Connect sign-in refused: %s", reason)
-        response = auth.sign_in_page(request, status=401, error=(
-            "Your district account could not sign you in here. Ask the district office "
-            "to add your email address to your contact, or sign in with a texted code."))
+        response = auth.sign_in_page(request, status=401, error=words(
+            auth.language(request), "oidc_refused"))
         response.del_cookie(STATE_COOKIE, path="/auth/oidc/")
         return response
     token, now = new_token(), app[appkeys.CLOCK].now()

@@ -200,11 +200,13 @@ async def test_sessions_are_listed_and_revocable(h: Harness) -> None:
     async with console_client(h.url) as phone, console_client(h.url) as desk:
         await sign_in(phone, h.fake, ATTORNEY)
         await sign_in(desk, h.fake, ATTORNEY)
+        await sign_in(desk, h.fake, ATTORNEY)  # again in the same browser: ends the last
         async with desk.get("/api/sessions") as r:
             listed = await r.json()
-        assert [s["current"] for s in listed["sessions"]] == [True, False]
-        assert all(s["active"] for s in listed["sessions"])
-        other = listed["sessions"][1]["id"]
+        assert [s["current"] for s in listed["sessions"]] == [True, False, False]
+        assert [s["active"] for s in listed["sessions"]] == [True, False, True]
+        assert listed["sessions"][1]["revoked_why"] == "signed in again"
+        other = listed["sessions"][2]["id"]
         async with desk.post(f"/api/sessions/{other}/revoke") as r:
             assert r.status == 403  # CSRF
         async with desk.post(f"/api/sessions/{other}/revoke",
@@ -334,3 +336,16 @@ async def test_a_contact_without_a_phone_gets_the_code_by_slack_dm(
         assert await verify(client, "U0COUNS01", code) == 303
         async with client.get("/api/sessions") as r:
             assert r.status == 200
+
+
+async def test_the_sign_in_page_speaks_spanish_to_a_spanish_browser(h: Harness) -> None:
+    async with console_client(h.url) as client:
+        spanish = {"Accept-Language": "es-US,es;q=0.9,en;q=0.5"}
+        async with client.get("/", headers=spanish) as r:
+            page = await r.text()
+        assert '<html lang="es">' in page and "Enviarme un código por mensaje" in page
+        async with client.post("/auth/verify", data={"phone": PRINCIPAL, "code": "1"},
+                               headers=spanish) as r:
+            assert r.status == 401 and "Ese código no sirvió" in await r.text()
+        async with client.get("/") as r:
+            assert "Text me a sign-in code" in await r.text()

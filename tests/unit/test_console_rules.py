@@ -121,3 +121,15 @@ def test_where_a_request_comes_from(proxies: tuple[str, ...], peer: str, forward
     request = make_mocked_request("GET", "/", headers=headers, app=app,
                                   transport=Peer(peer))  # type: ignore[arg-type]
     assert client_address(request) == client
+
+
+@pytest.mark.parametrize(("header", "language"), [
+    ("", "en"), ("es-US,es;q=0.9,en;q=0.8", "es"), ("en-US,en;q=0.9,es;q=0.8", "en"),
+    ("fr-FR,es;q=0.5", "es"), ("fr-FR", "en"), ("es;q=0.2, en;q=0.9", "en"),
+    ("ES-mx", "es"), ("es;q=oops", "en"),
+])
+def test_the_sign_in_page_speaks_the_browsers_language(header: str, language: str) -> None:
+    from alertbot.text.signin_page import WORDS, language_of
+
+    assert language_of(header) == language
+    assert WORDS["en"].keys() == WORDS["es"].keys()
