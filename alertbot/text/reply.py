@@ -63,6 +63,10 @@ class ReplyKey(StrEnum):
     CONFIRM_IMPOSSIBLE = "confirm_impossible"
     INTAKE_ERROR = "intake_error"  # the command could not be applied: call for help
     INTAKE_ERROR_NOFALLBACK = "intake_error_nofallback"  # … with no fallback_phone
+    DOCUMENT_RECEIVED = "document_received"  # an MMS photo attached to #n (issue 12)
+    DOCUMENT_RECEIVED_MANY = "document_received_many"  # … several files
+    DOCUMENT_WHICH = "document_which"  # several open incidents: send it with a number
+    DOCUMENT_NONE = "document_none"  # nothing open of theirs to attach it to
     NONE = "none"  # nothing to say (opt-out words: Twilio answers those itself)
     VERBATIM = "verbatim"  # a reply stored before replies were data: its words as kept
 
@@ -100,9 +104,17 @@ FIELDS: dict[ReplyKey, frozenset[str]] = {
     ReplyKey.CONFIRM_IMPOSSIBLE: frozenset({"n"}),
     ReplyKey.INTAKE_ERROR: frozenset({"fallback"}),
     ReplyKey.INTAKE_ERROR_NOFALLBACK: frozenset(),
+    ReplyKey.DOCUMENT_RECEIVED: frozenset({"n"}),
+    ReplyKey.DOCUMENT_RECEIVED_MANY: frozenset({"n", "count"}),
+    ReplyKey.DOCUMENT_WHICH: frozenset({"ids"}),
+    ReplyKey.DOCUMENT_NONE: frozenset(),
     ReplyKey.NONE: frozenset(),
     ReplyKey.VERBATIM: frozenset({"text"}),
 }
+
+# Replies that list incident numbers to choose from (``ids``), rendered per medium.
+WHICH = frozenset({ReplyKey.ACK_WHICH, ReplyKey.RESOLVE_WHICH, ReplyKey.NOT_ACKED_WHICH,
+                   ReplyKey.DOCUMENT_WHICH})
 
 RECEIPTS = frozenset({ReplyKey.RECEIPT, ReplyKey.RECEIPT_JOINED, ReplyKey.RECEIPT_JOINED_ACKED})
 

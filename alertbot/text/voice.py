@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from alertbot.text.messages import clean_text
-from alertbot.text.reply import RECEIPTS, Reply, ReplyKey
+from alertbot.text.reply import RECEIPTS, WHICH, Reply, ReplyKey
 from alertbot.text.voice_text import language_of, spoken_fallback
 from alertbot.text.written import ids_of, keywords_of, localized
 
@@ -44,6 +44,14 @@ REPLIES: dict[str, dict[str, str]] = {
         "when you report.",
         "school_set": "Incident number {n} is now at {school}.",
         "update_added": "Thank you. Your message was added to incident number {n}.",
+        "document_received": "The photo was received for incident number {n}. Only district "
+        "responders can see it, in the console.",
+        "document_received_many": "{count} files were received for incident number {n}. Only "
+        "district responders can see them, in the console.",
+        "document_which": "Several incidents are open: {numbers}. Send the photo again with "
+        "the incident number first.",
+        "document_none": "Photos go with an open incident, and you have none open. Please "
+        "report first, then send the photo.",
         "update_added_resolved": "This was added to incident number {n}, which was already "
         "resolved. If you still need help, report again.",
         "not_acked": "That did not acknowledge it, and the paging goes on. To take incident "
@@ -105,6 +113,14 @@ REPLIES: dict[str, dict[str, str]] = {
         "nombre al reportar.",
         "school_set": "El incidente número {n} ahora está asignado a {school}.",
         "update_added": "Gracias. Su mensaje se agregó al incidente número {n}.",
+        "document_received": "Se recibió la foto para el incidente número {n}. Solo el equipo "
+        "del distrito puede verla, en la consola.",
+        "document_received_many": "Se recibieron {count} archivos para el incidente número "
+        "{n}. Solo el equipo del distrito puede verlos, en la consola.",
+        "document_which": "Hay varios incidentes abiertos: {numbers}. Envíe la foto de nuevo "
+        "con el número del incidente primero.",
+        "document_none": "Las fotos van con un incidente abierto, y usted no tiene ninguno. "
+        "Por favor reporte primero y luego envíe la foto.",
         "update_added_resolved": "Esto se agregó al incidente número {n}, que ya estaba "
         "cerrado. Si aún necesita ayuda, reporte de nuevo.",
         "not_acked": "Eso no lo atiende, y seguimos avisando. Para atender el incidente "
@@ -211,7 +227,7 @@ def render_voice(reply: Reply, language: str | None = None) -> list[Said]:
             values[name] = _user(values[name])
     if "fallback" in values:
         values["fallback"] = spoken_fallback(str(values["fallback"] or ""), lang)
-    if key in (ReplyKey.ACK_WHICH, ReplyKey.RESOLVE_WHICH, ReplyKey.NOT_ACKED_WHICH):
+    if key in WHICH:
         values["numbers"] = _numbers(ids_of(values), lang)
     elif key is ReplyKey.STATUS:
         return [Said(_status(values["incidents"], lang), lang)]
