@@ -257,6 +257,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     app.router.add_get("/metrics", api.metrics)
     app.router.add_get("/api/incidents", api.list_incidents)
     app.router.add_get("/api/incidents/{id}", api.get_incident)
+    app.router.add_get("/api/incidents/{id}/documents/{doc_id}", api.get_document)
     dashboard.add_routes(app)
     if settings.sandbox:
         sandbox.add_routes(app)

@@ -23,7 +23,9 @@ from alertbot.core.commands import MAX_DIGITS, whole_number
 from alertbot.core.incident import Incident
 from alertbot.core.records import OutboxItem
 from alertbot.store import timeline_pages as pages
+from alertbot.store.documents import Document
 from alertbot.store.sql import Tx
+from alertbot.web.documents_api import documents_json, download
 
 PING_TIMEOUT = 2.0  # seconds /healthz waits for the database to answer a read
 SESSION_COOKIE = "alertbot_session"
@@ -221,33 +223,26 @@ async def list_incidents(request: web.Request) -> web.Response:
                              headers=headers)
 
 
-async def get_incident(request: web.Request) -> web.Response:
-    """One incident with its messages; its timeline a page at a time: the latest
-    ``timeline`` entries (default 200, at most 1000), or those before entry
-    ``timeline_before``; ``timeline_next`` is the cursor for the page before (or null)."""
-    require_token(request)
-    number = whole_number(request.match_info["id"])
-    if number is None:
-        raise web.HTTPNotFound(text='{"error": "no such incident"}',
-                               content_type="application/json")
-    per = _whole(request, "timeline", ONE_TIMELINE, 1, ONE_TIMELINE_MAX)
-    before = _whole(request, "timeline_before", None, 1)
-    assert per is not None
+async def incident_detail(request: web.Request, number: int, per: int = ONE_TIMELINE,
+                          before: int | None = None) -> dict[str, Any] | None:
+    """GET /api/incidents/{id}'s JSON for incident ``number`` (None: no such incident):
+    the list fields, the timeline page (``per`` entries before entry ``before``), its
+    ``messages`` and ``documents``. The after-action report is built from it too."""
 
-    def one(tx: Tx) -> tuple[Incident, list[pages.Entry], int, bool, list[OutboxItem]] | None:
+    def one(tx: Tx) -> tuple[Incident, list[pages.Entry], int, bool, list[OutboxItem],
+                             list[Document]] | None:
         incident = tx.get_incident(number)
         if incident is None:
             return None
         entries = pages.timeline_page(tx, number, per, before)
         total = pages.timeline_totals(tx, [number])[number]
         older = bool(entries) and bool(pages.timeline_page(tx, number, 1, entries[0].id))
-        return incident, entries, total, older, tx.messages_for(number)
+        return incident, entries, total, older, tx.messages_for(number), tx.documents_of(number)
 
     found = await request.app[appkeys.STORE].read(one)
     if found is None:
-        raise web.HTTPNotFound(text='{"error": "no such incident"}',
-                               content_type="application/json")
-    incident, entries, total, older, messages = found
+        return None
+    incident, entries, total, older, messages, documents = found
     body = incident_json(incident, entries, total)
     body["timeline_next"] = entries[0].id if older else None
     body["messages"] = [
@@ -257,4 +252,42 @@ async def get_incident(request: web.Request) -> web.Response:
          "created_at": iso(m.created_at), "sent_at": iso(m.sent_at)}
         for m in messages
     ]
+    body["documents"] = documents_json(documents)
+    return body
+
+
+def incident_number(request: web.Request) -> int:
+    """The ``{id}`` of the route as an incident number; 404 when it cannot be one."""
+    number = whole_number(request.match_info["id"])
+    if number is None:
+        raise web.HTTPNotFound(text='{"error": "no such incident"}',
+                               content_type="application/json")
+    return number
+
+
+async def may_view(request: web.Request, number: int) -> None:
+    """Who may see incident ``number``'s details, documents and report: the bearer token
+    or the dashboard session (401 otherwise). The console's sign-in (issue 11) narrows a
+    session to the incidents its person may see."""
+    require_token(request)
+
+
+async def get_incident(request: web.Request) -> web.Response:
+    """One incident with its messages; its timeline a page at a time: the latest
+    ``timeline`` entries (default 200, at most 1000), or those before entry
+    ``timeline_before``; ``timeline_next`` is the cursor for the page before (or null)."""
+    number = incident_number(request)
+    await may_view(request, number)
+    per = _whole(request, "timeline", ONE_TIMELINE, 1, ONE_TIMELINE_MAX)
+    before = _whole(request, "timeline_before", None, 1)
+    assert per is not None
+    body = await incident_detail(request, number, per, before)
+    if body is None:
+        raise web.HTTPNotFound(text='{"error": "no such incident"}',
+                               content_type="application/json")
     return web.json_response(body)
+
+
+async def get_document(request: web.Request) -> web.Response:
+    """GET /api/incidents/{id}/documents/{doc_id} (web/documents_api.py)."""
+    return await download(request, may_view)
