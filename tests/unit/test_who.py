@@ -357,3 +357,31 @@ def test_core_imports_nothing_impure_and_reads_no_clock(path: Path) -> None:
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
             and n.func.attr in CLOCK_CALLS]
     assert bad == []
+
+
+# --- documents (issue 12) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("contact", "reported", "allowed"), [
+    (PRINCIPAL, True, True),   # the reporter's photo of the warrant
+    (None, True, True),        # an unverified reporter who reported into it
+    (SUPT, False, True),       # a responder its plan pages
+    (ADMIN, False, True),      # an admin
+    (TEACHER, False, False),   # a contact off its team
+    (None, False, False),      # a stranger
+])
+def test_who_may_attach_a_document(contact: Contact | None, reported: bool,
+                                   allowed: bool) -> None:
+    verdict = who.may_attach(CONFIG, contact, incident(), reported)
+    assert verdict.allowed is allowed, verdict.reason
+    if not allowed:
+        assert verdict.key in ("not_allowed", "unknown_sender")
+
+
+def test_a_document_goes_to_the_senders_report_before_what_they_respond_to() -> None:
+    mine = replace(incident(), id=3)
+    paging = [replace(incident(), id=5), replace(incident(), id=4)]
+    assert [i.id for i in who.attach_candidates([mine], paging)] == [3]
+    assert [i.id for i in who.attach_candidates([], paging)] == [4, 5]
+    assert [i.id for i in who.attach_candidates([], [paging[0], paging[0]])] == [5]
+    assert who.attach_candidates([], []) == []
