@@ -27,7 +27,7 @@ from alertbot.settings import Settings
 from alertbot.store.sql import Store
 from alertbot.twilio import phone_tree as twilio_voice
 from alertbot.twilio import sms_webhook as twilio_sms
-from alertbot.web import api, dashboard
+from alertbot.web import api, dashboard, reports_api
 from alertbot.web.serving import CLIENT_MAX_SIZE, read_guard
 
 log = logging.getLogger("alertbot")
@@ -258,6 +258,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     app.router.add_get("/api/incidents", api.list_incidents)
     app.router.add_get("/api/incidents/{id}", api.get_incident)
     app.router.add_get("/api/incidents/{id}/documents/{doc_id}", api.get_document)
+    reports_api.add_routes(app)  # report.json, report.pdf, incidents.csv (issue 12)
     dashboard.add_routes(app)
     if settings.sandbox:
         sandbox.add_routes(app)

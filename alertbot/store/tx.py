@@ -19,6 +19,7 @@ from alertbot.store.inbound_keys import InboundKeyQueries
 from alertbot.store.incidents import IncidentQueries
 from alertbot.store.outbox import OutboxQueries
 from alertbot.store.reporters import ReporterQueries
+from alertbot.store.reports import ReportQueries
 from alertbot.store.slack_posts import SlackPostQueries
 from alertbot.store.timeline import TimelineQueries
 
@@ -26,7 +27,7 @@ NUDGE_CHANNEL = "alertbot_nudge"
 
 
 class Tx(IncidentQueries, ReporterQueries, OutboxQueries, TimelineQueries,
-         InboundKeyQueries, SlackPostQueries, DocumentQueries):
+         InboundKeyQueries, SlackPostQueries, DocumentQueries, ReportQueries):
     """One transaction's worth of reads and writes: plain synchronous methods, called
     inside a unit of work (``Store.write``/``Store.read``)."""
 
