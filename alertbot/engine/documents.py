@@ -101,7 +101,8 @@ class DocumentWorker:
             data = await self.media.fetch(doc.media_url, self.max_bytes)
         except TooLarge as exc:
             await self._reject(doc, "document_rejected_size",
-                               f"larger than {self.max_bytes // 1_000_000} MB", None, exc.size)
+                               f"larger than {self.max_bytes / 1_000_000:g} MB", None,
+                               exc.size)
             return True
         except TemporaryFailure as exc:
             if doc.attempts >= GIVE_UP_AFTER:
@@ -146,7 +147,7 @@ class DocumentWorker:
         their language; the reason names no content)."""
         now = self.clock.now()
         config = self.config()
-        mb = self.max_bytes // 1_000_000
+        mb = f"{self.max_bytes / 1_000_000:g}"
 
         def record(tx: Tx) -> None:
             if not tx.reject_document(doc.id, why, now, content_type, size):

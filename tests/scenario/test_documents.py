@@ -3,15 +3,18 @@ sealed at rest, and nowhere else."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from alertbot import appkeys
 from alertbot.crypto import document_aad
+from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import (
     API_TOKEN,
     ATTORNEY,
     DEPUTY,
     PRINCIPAL,
+    PRINCIPAL_ES,
     STRANGER,
     SUPERINTENDENT,
     TEACHER,
@@ -155,3 +158,23 @@ async def test_a_media_url_off_twilio_is_never_fetched(h: Harness) -> None:
     [doc] = (await h.incident(1))["documents"]
     assert doc["status"] == "rejected"
     await h.received("could not be received", PRINCIPAL)
+
+
+async def test_a_file_over_the_size_limit_is_refused_and_the_sender_told(
+        fake: FakeTwilio, tmp_path: Path) -> None:
+    async with Harness(fake, tmp_path, extra={"document_max_bytes": 1000}) as h:
+        await _open(h)
+        await h.mms(PRINCIPAL, "", (JPEG, "image/jpeg"))  # 2,811 bytes
+        await h.received("larger than 0.001 MB", PRINCIPAL)
+        [doc] = (await h.incident(1))["documents"]
+        assert doc["status"] == "rejected"
+        assert len(h.fake.media_store.requests) == 1 and len(h.fake.media_deleted) == 1
+
+
+async def test_a_spanish_speaker_hears_it_in_spanish(h: Harness) -> None:
+    await h.text(PRINCIPAL_ES, "ICE agentes en la puerta")
+    h.ignore(to=SUPERINTENDENT)
+    h.ignore(to=ATTORNEY)
+    reply = await h.mms(PRINCIPAL_ES, "", (JPEG, "image/jpeg"))
+    assert reply == ("Foto recibida para #1. Solo el equipo del distrito puede verla, en la "
+                     "consola.")
