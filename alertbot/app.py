@@ -27,7 +27,7 @@ from alertbot.settings import Settings
 from alertbot.store.sql import Store
 from alertbot.twilio import phone_tree as twilio_voice
 from alertbot.twilio import sms_webhook as twilio_sms
-from alertbot.web import api, dashboard, reports_api
+from alertbot.web import actions, api, audit, dashboard, reports_api, sessions
 from alertbot.web.serving import CLIENT_MAX_SIZE, read_guard
 
 log = logging.getLogger("alertbot")
@@ -259,7 +259,10 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     app.router.add_get("/api/incidents/{id}", api.get_incident)
     app.router.add_get("/api/incidents/{id}/documents/{doc_id}", api.get_document)
     reports_api.add_routes(app)  # report.json, report.pdf, incidents.csv (issue 12)
-    dashboard.add_routes(app)
+    actions.add_routes(app)  # POST /api/incidents/{id}/acknowledge, …/resolve, …/notes
+    audit.add_routes(app)  # GET /api/audit
+    sessions.add_routes(app)  # GET /api/sessions, POST /api/sessions/{id}/revoke
+    dashboard.add_routes(app)  # GET /, /auth/*
     if settings.sandbox:
         sandbox.add_routes(app)
     _mount_slack(app, settings)

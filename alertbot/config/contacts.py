@@ -117,7 +117,7 @@ def load_contacts(folder: Path, problems: list[Problem],
                 id=model.id, name=model.name, roles=tuple(model.roles), phone=phone,
                 slack=model.slack, language=model.language, channels=channels,
                 schools=tuple(model.schools), channel_delay=model.channel_delay,
-                pin=model.pin,
+                pin=model.pin, email=model.email.lower() if model.email else None,
             )
             where[model.id] = (doc, path)
     _check_shared_addresses(read, problems)
@@ -132,7 +132,9 @@ def _check_shared_addresses(read: ContactsRead, problems: list[Problem]) -> None
     only the second is paged) while paging goes on. Numbers are compared in E.164, so
     "+1 860 555 0100" and "(860) 555-0100" are the same.
     """
-    for field, label in (("phone", "number"), ("slack", "Slack member id")):
+    for field, label in (("phone", "number"), ("slack", "Slack member id"),
+                         ("email", "e-mail address")):
+        article = "an" if label[0] in "aeiou" else "a"
         owners: dict[str, str] = {}
         for cid, contact in read.contacts.items():
             address = getattr(contact, field)
@@ -146,4 +148,4 @@ def _check_shared_addresses(read: ContactsRead, problems: list[Problem]) -> None
             problems.append(doc.problem((*path, field),
                 f"contacts '{first}' and '{cid}' have the same {label} {address} "
                 f"('{first}' at {first_doc.file}:{first_doc.line((*first_path, field))}): "
-                f"a {label} belongs to one contact"))
+                f"{article} {label} belongs to one contact"))

@@ -78,6 +78,7 @@ class Outcome(StrEnum):
     REFUSED = "refused"  # not allowed, or an unknown sender
     NONE = "none"  # nothing to say (opt-out words)
     CONFIRM_BY_CALL = "confirm_by_call"  # caller ID only: nothing done, a call back confirms
+    NOTED = "noted"  # a responder's note is on the incident's timeline
 
     @property
     def reached_incident(self) -> bool:

@@ -14,13 +14,13 @@ from alertbot.core.actors import Outcome
 from alertbot.text.reply import ReplyKey
 from alertbot.text.web import render_web
 from alertbot.twilio.sms_webhook import actor_for_phone, inbound_sms
-from alertbot.web.api import require_token
+from alertbot.web.api import api_access
 
 log = logging.getLogger("alertbot.sandbox")
 
 
 async def sandbox_sms(request: web.Request) -> web.Response:
-    require_token(request)
+    await api_access(request)
     if request.content_type == "application/json":
         try:
             data = await request.json()
@@ -45,7 +45,7 @@ async def sandbox_sms(request: web.Request) -> web.Response:
 
 
 async def sandbox_messages(request: web.Request) -> web.Response:
-    require_token(request)
+    await api_access(request)
     outbox = request.app[appkeys.SANDBOX]
     return web.json_response([
         {"id": r.id, "at": r.at, "channel": str(r.channel), "to": r.to, "body": r.body,
@@ -55,7 +55,7 @@ async def sandbox_messages(request: web.Request) -> web.Response:
 
 
 async def sandbox_contacts(request: web.Request) -> web.Response:
-    require_token(request)
+    await api_access(request)
     config = request.app[appkeys.RECEIVER].config
     return web.json_response([
         {"id": c.id, "name": c.name, "roles": list(c.roles), "phone": c.phone,

@@ -64,6 +64,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "document_rejected_size": "#{n}: a file you sent was not kept: it is larger than "
         "{mb} MB. Send a smaller photo.",
         "document_failed": "#{n}: a file you sent could not be received. Send it again.",
+        "signin_code": "{code} is your alertbot sign-in code.",
+        "note_ok": "Note added to #{n}.",
+        "note_empty": "#{n}: put the note after the number: NOTE {n} <text>.",
+        "note_how": "To add a note: NOTE <number> <text>.",
         "update_forward": "#{n} update from {reporter}: {text}",
         "exhausted": "#{n} {title}: NOBODY acknowledged after {rounds} round(s). "
         "Paging stopped. Call the team now.",
@@ -155,6 +159,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "document_rejected_size": "#{n}: un archivo que envio no se guardo: pasa de {mb} MB. "
         "Envie una foto mas pequena.",
         "document_failed": "#{n}: no se pudo recibir un archivo que envio. Envielo de nuevo.",
+        "signin_code": "{code} es su codigo de alertbot sign-in.",
+        "note_ok": "Nota agregada a #{n}.",
+        "note_empty": "#{n}: escriba la nota despues del numero: NOTE {n} <texto>.",
+        "note_how": "Para agregar una nota: NOTE <numero> <texto>.",
         "update_forward": "#{n} novedad de {reporter}: {text}",
         "exhausted": "#{n} {title}: NADIE atendio tras {rounds} ronda(s). "
         "Avisos detenidos. Llame al equipo ya.",

@@ -67,6 +67,9 @@ class ReplyKey(StrEnum):
     DOCUMENT_RECEIVED_MANY = "document_received_many"  # … several files
     DOCUMENT_WHICH = "document_which"  # several open incidents: send it with a number
     DOCUMENT_NONE = "document_none"  # nothing open of theirs to attach it to
+    NOTE_OK = "note_ok"  # a note is on the incident's timeline
+    NOTE_EMPTY = "note_empty"  # NOTE 12 with no words
+    NOTE_HOW = "note_how"  # NOTE with no number
     NONE = "none"  # nothing to say (opt-out words: Twilio answers those itself)
     VERBATIM = "verbatim"  # a reply stored before replies were data: its words as kept
 
@@ -108,6 +111,9 @@ FIELDS: dict[ReplyKey, frozenset[str]] = {
     ReplyKey.DOCUMENT_RECEIVED_MANY: frozenset({"n", "count"}),
     ReplyKey.DOCUMENT_WHICH: frozenset({"ids"}),
     ReplyKey.DOCUMENT_NONE: frozenset(),
+    ReplyKey.NOTE_OK: frozenset({"n"}),
+    ReplyKey.NOTE_EMPTY: frozenset({"n"}),
+    ReplyKey.NOTE_HOW: frozenset(),
     ReplyKey.NONE: frozenset(),
     ReplyKey.VERBATIM: frozenset({"text"}),
 }

@@ -52,6 +52,10 @@ REPLIES: dict[str, dict[str, str]] = {
         "the incident number first.",
         "document_none": "Photos go with an open incident, and you have none open. Please "
         "report first, then send the photo.",
+        "note_ok": "Your note was added to incident number {n}.",
+        "note_empty": "Your note for incident number {n} had no words. Text NOTE, the "
+        "number, then the note.",
+        "note_how": "To add a note, text NOTE, the incident number, then the note.",
         "update_added_resolved": "This was added to incident number {n}, which was already "
         "resolved. If you still need help, report again.",
         "not_acked": "That did not acknowledge it, and the paging goes on. To take incident "
@@ -121,6 +125,10 @@ REPLIES: dict[str, dict[str, str]] = {
         "con el número del incidente primero.",
         "document_none": "Las fotos van con un incidente abierto, y usted no tiene ninguno. "
         "Por favor reporte primero y luego envíe la foto.",
+        "note_ok": "Su nota se agregó al incidente número {n}.",
+        "note_empty": "Su nota para el incidente número {n} no tenía texto. Envíe NOTE, el "
+        "número y la nota.",
+        "note_how": "Para agregar una nota, envíe NOTE, el número del incidente y la nota.",
         "update_added_resolved": "Esto se agregó al incidente número {n}, que ya estaba "
         "cerrado. Si aún necesita ayuda, reporte de nuevo.",
         "not_acked": "Eso no lo atiende, y seguimos avisando. Para atender el incidente "

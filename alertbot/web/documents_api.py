@@ -24,15 +24,17 @@ from alertbot.core.documents import filename
 from alertbot.crypto import SealError, document_aad
 from alertbot.store.documents import Document
 from alertbot.store.sql import Tx
+from alertbot.web.session import Viewer
 
 log = logging.getLogger("alertbot.documents")
 
 DOWNLOAD_CSP = "default-src 'none'; sandbox"
 NOT_FOUND = '{"error": "no such document"}'
 
-# Who may see an incident: raises 401/403/404 (web/api.py's token check until the
-# console's sign-in is merged; then its viewer and visibility rule).
-Guard = Callable[[web.Request, int], Awaitable[None]]
+# Who may see an incident (web/api.py ``may_view``): the viewer (None: a script with the
+# bearer token), or 401/404 raised. And the audit log's ``record`` (web/audit.py).
+Guard = Callable[[web.Request, int], Awaitable[Viewer | None]]
+Record = Callable[..., Awaitable[None]]
 
 
 def documents_json(documents: list[Document]) -> list[dict[str, Any]]:
@@ -56,15 +58,16 @@ def _not_found() -> web.HTTPNotFound:
     return web.HTTPNotFound(text=NOT_FOUND, content_type="application/json")
 
 
-async def download(request: web.Request, guard: Guard) -> web.Response:
-    """The document's bytes, opened with ALERTBOT_DATA_KEY (404 for anything not stored
-    or not this incident's; 410 when the key that sealed it is gone, e.g. a sandbox
-    restarted with a new throwaway key)."""
+async def download(request: web.Request, guard: Guard, record: Record) -> web.Response:
+    """The document's bytes, opened with ALERTBOT_DATA_KEY, to a viewer ``guard`` lets
+    see the incident; each download is in the audit log (``record``, action
+    "document"). 404 for anything not stored or not this incident's; 410 when the key
+    that sealed it is gone (e.g. a sandbox restarted with a new throwaway key)."""
     number = whole_number(request.match_info["id"])
     doc_id = whole_number(request.match_info["doc_id"])
     if number is None or doc_id is None:
         raise _not_found()
-    await guard(request, number)
+    viewer = await guard(request, number)
 
     def read(tx: Tx) -> tuple[Document, bytes] | None:
         doc = tx.document(number, doc_id)
@@ -82,6 +85,8 @@ async def download(request: web.Request, guard: Guard) -> web.Response:
         raise web.HTTPGone(text='{"error": "this document was sealed with a key this '
                                 'service no longer holds (ALERTBOT_DATA_KEY)"}',
                            content_type="application/json") from None
+    await record(request, viewer, "document", incident_id=number,
+                 detail=f"document {doc_id} ({doc.content_type})")
     name = filename(number, doc_id, doc.content_type)
     return web.Response(body=data, headers={
         "Content-Type": doc.content_type or "application/octet-stream",
