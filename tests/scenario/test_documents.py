@@ -8,9 +8,11 @@ from typing import Any
 
 from alertbot import appkeys
 from alertbot.crypto import document_aad
+from tests.console import console_client, sign_in
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import (
     API_TOKEN,
+    AREA_LEAD,
     ATTORNEY,
     DEPUTY,
     PRINCIPAL,
@@ -178,3 +180,29 @@ async def test_a_spanish_speaker_hears_it_in_spanish(h: Harness) -> None:
     reply = await h.mms(PRINCIPAL_ES, "", (JPEG, "image/jpeg"))
     assert reply == ("Foto recibida para #1. Solo el equipo del distrito puede verla, en la "
                      "consola.")
+
+
+async def test_signed_in_viewers_see_documents_only_of_incidents_they_may_see(
+        h: Harness) -> None:
+    """Sessions (issue 11): the attorney (paged) downloads the photo; a principal of
+    another school and a teacher get 404 as for an incident that does not exist; each
+    download is in the audit log, and the report lists it."""
+    await _open(h)
+    await h.mms(PRINCIPAL, "", (JPEG, "image/jpeg"))
+    url = "/api/incidents/1/documents/1"
+    async with console_client(h.url) as attorney:
+        await sign_in(attorney, h.fake, ATTORNEY)
+        async with attorney.get(url) as r:
+            assert r.status == 200 and await r.read() == JPEG
+        async with attorney.get("/api/incidents/1/report.json") as r:
+            report = await r.json()
+    assert any(a["who"] == "Sam Okafor" and a["action"].startswith("document (session)")
+               for a in report["audit"]), report["audit"]
+    for outsider in (AREA_LEAD, TEACHER):
+        async with console_client(h.url) as client:
+            await sign_in(client, h.fake, outsider)
+            for path in (url, "/api/incidents/1/report.pdf", "/api/incidents/1"):
+                async with client.get(path) as r:
+                    assert r.status == 404, (outsider, path, r.status)
+            async with client.get("/api/incidents.csv?from=2020-01-01&to=2020-01-02") as r:
+                assert r.status == 403  # admins only
