@@ -165,6 +165,21 @@ class DocumentQueries(TxBase):
         return int(result.rowcount or 0)
 
 
+    def purge_incident_documents(self, incident_id: int, now: float) -> int:
+        """Retention for one incident: drop the sealed bytes of its stored documents
+        (status ``purged``; type, size, sender and times stay). Returns how many."""
+        result = self.conn.execute(sa.update(documents).where(
+            documents.c.incident_id == incident_id, documents.c.status == STORED).values(
+            status=PURGED, sealed=None, purged_at=now))
+        return int(result.rowcount or 0)
+
+
+def purge_incident_documents(tx: DocumentQueries, incident_id: int, now: float) -> None:
+    """A retention purger, ``fn(tx, incident_id, now)``: the shape the procedure
+    branch's ``service/retention.EXTRA_PURGERS`` takes (register it there)."""
+    tx.purge_incident_documents(incident_id, now)
+
+
 def purge_documents(tx: DocumentQueries, older_than: float) -> int:
     """``tx.purge_documents(older_than)``, for a housekeeping module (retention)."""
     return tx.purge_documents(older_than)

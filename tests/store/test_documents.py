@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from alertbot.store.documents import PENDING, PURGED, REJECTED, STORED, purge_documents
+from alertbot.store.documents import (
+    PENDING,
+    PURGED,
+    REJECTED,
+    STORED,
+    purge_documents,
+    purge_incident_documents,
+)
 from alertbot.store.schema import documents
 from alertbot.store.sql import Store
 from tests.store.test_store_contract import T0, incident
@@ -127,3 +134,15 @@ async def test_retention_purges_the_bytes_of_resolved_incidents_only(store: Stor
         assert row.status == PURGED and row.bytes == 1  # the statistics stay
         assert await tx.sealed_document(number, doc) is None
         assert await tx.sealed_document(still_open, kept) == b"b"
+
+
+async def test_retention_of_one_incident_purges_its_stored_documents(store: Store) -> None:
+    number, doc = await _with_document(store)
+    assert doc is not None
+    async with transaction(store) as tx:
+        await tx.store_document(doc, b"a", "image/jpeg", 1, T0)
+        await tx.run(purge_incident_documents, number + 1, T0 + 9)  # another incident
+        assert await tx.sealed_document(number, doc) == b"a"
+        await tx.run(purge_incident_documents, number, T0 + 9)
+        [row] = await tx.documents_of(number)
+        assert row.status == PURGED and await tx.sealed_document(number, doc) is None
