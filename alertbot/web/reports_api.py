@@ -24,7 +24,6 @@ from alertbot import appkeys
 from alertbot.clock import iso
 from alertbot.core.model import Config
 from alertbot.report.build import build_report
-from alertbot.report.pdf import render_pdf
 from alertbot.report.table import render_csv
 from alertbot.store.audit import AuditEntry
 from alertbot.store.sql import Tx
@@ -81,6 +80,8 @@ async def report_json(request: web.Request) -> web.Response:
 
 
 async def report_pdf(request: web.Request) -> web.Response:
+    from alertbot.report.pdf import render_pdf  # ReportLab: loaded when first needed
+
     report = await report_data(request, "pdf")
     language = "es" if request.query.get("lang") == "es" else "en"
     body = await asyncio.to_thread(render_pdf, report, language)  # CPU: off the loop
