@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 
 from aiohttp import web
 
@@ -27,7 +27,16 @@ from alertbot.settings import Settings
 from alertbot.store.sql import Store
 from alertbot.twilio import phone_tree as twilio_voice
 from alertbot.twilio import sms_webhook as twilio_sms
-from alertbot.web import actions, api, audit, calls_api, dashboard, procedure_api, sessions
+from alertbot.web import (
+    actions,
+    api,
+    audit,
+    calls_api,
+    dashboard,
+    procedure_api,
+    reports_api,
+    sessions,
+)
 from alertbot.web.serving import CLIENT_MAX_SIZE, read_guard
 
 log = logging.getLogger("alertbot")
@@ -106,6 +115,41 @@ async def _real_senders(settings: Settings) -> dict[Channel, Sender]:
     return senders
 
 
+async def _start_documents(app: web.Application, engine: Engine, store: Store
+                           ) -> Callable[[], Awaitable[None]] | None:
+    """MMS documents (issue 12): the engine fetches, seals and stores them and deletes
+    them from Twilio. Only with Twilio credentials (the sandbox receives no MMS).
+    Returns what closes it."""
+    settings = app[appkeys.SETTINGS]
+    if not settings.twilio_configured:
+        return None
+    import aiohttp
+
+    from alertbot.engine.documents import DocumentWorker
+    from alertbot.twilio.media import TwilioMedia
+    from alertbot.twilio.sms_sender import make_twilio_client
+
+    assert settings.twilio_account_sid and settings.twilio_auth_token
+    client, http = make_twilio_client(settings.twilio_account_sid,
+                                      settings.twilio_auth_token.value,
+                                      settings.twilio_api_url)
+    session = aiohttp.ClientSession()
+    media = TwilioMedia(session, client, settings.twilio_account_sid,
+                        settings.twilio_auth_token.value, settings.twilio_api_url)
+    worker = DocumentWorker(store, media, app[appkeys.KEYRING], app[appkeys.CLOCK],
+                            lambda: app[appkeys.RECEIVER].config, app[appkeys.EVENTS],
+                            settings.document_max_bytes)
+    engine.documents = worker
+    engine.drain_documents = worker.drain
+
+    async def stop() -> None:
+        await worker.close()
+        await session.close()
+        await http.close()
+
+    return stop
+
+
 def _mount_slack(app: web.Application, settings: Settings) -> None:
     """Slack (issue 4): POST /slack/events (SLACK_SIGNING_SECRET) and/or Socket Mode
     (SLACK_APP_TOKEN), and the live incident post. Never in sandbox."""
@@ -172,6 +216,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     app[appkeys.EVENTS] = IncidentEvents()
     app[RELOADER] = ConfigReloader(app)
     app[appkeys.LOOP_LAG] = LoopLag(app[appkeys.METRICS])
+    app[appkeys.KEYRING] = settings.keyring()  # sandbox without a key: a throwaway one
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         store = await _open_store(settings, app[appkeys.CLOCK])
@@ -190,6 +235,8 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
         receiver = Receiver(config, store, app[appkeys.CLOCK], app[appkeys.METRICS],
                             engine.nudge, app[appkeys.EVENTS], crash,
                             public_url=settings.public_url or None)
+        stop_documents = (await _start_documents(app, engine, store)
+                          if senders is None and not settings.sandbox else None)
         stop_listening = await store.listen(engine.nudge)
         app[appkeys.STORE] = store
         app[appkeys.ENGINE] = engine
@@ -201,6 +248,8 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
         finally:
             await stop_listening()
             await engine.stop()
+            if stop_documents is not None:
+                await stop_documents()
             await app[appkeys.EVENTS].drain()
             for running in (task, lag):
                 running.cancel()
@@ -218,6 +267,8 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     app.router.add_get("/metrics", api.metrics)
     app.router.add_get("/api/incidents", api.list_incidents)
     app.router.add_get("/api/incidents/{id}", api.get_incident)
+    app.router.add_get("/api/incidents/{id}/documents/{doc_id}", api.get_document)
+    reports_api.add_routes(app)  # report.json, report.pdf, incidents.csv (issue 12)
     actions.add_routes(app)  # POST /api/incidents/{id}/acknowledge, …/resolve, …/notes
     audit.add_routes(app)  # GET /api/audit
     sessions.add_routes(app)  # GET /api/sessions, POST /api/sessions/{id}/revoke

@@ -8,6 +8,7 @@ from aiohttp import web
 
 if TYPE_CHECKING:
     from alertbot.clock import Clock
+    from alertbot.crypto import Keyring
     from alertbot.engine.lag import LoopLag
     from alertbot.engine.loop import Engine
     from alertbot.metrics import Metrics
@@ -26,3 +27,4 @@ RECEIVER: web.AppKey[Receiver] = web.AppKey("receiver")
 SANDBOX: web.AppKey[SandboxOutbox] = web.AppKey("sandbox")
 EVENTS: web.AppKey[IncidentEvents] = web.AppKey("events")
 LOOP_LAG: web.AppKey[LoopLag] = web.AppKey("loop_lag")
+KEYRING: web.AppKey[Keyring] = web.AppKey("keyring")  # ALERTBOT_DATA_KEY (decision 0033)

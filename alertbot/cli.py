@@ -1,4 +1,4 @@
-"""The ``alertbot`` command: serve, check, plan."""
+"""The ``alertbot`` command: serve, check, plan, keygen."""
 
 from __future__ import annotations
 
@@ -148,6 +148,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
               "Unset it (waits: 0 or at least 30s; a repeating round at least 1m).",
               file=sys.stderr)
         return 2
+    if not settings.sandbox and settings.data_key is None:
+        print("alertbot: ALERTBOT_DATA_KEY is not set, so documents (photos of warrants) "
+              "could not be kept encrypted at rest.\n"
+              "  Make one with:  alertbot keygen\n"
+              "  and set ALERTBOT_DATA_KEY to what it prints (keep it with your backups: "
+              "without it, stored documents cannot be read).", file=sys.stderr)
+        return 2
     try:
         asyncio.run(check_database_mode(settings))
     except DatabaseModeError as exc:
@@ -184,6 +191,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keygen(args: argparse.Namespace) -> int:
+    """Print a new ALERTBOT_DATA_KEY (32 random bytes, base64) on one line."""
+    from alertbot.crypto import generate_key
+
+    print(generate_key())
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="alertbot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -197,6 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan.add_argument("--incident", help="incident type (default: all)")
     plan.add_argument("--school", help="school id, code or name (default: all)")
     plan.set_defaults(func=cmd_plan)
+    keygen = sub.add_parser("keygen", help="print a new ALERTBOT_DATA_KEY")
+    keygen.set_defaults(func=cmd_keygen)
     args = parser.parse_args(argv)
     try:
         result: int = args.func(args)

@@ -7,8 +7,12 @@ import os
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from alertbot.core.redact import Secret
+
+if TYPE_CHECKING:
+    from alertbot.crypto import Keyring
 
 
 def _secret(env: Mapping[str, str], name: str) -> Secret | None:
@@ -51,6 +55,23 @@ def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int,
     if value != int(value):
         raise SettingsError(f"{name}={env.get(name)!r}: expected a whole number of {unit}")
     return int(value)
+
+
+def _data_key(env: Mapping[str, str], name: str) -> Secret | None:
+    """``env[name]``: base64 of 32 bytes (``alertbot keygen``), or None when unset;
+    older keys (``ALERTBOT_DATA_KEYS_OLD``) are several, separated by commas or blanks.
+    Raises ``SettingsError`` naming the variable (never its value)."""
+    from alertbot.crypto import DataKeyError, decode_key
+
+    value = env.get(name, "").strip()
+    if not value:
+        return None
+    for part in value.replace(",", " ").split():
+        try:
+            decode_key(part)
+        except DataKeyError as exc:
+            raise SettingsError(f"{name}: {exc}") from None
+    return Secret(value)
 
 
 def _truthy(value: str | None) -> bool:
@@ -106,6 +127,12 @@ class Settings:
     max_connections: int = 0  # concurrent HTTP connections; 0: from the fd limit (web/serving.py)
     read_timeout: float = 10.0  # seconds for a request's headers, and again for its body
     allow_short_waits: bool = False  # tests/benchmarks on a real clock: no floors on waits
+    # Documents (and, later, notes) at rest: base64 of 32 bytes (decision 0033). Older keys
+    # still open what they sealed (rotation). None: the sandbox uses a throwaway key;
+    # production refuses to start (cli.py).
+    data_key: Secret | None = None
+    data_keys_old: Secret | None = None
+    document_max_bytes: int = 10_000_000  # one MMS file; Twilio takes 5 MB per message
     # The console's sign-in (issue 11, decision 0024).
     session_idle: float = 1800.0  # seconds without a request before a session ends
     session_max: float = 43200.0  # seconds from sign-in to a session's end
@@ -154,6 +181,10 @@ class Settings:
                                    "connections"),
             read_timeout=_number(env, "ALERTBOT_READ_TIMEOUT", 10.0, 0.1, 600.0),
             allow_short_waits=_truthy(env.get("ALERTBOT_ALLOW_SHORT_WAITS")),
+            data_key=_data_key(env, "ALERTBOT_DATA_KEY"),
+            data_keys_old=_data_key(env, "ALERTBOT_DATA_KEYS_OLD"),
+            document_max_bytes=_whole(env, "ALERTBOT_DOCUMENT_MAX_BYTES", 10_000_000, 1_000,
+                                      100_000_000, "bytes"),
             session_idle=_number(env, "ALERTBOT_SESSION_IDLE", 1800.0, 60.0, 86400.0),
             session_max=_number(env, "ALERTBOT_SESSION_MAX", 43200.0, 300.0, 7 * 86400.0),
             auth_pepper=_secret(env, "ALERTBOT_AUTH_PEPPER") or _secret(env,
@@ -168,6 +199,16 @@ class Settings:
     def mode(self) -> str:
         """``sandbox`` or ``production``: what a database remembers it was created for."""
         return "sandbox" if self.sandbox else "production"
+
+    def keyring(self) -> Keyring:
+        """The data keys as a ``Keyring``; a throwaway one when none is set (the sandbox:
+        its documents do not survive a restart; production never starts without a key)."""
+        from alertbot.crypto import Keyring
+
+        if self.data_key is None:
+            return Keyring.throwaway()
+        older = self.data_keys_old.value.replace(",", " ").split() if self.data_keys_old else []
+        return Keyring.from_text(self.data_key.value.replace(",", " ").split()[0], older)
 
     @property
     def oidc_configured(self) -> bool:

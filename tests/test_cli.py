@@ -14,7 +14,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.fakes.signing import post_twilio
+from tests.fakes.signing import TEST_DATA_KEY, post_twilio
 from tests.fakes.twilio_server import FakeTwilio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,7 +122,7 @@ async def served(tmp_path: Path) -> AsyncIterator[tuple[str, FakeTwilio]]:
             "ALERTBOT_PORT": str(port), "ALERTBOT_DATABASE_URL": f"sqlite:///{tmp_path}/a.db",
             "ALERTBOT_API_TOKEN": "t0ken", "TWILIO_ACCOUNT_SID": fake.account_sid,
             "TWILIO_AUTH_TOKEN": fake.auth_token, "TWILIO_FROM": "+18605550000",
-            "TWILIO_API_URL": fake.url,
+            "TWILIO_API_URL": fake.url, "ALERTBOT_DATA_KEY": TEST_DATA_KEY,
         })
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "alertbot", "serve", cwd=ROOT, env=env,
@@ -268,7 +268,8 @@ async def test_production_refuses_a_sandbox_database_and_pages_nobody(tmp_path: 
         production = await _spawn(tmp_path, _child_env({
             "ALERTBOT_PORT": str(_free_port()), "ALERTBOT_DATABASE_URL": database,
             "TWILIO_ACCOUNT_SID": fake.account_sid, "TWILIO_AUTH_TOKEN": fake.auth_token,
-            "TWILIO_FROM": "+18605550000", "TWILIO_API_URL": fake.url}))
+            "TWILIO_FROM": "+18605550000", "TWILIO_API_URL": fake.url,
+            "ALERTBOT_DATA_KEY": TEST_DATA_KEY}))
         code, stderr = await _exit_of(production, within=15)
         assert code is not None and code != 0, stderr
         assert f"the database {database} belongs to the sandbox" in stderr
@@ -380,3 +381,27 @@ def test_short_waits_are_allowed_against_fakes_on_this_machine(url: str) -> None
                                     slack_bot_token=Secret("xoxb-test"))) == []
     assert _real_providers(Settings(twilio_account_sid="AC1", twilio_auth_token=Secret("x"),
                                     twilio_from="+1", twilio_api_url=url)) == []
+
+
+def test_keygen_prints_a_key_that_serve_accepts() -> None:
+    from alertbot.crypto import decode_key
+
+    result = run("keygen")
+    assert result.returncode == 0
+    assert len(decode_key(result.stdout.strip())) == 32
+
+
+def test_serve_without_a_data_key_refuses_and_says_how(tmp_path: Path) -> None:
+    result = run("serve", env={"ALERTBOT_DATABASE_URL": f"sqlite:///{tmp_path}/a.db",
+                               "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+                               "TWILIO_AUTH_TOKEN": "x", "TWILIO_FROM": "+18605550000"})
+    assert result.returncode == 2
+    assert "ALERTBOT_DATA_KEY" in result.stderr and "alertbot keygen" in result.stderr
+    assert not (tmp_path / "a.db").exists()  # refused before anything was opened
+
+
+def test_serve_with_a_bad_data_key_names_the_variable(tmp_path: Path) -> None:
+    result = run("serve", env={"ALERTBOT_DATABASE_URL": f"sqlite:///{tmp_path}/a.db",
+                               "ALERTBOT_DATA_KEY": "too-short"})
+    assert result.returncode == 2
+    assert "ALERTBOT_DATA_KEY" in result.stderr and "Traceback" not in result.stderr

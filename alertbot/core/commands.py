@@ -114,8 +114,29 @@ class CallEvent:
     seconds: int | None = None
 
 
+@dataclass(frozen=True)
+class Media:
+    """One file of an MMS: Twilio's ``MediaUrlN`` and the ``MediaContentTypeN`` it
+    declared (the file's own bytes decide its type later, engine/documents.py)."""
+
+    url: str
+    content_type: str
+
+
+@dataclass(frozen=True)
+class Attach:
+    """A text that came with files (MMS, issue 12): ``media`` in order, ``key`` the
+    provider's message id (one document per key and index), ``body`` what the words
+    alone ask for (``parse_sms``) and ``text`` the words as sent."""
+
+    media: tuple[Media, ...]
+    key: str
+    body: Command
+    text: str
+
+
 Command = (Open | Intake | Ack | Resolve | Note | Status | Reserved | Text | Update | Bridge
-           | CallEvent)
+           | CallEvent | Attach)
 
 # --- the incident number of ACK, RESOLVE (and later NOTE, BRIDGE) ---------------------
 

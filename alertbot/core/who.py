@@ -321,6 +321,26 @@ def may_add(config: Config, contact: Contact | None, incident: Incident,
     return may_respond(config, contact, incident)
 
 
+# --- documents (issue 12) -------------------------------------------------------------
+
+
+def may_attach(config: Config, contact: Contact | None, incident: Incident,
+               reported: bool) -> Verdict:
+    """May this sender attach a document (an MMS photo of the paper agents show) to
+    ``incident``? The same people who may add words (``may_add``): whoever reported into
+    it, a responder it pages, an admin. Documents are then seen only in the console by
+    those allowed to see the incident, never forwarded by SMS or Slack (issue 12)."""
+    return may_add(config, contact, incident, reported)
+
+
+def attach_candidates(reported: list[Incident], responding: list[Incident]
+                      ) -> list[Incident]:
+    """The incidents a document sent without a number may be for: the sender's own open
+    reports, else the open incidents they respond to (paging them, or taken by them).
+    One: it goes there; several: the sender is asked which (a number in the text picks
+    one); none: the reply says how to report first. Ordered by number, no repeats."""
+    chosen = reported or responding
+    return sorted({i.id: i for i in chosen}.values(), key=lambda i: i.id)
 # --- the console: who sees what (issue 11) --------------------------------------------
 
 

@@ -14,7 +14,7 @@ import functools
 import logging
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 from alertbot.clock import Clock
 from alertbot.core.incident import Incident
@@ -68,6 +68,10 @@ class Engine:
         self._stopping = False
         self._last_housekeeping = 0.0
         self.last_cycle: float | None = None  # loop time of the last finished cycle
+        # MMS documents to fetch, seal and delete at Twilio (engine/documents.py); set by
+        # the composition root when Twilio is configured.
+        self.documents: Callable[[], Awaitable[int]] | None = None
+        self.drain_documents: Callable[[float], Awaitable[None]] | None = None
 
     @property
     def breakers(self) -> dict[Channel, CircuitBreaker]:
@@ -131,10 +135,13 @@ class Engine:
             log.info("forgot %d webhook idempotency key(s) older than a week", forgotten)
 
     async def cycle(self) -> None:
-        for name, module in (("escalate", self.escalate), ("dispatch", self.dispatch),
-                             ("ringing", self.ringing), ("housekeeping", self.housekeeping),
-                             ("reminders", self.reminders),
-                             ("retention", self.retention)):
+        modules: list[tuple[str, Callable[[], Awaitable[object]]]] = [
+            ("escalate", self.escalate), ("dispatch", self.dispatch),
+            ("ringing", self.ringing), ("housekeeping", self.housekeeping),
+            ("reminders", self.reminders), ("retention", self.retention)]
+        if self.documents is not None:
+            modules.append(("documents", self.documents))
+        for name, module in modules:
             try:
                 await asyncio.wait_for(module(), timeout=max(5.0, self.dispatch.send_timeout))
             except Exception:
@@ -154,7 +161,9 @@ class Engine:
         await self.dispatch.stop(grace)
 
     async def drain(self, within: float = 5.0) -> None:
-        """Wait for in-flight sends (tests and benchmarks)."""
+        """Wait for in-flight sends and documents (tests and benchmarks)."""
+        if self.drain_documents is not None:
+            await self.drain_documents(within)
         await self.dispatch.drain(within)
 
     # --- escalation ----------------------------------------------------------------

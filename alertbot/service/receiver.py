@@ -21,7 +21,7 @@ from alertbot.core.plan import build_plan, select_policy
 from alertbot.core.records import NewMessage
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
-from alertbot.service import calls, notes, notices
+from alertbot.service import calls, documents, notes, notices
 from alertbot.service.escalation import escalate
 from alertbot.service.events import IncidentEvents
 from alertbot.service.questions import Questions, keyed
@@ -110,6 +110,8 @@ class Receiver(Questions, Responding):
                 return self._update(tx, actor, command.number, command.text, source)
             case cmd.Bridge() | cmd.CallEvent():
                 return calls.apply(self, tx, actor, command, source)
+            case cmd.Attach():
+                return documents.attach(self, tx, actor, command, source, self._dispatch)
         verdict = who.may_command(self.config, actor.contact)
         if not verdict.allowed or actor.contact is None:
             return self._refuse(actor, verdict)

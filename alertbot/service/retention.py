@@ -2,9 +2,9 @@
 ``retention.free_text_days`` after it was resolved; timings, counts and who did what stay
 for statistics and the after-action report's timings.
 
-``purge_due(tx, config, now)`` is the engine's unit (engine/retention.py). Other kinds of
-free text register a purger in ``EXTRA_PURGERS`` (the documents branch: its encrypted
-documents), called in the same unit for each incident purged.
+``purge_due(tx, config, now)`` is the engine's unit (engine/retention.py). The same unit
+drops the sealed bytes of the incident's documents (photos of the agents' papers; their
+type, size, sender and times stay).
 """
 
 from __future__ import annotations
@@ -18,10 +18,6 @@ from alertbot.store.sql import Tx
 # Timeline kinds that carry people's words: later texts and transcripts (``update``) and
 # notes (``note``, the NOTE command).
 FREE_TEXT_TIMELINE = ("update", "note")
-
-# fn(tx, incident_id, now): purge one more kind of free text of a purged incident.
-Purger = Callable[[Tx, int, float], None]
-EXTRA_PURGERS: list[Purger] = []
 
 
 def _kept_values(config: Config, incident_type: str) -> Callable[[str, Mapping[str, str]],
@@ -51,10 +47,10 @@ def purge_due(tx: Tx, config: Config, now: float, limit: int = 100) -> list[int]
         incident = tx.get_incident(incident_id)
         assert incident is not None
         tx.purge_free_text(incident_id, FREE_TEXT_TIMELINE, _kept_values(config, incident.type))
-        for purger in EXTRA_PURGERS:
-            purger(tx, incident_id, now)
+        tx.purge_incident_documents(incident_id, now)
         tx.add_timeline(incident_id, now, "retention",
-                        f"Free text purged: {config.retention.free_text_days} days after "
-                        "resolution (retention.free_text_days); timings and counts kept")
+                        "Free text and documents purged: "
+                        f"{config.retention.free_text_days} days after resolution "
+                        "(retention.free_text_days); timings and counts kept")
         purged.append(incident_id)
     return purged

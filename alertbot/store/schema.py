@@ -338,6 +338,48 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _call_legs]
 
 
+# --- issue 12 (documents) ---
+
+# A document someone sent (an MMS photo of the paper agents show): a row per media URL,
+# written ``pending`` in the unit that took the text, then fetched, checked, sealed
+# (AES-GCM, alertbot/crypto.py) and ``stored`` or ``rejected`` by the engine
+# (engine/documents.py), which then deletes the media from Twilio. ``intake_key``
+# (``sms:<MessageSid>:<index>``) makes a retried webhook one document. ``due_at``: when
+# the engine next has work on the row (NULL: none); ``lease_until``: an instance holds it.
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id"), nullable=False),
+    sa.Column("intake_key", sa.String(160), nullable=False, unique=True),
+    sa.Column("media_url", sa.Text, nullable=False),
+    sa.Column("declared_type", sa.String(100), nullable=False, default=""),
+    sa.Column("status", sa.String(16), nullable=False),  # pending | stored | rejected
+    sa.Column("content_type", sa.String(100)),  # from the file's first bytes, not the sender
+    sa.Column("bytes", sa.Integer),
+    sa.Column("sealed", sa.LargeBinary),
+    sa.Column("added_by", sa.String(160), nullable=False),  # contact id, else sender key
+    sa.Column("added_by_name", sa.String(200), nullable=False),
+    sa.Column("sender_key", sa.String(160)),
+    sa.Column("language", sa.String(8), nullable=False, default="en"),
+    sa.Column("added_at", sa.Double, nullable=False),
+    sa.Column("stored_at", sa.Double),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("due_at", sa.Double),
+    sa.Column("lease_until", sa.Double),
+    sa.Column("error", sa.Text),
+    sa.Column("media_deleted_at", sa.Double),
+    sa.Column("purged_at", sa.Double),
+    sa.Index("ix_documents_incident", "incident_id", "id"),
+    sa.Index("ix_documents_due", "due_at"),
+)
+
+
+def _documents(conn: Connection) -> None:
+    documents.create(conn, checkfirst=True)
+
+
+MIGRATIONS.append(_documents)
 # --- issue 11 (console-auth) ---
 # People sign in to the console per person (decision 0024). A one-time code is kept only
 # as an HMAC (``code_hash``); a session only as the SHA-256 of its cookie value

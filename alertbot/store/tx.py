@@ -6,9 +6,10 @@
 (store/outbox.py), the timeline (store/timeline.py), webhook idempotency keys
 (store/inbound_keys.py), the Slack post (store/slack_posts.py), console sign-in
 and sessions (store/auth.py), the audit log (store/audit.py), phone call legs
-(store/calls.py); issue 12: the checklist,
-encounter log and warrant aid (store/procedure.py), records requests and their reminders
-(store/records.py), retention (store/retention.py). Every method is plain
+(store/calls.py); issue 12: the checklist, encounter log and warrant aid
+(store/procedure.py), records requests and their reminders (store/records.py),
+retention (store/retention.py), documents (store/documents.py) and the period reports
+(store/reports.py). Every method is plain
 synchronous SQLAlchemy Core over the one connection of the unit.
 """
 
@@ -20,12 +21,14 @@ from sqlalchemy.engine import Connection
 from alertbot.store.audit import AuditQueries
 from alertbot.store.auth import AuthQueries
 from alertbot.store.calls import CallQueries
+from alertbot.store.documents import DocumentQueries
 from alertbot.store.inbound_keys import InboundKeyQueries
 from alertbot.store.incidents import IncidentQueries
 from alertbot.store.outbox import OutboxQueries
 from alertbot.store.procedure import ProcedureQueries
 from alertbot.store.records import RecordsQueries
 from alertbot.store.reporters import ReporterQueries
+from alertbot.store.reports import ReportQueries
 from alertbot.store.retention import RetentionQueries
 from alertbot.store.slack_posts import SlackPostQueries
 from alertbot.store.timeline import TimelineQueries
@@ -35,7 +38,8 @@ NUDGE_CHANNEL = "alertbot_nudge"
 
 class Tx(IncidentQueries, ReporterQueries, OutboxQueries, TimelineQueries,
          InboundKeyQueries, SlackPostQueries, AuthQueries, AuditQueries,
-         CallQueries, ProcedureQueries, RecordsQueries, RetentionQueries):
+         CallQueries, ProcedureQueries, RecordsQueries, RetentionQueries, DocumentQueries,
+         ReportQueries):
     """One transaction's worth of reads and writes: plain synchronous methods, called
     inside a unit of work (``Store.write``/``Store.read``)."""
 

@@ -51,6 +51,19 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "RESOLVE <n>, STATUS.",
         "help_example": "{keyword} 2 agents at front desk",
         "update_added": "Added to #{n}.",
+        "document_received": "Photo received for #{n}. Only district responders can see it, "
+        "in the console.",
+        "document_received_many": "{count} files received for #{n}. Only district responders "
+        "can see them, in the console.",
+        "document_which": "Which incident is this photo for? Send it again with the number "
+        "first (e.g. 12). Open: {numbers}.",
+        "document_none": "Photos go with an open incident, and you have none open. Report "
+        "first, then send the photo.",
+        "document_rejected_type": "#{n}: a file you sent was not kept: it is not a photo "
+        "(JPEG, PNG, HEIC) or a PDF.",
+        "document_rejected_size": "#{n}: a file you sent was not kept: it is larger than "
+        "{mb} MB. Send a smaller photo.",
+        "document_failed": "#{n}: a file you sent could not be received. Send it again.",
         "signin_code": "{code} is your alertbot sign-in code.",
         "note_ok": "Note added to #{n}.",
         "note_empty": "#{n}: put the note after the number: NOTE {n} <text>.",
@@ -140,6 +153,19 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "RESOLVE <n>, STATUS.",
         "help_example": "{keyword} 2 agentes en la entrada",
         "update_added": "Agregado a #{n}.",
+        "document_received": "Foto recibida para #{n}. Solo el equipo del distrito puede "
+        "verla, en la consola.",
+        "document_received_many": "{count} archivos recibidos para #{n}. Solo el equipo del "
+        "distrito puede verlos, en la consola.",
+        "document_which": "Para que incidente es esta foto? Enviela de nuevo con el numero "
+        "primero (ej. 12). Abiertos: {numbers}.",
+        "document_none": "Las fotos van con un incidente abierto, y usted no tiene ninguno. "
+        "Reporte primero y luego envie la foto.",
+        "document_rejected_type": "#{n}: un archivo que envio no se guardo: no es una foto "
+        "(JPEG, PNG, HEIC) ni un PDF.",
+        "document_rejected_size": "#{n}: un archivo que envio no se guardo: pasa de {mb} MB. "
+        "Envie una foto mas pequena.",
+        "document_failed": "#{n}: no se pudo recibir un archivo que envio. Envielo de nuevo.",
         "signin_code": "{code} es su codigo de alertbot sign-in.",
         "note_ok": "Nota agregada a #{n}.",
         "note_empty": "#{n}: escriba la nota despues del numero: NOTE {n} <texto>.",

@@ -71,6 +71,10 @@ class ReplyKey(StrEnum):
     BRIDGE_CALLBACK = "bridge_callback"  # caller ID only: alertbot calls them into it
     INTAKE_ERROR = "intake_error"  # the command could not be applied: call for help
     INTAKE_ERROR_NOFALLBACK = "intake_error_nofallback"  # … with no fallback_phone
+    DOCUMENT_RECEIVED = "document_received"  # an MMS photo attached to #n (issue 12)
+    DOCUMENT_RECEIVED_MANY = "document_received_many"  # … several files
+    DOCUMENT_WHICH = "document_which"  # several open incidents: send it with a number
+    DOCUMENT_NONE = "document_none"  # nothing open of theirs to attach it to
     NOTE_OK = "note_ok"  # a note is on the incident's timeline
     NOTE_EMPTY = "note_empty"  # NOTE 12 with no words
     NOTE_HOW = "note_how"  # NOTE with no number
@@ -118,12 +122,20 @@ FIELDS: dict[ReplyKey, frozenset[str]] = {
     ReplyKey.BRIDGE_CALLBACK: frozenset({"n"}),
     ReplyKey.INTAKE_ERROR: frozenset({"fallback"}),
     ReplyKey.INTAKE_ERROR_NOFALLBACK: frozenset(),
+    ReplyKey.DOCUMENT_RECEIVED: frozenset({"n"}),
+    ReplyKey.DOCUMENT_RECEIVED_MANY: frozenset({"n", "count"}),
+    ReplyKey.DOCUMENT_WHICH: frozenset({"ids"}),
+    ReplyKey.DOCUMENT_NONE: frozenset(),
     ReplyKey.NOTE_OK: frozenset({"n"}),
     ReplyKey.NOTE_EMPTY: frozenset({"n"}),
     ReplyKey.NOTE_HOW: frozenset(),
     ReplyKey.NONE: frozenset(),
     ReplyKey.VERBATIM: frozenset({"text"}),
 }
+
+# Replies that list incident numbers to choose from (``ids``), rendered per medium.
+WHICH = frozenset({ReplyKey.ACK_WHICH, ReplyKey.RESOLVE_WHICH, ReplyKey.NOT_ACKED_WHICH,
+                   ReplyKey.BRIDGE_WHICH, ReplyKey.DOCUMENT_WHICH})
 
 RECEIPTS = frozenset({ReplyKey.RECEIPT, ReplyKey.RECEIPT_JOINED, ReplyKey.RECEIPT_JOINED_ACKED})
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from alertbot.text.messages import clean_text
-from alertbot.text.reply import RECEIPTS, Reply, ReplyKey
+from alertbot.text.reply import RECEIPTS, WHICH, Reply, ReplyKey
 from alertbot.text.voice_text import language_of, spoken_fallback
 from alertbot.text.written import ids_of, keywords_of, localized
 
@@ -44,6 +44,14 @@ REPLIES: dict[str, dict[str, str]] = {
         "when you report.",
         "school_set": "Incident number {n} is now at {school}.",
         "update_added": "Thank you. Your message was added to incident number {n}.",
+        "document_received": "The photo was received for incident number {n}. Only district "
+        "responders can see it, in the console.",
+        "document_received_many": "{count} files were received for incident number {n}. Only "
+        "district responders can see them, in the console.",
+        "document_which": "Several incidents are open: {numbers}. Send the photo again with "
+        "the incident number first.",
+        "document_none": "Photos go with an open incident, and you have none open. Please "
+        "report first, then send the photo.",
         "note_ok": "Your note was added to incident number {n}.",
         "note_empty": "Your note for incident number {n} had no words. Text NOTE, the "
         "number, then the note.",
@@ -119,6 +127,14 @@ REPLIES: dict[str, dict[str, str]] = {
         "nombre al reportar.",
         "school_set": "El incidente número {n} ahora está asignado a {school}.",
         "update_added": "Gracias. Su mensaje se agregó al incidente número {n}.",
+        "document_received": "Se recibió la foto para el incidente número {n}. Solo el equipo "
+        "del distrito puede verla, en la consola.",
+        "document_received_many": "Se recibieron {count} archivos para el incidente número "
+        "{n}. Solo el equipo del distrito puede verlos, en la consola.",
+        "document_which": "Hay varios incidentes abiertos: {numbers}. Envíe la foto de nuevo "
+        "con el número del incidente primero.",
+        "document_none": "Las fotos van con un incidente abierto, y usted no tiene ninguno. "
+        "Por favor reporte primero y luego envíe la foto.",
         "note_ok": "Su nota se agregó al incidente número {n}.",
         "note_empty": "Su nota para el incidente número {n} no tenía texto. Envíe NOTE, el "
         "número y la nota.",
@@ -243,8 +259,7 @@ def render_voice(reply: Reply, language: str | None = None) -> list[Said]:
         values["names"] = _listed([_user(v) for v in values["names"] or []], lang)
     if "fallback" in values:
         values["fallback"] = spoken_fallback(str(values["fallback"] or ""), lang)
-    if key in (ReplyKey.ACK_WHICH, ReplyKey.RESOLVE_WHICH, ReplyKey.NOT_ACKED_WHICH,
-               ReplyKey.BRIDGE_WHICH):
+    if key in WHICH:
         values["numbers"] = _numbers(ids_of(values), lang)
     elif key is ReplyKey.STATUS:
         return [Said(_status(values["incidents"], lang), lang)]

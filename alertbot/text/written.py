@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from alertbot.text.messages import TEMPLATES
-from alertbot.text.reply import RECEIPTS, Reply, ReplyKey
+from alertbot.text.reply import RECEIPTS, WHICH, Reply, ReplyKey
 
 HELP_FALLBACK_KEYWORD = "ICE"  # the help text's example when no trigger has a keyword
 
@@ -117,8 +117,7 @@ def compose(reply: Reply, medium: Medium, language: str | None = None) -> str:
     if key in RECEIPTS:
         values["guidance"] = medium.words(localized(values["guidance"], lang)[0])  # config
         return medium.fill(key, lang, **values) + receipt_tail(reply, medium, lang)
-    if key in (ReplyKey.ACK_WHICH, ReplyKey.RESOLVE_WHICH, ReplyKey.NOT_ACKED_WHICH,
-               ReplyKey.BRIDGE_WHICH):
+    if key in WHICH:
         items = [f"#{i}" for i in ids_of(values)]
         values.pop("numbers", None)  # a list rendered for SMS by older code
         values["numbers"] = medium.numbers(key, lang, items, values)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 
 from aiohttp import web
 from twilio.twiml.messaging_response import MessagingResponse
@@ -10,7 +11,8 @@ from twilio.twiml.messaging_response import MessagingResponse
 from alertbot import appkeys
 from alertbot.config.loader import normalise_phone
 from alertbot.core.actors import Outcome, Proof
-from alertbot.core.commands import parse_sms
+from alertbot.core.commands import Attach, Command, Media, parse_sms, whole_number
+from alertbot.core.model import Config
 from alertbot.service.receiver import Actor
 from alertbot.text.messages import fit_sms
 from alertbot.text.reply import Reply, ReplyKey
@@ -37,12 +39,35 @@ def actor_for_phone(request: web.Request, raw: str) -> Actor:
     return Actor(contact, phone=phone, proof=Proof.PROVIDER)
 
 
+MAX_MEDIA = 10  # Twilio: at most 10 files per MMS
+
+
+def media_of(form: dict[str, str]) -> tuple[Media, ...]:
+    """The files of an MMS: ``NumMedia`` (0-10) pairs of ``MediaUrlN`` and
+    ``MediaContentTypeN`` (Twilio's webhook fields); a missing URL is skipped."""
+    count = min(whole_number(form.get("NumMedia", "0").strip()) or 0, MAX_MEDIA)
+    found = ((form.get(f"MediaUrl{i}", "").strip(), form.get(f"MediaContentType{i}", ""))
+             for i in range(count))
+    return tuple(Media(url, kind.strip()[:100]) for url, kind in found if url)
+
+
+def sms_command(config: Config, form: dict[str, str]) -> Command:
+    """What a text asks for: ``parse_sms`` of its body, wrapped in ``Attach`` when it
+    came with files (MMS, issue 12)."""
+    command = parse_sms(config, form.get("Body", ""))
+    media = media_of(form)
+    if not media:
+        return command
+    key = f"sms:{form.get('MessageSid') or uuid.uuid4().hex}"
+    return Attach(media, key, command, form.get("Body", ""))
+
+
 async def inbound_sms(request: web.Request, form: dict[str, str], source: str) -> Reply:
     """Apply one inbound text; the receiver's reply (data: the caller renders it for its
     medium). Shared by Twilio and the sandbox form."""
     receiver = request.app[appkeys.RECEIVER]
     actor = actor_for_phone(request, form.get("From", ""))
-    command = parse_sms(receiver.config, form.get("Body", ""))
+    command = sms_command(receiver.config, form)
     sid = form.get("MessageSid")
     return await receiver.handle(actor, command, source,
                                  dedup_key=f"sms:{sid}" if sid else None)

@@ -26,8 +26,10 @@ from alertbot.core.incident import Incident
 from alertbot.core.model import Config, Contact
 from alertbot.core.records import OutboxItem
 from alertbot.store import timeline_pages as pages
+from alertbot.store.documents import Document
 from alertbot.store.sql import Tx
 from alertbot.web import audit
+from alertbot.web.documents_api import documents_json, download
 from alertbot.web.procedure_json import procedure_detail
 from alertbot.web.session import Viewer, require_viewer
 
@@ -230,22 +232,18 @@ async def list_incidents(request: web.Request) -> web.Response:
                              headers=headers)
 
 
-async def get_incident(request: web.Request) -> web.Response:
-    """One incident with its messages; its timeline a page at a time: the latest
-    ``timeline`` entries (default 200, at most 1000), or those before entry
-    ``timeline_before``; ``timeline_next`` is the cursor for the page before (or null)."""
-    viewer = await api_access(request)
+async def incident_detail(request: web.Request, number: int, viewer: Viewer | None,
+                          per: int = ONE_TIMELINE, before: int | None = None
+                          ) -> dict[str, Any] | None:
+    """GET /api/incidents/{id}'s JSON for incident ``number``, or None when there is no
+    such incident or ``viewer`` (None: a script with the bearer token) may not see it
+    (``who.may_view``): the list fields, the timeline page (``per`` entries before entry
+    ``before``), its ``messages`` and ``documents``. The after-action report is built from
+    it too. Records nothing in the audit log (the caller does)."""
     config = request.app[appkeys.RECEIVER].config
-    number = whole_number(request.match_info["id"])
-    if number is None:
-        raise web.HTTPNotFound(text='{"error": "no such incident"}',
-                               content_type="application/json")
-    per = _whole(request, "timeline", ONE_TIMELINE, 1, ONE_TIMELINE_MAX)
-    before = _whole(request, "timeline_before", None, 1)
-    assert per is not None
 
     def one(tx: Tx) -> tuple[Incident, list[pages.Entry], int, bool, list[OutboxItem],
-                             dict[str, Any]] | None:
+                             list[Document], dict[str, Any]] | None:
         incident = tx.get_incident(number)
         if incident is None or (viewer is not None and not who.may_view(
                 config, viewer.contact, incident).allowed):
@@ -254,14 +252,12 @@ async def get_incident(request: web.Request) -> web.Response:
         total = pages.timeline_totals(tx, [number])[number]
         older = bool(entries) and bool(pages.timeline_page(tx, number, 1, entries[0].id))
         return (incident, entries, total, older, tx.messages_for(number),
-                procedure_detail(tx, config, incident))  # issue 12
+                tx.documents_of(number), procedure_detail(tx, config, incident))
 
     found = await request.app[appkeys.STORE].read(one)
     if found is None:
-        raise web.HTTPNotFound(text='{"error": "no such incident"}',
-                               content_type="application/json")
-    incident, entries, total, older, messages, issue12 = found
-    await audit.record(request, viewer, "viewed", incident_id=number)
+        return None
+    incident, entries, total, older, messages, documents, issue12 = found
     body = incident_json(incident, entries, total)
     body.update(issue12)
     body["timeline_next"] = entries[0].id if older else None
@@ -272,4 +268,54 @@ async def get_incident(request: web.Request) -> web.Response:
          "created_at": iso(m.created_at), "sent_at": iso(m.sent_at)}
         for m in messages
     ]
+    body["documents"] = documents_json(documents)
+    return body
+
+
+def _no_such_incident() -> web.HTTPNotFound:
+    return web.HTTPNotFound(text='{"error": "no such incident"}',
+                            content_type="application/json")
+
+
+def incident_number(request: web.Request) -> int:
+    """The route's ``{id}`` as an incident number; 404 when it cannot be one."""
+    number = whole_number(request.match_info["id"])
+    if number is None:
+        raise _no_such_incident()
+    return number
+
+
+async def may_view(request: web.Request, number: int) -> Viewer | None:
+    """Who asks about incident ``number`` (None: a script with the bearer token), once
+    they may see it: 401 for nobody signed in, 404 for an incident there is not or that
+    the person may not see (``who.may_view``: the same answer, so a number reveals
+    nothing)."""
+    viewer = await api_access(request)
+    if viewer is None:
+        return None
+    config = request.app[appkeys.RECEIVER].config
+    incident = await request.app[appkeys.STORE].read(lambda tx: tx.get_incident(number))
+    if incident is None or not who.may_view(config, viewer.contact, incident).allowed:
+        raise _no_such_incident()
+    return viewer
+
+
+async def get_incident(request: web.Request) -> web.Response:
+    """One incident with its messages; its timeline a page at a time: the latest
+    ``timeline`` entries (default 200, at most 1000), or those before entry
+    ``timeline_before``; ``timeline_next`` is the cursor for the page before (or null)."""
+    viewer = await api_access(request)
+    number = incident_number(request)
+    per = _whole(request, "timeline", ONE_TIMELINE, 1, ONE_TIMELINE_MAX)
+    before = _whole(request, "timeline_before", None, 1)
+    assert per is not None
+    body = await incident_detail(request, number, viewer, per, before)
+    if body is None:
+        raise _no_such_incident()
+    await audit.record(request, viewer, "viewed", incident_id=number)
     return web.json_response(body)
+
+
+async def get_document(request: web.Request) -> web.Response:
+    """GET /api/incidents/{id}/documents/{doc_id} (web/documents_api.py), audited."""
+    return await download(request, may_view, audit.record)

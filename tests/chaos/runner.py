@@ -21,7 +21,7 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.fakes.signing import post_twilio
+from tests.fakes.signing import TEST_DATA_KEY, post_twilio
 from tests.fakes.twilio_server import FakeTwilio
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,6 +110,7 @@ class Service:
             "ALERTBOT_CONTACTS": str(self.workdir / "contacts"),
             "ALERTBOT_DATABASE_URL": self.database_url, "ALERTBOT_PORT": str(self.port),
             "ALERTBOT_TICK": "0.2", "TWILIO_ACCOUNT_SID": self.fake.account_sid,
+            "ALERTBOT_DATA_KEY": TEST_DATA_KEY,
             "TWILIO_AUTH_TOKEN": self.fake.auth_token, "TWILIO_FROM": "+18605550000",
             "TWILIO_API_URL": self.fake.url, "PYTHONPATH": str(ROOT),
             # 1 s steps on a real clock, under the floors a district gets (decision 0016).

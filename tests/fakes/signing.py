@@ -7,6 +7,10 @@ from collections.abc import Mapping
 import aiohttp
 from twilio.request_validator import RequestValidator
 
+# An ALERTBOT_DATA_KEY for services the tests start (32 bytes 0..31, base64): never a
+# district's key.
+TEST_DATA_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+
 
 def twilio_signature(auth_token: str, url: str, params: Mapping[str, str]) -> str:
     """HMAC-SHA1 over the exact URL + sorted form params, base64 (Twilio's algorithm)."""

@@ -43,6 +43,7 @@ from aiohttp import web
 from .ledger import Delivery, Ledger
 from .server import LocalServer
 from .signing import post_twilio
+from .twilio_media import FakeMedia
 
 DEFAULT_SID = "AC" + "0123456789abcdef" * 2
 DEFAULT_TOKEN = "fake-twilio-auth-token"
@@ -92,7 +93,7 @@ class Fault:
     kind: str | None = None  # None: SMS and calls
 
 
-class FakeTwilio(LocalServer):
+class FakeTwilio(FakeMedia, LocalServer):
     def __init__(self, account_sid: str = DEFAULT_SID, auth_token: str = DEFAULT_TOKEN,
                  host: str = "127.0.0.1", port: int = 0) -> None:
         self.account_sid, self.auth_token = account_sid, auth_token
@@ -114,11 +115,17 @@ class FakeTwilio(LocalServer):
         self.app.router.add_post(API + "/Messages.json", self._messages)
         self.app.router.add_post(API + "/Calls.json", self._calls)
         self.app.router.add_post(API + "/Calls/{sid}.json", self._update_call)
+        self._add_media_routes()  # MMS media and its "media store" (tests/fakes/twilio_media.py)
 
     # -- lifecycle ---------------------------------------------------------------
+    async def start(self) -> FakeTwilio:
+        await self.media_store.start()
+        return await super().start()
+
     async def close(self) -> None:
         self._closing.set()  # wakes hung handlers
         await super().close()
+        await self.media_store.close()
 
     # -- fault injection ---------------------------------------------------------
     def fail_next(self, n: int = 1, status: int = 500, code: int | None = None,

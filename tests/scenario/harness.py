@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -148,10 +148,16 @@ class Harness:
         return f"SM{uuid.uuid4().hex}"
 
     async def post_sms(self, from_: str, body: str, sid: str | None = None,
-                       signature: str | None = None) -> tuple[int, str]:
+                       signature: str | None = None,
+                       media: Sequence[tuple[str, str]] = ()) -> tuple[int, str]:
+        """A signed text webhook; ``media``: (MediaUrl, MediaContentType) pairs (MMS)."""
         assert self.session is not None
         params = {"MessageSid": sid or self.next_sid(), "From": from_, "To": FROM_NUMBER,
-                  "Body": body, "AccountSid": self.fake.account_sid, "NumMedia": "0"}
+                  "Body": body, "AccountSid": self.fake.account_sid,
+                  "NumMedia": str(len(media))}
+        for index, (url, content_type) in enumerate(media):
+            params[f"MediaUrl{index}"] = url
+            params[f"MediaContentType{index}"] = content_type
         if signature is not None:
             async with self.session.post(self.url + "/twilio/sms", data=params,
                                          headers={"X-Twilio-Signature": signature}) as resp:
@@ -162,6 +168,17 @@ class Harness:
     async def text(self, from_: str, body: str, sid: str | None = None) -> str:
         """Send a text as ``from_``; the reply text from the TwiML ('' for none)."""
         status, twiml = await self.post_sms(from_, body, sid)
+        assert status == 200, (status, twiml)
+        await self.settle()
+        match = re.search(r"<Message>(.*?)</Message>", twiml, re.S)
+        return _unescape(match.group(1)) if match else ""
+
+    async def mms(self, from_: str, body: str, *files: tuple[bytes, str],
+                  sid: str | None = None) -> str:
+        """A text with files (``(bytes, declared content type)``, kept on the fake
+        Twilio); the reply text. The engine then fetches them (``settle``)."""
+        media = [(self.fake.add_media(data, kind), kind) for data, kind in files]
+        status, twiml = await self.post_sms(from_, body, sid, media=media)
         assert status == 200, (status, twiml)
         await self.settle()
         match = re.search(r"<Message>(.*?)</Message>", twiml, re.S)

@@ -12,6 +12,7 @@ from alertbot.core import signin as rules
 from alertbot.service.signin import find_contact, hash_code, hash_token
 from alertbot.settings import Settings, SettingsError
 from alertbot.web.session import client_address, csrf_for, new_token
+from tests.fakes.signing import TEST_DATA_KEY
 from tests.unit.test_who import CONFIG
 
 T0 = 1_800_000_000.0
@@ -82,12 +83,12 @@ def test_console_settings_from_the_environment() -> None:
         "ALERTBOT_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7",
         "ALERTBOT_OIDC_ISSUER": "https://login.example.test/tenant/v2.0/",
         "ALERTBOT_OIDC_CLIENT_ID": "abc", "ALERTBOT_OIDC_CLIENT_SECRET": "s",
-        "ALERTBOT_DATA_KEY": "key-material"})
+        "ALERTBOT_DATA_KEY": TEST_DATA_KEY})
     assert (settings.session_idle, settings.session_max) == (900, 28800)
     assert settings.trusted_proxies == ("10.0.0.0/8", "192.0.2.7")
     assert settings.oidc_issuer == "https://login.example.test/tenant/v2.0"
     assert settings.oidc_configured
-    assert settings.auth_pepper is not None and settings.auth_pepper.value == "key-material"
+    assert settings.auth_pepper is not None and settings.auth_pepper.value == TEST_DATA_KEY
     assert not Settings.from_env({"ALERTBOT_OIDC_ISSUER": "https://x.test"}).oidc_configured
     with pytest.raises(SettingsError, match="ALERTBOT_TRUSTED_PROXIES"):
         Settings.from_env({"ALERTBOT_TRUSTED_PROXIES": "proxy.internal"})

@@ -449,3 +449,29 @@ def test_bridge_calls_the_acknowledger_those_who_joined_and_the_requester(
 def test_joining_a_team_call_needs_the_acknowledgement_proof(
         contact: Contact, proof: Proof, how: Stop) -> None:
     assert who.joins_call(contact, proof).how is how
+# --- documents (issue 12) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("contact", "reported", "allowed"), [
+    (PRINCIPAL, True, True),   # the reporter's photo of the warrant
+    (None, True, True),        # an unverified reporter who reported into it
+    (SUPT, False, True),       # a responder its plan pages
+    (ADMIN, False, True),      # an admin
+    (TEACHER, False, False),   # a contact off its team
+    (None, False, False),      # a stranger
+])
+def test_who_may_attach_a_document(contact: Contact | None, reported: bool,
+                                   allowed: bool) -> None:
+    verdict = who.may_attach(CONFIG, contact, incident(), reported)
+    assert verdict.allowed is allowed, verdict.reason
+    if not allowed:
+        assert verdict.key in ("not_allowed", "unknown_sender")
+
+
+def test_a_document_goes_to_the_senders_report_before_what_they_respond_to() -> None:
+    mine = replace(incident(), id=3)
+    paging = [replace(incident(), id=5), replace(incident(), id=4)]
+    assert [i.id for i in who.attach_candidates([mine], paging)] == [3]
+    assert [i.id for i in who.attach_candidates([], paging)] == [4, 5]
+    assert [i.id for i in who.attach_candidates([], [paging[0], paging[0]])] == [5]
+    assert who.attach_candidates([], []) == []

@@ -61,6 +61,10 @@ SAMPLES: dict[ReplyKey, tuple[Outcome, dict[str, Any]]] = {
     ReplyKey.BRIDGE_CALLBACK: (Outcome.CONFIRM_BY_CALL, {"n": 12}),
     ReplyKey.INTAKE_ERROR: (Outcome.INFO, {"fallback": FALLBACK}),
     ReplyKey.INTAKE_ERROR_NOFALLBACK: (Outcome.INFO, {}),
+    ReplyKey.DOCUMENT_RECEIVED: (Outcome.ADDED, {"n": 12}),
+    ReplyKey.DOCUMENT_RECEIVED_MANY: (Outcome.ADDED, {"n": 12, "count": 3}),
+    ReplyKey.DOCUMENT_WHICH: (Outcome.CHOOSE, {"ids": [12, 14]}),
+    ReplyKey.DOCUMENT_NONE: (Outcome.NOT_FOUND, {}),
     ReplyKey.NONE: (Outcome.NONE, {}),
     ReplyKey.VERBATIM: (Outcome.INFO, {"text": "You acknowledged #5."}),
 }
