@@ -20,6 +20,12 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True)
 
 
+class ReadinessModel(Strict):
+    # A cron expression (minute hour day month weekday) read by croniter in the
+    # district's time zone, e.g. "30 7 * * MON": the weekly digest to the admins.
+    digest: str | None = None
+
+
 class TopModel(Strict):
     version: Literal[1]
     organization: str = Field(min_length=1)
@@ -28,6 +34,7 @@ class TopModel(Strict):
     fallback_phone: str | None = None
     admins: list[str] = []
     pin: str | None = Field(default=None, pattern=r"^\d{4,8}$")
+    readiness: ReadinessModel | None = None
     schools: list[Any] = Field(min_length=1)
     triggers: list[Any] = Field(min_length=1)
     incidents: dict[str, Any] = Field(min_length=1)
@@ -130,6 +137,7 @@ class ContactModel(Strict):
     schools: list[str] = []
     channel_delay: float = 0.0  # try channels in order this far apart; 0: all at once
     pin: str | None = None  # personal phone PIN, 4-8 digits (decision 0014)
+    backup: str | None = None  # contact id paged in their place while they are AWAY
 
     @field_validator("pin", mode="before")
     @classmethod

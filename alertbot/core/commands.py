@@ -6,6 +6,8 @@ Grammar (first word case-insensitive):
     ACK [n] [words]                acknowledge incident n (or the one paging you)
     RESOLVE [n] [words]            close incident n
     STATUS                         list open incidents
+    AWAY [when]                    not paged while others can be (core/availability.py)
+    BACK                           paged again
     anything else                  an update (from a reporter) or a helpful reply
 
 A number argument is read by ``take_number`` (one parser for every numbered command):
@@ -62,6 +64,21 @@ class Status:
 
 
 @dataclass(frozen=True)
+class Away:
+    """``AWAY [when]``: ``spec`` is what follows, read by ``availability.read_away``.
+    AWAY and BACK are not Twilio reserved words (support.twilio.com, "Twilio support
+    for opt-out keywords": STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, START, YES,
+    UNSTOP, HELP, INFO; also REVOKE, OPTOUT, OPTIN)."""
+
+    spec: str
+
+
+@dataclass(frozen=True)
+class Back:
+    pass
+
+
+@dataclass(frozen=True)
 class Reserved:
     word: str
 
@@ -79,7 +96,7 @@ class Update:
     text: str
 
 
-Command = Open | Intake | Ack | Resolve | Status | Reserved | Text | Update
+Command = Open | Intake | Ack | Resolve | Status | Away | Back | Reserved | Text | Update
 
 # --- the incident number of ACK, RESOLVE (and later NOTE, BRIDGE) ---------------------
 
@@ -186,6 +203,17 @@ def command_word(first: str) -> str:
     return _strip_trailing(unicodedata.normalize("NFKC", first).strip().upper())
 
 
+# What may follow AWAY for the text to be the command: nothing, a number ("3d", "12/24")
+# or a word that starts a date ("until friday"). Anything else ("Away from the door")
+# is a reporter's words, not a command: an update must never be lost to a command.
+_AWAY_STARTS = frozenset({"UNTIL", "TILL", "TIL", "HASTA", "TO"})
+
+
+def _away_spec(rest: str) -> bool:
+    words = rest.split()
+    return not words or words[0][0].isdigit() or words[0].upper() in _AWAY_STARTS
+
+
 def parse_sms(config: Config, body: str) -> Command:
     """The command a text (or a Slack DM) asks for. See the module grammar."""
     text = body.strip()
@@ -214,4 +242,8 @@ def parse_sms(config: Config, body: str) -> Command:
         return NUMBERED[word](arg.number)
     if word == "STATUS" and not rest.strip():
         return Status()
+    if word == "AWAY" and _away_spec(rest):
+        return Away(rest.strip())
+    if word == "BACK" and not rest.strip():
+        return Back()
     return Text(text)

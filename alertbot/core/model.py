@@ -37,6 +37,9 @@ class Contact:
     # Personal phone PIN (4-8 digits): proves who is calling when caller ID is not
     # verified (decision 0014). Never logged, never in a repr.
     pin: str | None = field(default=None, repr=False, compare=False)
+    # The contact id paged in this person's place while they are away (issue 14); one
+    # level only: a backup's own backup is not followed.
+    backup: str | None = None
 
     def address(self, channel: Channel) -> str | None:
         """Where this contact is reached on ``channel``, or None if they cannot be."""
@@ -115,6 +118,9 @@ class Config:
     admins: tuple[str, ...] = ()  # contact ids or roles
     pin: str | None = None  # phone tree PIN for unknown callers
     version: int = 1
+    # ``readiness.digest``: a cron expression (croniter, in ``timezone``) for the weekly
+    # reachability digest to the admins (issue 14, decision 0039); None: no digest.
+    readiness_digest: str | None = None
 
     # --- look-ups -------------------------------------------------------------
 

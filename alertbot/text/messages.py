@@ -90,6 +90,23 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "answer and press 1.",
         "confirm_impossible": "#{n}: alertbot cannot confirm it is you (no phone number on "
         "file). Text ACK {n} instead.",
+        "away_ok": "You are away until {until}: you are not paged while others in your "
+        "step can be (if nobody else can, you still are). Text BACK when you return.",
+        "away_unreadable": "Could not read when you are back. Text AWAY, AWAY 3d, AWAY until "
+        "friday or AWAY until 12/24.",
+        "away_too_long": "AWAY lasts at most {days} days. Text e.g. AWAY 7d, or AWAY again "
+        "later.",
+        "away_past": "That day has already passed. Text e.g. AWAY until friday or AWAY 3d.",
+        "back_ok": "Welcome back: you are paged again as usual.",
+        "back_not_away": "You were not away: you are paged as usual.",
+        "step_away_admin": "#{n}: everyone in step {step} is away ({names}); they were paged "
+        "anyway. Check that someone responds.",
+        "readiness_nobody": "alertbot weekly check: {steps} cannot reach anyone now. "
+        "{attention} of {people} responders need attention. Details: {url}",
+        "readiness_some": "alertbot weekly check: {attention} of {people} responders need "
+        "attention; every step can reach someone. Details: {url}",
+        "readiness_all": "alertbot weekly check: all {people} responders are reachable; every "
+        "step can reach someone. Details: {url}",
     },
     "es": {
         "receipt": "#{n} abierto: se esta avisando al equipo del distrito. {guidance}",
@@ -169,6 +186,23 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "sobre #{n}: conteste y oprima 1.",
         "confirm_impossible": "#{n}: alertbot no puede confirmar que es usted (no hay "
         "telefono registrado). Envie ACK {n} por texto.",
+        "away_ok": "Usted esta ausente hasta {until}: no recibe avisos mientras otros de su "
+        "paso puedan recibirlos (si nadie mas puede, si los recibe). Envie BACK al volver.",
+        "away_unreadable": "No se entendio cuando vuelve. Envie AWAY, AWAY 3d, AWAY hasta "
+        "viernes o AWAY hasta 12/24.",
+        "away_too_long": "AWAY dura como maximo {days} dias. Envie p. ej. AWAY 7d, o AWAY de "
+        "nuevo mas tarde.",
+        "away_past": "Ese dia ya paso. Envie p. ej. AWAY hasta viernes o AWAY 3d.",
+        "back_ok": "Bienvenido de vuelta: recibe avisos de nuevo.",
+        "back_not_away": "Usted no estaba ausente: recibe avisos como siempre.",
+        "step_away_admin": "#{n}: todos en el paso {step} estan ausentes ({names}); se les "
+        "aviso igual. Verifique que alguien responda.",
+        "readiness_nobody": "Revision semanal de alertbot: {steps} no puede avisar a nadie "
+        "ahora. {attention} de {people} personas requieren atencion. Detalles: {url}",
+        "readiness_some": "Revision semanal de alertbot: {attention} de {people} personas "
+        "requieren atencion; cada paso puede avisar a alguien. Detalles: {url}",
+        "readiness_all": "Revision semanal de alertbot: las {people} personas estan "
+        "localizables; cada paso puede avisar a alguien. Detalles: {url}",
     },
 }
 

@@ -15,6 +15,8 @@ Value shapes (all JSON):
     keywords                    [str, ...] report keywords, the first is the example
     incidents                   [{"n": int, "school": str | None, "acked_by": str | None}]
     text                        str (``VERBATIM`` only)
+    until                       str, an AWAY's end in the district's time ("Fri 12/04 00:00")
+    days                        int, the longest AWAY
 """
 
 from __future__ import annotations
@@ -63,6 +65,12 @@ class ReplyKey(StrEnum):
     CONFIRM_IMPOSSIBLE = "confirm_impossible"
     INTAKE_ERROR = "intake_error"  # the command could not be applied: call for help
     INTAKE_ERROR_NOFALLBACK = "intake_error_nofallback"  # … with no fallback_phone
+    AWAY_OK = "away_ok"  # AWAY: not paged until {until} while others can be (issue 14)
+    AWAY_UNREADABLE = "away_unreadable"  # AWAY <something we cannot read>
+    AWAY_TOO_LONG = "away_too_long"  # longer than {days} days
+    AWAY_PAST = "away_past"  # a date already past
+    BACK_OK = "back_ok"
+    BACK_NOT_AWAY = "back_not_away"
     NONE = "none"  # nothing to say (opt-out words: Twilio answers those itself)
     VERBATIM = "verbatim"  # a reply stored before replies were data: its words as kept
 
@@ -100,6 +108,12 @@ FIELDS: dict[ReplyKey, frozenset[str]] = {
     ReplyKey.CONFIRM_IMPOSSIBLE: frozenset({"n"}),
     ReplyKey.INTAKE_ERROR: frozenset({"fallback"}),
     ReplyKey.INTAKE_ERROR_NOFALLBACK: frozenset(),
+    ReplyKey.AWAY_OK: frozenset({"until"}),
+    ReplyKey.AWAY_UNREADABLE: frozenset(),
+    ReplyKey.AWAY_TOO_LONG: frozenset({"days"}),
+    ReplyKey.AWAY_PAST: frozenset(),
+    ReplyKey.BACK_OK: frozenset(),
+    ReplyKey.BACK_NOT_AWAY: frozenset(),
     ReplyKey.NONE: frozenset(),
     ReplyKey.VERBATIM: frozenset({"text"}),
 }

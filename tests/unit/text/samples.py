@@ -51,6 +51,12 @@ SAMPLES: dict[ReplyKey, tuple[Outcome, dict[str, Any]]] = {
     ReplyKey.CONFIRM_IMPOSSIBLE: (Outcome.REFUSED, {"n": 12}),
     ReplyKey.INTAKE_ERROR: (Outcome.INFO, {"fallback": FALLBACK}),
     ReplyKey.INTAKE_ERROR_NOFALLBACK: (Outcome.INFO, {}),
+    ReplyKey.AWAY_OK: (Outcome.INFO, {"until": "Fri 12/04 00:00"}),
+    ReplyKey.AWAY_UNREADABLE: (Outcome.REFUSED, {}),
+    ReplyKey.AWAY_TOO_LONG: (Outcome.REFUSED, {"days": 30}),
+    ReplyKey.AWAY_PAST: (Outcome.REFUSED, {}),
+    ReplyKey.BACK_OK: (Outcome.INFO, {}),
+    ReplyKey.BACK_NOT_AWAY: (Outcome.INFO, {}),
     ReplyKey.NONE: (Outcome.NONE, {}),
     ReplyKey.VERBATIM: (Outcome.INFO, {"text": "You acknowledged #5."}),
 }
