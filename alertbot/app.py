@@ -13,6 +13,7 @@ from aiohttp import web
 from alertbot import appkeys
 from alertbot.clock import Clock, SystemClock
 from alertbot.core.model import Channel, Config
+from alertbot.engine.digest import ReadinessDigest
 from alertbot.engine.lag import LoopLag
 from alertbot.engine.loop import Engine
 from alertbot.faults import CrashPoints
@@ -22,12 +23,14 @@ from alertbot.notify.ratelimit import TokenBucket
 from alertbot.sandbox import routes as sandbox
 from alertbot.sandbox.sender import SandboxOutbox, SandboxSender
 from alertbot.service.events import IncidentEvents
+from alertbot.service.readiness import sources_from
 from alertbot.service.receiver import Receiver
 from alertbot.settings import Settings
 from alertbot.store.sql import Store
 from alertbot.twilio import phone_tree as twilio_voice
 from alertbot.twilio import sms_webhook as twilio_sms
 from alertbot.web import api, dashboard
+from alertbot.web import readiness as readiness_routes
 from alertbot.web.serving import CLIENT_MAX_SIZE, read_guard
 
 log = logging.getLogger("alertbot")
@@ -182,10 +185,16 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
         else:
             chosen = await _real_senders(settings)
         crash = CrashPoints(settings.crash_at)
+        sources = sources_from(settings)  # Twilio Lookup, Slack users.info (issue 14)
+        app[appkeys.READINESS_SOURCES] = sources
+        digest = ReadinessDigest(store, app[appkeys.CLOCK],
+                                 lambda: app[appkeys.RECEIVER].config, lambda: sources,
+                                 settings.public_url)
         engine = Engine(store, chosen, app[appkeys.CLOCK], app[appkeys.METRICS],
                         lambda: app[appkeys.RECEIVER].config, tick=settings.tick,
                         events=app[appkeys.EVENTS], crash=crash,
-                        owner=settings.instance_id or None, rates=_rates(settings))
+                        owner=settings.instance_id or None, rates=_rates(settings),
+                        modules=[("readiness_digest", digest)])
         receiver = Receiver(config, store, app[appkeys.CLOCK], app[appkeys.METRICS],
                             engine.nudge, app[appkeys.EVENTS], crash,
                             public_url=settings.public_url or None)
@@ -207,6 +216,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
                     await running
             for sender in chosen.values():
                 await sender.close()
+            await sources.close()
             await store.close()
 
     app.cleanup_ctx.append(lifecycle)
@@ -217,6 +227,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     app.router.add_get("/metrics", api.metrics)
     app.router.add_get("/api/incidents", api.list_incidents)
     app.router.add_get("/api/incidents/{id}", api.get_incident)
+    readiness_routes.add_routes(app)  # /api/readiness, /api/contacts/{id}/away|back
     dashboard.add_routes(app)
     if settings.sandbox:
         sandbox.add_routes(app)

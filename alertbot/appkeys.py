@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from alertbot.metrics import Metrics
     from alertbot.sandbox.sender import SandboxOutbox
     from alertbot.service.events import IncidentEvents
+    from alertbot.service.readiness import Sources
     from alertbot.service.receiver import Receiver
     from alertbot.settings import Settings
     from alertbot.store.sql import Store
@@ -26,3 +27,4 @@ RECEIVER: web.AppKey[Receiver] = web.AppKey("receiver")
 SANDBOX: web.AppKey[SandboxOutbox] = web.AppKey("sandbox")
 EVENTS: web.AppKey[IncidentEvents] = web.AppKey("events")
 LOOP_LAG: web.AppKey[LoopLag] = web.AppKey("loop_lag")
+READINESS_SOURCES: web.AppKey[Sources] = web.AppKey("readiness_sources")  # issue 14

@@ -177,8 +177,13 @@ def _person(contact: Contact, wanted: Iterable[Channel], facts: Facts) -> Person
                   facts.away.get(contact.id))
 
 
-def assess(config: Config, facts: Facts) -> Readiness:
-    """Every contact on an escalation path (and their backups), and every step's reach."""
+def on_paths(config: Config) -> list[Contact]:
+    """Every contact some escalation step names (by id or role), and their backups."""
+    return [config.contacts[cid] for cid in _wanted(config)]
+
+
+def _wanted(config: Config) -> dict[str, set[Channel]]:
+    """Contact id -> the channels some step would page them on (backups included)."""
     wanted: dict[str, set[Channel]] = {}
     for policy in config.escalations.values():
         for step in policy.steps:
@@ -189,8 +194,13 @@ def assess(config: Config, facts: Facts) -> Readiness:
                 if backup is not None:
                     wanted.setdefault(backup.id, set()).update(
                         _step_channels(step, backup))
+    return wanted
+
+
+def assess(config: Config, facts: Facts) -> Readiness:
+    """Every contact on an escalation path (and their backups), and every step's reach."""
     people = {cid: _person(config.contacts[cid], chans, facts)
-              for cid, chans in wanted.items()}
+              for cid, chans in _wanted(config).items()}
     steps: list[StepReach] = []
     for name, policy in config.escalations.items():
         for index, step in enumerate(policy.steps):

@@ -14,7 +14,7 @@ import functools
 import logging
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from alertbot.clock import Clock
 from alertbot.core.incident import Incident
@@ -41,7 +41,8 @@ class Engine:
                  lease: float = 12.0, send_timeout: float = 8.0, max_in_flight: int = 200,
                  batch: int = 200, events: IncidentEvents | None = None,
                  crash: CrashPoints | None = None, owner: str | None = None,
-                 rates: Mapping[Channel, TokenBucket] | None = None) -> None:
+                 rates: Mapping[Channel, TokenBucket] | None = None,
+                 modules: Sequence[tuple[str, Callable[[], Awaitable[None]]]] = ()) -> None:
         self.store = store
         self.clock = clock
         self.metrics = metrics
@@ -57,6 +58,8 @@ class Engine:
             store, senders, clock, metrics, config, self.events, self.crash, self.owner,
             self.nudge, lease=lease, send_timeout=send_timeout, max_in_flight=max_in_flight,
             batch=batch, rates=rates)
+        # More modules run after the built-in ones, each isolated (the readiness digest).
+        self.modules = list(modules)
         self._wake = asyncio.Event()
         self._stopping = False
         self._last_housekeeping = 0.0
@@ -122,10 +125,13 @@ class Engine:
             lambda tx: tx.forget_inbound_before(now - INBOUND_KEY_TTL))
         if forgotten:
             log.info("forgot %d webhook idempotency key(s) older than a week", forgotten)
+        await self.store.write(lambda tx: tx.forget_away_before(now))  # ended AWAYs
 
     async def cycle(self) -> None:
-        for name, module in (("escalate", self.escalate), ("dispatch", self.dispatch),
-                             ("housekeeping", self.housekeeping)):
+        builtin: list[tuple[str, Callable[[], Awaitable[object]]]] = [
+            ("escalate", self.escalate), ("dispatch", self.dispatch),
+            ("housekeeping", self.housekeeping)]
+        for name, module in [*builtin, *self.modules]:
             try:
                 await asyncio.wait_for(module(), timeout=max(5.0, self.dispatch.send_timeout))
             except Exception:

@@ -102,3 +102,8 @@ class ReachabilityQueries(TxBase):
         result = self.conn.execute(insert.values(period=period, at=now)
                                    .on_conflict_do_nothing(index_elements=["period"]))
         return bool(result.rowcount)
+
+    def digest_claimed(self, period: str) -> bool:
+        """Whether the digest of ``period`` was already sent (by any instance)."""
+        return self.conn.execute(sa.select(readiness_digests.c.period).where(
+            readiness_digests.c.period == period)).first() is not None

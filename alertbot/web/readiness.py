@@ -1,0 +1,145 @@
+"""GET /api/readiness, POST /api/contacts/{id}/away and …/back (issue 14).
+
+Bearer ``ALERTBOT_API_TOKEN`` for now (``api.require_token``); the console's sessions
+plug in through ``allowed`` alone. The JSON is also what ``alertbot readiness --json``
+prints.
+
+``GET /api/readiness``: ``ok`` (every step can reach someone), ``checked_at``,
+``steps`` [{``policy``, ``step`` (1-based), ``people`` (contact ids), ``reachable``
+(contact ids, backups standing in included), ``nobody``, ``problems`` (plain words)}],
+``people`` [{``id``, ``name``, ``backup``, ``away`` (null or {``since``, ``until``,
+``set_by``}), ``channels`` [{``channel``, ``state``, ``ok``, ``line_type``,
+``opted_out_at``, ``opt_out_reason``}], ``problems``}].
+
+``POST /api/contacts/{id}/away``: form or JSON ``for`` ("3d", "until friday", "12/24";
+empty: until BACK, at most 30 days) or ``until`` (ISO 8601); 200 with ``{"id",
+"until"}``, 400 with ``{"error"}`` when it cannot be read, 404 for an unknown contact.
+``POST /api/contacts/{id}/back``: 200 ``{"id", "was_away"}``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+
+from alertbot import appkeys
+from alertbot.clock import iso
+from alertbot.core.availability import AwayProblem, check_end, read_away
+from alertbot.core.model import Config
+from alertbot.core.readiness import Readiness
+from alertbot.service import availability
+from alertbot.service.readiness import readiness
+from alertbot.store.sql import Tx
+from alertbot.text.readinessview import person_problems, step_line
+from alertbot.web.api import require_token
+
+
+def allowed(request: web.Request) -> None:
+    """Who may see readiness and set someone away: the bearer token for now (raises
+    401); the console helper adds sessions (admins) here."""
+    require_token(request)
+
+
+def readiness_json(r: Readiness, config: Config, now: float,
+                   from_number: str | None) -> dict[str, Any]:
+    tz = config.timezone
+    return {
+        "ok": r.ok,
+        "checked_at": iso(now),
+        "steps": [{"policy": s.policy, "step": s.step, "people": list(s.people),
+                   "reachable": list(s.reachable), "nobody": s.nobody,
+                   "problems": _problems(step_line(s, r, tz, from_number))}
+                  for s in r.steps],
+        "people": [{
+            "id": p.contact.id, "name": p.contact.name, "backup": p.contact.backup,
+            "away": None if p.away is None else {"since": iso(p.away.since),
+                                                 "until": iso(p.away.until),
+                                                 "set_by": p.away.set_by},
+            "channels": [{"channel": str(c.channel), "state": str(c.state), "ok": c.ok,
+                          "line_type": c.line_type,
+                          "opted_out_at": iso(c.opt_out.at) if c.opt_out else None,
+                          "opt_out_reason": c.opt_out.reason if c.opt_out else None}
+                         for c in p.channels],
+            "problems": person_problems(p, tz, from_number),
+        } for p in r.people.values()],
+    }
+
+
+def _problems(line: str) -> list[str]:
+    _head, _sep, rest = line.partition(" — ")
+    return rest.split("; ") if rest else []
+
+
+async def get_readiness(request: web.Request) -> web.Response:
+    allowed(request)
+    app = request.app
+    config = app[appkeys.RECEIVER].config
+    now = app[appkeys.CLOCK].now()
+    found = await readiness(app[appkeys.STORE], config, app[appkeys.READINESS_SOURCES], now)
+    return web.json_response(readiness_json(found, config, now,
+                                            app[appkeys.SETTINGS].twilio_from))
+
+
+def _contact(request: web.Request) -> Any:
+    contact = request.app[appkeys.RECEIVER].config.contacts.get(request.match_info["id"])
+    if contact is None:
+        raise web.HTTPNotFound(text='{"error": "no such contact"}',
+                               content_type="application/json")
+    return contact
+
+
+async def _form(request: web.Request) -> dict[str, str]:
+    if request.content_type == "application/json":
+        body = await request.json()
+        return {k: str(v) for k, v in body.items()} if isinstance(body, dict) else {}
+    return {k: str(v) for k, v in (await request.post()).items()}
+
+
+def _bad(error: str) -> web.HTTPBadRequest:
+    return web.HTTPBadRequest(text=f'{{"error": "{error}"}}', content_type="application/json")
+
+
+async def set_away(request: web.Request) -> web.Response:
+    allowed(request)
+    contact = _contact(request)
+    form = await _form(request)
+    app = request.app
+    config = app[appkeys.RECEIVER].config
+    now = app[appkeys.CLOCK].now()
+    end: float | AwayProblem
+    if form.get("until"):
+        try:
+            end = check_end(datetime.fromisoformat(form["until"]).timestamp(), now)
+        except ValueError:
+            raise _bad("until must be an ISO 8601 time") from None
+    else:
+        ask = read_away(form.get("for", ""))
+        end = ask if isinstance(ask, AwayProblem) else availability.away_end(
+            ask, now, config.timezone)
+    if isinstance(end, AwayProblem):
+        raise _bad(f"cannot set away: {end}")
+    until = end
+
+    def work(tx: Tx) -> None:
+        availability.away(tx, config, contact, until, now, "api", "api")
+
+    await app[appkeys.STORE].write(work)
+    return web.json_response({"id": contact.id, "until": iso(until)})
+
+
+async def set_back(request: web.Request) -> web.Response:
+    allowed(request)
+    contact = _contact(request)
+    app = request.app
+    now = app[appkeys.CLOCK].now()
+    reply = await app[appkeys.STORE].write(
+        lambda tx: availability.back(tx, contact, now))
+    return web.json_response({"id": contact.id, "was_away": reply.key == "back_ok"})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/readiness", get_readiness)
+    app.router.add_post("/api/contacts/{id}/away", set_away)
+    app.router.add_post("/api/contacts/{id}/back", set_back)
