@@ -28,9 +28,11 @@ class SlackUsers:
         try:
             response = await self._client.users_info(user=member)
         except SlackApiError as exc:
-            if exc.response.get("error") in ("user_not_found", "users_not_found"):
+            data = getattr(exc.response, "data", None)
+            error = data.get("error") if isinstance(data, dict) else None
+            if error in ("user_not_found", "users_not_found"):
                 return Slack.NOT_FOUND
-            raise SlackCheckFailed(str(exc.response.get("error"))) from exc
+            raise SlackCheckFailed(str(error or exc)) from exc
         except Exception as exc:
             raise SlackCheckFailed(type(exc).__name__) from exc
         user = response.get("user") or {}

@@ -48,7 +48,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "intake_error_nofallback": "alertbot could not record your text. Send it again, "
         "or call for help now.",
         "help": "Text {keywords} to report (e.g. {example}). Responders: ACK, ACK <n>, "
-        "RESOLVE <n>, STATUS.",
+        "RESOLVE <n>, STATUS, AWAY 3d, BACK.",
         "help_example": "{keyword} 2 agents at front desk",
         "update_added": "Added to #{n}.",
         "update_forward": "#{n} update from {reporter}: {text}",
@@ -143,7 +143,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "intake_error_nofallback": "alertbot no pudo registrar su texto. Envielo de nuevo "
         "o pida ayuda ya.",
         "help": "Envie {keywords} para reportar (ej. {example}). Equipo: ACK, ACK <n>, "
-        "RESOLVE <n>, STATUS.",
+        "RESOLVE <n>, STATUS, AWAY 3d, BACK.",
         "help_example": "{keyword} 2 agentes en la entrada",
         "update_added": "Agregado a #{n}.",
         "update_forward": "#{n} novedad de {reporter}: {text}",

@@ -85,13 +85,20 @@ def step_line(step: StepReach, readiness: Readiness, timezone: str,
     head = f"{step.policy} step {step.step}: "
     head += ("NOBODY reachable" if step.nobody
              else f"{len(step.reachable)} of {len(step.people)} reachable")
+    problems = step_problems(step, readiness, timezone, from_number)
+    return head + (" — " + "; ".join(problems) if problems else "")
+
+
+def step_problems(step: StepReach, readiness: Readiness, timezone: str,
+                  from_number: str | None) -> list[str]:
+    """What is wrong with the step's people (and who stands in), one phrase each."""
     problems: list[str] = []
     for cid in step.unreached:
         problems += person_problems(readiness.people[cid], timezone, from_number)
         if cid in step.stand_ins:
             problems.append(f"{readiness.people[step.stand_ins[cid]].contact.name} "
                             "stands in")
-    return head + (" — " + "; ".join(problems) if problems else "")
+    return problems
 
 
 def render_readiness(readiness: Readiness, organization: str, timezone: str, now: float,

@@ -32,7 +32,7 @@ from alertbot.core.readiness import Readiness
 from alertbot.service import availability
 from alertbot.service.readiness import readiness
 from alertbot.store.sql import Tx
-from alertbot.text.readinessview import person_problems, step_line
+from alertbot.text.readinessview import person_problems, step_problems
 from alertbot.web.api import require_token
 
 
@@ -50,7 +50,7 @@ def readiness_json(r: Readiness, config: Config, now: float,
         "checked_at": iso(now),
         "steps": [{"policy": s.policy, "step": s.step, "people": list(s.people),
                    "reachable": list(s.reachable), "nobody": s.nobody,
-                   "problems": _problems(step_line(s, r, tz, from_number))}
+                   "problems": step_problems(s, r, tz, from_number)}
                   for s in r.steps],
         "people": [{
             "id": p.contact.id, "name": p.contact.name, "backup": p.contact.backup,
@@ -65,11 +65,6 @@ def readiness_json(r: Readiness, config: Config, now: float,
             "problems": person_problems(p, tz, from_number),
         } for p in r.people.values()],
     }
-
-
-def _problems(line: str) -> list[str]:
-    _head, _sep, rest = line.partition(" — ")
-    return rest.split("; ") if rest else []
 
 
 async def get_readiness(request: web.Request) -> web.Response:

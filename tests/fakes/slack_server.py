@@ -138,6 +138,7 @@ class FakeSlack(LocalServer):
         self.sockets: list[web.WebSocketResponse] = []  # Socket Mode connections, oldest first
         self.app = web.Application()
         self.app.router.add_post("/api/{method}", self._api)
+        self.app.router.add_get("/api/{method}", self._api)  # users.info is a GET
         self.app.router.add_post("/response/{key}", self._response_url)
         self.app.router.add_get("/socket", self._socket)
 
