@@ -20,6 +20,12 @@ from alertbot.store.schema import away, line_types, opt_outs, readiness_digests
 from alertbot.store.txbase import TxBase
 
 
+# On the hot path (every escalation step, the opening unit included): built once
+# (decision 0023).
+_AWAY_ENDS = sa.select(away.c.contact_id, away.c.until).where(
+    away.c.until > sa.bindparam("now"))
+
+
 class ReachabilityQueries(TxBase):
     def _upsert(self, table: sa.Table, keys: tuple[str, ...], values: dict[str, Any]) -> None:
         insert = postgresql.insert(table) if self.postgres else sqlite.insert(table)
@@ -85,8 +91,7 @@ class ReachabilityQueries(TxBase):
 
     def away_ends(self, now: float) -> dict[str, float]:
         """``away_now`` as ``decide`` takes it: contact id -> end (epoch seconds)."""
-        rows = self.conn.execute(sa.select(away.c.contact_id, away.c.until)
-                                 .where(away.c.until > now)).all()
+        rows = self.conn.execute(_AWAY_ENDS, {"now": now}).all()
         return {r.contact_id: float(r.until) for r in rows}
 
     def forget_away_before(self, now: float) -> int:
