@@ -18,8 +18,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from croniter import croniter
-
 from alertbot.clock import Clock, iso
 from alertbot.core.model import Config
 from alertbot.service import notices
@@ -35,6 +33,8 @@ GRACE = 6 * 3600.0  # seconds: a digest later than this after its time is skippe
 def last_due(expression: str, now: float, timezone: str) -> float:
     """The latest time at or before ``now`` (epoch seconds) that ``expression`` names,
     reckoned in ``timezone`` (so "30 7 * * MON" is 07:30 local, summer or winter)."""
+    from croniter import croniter  # on first use: serve's start-up does not wait for it
+
     zone = ZoneInfo(timezone)
     start = datetime.fromtimestamp(now, zone) + timedelta(seconds=1)
     previous: datetime = croniter(expression, start).get_prev(datetime)
