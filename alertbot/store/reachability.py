@@ -19,7 +19,6 @@ from alertbot.core.readiness import AwayState, OptOut
 from alertbot.store.schema import away, line_types, opt_outs, readiness_digests
 from alertbot.store.txbase import TxBase
 
-
 # On the hot path (every escalation step, the opening unit included): built once
 # (decision 0023).
 _AWAY_ENDS = sa.select(away.c.contact_id, away.c.until).where(
