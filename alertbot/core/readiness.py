@@ -124,6 +124,8 @@ class StepReach:
     reachable: tuple[str, ...]  # contact ids that can be reached now (backups included)
     unreached: tuple[str, ...]  # the step's people who cannot be, or only partly
     stand_ins: Mapping[str, str] = field(default_factory=dict)  # away id -> backup id
+    # contact id -> the channels this step pages them on
+    channels: Mapping[str, tuple[Channel, ...]] = field(default_factory=dict)
 
     @property
     def nobody(self) -> bool:
@@ -231,4 +233,5 @@ def _reach(config: Config, policy: str, number: int, step: Step,
         if person.needs_attention:
             unreached.append(contact.id)
     return StepReach(policy, number, tuple(c.id for c in contacts), tuple(reachable),
-                     tuple(unreached), stand_ins)
+                     tuple(unreached), stand_ins,
+                     {c.id: _step_channels(step, c) for c in contacts})

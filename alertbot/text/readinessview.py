@@ -24,8 +24,10 @@ def _day_time(epoch: float, timezone: str) -> str:
 
 
 def channel_problem(person: Person, state: ChannelState, timezone: str,
-                    from_number: str | None) -> str | None:
-    """One channel's problem in plain words, with the fix; None when it is fine."""
+                    from_number: str | None,
+                    paged_on: Iterable[Channel] | None = None) -> str | None:
+    """One channel's problem in plain words, with the fix; None when it is fine.
+    ``paged_on``: the channels a step pages them on (None: any of theirs)."""
     name = person.contact.name
     channel = str(state.channel)
     start = f"text START to {from_number}" if from_number else "text START to the district number"
@@ -38,10 +40,12 @@ def channel_problem(person: Person, state: ChannelState, timezone: str,
             return (f"{name}'s texts have been refused as opted out since {when} "
                     f"({state.opt_out.reason}; ask them to {start})")
         case State.NO_SMS_LINE:
-            voice = " voice can" if Channel.VOICE in {c.channel for c in person.channels} \
-                else " give them a mobile number"
-            return (f"{name}'s number is a {state.line_type} (SMS cannot reach it;"
-                    f"{voice})")
+            others = set(paged_on) if paged_on is not None else {
+                c.channel for c in person.channels}
+            voice = ("voice can" if Channel.VOICE in others
+                     else "this step pages by SMS only: give a mobile number or add voice"
+                     if paged_on is not None else "give them a mobile number")
+            return f"{name}'s number is a {state.line_type} (SMS cannot reach it; {voice})"
         case State.NO_ADDRESS:
             what = "Slack member id" if state.channel is Channel.SLACK else "phone"
             return f"{name} has no {what} in contacts ({channel} cannot reach them)"
@@ -73,7 +77,7 @@ def person_problems(person: Person, timezone: str, from_number: str | None,
     for state in person.channels:
         if wanted is not None and state.channel not in wanted:
             continue
-        problem = channel_problem(person, state, timezone, from_number)
+        problem = channel_problem(person, state, timezone, from_number, wanted)
         if problem:
             out.append(problem)
     return out
@@ -94,7 +98,8 @@ def step_problems(step: StepReach, readiness: Readiness, timezone: str,
     """What is wrong with the step's people (and who stands in), one phrase each."""
     problems: list[str] = []
     for cid in step.unreached:
-        problems += person_problems(readiness.people[cid], timezone, from_number)
+        problems += person_problems(readiness.people[cid], timezone, from_number,
+                                    step.channels.get(cid))
         if cid in step.stand_ins:
             problems.append(f"{readiness.people[step.stand_ins[cid]].contact.name} "
                             "stands in")
@@ -104,8 +109,14 @@ def step_problems(step: StepReach, readiness: Readiness, timezone: str,
 def render_readiness(readiness: Readiness, organization: str, timezone: str, now: float,
                      from_number: str | None) -> str:
     """The whole report: steps first (what matters in an emergency), then people."""
+    nobody = [s for s in readiness.steps if s.nobody]
+    summary = (f"{len(nobody)} step(s) can reach NOBODY now: "
+               + ", ".join(f"{s.policy} step {s.step}" for s in nobody) if nobody
+               else "Every step can reach someone now")
+    summary += (f"; {len(readiness.attention())} of {len(readiness.people)} responders "
+                "need attention.")
     lines = [f"alertbot readiness — {organization}, {_day_time(now, timezone)} ({timezone})",
-             "", "Steps (who can be paged right now):"]
+             summary, "", "Steps (who can be paged right now):"]
     lines += ["  " + step_line(s, readiness, timezone, from_number) for s in readiness.steps]
     lines += ["", "People:"]
     for person in readiness.people.values():
@@ -118,7 +129,6 @@ def render_readiness(readiness: Readiness, organization: str, timezone: str, now
              for p in person_problems(person, timezone, from_number)]
     if fixes:
         lines += ["", "To fix:"] + [f"  - {f}" for f in fixes]
-    nobody = [s for s in readiness.steps if s.nobody]
     lines += ["", (f"{len(nobody)} step(s) can reach nobody: fix these first."
                    if nobody else "Every step can reach someone.")]
     return "\n".join(lines) + "\n"

@@ -104,7 +104,8 @@ def test_the_report_names_what_to_fix_in_plain_words(config: Config) -> None:
     assert line == (
         "ice_default step 2: NOBODY reachable — Morgan Lee texted STOP on 2026-10-02 (ask "
         "them to text START to +18605550000); Dr. Jordan Rivera's number is a landline "
-        "(SMS cannot reach it; give them a mobile number)")
+        "(SMS cannot reach it; this step pages by SMS only: give a mobile number or add "
+        "voice)")
     report = render_readiness(r, "Test District", TZ, NOW, FROM)
     assert "1 step(s) can reach nobody" in report
     assert "Morgan Lee [deputy]  sms: OPTED OUT" in report
