@@ -12,6 +12,7 @@ Used by ``alertbot readiness``, ``GET /api/readiness`` and the weekly digest
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -121,14 +122,22 @@ def _phones(people: Iterable[Contact], cached: dict[str, str | None]) -> list[st
     return list(dict.fromkeys(c.phone for c in people if c.phone and c.phone not in cached))
 
 
+LOOKUPS_AT_ONCE = 4  # concurrent Lookup requests (a first check of a large district)
+
+
 async def _look_up(lookup: LineTypes, phones: list[str]) -> dict[str, str | None]:
     found: dict[str, str | None] = {}
-    for phone in phones:
-        try:
-            found[phone] = await lookup.line_type(phone)
-        except Exception as exc:  # noqa: BLE001 - unchecked, asked again next time
-            log.warning("Twilio Lookup for %s•••%s did not answer: %s", phone[:5],
-                        phone[-4:], exc)
+    gate = asyncio.Semaphore(LOOKUPS_AT_ONCE)
+
+    async def one(phone: str) -> None:
+        async with gate:
+            try:
+                found[phone] = await lookup.line_type(phone)
+            except Exception as exc:  # noqa: BLE001 - unchecked, asked again next time
+                log.warning("Twilio Lookup for %s•••%s did not answer: %s", phone[:5],
+                            phone[-4:], exc)
+
+    await asyncio.gather(*(one(p) for p in phones))
     return found
 
 

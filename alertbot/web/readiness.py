@@ -12,8 +12,8 @@ prints.
 ``opted_out_at``, ``opt_out_reason``}], ``problems``}].
 
 ``POST /api/contacts/{id}/away``: form or JSON ``for`` ("3d", "until friday", "12/24";
-empty: until BACK, at most 30 days) or ``until`` (ISO 8601); 200 with ``{"id",
-"until"}``, 400 with ``{"error"}`` when it cannot be read, 404 for an unknown contact.
+empty: until BACK, at most 30 days) or ``until`` (ISO 8601; without an offset, the
+district's time); 200 with ``{"id", "until"}``, 400 with ``{"error"}`` when it cannot be read, 404 for an unknown contact.
 ``POST /api/contacts/{id}/back``: 200 ``{"id", "was_away"}``.
 """
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -106,7 +107,10 @@ async def set_away(request: web.Request) -> web.Response:
     end: float | AwayProblem
     if form.get("until"):
         try:
-            end = check_end(datetime.fromisoformat(form["until"]).timestamp(), now)
+            when = datetime.fromisoformat(form["until"])
+            if when.tzinfo is None:  # a local time is the district's
+                when = when.replace(tzinfo=ZoneInfo(config.timezone))
+            end = check_end(when.timestamp(), now)
         except ValueError:
             raise _bad("until must be an ISO 8601 time") from None
     else:
