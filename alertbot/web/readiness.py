@@ -13,7 +13,8 @@ prints.
 
 ``POST /api/contacts/{id}/away``: form or JSON ``for`` ("3d", "until friday", "12/24";
 empty: until BACK, at most 30 days) or ``until`` (ISO 8601; without an offset, the
-district's time); 200 with ``{"id", "until"}``, 400 with ``{"error"}`` when it cannot be read, 404 for an unknown contact.
+district's time); 200 with ``{"id", "until"}``, 400 with ``{"error"}`` when it cannot
+be read, 404 for an unknown contact.
 ``POST /api/contacts/{id}/back``: 200 ``{"id", "was_away"}``.
 """
 
