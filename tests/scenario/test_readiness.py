@@ -263,3 +263,22 @@ async def test_the_weekly_digest_is_sent_once_at_its_time(fake: FakeTwilio,
         await h.advance(seconds=7 * 86400)
         digest = await fake.expect_sms(ADMIN, contains="alertbot weekly check")
         assert "all 3 responders are reachable" in digest.body
+
+
+async def test_the_console_sets_away_until_a_local_time(h: Harness) -> None:
+    status, body = await api(h, "POST", "/api/contacts/attorney/away",
+                             {"until": "2027-01-16T09:00"})
+    assert (status, body) == (200, {"id": "attorney", "until": "2027-01-16T14:00:00.000Z"})
+    status, body = await api(h, "POST", "/api/contacts/attorney/away", {"until": "soon"})
+    assert status == 400
+    away = person(await readiness(h), "attorney")["away"]
+    assert away["until"] == "2027-01-16T14:00:00.000Z" and away["set_by"] == "api"
+    await h.text(PRINCIPAL, "ICE")
+    await h.received("ACK 1", SUPERINTENDENT)
+    await h.fake.assert_no_sms(ATTORNEY)
+    h.ignore("sms", to=PRINCIPAL)  # "still paging" at each step
+    await h.advance(seconds=30 * 3600)  # Sat 09:00 local: the AWAY is over
+    await h.received("ACK 1", DEPUTY)  # step 2, late: timed from now
+    await h.advance(minutes=5)  # round 2, step 1: the attorney is paged again
+    await h.received("(2nd page)", SUPERINTENDENT, ATTORNEY)
+
