@@ -13,6 +13,7 @@ from aiohttp import web
 from alertbot import appkeys
 from alertbot.clock import Clock, SystemClock
 from alertbot.core.model import Channel, Config
+from alertbot.engine.digest import ReadinessDigest
 from alertbot.engine.lag import LoopLag
 from alertbot.engine.loop import Engine
 from alertbot.faults import CrashPoints
@@ -22,6 +23,7 @@ from alertbot.notify.ratelimit import TokenBucket
 from alertbot.sandbox import routes as sandbox
 from alertbot.sandbox.sender import SandboxOutbox, SandboxSender
 from alertbot.service.events import IncidentEvents
+from alertbot.service.readiness import sources_from
 from alertbot.service.receiver import Receiver
 from alertbot.settings import Settings
 from alertbot.store.sql import Store
@@ -34,6 +36,7 @@ from alertbot.web import (
     calls_api,
     dashboard,
     procedure_api,
+    readiness,
     reports_api,
     sessions,
 )
@@ -227,11 +230,17 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
         else:
             chosen = await _real_senders(settings)
         crash = CrashPoints(settings.crash_at)
+        sources = sources_from(settings)  # Twilio Lookup, Slack users.info (issue 14)
+        app[appkeys.READINESS_SOURCES] = sources
+        digest = ReadinessDigest(store, app[appkeys.CLOCK],
+                                 lambda: app[appkeys.RECEIVER].config, lambda: sources,
+                                 settings.public_url)
         engine = Engine(store, chosen, app[appkeys.CLOCK], app[appkeys.METRICS],
                         lambda: app[appkeys.RECEIVER].config, tick=settings.tick,
                         events=app[appkeys.EVENTS], crash=crash,
                         owner=settings.instance_id or None, rates=_rates(settings),
-                        public_url=settings.public_url or None)
+                        public_url=settings.public_url or None,
+                        modules=[("readiness_digest", digest)])
         receiver = Receiver(config, store, app[appkeys.CLOCK], app[appkeys.METRICS],
                             engine.nudge, app[appkeys.EVENTS], crash,
                             public_url=settings.public_url or None)
@@ -257,6 +266,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
                     await running
             for sender in chosen.values():
                 await sender.close()
+            await sources.close()
             await store.close()
 
     app.cleanup_ctx.append(lifecycle)
@@ -275,6 +285,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     procedure_api.add_routes(app)  # issue 12: checklist, encounter, warrant aid, records
     dashboard.add_routes(app)  # GET /, /auth/*
     calls_api.add_routes(app)  # POST /api/incidents/{id}/bridge
+    readiness.add_routes(app)  # /api/readiness, /api/contacts/{id}/away|back
     if settings.sandbox:
         sandbox.add_routes(app)
     _mount_slack(app, settings)

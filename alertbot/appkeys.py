@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from alertbot.metrics import Metrics
     from alertbot.sandbox.sender import SandboxOutbox
     from alertbot.service.events import IncidentEvents
+    from alertbot.service.readiness import Sources
     from alertbot.service.receiver import Receiver
     from alertbot.settings import Settings
     from alertbot.store.sql import Store
@@ -28,3 +29,4 @@ SANDBOX: web.AppKey[SandboxOutbox] = web.AppKey("sandbox")
 EVENTS: web.AppKey[IncidentEvents] = web.AppKey("events")
 LOOP_LAG: web.AppKey[LoopLag] = web.AppKey("loop_lag")
 KEYRING: web.AppKey[Keyring] = web.AppKey("keyring")  # ALERTBOT_DATA_KEY (decision 0033)
+READINESS_SOURCES: web.AppKey[Sources] = web.AppKey("readiness_sources")  # issue 14

@@ -1,4 +1,4 @@
-"""The ``alertbot`` command: serve, check, plan, keygen."""
+"""The ``alertbot`` command: serve, check, plan, readiness, keygen."""
 
 from __future__ import annotations
 
@@ -40,7 +40,35 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stored_away(settings: Settings, now: float) -> dict[str, float]:
+    """Who is away now (contact id -> end), from the database if there is one; {} when
+    there is none yet (``plan`` never creates it) or it cannot be read (said on stderr)."""
+    from pathlib import Path
+
+    url = settings.database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return {}
+
+    async def read() -> dict[str, float]:
+        from alertbot.store.sql import Store
+
+        store = await Store.open(url)
+        try:
+            return await store.read(lambda tx: tx.away_ends(now))
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(read())
+    except Exception as exc:  # noqa: BLE001 - the plan still prints, without AWAYs
+        print(f"alertbot plan: could not read who is away ({type(exc).__name__}); "
+              "showing the plan as if nobody were", file=sys.stderr)
+        return {}
+
+
 def cmd_plan(args: argparse.Namespace) -> int:
+    import time
+
     from alertbot.text.planview import render_plan
 
     settings = Settings.from_env()
@@ -49,12 +77,53 @@ def cmd_plan(args: argparse.Namespace) -> int:
         for problem in problems:
             print(problem, file=sys.stderr)
         return 1
+    now = time.time()
     try:
-        sys.stdout.write(render_plan(config, args.incident, args.school))
+        sys.stdout.write(render_plan(config, args.incident, args.school,
+                                     away=_stored_away(settings, now), now=now))
     except KeyError as exc:
         print(f"alertbot plan: {exc.args[0]}", file=sys.stderr)
         return 2
     return 0
+
+
+def cmd_readiness(args: argparse.Namespace) -> int:
+    """Print readiness (or its JSON); exit 1 when a step can reach nobody."""
+    import json
+    import time
+
+    from alertbot.service.readiness import readiness, sources_from
+    from alertbot.store.sql import Store
+    from alertbot.text.readinessview import render_readiness
+    from alertbot.web.readiness import readiness_json
+
+    settings = Settings.from_env()
+    config, problems = _load(settings)
+    if config is None:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 2
+    now = time.time()
+
+    async def run() -> tuple[str, bool]:
+        assert config is not None
+        store = await Store.open(settings.database_url)
+        sources = sources_from(settings)
+        try:
+            found = await readiness(store, config, sources, now)
+        finally:
+            await sources.close()
+            await store.close()
+        if args.json:
+            return json.dumps(readiness_json(found, config, now, settings.twilio_from),
+                              indent=2, ensure_ascii=False) + "\n", found.ok
+        return render_readiness(found, config.organization, config.timezone, now,
+                                settings.twilio_from), found.ok
+
+    logging.getLogger("twilio").setLevel(logging.WARNING)
+    text, ok = asyncio.run(run())
+    sys.stdout.write(text)
+    return 0 if ok else 1
 
 
 def _loopback_host(url: str) -> tuple[bool, str | None]:
@@ -214,6 +283,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan.set_defaults(func=cmd_plan)
     keygen = sub.add_parser("keygen", help="print a new ALERTBOT_DATA_KEY")
     keygen.set_defaults(func=cmd_keygen)
+    ready = sub.add_parser("readiness", help="can every escalation step reach someone now?")
+    ready.add_argument("--json", action="store_true", help="print JSON (as GET /api/readiness)")
+    ready.set_defaults(func=cmd_readiness)
     args = parser.parse_args(argv)
     try:
         result: int = args.func(args)

@@ -35,6 +35,16 @@ def local_time(epoch: float, timezone: str) -> str:
     return datetime.fromtimestamp(epoch, ZoneInfo(timezone)).strftime("%H:%M")
 
 
+def local_day_time(epoch: float, timezone: str) -> str:
+    """``Fri 12/04 17:00`` in the district's time zone (timelines, ``alertbot plan``)."""
+    return datetime.fromtimestamp(epoch, ZoneInfo(timezone)).strftime("%a %m/%d %H:%M")
+
+
+def local_date(epoch: float, timezone: str) -> str:
+    """``2026-10-02`` in the district's time zone."""
+    return datetime.fromtimestamp(epoch, ZoneInfo(timezone)).strftime("%Y-%m-%d")
+
+
 def iso(epoch: float | None) -> str | None:
     if epoch is None:
         return None

@@ -118,10 +118,29 @@ def load_contacts(folder: Path, problems: list[Problem],
                 slack=model.slack, language=model.language, channels=channels,
                 schools=tuple(model.schools), channel_delay=model.channel_delay,
                 pin=model.pin, email=model.email.lower() if model.email else None,
+                backup=model.backup,
             )
             where[model.id] = (doc, path)
     _check_shared_addresses(read, problems)
+    _check_backups(read, problems)
     return read
+
+
+def _check_backups(read: ContactsRead, problems: list[Problem]) -> None:
+    """A ``backup`` names another contact by id (issue 14): paged in this person's
+    place while they are AWAY. Unknown ids and oneself are refused."""
+    for cid, contact in read.contacts.items():
+        if contact.backup is None:
+            continue
+        doc, path = read.where[cid]
+        if contact.backup == cid:
+            problems.append(doc.problem((*path, "backup"),
+                                        "a contact cannot be their own backup"))
+        elif contact.backup not in read.contacts and not read.unreadable \
+                and contact.backup not in read.written:
+            problems.append(doc.problem((*path, "backup"),
+                                        f"no contact '{contact.backup}' (a backup is a "
+                                        "contact id)"))
 
 
 def _check_shared_addresses(read: ContactsRead, problems: list[Problem]) -> None:

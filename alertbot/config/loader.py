@@ -59,7 +59,7 @@ from alertbot.core.plan import select_policy
 __all__ = ["NO_WAIT_FLOORS", "WAIT_FLOORS", "ConfigError", "WaitFloors", "load_config",
            "load_or_raise", "normalise_phone"]
 
-COMMAND_WORDS = frozenset({"ACK", "RESOLVE", "STATUS", "NOTE"})
+COMMAND_WORDS = frozenset({"ACK", "RESOLVE", "STATUS", "NOTE", "AWAY", "BACK", "BRIDGE"})
 
 
 class ConfigError(Exception):
@@ -144,6 +144,11 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
         zoneinfo.ZoneInfo(top.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         problems.append(doc.problem(("timezone",), f"unknown time zone '{top.timezone}'"))
+    digest = top.readiness.digest if top.readiness is not None else None
+    if digest is not None and not _cron_ok(digest):
+        problems.append(doc.problem(("readiness", "digest"),
+                                    f"not a cron expression: '{digest}' (e.g. \"30 7 * * MON\": "
+                                    "Mondays 07:30)"))
     fallback = None
     if top.fallback_phone is not None:
         fallback = normalise_phone(top.fallback_phone)
@@ -331,7 +336,15 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
         see_all=tuple(console.see_all), school_roles=tuple(console.school_roles),
         caller_wait=top.caller_wait,
         retention=retention,
+        readiness_digest=digest,
     )
+
+
+def _cron_ok(expression: str) -> bool:
+    """Whether croniter reads ``expression`` (five fields: minute hour day month weekday)."""
+    from croniter import croniter
+
+    return len(expression.split()) == 5 and bool(croniter.is_valid(expression))
 
 
 def _check_step_reach(doc: LoadedYaml, path: YPath, step: Step, people: tuple[Contact, ...],

@@ -30,6 +30,10 @@ class ConsoleModel(Strict):
     see_all: list[str] = []
     # Roles whose holders see the incidents of their own ``schools``.
     school_roles: list[str] = ["principal"]
+class ReadinessModel(Strict):
+    # A cron expression (minute hour day month weekday) read by croniter in the
+    # district's time zone, e.g. "30 7 * * MON": the weekly digest to the admins.
+    digest: str | None = None
 
 
 class TopModel(Strict):
@@ -43,6 +47,7 @@ class TopModel(Strict):
     pin: str | None = Field(default=None, pattern=r"^\d{4,8}$")
     # How long a phone-tree caller waits on the line for a responder to join (issue 13).
     caller_wait: float = 180.0
+    readiness: ReadinessModel | None = None
     schools: list[Any] = Field(min_length=1)
     triggers: list[Any] = Field(min_length=1)
     incidents: dict[str, Any] = Field(min_length=1)
@@ -160,6 +165,7 @@ class ContactModel(Strict):
     # Signs in to the console with OpenID Connect (the provider's verified ``email``).
     email: str | None = Field(default=None, max_length=254,
                               pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    backup: str | None = None  # contact id paged in their place while they are AWAY
 
     @field_validator("pin", mode="before")
     @classmethod

@@ -8,6 +8,8 @@ Grammar (first word case-insensitive):
     NOTE <n> <words>               add a note to incident n's timeline (not forwarded)
     BRIDGE n [with reporter]       call everyone who acknowledged n into one conference
     STATUS                         list open incidents
+    AWAY [when]                    not paged while others can be (core/availability.py)
+    BACK                           paged again
     anything else                  an update (from a reporter) or a helpful reply
 
 A number argument is read by ``take_number`` (one parser for every numbered command):
@@ -69,6 +71,21 @@ class Note:
 
 @dataclass(frozen=True)
 class Status:
+    pass
+
+
+@dataclass(frozen=True)
+class Away:
+    """``AWAY [when]``: ``spec`` is what follows, read by ``availability.read_away``.
+    AWAY and BACK are not Twilio reserved words (support.twilio.com, "Twilio support
+    for opt-out keywords": STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, START, YES,
+    UNSTOP, HELP, INFO; also REVOKE, OPTOUT, OPTIN)."""
+
+    spec: str
+
+
+@dataclass(frozen=True)
+class Back:
     pass
 
 
@@ -135,8 +152,8 @@ class Attach:
     text: str
 
 
-Command = (Open | Intake | Ack | Resolve | Note | Status | Reserved | Text | Update | Bridge
-           | CallEvent | Attach)
+Command = (Open | Intake | Ack | Resolve | Note | Status | Away | Back | Reserved | Text
+           | Update | Bridge | CallEvent | Attach)
 
 # --- the incident number of ACK, RESOLVE (and later NOTE, BRIDGE) ---------------------
 
@@ -243,6 +260,17 @@ def command_word(first: str) -> str:
     return _strip_trailing(unicodedata.normalize("NFKC", first).strip().upper())
 
 
+# What may follow AWAY for the text to be the command: nothing, a number ("3d", "12/24")
+# or a word that starts a date ("until friday"). Anything else ("Away from the door")
+# is a reporter's words, not a command: an update must never be lost to a command.
+_AWAY_STARTS = frozenset({"UNTIL", "TILL", "TIL", "HASTA", "TO"})
+
+
+def _away_spec(rest: str) -> bool:
+    words = rest.split()
+    return not words or words[0][0].isdigit() or words[0].upper() in _AWAY_STARTS
+
+
 def parse_sms(config: Config, body: str) -> Command:
     """The command a text (or a Slack DM) asks for. See the module grammar."""
     text = body.strip()
@@ -279,6 +307,10 @@ def parse_sms(config: Config, body: str) -> Command:
         return Status()
     if word == "BRIDGE":
         return _bridge(text, rest)
+    if word == "AWAY" and _away_spec(rest):
+        return Away(rest.strip())
+    if word == "BACK" and not rest.strip():
+        return Back()
     return Text(text)
 
 

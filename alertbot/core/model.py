@@ -41,6 +41,9 @@ class Contact:
     pin: str | None = field(default=None, repr=False, compare=False)
     # Lower case; signs in to the console by OpenID Connect (a provider's verified email).
     email: str | None = None
+    # The contact id paged in this person's place while they are away (issue 14); one
+    # level only: a backup's own backup is not followed.
+    backup: str | None = None
 
     def address(self, channel: Channel) -> str | None:
         """Where this contact is reached on ``channel``, or None if they cannot be."""
@@ -127,6 +130,9 @@ class Config:
     school_roles: tuple[str, ...] = ("principal",)
     caller_wait: float = 180.0  # seconds a phone-tree caller waits on the line (issue 13)
     retention: Retention = field(default_factory=Retention)  # issue 12: purge free text
+    # ``readiness.digest``: a cron expression (croniter, in ``timezone``) for the weekly
+    # reachability digest to the admins (issue 14, decision 0039); None: no digest.
+    readiness_digest: str | None = None
 
     # --- look-ups -------------------------------------------------------------
 

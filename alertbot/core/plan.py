@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from alertbot.core.model import Channel, Config, Policy, Route, School
+from alertbot.core.model import Channel, Config, Contact, Policy, Route, School, Step
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,34 @@ class Recipient:
     language: str
     addresses: tuple[tuple[Channel, str], ...]  # channel, address, in the order to try
     channel_delay: float = 0.0  # 0: all channels at once; else in order, this far apart
+    # Paged in this person's place while they are away (contacts' ``backup``; issue 14),
+    # frozen with the plan like everyone else. None: no backup (or one with no address).
+    backup: Recipient | None = None
+
+
+def _recipient_json(r: Recipient) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "contact_id": r.contact_id,
+        "name": r.name,
+        "language": r.language,
+        "addresses": [[str(c), a] for c, a in r.addresses],
+        "channel_delay": r.channel_delay,
+    }
+    if r.backup is not None:
+        out["backup"] = _recipient_json(r.backup)
+    return out
+
+
+def _recipient_from(r: dict[str, Any]) -> Recipient:
+    backup = r.get("backup")
+    return Recipient(
+        contact_id=r["contact_id"],
+        name=r["name"],
+        language=r["language"],
+        addresses=tuple((Channel(c), a) for c, a in r["addresses"]),
+        channel_delay=float(r.get("channel_delay", 0.0)),
+        backup=_recipient_from(backup) if backup else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -44,16 +72,7 @@ class Plan:
                     {
                         "wait": s.wait,
                         "unreachable": [list(u) for u in s.unreachable],
-                        "recipients": [
-                            {
-                                "contact_id": r.contact_id,
-                                "name": r.name,
-                                "language": r.language,
-                                "addresses": [[str(c), a] for c, a in r.addresses],
-                                "channel_delay": r.channel_delay,
-                            }
-                            for r in s.recipients
-                        ],
+                        "recipients": [_recipient_json(r) for r in s.recipients],
                     }
                     for s in self.steps
                 ],
@@ -71,23 +90,42 @@ class Plan:
                 PlanStep(
                     wait=float(s["wait"]),
                     unreachable=tuple((u[0], u[1]) for u in s.get("unreachable", [])),
-                    recipients=tuple(
-                        Recipient(
-                            contact_id=r["contact_id"],
-                            name=r["name"],
-                            language=r["language"],
-                            addresses=tuple((Channel(c), a) for c, a in r["addresses"]),
-                            channel_delay=float(r.get("channel_delay", 0.0)),
-                        )
-                        for r in s["recipients"]
-                    ),
+                    recipients=tuple(_recipient_from(r) for r in s["recipients"]),
                 )
                 for s in raw["steps"]
             ),
         )
 
     def contact_ids(self) -> frozenset[str]:
-        return frozenset(r.contact_id for s in self.steps for r in s.recipients)
+        """Everyone the plan may page: the steps' people and their backups."""
+        return frozenset(p.contact_id for s in self.steps for r in s.recipients
+                         for p in (r, r.backup) if p is not None)
+
+
+def _addresses(contact: Contact, channels: tuple[Channel, ...]
+               ) -> tuple[tuple[tuple[Channel, str], ...], list[str]]:
+    addresses: list[tuple[Channel, str]] = []
+    missing: list[str] = []
+    for channel in channels:
+        address = contact.address(channel)
+        if address:
+            addresses.append((channel, address))
+        else:
+            missing.append(str(channel))
+    return tuple(addresses), missing
+
+
+def _backup(config: Config, contact: Contact, step: Step) -> Recipient | None:
+    """The recipient paged instead of ``contact`` while they are away: their backup on
+    the step's channels (the backup's own channels when the step names none)."""
+    backup = config.contacts.get(contact.backup or "")
+    if backup is None or backup.id == contact.id:
+        return None
+    addresses, _missing = _addresses(
+        backup, step.channels if step.channels is not None else backup.channels)
+    if not addresses:
+        return None
+    return Recipient(backup.id, backup.name, backup.language, addresses, backup.channel_delay)
 
 
 def build_plan(config: Config, policy: Policy) -> Plan:
@@ -97,19 +135,13 @@ def build_plan(config: Config, policy: Policy) -> Plan:
         unreachable: list[tuple[str, str]] = []
         for contact in config.resolve_targets(step.targets):
             channels = step.channels if step.channels is not None else contact.channels
-            addresses: list[tuple[Channel, str]] = []
-            missing: list[str] = []
-            for channel in channels:
-                address = contact.address(channel)
-                if address:
-                    addresses.append((channel, address))
-                else:
-                    missing.append(str(channel))
+            addresses, missing = _addresses(contact, channels)
             if missing:
                 unreachable.append((contact.id, "no address for " + ", ".join(missing)))
             if addresses:
                 recipients.append(Recipient(contact.id, contact.name, contact.language,
-                                            tuple(addresses), contact.channel_delay))
+                                            addresses, contact.channel_delay,
+                                            _backup(config, contact, step)))
         steps.append(PlanStep(tuple(recipients), step.wait, tuple(unreachable)))
     return Plan(policy.name, tuple(steps), policy.repeat)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from alertbot.core.availability import AwayNote, choose
 from alertbot.core.durations import format_duration
 from alertbot.core.incident import Incident, State
 from alertbot.core.model import Channel
@@ -32,10 +34,20 @@ class Decision:
     reason: str
     exhausted: bool = False
     unreachable: tuple[tuple[str, str], ...] = ()
+    # Who was away and what was done about it (issue 14): for the timeline.
+    away: tuple[AwayNote, ...] = ()
+    all_away: bool = False  # the whole step was away: paged anyway; the admins are told
 
 
-def decide(incident: Incident, now: float) -> Decision | None:
-    """What the escalation does for ``incident`` at ``now``, with the reason; None: nothing."""
+NOBODY_AWAY: Mapping[str, float] = {}
+
+
+def decide(incident: Incident, now: float, *,
+           away: Mapping[str, float] = NOBODY_AWAY) -> Decision | None:
+    """What the escalation does for ``incident`` at ``now``, with the reason; None: nothing.
+
+    ``away``: contact id -> the end of their AWAY (epoch seconds); an away person is
+    not paged while someone else in the step is (``availability.choose``)."""
     if incident.state is not State.TRIGGERED or incident.due_at is None:
         return None
     if now < incident.due_at:
@@ -65,9 +77,10 @@ def decide(incident: Incident, now: float) -> Decision | None:
         reason = f"repeat {rnd}: no acknowledgement after the last step; paging step 1 again"
     base = incident.due_at if now - incident.due_at <= LATE_TOLERANCE else now
     plan_step = steps[step]
+    chosen = choose(plan_step, away, now)
     pages = tuple(
         PageIntent(r.contact_id, r.name, r.language, channel, address, index * r.channel_delay)
-        for r in plan_step.recipients
+        for r in chosen.recipients
         for index, (channel, address) in enumerate(r.addresses)
     )
     return Decision(
@@ -77,13 +90,17 @@ def decide(incident: Incident, now: float) -> Decision | None:
         next_due_at=base + plan_step.wait,
         reason=reason,
         unreachable=plan_step.unreachable,
+        away=chosen.notes,
+        all_away=chosen.all_away,
     )
 
 
-def schedule(incident: Incident, horizon_rounds: int = 1) -> list[tuple[float, Decision]]:
+def schedule(incident: Incident, horizon_rounds: int = 1,
+             away: Mapping[str, float] = NOBODY_AWAY) -> list[tuple[float, Decision]]:
     """The decisions an unacknowledged incident would see, in order (for ``alertbot plan``).
 
     Walks ``decide`` forward through ``horizon_rounds`` repeats, or until exhausted.
+    ``away`` as for ``decide``, with its ends relative to the incident's creation.
     """
     from dataclasses import replace
 
@@ -93,7 +110,7 @@ def schedule(incident: Incident, horizon_rounds: int = 1) -> list[tuple[float, D
     current = replace(incident, due_at=now)
     limit = len(incident.plan.steps) * (horizon_rounds + 1) + 1
     for _ in range(limit):
-        decision = decide(current, now)
+        decision = decide(current, now, away=away)
         if decision is None:
             break
         out.append((now, decision))

@@ -350,6 +350,25 @@ def sees_all(config: Config, contact: Contact) -> bool:
         c.id == contact.id for c in config.resolve_targets(config.see_all))
 
 
+def may_see_readiness(config: Config, contact: Contact) -> Verdict:
+    """May this signed-in person read the reachability of every responder (issue 14:
+    who opted out, landlines, away)? Admins and ``console.see_all``: it names people and
+    their phone states, which only those who run the response need."""
+    if sees_all(config, contact):
+        return _yes(f"{contact.id} sees every incident (admin or console.see_all)")
+    return Verdict(False, f"{contact.id} is not an admin or in console.see_all")
+
+
+def may_set_away(config: Config, actor: Contact, target: Contact) -> Verdict:
+    """May ``actor`` mark ``target`` away or back from the console? Themselves (as by
+    texting AWAY), or an admin (someone on leave who cannot text)."""
+    if actor.id == target.id:
+        return _yes(f"{actor.id} sets their own availability")
+    if config.is_admin(actor.id):
+        return _yes(f"{actor.id} is an admin")
+    return Verdict(False, f"{actor.id} may not set {target.id} away")
+
+
 def may_view(config: Config, contact: Contact | None, incident: Incident) -> Verdict:
     """May this person see ``incident`` in the console (its reporter's words, timeline,
     notes, documents)? The one rule for every page and API answer (CONTRACT "HTTP"):

@@ -14,7 +14,7 @@ import functools
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from alertbot.clock import Clock
 from alertbot.core.incident import Incident
@@ -44,7 +44,8 @@ class Engine:
                  batch: int = 200, events: IncidentEvents | None = None,
                  crash: CrashPoints | None = None, owner: str | None = None,
                  rates: Mapping[Channel, TokenBucket] | None = None,
-                 public_url: str | None = None) -> None:
+                 public_url: str | None = None,
+                 modules: Sequence[tuple[str, Callable[[], Awaitable[None]]]] = ()) -> None:
         self.store = store
         self.clock = clock
         self.metrics = metrics
@@ -64,6 +65,8 @@ class Engine:
         # Issue 12: records-request reminders (every cycle) and retention (hourly).
         self.reminders = Reminders(store, clock, config, self.events, self.nudge, public_url)
         self.retention = Retention(store, clock, config, self.events)
+        # More modules run after the built-in ones, each isolated (the readiness digest).
+        self.modules = list(modules)
         self._wake = asyncio.Event()
         self._stopping = False
         self._last_housekeeping = 0.0
@@ -133,6 +136,7 @@ class Engine:
             lambda tx: tx.forget_inbound_before(now - INBOUND_KEY_TTL))
         if forgotten:
             log.info("forgot %d webhook idempotency key(s) older than a week", forgotten)
+        await self.store.write(lambda tx: tx.forget_away_before(now))  # ended AWAYs
 
     async def cycle(self) -> None:
         modules: list[tuple[str, Callable[[], Awaitable[object]]]] = [
@@ -141,6 +145,8 @@ class Engine:
             ("reminders", self.reminders), ("retention", self.retention)]
         if self.documents is not None:
             modules.append(("documents", self.documents))
+        # More modules run after the built-in ones, each isolated (the readiness digest).
+        modules += self.modules
         for name, module in modules:
             try:
                 await asyncio.wait_for(module(), timeout=max(5.0, self.dispatch.send_timeout))

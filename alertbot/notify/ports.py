@@ -79,6 +79,11 @@ class RecordTx(Protocol):
 
     def add_timeline(self, incident_id: int, at: float, kind: str, text: str, /) -> None: ...
 
+    def set_opt_out(self, contact_id: str, channel: Channel, address: str, at: float,
+                    reason: str, /) -> None:
+        """Record that ``contact_id`` refuses ``channel`` (Twilio 21610), first time kept."""
+        ...
+
 
 class OutboxTx(ClaimTx, RecordTx, Protocol):
     """Everything the pipeline does inside one unit of work."""

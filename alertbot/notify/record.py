@@ -28,6 +28,7 @@ from alertbot.notify.fallback import page_elsewhere
 from alertbot.notify.ports import RecordTx
 from alertbot.notify.send import Permanent, Sent
 from alertbot.service import notices
+from alertbot.service.optouts import REFUSED_OPTED_OUT
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,9 @@ def record_failed(tx: RecordTx, item: OutboxItem, failure: Permanent, reach: Rea
     when it had already failed (nothing is written then)."""
     if not tx.mark_failed(item.id, failure.why):
         return Recorded("repeat")
+    if failure.code == REFUSED_OPTED_OUT and item.contact_id:  # readiness names them
+        tx.set_opt_out(item.contact_id, item.channel, item.address, now,
+                       f"Twilio {failure.code}")
     if item.incident_id is None or item.kind is not OutboxKind.PAGE:
         return Recorded("failed")
     config = reach.config

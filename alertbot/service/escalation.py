@@ -11,10 +11,11 @@ import logging
 from collections.abc import Sequence
 from dataclasses import replace
 
+from alertbot.clock import local_day_time
 from alertbot.core.durations import format_duration
 from alertbot.core.incident import Incident
 from alertbot.core.model import Config
-from alertbot.core.policy import PageIntent, decide
+from alertbot.core.policy import Decision, PageIntent, decide
 from alertbot.core.records import NewMessage
 from alertbot.metrics import Metrics
 from alertbot.service import notices
@@ -29,7 +30,7 @@ def escalate(tx: Tx, incident: Incident, now: float, config: Config,
     ran out), as a compare-and-set on the incident's row. Returns the incident as it now
     is, or None when nothing was due or someone (an ACK, another instance) moved it
     first."""
-    decision = decide(incident, now)
+    decision = decide(incident, now, away=tx.away_ends(now))
     if decision is None:
         return None
     if incident.due_at is not None:
@@ -65,7 +66,30 @@ def escalate(tx: Tx, incident: Incident, now: float, config: Config,
                     f"{decision.reason}: {who or 'nobody reachable'}")
     for contact_id, why in decision.unreachable:
         tx.add_timeline(incident.id, now, "unreachable", f"{contact_id}: {why}")
+    _away_notes(tx, incident, decision, now, config)
     return after
+
+
+def _away_notes(tx: Tx, incident: Incident, decision: Decision, now: float,
+                config: Config) -> None:
+    """Who was away and what was done instead, on the timeline (issue 14); when the
+    whole step was away they were paged anyway, and the admins are told (in the first
+    round only: later rounds page the same people again)."""
+    step = decision.step + 1
+    for note in decision.away:
+        until = local_day_time(note.until, config.timezone)
+        if note.paged_anyway:
+            what = f"paged anyway: everyone in step {step} is away"
+        elif note.backup:
+            what = f"paged {note.backup} instead"
+        else:
+            what = f"not paged: others in step {step} are reachable"
+        tx.add_timeline(incident.id, now, "away", f"{note.name} is away until {until}: {what}")
+    if decision.all_away and decision.round == 0:
+        names = ", ".join(note.name for note in decision.away)
+        tx.enqueue(notices.notify_admins(
+            config, "step_away_admin", incident.id, f"step {step} all away",
+            n=incident.id, step=step, names=names), now)
 
 
 def _still_paging(tx: Tx, incident: Incident, pages: Sequence[PageIntent],

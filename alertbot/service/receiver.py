@@ -21,7 +21,7 @@ from alertbot.core.plan import build_plan, select_policy
 from alertbot.core.records import NewMessage
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
-from alertbot.service import calls, documents, notes, notices
+from alertbot.service import availability, calls, documents, notes, notices, optouts
 from alertbot.service.escalation import escalate
 from alertbot.service.events import IncidentEvents
 from alertbot.service.questions import Questions, keyed
@@ -126,6 +126,8 @@ class Receiver(Questions, Responding):
                                       self.clock.now())
             case cmd.Status():
                 return self._status(tx, contact)
+            case cmd.Away() | cmd.Back():
+                return availability.by_text(tx, self.config, contact, command, self.clock.now())
             case cmd.Text(text=text):
                 return self._text(tx, contact, text, source)
         raise AssertionError(f"unhandled command {command!r}")
@@ -486,6 +488,7 @@ class Receiver(Questions, Responding):
 
     def _reserved(self, tx: Tx, actor: Actor, command: cmd.Reserved) -> Reply:
         """Twilio answers STOP/HELP/START itself; we record an opt-out and tell admins."""
+        optouts.reserved_word(tx, actor.contact, actor.phone, command.word, self.clock.now())
         if command.word in cmd.OPT_OUT_WORDS and actor.contact is not None:
             now = self.clock.now()
             log.warning("%s texted %s: texts to them will fail until START",

@@ -559,3 +559,56 @@ def _issue12_procedure(conn: Connection) -> None:
 
 
 MIGRATIONS.append(_issue12_procedure)
+
+
+# --- issue 14 (readiness) ---
+# Opt-outs alertbot has seen (a STOP it received, a 21610 refusal): one row per contact
+# and channel while opted out; START deletes it. ``reason``: "texted STOP", "Twilio 21610".
+opt_outs = sa.Table(
+    "opt_outs",
+    metadata,
+    sa.Column("contact_id", sa.String(140), primary_key=True),
+    sa.Column("channel", sa.String(16), primary_key=True),
+    sa.Column("address", sa.String(64), nullable=False),
+    sa.Column("at", sa.Double, nullable=False),
+    sa.Column("reason", sa.String(200), nullable=False),
+)
+
+# Who is away (AWAY / BACK, the console): one row per contact; ``until`` (epoch seconds)
+# ends it by itself (rows past it are ignored, and deleted by housekeeping).
+away = sa.Table(
+    "away",
+    metadata,
+    sa.Column("contact_id", sa.String(140), primary_key=True),
+    sa.Column("since", sa.Double, nullable=False),
+    sa.Column("until", sa.Double, nullable=False),
+    sa.Column("set_by", sa.String(140), nullable=False),
+    sa.Column("source", sa.String(40), nullable=False),
+)
+
+# Twilio Lookup's line type per number, cached (``checked_at``, epoch seconds):
+# "mobile", "landline", "nonFixedVoip"…; NULL: Lookup had no answer.
+line_types = sa.Table(
+    "line_types",
+    metadata,
+    sa.Column("phone", sa.String(64), primary_key=True),
+    sa.Column("line_type", sa.String(40)),
+    sa.Column("checked_at", sa.Double, nullable=False),
+)
+
+# The weekly readiness digest: one row per scheduled time (its key), so of several
+# instances exactly one sends it.
+readiness_digests = sa.Table(
+    "readiness_digests",
+    metadata,
+    sa.Column("period", sa.String(64), primary_key=True),
+    sa.Column("at", sa.Double, nullable=False),
+)
+
+
+def _readiness(conn: Connection) -> None:
+    for table in (opt_outs, away, line_types, readiness_digests):
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS.append(_readiness)

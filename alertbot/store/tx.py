@@ -9,7 +9,8 @@ and sessions (store/auth.py), the audit log (store/audit.py), phone call legs
 (store/calls.py); issue 12: the checklist, encounter log and warrant aid
 (store/procedure.py), records requests and their reminders (store/records.py),
 retention (store/retention.py), documents (store/documents.py) and the period reports
-(store/reports.py). Every method is plain
+(store/reports.py); issue 14: opt-outs, line types, AWAYs and the readiness digest's
+key (store/reachability.py). Every method is plain
 synchronous SQLAlchemy Core over the one connection of the unit.
 """
 
@@ -26,6 +27,7 @@ from alertbot.store.inbound_keys import InboundKeyQueries
 from alertbot.store.incidents import IncidentQueries
 from alertbot.store.outbox import OutboxQueries
 from alertbot.store.procedure import ProcedureQueries
+from alertbot.store.reachability import ReachabilityQueries
 from alertbot.store.records import RecordsQueries
 from alertbot.store.reporters import ReporterQueries
 from alertbot.store.reports import ReportQueries
@@ -39,7 +41,7 @@ NUDGE_CHANNEL = "alertbot_nudge"
 class Tx(IncidentQueries, ReporterQueries, OutboxQueries, TimelineQueries,
          InboundKeyQueries, SlackPostQueries, AuthQueries, AuditQueries,
          CallQueries, ProcedureQueries, RecordsQueries, RetentionQueries, DocumentQueries,
-         ReportQueries):
+         ReportQueries, ReachabilityQueries):
     """One transaction's worth of reads and writes: plain synchronous methods, called
     inside a unit of work (``Store.write``/``Store.read``)."""
 

@@ -48,7 +48,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "intake_error_nofallback": "alertbot could not record your text. Send it again, "
         "or call for help now.",
         "help": "Text {keywords} to report (e.g. {example}). Responders: ACK, ACK <n>, "
-        "RESOLVE <n>, STATUS.",
+        "RESOLVE <n>, STATUS, AWAY 3d, BACK.",
         "help_example": "{keyword} 2 agents at front desk",
         "update_added": "Added to #{n}.",
         "document_received": "Photo received for #{n}. Only district responders can see it, "
@@ -114,6 +114,23 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "answer and press 1.",
         "confirm_impossible": "#{n}: alertbot cannot confirm it is you (no phone number on "
         "file). Text ACK {n} instead.",
+        "away_ok": "You are away until {until}: you are not paged while others in your "
+        "step can be (if nobody else can, you still are). Text BACK when you return.",
+        "away_unreadable": "Could not read when you are back. Text AWAY, AWAY 3d, AWAY until "
+        "friday or AWAY until 12/24.",
+        "away_too_long": "AWAY lasts at most {days} days. Text e.g. AWAY 7d, or AWAY again "
+        "later.",
+        "away_past": "That day has already passed. Text e.g. AWAY until friday or AWAY 3d.",
+        "back_ok": "Welcome back: you are paged again as usual.",
+        "back_not_away": "You were not away: you are paged as usual.",
+        "step_away_admin": "#{n}: everyone in step {step} is away ({names}); they were paged "
+        "anyway. Check that someone responds.",
+        "readiness_nobody": "alertbot weekly check: {steps} cannot reach anyone now. "
+        "{attention} of {people} responders need attention. Details: {url}",
+        "readiness_some": "alertbot weekly check: {attention} of {people} responders need "
+        "attention; every step can reach someone. Details: {url}",
+        "readiness_all": "alertbot weekly check: all {people} responders are reachable; every "
+        "step can reach someone. Details: {url}",
     },
     "es": {
         "receipt": "#{n} abierto: se esta avisando al equipo del distrito. {guidance}",
@@ -150,7 +167,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "intake_error_nofallback": "alertbot no pudo registrar su texto. Envielo de nuevo "
         "o pida ayuda ya.",
         "help": "Envie {keywords} para reportar (ej. {example}). Equipo: ACK, ACK <n>, "
-        "RESOLVE <n>, STATUS.",
+        "RESOLVE <n>, STATUS, AWAY 3d, BACK.",
         "help_example": "{keyword} 2 agentes en la entrada",
         "update_added": "Agregado a #{n}.",
         "document_received": "Foto recibida para #{n}. Solo el equipo del distrito puede "
@@ -218,6 +235,23 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "sobre #{n}: conteste y oprima 1.",
         "confirm_impossible": "#{n}: alertbot no puede confirmar que es usted (no hay "
         "telefono registrado). Envie ACK {n} por texto.",
+        "away_ok": "Usted esta ausente hasta {until}: no recibe avisos mientras otros de su "
+        "paso puedan recibirlos (si nadie mas puede, si los recibe). Envie BACK al volver.",
+        "away_unreadable": "No se entendio cuando vuelve. Envie AWAY, AWAY 3d, AWAY hasta "
+        "viernes o AWAY hasta 12/24.",
+        "away_too_long": "AWAY dura como maximo {days} dias. Envie p. ej. AWAY 7d, o AWAY de "
+        "nuevo mas tarde.",
+        "away_past": "Ese dia ya paso. Envie p. ej. AWAY hasta viernes o AWAY 3d.",
+        "back_ok": "Bienvenido de vuelta: recibe avisos de nuevo.",
+        "back_not_away": "Usted no estaba ausente: recibe avisos como siempre.",
+        "step_away_admin": "#{n}: todos en el paso {step} estan ausentes ({names}); se les "
+        "aviso igual. Verifique que alguien responda.",
+        "readiness_nobody": "Revision semanal de alertbot: {steps} no puede avisar a nadie "
+        "ahora. {attention} de {people} personas requieren atencion. Detalles: {url}",
+        "readiness_some": "Revision semanal de alertbot: {attention} de {people} personas "
+        "requieren atencion; cada paso puede avisar a alguien. Detalles: {url}",
+        "readiness_all": "Revision semanal de alertbot: las {people} personas estan "
+        "localizables; cada paso puede avisar a alguien. Detalles: {url}",
     },
 }
 

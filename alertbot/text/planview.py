@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from alertbot.core.durations import format_duration
 from alertbot.core.incident import Incident
 from alertbot.core.model import Config, School
@@ -9,7 +13,8 @@ from alertbot.core.plan import build_plan, select_policy
 from alertbot.core.policy import schedule
 
 
-def _timeline(config: Config, policy_name: str) -> list[str]:
+def _timeline(config: Config, policy_name: str, away: Mapping[str, float] = {},
+              now: float = 0.0) -> list[str]:
     policy = config.escalations[policy_name]
     plan = build_plan(config, policy)
     probe = Incident(id=0, type="", title="", school_id=None, school_name=None,
@@ -18,7 +23,10 @@ def _timeline(config: Config, policy_name: str) -> list[str]:
     lines: list[str] = []
     finite = policy.repeat is not None and policy.repeat <= 3
     horizon = policy.repeat if finite and policy.repeat is not None else 1
-    for at, decision in schedule(probe, horizon_rounds=horizon):
+    # AWAYs as seconds from the preview's start (t+0 is ``now``): someone back in 2 hours
+    # is paged again in the rounds after t+2h.
+    relative = {cid: until - now for cid, until in away.items() if until > now}
+    for at, decision in schedule(probe, horizon_rounds=horizon, away=relative):
         stamp = "t+" + format_duration(at)
         if decision.exhausted:
             lines.append(f"  {stamp:>9}  {decision.reason}")
@@ -39,6 +47,12 @@ def _timeline(config: Config, policy_name: str) -> list[str]:
             lines.append(f"  {stamp:>9}  {label:<18} (nobody reachable!)")
         for contact_id, why in decision.unreachable:
             lines.append(" " * 31 + f" ! {contact_id}: {why}")
+        for note in decision.away:
+            until = datetime.fromtimestamp(note.until + now, ZoneInfo(config.timezone))
+            what = ("paged anyway: the whole step is away" if note.paged_anyway
+                    else f"{note.backup} paged instead" if note.backup else "not paged")
+            lines.append(" " * 31 + f" ~ {note.name} is AWAY until "
+                         f"{until.strftime('%a %m/%d %H:%M')}: {what}")
         if not finite and decision.round >= 1 and decision.step == len(plan.steps) - 1:
             break
     if policy.repeat is None:
@@ -50,8 +64,10 @@ def _timeline(config: Config, policy_name: str) -> list[str]:
 
 
 def render_plan(config: Config, incident: str | None = None,
-                school: str | None = None) -> str:
-    """The plan text; raises KeyError naming an unknown incident type or school."""
+                school: str | None = None, away: Mapping[str, float] | None = None,
+                now: float = 0.0) -> str:
+    """The plan text; raises KeyError naming an unknown incident type or school.
+    ``away``: contact id -> end of their AWAY (epoch seconds), shown as of ``now``."""
     types = [incident] if incident else list(config.incidents)
     for t in types:
         if t not in config.incidents:
@@ -74,6 +90,6 @@ def render_plan(config: Config, incident: str | None = None,
                 groups.setdefault(policy, []).append(s.id if s else "(no school named)")
         for policy, names in groups.items():
             out.append(f"incident '{t}' at {', '.join(names)} → escalation '{policy}'")
-            out.extend(_timeline(config, policy))
+            out.extend(_timeline(config, policy, away or {}, now))
             out.append("")
     return "\n".join(out).rstrip() + "\n"

@@ -16,6 +16,8 @@ Value shapes (all JSON):
     keywords                    [str, ...] report keywords, the first is the example
     incidents                   [{"n": int, "school": str | None, "acked_by": str | None}]
     text                        str (``VERBATIM`` only)
+    until                       str, an AWAY's end in the district's time ("Fri 12/04 00:00")
+    days                        int, the longest AWAY
 """
 
 from __future__ import annotations
@@ -78,6 +80,12 @@ class ReplyKey(StrEnum):
     NOTE_OK = "note_ok"  # a note is on the incident's timeline
     NOTE_EMPTY = "note_empty"  # NOTE 12 with no words
     NOTE_HOW = "note_how"  # NOTE with no number
+    AWAY_OK = "away_ok"  # AWAY: not paged until {until} while others can be (issue 14)
+    AWAY_UNREADABLE = "away_unreadable"  # AWAY <something we cannot read>
+    AWAY_TOO_LONG = "away_too_long"  # longer than {days} days
+    AWAY_PAST = "away_past"  # a date already past
+    BACK_OK = "back_ok"
+    BACK_NOT_AWAY = "back_not_away"
     NONE = "none"  # nothing to say (opt-out words: Twilio answers those itself)
     VERBATIM = "verbatim"  # a reply stored before replies were data: its words as kept
 
@@ -129,6 +137,12 @@ FIELDS: dict[ReplyKey, frozenset[str]] = {
     ReplyKey.NOTE_OK: frozenset({"n"}),
     ReplyKey.NOTE_EMPTY: frozenset({"n"}),
     ReplyKey.NOTE_HOW: frozenset(),
+    ReplyKey.AWAY_OK: frozenset({"until"}),
+    ReplyKey.AWAY_UNREADABLE: frozenset(),
+    ReplyKey.AWAY_TOO_LONG: frozenset({"days"}),
+    ReplyKey.AWAY_PAST: frozenset(),
+    ReplyKey.BACK_OK: frozenset(),
+    ReplyKey.BACK_NOT_AWAY: frozenset(),
     ReplyKey.NONE: frozenset(),
     ReplyKey.VERBATIM: frozenset({"text"}),
 }

@@ -74,6 +74,14 @@ REPLIES: dict[str, dict[str, str]] = {
         "Text RESOLVE {n} when it is over.",
         "ack_already": "Incident number {n} was already acknowledged by {name}.",
         "ack_none": "No open incident is paging you.",
+        "away_ok": "You are away until {until}. You are not paged while others in your "
+        "step can be. Text BACK when you return.",
+        "away_unreadable": "I could not understand when you are back. Text AWAY 3d, or AWAY "
+        "until friday.",
+        "away_too_long": "Away can last at most {days} days.",
+        "away_past": "That day has already passed.",
+        "back_ok": "Welcome back. You are paged again as usual.",
+        "back_not_away": "You were not away. You are paged as usual.",
         "ack_which": "Several incidents are open: {numbers}.",
         "resolve_ok": "Incident number {n} is resolved. Thank you.",
         "resolve_already": "Incident number {n} was already resolved by {name}.",
@@ -158,6 +166,13 @@ REPLIES: dict[str, dict[str, str]] = {
         "informó a quien reportó. Envíe RESOLVE {n} por texto al terminar.",
         "ack_already": "El incidente número {n} ya fue atendido por {name}.",
         "ack_none": "Ningún incidente abierto le está avisando.",
+        "away_ok": "Usted está ausente hasta {until}. No recibe avisos mientras otros de "
+        "su paso puedan recibirlos. Envíe BACK por texto al volver.",
+        "away_unreadable": "No entendí cuándo vuelve. Envíe AWAY 3d, o AWAY hasta viernes.",
+        "away_too_long": "La ausencia dura como máximo {days} días.",
+        "away_past": "Ese día ya pasó.",
+        "back_ok": "Bienvenido de vuelta. Recibe avisos de nuevo.",
+        "back_not_away": "Usted no estaba ausente. Recibe avisos como siempre.",
         "ack_which": "Hay varios incidentes abiertos: {numbers}.",
         "resolve_ok": "El incidente número {n} está cerrado. Gracias.",
         "resolve_already": "El incidente número {n} ya fue cerrado por {name}.",

@@ -105,8 +105,14 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
+# Every Twilio REST host: api.twilio.com, lookups.twilio.com, … (CONTRACT: TWILIO_API_URL
+# routes each of them, path unchanged).
+_TWILIO_HOST = re.compile(r"https://[a-z0-9-]+(\.[a-z0-9-]+)*\.twilio\.com(?=/|$)")
+
+
 class _RoutedHttpClient(AsyncTwilioHttpClient):  # type: ignore[misc]
-    """Sends api.twilio.com requests to ``api_url`` with a real timeout, no retries."""
+    """Sends every Twilio REST host's requests (api., lookups., …) to ``api_url``, path
+    unchanged, when it is not the real API; with a real timeout and no retries."""
 
     def __init__(self, api_url: str, timeout: float) -> None:
         super().__init__(timeout=timeout, max_retries=None)
@@ -123,8 +129,8 @@ class _RoutedHttpClient(AsyncTwilioHttpClient):  # type: ignore[misc]
         timeout: float | None = None,  # noqa: ASYNC109 - the SDK's signature
         allow_redirects: bool = False,
     ) -> Response:
-        if url.startswith(TWILIO_API_URL):
-            url = self.api_url + url[len(TWILIO_API_URL):]
+        if self.api_url != TWILIO_API_URL and (host := _TWILIO_HOST.match(url)):
+            url = self.api_url + url[host.end():]
         if auth is not None:  # the SDK's aiohttp.BasicAuth is deprecated in aiohttp 3.14
             token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode("latin1")).decode()
             headers = {**(headers or {}), "Authorization": f"Basic {token}"}

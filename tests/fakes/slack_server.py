@@ -124,6 +124,11 @@ class FakeSlack(LocalServer):
         self.ledger = Ledger()  # ignore rules and the fake clock for assert_all_expected
         self._fail_next: dict[str, list[Fault]] = {}
         self._fail_user: dict[str, str] = {}
+        # users.info answers (issue 14): member -> {"deleted": True} / {"is_restricted":
+        # True}; a member starting U/W not set here is an active account, "missing" ones
+        # are user_not_found.
+        self.users: dict[str, dict[str, Any]] = {}
+        self.missing_users: set[str] = set()
         self._ts = itertools.count(1)
         self._views = itertools.count(1)
         self._cond = asyncio.Condition()
@@ -133,6 +138,7 @@ class FakeSlack(LocalServer):
         self.sockets: list[web.WebSocketResponse] = []  # Socket Mode connections, oldest first
         self.app = web.Application()
         self.app.router.add_post("/api/{method}", self._api)
+        self.app.router.add_get("/api/{method}", self._api)  # users.info is a GET
         self.app.router.add_post("/response/{key}", self._response_url)
         self.app.router.add_get("/socket", self._socket)
 
@@ -311,6 +317,14 @@ class FakeSlack(LocalServer):
             self.messages[key].update({k: v for k, v in args.items() if k != "ts"})
             self.messages[key]["edited"] = self.messages[key].get("edited", 0) + 1
             return None, {"channel": key[0], "ts": key[1], "text": args.get("text")}
+        if method == "users.info":
+            member = str(args.get("user", ""))
+            if member in self.missing_users or not member.startswith(("U", "W")):
+                return "user_not_found", {}
+            return None, {"user": {"id": member, "team_id": "T0TEST", "name": member.lower(),
+                                   "deleted": False, "is_bot": False,
+                                   "is_restricted": False, "is_ultra_restricted": False,
+                                   **self.users.get(member, {})}}
         if method == "apps.connections.open":
             ticket = f"tk{next(self._envelopes)}"
             self._tickets.add(ticket)

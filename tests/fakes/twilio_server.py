@@ -116,6 +116,10 @@ class FakeTwilio(FakeMedia, LocalServer):
         self.app.router.add_post(API + "/Calls.json", self._calls)
         self.app.router.add_post(API + "/Calls/{sid}.json", self._update_call)
         self._add_media_routes()  # MMS media and its "media store" (tests/fakes/twilio_media.py)
+        # Lookup v2 (lookups.twilio.com, reached through TWILIO_API_URL, path unchanged).
+        self.app.router.add_get("/v2/PhoneNumbers/{number}", self._lookup)
+        self.line_types: dict[str, str | None] = {}  # E.164 -> type; default "mobile"
+        self.lookups: list[tuple[str, str]] = []  # (number, Fields) asked, in order
 
     # -- lifecycle ---------------------------------------------------------------
     async def start(self) -> FakeTwilio:
@@ -376,8 +380,32 @@ class FakeTwilio(FakeMedia, LocalServer):
     def _authorized(self, request: web.Request) -> bool:
         expected = f"{self.account_sid}:{self.auth_token}".encode()
         header = request.headers.get("Authorization", "")
-        return (request.match_info["account"] == self.account_sid
+        return (request.match_info.get("account", self.account_sid) == self.account_sid
                 and header == "Basic " + base64.b64encode(expected).decode())
+
+    async def _lookup(self, request: web.Request) -> web.Response:
+        """Lookup v2 ``GET /v2/PhoneNumbers/{n}?Fields=line_type_intelligence``: the type
+        set in ``line_types`` (default "mobile"); a number set to None has none."""
+        if not self._authorized(request):
+            return _error(401, 20003, "Authenticate")
+        number = request.match_info["number"]
+        fields = request.query.get("Fields", "")
+        self.lookups.append((number, fields))
+        kind = self.line_types.get(number, "mobile")
+        intelligence = None
+        if "line_type_intelligence" in fields:
+            intelligence = {"type": kind, "carrier_name": "Fake Carrier",
+                            "mobile_country_code": "310", "mobile_network_code": "000",
+                            "error_code": None} if kind else {"type": None,
+                                                              "error_code": 60601}
+        return web.json_response({
+            "calling_country_code": "1", "country_code": "US", "phone_number": number,
+            "national_format": number, "valid": True, "validation_errors": None,
+            "caller_name": None, "sim_swap": None, "call_forwarding": None,
+            "line_status": None, "line_type_intelligence": intelligence,
+            "identity_match": None, "reassigned_number": None, "sms_pumping_risk": None,
+            "phone_number_quality_score": None, "pre_fill": None,
+            "url": f"https://lookups.twilio.com/v2/PhoneNumbers/{number}"})
 
     async def _handle(self, request: web.Request, kind: str) -> web.Response:
         if not self._authorized(request):

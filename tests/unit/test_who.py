@@ -475,3 +475,25 @@ def test_a_document_goes_to_the_senders_report_before_what_they_respond_to() -> 
     assert [i.id for i in who.attach_candidates([], paging)] == [4, 5]
     assert [i.id for i in who.attach_candidates([], [paging[0], paging[0]])] == [5]
     assert who.attach_candidates([], []) == []
+
+
+# --- readiness and availability from the console (issue 14) -----------------------------
+
+
+@pytest.mark.parametrize(("contact", "allowed"), [
+    (ADMIN, True),      # runs the response: sees who cannot be reached
+    (TEACHER, False),   # names and phone states of others are not theirs to read
+    (PRINCIPAL, False),
+])
+def test_who_may_read_readiness(contact: Contact, allowed: bool) -> None:
+    assert who.may_see_readiness(CONFIG, contact).allowed is allowed
+
+
+@pytest.mark.parametrize(("actor", "target", "allowed"), [
+    (DEPUTY, DEPUTY, True),    # themselves, as by texting AWAY
+    (ADMIN, DEPUTY, True),     # an admin, for someone on leave who cannot text
+    (TEACHER, DEPUTY, False),  # anyone else
+    (SUPT, DEPUTY, False),
+])
+def test_who_may_set_someone_away(actor: Contact, target: Contact, allowed: bool) -> None:
+    assert who.may_set_away(CONFIG, actor, target).allowed is allowed

@@ -67,6 +67,7 @@ class FakeOutbox:
     incidents: dict[int, Incident] = field(default_factory=dict)
     timeline: list[tuple[int, str, str]] = field(default_factory=list)
     first_page: dict[int, float] = field(default_factory=dict)
+    opt_outs: dict[tuple[str, Channel], str] = field(default_factory=dict)
     writes: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -171,6 +172,10 @@ class FakeOutbox:
 
     def add_timeline(self, incident_id: int, at: float, kind: str, text: str, /) -> None:
         self.timeline.append((incident_id, kind, text))
+
+    def set_opt_out(self, contact_id: str, channel: Channel, address: str, at: float,
+                    reason: str, /) -> None:
+        self.opt_outs.setdefault((contact_id, channel), reason)
 
 
 def page(channel: Channel = Channel.SMS, n: int = 1, contact: Contact = SAM,

@@ -65,6 +65,12 @@ SAMPLES: dict[ReplyKey, tuple[Outcome, dict[str, Any]]] = {
     ReplyKey.DOCUMENT_RECEIVED_MANY: (Outcome.ADDED, {"n": 12, "count": 3}),
     ReplyKey.DOCUMENT_WHICH: (Outcome.CHOOSE, {"ids": [12, 14]}),
     ReplyKey.DOCUMENT_NONE: (Outcome.NOT_FOUND, {}),
+    ReplyKey.AWAY_OK: (Outcome.INFO, {"until": "Fri 12/04 00:00"}),
+    ReplyKey.AWAY_UNREADABLE: (Outcome.REFUSED, {}),
+    ReplyKey.AWAY_TOO_LONG: (Outcome.REFUSED, {"days": 30}),
+    ReplyKey.AWAY_PAST: (Outcome.REFUSED, {}),
+    ReplyKey.BACK_OK: (Outcome.INFO, {}),
+    ReplyKey.BACK_NOT_AWAY: (Outcome.INFO, {}),
     ReplyKey.NONE: (Outcome.NONE, {}),
     ReplyKey.VERBATIM: (Outcome.INFO, {"text": "You acknowledged #5."}),
 }

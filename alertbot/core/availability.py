@@ -1,0 +1,165 @@
+"""Who is away, pure: reading ``AWAY [when]`` and choosing whom a step pages (issue 14).
+
+Reading (``read_away``; ``service.availability.away_end`` puts it on the calendar, in
+the district's time zone):
+
+    AWAY                    until BACK, at most ``MAX_AWAY`` (30 days)
+    AWAY 3d / 12h / 2w / 90m    for that long (``d`` days, ``h`` hours, ``w`` weeks,
+                            ``m`` minutes; ``days``/``hours``… spelled out too)
+    AWAY until friday       back on the next Friday (never today), from 00:00
+    AWAY until 12/24        back on that date (month/day, optional /year), from 00:00
+    (``hasta`` and Spanish weekday names are read as well)
+
+Longer than ``MAX_AWAY`` or a date already past is refused (``AwayProblem``) with
+a reply that says why; so is anything unreadable. Thirty days bounds a forgotten AWAY:
+a responder who never texts BACK is paged again within a month (decision 0040).
+
+Choosing (``choose``): a step's recipients minus the away ones; an away person with a
+``backup`` who is not away is replaced by the backup; if that leaves nobody, everyone
+of the step is paged anyway and ``all_away`` tells the caller to tell the admins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from alertbot.core.plan import PlanStep, Recipient
+
+MAX_AWAY = 30 * 86400.0  # seconds: the longest AWAY (decision 0040)
+
+_UNITS = {"m": 60.0, "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0,
+          "h": 3600.0, "hr": 3600.0, "hrs": 3600.0, "hour": 3600.0, "hours": 3600.0,
+          "d": 86400.0, "day": 86400.0, "days": 86400.0, "dia": 86400.0, "dias": 86400.0,
+          "w": 604800.0, "wk": 604800.0, "week": 604800.0, "weeks": 604800.0}
+_DURATION = re.compile(r"(\d{1,4})\s*([a-z]+)")
+_DATE = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?")
+_WEEKDAYS = {
+    **{name: i for i, names in enumerate((
+        ("monday", "mon", "lunes"), ("tuesday", "tue", "tues", "martes"),
+        ("wednesday", "wed", "miercoles", "miércoles"), ("thursday", "thu", "thur", "thurs",
+                                                         "jueves"),
+        ("friday", "fri", "viernes"), ("saturday", "sat", "sabado", "sábado"),
+        ("sunday", "sun", "domingo"))) for name in names},
+}
+_UNTIL = frozenset({"until", "till", "til", "hasta", "to"})
+
+
+class AwayProblem(StrEnum):
+    UNREADABLE = "unreadable"  # not a duration, weekday or date we know
+    TOO_LONG = "too_long"  # beyond MAX_AWAY
+    PAST = "past"  # a date that has already passed
+
+
+@dataclass(frozen=True)
+class AwayFor:
+    """``AWAY`` (``seconds`` None: until BACK, at most ``MAX_AWAY``) or ``AWAY 3d``."""
+
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class AwayUntilDay:
+    """``AWAY until friday`` (``weekday`` 0 = Monday) or ``AWAY until 12/24[/2026]``:
+    back on that day from 00:00 in the district's time zone. Turned into a time by
+    ``service.availability.away_end`` (the calendar is not pure: core has no datetime)."""
+
+    weekday: int | None = None
+    month: int | None = None
+    day: int | None = None
+    year: int | None = None
+
+
+AwayAsk = AwayFor | AwayUntilDay
+
+
+def read_away(spec: str) -> AwayAsk | AwayProblem:
+    """What ``AWAY <spec>`` asks for (see the module docstring), or why it cannot be."""
+    text = " ".join(spec.strip().lower().rstrip(".!").split())
+    if not text:
+        return AwayFor()
+    duration = _DURATION.fullmatch(text.replace(" ", "") if text[0].isdigit() else "")
+    if duration and duration.group(2) in _UNITS:
+        seconds = int(duration.group(1)) * _UNITS[duration.group(2)]
+        if seconds <= 0:
+            return AwayProblem.UNREADABLE
+        return AwayFor(seconds) if seconds <= MAX_AWAY else AwayProblem.TOO_LONG
+    words = text.split()
+    if words[0] in _UNTIL:
+        words = words[1:]
+    if len(words) != 1:
+        return AwayProblem.UNREADABLE
+    word = words[0].rstrip(",")
+    if word in _WEEKDAYS:
+        return AwayUntilDay(weekday=_WEEKDAYS[word])
+    found = _DATE.fullmatch(word)
+    if found is None:
+        return AwayProblem.UNREADABLE
+    year = found.group(3)
+    return AwayUntilDay(month=int(found.group(1)), day=int(found.group(2)),
+                        year=None if year is None else int(year) + (
+                            2000 if len(year) == 2 else 0))
+
+
+def check_end(until: float, now: float) -> float | AwayProblem:
+    """``until`` if it is a fit end for an AWAY sent at ``now``: later, at most
+    ``MAX_AWAY`` on."""
+    if until <= now:
+        return AwayProblem.PAST
+    return until if until - now <= MAX_AWAY else AwayProblem.TOO_LONG
+
+
+def is_away(away: Mapping[str, float], contact_id: str, now: float) -> bool:
+    """Whether ``contact_id`` is away at ``now`` (``away``: contact id -> end, epoch s)."""
+    until = away.get(contact_id)
+    return until is not None and until > now
+
+
+@dataclass(frozen=True)
+class AwayNote:
+    """Why an away person was not paged, or was: for the timeline (names, no facts).
+
+    ``backup``: the name of who was paged instead (None: nobody instead);
+    ``paged_anyway``: the whole step was away, so they were paged all the same."""
+
+    contact_id: str
+    name: str
+    until: float
+    backup: str | None = None
+    paged_anyway: bool = False
+
+
+@dataclass(frozen=True)
+class StepChoice:
+    recipients: tuple[Recipient, ...]
+    notes: tuple[AwayNote, ...] = ()
+    all_away: bool = False  # nobody present: paged the away ones anyway; tell the admins
+
+
+def choose(step: PlanStep, away: Mapping[str, float], now: float) -> StepChoice:
+    """Whom ``step`` pages at ``now`` given who is ``away`` (see the module docstring).
+
+    A backup already paged in the step (in their own right or for someone else) is
+    paged once; an away person's note says so."""
+    if not any(is_away(away, r.contact_id, now) for r in step.recipients):
+        return StepChoice(step.recipients)
+    chosen: dict[str, Recipient] = {}
+    notes: list[AwayNote] = []
+    present = {r.contact_id for r in step.recipients if not is_away(away, r.contact_id, now)}
+    for r in step.recipients:
+        if r.contact_id in present:
+            chosen.setdefault(r.contact_id, r)
+            continue
+        until = away[r.contact_id]
+        backup = r.backup
+        if backup is not None and not is_away(away, backup.contact_id, now):
+            chosen.setdefault(backup.contact_id, backup)
+            notes.append(AwayNote(r.contact_id, r.name, until, backup.name))
+        else:
+            notes.append(AwayNote(r.contact_id, r.name, until))
+    if chosen or not step.recipients:
+        return StepChoice(tuple(chosen.values()), tuple(notes))
+    anyway = tuple(AwayNote(n.contact_id, n.name, n.until, paged_anyway=True) for n in notes)
+    return StepChoice(step.recipients, anyway, all_away=True)

@@ -1,0 +1,167 @@
+"""GET /api/readiness, POST /api/contacts/{id}/away and …/back (issue 14).
+
+A script's bearer ``ALERTBOT_API_TOKEN``, or a signed-in person (CSRF checked on the
+POSTs): readiness for admins and ``console.see_all`` (``who.may_see_readiness``), away
+and back for the person themselves or an admin (``who.may_set_away``); 403 otherwise.
+Setting availability is audited. The JSON is also what ``alertbot readiness --json``
+prints.
+
+``GET /api/readiness``: ``ok`` (every step can reach someone), ``checked_at``,
+``steps`` [{``policy``, ``step`` (1-based), ``people`` (contact ids), ``reachable``
+(contact ids, backups standing in included), ``nobody``, ``problems`` (plain words)}],
+``people`` [{``id``, ``name``, ``backup``, ``away`` (null or {``since``, ``until``,
+``set_by``}), ``channels`` [{``channel``, ``state``, ``ok``, ``line_type``,
+``opted_out_at``, ``opt_out_reason``}], ``problems``}].
+
+``POST /api/contacts/{id}/away``: form or JSON ``for`` ("3d", "until friday", "12/24";
+empty: until BACK, at most 30 days) or ``until`` (ISO 8601; without an offset, the
+district's time); 200 with ``{"id", "until"}``, 400 with ``{"error"}`` when it cannot
+be read, 404 for an unknown contact.
+``POST /api/contacts/{id}/back``: 200 ``{"id", "was_away"}``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from alertbot import appkeys
+from alertbot.clock import iso
+from alertbot.core import who
+from alertbot.core.availability import AwayProblem, check_end, read_away
+from alertbot.core.model import Config, Contact
+from alertbot.core.readiness import Readiness
+from alertbot.service import availability
+from alertbot.service.readiness import readiness
+from alertbot.store.sql import Tx
+from alertbot.text.readinessview import person_problems, step_problems
+from alertbot.web import audit
+from alertbot.web.api import api_access
+from alertbot.web.session import Viewer
+
+
+def _forbidden(reason: str) -> web.HTTPForbidden:
+    return web.HTTPForbidden(text=f'{{"error": "{reason}"}}', content_type="application/json")
+
+
+async def allowed(request: web.Request, target: Contact | None = None) -> Viewer | None:
+    """Who asks (None: a script with the bearer token): 401 for nobody, 403 for a person
+    the rule refuses (readiness: ``who.may_see_readiness``; with ``target``, setting
+    their availability: ``who.may_set_away``)."""
+    viewer = await api_access(request)
+    if viewer is None:
+        return None
+    config = request.app[appkeys.RECEIVER].config
+    verdict = (who.may_see_readiness(config, viewer.contact) if target is None
+               else who.may_set_away(config, viewer.contact, target))
+    if not verdict.allowed:
+        raise _forbidden("not allowed")
+    return viewer
+
+
+def readiness_json(r: Readiness, config: Config, now: float,
+                   from_number: str | None) -> dict[str, Any]:
+    tz = config.timezone
+    return {
+        "ok": r.ok,
+        "checked_at": iso(now),
+        "steps": [{"policy": s.policy, "step": s.step, "people": list(s.people),
+                   "reachable": list(s.reachable), "nobody": s.nobody,
+                   "problems": step_problems(s, r, tz, from_number)}
+                  for s in r.steps],
+        "people": [{
+            "id": p.contact.id, "name": p.contact.name, "backup": p.contact.backup,
+            "away": None if p.away is None else {"since": iso(p.away.since),
+                                                 "until": iso(p.away.until),
+                                                 "set_by": p.away.set_by},
+            "channels": [{"channel": str(c.channel), "state": str(c.state), "ok": c.ok,
+                          "line_type": c.line_type,
+                          "opted_out_at": iso(c.opt_out.at) if c.opt_out else None,
+                          "opt_out_reason": c.opt_out.reason if c.opt_out else None}
+                         for c in p.channels],
+            "problems": person_problems(p, tz, from_number),
+        } for p in r.people.values()],
+    }
+
+
+async def get_readiness(request: web.Request) -> web.Response:
+    await allowed(request)
+    app = request.app
+    config = app[appkeys.RECEIVER].config
+    now = app[appkeys.CLOCK].now()
+    found = await readiness(app[appkeys.STORE], config, app[appkeys.READINESS_SOURCES], now)
+    return web.json_response(readiness_json(found, config, now,
+                                            app[appkeys.SETTINGS].twilio_from))
+
+
+def _contact(request: web.Request) -> Contact:
+    contact = request.app[appkeys.RECEIVER].config.contacts.get(request.match_info["id"])
+    if contact is None:
+        raise web.HTTPNotFound(text='{"error": "no such contact"}',
+                               content_type="application/json")
+    return contact
+
+
+async def _form(request: web.Request) -> dict[str, str]:
+    if request.content_type == "application/json":
+        body = await request.json()
+        return {k: str(v) for k, v in body.items()} if isinstance(body, dict) else {}
+    return {k: str(v) for k, v in (await request.post()).items()}
+
+
+def _bad(error: str) -> web.HTTPBadRequest:
+    return web.HTTPBadRequest(text=f'{{"error": "{error}"}}', content_type="application/json")
+
+
+async def set_away(request: web.Request) -> web.Response:
+    contact = _contact(request)
+    viewer = await allowed(request, contact)
+    form = await _form(request)
+    app = request.app
+    config = app[appkeys.RECEIVER].config
+    now = app[appkeys.CLOCK].now()
+    end: float | AwayProblem
+    if form.get("until"):
+        try:
+            when = datetime.fromisoformat(form["until"])
+            if when.tzinfo is None:  # a local time is the district's
+                when = when.replace(tzinfo=ZoneInfo(config.timezone))
+            end = check_end(when.timestamp(), now)
+        except ValueError:
+            raise _bad("until must be an ISO 8601 time") from None
+    else:
+        ask = read_away(form.get("for", ""))
+        end = ask if isinstance(ask, AwayProblem) else availability.away_end(
+            ask, now, config.timezone)
+    if isinstance(end, AwayProblem):
+        raise _bad(f"cannot set away: {end}")
+    until = end
+    set_by = viewer.contact.id if viewer is not None else "api"
+
+    def work(tx: Tx) -> None:
+        availability.away(tx, config, contact, until, now, set_by,
+                          "console" if viewer is not None else "api")
+
+    await app[appkeys.STORE].write(work)
+    await audit.record(request, viewer, "away", detail=f"{contact.id} until {iso(until)}")
+    return web.json_response({"id": contact.id, "until": iso(until)})
+
+
+async def set_back(request: web.Request) -> web.Response:
+    contact = _contact(request)
+    viewer = await allowed(request, contact)
+    app = request.app
+    now = app[appkeys.CLOCK].now()
+    reply = await app[appkeys.STORE].write(
+        lambda tx: availability.back(tx, contact, now))
+    await audit.record(request, viewer, "back", detail=contact.id)
+    return web.json_response({"id": contact.id, "was_away": reply.key == "back_ok"})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/readiness", get_readiness)
+    app.router.add_post("/api/contacts/{id}/away", set_away)
+    app.router.add_post("/api/contacts/{id}/back", set_back)
