@@ -28,6 +28,7 @@ from alertbot.store.sql import Store
 from alertbot.twilio import phone_tree as twilio_voice
 from alertbot.twilio import sms_webhook as twilio_sms
 from alertbot.web import api, dashboard
+from alertbot.web.console import routes as console
 from alertbot.web.serving import CLIENT_MAX_SIZE, read_guard
 
 log = logging.getLogger("alertbot")
@@ -218,6 +219,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     app.router.add_get("/api/incidents", api.list_incidents)
     app.router.add_get("/api/incidents/{id}", api.get_incident)
     dashboard.add_routes(app)
+    console.add_routes(app)  # GET /, the incident page, live events, /static/
     if settings.sandbox:
         sandbox.add_routes(app)
     _mount_slack(app, settings)

@@ -79,7 +79,26 @@ class Update:
     text: str
 
 
-Command = Open | Intake | Ack | Resolve | Status | Reserved | Text | Update
+@dataclass(frozen=True)
+class PageNow:
+    """The console: page ``target`` (a contact id or a role) for incident ``number`` now,
+    outside the escalation's steps (issue 11)."""
+
+    number: int
+    target: str
+
+
+@dataclass(frozen=True)
+class MessageReporter:
+    """The console: text ``text`` to the reporter of incident ``number`` from the
+    district number, as typed by a designee (issue 11)."""
+
+    number: int
+    text: str
+
+
+Command = (Open | Intake | Ack | Resolve | Status | Reserved | Text | Update | PageNow
+           | MessageReporter)
 
 # --- the incident number of ACK, RESOLVE (and later NOTE, BRIDGE) ---------------------
 

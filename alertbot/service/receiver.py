@@ -21,7 +21,7 @@ from alertbot.core.plan import build_plan, select_policy
 from alertbot.core.records import NewMessage
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
-from alertbot.service import notices
+from alertbot.service import console_actions, notices
 from alertbot.service.escalation import escalate
 from alertbot.service.events import IncidentEvents
 from alertbot.service.questions import Questions, keyed
@@ -121,6 +121,9 @@ class Receiver(Questions, Responding):
                 return self._status(tx, contact)
             case cmd.Text(text=text):
                 return self._text(tx, contact, text, source)
+            case cmd.PageNow() | cmd.MessageReporter():
+                return console_actions.apply(tx, self.config, self.clock.now(), contact,
+                                             command, self.public_url)
         raise AssertionError(f"unhandled command {command!r}")
 
     # --- opening ---------------------------------------------------------------------------

@@ -4,7 +4,8 @@
 ``Tx`` is a facade over the queries of each concept, one module each: incidents
 (store/incidents.py), reporters and the sender window (store/reporters.py), the outbox
 (store/outbox.py), the timeline (store/timeline.py), webhook idempotency keys
-(store/inbound_keys.py) and the Slack post (store/slack_posts.py). Every method is plain
+(store/inbound_keys.py), the Slack post (store/slack_posts.py) and the console board
+(store/board.py). Every method is plain
 synchronous SQLAlchemy Core over the one connection of the unit.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from alertbot.store.board import BoardQueries
 from alertbot.store.inbound_keys import InboundKeyQueries
 from alertbot.store.incidents import IncidentQueries
 from alertbot.store.outbox import OutboxQueries
@@ -24,7 +26,7 @@ NUDGE_CHANNEL = "alertbot_nudge"
 
 
 class Tx(IncidentQueries, ReporterQueries, OutboxQueries, TimelineQueries,
-         InboundKeyQueries, SlackPostQueries):
+         InboundKeyQueries, SlackPostQueries, BoardQueries):
     """One transaction's worth of reads and writes: plain synchronous methods, called
     inside a unit of work (``Store.write``/``Store.read``)."""
 

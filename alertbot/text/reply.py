@@ -11,6 +11,7 @@ Value shapes (all JSON):
                                 and folded by each medium); ``school`` may be None
     fallback                    str, the phone number to call ("" when none is set)
     guidance                    {language: str}, or a str already in the reply's language
+    names                       str, people's names joined by ", " (user data)
     ids                         [int, ...] incident numbers to choose from
     keywords                    [str, ...] report keywords, the first is the example
     incidents                   [{"n": int, "school": str | None, "acked_by": str | None}]
@@ -63,6 +64,11 @@ class ReplyKey(StrEnum):
     CONFIRM_IMPOSSIBLE = "confirm_impossible"
     INTAKE_ERROR = "intake_error"  # the command could not be applied: call for help
     INTAKE_ERROR_NOFALLBACK = "intake_error_nofallback"  # … with no fallback_phone
+    CONSOLE_PAGED = "console_paged"  # the console paged someone now (issue 11)
+    CONSOLE_MESSAGED = "console_messaged"  # the console texted the reporter
+    CONSOLE_NO_TARGET = "console_no_target"  # no contact or role of that name
+    CONSOLE_NO_PHONE = "console_no_phone"  # the reporter has no number to text
+    CONSOLE_CLOSED = "console_closed"  # paging for a resolved incident
     NONE = "none"  # nothing to say (opt-out words: Twilio answers those itself)
     VERBATIM = "verbatim"  # a reply stored before replies were data: its words as kept
 
@@ -100,6 +106,11 @@ FIELDS: dict[ReplyKey, frozenset[str]] = {
     ReplyKey.CONFIRM_IMPOSSIBLE: frozenset({"n"}),
     ReplyKey.INTAKE_ERROR: frozenset({"fallback"}),
     ReplyKey.INTAKE_ERROR_NOFALLBACK: frozenset(),
+    ReplyKey.CONSOLE_PAGED: frozenset({"n", "names"}),
+    ReplyKey.CONSOLE_MESSAGED: frozenset({"n"}),
+    ReplyKey.CONSOLE_NO_TARGET: frozenset({"n"}),
+    ReplyKey.CONSOLE_NO_PHONE: frozenset({"n"}),
+    ReplyKey.CONSOLE_CLOSED: frozenset({"n"}),
     ReplyKey.NONE: frozenset(),
     ReplyKey.VERBATIM: frozenset({"text"}),
 }

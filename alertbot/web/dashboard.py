@@ -76,6 +76,5 @@ async def logout(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/", index)
     app.router.add_post("/login", login)
     app.router.add_post("/logout", logout)

@@ -51,6 +51,11 @@ SAMPLES: dict[ReplyKey, tuple[Outcome, dict[str, Any]]] = {
     ReplyKey.CONFIRM_IMPOSSIBLE: (Outcome.REFUSED, {"n": 12}),
     ReplyKey.INTAKE_ERROR: (Outcome.INFO, {"fallback": FALLBACK}),
     ReplyKey.INTAKE_ERROR_NOFALLBACK: (Outcome.INFO, {}),
+    ReplyKey.CONSOLE_PAGED: (Outcome.PAGED, {"n": 12, "names": "José García, Sam Okafor"}),
+    ReplyKey.CONSOLE_MESSAGED: (Outcome.MESSAGED, {"n": 12}),
+    ReplyKey.CONSOLE_NO_TARGET: (Outcome.NOT_FOUND, {"n": 12}),
+    ReplyKey.CONSOLE_NO_PHONE: (Outcome.REFUSED, {"n": 12}),
+    ReplyKey.CONSOLE_CLOSED: (Outcome.REFUSED, {"n": 12}),
     ReplyKey.NONE: (Outcome.NONE, {}),
     ReplyKey.VERBATIM: (Outcome.INFO, {"text": "You acknowledged #5."}),
 }
