@@ -164,5 +164,6 @@ def incident_page(request: web.Request, seen: Seen, loaded: Loaded, now: float) 
                 timeline=loaded.entries,
                 updates=[e for e in loaded.entries if e.kind == "update"],
                 sections=section_fragments(detail, seen), targets=page_targets(config),
+                can_act=who.may_respond(config, seen.contact, inc).allowed,
                 can_message=who.may_message_reporter(config, seen.contact, inc).allowed,
                 message_limit=MESSAGE_LIMIT)
