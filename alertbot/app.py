@@ -27,7 +27,7 @@ from alertbot.settings import Settings
 from alertbot.store.sql import Store
 from alertbot.twilio import phone_tree as twilio_voice
 from alertbot.twilio import sms_webhook as twilio_sms
-from alertbot.web import api, dashboard
+from alertbot.web import api, audit, auth, sessions
 from alertbot.web.console import routes as console
 from alertbot.web.serving import CLIENT_MAX_SIZE, read_guard
 
@@ -218,8 +218,10 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     app.router.add_get("/metrics", api.metrics)
     app.router.add_get("/api/incidents", api.list_incidents)
     app.router.add_get("/api/incidents/{id}", api.get_incident)
-    dashboard.add_routes(app)
-    console.add_routes(app)  # GET /, the incident page, live events, /static/
+    audit.add_routes(app)  # GET /api/audit
+    sessions.add_routes(app)  # GET /api/sessions, POST /api/sessions/{id}/revoke
+    auth.add_routes(app)  # /auth/*: sign-in, sign-out
+    console.add_routes(app)  # the board, the incident page, live events, /static/
     if settings.sandbox:
         sandbox.add_routes(app)
     _mount_slack(app, settings)

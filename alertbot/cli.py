@@ -164,8 +164,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         assert settings.api_token is not None
         print(f"alertbot sandbox: nothing is really sent.\n"
               f"  Dashboard: http://{settings.host}:{settings.port}/\n"
-              f"  Token:     {settings.api_token.value}   (paste it into the dashboard's "
-              f"sign-in box)\n"
+              f"  Sign in:   type a contact's phone number on the dashboard; the code "
+              f"is \"sent\" here, below\n"
+              f"  Token:     {settings.api_token.value}   (for scripts: Authorization: "
+              f"Bearer)\n"
               f"  Or type here: <phone or contact id> <text>, e.g.  "
               f"principal-burns ICE 2 agents at front desk", flush=True)
         attach_console(app)

@@ -57,6 +57,25 @@ def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def _proxies(env: Mapping[str, str]) -> tuple[str, ...]:
+    """``ALERTBOT_TRUSTED_PROXIES``: comma-separated addresses or networks (``10.0.0.0/8``)
+    of the reverse proxies in front of alertbot; raises ``SettingsError`` for a bad one."""
+    import ipaddress
+
+    out = []
+    for item in (env.get("ALERTBOT_TRUSTED_PROXIES") or "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise SettingsError(f"ALERTBOT_TRUSTED_PROXIES: {item!r} is not an address or "
+                                "network") from None
+        out.append(item)
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Settings:
     config_path: str = "escalation.yaml"
@@ -87,6 +106,14 @@ class Settings:
     max_connections: int = 0  # concurrent HTTP connections; 0: from the fd limit (web/serving.py)
     read_timeout: float = 10.0  # seconds for a request's headers, and again for its body
     allow_short_waits: bool = False  # tests/benchmarks on a real clock: no floors on waits
+    # The console's sign-in (issue 11, decision 0024).
+    session_idle: float = 1800.0  # seconds without a request before a session ends
+    session_max: float = 43200.0  # seconds from sign-in to a session's end
+    auth_pepper: Secret | None = None  # HMAC key of one-time codes; none: per process
+    trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For counts
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: Secret | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, sandbox: bool = False) -> Settings:
@@ -127,12 +154,25 @@ class Settings:
                                    "connections"),
             read_timeout=_number(env, "ALERTBOT_READ_TIMEOUT", 10.0, 0.1, 600.0),
             allow_short_waits=_truthy(env.get("ALERTBOT_ALLOW_SHORT_WAITS")),
+            session_idle=_number(env, "ALERTBOT_SESSION_IDLE", 1800.0, 60.0, 86400.0),
+            session_max=_number(env, "ALERTBOT_SESSION_MAX", 43200.0, 300.0, 7 * 86400.0),
+            auth_pepper=_secret(env, "ALERTBOT_AUTH_PEPPER") or _secret(env,
+                                                                        "ALERTBOT_DATA_KEY"),
+            trusted_proxies=_proxies(env),
+            oidc_issuer=(env.get("ALERTBOT_OIDC_ISSUER") or "").strip().rstrip("/") or None,
+            oidc_client_id=(env.get("ALERTBOT_OIDC_CLIENT_ID") or "").strip() or None,
+            oidc_client_secret=_secret(env, "ALERTBOT_OIDC_CLIENT_SECRET"),
         )
 
     @property
     def mode(self) -> str:
         """``sandbox`` or ``production``: what a database remembers it was created for."""
         return "sandbox" if self.sandbox else "production"
+
+    @property
+    def oidc_configured(self) -> bool:
+        """OpenID Connect sign-in is offered (issuer, client id and secret all set)."""
+        return bool(self.oidc_issuer and self.oidc_client_id and self.oidc_client_secret)
 
     @property
     def twilio_configured(self) -> bool:

@@ -80,7 +80,8 @@ class Service:
 
     def log_lines(self) -> list[str]:
         """Lines the service logged (not the sandbox banner, which shows the token)."""
-        banner = ("alertbot sandbox:", "  Dashboard:", "  Token:", "  Or type here:")
+        banner = ("alertbot sandbox:", "  Dashboard:", "  Sign in:", "  Token:",
+                  "  Or type here:")
         return [line for line in self.log.read_text(errors="replace").splitlines()
                 if not line.startswith(banner)]
 
@@ -214,19 +215,45 @@ async def trickle_on(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
 async def test_no_secret_in_any_log_line(tmp_path: Path) -> None:
     async with service(tmp_path) as svc:
         async with aiohttp.ClientSession() as session:
-            async with session.get(f"{svc.url}/?token={TOKEN}",
+            async with session.get(f"{svc.url}/?token={TOKEN}", allow_redirects=False,
                                    headers={"Referer": f"{svc.url}/?token={TOKEN}"}) as r:
-                assert r.status == 401
-            async with session.post(svc.url + "/login", data={"token": TOKEN},
+                assert r.status == 303  # back to the sign-in page, signed in as nobody
+            async with session.post(svc.url + "/auth/code", data={"phone": "+18605550198"},
                                     allow_redirects=False) as r:
-                assert r.status == 303
+                assert r.status == 200
             async with session.get(svc.url + "/api/incidents",
                                    headers={"Authorization": f"Bearer {TOKEN}"}) as r:
                 assert r.status == 200
         await asyncio.sleep(0.3)
         lines = svc.log_lines()
-    assert any('"POST /login" 303' in line for line in lines), lines
+    assert any('"POST /auth/code" 200' in line for line in lines), lines
     assert [line for line in lines if TOKEN in line] == []
+
+
+async def test_a_newcomer_signs_in_with_the_code_the_sandbox_prints(tmp_path: Path) -> None:
+    """``alertbot serve --sandbox``: the sign-in code is "sent" like every sandbox
+    message, printed where the newcomer runs it, so they can sign in from there."""
+    import re
+
+    from tests.console import console_client
+
+    async with service(tmp_path) as svc, console_client(svc.url) as client:
+        async with client.post("/auth/code", data={"phone": "860-555-0100"}) as r:
+            assert r.status == 200
+        code = None
+        for _ in range(100):
+            found = re.search(r"SMS +→ \+18605550100: (\d{6}) is your alertbot sign-in",
+                              svc.log.read_text(errors="replace"))
+            if found:
+                code = found.group(1)
+                break
+            await asyncio.sleep(0.05)
+        assert code, svc.log.read_text()
+        async with client.post("/auth/verify", data={"phone": "860-555-0100",
+                                                     "code": code}) as r:
+            assert r.status == 200 and "Signed in as" in await r.text()
+        async with client.get("/api/incidents") as r:
+            assert r.status == 200
 
 
 @pytest.mark.parametrize("limit, expected", [(128, 80), (1024, 768), (64, 16)])

@@ -117,7 +117,7 @@ def load_contacts(folder: Path, problems: list[Problem],
                 id=model.id, name=model.name, roles=tuple(model.roles), phone=phone,
                 slack=model.slack, language=model.language, channels=channels,
                 schools=tuple(model.schools), channel_delay=model.channel_delay,
-                pin=model.pin,
+                pin=model.pin, email=model.email.lower() if model.email else None,
             )
             where[model.id] = (doc, path)
     _check_shared_addresses(read, problems)
@@ -132,7 +132,8 @@ def _check_shared_addresses(read: ContactsRead, problems: list[Problem]) -> None
     only the second is paged) while paging goes on. Numbers are compared in E.164, so
     "+1 860 555 0100" and "(860) 555-0100" are the same.
     """
-    for field, label in (("phone", "number"), ("slack", "Slack member id")):
+    for field, label in (("phone", "number"), ("slack", "Slack member id"),
+                         ("email", "e-mail address")):
         owners: dict[str, str] = {}
         for cid, contact in read.contacts.items():
             address = getattr(contact, field)

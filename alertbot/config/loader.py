@@ -29,6 +29,7 @@ from alertbot.config.common import (
 )
 from alertbot.config.contacts import load_contacts
 from alertbot.config.schema import (
+    ConsoleModel,
     EscalationModel,
     IncidentModel,
     RouteModel,
@@ -57,7 +58,7 @@ from alertbot.core.plan import select_policy
 __all__ = ["NO_WAIT_FLOORS", "WAIT_FLOORS", "ConfigError", "WaitFloors", "load_config",
            "load_or_raise", "normalise_phone"]
 
-COMMAND_WORDS = frozenset({"ACK", "RESOLVE", "STATUS"})
+COMMAND_WORDS = frozenset({"ACK", "RESOLVE", "STATUS", "NOTE"})
 
 
 class ConfigError(Exception):
@@ -159,6 +160,13 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
 
     for index, admin in enumerate(top.admins):
         check_target(admin, ("admins", index))
+    console = top.console or ConsoleModel()
+    for index, target in enumerate(console.see_all):
+        check_target(target, ("console", "see_all", index))
+    for index, role in enumerate(console.school_roles):
+        if not read.unreadable and role not in roles and role not in read.written:
+            problems.append(doc.problem(("console", "school_roles", index),
+                                        f"no contact has the role '{role}'", warning=True))
 
     schools: dict[str, School] = {}
     codes: dict[str, str] = {}
@@ -315,6 +323,7 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
         triggers=tuple(triggers), incidents=incidents, escalations=escalations,
         contacts=contacts, unknown_reporters=top.unknown_reporters, fallback_phone=fallback,
         admins=tuple(top.admins), pin=top.pin, version=top.version,
+        see_all=tuple(console.see_all), school_roles=tuple(console.school_roles),
     )
 
 

@@ -20,6 +20,15 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True)
 
 
+class ConsoleModel(Strict):
+    """``console:`` in escalation.yaml: who sees what in the console (core/who.py)."""
+
+    # Contact ids or roles who see every incident (besides the admins).
+    see_all: list[str] = []
+    # Roles whose holders see the incidents of their own ``schools``.
+    school_roles: list[str] = ["principal"]
+
+
 class TopModel(Strict):
     version: Literal[1]
     organization: str = Field(min_length=1)
@@ -27,6 +36,7 @@ class TopModel(Strict):
     unknown_reporters: Literal["reject", "accept"] = "reject"
     fallback_phone: str | None = None
     admins: list[str] = []
+    console: ConsoleModel | None = None
     pin: str | None = Field(default=None, pattern=r"^\d{4,8}$")
     schools: list[Any] = Field(min_length=1)
     triggers: list[Any] = Field(min_length=1)
@@ -130,6 +140,9 @@ class ContactModel(Strict):
     schools: list[str] = []
     channel_delay: float = 0.0  # try channels in order this far apart; 0: all at once
     pin: str | None = None  # personal phone PIN, 4-8 digits (decision 0014)
+    # Signs in to the console with OpenID Connect (the provider's verified ``email``).
+    email: str | None = Field(default=None, max_length=254,
+                              pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
     @field_validator("pin", mode="before")
     @classmethod

@@ -37,6 +37,8 @@ class Contact:
     # Personal phone PIN (4-8 digits): proves who is calling when caller ID is not
     # verified (decision 0014). Never logged, never in a repr.
     pin: str | None = field(default=None, repr=False, compare=False)
+    # Lower case; signs in to the console by OpenID Connect (a provider's verified email).
+    email: str | None = None
 
     def address(self, channel: Channel) -> str | None:
         """Where this contact is reached on ``channel``, or None if they cannot be."""
@@ -115,6 +117,10 @@ class Config:
     admins: tuple[str, ...] = ()  # contact ids or roles
     pin: str | None = None  # phone tree PIN for unknown callers
     version: int = 1
+    # The console (issue 11): contact ids or roles who see every incident besides the
+    # admins, and the roles whose holders see their own schools' incidents (core/who.py).
+    see_all: tuple[str, ...] = ()
+    school_roles: tuple[str, ...] = ("principal",)
 
     # --- look-ups -------------------------------------------------------------
 
@@ -157,6 +163,11 @@ class Config:
 
     def contact_by_slack(self, member_id: str) -> Contact | None:
         return self._by_slack.get(member_id)
+
+    def contact_by_email(self, email: str) -> Contact | None:
+        """The contact whose ``email`` is ``email`` (compared in lower case)."""
+        wanted = email.strip().lower()
+        return next((c for c in self.contacts.values() if c.email == wanted), None)
 
     def trigger_for_keyword(self, word: str) -> Trigger | None:
         return self._triggers_by_keyword.get(word.upper())

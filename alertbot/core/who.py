@@ -321,6 +321,46 @@ def may_add(config: Config, contact: Contact | None, incident: Incident,
     return may_respond(config, contact, incident)
 
 
+# --- the console: who sees what (issue 11) --------------------------------------------
+
+
+def sees_all(config: Config, contact: Contact) -> bool:
+    """Admins and the contacts (ids or roles) named in ``console.see_all``."""
+    return config.is_admin(contact.id) or any(
+        c.id == contact.id for c in config.resolve_targets(config.see_all))
+
+
+def may_view(config: Config, contact: Contact | None, incident: Incident) -> Verdict:
+    """May this person see ``incident`` in the console (its reporter's words, timeline,
+    notes, documents)? The one rule for every page and API answer (CONTRACT "HTTP"):
+
+    * admins and ``console.see_all`` see every incident;
+    * the contacts its escalation plan pages (frozen at opening) see it;
+    * a holder of a ``console.school_roles`` role (default: principal) sees the
+      incidents of their own ``schools``;
+    * anyone else sees nothing: the console answers as if it did not exist.
+    """
+    if contact is None:
+        return Verdict(False, "not signed in as a contact")
+    if config.is_admin(contact.id):
+        return _yes(f"{contact.id} is an admin")
+    if sees_all(config, contact):
+        return _yes(f"{contact.id} sees every incident (console.see_all)")
+    if contact.id in incident.plan.contact_ids():
+        return _yes(f"{contact.id} is paged by #{incident.id}'s escalation")
+    if (incident.school_id is not None and incident.school_id in contact.schools
+            and any(role in config.school_roles for role in contact.roles)):
+        return _yes(f"{contact.id} is a {'/'.join(contact.roles)} of {incident.school_id}")
+    return Verdict(False, f"{contact.id} may not see #{incident.id}")
+
+
+def may_note(config: Config, contact: Contact | None, incident: Incident) -> Verdict:
+    """May this person add a note (``NOTE 12 …``, the console's note) to ``incident``?
+    The responders its escalation pages and admins, as for acknowledging; a note on a
+    resolved incident is still allowed (after-action)."""
+    return may_respond(config, contact, incident)
+
+
 # --- the console's own actions (issue 11, branch console-board) -------------------------
 
 

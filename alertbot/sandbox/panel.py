@@ -12,12 +12,12 @@ from markupsafe import Markup
 
 from alertbot import appkeys
 from alertbot.web.console import views
-from alertbot.web.console.viewer import Seen
+from alertbot.web.session import Viewer
 
 STRANGER = "+18605550198"  # a number in no contacts file (555-01xx: fictional)
 
 
-def panel_html(request: web.Request, seen: Seen) -> Markup:
+def panel_html(request: web.Request, seen: Viewer) -> Markup:
     config = request.app[appkeys.RECEIVER].config
     people = sorted((c for c in config.contacts.values() if c.phone),
                     key=lambda c: (not c.schools, c.name))
@@ -27,9 +27,8 @@ def panel_html(request: web.Request, seen: Seen) -> Markup:
                       stranger=STRANGER)
 
 
-def messages_html(request: web.Request, language: str) -> Markup:
+def messages_html(request: web.Request) -> Markup:
     """The latest 40 messages the sandbox recorded, newest first, as HTML."""
-    del language
     records = list(reversed(request.app[appkeys.SANDBOX].records))[:40]
     rows = [Markup('<div class="msg"><b>{}</b> → {}: {}</div>').format(
         str(r.channel).upper(), r.to, r.body) for r in records]

@@ -3,7 +3,8 @@
 
 Mounted only with ``--sandbox``; nothing here reaches a real provider. A signed-in
 console session may use them (a POST with the session's CSRF token), as may the bearer
-``ALERTBOT_API_TOKEN``. To htmx (``HX-Request``) they answer HTML, else JSON.
+``ALERTBOT_API_TOKEN`` (``api.api_access``). To htmx (``HX-Request``) they answer
+HTML, else JSON.
 """
 
 from __future__ import annotations
@@ -18,31 +19,18 @@ from alertbot.sandbox.panel import messages_html
 from alertbot.text.reply import ReplyKey
 from alertbot.text.web import render_web
 from alertbot.twilio.sms_webhook import actor_for_phone, inbound_sms
-from alertbot.web.api import require_token
-from alertbot.web.console.viewer import check_csrf, current
+from alertbot.web.api import api_access
 
-
-async def _allowed(request: web.Request, form: dict[str, str] | None = None) -> str:
-    """A console session (its CSRF token on a POST) or the bearer token; the viewer's
-    language ("en" for the token). 401 otherwise."""
-    seen = await current(request)
-    if seen is not None and not request.headers.get("Authorization"):
-        if form is not None:
-            check_csrf(request, seen, form)
-        return seen.contact.language
-    require_token(request)
-    return "en"
+log = logging.getLogger("alertbot.sandbox")
 
 
 def _htmx(request: web.Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
-log = logging.getLogger("alertbot.sandbox")
-
 
 async def sandbox_sms(request: web.Request) -> web.Response:
+    await api_access(request)
     if request.content_type == "application/json":
-        await _allowed(request)
         try:
             data = await request.json()
         except ValueError:
@@ -51,9 +39,8 @@ async def sandbox_sms(request: web.Request) -> web.Response:
             raise web.HTTPBadRequest(text='expected {"from": phone, "body": text}')
         form = {"From": str(data.get("from", "")), "Body": str(data.get("body", ""))}
     else:
-        posted = {k: str(v) for k, v in (await request.post()).items()}
-        await _allowed(request, posted)
-        form = {"From": posted.get("from", ""), "Body": posted.get("body", "")}
+        posted = await request.post()
+        form = {"From": str(posted.get("from", "")), "Body": str(posted.get("body", ""))}
     if not form["From"]:
         raise web.HTTPBadRequest(text="'from' (a phone number) is required")
     try:
@@ -63,16 +50,15 @@ async def sandbox_sms(request: web.Request) -> web.Response:
         language = actor_for_phone(request, form["From"]).language
         reply = request.app[appkeys.RECEIVER].fallback_reply(
             Outcome.INFO, ReplyKey.INTAKE_ERROR, language)
-    if _htmx(request):  # the console's panel sets it as text (escaped)
+    if _htmx(request):  # the console's panel shows it as text (escaped)
         return web.Response(text=render_web(reply) or "(no reply)")
-    return web.json_response({"reply": render_web(reply)})
+    return web.json_response({"reply": render_web(reply)})  # shown on the dashboard
 
 
 async def sandbox_messages(request: web.Request) -> web.Response:
-    language = await _allowed(request)
+    await api_access(request)
     if _htmx(request):
-        return web.Response(text=str(messages_html(request, language)),
-                            content_type="text/html")
+        return web.Response(text=str(messages_html(request)), content_type="text/html")
     outbox = request.app[appkeys.SANDBOX]
     return web.json_response([
         {"id": r.id, "at": r.at, "channel": str(r.channel), "to": r.to, "body": r.body,
@@ -82,7 +68,7 @@ async def sandbox_messages(request: web.Request) -> web.Response:
 
 
 async def sandbox_contacts(request: web.Request) -> web.Response:
-    await _allowed(request)
+    await api_access(request)
     config = request.app[appkeys.RECEIVER].config
     return web.json_response([
         {"id": c.id, "name": c.name, "roles": list(c.roles), "phone": c.phone,

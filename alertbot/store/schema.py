@@ -309,3 +309,72 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _slack_deliveries,
     _database_meta,
     _open_key]
+
+
+# --- issue 11 (console-auth) ---
+# People sign in to the console per person (decision 0024). A one-time code is kept only
+# as an HMAC (``code_hash``); a session only as the SHA-256 of its cookie value
+# (``token_hash``): a copy of the database signs nobody in. ``state`` moves by
+# conditional updates only (live -> used | dead | replaced; a session's ``revoked_at``
+# is set once), so two instances verifying the same code cannot both succeed.
+sign_in_codes = sa.Table(
+    "sign_in_codes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("contact_id", sa.String(64), nullable=False),
+    sa.Column("code_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("expires_at", sa.Double, nullable=False),
+    sa.Column("tries", sa.Integer, nullable=False, default=0),
+    sa.Column("state", sa.String(16), nullable=False),  # live | used | dead | replaced
+    sa.Index("ix_sign_in_codes_contact", "contact_id", "state"),
+)
+
+console_sessions = sa.Table(
+    "console_sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("contact_id", sa.String(64), nullable=False),
+    sa.Column("method", sa.String(16), nullable=False),  # code | oidc
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("last_seen_at", sa.Double, nullable=False),
+    sa.Column("expires_at", sa.Double, nullable=False),  # the absolute lifetime's end
+    sa.Column("revoked_at", sa.Double),
+    sa.Column("revoked_why", sa.String(64)),
+    sa.Column("client", sa.String(64), nullable=False, default=""),
+    sa.Column("user_agent", sa.String(300), nullable=False, default=""),
+    sa.Index("ix_console_sessions_contact", "contact_id"),
+)
+
+# Who did and looked at what, when and from where (FERPA, 34 CFR 99.32). Append-only.
+# ``subject``: what a sign-in attempt named (a phone number, an e-mail address), so the
+# rate limits can count attempts per number whether or not it is a contact's.
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.Double, nullable=False),
+    sa.Column("contact_id", sa.String(64)),
+    sa.Column("via", sa.String(16), nullable=False),  # session | bearer | sms | none
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("outcome", sa.String(32), nullable=False, default="ok"),
+    sa.Column("incident_id", sa.Integer),
+    sa.Column("subject", sa.String(200)),
+    sa.Column("client", sa.String(64), nullable=False, default=""),
+    sa.Column("user_agent", sa.String(300), nullable=False, default=""),
+    sa.Column("detail", sa.String(300), nullable=False, default=""),
+    sa.Index("ix_audit_at", "at"),
+    sa.Index("ix_audit_subject", "action", "subject", "at"),
+    sa.Index("ix_audit_client", "action", "client", "at"),
+)
+
+
+def _console_auth(conn: Connection) -> None:
+    """Create the console's sign-in, session and audit tables (issue 11). Idempotent and
+    independent of the other migrations' order."""
+    for table in (sign_in_codes, console_sessions, audit_log):
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS.append(_console_auth)

@@ -4,7 +4,8 @@
 ``Tx`` is a facade over the queries of each concept, one module each: incidents
 (store/incidents.py), reporters and the sender window (store/reporters.py), the outbox
 (store/outbox.py), the timeline (store/timeline.py), webhook idempotency keys
-(store/inbound_keys.py), the Slack post (store/slack_posts.py) and the console board
+(store/inbound_keys.py), the Slack post (store/slack_posts.py), console sign-in
+and sessions (store/auth.py), the audit log (store/audit.py) and the console board
 (store/board.py). Every method is plain
 synchronous SQLAlchemy Core over the one connection of the unit.
 """
@@ -14,6 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from alertbot.store.audit import AuditQueries
+from alertbot.store.auth import AuthQueries
 from alertbot.store.board import BoardQueries
 from alertbot.store.inbound_keys import InboundKeyQueries
 from alertbot.store.incidents import IncidentQueries
@@ -26,7 +29,7 @@ NUDGE_CHANNEL = "alertbot_nudge"
 
 
 class Tx(IncidentQueries, ReporterQueries, OutboxQueries, TimelineQueries,
-         InboundKeyQueries, SlackPostQueries, BoardQueries):
+         InboundKeyQueries, SlackPostQueries, AuthQueries, AuditQueries, BoardQueries):
     """One transaction's worth of reads and writes: plain synchronous methods, called
     inside a unit of work (``Store.write``/``Store.read``)."""
 

@@ -51,6 +51,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "RESOLVE <n>, STATUS.",
         "help_example": "{keyword} 2 agents at front desk",
         "update_added": "Added to #{n}.",
+        "signin_code": "{code} is your alertbot sign-in code.",
+        "note_ok": "Note added to #{n}.",
+        "note_empty": "Put the note after the number: NOTE {n} <text>.",
         "update_forward": "#{n} update from {reporter}: {text}",
         "exhausted": "#{n} {title}: NOBODY acknowledged after {rounds} round(s). "
         "Paging stopped. Call the team now.",
@@ -136,6 +139,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "RESOLVE <n>, STATUS.",
         "help_example": "{keyword} 2 agentes en la entrada",
         "update_added": "Agregado a #{n}.",
+        "signin_code": "{code} es su codigo de alertbot sign-in.",
+        "note_ok": "Nota agregada a #{n}.",
+        "note_empty": "Escriba la nota despues del numero: NOTE {n} <texto>.",
         "update_forward": "#{n} novedad de {reporter}: {text}",
         "exhausted": "#{n} {title}: NADIE atendio tras {rounds} ronda(s). "
         "Avisos detenidos. Llame al equipo ya.",

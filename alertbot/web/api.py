@@ -1,14 +1,16 @@
 """GET /healthz, GET /metrics, GET /api/incidents, and who may read them.
 
-``/api/*``: the bearer ``ALERTBOT_API_TOKEN``, or the dashboard's session cookie (set by
-POST /login, see dashboard.py). ``/metrics``: the bearer ``ALERTBOT_METRICS_TOKEN``; with
-none set, only a client on this machine that is not behind a proxy (decision 0017).
+``/api/*``: the bearer ``ALERTBOT_API_TOKEN`` (a script: it sees every incident), or a
+signed-in person's session (web/session.py), who sees only the incidents
+``core.who.may_view`` lets them see; one they may not see is a 404, as if it did not
+exist. Every look at one incident's details is audited (web/audit.py). ``/metrics``: the
+bearer ``ALERTBOT_METRICS_TOKEN``; with none set, only a client on this machine that is
+not behind a proxy (decision 0017).
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import hmac
 import ipaddress
 from typing import Any
@@ -19,17 +21,21 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from alertbot import appkeys
 from alertbot.clock import iso
+from alertbot.core import who
 from alertbot.core.commands import MAX_DIGITS, whole_number
 from alertbot.core.incident import Incident
+from alertbot.core.model import Config, Contact
 from alertbot.core.records import OutboxItem
 from alertbot.store import timeline_pages as pages
 from alertbot.store.sql import Tx
+from alertbot.web import audit
+from alertbot.web.session import Viewer, require_viewer
 
 PING_TIMEOUT = 2.0  # seconds /healthz waits for the database to answer a read
-SESSION_COOKIE = "alertbot_session"
 LIST_LIMIT, LIST_LIMIT_MAX = 100, 500  # incidents per page of GET /api/incidents (as before)
 LIST_TIMELINE, LIST_TIMELINE_MAX = 50, 200  # latest timeline entries per listed incident
 ONE_TIMELINE, ONE_TIMELINE_MAX = 200, 1000  # timeline entries per page of one incident
+VISIBLE_BATCH = 200  # incidents read at a time while filtering for one person
 PROXY_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-IP", "X-Forwarded-Host")
 
 
@@ -37,26 +43,33 @@ def token_matches(offered: str, token: str) -> bool:
     return bool(offered) and hmac.compare_digest(offered.encode(), token.encode())
 
 
-def session_value(token: str) -> str:
-    """What the session cookie holds: derived from the token, so the cookie is not the
-    API token itself (it works only as a cookie, and changes when the token does)."""
-    return hmac.new(token.encode(), b"alertbot dashboard session v1", hashlib.sha256).hexdigest()
-
-
 def _bearer(request: web.Request) -> str:
     header = request.headers.get("Authorization", "")
     return header[7:].strip() if header.startswith("Bearer ") else ""
 
 
-def authorized(request: web.Request) -> bool:
-    """Bearer ALERTBOT_API_TOKEN or the dashboard's session cookie; no token set: refuse."""
+def bearer_present(request: web.Request) -> bool:
+    """The request carries ``Authorization: Bearer …`` (a script, not a browser)."""
+    return bool(_bearer(request))
+
+
+def require_bearer(request: web.Request) -> None:
+    """401 unless the bearer is ALERTBOT_API_TOKEN (none set: every bearer is refused)."""
     token = request.app[appkeys.SETTINGS].api_token
-    if token is None:
-        return False
-    bearer = _bearer(request)
-    if bearer:
-        return token_matches(bearer, token.value)
-    return token_matches(request.cookies.get(SESSION_COOKIE, ""), session_value(token.value))
+    if token is None or not token_matches(_bearer(request), token.value):
+        raise web.HTTPUnauthorized(
+            text='{"error": "bearer token required (ALERTBOT_API_TOKEN)"}',
+            content_type="application/json", headers={"WWW-Authenticate": "Bearer"})
+
+
+async def api_access(request: web.Request) -> Viewer | None:
+    """Who reads or acts on ``/api/*``: None for a script with the bearer token, else the
+    signed-in person (their CSRF token checked on a state-changing method). 401 for
+    neither; 403 for a session's state change without its CSRF token."""
+    if bearer_present(request):
+        require_bearer(request)
+        return None
+    return await require_viewer(request)
 
 
 def require_same_origin(request: web.Request) -> None:
@@ -74,15 +87,6 @@ def require_same_origin(request: web.Request) -> None:
         allowed = {f"{public.scheme}://{public.netloc}", f"{request.scheme}://{request.host}"}
         if origin not in allowed:
             raise web.HTTPForbidden(text="cross-site request refused")
-
-
-def require_token(request: web.Request) -> None:
-    if not authorized(request):
-        raise web.HTTPUnauthorized(
-            text='{"error": "bearer token required (ALERTBOT_API_TOKEN)"}',
-            content_type="application/json", headers={"WWW-Authenticate": "Bearer"})
-    if request.method not in ("GET", "HEAD") and not _bearer(request):
-        require_same_origin(request)  # a state change carried by the cookie
 
 
 def _local_unproxied(request: web.Request) -> bool:
@@ -172,6 +176,23 @@ def incident_json(incident: Incident, entries: list[pages.Entry], total: int
     }
 
 
+def visible_page(tx: Tx, config: Config, contact: Contact | None, limit: int,
+                 before: int | None, ids: list[int] | None = None) -> list[Incident]:
+    """Newest first, at most ``limit`` incidents below ``before`` (among ``ids``) that
+    ``contact`` may see (``who.may_view``); None: every incident (a script, an admin)."""
+    if contact is None:
+        return pages.incidents_page(tx, limit, before, ids)
+    out: list[Incident] = []
+    cursor = before
+    while len(out) < limit:
+        batch = pages.incidents_page(tx, VISIBLE_BATCH, cursor, ids)
+        out += [i for i in batch if who.may_view(config, contact, i).allowed]
+        if len(batch) < VISIBLE_BATCH:
+            break
+        cursor = batch[-1].id
+    return out[:limit]
+
+
 def _whole(request: web.Request, name: str, default: int | None, low: int,
            high: int | None = None) -> int | None:
     raw = request.query.get(name)
@@ -191,7 +212,9 @@ async def list_incidents(request: web.Request) -> web.Response:
     its latest ``timeline`` entries (default 50, at most 200) and ``timeline_total``.
     ``changed_since=C`` lists only incidents with a timeline entry after cursor C; every
     answer's ``X-Timeline-Cursor`` header is the cursor to send next time."""
-    require_token(request)
+    viewer = await api_access(request)
+    config = request.app[appkeys.RECEIVER].config
+    contact = None if viewer is None or who.sees_all(config, viewer.contact) else viewer.contact
     limit = _whole(request, "limit", LIST_LIMIT, 1, LIST_LIMIT_MAX)
     before = _whole(request, "before", None, 1)
     offset = _whole(request, "offset", 0, 0)
@@ -203,12 +226,14 @@ async def list_incidents(request: web.Request) -> web.Response:
                               dict[int, int]]:
         cursor = pages.timeline_cursor(tx)
         if since is not None:
-            items = pages.incidents_page(tx, limit, before,
-                                         pages.changed_since(tx, since)[:limit])
+            changed = pages.changed_since(tx, since)
+            items = visible_page(tx, config, contact, limit, before,
+                                 changed if contact is not None else changed[:limit])
         elif offset:
-            items = tx.list_incidents(limit, offset)
+            items = [i for i in tx.list_incidents(limit, offset)
+                     if contact is None or who.may_view(config, contact, i).allowed]
         else:
-            items = pages.incidents_page(tx, limit, before)
+            items = visible_page(tx, config, contact, limit, before)
         numbers = [i.id for i in items]
         return (cursor, items, pages.latest_entries(tx, numbers, per),
                 pages.timeline_totals(tx, numbers))
@@ -225,7 +250,8 @@ async def get_incident(request: web.Request) -> web.Response:
     """One incident with its messages; its timeline a page at a time: the latest
     ``timeline`` entries (default 200, at most 1000), or those before entry
     ``timeline_before``; ``timeline_next`` is the cursor for the page before (or null)."""
-    require_token(request)
+    viewer = await api_access(request)
+    config = request.app[appkeys.RECEIVER].config
     number = whole_number(request.match_info["id"])
     if number is None:
         raise web.HTTPNotFound(text='{"error": "no such incident"}',
@@ -236,8 +262,9 @@ async def get_incident(request: web.Request) -> web.Response:
 
     def one(tx: Tx) -> tuple[Incident, list[pages.Entry], int, bool, list[OutboxItem]] | None:
         incident = tx.get_incident(number)
-        if incident is None:
-            return None
+        if incident is None or (viewer is not None and not who.may_view(
+                config, viewer.contact, incident).allowed):
+            return None  # one the person may not see is answered as if it did not exist
         entries = pages.timeline_page(tx, number, per, before)
         total = pages.timeline_totals(tx, [number])[number]
         older = bool(entries) and bool(pages.timeline_page(tx, number, 1, entries[0].id))
@@ -248,6 +275,7 @@ async def get_incident(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(text='{"error": "no such incident"}',
                                content_type="application/json")
     incident, entries, total, older, messages = found
+    await audit.record(request, viewer, "viewed", incident_id=number)
     body = incident_json(incident, entries, total)
     body["timeline_next"] = entries[0].id if older else None
     body["messages"] = messages_json(messages)

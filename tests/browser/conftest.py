@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, ConsoleMessage, Page, async_playwright
+from playwright.async_api import Browser, ConsoleMessage, Page, Request, async_playwright
 
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import Harness
@@ -78,9 +78,13 @@ class Watched:
         self.problems: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
+        page.on("requestfailed", self._failed)
         page.on("response", lambda r: self.problems.append(f"{r.status}: {r.url}")
                 if r.status >= 400 and r.request.resource_type != "document" else None)
+
+    def _failed(self, request: Request) -> None:
+        if "ERR_ABORTED" not in (request.failure or ""):  # a stream cut by navigating away
+            self.problems.append(f"failed: {request.url} ({request.failure})")
 
     def _console(self, message: ConsoleMessage) -> None:
         text = message.text

@@ -28,7 +28,7 @@ ERRORS: dict[str, list[str]] = {
     # --- strict keys ---------------------------------------------------------------
     "unknown_key_top": ["escalation.yaml:4: colour: unknown key"],
     "unknown_key_nested": ["escalation.yaml:26: escalations.main.steps[1].wiat: unknown key"],
-    "unknown_key_contact": ["contacts/people.yaml:5: [0].email: unknown key"],
+    "unknown_key_contact": ["contacts/people.yaml:5: [0].e_mail: unknown key"],
     "missing_required_key": ["escalation.yaml:7: schools[1].name: required key is missing"],
     "missing_required_top": ["escalation.yaml:1: organization: required key is missing"],
     "broken_section": ["escalation.yaml:5: schools: Input should be a valid list"],

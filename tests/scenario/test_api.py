@@ -87,59 +87,8 @@ async def test_incident_api_shape(h: Harness) -> None:
     await h.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
 
 
-async def test_dashboard_sign_in_is_a_post_and_sets_a_strict_cookie(h: Harness) -> None:
-    assert h.session is not None
-    async with h.session.get(h.url + "/") as r:
-        assert r.status == 401
-        page = await r.text()
-    assert 'method="post" action="/login"' in page and 'name="token"' in page
-    # The token in a URL signs nobody in (URLs land in logs, history and Referers).
-    async with h.session.get(h.url + f"/?token={API_TOKEN}", allow_redirects=False) as r:
-        assert r.status == 401 and "Set-Cookie" not in r.headers
-    async with h.session.post(h.url + "/login", data={"token": "nope"},
-                              allow_redirects=False) as r:
-        assert r.status == 401 and "Set-Cookie" not in r.headers
-    async with h.session.post(h.url + "/login", data={"token": API_TOKEN},
-                              allow_redirects=False) as r:
-        assert r.status == 303 and r.headers["Location"] == "/"
-        cookie = r.cookies["alertbot_session"]
-    # The public URL is https, so the cookie is Secure, HttpOnly and SameSite=Strict,
-    # and it is not the API token itself.
-    assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Strict"
-    assert API_TOKEN not in cookie.value
-    jar = {"alertbot_session": cookie.value}
-    async with h.session.get(h.url + "/", cookies=jar) as r:
-        assert r.status == 200
-        page = await r.text()
-    assert "Test District" in page and "token" not in page.split("<script>")[0].lower()
-    async with h.session.get(h.url + "/api/incidents", cookies=jar) as r:
-        assert r.status == 200
-    async with h.session.get(h.url + f"/?token={API_TOKEN}", cookies=jar,
-                             allow_redirects=False) as r:
-        assert r.status == 303 and r.headers["Location"] == "/"  # never signs anyone in
-    async with h.session.post(h.url + "/logout", cookies=jar, allow_redirects=False) as r:
-        assert r.status == 303 and r.cookies["alertbot_session"].value == ""
-
-
-async def test_sign_in_and_cookie_state_changes_refuse_other_sites(h: Harness) -> None:
-    assert h.session is not None
-    evil = {"Origin": "https://evil.example"}
-    async with h.session.post(h.url + "/login", data={"token": API_TOKEN}, headers=evil,
-                              allow_redirects=False) as r:
-        assert r.status == 403 and "Set-Cookie" not in r.headers
-    async with h.session.post(h.url + "/login", data={"token": API_TOKEN},
-                              headers={"Sec-Fetch-Site": "cross-site"},
-                              allow_redirects=False) as r:
-        assert r.status == 403
-    async with h.session.post(h.url + "/login", data={"token": API_TOKEN},
-                              headers={"Origin": "null", "Sec-Fetch-Site": "cross-site"},
-                              allow_redirects=False) as r:
-        assert r.status == 403
-    for ours in ({"Origin": "https://alerts.example.test"},
-                 {"Origin": "null", "Sec-Fetch-Site": "same-origin"}):
-        async with h.session.post(h.url + "/login", data={"token": API_TOKEN}, headers=ours,
-                                  allow_redirects=False) as r:
-            assert r.status == 303, ours
+# Signing in to the console (per person, with a texted code; the shared token signs
+# nobody in any more): tests/scenario/test_console_auth.py.
 
 
 def test_the_access_log_carries_no_query_string(caplog: pytest.LogCaptureFixture) -> None:

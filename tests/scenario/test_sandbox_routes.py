@@ -27,3 +27,23 @@ async def test_bad_sandbox_input_is_a_400_that_says_why(fake: FakeTwilio, tmp_pa
             assert r.status == 400
             assert says in await r.text()
         assert await h.incidents() == []
+
+
+async def test_the_sandbox_form_needs_a_signed_in_person_and_their_csrf_token(
+        fake: FakeTwilio, tmp_path: Path) -> None:
+    from alertbot import appkeys
+    from tests.console import console_client, csrf_token, sign_in
+
+    text = {"from": "+18605550142", "body": "ICE 2 agents at front desk"}
+    async with Harness(fake, tmp_path, extra={"sandbox": True}) as h, \
+            console_client(h.url) as client:
+        async with client.post("/sandbox/sms", json=text) as r:
+            assert r.status == 401
+        await sign_in(client, h.app[appkeys.SANDBOX], "+18605550105")  # the code it printed
+        async with client.post("/sandbox/sms", json=text) as r:
+            assert r.status == 403  # no CSRF token
+        async with client.post("/sandbox/sms", json=text,
+                               headers={"X-CSRF-Token": await csrf_token(client)}) as r:
+            assert r.status == 200 and "#1 opened" in (await r.json())["reply"]
+        async with client.get("/sandbox/messages") as r:
+            assert r.status == 200

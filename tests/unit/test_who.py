@@ -343,6 +343,61 @@ def test_who_opened_an_incident(contact: Contact | None, phone: str | None,
 
 # --- the core stays pure -------------------------------------------------------------
 
+# --- the console: who sees what (issue 11) ----------------------------------------------
+
+ATTORNEY = Contact("attorney", "Sam Okafor", ("staff_attorney",), "+18605550102")
+OAK_PRINCIPAL = Contact("principal-oak", "Eli Romero", ("principal",), "+18605550145",
+                        schools=("oak",))
+BURNS_TEACHER = Contact("teacher-burns", "Kai Dunn", ("teacher",), "+18605550151",
+                        schools=("burns",))
+SEEING = replace(CONFIG, see_all=("staff_attorney",), contacts={
+    **CONFIG.contacts, **{c.id: c for c in (ATTORNEY, OAK_PRINCIPAL, BURNS_TEACHER)}})
+
+
+@pytest.mark.parametrize(("config", "contact", "school", "sees"), [
+    (SEEING, ADMIN, "burns", True),  # an admin sees every incident
+    (SEEING, ADMIN, None, True),
+    (SEEING, ATTORNEY, "oak", True),  # console.see_all names the role
+    (CONFIG, ATTORNEY, "oak", False),  # … and without it, the attorney sees nothing
+    (SEEING, SUPT, "oak", True),  # on the incident's escalation (the frozen plan)
+    (SEEING, DEPUTY, None, True),  # a later step of it counts too
+    (SEEING, SLACK_ONLY, "burns", True),
+    (SEEING, PRINCIPAL, "burns", True),  # a principal: their own school's
+    (SEEING, PRINCIPAL, "oak", False),  # … not another school's
+    (SEEING, PRINCIPAL, None, False),  # … nor one whose school is not known yet
+    (SEEING, AREA_LEAD, "oak", True),  # a principal of several schools: each of them
+    (SEEING, OAK_PRINCIPAL, "burns", False),
+    (SEEING, BURNS_TEACHER, "burns", False),  # a school but not a school role
+    (replace(SEEING, school_roles=("teacher",)), BURNS_TEACHER, "burns", True),
+    (replace(SEEING, school_roles=("teacher",)), PRINCIPAL, "burns", False),
+    (SEEING, TEACHER, "burns", False),  # anyone else sees nothing
+    (SEEING, None, "burns", False),  # not signed in as a contact
+])
+def test_who_sees_an_incident_in_the_console(config: Config, contact: Contact | None,
+                                             school: str | None, sees: bool) -> None:
+    seen = replace(incident(), school_id=school,
+                   school_name=config.schools[school].name if school else None)
+    verdict = who.may_view(config, contact, seen)
+    assert verdict.allowed is sees, verdict.reason
+    assert verdict.reason
+
+
+@pytest.mark.parametrize(("contact", "all_"), [
+    (ADMIN, True), (ATTORNEY, True), (SUPT, False), (PRINCIPAL, False), (TEACHER, False)])
+def test_who_sees_every_incident(contact: Contact, all_: bool) -> None:
+    assert who.sees_all(SEEING, contact) is all_
+
+
+@pytest.mark.parametrize(("contact", "state", "allowed"), [
+    (SUPT, State.TRIGGERED, True), (DEPUTY, State.ACKNOWLEDGED, True),
+    (ADMIN, State.RESOLVED, True),  # after resolution: the after-action record
+    (PRINCIPAL, State.TRIGGERED, False),  # sees it (own school), is not a responder
+    (ATTORNEY, State.TRIGGERED, False), (None, State.TRIGGERED, False)])
+def test_who_may_add_a_note(contact: Contact | None, state: State, allowed: bool) -> None:
+    verdict = who.may_note(SEEING, contact, incident(state))
+    assert verdict.allowed is allowed, verdict.reason
+
+
 CORE = sorted(Path(alertbot.core.__file__).parent.glob("*.py"))
 
 

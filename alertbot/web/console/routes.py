@@ -30,14 +30,15 @@ from alertbot.core.model import Contact
 from alertbot.service.console_actions import MESSAGE_LIMIT
 from alertbot.text.web import render_web
 from alertbot.web import api
+from alertbot.web.auth import sign_in_page
 from alertbot.web.console import live, views
 from alertbot.web.console.viewer import (
-    Seen,
+    CSRF_FIELD,
+    Viewer,
     audit_viewed,
     check_csrf,
-    current,
+    current_viewer,
     may_view,
-    sign_in_page,
 )
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -48,8 +49,9 @@ STATIC = Path(str(resources.files("alertbot.web").joinpath("static")))
 
 async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
     """Every response: the strict Content-Security-Policy (no inline script or style, no
-    other origin), no framing, no MIME sniffing, no Referer off the site."""
-    response.headers.setdefault("Content-Security-Policy", CSP)
+    other origin; it replaces any a handler set, so no page is weaker), no framing, no
+    MIME sniffing, no Referer off the site."""
+    response.headers["Content-Security-Policy"] = CSP
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -68,8 +70,8 @@ def _number(request: web.Request) -> int:
     return number
 
 
-async def _seen(request: web.Request) -> Seen:
-    seen = await current(request)
+async def _seen(request: web.Request) -> Viewer:
+    seen = await current_viewer(request)
     if seen is None:
         raise web.HTTPUnauthorized(text="sign in first", content_type="text/plain")
     return seen
@@ -80,7 +82,11 @@ def _now(request: web.Request) -> float:
 
 
 async def index(request: web.Request) -> web.StreamResponse:
-    seen = await current(request)
+    """The board; the sign-in page when not signed in. An old ``?token=`` link is never
+    honoured: it goes back to ``/`` (out of the address bar and history)."""
+    if "token" in request.query:
+        raise web.HTTPSeeOther("/")
+    seen = await current_viewer(request)
     if seen is None:
         return sign_in_page(request)
     now = _now(request)
@@ -121,7 +127,7 @@ async def incident(request: web.Request) -> web.Response:
 
 async def events(request: web.Request) -> web.StreamResponse:
     async def still_signed_in(req: web.Request) -> Contact | None:
-        seen = await current(req)
+        seen = await current_viewer(req)
         return seen.contact if seen else None
 
     return await live.events(request, still_signed_in)
@@ -131,14 +137,14 @@ async def _actor(request: web.Request) -> tuple[Contact, dict[str, str]]:
     """The contact acting and the form: a session with its CSRF token, or the bearer
     token with form field ``contact``."""
     form = {k: str(v) for k, v in (await request.post()).items()}
-    if request.headers.get("Authorization", "").startswith("Bearer "):
-        api.require_token(request)
+    if api.bearer_present(request):
+        api.require_bearer(request)
         contact = request.app[appkeys.RECEIVER].config.contacts.get(form.get("contact", ""))
         if contact is None:
             raise web.HTTPBadRequest(text="form field 'contact' must be a contact id")
         return contact, form
     seen = await _seen(request)
-    check_csrf(request, seen, form)
+    check_csrf(request, seen, form.get(CSRF_FIELD))
     return seen.contact, form
 
 

@@ -1,57 +1,28 @@
-"""Who is looking at the console: the signed-in person, their CSRF token, what they may
-see, and the audit hook. Sessions, sign-in, CSRF and the audit log are the auth
-branch's (console-auth); this module is the console's one seam onto them."""
+"""Who is looking at the console, as the console's pages need it: the signed-in person
+(console-auth's ``web/session.py``), what they may see (``core/who.may_view``), and the
+audit hook for a look at an incident's details (``web/audit.py``)."""
 
 from __future__ import annotations
 
-import hmac
-from collections.abc import Mapping
-from dataclasses import dataclass
-
 from aiohttp import web
 
+from alertbot.core import who
 from alertbot.core.incident import Incident
 from alertbot.core.model import Config, Contact
+from alertbot.web import audit
+from alertbot.web.session import CSRF_FIELD, Viewer, check_csrf, current_viewer
 
-CSRF_FIELD = "csrf_token"
-
-
-@dataclass(frozen=True)
-class Seen:
-    """The signed-in person (``contact``) and their session's ``csrf_token``."""
-
-    contact: Contact
-    csrf_token: str
-
-
-async def current(request: web.Request) -> Seen | None:
-    """The person signed in on this request, or None (placeholder until console-auth)."""
-    del request
-    return None
+__all__ = ["CSRF_FIELD", "Viewer", "audit_viewed", "check_csrf", "current_viewer",
+           "may_view"]
 
 
 def may_view(config: Config, contact: Contact, incident: Incident) -> bool:
-    """Placeholder until console-auth's ``who.may_view``: admins, the incident's team,
-    a principal of its school."""
-    return (config.is_admin(contact.id) or contact.id in incident.plan.contact_ids()
-            or (incident.school_id is not None and incident.school_id in contact.schools))
+    """``who.may_view``'s answer: admins and ``console.see_all``, the incident's team, a
+    principal of its school."""
+    return who.may_view(config, contact, incident).allowed
 
 
-async def audit_viewed(request: web.Request, seen: Seen, incident_id: int) -> None:
-    """Record that ``seen`` viewed incident ``incident_id``'s details (FERPA, 34 CFR
-    99.32). Placeholder until console-auth."""
-    del request, seen, incident_id
-
-
-def sign_in_page(request: web.Request) -> web.StreamResponse:
-    """What ``GET /`` shows someone not signed in (console-auth's sign-in page)."""
-    del request
-    return web.Response(status=401, text="sign in", content_type="text/plain")
-
-
-def check_csrf(request: web.Request, seen: Seen, form: Mapping[str, object]) -> None:
-    """403 unless the form (or the ``X-CSRF-Token`` header) carries the session's
-    token. Placeholder until console-auth's ``check_csrf``."""
-    offered = str(form.get(CSRF_FIELD) or request.headers.get("X-CSRF-Token", ""))
-    if not offered or not hmac.compare_digest(offered.encode(), seen.csrf_token.encode()):
-        raise web.HTTPForbidden(text="CSRF token missing or wrong")
+async def audit_viewed(request: web.Request, viewer: Viewer, incident_id: int) -> None:
+    """Record that ``viewer`` viewed incident ``incident_id``'s details (FERPA, 34 CFR
+    99.32: a record of who looked at education-record information)."""
+    await audit.record(request, viewer, "viewed", incident_id=incident_id)

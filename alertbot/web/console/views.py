@@ -24,7 +24,7 @@ from alertbot.store.tx import Tx
 from alertbot.text.console import say
 from alertbot.web import api
 from alertbot.web.console import board, render, sections
-from alertbot.web.console.viewer import CSRF_FIELD, Seen, may_view
+from alertbot.web.console.viewer import CSRF_FIELD, Viewer, may_view
 
 log = logging.getLogger("alertbot.console")
 
@@ -50,7 +50,7 @@ def delivery_words(line: board.PageLine, language: str) -> str:
     return f"{words} ({line.error})" if line.error else words
 
 
-def context(request: web.Request, seen: Seen, now: float) -> dict[str, Any]:
+def context(request: web.Request, seen: Viewer, now: float) -> dict[str, Any]:
     """What every console page's template needs besides its own data."""
     config = request.app[appkeys.RECEIVER].config
     lang = seen.contact.language
@@ -66,14 +66,14 @@ def context(request: web.Request, seen: Seen, now: float) -> dict[str, Any]:
     }
 
 
-def page(request: web.Request, seen: Seen, template: str, now: float,
+def page(request: web.Request, seen: Viewer, template: str, now: float,
          **data: Any) -> Markup:
     config = request.app[appkeys.RECEIVER].config
     return render.render(template, seen.contact.language, now, config.timezone,
                          **context(request, seen, now), **data)
 
 
-async def board_cards(request: web.Request, seen: Seen,
+async def board_cards(request: web.Request, seen: Viewer,
                       now: float) -> dict[str, list[board.Card]]:
     """The board's sections for ``seen`` (only incidents they may see)."""
     config = request.app[appkeys.RECEIVER].config
@@ -98,7 +98,7 @@ class Loaded:
     messages: list[OutboxItem]
 
 
-async def load_incident(request: web.Request, seen: Seen, number: int) -> Loaded | None:
+async def load_incident(request: web.Request, seen: Viewer, number: int) -> Loaded | None:
     """Incident ``number`` if it exists and ``seen`` may view it, else None (the same
     answer for both: a URL does not tell whether an incident exists)."""
 
@@ -135,7 +135,7 @@ def page_targets(config: Config) -> list[tuple[str, str]]:
     return out + [(r, r) for r in roles]
 
 
-def section_fragments(detail: dict[str, Any], seen: Seen) -> list[Markup]:
+def section_fragments(detail: dict[str, Any], seen: Viewer) -> list[Markup]:
     """Issue 12's sections for this incident, in order; one that fails is left out."""
     given = sections.SectionInput(detail=detail, csrf_token=seen.csrf_token,
                                   language=seen.contact.language, viewer_id=seen.contact.id)
@@ -148,7 +148,7 @@ def section_fragments(detail: dict[str, Any], seen: Seen) -> list[Markup]:
     return out
 
 
-def incident_page(request: web.Request, seen: Seen, loaded: Loaded, now: float) -> Markup:
+def incident_page(request: web.Request, seen: Viewer, loaded: Loaded, now: float) -> Markup:
     """The incident page: words, later texts, pages, timeline, sections, actions."""
     from alertbot.core import who
     from alertbot.service.console_actions import MESSAGE_LIMIT

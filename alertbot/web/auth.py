@@ -1,0 +1,154 @@
+"""Signing in to the console, per person (issue 11, decision 0024).
+
+    GET  /              the console when signed in, else the sign-in page
+    POST /auth/code     form ``phone``: a one-time code to that contact (SMS, else Slack DM)
+    POST /auth/verify   form ``phone``, ``code``: a session cookie and 303 to /
+    POST /auth/logout   ends the session (CSRF token required)
+
+"Send me a code" answers the same page with the same status (200) whether or not the
+number is a contact's, and 429 for a number or client over its limit, known or not.
+A wrong, expired, dead or unknown code is the same 401. The shared API token signs
+nobody in here: it is for scripts, as ``Authorization: Bearer`` on ``/api/*``.
+"""
+
+from __future__ import annotations
+
+import html
+import secrets
+from importlib import resources
+
+from aiohttp import web
+
+from alertbot import appkeys
+from alertbot.core import signin as rules
+from alertbot.service import signin
+from alertbot.service.signin import hash_token
+from alertbot.store.sql import Tx
+from alertbot.web.api import require_same_origin
+from alertbot.web.session import (
+    check_csrf_async,
+    clear_session_cookie,
+    client_of,
+    current_viewer,
+    new_token,
+    set_session_cookie,
+)
+
+PEPPER: web.AppKey[bytes] = web.AppKey("auth_pepper", bytes)
+# The strict Content-Security-Policy is set on every answer (web/console/routes.py,
+# security_headers); the page's style is /static/signin.css.
+HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "same-origin"}
+
+
+def page(name: str) -> str:
+    return resources.files("alertbot.web").joinpath(name).read_text(encoding="utf-8")
+
+
+def _phone_form(typed: str = "") -> str:
+    return ('<form method="post" action="/auth/code"><label for="phone">Your mobile number '
+            '(as in the district\'s contacts)</label><input id="phone" name="phone" '
+            f'type="tel" autocomplete="tel" required autofocus value="{html.escape(typed)}">'
+            '<button type="submit">Text me a sign-in code</button></form>')
+
+
+def _code_form(typed: str) -> str:
+    return ('<form method="post" action="/auth/verify">'
+            f'<input type="hidden" name="phone" value="{html.escape(typed)}">'
+            '<label for="code">The 6-digit code we sent</label><input id="code" name="code" '
+            'inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" '
+            'maxlength="6" required autofocus><button type="submit">Sign in</button></form>'
+            '<form method="get" action="/"><button type="submit">Use another number'
+            '</button></form>')
+
+
+def sign_in_page(request: web.Request, *, form: str = "", error: str = "", note: str = "",
+                 status: int = 200) -> web.Response:
+    """The sign-in page: ``form`` (HTML we built), ``error`` and ``note`` (plain text)."""
+    settings = request.app[appkeys.SETTINGS]
+    oidc = ('<p class="or">or</p><form method="get" action="/auth/oidc/login">'
+            '<button type="submit">Sign in with your district account</button></form>'
+            if settings.oidc_configured else "")
+    text = (page("signin.html").replace("{{lang}}", "en")
+            .replace("{{organization}}",
+                     html.escape(request.app[appkeys.RECEIVER].config.organization))
+            .replace("{{error}}", html.escape(error)).replace("{{note}}", html.escape(note))
+            .replace("{{form}}", form or _phone_form()).replace("{{oidc}}", oidc))
+    return web.Response(text=text, content_type="text/html", status=status, headers=HEADERS)
+
+
+async def ask_code(request: web.Request) -> web.Response:
+    """Form ``phone``. 200 and the code form (the same for every number), or 429."""
+    require_same_origin(request)
+    typed = str((await request.post()).get("phone", ""))[:200]
+    app = request.app
+    code = f"{secrets.randbelow(10 ** rules.CODE_DIGITS):0{rules.CODE_DIGITS}d}"
+    config, now, pepper = app[appkeys.RECEIVER].config, app[appkeys.CLOCK].now(), app[PEPPER]
+    result = await app[appkeys.STORE].write(lambda tx: signin.request_code(
+        tx, config, typed, code, pepper, client_of(request), now))
+    app[appkeys.ENGINE].nudge()  # the code goes out now (a no-op when none was queued)
+    if result is signin.Result.THROTTLED:
+        return sign_in_page(request, form=_phone_form(typed), status=429,
+                            error="Too many codes were asked for. Wait 15 minutes and try "
+                                  "again, or call the district office.")
+    minutes = int(rules.CODE_LIFETIME // 60)
+    return sign_in_page(request, form=_code_form(typed),
+                        note=f"If this number belongs to someone in the district's contacts, "
+                             f"a code is on its way. It works for {minutes} minutes.")
+
+
+async def verify(request: web.Request) -> web.Response:
+    """Form ``phone`` and ``code``: 303 to / with the session cookie, 401, or 429."""
+    require_same_origin(request)
+    form = await request.post()
+    typed, code = str(form.get("phone", ""))[:200], str(form.get("code", ""))[:20]
+    app = request.app
+    settings, config = app[appkeys.SETTINGS], app[appkeys.RECEIVER].config
+    token, now, pepper = new_token(), app[appkeys.CLOCK].now(), app[PEPPER]
+    done = await app[appkeys.STORE].write(lambda tx: signin.verify_code(
+        tx, config, typed, code, pepper, hash_token(token), client_of(request), now,
+        settings.session_max))
+    if done.result is signin.Result.THROTTLED:
+        return sign_in_page(request, form=_code_form(typed), status=429,
+                            error="Too many wrong codes from here. Wait 15 minutes.")
+    if done.result is not signin.Result.OK:
+        return sign_in_page(request, form=_code_form(typed), status=401,
+                            error="That code did not work. Codes work once, for "
+                                  f"{int(rules.CODE_LIFETIME // 60)} minutes and "
+                                  f"{rules.CODE_TRIES} tries: ask for a new one if needed.")
+    response = web.HTTPSeeOther("/")
+    set_session_cookie(response, request, token)
+    raise response
+
+
+async def logout(request: web.Request) -> web.Response:
+    """End this session (CSRF token required) and clear the cookie; 303 to /."""
+    viewer = await current_viewer(request)
+    if viewer is not None and viewer.session_id is not None:
+        await check_csrf_async(request, viewer)
+        app, session_id = request.app, viewer.session_id
+        now = app[appkeys.CLOCK].now()
+
+        def end(tx: Tx) -> None:
+            tx.revoke_session(session_id, now, "signed out")
+            signin.record(tx, now, "sign_out", viewer.contact, client_of(request),
+                          via="session", detail=f"session {session_id}")
+
+        await app[appkeys.STORE].write(end)
+    response = web.HTTPSeeOther("/")
+    clear_session_cookie(response)
+    raise response
+
+
+def pepper_of(settings_pepper: str | None) -> bytes:
+    """The HMAC key of one-time codes: ALERTBOT_AUTH_PEPPER (or ALERTBOT_DATA_KEY); with
+    neither, a random key for this process (codes then do not survive a restart and
+    are not shared between instances: set one where several instances serve)."""
+    return settings_pepper.encode() if settings_pepper else secrets.token_bytes(32)
+
+
+def add_routes(app: web.Application) -> None:
+    pepper = app[appkeys.SETTINGS].auth_pepper
+    app[PEPPER] = pepper_of(pepper.value if pepper else None)
+    app.router.add_post("/auth/code", ask_code)
+    app.router.add_post("/auth/verify", verify)
+    app.router.add_post("/auth/logout", logout)

@@ -1,0 +1,183 @@
+"""Who is asking: the signed-in person behind a console request (issue 11, decision 0024).
+
+For the console's pages and the API (use these; never read the cookie yourself):
+
+    viewer = await current_viewer(request)    # Viewer, or None when not signed in
+    viewer = await require_viewer(request)    # 401 (/api/*) or 303 to the sign-in page;
+                                              # on POST/PUT/PATCH/DELETE also checks CSRF
+    check_csrf(request, viewer)               # 403 unless the request carries the token
+
+``Viewer.csrf_token`` goes into every form (``<input type="hidden" name="csrf_token">``)
+or the ``X-CSRF-Token`` header of a script's fetch. It is derived from the session's
+cookie value (HMAC), so it is stored nowhere and dies with the session.
+
+The cookie (``alertbot_session``) holds 256 random bits; the database keeps only their
+SHA-256. It is HttpOnly, SameSite=Lax, Path=/, and Secure when ALERTBOT_PUBLIC_URL is
+https. Lax, not Strict: a link to an incident opened from a webmail or chat page must
+arrive signed in (a responder on a phone in a car); Lax still keeps the cookie off every
+cross-site POST, and every state change needs the CSRF token besides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import secrets
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from alertbot import appkeys
+from alertbot.core import signin as rules
+from alertbot.core.model import Contact
+from alertbot.service.signin import Client, hash_token, live_session
+
+SESSION_COOKIE = "alertbot_session"
+CSRF_FIELD, CSRF_HEADER = "csrf_token", "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_VIEWER: web.RequestKey[Viewer | None] = web.RequestKey("viewer", object)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A signed-in person: their ``contact`` (from contacts/ as loaded now), the
+    ``session_id`` (the row's number, shown in the sessions list; None for a script
+    with the bearer token acting for ``contact``) and the session's ``csrf_token``
+    ("" for a script)."""
+
+    contact: Contact
+    session_id: int | None
+    csrf_token: str
+
+    @property
+    def via(self) -> str:
+        return "session" if self.session_id is not None else "bearer"
+
+
+def new_token() -> str:
+    """A fresh session cookie value: 32 random bytes, URL-safe base64."""
+    return secrets.token_urlsafe(32)
+
+
+def csrf_for(token: str) -> str:
+    """The CSRF token of the session whose cookie value is ``token``."""
+    return hmac.new(token.encode(), b"alertbot csrf v1", hashlib.sha256).hexdigest()
+
+
+def client_address(request: web.Request) -> str:
+    """The client's address. Behind a reverse proxy named in ALERTBOT_TRUSTED_PROXIES,
+    the last X-Forwarded-For entry that is not such a proxy; otherwise the peer address
+    (an X-Forwarded-For from anyone else is ignored: it is whatever the client wrote)."""
+    peer = request.remote or ""
+    trusted = request.app[appkeys.SETTINGS].trusted_proxies
+    if not trusted:
+        return peer
+    networks = [ipaddress.ip_network(t, strict=False) for t in trusted]
+
+    def is_proxy(address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in n for n in networks)
+
+    if not is_proxy(peer):
+        return peer
+    hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")]
+    for hop in reversed([h for h in hops if h]):
+        if not is_proxy(hop):
+            return hop[:64]
+    return peer
+
+
+def client_of(request: web.Request) -> Client:
+    """The request's address and User-Agent, as the audit log keeps them."""
+    return Client(client_address(request), request.headers.get("User-Agent", "")[:300])
+
+
+async def current_viewer(request: web.Request) -> Viewer | None:
+    """The person signed in on this request's session cookie, or None (no cookie, an
+    unknown, revoked, idle or expired session, or a contact no longer in contacts/).
+    Records activity at most once a minute (``core.signin.TOUCH_EVERY``)."""
+    if _VIEWER in request:
+        return request[_VIEWER]
+    viewer = await _load_viewer(request)
+    request[_VIEWER] = viewer
+    return viewer
+
+
+async def _load_viewer(request: web.Request) -> Viewer | None:
+    token = request.cookies.get(SESSION_COOKIE, "")
+    if not token or len(token) > 200:
+        return None
+    app = request.app
+    settings, store = app[appkeys.SETTINGS], app[appkeys.STORE]
+    now, idle, hashed = app[appkeys.CLOCK].now(), settings.session_idle, hash_token(token)
+    row = await store.read(lambda tx: live_session(tx, hashed, now, idle))
+    if row is None:
+        return None
+    if now - row.last_seen_at >= rules.TOUCH_EVERY and not await store.write(
+            lambda tx: tx.touch_session(row.id, now, idle)):
+        return None
+    contact = app[appkeys.RECEIVER].config.contacts.get(row.contact_id)
+    if contact is None:
+        return None
+    return Viewer(contact, row.id, csrf_for(token))
+
+
+def _refuse_unsigned(request: web.Request) -> web.HTTPException:
+    if request.path.startswith(("/api/", "/sandbox/")):
+        return web.HTTPUnauthorized(
+            text='{"error": "sign in (POST /auth/code, /auth/verify) or send the bearer '
+                 'token"}', content_type="application/json")
+    return web.HTTPSeeOther("/")
+
+
+async def require_viewer(request: web.Request) -> Viewer:
+    """The signed-in person, else 401 (``/api/*``) or 303 to the sign-in page. For a
+    state-changing method the CSRF token is checked too (``check_csrf``)."""
+    viewer = await current_viewer(request)
+    if viewer is None:
+        raise _refuse_unsigned(request)
+    if request.method not in SAFE_METHODS:
+        await check_csrf_async(request, viewer)
+    return viewer
+
+
+def check_csrf(request: web.Request, viewer: Viewer, form_value: str | None = None) -> None:
+    """403 unless the request carries ``viewer``'s CSRF token: the ``X-CSRF-Token``
+    header, or ``form_value`` (the ``csrf_token`` form field, read by the caller; see
+    ``check_csrf_async``). A request from another site is refused first (Origin /
+    Sec-Fetch-Site). Bearer scripts (no session) are exempt."""
+    if viewer.session_id is None:
+        return
+    from alertbot.web.api import require_same_origin
+
+    require_same_origin(request)
+    offered = request.headers.get(CSRF_HEADER) or form_value or ""
+    if not (offered and hmac.compare_digest(offered.encode(), viewer.csrf_token.encode())):
+        raise web.HTTPForbidden(text='{"error": "missing or wrong CSRF token"}',
+                                content_type="application/json")
+
+
+async def check_csrf_async(request: web.Request, viewer: Viewer) -> None:
+    """``check_csrf`` reading the ``csrf_token`` form field when there is no header."""
+    form_value = None
+    if CSRF_HEADER not in request.headers and request.content_type in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        form_value = str((await request.post()).get(CSRF_FIELD, ""))
+    check_csrf(request, viewer, form_value)
+
+
+def set_session_cookie(response: web.StreamResponse, request: web.Request,
+                       token: str) -> None:
+    """The session cookie (see the module docstring for its flags)."""
+    settings = request.app[appkeys.SETTINGS]
+    response.set_cookie(SESSION_COOKIE, token, path="/", httponly=True, samesite="Lax",
+                        secure=settings.public_url.startswith("https://"),
+                        max_age=int(settings.session_max))
+
+
+def clear_session_cookie(response: web.StreamResponse) -> None:
+    response.del_cookie(SESSION_COOKIE, path="/")
