@@ -29,7 +29,7 @@ from alertbot.core.actors import Actor, Outcome, Proof
 from alertbot.core.model import Contact
 from alertbot.service.console_actions import MESSAGE_LIMIT
 from alertbot.text.web import render_web
-from alertbot.web import api
+from alertbot.web import api, audit
 from alertbot.web.auth import sign_in_page
 from alertbot.web.console import live, views
 from alertbot.web.console.viewer import (
@@ -133,27 +133,33 @@ async def events(request: web.Request) -> web.StreamResponse:
     return await live.events(request, still_signed_in)
 
 
-async def _actor(request: web.Request) -> tuple[Contact, dict[str, str]]:
-    """The contact acting and the form: a session with its CSRF token, or the bearer
-    token with form field ``contact``."""
+async def _actor(request: web.Request) -> tuple[Viewer | None, Contact, dict[str, str]]:
+    """Who acts (None: a script with the bearer token), as which contact, and the form: a
+    session with its CSRF token, or the bearer token with form field ``contact``."""
     form = {k: str(v) for k, v in (await request.post()).items()}
     if api.bearer_present(request):
         api.require_bearer(request)
         contact = request.app[appkeys.RECEIVER].config.contacts.get(form.get("contact", ""))
         if contact is None:
             raise web.HTTPBadRequest(text="form field 'contact' must be a contact id")
-        return contact, form
+        return None, contact, form
     seen = await _seen(request)
     check_csrf(request, seen, form.get(CSRF_FIELD))
-    return seen.contact, form
+    return seen, seen.contact, form
 
 
 STATUS = {Outcome.REFUSED: 403, Outcome.NOT_FOUND: 404}
 
 
-async def _apply(request: web.Request, contact: Contact, command: cmd.Command) -> web.Response:
+async def _apply(request: web.Request, seen: Viewer | None, contact: Contact,
+                 command: cmd.PageNow | cmd.MessageReporter, action: str) -> web.Response:
+    """Apply ``command`` for ``contact`` (one unit of work), record it in the audit log
+    (``action``, the outcome) and answer."""
     reply = await request.app[appkeys.RECEIVER].handle(
         Actor(contact, phone=contact.phone, proof=Proof.PROVIDER), command, "console")
+    detail = f"target {command.target}" if isinstance(command, cmd.PageNow) else ""
+    await audit.record(request, seen, action, incident_id=command.number,
+                       outcome=str(reply.outcome), detail=detail)
     words = render_web(reply)
     status = STATUS.get(reply.outcome, 200)
     if request.headers.get("HX-Request") == "true":
@@ -163,21 +169,22 @@ async def _apply(request: web.Request, contact: Contact, command: cmd.Command) -
 
 async def page_now(request: web.Request) -> web.Response:
     number = _number(request)
-    contact, form = await _actor(request)
+    seen, contact, form = await _actor(request)
     target = form.get("target", "").strip()
     if not target:
         raise web.HTTPBadRequest(text="form field 'target' (a contact id or role) is required")
-    return await _apply(request, contact, cmd.PageNow(number, target))
+    return await _apply(request, seen, contact, cmd.PageNow(number, target), "page")
 
 
 async def message(request: web.Request) -> web.Response:
     number = _number(request)
-    contact, form = await _actor(request)
+    seen, contact, form = await _actor(request)
     text = form.get("text", "").strip()
     if not text or len(text) > MESSAGE_LIMIT:
         raise web.HTTPBadRequest(text=f"form field 'text' must hold 1 to {MESSAGE_LIMIT} "
                                       "characters")
-    return await _apply(request, contact, cmd.MessageReporter(number, text))
+    return await _apply(request, seen, contact, cmd.MessageReporter(number, text),
+                        "message_reporter")
 
 
 def add_routes(app: web.Application) -> None:
