@@ -27,7 +27,7 @@ from alertbot.settings import Settings
 from alertbot.store.sql import Store
 from alertbot.twilio import phone_tree as twilio_voice
 from alertbot.twilio import sms_webhook as twilio_sms
-from alertbot.web import api, audit, auth, sessions
+from alertbot.web import actions, api, audit, auth, oidc, sessions
 from alertbot.web.console import routes as console
 from alertbot.web.serving import CLIENT_MAX_SIZE, read_guard
 
@@ -218,9 +218,11 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     app.router.add_get("/metrics", api.metrics)
     app.router.add_get("/api/incidents", api.list_incidents)
     app.router.add_get("/api/incidents/{id}", api.get_incident)
+    actions.add_routes(app)  # POST /api/incidents/{id}/acknowledge, …/resolve, …/notes
     audit.add_routes(app)  # GET /api/audit
     sessions.add_routes(app)  # GET /api/sessions, POST /api/sessions/{id}/revoke
     auth.add_routes(app)  # /auth/*: sign-in, sign-out
+    oidc.add_routes(app)  # /auth/oidc/*: districts on Entra ID or Google Workspace
     console.add_routes(app)  # the board, the incident page, live events, /static/
     if settings.sandbox:
         sandbox.add_routes(app)

@@ -80,6 +80,7 @@ class Outcome(StrEnum):
     CONFIRM_BY_CALL = "confirm_by_call"  # caller ID only: nothing done, a call back confirms
     PAGED = "paged"  # the console paged someone now (issue 11)
     MESSAGED = "messaged"  # the console texted the reporter (issue 11)
+    NOTED = "noted"  # a responder's note is on the incident's timeline
 
     @property
     def reached_incident(self) -> bool:

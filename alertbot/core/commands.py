@@ -5,6 +5,7 @@ Grammar (first word case-insensitive):
     <KEYWORD> [school] [details]   open an incident (school: id, code or name)
     ACK [n] [words]                acknowledge incident n (or the one paging you)
     RESOLVE [n] [words]            close incident n
+    NOTE <n> <words>               add a note to incident n's timeline (not forwarded)
     STATUS                         list open incidents
     anything else                  an update (from a reporter) or a helpful reply
 
@@ -57,6 +58,15 @@ class Resolve:
 
 
 @dataclass(frozen=True)
+class Note:
+    """A responder's note on incident ``number`` (None: the number was left out), its
+    words in ``text`` ("" when none were given)."""
+
+    number: int | None
+    text: str
+
+
+@dataclass(frozen=True)
 class Status:
     pass
 
@@ -97,7 +107,7 @@ class MessageReporter:
     text: str
 
 
-Command = (Open | Intake | Ack | Resolve | Status | Reserved | Text | Update | PageNow
+Command = (Open | Intake | Ack | Resolve | Note | Status | Reserved | Text | Update | PageNow
            | MessageReporter)
 
 # --- the incident number of ACK, RESOLVE (and later NOTE, BRIDGE) ---------------------
@@ -196,7 +206,7 @@ NUMBERED: dict[str, type[Ack] | type[Resolve]] = {
     "ACKNOWLEDGE": Ack,  # the word on the Slack button; "ACKED"/"RESOLVED" are not aliases
     "RESOLVE": Resolve,
 }
-_GLUED = re.compile(r"(ACKNOWLEDGE|ACK|RESOLVE)([^A-Z].*)")
+_GLUED = re.compile(r"(ACKNOWLEDGE|ACK|RESOLVE|NOTE)([^A-Z].*)")
 
 
 def command_word(first: str) -> str:
@@ -226,6 +236,12 @@ def parse_sms(config: Config, body: str) -> Command:
     if trigger is not None:
         school, details = split_school(config, rest)
         return Open(trigger, school, details)
+    if word == "NOTE":
+        # "NOTE 12 agents left at 9:40"; "Note the agents left" is a reporter's update.
+        arg = take_number(rest)
+        if arg is None:
+            return Text(text)
+        return Note(arg.number, arg.rest.strip())
     if word in NUMBERED:
         arg = take_number(rest)
         if arg is None:

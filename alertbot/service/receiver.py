@@ -21,7 +21,7 @@ from alertbot.core.plan import build_plan, select_policy
 from alertbot.core.records import NewMessage
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
-from alertbot.service import console_actions, notices
+from alertbot.service import console_actions, notes, notices
 from alertbot.service.escalation import escalate
 from alertbot.service.events import IncidentEvents
 from alertbot.service.questions import Questions, keyed
@@ -117,6 +117,9 @@ class Receiver(Questions, Responding):
                 return self._ack(tx, contact, number, source, actor.proof)
             case cmd.Resolve(number=number):
                 return self._resolve(tx, contact, number, source, actor.proof)
+            case cmd.Note():
+                return notes.add_note(tx, self.config, contact, command, source,
+                                      self.clock.now())
             case cmd.Status():
                 return self._status(tx, contact)
             case cmd.Text(text=text):

@@ -53,7 +53,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "update_added": "Added to #{n}.",
         "signin_code": "{code} is your alertbot sign-in code.",
         "note_ok": "Note added to #{n}.",
-        "note_empty": "Put the note after the number: NOTE {n} <text>.",
+        "note_empty": "#{n}: put the note after the number: NOTE {n} <text>.",
+        "note_how": "To add a note: NOTE <number> <text>.",
         "update_forward": "#{n} update from {reporter}: {text}",
         "exhausted": "#{n} {title}: NOBODY acknowledged after {rounds} round(s). "
         "Paging stopped. Call the team now.",
@@ -141,7 +142,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "update_added": "Agregado a #{n}.",
         "signin_code": "{code} es su codigo de alertbot sign-in.",
         "note_ok": "Nota agregada a #{n}.",
-        "note_empty": "Escriba la nota despues del numero: NOTE {n} <texto>.",
+        "note_empty": "#{n}: escriba la nota despues del numero: NOTE {n} <texto>.",
+        "note_how": "Para agregar una nota: NOTE <numero> <texto>.",
         "update_forward": "#{n} novedad de {reporter}: {text}",
         "exhausted": "#{n} {title}: NADIE atendio tras {rounds} ronda(s). "
         "Avisos detenidos. Llame al equipo ya.",

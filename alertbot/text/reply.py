@@ -69,6 +69,9 @@ class ReplyKey(StrEnum):
     CONSOLE_NO_TARGET = "console_no_target"  # no contact or role of that name
     CONSOLE_NO_PHONE = "console_no_phone"  # the reporter has no number to text
     CONSOLE_CLOSED = "console_closed"  # paging for a resolved incident
+    NOTE_OK = "note_ok"  # a note is on the incident's timeline
+    NOTE_EMPTY = "note_empty"  # NOTE 12 with no words
+    NOTE_HOW = "note_how"  # NOTE with no number
     NONE = "none"  # nothing to say (opt-out words: Twilio answers those itself)
     VERBATIM = "verbatim"  # a reply stored before replies were data: its words as kept
 
@@ -111,6 +114,9 @@ FIELDS: dict[ReplyKey, frozenset[str]] = {
     ReplyKey.CONSOLE_NO_TARGET: frozenset({"n"}),
     ReplyKey.CONSOLE_NO_PHONE: frozenset({"n"}),
     ReplyKey.CONSOLE_CLOSED: frozenset({"n"}),
+    ReplyKey.NOTE_OK: frozenset({"n"}),
+    ReplyKey.NOTE_EMPTY: frozenset({"n"}),
+    ReplyKey.NOTE_HOW: frozenset(),
     ReplyKey.NONE: frozenset(),
     ReplyKey.VERBATIM: frozenset({"text"}),
 }

@@ -44,6 +44,10 @@ REPLIES: dict[str, dict[str, str]] = {
         "when you report.",
         "school_set": "Incident number {n} is now at {school}.",
         "update_added": "Thank you. Your message was added to incident number {n}.",
+        "note_ok": "Your note was added to incident number {n}.",
+        "note_empty": "Your note for incident number {n} had no words. Text NOTE, the "
+        "number, then the note.",
+        "note_how": "To add a note, text NOTE, the incident number, then the note.",
         "update_added_resolved": "This was added to incident number {n}, which was already "
         "resolved. If you still need help, report again.",
         "not_acked": "That did not acknowledge it, and the paging goes on. To take incident "
@@ -110,6 +114,10 @@ REPLIES: dict[str, dict[str, str]] = {
         "nombre al reportar.",
         "school_set": "El incidente número {n} ahora está asignado a {school}.",
         "update_added": "Gracias. Su mensaje se agregó al incidente número {n}.",
+        "note_ok": "Su nota se agregó al incidente número {n}.",
+        "note_empty": "Su nota para el incidente número {n} no tenía texto. Envíe NOTE, el "
+        "número y la nota.",
+        "note_how": "Para agregar una nota, envíe NOTE, el número del incidente y la nota.",
         "update_added_resolved": "Esto se agregó al incidente número {n}, que ya estaba "
         "cerrado. Si aún necesita ayuda, reporte de nuevo.",
         "not_acked": "Eso no lo atiende, y seguimos avisando. Para atender el incidente "

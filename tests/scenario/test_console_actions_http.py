@@ -4,6 +4,8 @@ headers, and the live stream's refusal without a session."""
 
 from __future__ import annotations
 
+import json
+
 from alertbot.web.console.routes import CSP
 from tests.scenario.harness import (
     API_TOKEN,
@@ -35,7 +37,9 @@ async def test_page_now_from_a_script_pages_the_deputy_at_once(h: Harness) -> No
     number = await opened(h)
     status, body = await post(h, f"/api/incidents/{number}/page",
                               {"contact": "superintendent", "target": "deputy"})
-    assert (status, body) == (200, '{"outcome": "paged", "reply": "#1: paged Morgan Lee now."}')
+    assert (status, json.loads(body)) == (200, {
+        "outcome": "paged", "key": "console_paged", "reply": "#1: paged Morgan Lee now.",
+        "incident": 1})
     await h.settle()
     await h.received("ALERT #1", DEPUTY)  # not after the 3-minute wait of step 1
     await h.received("ALERT number 1", DEPUTY, kind="call")  # on each of the deputy's channels
@@ -62,7 +66,9 @@ async def test_console_actions_refuse_bad_input_and_strangers(h: Harness) -> Non
     assert (await post(h, path + "/page", {"contact": "admin", "target": ""}))[0] == 400
     assert (await post(h, path + "/message", {"contact": "admin", "text": "x" * 1601}))[0] == 400
     assert (await post(h, path + "/message", {"contact": "principal-burns", "text": "hi"}))[
-        0] == 403
+        0] == 403  # Burns' principal sees #1 but is not on its team
+    assert (await post(h, path + "/message", {"contact": "principal-oak", "text": "hi"}))[
+        0] == 404  # Oak's principal may not see it: as if it did not exist
     assert (await post(h, path + "/page", {"contact": "admin", "target": "deputy"},
                        headers={"Authorization": "Bearer wrong"}))[0] == 401
     assert (await post(h, path + "/page", {"target": "deputy"}, headers={}))[0] == 401

@@ -13,6 +13,7 @@ from alertbot.core.commands import (
     RESERVED_WORDS,
     Ack,
     Command,
+    Note,
     NumberArg,
     Open,
     Reserved,
@@ -210,3 +211,18 @@ def test_trigger_keyword_lookup_is_case_insensitive() -> None:
     assert CONFIG.trigger_for_keyword("ice") == ICE
     assert CONFIG.trigger_for_keyword("Drill") == DRILL
     assert CONFIG.trigger_for_keyword("ACK") is None
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("NOTE 12 agents left at 9:40", Note(12, "agents left at 9:40")),
+    ("note #12: agents left", Note(12, "agents left")),
+    ("Note 12. Parent picked up the student", Note(12, "Parent picked up the student")),
+    ("NOTE12 left", Note(12, "left")),
+    ("NOTE no. 12 gone", Note(12, "gone")),
+    ("NOTE 12", Note(12, "")),  # no words: the receiver says how
+    ("NOTE", Note(None, "")),  # no number: the receiver says how
+    ("Note the agents left", Text("Note the agents left")),  # a reporter's words
+    ("NOTE 12.5 agents", Text("NOTE 12.5 agents")),
+])
+def test_note_takes_a_number_and_the_words_after_it(body: str, expected: Command) -> None:
+    assert parse_sms(CONFIG, body) == expected

@@ -10,13 +10,16 @@
 | ``POST /api/incidents/{id}/message`` | form ``text`` (≤ 1,600 characters): text the reporter |
 
 The two POSTs take a session and its CSRF token (403 without), or the bearer
-``ALERTBOT_API_TOKEN`` acting for the contact in form field ``contact``; each is one
-command applied by the receiver (``service/console_actions.py``). They answer JSON
-``{"outcome", "reply"}``, or, to htmx (``HX-Request``), the reply as an HTML paragraph.
+``ALERTBOT_API_TOKEN`` acting for the contact in form field ``contact``, as
+acknowledge/resolve/notes do (``web/actions.py``); each is one command applied by the
+receiver (``service/console_actions.py``) and audited. They answer JSON like those:
+``outcome``, ``key``, ``reply`` (words in the person's language), ``incident``; 403 when
+refused, 404 for an incident the person may not see.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -25,18 +28,16 @@ from markupsafe import Markup
 
 from alertbot import appkeys
 from alertbot.core import commands as cmd
-from alertbot.core.actors import Actor, Outcome, Proof
+from alertbot.core.actors import Actor, Proof
 from alertbot.core.model import Contact
 from alertbot.service.console_actions import MESSAGE_LIMIT
 from alertbot.text.web import render_web
-from alertbot.web import api, audit
+from alertbot.web import actions, audit
 from alertbot.web.auth import sign_in_page
 from alertbot.web.console import live, views
 from alertbot.web.console.viewer import (
-    CSRF_FIELD,
     Viewer,
     audit_viewed,
-    check_csrf,
     current_viewer,
     may_view,
 )
@@ -133,58 +134,59 @@ async def events(request: web.Request) -> web.StreamResponse:
     return await live.events(request, still_signed_in)
 
 
-async def _actor(request: web.Request) -> tuple[Viewer | None, Contact, dict[str, str]]:
-    """Who acts (None: a script with the bearer token), as which contact, and the form: a
-    session with its CSRF token, or the bearer token with form field ``contact``."""
+async def _apply(request: web.Request, action: str,
+                 command: Callable[[dict[str, str]], cmd.PageNow | cmd.MessageReporter]
+                 ) -> web.Response:
+    """Who acts (``actions.acting_viewer``: a session with its CSRF token, or the bearer
+    token for form field ``contact``), on an incident they may see (else 404, as if it
+    did not exist), with ``command(form)`` (which raises 400 for bad input); applied by
+    the receiver in one unit of work, recorded in the audit log as ``action``."""
+    viewer = await actions.acting_viewer(request)
+    number = _number(request)
     form = {k: str(v) for k, v in (await request.post()).items()}
-    if api.bearer_present(request):
-        api.require_bearer(request)
-        contact = request.app[appkeys.RECEIVER].config.contacts.get(form.get("contact", ""))
-        if contact is None:
-            raise web.HTTPBadRequest(text="form field 'contact' must be a contact id")
-        return None, contact, form
-    seen = await _seen(request)
-    check_csrf(request, seen, form.get(CSRF_FIELD))
-    return seen, seen.contact, form
-
-
-STATUS = {Outcome.REFUSED: 403, Outcome.NOT_FOUND: 404}
-
-
-async def _apply(request: web.Request, seen: Viewer | None, contact: Contact,
-                 command: cmd.PageNow | cmd.MessageReporter, action: str) -> web.Response:
-    """Apply ``command`` for ``contact`` (one unit of work), record it in the audit log
-    (``action``, the outcome) and answer."""
-    reply = await request.app[appkeys.RECEIVER].handle(
-        Actor(contact, phone=contact.phone, proof=Proof.PROVIDER), command, "console")
-    detail = f"target {command.target}" if isinstance(command, cmd.PageNow) else ""
-    await audit.record(request, seen, action, incident_id=command.number,
+    made = command(form)
+    receiver = request.app[appkeys.RECEIVER]
+    incident = await request.app[appkeys.STORE].read(lambda tx: tx.get_incident(number))
+    if incident is None or not may_view(receiver.config, viewer.contact, incident):
+        await audit.record(request, viewer, action, incident_id=number, outcome="not_found")
+        raise web.HTTPNotFound(text='{"error": "no such incident"}',
+                               content_type="application/json")
+    contact = viewer.contact
+    reply = await receiver.handle(
+        Actor(contact, phone=contact.phone, slack_id=contact.slack, proof=Proof.PROVIDER),
+        made, "console")
+    detail = f"target {made.target}" if isinstance(made, cmd.PageNow) else ""
+    await audit.record(request, viewer, action, incident_id=number,
                        outcome=str(reply.outcome), detail=detail)
-    words = render_web(reply)
-    status = STATUS.get(reply.outcome, 200)
-    if request.headers.get("HX-Request") == "true":
-        return _html(str(Markup("<p>{}</p>").format(words)), status=200)
-    return web.json_response({"outcome": str(reply.outcome), "reply": words}, status=status)
+    return web.json_response(
+        {"outcome": str(reply.outcome), "key": str(reply.key), "reply": render_web(reply),
+         "incident": number}, status=actions.STATUS.get(reply.outcome, 200))
 
 
 async def page_now(request: web.Request) -> web.Response:
     number = _number(request)
-    seen, contact, form = await _actor(request)
-    target = form.get("target", "").strip()
-    if not target:
-        raise web.HTTPBadRequest(text="form field 'target' (a contact id or role) is required")
-    return await _apply(request, seen, contact, cmd.PageNow(number, target), "page")
+
+    def command(form: dict[str, str]) -> cmd.PageNow:
+        target = form.get("target", "").strip()
+        if not target:
+            raise web.HTTPBadRequest(text="form field 'target' (a contact id or role) is "
+                                          "required")
+        return cmd.PageNow(number, target)
+
+    return await _apply(request, "page", command)
 
 
 async def message(request: web.Request) -> web.Response:
     number = _number(request)
-    seen, contact, form = await _actor(request)
-    text = form.get("text", "").strip()
-    if not text or len(text) > MESSAGE_LIMIT:
-        raise web.HTTPBadRequest(text=f"form field 'text' must hold 1 to {MESSAGE_LIMIT} "
-                                      "characters")
-    return await _apply(request, seen, contact, cmd.MessageReporter(number, text),
-                        "message_reporter")
+
+    def command(form: dict[str, str]) -> cmd.MessageReporter:
+        text = form.get("text", "").strip()
+        if not text or len(text) > MESSAGE_LIMIT:
+            raise web.HTTPBadRequest(text=f"form field 'text' must hold 1 to {MESSAGE_LIMIT} "
+                                          "characters")
+        return cmd.MessageReporter(number, text)
+
+    return await _apply(request, "message_reporter", command)
 
 
 def add_routes(app: web.Application) -> None:

@@ -97,6 +97,18 @@
     if (off) off.hidden = false;
     body.dataset.live = "error";
   });
+  // The action routes answer JSON ({outcome, key, reply, incident}): show the reply's
+  // words as text (never as HTML), whatever the status (403: not on the team).
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    var xhr = ev.detail && ev.detail.xhr;
+    var type = xhr ? (xhr.getResponseHeader("Content-Type") || "") : "";
+    if (type.indexOf("application/json") === -1) return;
+    ev.detail.shouldSwap = false;
+    var words = "";
+    try { words = JSON.parse(xhr.responseText).reply || ""; } catch (e) { words = ""; }
+    var out = document.getElementById("action-result");
+    if (out) out.textContent = words || xhr.statusText || String(xhr.status);
+  });
   document.addEventListener("htmx:afterRequest", function (ev) {
     var page = document.querySelector("main[data-page=incident]");
     var form = ev.detail && ev.detail.elt;

@@ -1,0 +1,101 @@
+"""Acting on an incident from the console or a script (issue 11, CONTRACT "HTTP").
+
+    POST /api/incidents/{id}/acknowledge
+    POST /api/incidents/{id}/resolve
+    POST /api/incidents/{id}/notes          form ``text``
+
+A signed-in person sends their session's CSRF token (form ``csrf_token`` or header
+``X-CSRF-Token``; 403 without). A script sends the bearer ALERTBOT_API_TOKEN and acts
+for the contact named in form field ``contact``. Either way the command goes through
+the receiver exactly as the SMS command would (``receiver.handle(actor, command,
+source="console")``: the same who-may rules, the same outcomes, the same notices), the
+identity proven by the provider (session or token, ``Proof.PROVIDER``).
+
+The answer is JSON: ``outcome`` (core/actors.py ``Outcome``), ``key`` (the reply key),
+``reply`` (the words the web renders, in the person's language) and ``incident``.
+Status 200, 403 when refused (not on the incident's team) and 404 when there is no such
+incident or the person may not see it (as if it did not exist). Audited.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from alertbot import appkeys
+from alertbot.core import commands as cmd
+from alertbot.core import who
+from alertbot.core.actors import Actor, Outcome, Proof
+from alertbot.core.commands import whole_number
+from alertbot.text.web import render_web
+from alertbot.web import audit
+from alertbot.web.api import bearer_present, require_bearer
+from alertbot.web.session import Viewer, require_viewer
+
+STATUS = {Outcome.REFUSED: 403, Outcome.NOT_FOUND: 404}
+
+
+async def acting_viewer(request: web.Request) -> Viewer:
+    """The person acting: the signed-in one (CSRF checked), or for a bearer script the
+    contact in form field ``contact`` (400 when it names nobody)."""
+    if not bearer_present(request):
+        return await require_viewer(request)
+    require_bearer(request)
+    named = str((await request.post()).get("contact", "")).strip()
+    contact = request.app[appkeys.RECEIVER].config.contacts.get(named)
+    if contact is None:
+        raise web.HTTPBadRequest(text='{"error": "form field contact: the id of the contact '
+                                      'this script acts for"}',
+                                 content_type="application/json")
+    return Viewer(contact, None, "")
+
+
+def _not_found() -> web.HTTPNotFound:
+    return web.HTTPNotFound(text='{"error": "no such incident"}',
+                            content_type="application/json")
+
+
+async def _act(request: web.Request, verb: str) -> web.Response:
+    viewer = await acting_viewer(request)
+    number = whole_number(request.match_info["id"])
+    if number is None:
+        raise _not_found()
+    app = request.app
+    receiver = app[appkeys.RECEIVER]
+    incident = await app[appkeys.STORE].read(lambda tx: tx.get_incident(number))
+    if incident is None or not who.may_view(receiver.config, viewer.contact,
+                                            incident).allowed:
+        await audit.record(request, viewer, verb, incident_id=number, outcome="not_found")
+        raise _not_found()
+    command: cmd.Command
+    if verb == "acknowledge":
+        command = cmd.Ack(number)
+    elif verb == "resolve":
+        command = cmd.Resolve(number)
+    else:
+        text = str((await request.post()).get("text", ""))
+        command = cmd.Note(number, text)
+    contact = viewer.contact
+    actor = Actor(contact, phone=contact.phone, slack_id=contact.slack, proof=Proof.PROVIDER)
+    reply = await receiver.handle(actor, command, source="console")
+    await audit.record(request, viewer, verb, incident_id=number, outcome=str(reply.outcome))
+    return web.json_response(
+        {"outcome": str(reply.outcome), "key": str(reply.key), "reply": render_web(reply),
+         "incident": number}, status=STATUS.get(reply.outcome, 200))
+
+
+async def acknowledge(request: web.Request) -> web.Response:
+    return await _act(request, "acknowledge")
+
+
+async def resolve(request: web.Request) -> web.Response:
+    return await _act(request, "resolve")
+
+
+async def note(request: web.Request) -> web.Response:
+    return await _act(request, "note")
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_post("/api/incidents/{id}/acknowledge", acknowledge)
+    app.router.add_post("/api/incidents/{id}/resolve", resolve)
+    app.router.add_post("/api/incidents/{id}/notes", note)
