@@ -66,6 +66,18 @@ async def test_a_text_appears_on_the_open_board_without_reload(h: Harness,
     assert await page.evaluate("window.stayedOpen") is True  # no reload happened
     assert await page.title() == "(1) New incident — alertbot"
     assert await page.evaluate("document.body.dataset.beeps") == "1"
+    await h.text(ATTORNEY, "ACK 1")  # acknowledged by text: the card moves, still no reload
+    h.ignore("sms", contains="#1")  # the acknowledgement's notices: tested elsewhere
+    acked = page.locator("#sec-acked #inc-1")
+    await expect(acked).to_contain_text("Acknowledged by Sam Okafor")
+    await expect(page.locator("#sec-unacked #inc-1")).to_have_count(0)
+    await expect(page.locator("#sec-unacked [data-count]")).to_have_text("0")
+    assert await page.evaluate("window.stayedOpen") is True
+    assert await page.title() == "alertbot — Test District"  # nothing waits any more
+    assert await page.evaluate("document.querySelectorAll('style').length") == 0  # htmx
+    await page.click("#mute")  # the sound can be turned off, and stays off
+    await expect(page.locator("#mute")).to_have_attribute("aria-pressed", "true")
+    assert await page.evaluate("localStorage.getItem('alertbot-muted')") == "1"
 
 
 async def test_acknowledging_from_the_console_stops_sms_paging(h: Harness,

@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
+import pytest
 
 from alertbot.web.console import live
-from tests.console import console_client, sign_in
+from tests.console import console_client, csrf_token, sign_in
 from tests.scenario.harness import ATTORNEY, PRINCIPAL, PRINCIPAL_ES, SUPERINTENDENT, Harness
 
 
@@ -62,3 +63,22 @@ async def test_a_closed_stream_is_forgotten(h: Harness) -> None:
             break
         await asyncio.sleep(0.02)
     assert not hub.streams
+
+
+async def test_heartbeats_keep_the_stream_and_a_signed_out_session_ends_it(
+        h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(live, "HEARTBEAT", 0.1)
+    async with console_client(h.url) as client:
+        await sign_in(client, h.fake, SUPERINTENDENT)
+        token = await csrf_token(client)
+        async with client.get("/api/events") as stream:
+            async with asyncio.timeout(3):
+                while (await stream.content.readline()) != b": keep-alive\n":
+                    pass
+            async with client.post("/auth/logout", data={"csrf_token": token},
+                                   allow_redirects=False) as r:
+                assert r.status == 303
+            async with asyncio.timeout(3):
+                while await stream.content.readline():
+                    pass  # the server ends the stream at the next heartbeat
+    assert not h.app[live.LIVE].streams

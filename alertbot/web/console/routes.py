@@ -41,6 +41,7 @@ from alertbot.web.console.viewer import (
     current_viewer,
     may_view,
 )
+from alertbot.web.session import recheck_viewer
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "connect-src 'self'; media-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -128,7 +129,7 @@ async def incident(request: web.Request) -> web.Response:
 
 async def events(request: web.Request) -> web.StreamResponse:
     async def still_signed_in(req: web.Request) -> Contact | None:
-        seen = await current_viewer(req)
+        seen = await recheck_viewer(req)
         return seen.contact if seen else None
 
     return await live.events(request, still_signed_in)

@@ -5,7 +5,7 @@
 // tab title until the page is looked at.
 (function () {
   "use strict";
-  var unseen = 0;
+  var unseen = new Set();  // new unacknowledged incidents not yet looked at
   var body = document.body;
   function muted() { return localStorage.getItem("alertbot-muted") === "1"; }
   function showMute() {
@@ -15,8 +15,8 @@
     b.setAttribute("aria-pressed", muted() ? "true" : "false");
   }
   function title() {
-    document.title = unseen ? "(" + unseen + ") " + body.dataset.newTitle + " — alertbot"
-                            : body.dataset.baseTitle;
+    document.title = unseen.size ? "(" + unseen.size + ") " + body.dataset.newTitle +
+      " — alertbot" : body.dataset.baseTitle;
   }
   function beep() {
     body.dataset.beeps = String(Number(body.dataset.beeps || "0") + 1);
@@ -65,9 +65,9 @@
         if (old) old.remove();
         place(card);
         counts();
-        if (card.dataset.state === "triggered" && card.dataset.section === "unacked" && !wasUnacked) {
-          if (!old) { unseen += 1; title(); beep(); }
-        }
+        var waiting = card.dataset.state === "triggered" && card.dataset.section === "unacked";
+        if (waiting && !wasUnacked && !old) { unseen.add(id); title(); beep(); }
+        if (!waiting && unseen.delete(id)) title();  // acknowledged meanwhile
       });
   }
   function refreshIncident(id) {
@@ -117,10 +117,22 @@
       refreshIncident(page.dataset.id);
     }
   });
-  function seen() { if (unseen && document.visibilityState === "visible" && document.hasFocus()) { unseen = 0; title(); } }
+  function seen() {
+    if (unseen.size && document.visibilityState === "visible" && document.hasFocus()) {
+      unseen.clear(); title();
+    }
+  }
   document.addEventListener("visibilitychange", seen);
   window.addEventListener("focus", seen);
   document.addEventListener("click", seen);
+  // "waiting 12 min" and "next page in 2 min" age: once a minute the unacknowledged
+  // cards (only those) are fetched again, one each.
+  setInterval(function () {
+    if (document.querySelector("main[data-page=board]") === null) return;
+    document.querySelectorAll("#sec-unacked .cards > article").forEach(function (el) {
+      refreshCard(el.dataset.id);
+    });
+  }, 60000);
   document.addEventListener("DOMContentLoaded", function () {
     showMute();
     var b = document.getElementById("mute");
