@@ -53,6 +53,7 @@ TEXT: dict[str, dict[str, str]] = {
         "note": "Note",
         "page_now": "Page now",
         "page_who": "Person or role",
+        "choose": "Choose…",
         "message_reporter": "Text the reporter",
         "message_reporter_hint": "Sent as typed from the district number (at most {limit} "
         "characters). No student names.",
@@ -154,6 +155,7 @@ TEXT: dict[str, dict[str, str]] = {
         "note": "Nota",
         "page_now": "Avisar ahora",
         "page_who": "Persona o función",
+        "choose": "Elija…",
         "message_reporter": "Enviar texto a quien reportó",
         "message_reporter_hint": "Se envía tal cual desde el número del distrito (máximo "
         "{limit} caracteres). Sin nombres de estudiantes.",

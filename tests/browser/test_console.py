@@ -88,11 +88,22 @@ async def test_acknowledging_from_the_console_stops_sms_paging(h: Harness,
     await sign_in(page, h, SUPERINTENDENT)
     await page.click("#inc-1 a")
     await expect(page.locator("blockquote.details")).to_have_text("2 agents at front desk")
+    await page.select_option("#target", "deputy")  # page the deputy now, not in 3 minutes
+    await page.click("form[action$='/page'] button")
+    await expect(page.locator("#action-result")).to_have_text("#1: paged Morgan Lee now.")
+    await h.settle()
+    await h.received("ALERT #1", DEPUTY)
+    await h.received("ALERT number 1", DEPUTY, kind="call")
+    await page.fill("#message", "Stay in the office; counsel is 10 minutes away.")
+    await page.click("form[action$='/message'] button")
+    await expect(page.locator("#action-result")).to_contain_text("on its way")
+    await h.settle()
+    await h.received("counsel is 10 minutes away", PRINCIPAL)
     await page.click("#ack")
     await expect(page.locator("#incident-body .card")).to_have_attribute(
         "data-state", "acknowledged")
     await h.settle()
-    await h.received("acknowledged by Dr. Jordan Rivera", ATTORNEY)
+    await h.received("acknowledged by Dr. Jordan Rivera", ATTORNEY, DEPUTY)
     await h.received("Dr. Jordan Rivera is on it", PRINCIPAL)
     await h.received("#1 first report", SUPERINTENDENT)
     await h.advance(minutes=10)  # step 2's time and a repeat round: nothing more goes out
@@ -137,3 +148,8 @@ async def test_screenshots_at_phone_and_desk_size(h: Harness, watched: Watched) 
         path = ARTIFACTS / f"board-{name}.png"
         await page.screenshot(path=str(path), full_page=True)
         assert path.stat().st_size > 10_000
+    await page.set_viewport_size(PHONE)  # type: ignore[arg-type]
+    await page.click("#inc-1 a")
+    await expect(page.locator("#ack")).to_be_visible()
+    assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    await page.screenshot(path=str(ARTIFACTS / "incident-phone.png"), full_page=True)

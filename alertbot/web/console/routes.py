@@ -113,7 +113,7 @@ async def board_card(request: web.Request) -> web.Response:
     card = views.card_of(request, loaded, now)
     if card is None:
         return web.Response(status=204)
-    return _html(views.page(request, seen, "card.html", now, card=card))
+    return _html(views.page(request, seen, "card.html", now, card=card, on_page=False))
 
 
 async def incident(request: web.Request) -> web.Response:

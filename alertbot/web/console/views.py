@@ -160,7 +160,7 @@ def incident_page(request: web.Request, seen: Viewer, loaded: Loaded, now: float
                           loaded.messages, names_of(config), now)
     detail = api.incident_json(inc, loaded.entries, loaded.total)
     detail["messages"] = api.messages_json(loaded.messages)
-    return page(request, seen, "incident.html", now, inc=inc, card=card,
+    return page(request, seen, "incident.html", now, inc=inc, card=card, on_page=True,
                 timeline=loaded.entries,
                 updates=[e for e in loaded.entries if e.kind == "update"],
                 sections=section_fragments(detail, seen), targets=page_targets(config),

@@ -13,7 +13,7 @@ from tests.unit.console.test_board import NOW, TZ, inc, page
 
 def card_html(card: board.Card, language: str = "en") -> str:
     return str(render.render(
-        "card.html", language, NOW, TZ, card=card, title=lambda i: i.title,
+        "card.html", language, NOW, TZ, card=card, on_page=False, title=lambda i: i.title,
         name_of=lambda cid: cid or "", delivery=lambda p: delivery_words(p, language)))
 
 
