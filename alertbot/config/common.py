@@ -24,6 +24,7 @@ _PATTERN_HINTS = {
     "keyword": "a keyword is one word of 2 to 20 letters or digits",
     "slash_command": "a slash command is '/' then up to 31 lowercase letters, digits, '-', '_'",
     "pin": "a PIN is 4 to 8 digits",
+    "email": "an e-mail address looks like name@district.org",
 }
 
 

@@ -134,6 +134,7 @@ def _check_shared_addresses(read: ContactsRead, problems: list[Problem]) -> None
     """
     for field, label in (("phone", "number"), ("slack", "Slack member id"),
                          ("email", "e-mail address")):
+        article = "an" if label[0] in "aeiou" else "a"
         owners: dict[str, str] = {}
         for cid, contact in read.contacts.items():
             address = getattr(contact, field)
@@ -147,4 +148,4 @@ def _check_shared_addresses(read: ContactsRead, problems: list[Problem]) -> None
             problems.append(doc.problem((*path, field),
                 f"contacts '{first}' and '{cid}' have the same {label} {address} "
                 f"('{first}' at {first_doc.file}:{first_doc.line((*first_path, field))}): "
-                f"a {label} belongs to one contact"))
+                f"{article} {label} belongs to one contact"))

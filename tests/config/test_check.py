@@ -104,6 +104,16 @@ ERRORS: dict[str, list[str]] = {
         "'lead' has no address for slack: they would never be paged",
     ],
     "unknown_admin": ["escalation.yaml:4: admins[1]: no contact or role 'ops'"],
+    # --- the console (issue 11) ------------------------------------------------------
+    "unknown_console_target": [
+        "escalation.yaml:6: console.see_all[1]: no contact or role 'counsel'"],
+    "bad_email": ["contacts/people.yaml:5: [0].email: not valid: 'pat at district' "
+                  "(an e-mail address looks like name@district.org)"],
+    # Compared in lower case: one address signs in one person (OpenID Connect).
+    "duplicate_email": [
+        "contacts/people.yaml:12: [1].email: contacts 'lead' and 'principal-elm' have the "
+        "same e-mail address office@testville.example.org ('lead' at "
+        "contacts/people.yaml:6): an e-mail address belongs to one contact"],
     # --- schools -------------------------------------------------------------------------
     "duplicate_school_id": [
         "escalation.yaml:7: schools[1].id: school id 'elm' is already used by schools[0]",
