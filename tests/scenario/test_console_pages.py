@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from markupsafe import Markup
+
 from alertbot import appkeys
+from alertbot.web.console import sections
 from tests.console import console_client, csrf_token, sign_in
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import (
@@ -97,3 +101,38 @@ async def test_the_sandbox_panel_is_on_the_board_in_sandbox_mode(fake: FakeTwili
         async with client.get("/sandbox/messages", headers={"HX-Request": "true"}) as r:
             sent = await r.text()
         assert "ALERT #1" in sent and "<i>" not in sent
+
+
+async def test_issue_12_sections_render_after_the_timeline_and_a_broken_one_is_left_out(
+        h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    given: list[sections.SectionInput] = []
+
+    def checklist(section: sections.SectionInput) -> str:
+        given.append(section)
+        return Markup('<section id="checklist">{} steps</section>').format(
+            len(section.detail["timeline"]))
+
+    def broken(section: sections.SectionInput) -> str:
+        raise RuntimeError("a bug in someone's section")
+
+    def plain(section: sections.SectionInput) -> str:
+        return "<b>not marked as HTML</b>"
+
+    monkeypatch.setattr(sections, "INCIDENT_SECTIONS", (checklist, broken, plain))
+    await opened(h)
+    async with console_client(h.url) as client:
+        await sign_in(client, h.fake, PRINCIPAL_ES)  # may not see #1: no section runs
+        async with client.get("/incidents/1") as r:
+            assert r.status == 404
+        assert given == []
+    async with console_client(h.url) as client:
+        await sign_in(client, h.fake, ATTORNEY)
+        async with client.get("/incidents/1") as r:
+            page = await r.text()
+        token = await csrf_token(client)
+    assert page.index('class="timeline"') < page.index('<section id="checklist">3 steps')
+    assert "&lt;b&gt;not marked as HTML&lt;/b&gt;" in page
+    [seen] = given
+    assert (seen.language, seen.viewer_id, seen.csrf_token) == ("en", "attorney", token)
+    assert seen.detail["id"] == 1 and seen.detail["details"] == "2 agents at <b>front</b> desk"
+    assert seen.detail["messages"][0]["kind"] == "page"
