@@ -87,7 +87,16 @@ async def test_static_files_and_strict_headers_on_every_answer(h: Harness) -> No
     assert "script-src 'self';" in CSP and "unsafe" not in CSP
 
 
-async def test_the_live_stream_needs_a_session(h: Harness) -> None:
+async def test_the_console_needs_a_session(h: Harness) -> None:
+    await opened(h)
     assert h.session is not None
     async with h.session.get(h.url + "/api/events") as r:
         assert r.status == 401
+    async with h.session.get(h.url + "/board/incidents/1") as r:
+        assert r.status == 401
+    async with h.session.get(h.url + "/incidents/1", allow_redirects=False) as r:
+        assert (r.status, r.headers["Location"]) == (303, "/")
+        assert "2 agents" not in await r.text()
+    async with h.session.get(h.url + "/") as r:  # the sign-in page, not the board
+        page = await r.text()
+    assert 'action="/auth/code"' in page and "Burns" not in page

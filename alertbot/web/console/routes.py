@@ -4,7 +4,7 @@
 |---|---|
 | ``GET /`` | the board (the sign-in page when not signed in) |
 | ``GET /board/incidents/{id}`` | one board card (HTML); 404 not visible, 204 not on the board |
-| ``GET /incidents/{id}`` | the incident page (recorded in the audit log as "viewed") |
+| ``GET /incidents/{id}`` | the incident page, audited as "viewed" (303 to / unsigned) |
 | ``GET /api/events`` | server-sent events (``live.py``) |
 | ``POST /api/incidents/{id}/page`` | form ``target`` (contact id or role): page now |
 | ``POST /api/incidents/{id}/message`` | form ``text`` (≤ 1,600 characters): text the reporter |
@@ -117,7 +117,9 @@ async def board_card(request: web.Request) -> web.Response:
 
 
 async def incident(request: web.Request) -> web.Response:
-    seen = await _seen(request)
+    seen = await current_viewer(request)
+    if seen is None:  # a link opened before signing in: the sign-in page first
+        raise web.HTTPSeeOther("/")
     number = _number(request)
     loaded = await views.load_incident(request, seen, number)
     now = _now(request)
