@@ -27,7 +27,7 @@ from alertbot.settings import Settings
 from alertbot.store.sql import Store
 from alertbot.twilio import phone_tree as twilio_voice
 from alertbot.twilio import sms_webhook as twilio_sms
-from alertbot.web import actions, api, audit, auth, oidc, sessions
+from alertbot.web import actions, api, audit, auth, sessions
 from alertbot.web.console import routes as console
 from alertbot.web.serving import CLIENT_MAX_SIZE, read_guard
 
@@ -222,7 +222,10 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     audit.add_routes(app)  # GET /api/audit
     sessions.add_routes(app)  # GET /api/sessions, POST /api/sessions/{id}/revoke
     auth.add_routes(app)  # /auth/*: sign-in, sign-out
-    oidc.add_routes(app)  # /auth/oidc/*: districts on Entra ID or Google Workspace
+    if settings.oidc_configured:  # /auth/oidc/*: Entra ID or Google Workspace districts
+        from alertbot.web import oidc  # authlib and joserfc load only then
+
+        oidc.add_routes(app)
     console.add_routes(app)  # the board, the incident page, live events, /static/
     if settings.sandbox:
         sandbox.add_routes(app)

@@ -14,7 +14,6 @@ import asyncio
 import hmac
 import ipaddress
 from typing import Any
-from urllib.parse import urlsplit
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -70,23 +69,6 @@ async def api_access(request: web.Request) -> Viewer | None:
         require_bearer(request)
         return None
     return await require_viewer(request)
-
-
-def require_same_origin(request: web.Request) -> None:
-    """403 for a browser's cross-site request (CSRF). ``Sec-Fetch-Site`` decides where the
-    browser sends it (same-origin, or none: typed by the person); else ``Origin`` must
-    be this service. Scripts send neither and pass (they hold no cookie to abuse)."""
-    site = request.headers.get("Sec-Fetch-Site")
-    if site is not None:
-        if site not in ("same-origin", "none"):
-            raise web.HTTPForbidden(text="cross-site request refused")
-        return
-    origin = request.headers.get("Origin")
-    if origin is not None:
-        public = urlsplit(request.app[appkeys.SETTINGS].public_url)
-        allowed = {f"{public.scheme}://{public.netloc}", f"{request.scheme}://{request.host}"}
-        if origin not in allowed:
-            raise web.HTTPForbidden(text="cross-site request refused")
 
 
 def _local_unproxied(request: web.Request) -> bool:
@@ -211,7 +193,8 @@ async def list_incidents(request: web.Request) -> web.Response:
     below incident N (the ``Link: rel="next"`` header gives it). Each incident carries
     its latest ``timeline`` entries (default 50, at most 200) and ``timeline_total``.
     ``changed_since=C`` lists only incidents with a timeline entry after cursor C; every
-    answer's ``X-Timeline-Cursor`` header is the cursor to send next time."""
+    answer's ``X-Timeline-Cursor`` header is the cursor to send next time. A signed-in
+    person gets only the incidents ``who.may_view`` lets them see; a script, all."""
     viewer = await api_access(request)
     config = request.app[appkeys.RECEIVER].config
     contact = None if viewer is None or who.sees_all(config, viewer.contact) else viewer.contact

@@ -24,13 +24,13 @@ from alertbot.core import signin as rules
 from alertbot.service import signin
 from alertbot.service.signin import hash_token
 from alertbot.store.sql import Tx
-from alertbot.web.api import require_same_origin
 from alertbot.web.session import (
     check_csrf_async,
     clear_session_cookie,
     client_of,
     current_viewer,
     new_token,
+    require_same_origin,
     set_session_cookie,
 )
 

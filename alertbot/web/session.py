@@ -25,6 +25,7 @@ import hmac
 import ipaddress
 import secrets
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -36,7 +37,6 @@ from alertbot.service.signin import Client, hash_token, live_session
 SESSION_COOKIE = "alertbot_session"
 CSRF_FIELD, CSRF_HEADER = "csrf_token", "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_VIEWER: web.RequestKey[Viewer | None] = web.RequestKey("viewer", object)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,16 @@ class Viewer:
     @property
     def via(self) -> str:
         return "session" if self.session_id is not None else "bearer"
+
+
+@dataclass(frozen=True)
+class _Found:
+    """The viewer looked up for a request (None: nobody signed in), kept on it."""
+
+    viewer: Viewer | None
+
+
+_VIEWER: web.RequestKey[_Found] = web.RequestKey("viewer", _Found)
 
 
 def new_token() -> str:
@@ -101,9 +111,9 @@ async def current_viewer(request: web.Request) -> Viewer | None:
     unknown, revoked, idle or expired session, or a contact no longer in contacts/).
     Records activity at most once a minute (``core.signin.TOUCH_EVERY``)."""
     if _VIEWER in request:
-        return request[_VIEWER]
+        return request[_VIEWER].viewer
     viewer = await _load_viewer(request)
-    request[_VIEWER] = viewer
+    request[_VIEWER] = _Found(viewer)
     return viewer
 
 
@@ -111,7 +121,8 @@ async def recheck_viewer(request: web.Request) -> Viewer | None:
     """Like ``current_viewer``, but read afresh from the store: for a long-lived request
     (the console's event stream) that must end when its session is signed out, revoked
     or expires while it is open."""
-    request[_VIEWER] = viewer = await _load_viewer(request)
+    viewer = await _load_viewer(request)
+    request[_VIEWER] = _Found(viewer)
     return viewer
 
 
@@ -153,6 +164,23 @@ async def require_viewer(request: web.Request) -> Viewer:
     return viewer
 
 
+def require_same_origin(request: web.Request) -> None:
+    """403 for a browser's cross-site request (CSRF). ``Sec-Fetch-Site`` decides where the
+    browser sends it (same-origin, or none: typed by the person); else ``Origin`` must
+    be this service. Scripts send neither and pass (they hold no cookie to abuse)."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        if site not in ("same-origin", "none"):
+            raise web.HTTPForbidden(text="cross-site request refused")
+        return
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        public = urlsplit(request.app[appkeys.SETTINGS].public_url)
+        allowed = {f"{public.scheme}://{public.netloc}", f"{request.scheme}://{request.host}"}
+        if origin not in allowed:
+            raise web.HTTPForbidden(text="cross-site request refused")
+
+
 def check_csrf(request: web.Request, viewer: Viewer, form_value: str | None = None) -> None:
     """403 unless the request carries ``viewer``'s CSRF token: the ``X-CSRF-Token``
     header, or ``form_value`` (the ``csrf_token`` form field, read by the caller; see
@@ -160,8 +188,6 @@ def check_csrf(request: web.Request, viewer: Viewer, form_value: str | None = No
     Sec-Fetch-Site). Bearer scripts (no session) are exempt."""
     if viewer.session_id is None:
         return
-    from alertbot.web.api import require_same_origin
-
     require_same_origin(request)
     offered = request.headers.get(CSRF_HEADER) or form_value or ""
     if not (offered and hmac.compare_digest(offered.encode(), viewer.csrf_token.encode())):

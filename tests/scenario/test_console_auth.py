@@ -6,10 +6,14 @@ a person reads their phone (tests/console.py)."""
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 from alertbot import appkeys
 from alertbot.core import signin as rules
 from tests.console import ask_code, console_client, csrf_token, read_code, sign_in, verify
+from tests.fakes.slack_server import FakeSlack
+from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import (
     ADMIN,
     API_TOKEN,
@@ -301,3 +305,32 @@ async def test_the_audit_log_is_for_admins_and_exports_as_csv(h: Harness) -> Non
         assert [row["action"] for row in rows] == ["audit_export"]
         async with client.get("/api/audit", params={"since": "yesterday"}) as r:
             assert r.status == 400
+
+
+async def test_a_spanish_speaker_gets_the_code_in_spanish(h: Harness) -> None:
+    from tests.scenario.harness import PRINCIPAL_ES
+
+    async with console_client(h.url) as client:
+        assert await ask_code(client, PRINCIPAL_ES) == 200
+        record = await h.fake.expect_sms(PRINCIPAL_ES, contains="alertbot sign-in")
+        assert re.fullmatch(r"\d{6} es su codigo de alertbot sign-in\.", record.body or "")
+
+
+async def test_a_contact_without_a_phone_gets_the_code_by_slack_dm(
+        fake: FakeTwilio, slack: FakeSlack, tmp_path: Path) -> None:
+    from tests.scenario.slack_harness import SLACK_DISTRICT, slack_settings
+
+    folder = tmp_path / "district"
+    shutil.copytree(SLACK_DISTRICT, folder)
+    with (folder / "contacts" / "people.yaml").open("a") as people:
+        people.write("- id: counsel\n  name: Lee Counsel\n  roles: [staff_attorney]\n"
+                     "  slack: U0COUNS01\n  channels: [slack]\n")
+    async with Harness(fake, tmp_path, folder, extra=slack_settings(slack)) as h, \
+            console_client(h.url) as client:
+        assert await ask_code(client, "U0COUNS01") == 200
+        call = await slack.expect("chat.postMessage", channel="D0COUNS01",
+                                  contains="alertbot sign-in")
+        code = re.findall(r"\d{6}", str(call.args.get("text", "")))[0]
+        assert await verify(client, "U0COUNS01", code) == 303
+        async with client.get("/api/sessions") as r:
+            assert r.status == 200
