@@ -33,13 +33,14 @@ from alertbot.web import (
     actions,
     api,
     audit,
+    auth,
     calls_api,
-    dashboard,
     procedure_api,
     readiness,
     reports_api,
     sessions,
 )
+from alertbot.web.console import routes as console
 from alertbot.web.serving import CLIENT_MAX_SIZE, read_guard
 
 log = logging.getLogger("alertbot")
@@ -283,9 +284,14 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     audit.add_routes(app)  # GET /api/audit
     sessions.add_routes(app)  # GET /api/sessions, POST /api/sessions/{id}/revoke
     procedure_api.add_routes(app)  # issue 12: checklist, encounter, warrant aid, records
-    dashboard.add_routes(app)  # GET /, /auth/*
     calls_api.add_routes(app)  # POST /api/incidents/{id}/bridge
     readiness.add_routes(app)  # /api/readiness, /api/contacts/{id}/away|back
+    auth.add_routes(app)  # /auth/*: sign-in, sign-out
+    if settings.oidc_configured:  # /auth/oidc/*: Entra ID or Google Workspace districts
+        from alertbot.web import oidc  # authlib and joserfc load only then
+
+        oidc.add_routes(app)
+    console.add_routes(app)  # the board, the incident page, live events, /static/
     if settings.sandbox:
         sandbox.add_routes(app)
     _mount_slack(app, settings)

@@ -78,6 +78,8 @@ class Outcome(StrEnum):
     REFUSED = "refused"  # not allowed, or an unknown sender
     NONE = "none"  # nothing to say (opt-out words)
     CONFIRM_BY_CALL = "confirm_by_call"  # caller ID only: nothing done, a call back confirms
+    PAGED = "paged"  # the console paged someone now (issue 11)
+    MESSAGED = "messaged"  # the console texted the reporter (issue 11)
     NOTED = "noted"  # a responder's note is on the incident's timeline
 
     @property

@@ -152,8 +152,26 @@ class Attach:
     text: str
 
 
+@dataclass(frozen=True)
+class PageNow:
+    """The console: page ``target`` (a contact id or a role) for incident ``number`` now,
+    outside the escalation's steps (issue 11)."""
+
+    number: int
+    target: str
+
+
+@dataclass(frozen=True)
+class MessageReporter:
+    """The console: text ``text`` to the reporter of incident ``number`` from the
+    district number, as typed by a designee (issue 11)."""
+
+    number: int
+    text: str
+
+
 Command = (Open | Intake | Ack | Resolve | Note | Status | Away | Back | Reserved | Text
-           | Update | Bridge | CallEvent | Attach)
+           | Update | Bridge | CallEvent | Attach | PageNow | MessageReporter)
 
 # --- the incident number of ACK, RESOLVE (and later NOTE, BRIDGE) ---------------------
 

@@ -500,3 +500,27 @@ def reminded_about_records(config: Config, incident: Incident) -> tuple[Contact,
     targets += COUNSEL_ROLES
     people = config.resolve_targets(tuple(targets))
     return people or config.admin_contacts()
+
+
+# --- the console's own actions (issue 11, branch console-board) -------------------------
+
+
+def may_page_now(config: Config, contact: Contact | None, incident: Incident) -> Verdict:
+    """May this person page someone now for ``incident`` from the console? Whoever may
+    respond to it (admins and the contacts its frozen plan pages, ``may_respond``),
+    while it is open: a closed incident pages nobody."""
+    verdict = may_respond(config, contact, incident)
+    if not verdict.allowed:
+        return verdict
+    if not incident.is_open:
+        return Verdict(False, f"#{incident.id} is resolved: nobody is paged for it",
+                       "console_closed", {"n": incident.id})
+    return verdict
+
+
+def may_message_reporter(config: Config, contact: Contact | None,
+                         incident: Incident) -> Verdict:
+    """May this person text the reporter of ``incident`` from the district number? The
+    Superintendent's designees on its response team and admins (``may_respond``), open
+    or resolved (an all-clear after the end is a designee's call: district letter, B-C)."""
+    return may_respond(config, contact, incident)

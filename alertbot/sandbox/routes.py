@@ -1,6 +1,10 @@
-"""Sandbox-only routes: play a principal or a responder from the dashboard's form.
+"""Sandbox-only routes: play a principal or a responder from the console's panel
+(sandbox/panel.py) or a script.
 
-Mounted only with ``--sandbox``; nothing here reaches a real provider.
+Mounted only with ``--sandbox``; nothing here reaches a real provider. A signed-in
+console session may use them (a POST with the session's CSRF token), as may the bearer
+``ALERTBOT_API_TOKEN`` (``api.api_access``). To htmx (``HX-Request``) they answer
+HTML, else JSON.
 """
 
 from __future__ import annotations
@@ -11,12 +15,17 @@ from aiohttp import web
 
 from alertbot import appkeys
 from alertbot.core.actors import Outcome
+from alertbot.sandbox.panel import messages_html
 from alertbot.text.reply import ReplyKey
 from alertbot.text.web import render_web
 from alertbot.twilio.sms_webhook import actor_for_phone, inbound_sms
 from alertbot.web.api import api_access
 
 log = logging.getLogger("alertbot.sandbox")
+
+
+def _htmx(request: web.Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
 
 
 async def sandbox_sms(request: web.Request) -> web.Response:
@@ -41,11 +50,15 @@ async def sandbox_sms(request: web.Request) -> web.Response:
         language = actor_for_phone(request, form["From"]).language
         reply = request.app[appkeys.RECEIVER].fallback_reply(
             Outcome.INFO, ReplyKey.INTAKE_ERROR, language)
+    if _htmx(request):  # the console's panel shows it as text (escaped)
+        return web.Response(text=render_web(reply) or "(no reply)")
     return web.json_response({"reply": render_web(reply)})  # shown on the dashboard
 
 
 async def sandbox_messages(request: web.Request) -> web.Response:
     await api_access(request)
+    if _htmx(request):
+        return web.Response(text=str(messages_html(request)), content_type="text/html")
     outbox = request.app[appkeys.SANDBOX]
     return web.json_response([
         {"id": r.id, "at": r.at, "channel": str(r.channel), "to": r.to, "body": r.body,

@@ -21,7 +21,15 @@ from alertbot.core.plan import build_plan, select_policy
 from alertbot.core.records import NewMessage
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
-from alertbot.service import availability, calls, documents, notes, notices, optouts
+from alertbot.service import (
+    availability,
+    calls,
+    console_actions,
+    documents,
+    notes,
+    notices,
+    optouts,
+)
 from alertbot.service.escalation import escalate
 from alertbot.service.events import IncidentEvents
 from alertbot.service.questions import Questions, keyed
@@ -130,6 +138,9 @@ class Receiver(Questions, Responding):
                 return availability.by_text(tx, self.config, contact, command, self.clock.now())
             case cmd.Text(text=text):
                 return self._text(tx, contact, text, source)
+            case cmd.PageNow() | cmd.MessageReporter():
+                return console_actions.apply(tx, self.config, self.clock.now(), contact,
+                                             command, self.public_url)
         raise AssertionError(f"unhandled command {command!r}")
 
     # --- opening ---------------------------------------------------------------------------

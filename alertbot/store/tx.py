@@ -4,14 +4,13 @@
 ``Tx`` is a facade over the queries of each concept, one module each: incidents
 (store/incidents.py), reporters and the sender window (store/reporters.py), the outbox
 (store/outbox.py), the timeline (store/timeline.py), webhook idempotency keys
-(store/inbound_keys.py), the Slack post (store/slack_posts.py), console sign-in
-and sessions (store/auth.py), the audit log (store/audit.py), phone call legs
-(store/calls.py); issue 12: the checklist, encounter log and warrant aid
-(store/procedure.py), records requests and their reminders (store/records.py),
-retention (store/retention.py), documents (store/documents.py) and the period reports
-(store/reports.py); issue 14: opt-outs, line types, AWAYs and the readiness digest's
-key (store/reachability.py). Every method is plain
-synchronous SQLAlchemy Core over the one connection of the unit.
+(store/inbound_keys.py), the Slack post (store/slack_posts.py); the console: sign-in and
+sessions (store/auth.py), the audit log (store/audit.py), the board (store/board.py);
+phone call legs (store/calls.py); the procedure: checklist, encounter log and warrant aid
+(store/procedure.py), records requests and their reminders (store/records.py), retention
+(store/retention.py), documents (store/documents.py), period reports (store/reports.py);
+readiness: opt-outs, line types, AWAYs and the digest's key (store/reachability.py).
+Every method is plain synchronous SQLAlchemy Core over the one connection of the unit.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from alertbot.store.audit import AuditQueries
 from alertbot.store.auth import AuthQueries
+from alertbot.store.board import BoardQueries
 from alertbot.store.calls import CallQueries
 from alertbot.store.documents import DocumentQueries
 from alertbot.store.inbound_keys import InboundKeyQueries
@@ -41,7 +41,7 @@ NUDGE_CHANNEL = "alertbot_nudge"
 class Tx(IncidentQueries, ReporterQueries, OutboxQueries, TimelineQueries,
          InboundKeyQueries, SlackPostQueries, AuthQueries, AuditQueries,
          CallQueries, ProcedureQueries, RecordsQueries, RetentionQueries, DocumentQueries,
-         ReportQueries, ReachabilityQueries):
+         ReportQueries, ReachabilityQueries, BoardQueries):
     """One transaction's worth of reads and writes: plain synchronous methods, called
     inside a unit of work (``Store.write``/``Store.read``)."""
 

@@ -131,6 +131,13 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "attention; every step can reach someone. Details: {url}",
         "readiness_all": "alertbot weekly check: all {people} responders are reachable; every "
         "step can reach someone. Details: {url}",
+        "console_paged": "#{n}: paged {names} now.",
+        "console_messaged": "#{n}: your text to the reporter is on its way.",
+        "console_no_target": "#{n}: no contact or role of that name.",
+        "console_no_phone": "#{n}: the reporter has no phone number to text.",
+        "console_closed": "#{n} is resolved: nobody is paged for it.",
+        "console_page": "#{n}: {name} asks you to join the response to {title}. "
+        "Console: {url}",
     },
     "es": {
         "receipt": "#{n} abierto: se esta avisando al equipo del distrito. {guidance}",
@@ -252,6 +259,13 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "requieren atencion; cada paso puede avisar a alguien. Detalles: {url}",
         "readiness_all": "Revision semanal de alertbot: las {people} personas estan "
         "localizables; cada paso puede avisar a alguien. Detalles: {url}",
+        "console_paged": "#{n}: se aviso ahora a {names}.",
+        "console_messaged": "#{n}: su texto a quien reporto va en camino.",
+        "console_no_target": "#{n}: no hay contacto ni funcion con ese nombre.",
+        "console_no_phone": "#{n}: quien reporto no tiene numero para textos.",
+        "console_closed": "#{n} esta cerrado: no se avisa a nadie.",
+        "console_page": "#{n}: {name} le pide sumarse a la respuesta a {title}. "
+        "Consola: {url}",
     },
 }
 

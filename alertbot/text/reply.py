@@ -11,6 +11,7 @@ Value shapes (all JSON):
                                 and folded by each medium); ``school`` may be None
     fallback                    str, the phone number to call ("" when none is set)
     guidance                    {language: str}, or a str already in the reply's language
+    names                       str, people's names joined by ", " (user data)
     ids                         [int, ...] incident numbers to choose from
     names                       [str, ...] people's names (user data, like ``name``)
     keywords                    [str, ...] report keywords, the first is the example
@@ -77,6 +78,11 @@ class ReplyKey(StrEnum):
     DOCUMENT_RECEIVED_MANY = "document_received_many"  # … several files
     DOCUMENT_WHICH = "document_which"  # several open incidents: send it with a number
     DOCUMENT_NONE = "document_none"  # nothing open of theirs to attach it to
+    CONSOLE_PAGED = "console_paged"  # the console paged someone now (issue 11)
+    CONSOLE_MESSAGED = "console_messaged"  # the console texted the reporter
+    CONSOLE_NO_TARGET = "console_no_target"  # no contact or role of that name
+    CONSOLE_NO_PHONE = "console_no_phone"  # the reporter has no number to text
+    CONSOLE_CLOSED = "console_closed"  # paging for a resolved incident
     NOTE_OK = "note_ok"  # a note is on the incident's timeline
     NOTE_EMPTY = "note_empty"  # NOTE 12 with no words
     NOTE_HOW = "note_how"  # NOTE with no number
@@ -134,6 +140,11 @@ FIELDS: dict[ReplyKey, frozenset[str]] = {
     ReplyKey.DOCUMENT_RECEIVED_MANY: frozenset({"n", "count"}),
     ReplyKey.DOCUMENT_WHICH: frozenset({"ids"}),
     ReplyKey.DOCUMENT_NONE: frozenset(),
+    ReplyKey.CONSOLE_PAGED: frozenset({"n", "names"}),
+    ReplyKey.CONSOLE_MESSAGED: frozenset({"n"}),
+    ReplyKey.CONSOLE_NO_TARGET: frozenset({"n"}),
+    ReplyKey.CONSOLE_NO_PHONE: frozenset({"n"}),
+    ReplyKey.CONSOLE_CLOSED: frozenset({"n"}),
     ReplyKey.NOTE_OK: frozenset({"n"}),
     ReplyKey.NOTE_EMPTY: frozenset({"n"}),
     ReplyKey.NOTE_HOW: frozenset(),

@@ -115,7 +115,7 @@ def post_blocks(view: PostView, language: str = "en") -> list[Block]:
 
 # Timeline entries that carry a reporter's own words (texts, recordings, transcripts):
 # the thread says one arrived; the words stay on the authenticated dashboard.
-FREE_TEXT_KINDS = frozenset({"update"})
+FREE_TEXT_KINDS = frozenset({"update", "console_message"})  # console_message: issue 11
 UPDATE_ON_DASHBOARD = "the reporter sent more details (on the dashboard, not posted here)"
 
 

@@ -67,6 +67,11 @@ REPLIES: dict[str, dict[str, str]] = {
         "or": "or",
         "no_such": "There is no open incident number {n}.",
         "not_allowed": "You are not on the response team for incident number {n}.",
+        "console_paged": "Incident number {n}: {names} paged now.",
+        "console_messaged": "Incident number {n}: your text to the reporter is on its way.",
+        "console_no_target": "Incident number {n}: there is no contact or role of that name.",
+        "console_no_phone": "Incident number {n}: the reporter has no phone number to text.",
+        "console_closed": "Incident number {n} is resolved: nobody is paged for it.",
         "unknown_sender": "This number is not set up to report incidents. "
         "Please call {fallback}.",
         "unknown_sender_nofallback": "This number is not set up to report incidents.",
@@ -158,6 +163,12 @@ REPLIES: dict[str, dict[str, str]] = {
         "or": "o",
         "no_such": "No hay un incidente abierto número {n}.",
         "not_allowed": "Usted no está en el equipo de respuesta del incidente número {n}.",
+        "console_paged": "Incidente número {n}: se avisó ahora a {names}.",
+        "console_messaged": "Incidente número {n}: su texto a quien reportó va en camino.",
+        "console_no_target": "Incidente número {n}: no hay contacto ni función con ese "
+        "nombre.",
+        "console_no_phone": "Incidente número {n}: quien reportó no tiene número para textos.",
+        "console_closed": "El incidente número {n} está cerrado: no se avisa a nadie.",
         "unknown_sender": "Este número no está registrado para reportar incidentes. "
         "Por favor llame {fallback}.",
         "unknown_sender_nofallback": "Este número no está registrado para reportar "
@@ -267,7 +278,7 @@ def render_voice(reply: Reply, language: str | None = None) -> list[Said]:
         return []
     if key is ReplyKey.VERBATIM:
         return [Said(_user(values["text"]), lang)]
-    for name in ("name", "school"):
+    for name in ("name", "names", "school"):
         if name in values:
             values[name] = _user(values[name])
     if "names" in values:

@@ -109,7 +109,7 @@ def compose(reply: Reply, medium: Medium, language: str | None = None) -> str:
         return ""
     if key is ReplyKey.VERBATIM:
         return medium.user(str(values["text"]))
-    for name in ("name", "school"):
+    for name in ("name", "names", "school"):
         if name in values:
             values[name] = medium.user(str(values[name] or ""))
     if "names" in values:

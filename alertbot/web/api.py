@@ -261,15 +261,20 @@ async def incident_detail(request: web.Request, number: int, viewer: Viewer | No
     body = incident_json(incident, entries, total)
     body.update(issue12)
     body["timeline_next"] = entries[0].id if older else None
-    body["messages"] = [
+    body["messages"] = messages_json(messages)
+    body["documents"] = documents_json(documents)
+    return body
+
+
+def messages_json(messages: list[OutboxItem]) -> list[dict[str, Any]]:
+    """An incident's outbox messages as ``GET /api/incidents/{id}`` lists them."""
+    return [
         {"id": m.id, "kind": str(m.kind), "channel": str(m.channel), "contact": m.contact_id,
          "status": str(m.status), "provider_status": m.provider_status, "step": m.step,
          "round": m.round, "reason": m.reason, "attempts": m.attempts, "error": m.error,
          "created_at": iso(m.created_at), "sent_at": iso(m.sent_at)}
         for m in messages
     ]
-    body["documents"] = documents_json(documents)
-    return body
 
 
 def _no_such_incident() -> web.HTTPNotFound:

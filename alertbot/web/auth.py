@@ -36,9 +36,9 @@ from alertbot.web.session import (
 )
 
 PEPPER: web.AppKey[bytes] = web.AppKey("auth_pepper", bytes)
-HEADERS = {"Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; "
-                                      "form-action 'self'; frame-ancestors 'none'",
-           "Cache-Control": "no-store", "Referrer-Policy": "same-origin"}
+# The strict Content-Security-Policy is set on every answer (web/console/routes.py,
+# security_headers); the page's style is /static/signin.css.
+HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "same-origin"}
 
 
 def page(name: str) -> str:

@@ -117,6 +117,15 @@ async def current_viewer(request: web.Request) -> Viewer | None:
     return viewer
 
 
+async def recheck_viewer(request: web.Request) -> Viewer | None:
+    """Like ``current_viewer``, but read afresh from the store: for a long-lived request
+    (the console's event stream) that must end when its session is signed out, revoked
+    or expires while it is open."""
+    viewer = await _load_viewer(request)
+    request[_VIEWER] = _Found(viewer)
+    return viewer
+
+
 async def _load_viewer(request: web.Request) -> Viewer | None:
     token = request.cookies.get(SESSION_COOKIE, "")
     if not token or len(token) > 200:

@@ -449,6 +449,8 @@ def test_bridge_calls_the_acknowledger_those_who_joined_and_the_requester(
 def test_joining_a_team_call_needs_the_acknowledgement_proof(
         contact: Contact, proof: Proof, how: Stop) -> None:
     assert who.joins_call(contact, proof).how is how
+
+
 # --- documents (issue 12) -----------------------------------------------------------------
 
 
@@ -497,3 +499,34 @@ def test_who_may_read_readiness(contact: Contact, allowed: bool) -> None:
 ])
 def test_who_may_set_someone_away(actor: Contact, target: Contact, allowed: bool) -> None:
     assert who.may_set_away(CONFIG, actor, target).allowed is allowed
+# --- the console's own actions (issue 11) ----------------------------------------------
+
+
+@pytest.mark.parametrize(("contact", "state", "allowed", "key"), [
+    (SUPT, State.TRIGGERED, True, ""),  # on the incident's plan
+    (DEPUTY, State.ACKNOWLEDGED, True, ""),  # a later step's responder, once acknowledged
+    (ADMIN, State.TRIGGERED, True, ""),
+    (PRINCIPAL, State.TRIGGERED, False, "not_allowed"),  # the reporter is not the team
+    (TEACHER, State.TRIGGERED, False, "not_allowed"),
+    (None, State.TRIGGERED, False, "unknown_sender"),
+    (SUPT, State.RESOLVED, False, "console_closed"),  # nobody is paged for a closed one
+    (ADMIN, State.RESOLVED, False, "console_closed"),
+])
+def test_who_may_page_now_from_the_console(contact: Contact | None, state: State,
+                                           allowed: bool, key: str) -> None:
+    verdict = who.may_page_now(CONFIG, contact, incident(state))
+    assert (verdict.allowed, verdict.key) == (allowed, key)
+
+
+@pytest.mark.parametrize(("contact", "state", "allowed", "key"), [
+    (SUPT, State.TRIGGERED, True, ""),
+    (ADMIN, State.RESOLVED, True, ""),  # an all-clear after the end
+    (DEPUTY, State.RESOLVED, True, ""),
+    (PRINCIPAL, State.ACKNOWLEDGED, False, "not_allowed"),
+    (AREA_LEAD, State.TRIGGERED, False, "not_allowed"),  # a principal of the school
+    (None, State.TRIGGERED, False, "unknown_sender"),
+])
+def test_who_may_text_the_reporter_from_the_console(contact: Contact | None, state: State,
+                                                    allowed: bool, key: str) -> None:
+    verdict = who.may_message_reporter(CONFIG, contact, incident(state))
+    assert (verdict.allowed, verdict.key) == (allowed, key)

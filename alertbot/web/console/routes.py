@@ -1,0 +1,205 @@
+"""The console's HTTP handlers (issue 11): they translate, the receiver decides.
+
+| route | answer |
+|---|---|
+| ``GET /`` | the board (the sign-in page when not signed in) |
+| ``GET /board/incidents/{id}`` | one board card (HTML); 404 not visible, 204 not on the board |
+| ``GET /incidents/{id}`` | the incident page, audited as "viewed" (303 to / unsigned) |
+| ``GET /api/events`` | server-sent events (``live.py``) |
+| ``POST /api/incidents/{id}/page`` | form ``target`` (contact id or role): page now |
+| ``POST /api/incidents/{id}/message`` | form ``text`` (≤ 1,600 characters): text the reporter |
+
+The two POSTs take a session and its CSRF token (403 without), or the bearer
+``ALERTBOT_API_TOKEN`` acting for the contact in form field ``contact``, as
+acknowledge/resolve/notes do (``web/actions.py``); each is one command applied by the
+receiver (``service/console_actions.py``) and audited. They answer JSON like those:
+``outcome``, ``key``, ``reply`` (words in the person's language), ``incident``; 403 when
+refused, 404 for an incident the person may not see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+from aiohttp import web
+from markupsafe import Markup
+
+from alertbot import appkeys
+from alertbot.core import commands as cmd
+from alertbot.core.actors import Actor, Proof
+from alertbot.core.model import Contact
+from alertbot.service.console_actions import MESSAGE_LIMIT
+from alertbot.text.web import render_web
+from alertbot.web import actions, audit
+from alertbot.web.auth import sign_in_page
+from alertbot.web.console import live, views
+from alertbot.web.console.viewer import (
+    Viewer,
+    audit_viewed,
+    current_viewer,
+    may_view,
+)
+from alertbot.web.session import recheck_viewer
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+       "connect-src 'self'; media-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+       "base-uri 'none'")
+STATIC = Path(str(resources.files("alertbot.web").joinpath("static")))
+
+
+async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """Every response: the strict Content-Security-Policy (no inline script or style, no
+    other origin; it replaces any a handler set, so no page is weaker), no framing, no
+    MIME sniffing, no Referer off the site."""
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if not request.path.startswith("/static/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+
+
+def _html(body: str, status: int = 200) -> web.Response:
+    return web.Response(text=body, status=status, content_type="text/html")
+
+
+def _number(request: web.Request) -> int:
+    number = cmd.whole_number(request.match_info["id"])
+    if number is None:
+        raise web.HTTPNotFound(text="no such incident")
+    return number
+
+
+async def _seen(request: web.Request) -> Viewer:
+    seen = await current_viewer(request)
+    if seen is None:
+        raise web.HTTPUnauthorized(text="sign in first", content_type="text/plain")
+    return seen
+
+
+def _now(request: web.Request) -> float:
+    return request.app[appkeys.CLOCK].now()
+
+
+async def index(request: web.Request) -> web.StreamResponse:
+    """The board; the sign-in page when not signed in. An old ``?token=`` link is never
+    honoured: it goes back to ``/`` (out of the address bar and history)."""
+    if "token" in request.query:
+        raise web.HTTPSeeOther("/")
+    seen = await current_viewer(request)
+    if seen is None:
+        return sign_in_page(request)
+    now = _now(request)
+    cards = await views.board_cards(request, seen, now)
+    panel = Markup("")
+    if request.app[appkeys.SETTINGS].sandbox:
+        from alertbot.sandbox.panel import panel_html
+
+        panel = panel_html(request, seen)
+    titles = {"unacked": "unacked", "acked": "acked", "resolved": "resolved_today",
+              "drills": "drills"}
+    return _html(views.page(request, seen, "board.html", now, cards=cards,
+                            sections=list(titles), titles=titles, sandbox_panel=panel))
+
+
+async def board_card(request: web.Request) -> web.Response:
+    seen = await _seen(request)
+    loaded = await views.load_incident(request, seen, _number(request))
+    if loaded is None:
+        raise web.HTTPNotFound(text="no such incident")
+    now = _now(request)
+    card = views.card_of(request, loaded, now)
+    if card is None:
+        return web.Response(status=204)
+    return _html(views.page(request, seen, "card.html", now, card=card, on_page=False))
+
+
+async def incident(request: web.Request) -> web.Response:
+    seen = await current_viewer(request)
+    if seen is None:  # a link opened before signing in: the sign-in page first
+        raise web.HTTPSeeOther("/")
+    number = _number(request)
+    loaded = await views.load_incident(request, seen, number)
+    now = _now(request)
+    if loaded is None:
+        return _html(views.page(request, seen, "missing.html", now), status=404)
+    await audit_viewed(request, seen, number)
+    return _html(await views.incident_page(request, seen, loaded, now))
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    async def still_signed_in(req: web.Request) -> Contact | None:
+        seen = await recheck_viewer(req)
+        return seen.contact if seen else None
+
+    return await live.events(request, still_signed_in)
+
+
+async def _apply(request: web.Request, action: str,
+                 command: Callable[[dict[str, str]], cmd.PageNow | cmd.MessageReporter]
+                 ) -> web.Response:
+    """Who acts (``actions.acting_viewer``: a session with its CSRF token, or the bearer
+    token for form field ``contact``), on an incident they may see (else 404, as if it
+    did not exist), with ``command(form)`` (which raises 400 for bad input); applied by
+    the receiver in one unit of work, recorded in the audit log as ``action``."""
+    viewer = await actions.acting_viewer(request)
+    number = _number(request)
+    form = {k: str(v) for k, v in (await request.post()).items()}
+    made = command(form)
+    receiver = request.app[appkeys.RECEIVER]
+    incident = await request.app[appkeys.STORE].read(lambda tx: tx.get_incident(number))
+    if incident is None or not may_view(receiver.config, viewer.contact, incident):
+        await audit.record(request, viewer, action, incident_id=number, outcome="not_found")
+        raise web.HTTPNotFound(text='{"error": "no such incident"}',
+                               content_type="application/json")
+    contact = viewer.contact
+    reply = await receiver.handle(
+        Actor(contact, phone=contact.phone, slack_id=contact.slack, proof=Proof.PROVIDER),
+        made, "console")
+    detail = f"target {made.target}" if isinstance(made, cmd.PageNow) else ""
+    await audit.record(request, viewer, action, incident_id=number,
+                       outcome=str(reply.outcome), detail=detail)
+    return web.json_response(
+        {"outcome": str(reply.outcome), "key": str(reply.key), "reply": render_web(reply),
+         "incident": number}, status=actions.STATUS.get(reply.outcome, 200))
+
+
+async def page_now(request: web.Request) -> web.Response:
+    number = _number(request)
+
+    def command(form: dict[str, str]) -> cmd.PageNow:
+        target = form.get("target", "").strip()
+        if not target:
+            raise web.HTTPBadRequest(text="form field 'target' (a contact id or role) is "
+                                          "required")
+        return cmd.PageNow(number, target)
+
+    return await _apply(request, "page", command)
+
+
+async def message(request: web.Request) -> web.Response:
+    number = _number(request)
+
+    def command(form: dict[str, str]) -> cmd.MessageReporter:
+        text = form.get("text", "").strip()
+        if not text or len(text) > MESSAGE_LIMIT:
+            raise web.HTTPBadRequest(text=f"form field 'text' must hold 1 to {MESSAGE_LIMIT} "
+                                          "characters")
+        return cmd.MessageReporter(number, text)
+
+    return await _apply(request, "message_reporter", command)
+
+
+def add_routes(app: web.Application) -> None:
+    """Mount the console: pages, fragments, events, actions, /static/, headers."""
+    app.on_response_prepare.append(security_headers)
+    app.router.add_get("/", index)
+    app.router.add_get("/board/incidents/{id}", board_card)
+    app.router.add_get("/incidents/{id}", incident)
+    app.router.add_get("/api/events", events)
+    app.router.add_post("/api/incidents/{id}/page", page_now)
+    app.router.add_post("/api/incidents/{id}/message", message)
+    app.router.add_static("/static/", STATIC, append_version=False)
+    live.mount(app, lambda person, inc: may_view(app[appkeys.RECEIVER].config, person, inc))

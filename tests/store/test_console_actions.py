@@ -1,0 +1,130 @@
+"""The console's commands (service/console_actions.py) as the receiver applies them, on
+SQLite and PostgreSQL: page someone now, text the reporter. Each is one unit of work;
+whatever goes out is in the outbox with its reason, and the timeline says who did it."""
+
+from __future__ import annotations
+
+from alertbot.core import commands as cmd
+from alertbot.core.actors import Outcome
+from alertbot.core.model import Channel, Config
+from alertbot.core.records import OutboxItem, OutboxKind
+from alertbot.service.console_actions import MESSAGE_LIMIT
+from alertbot.service.receiver import Receiver
+from alertbot.store import timeline_pages as pages
+from alertbot.store.sql import Store
+from alertbot.text.web import render_web
+from tests.store.district import actor
+from tests.unitofwork import transaction
+
+
+async def opened(receiver: Receiver, config: Config) -> int:
+    reply = await receiver.handle(actor(config, "principal-burns"),
+                                  cmd.Open(config.triggers[0], config.schools["burns"],
+                                           "2 agents at the front desk"), "sms")
+    assert reply.incident_id is not None
+    return reply.incident_id
+
+
+async def outbox(store: Store, number: int) -> list[OutboxItem]:
+    async with transaction(store, write=False) as tx:
+        return list(await tx.messages_for(number))
+
+
+async def entries(store: Store, number: int) -> list[pages.Entry]:
+    async with transaction(store, write=False) as tx:
+        return list(await tx.run(pages.timeline_page, number, 100))
+
+
+async def test_page_now_pages_a_role_on_its_channels_with_the_reason(
+        store: Store, receiver: Receiver, config: Config) -> None:
+    number = await opened(receiver, config)
+    before = len(await outbox(store, number))
+    reply = await receiver.handle(actor(config, "superintendent"),
+                                  cmd.PageNow(number, "deputy_superintendent"), "console")
+    assert reply.outcome is Outcome.PAGED
+    assert render_web(reply) == f"#{number}: paged Morgan Lee now."
+    new = (await outbox(store, number))[before:]
+    assert [(m.kind, m.channel, m.contact_id) for m in new] == [
+        (OutboxKind.PAGE, Channel.SMS, "deputy"), (OutboxKind.PAGE, Channel.VOICE, "deputy")]
+    assert {m.reason for m in new} == {"paged from the console by Dr. Jordan Rivera"}
+    assert f"ALERT #{number}" in new[0].body
+    last = (await entries(store, number))[-1]
+    assert (last.kind, last.actor) == ("paged", "Dr. Jordan Rivera")
+    assert last.text.startswith("paged from the console by Dr. Jordan Rivera")
+
+
+async def test_after_an_ack_page_now_sends_one_text_asking_to_join(
+        store: Store, receiver: Receiver, config: Config) -> None:
+    number = await opened(receiver, config)
+    await receiver.handle(actor(config, "attorney"), cmd.Ack(number), "sms")
+    before = len(await outbox(store, number))
+    receiver.public_url = "https://alerts.example.test"
+    await receiver.handle(actor(config, "superintendent"), cmd.PageNow(number, "deputy"),
+                          "console")
+    new = (await outbox(store, number))[before:]
+    assert [(m.kind, m.channel, m.contact_id) for m in new] == [
+        (OutboxKind.NOTICE, Channel.SMS, "deputy")]
+    assert "asks you to join" in new[0].body
+    assert f"https://alerts.example.test/incidents/{number}" in new[0].body
+
+
+async def test_page_now_refuses_strangers_to_the_incident_and_unknown_targets(
+        store: Store, receiver: Receiver, config: Config) -> None:
+    number = await opened(receiver, config)
+    before = len(await outbox(store, number))
+    refused = await receiver.handle(actor(config, "principal-burns"),
+                                    cmd.PageNow(number, "deputy"), "console")
+    nobody = await receiver.handle(actor(config, "superintendent"),
+                                   cmd.PageNow(number, "no-such-person"), "console")
+    missing = await receiver.handle(actor(config, "superintendent"),
+                                    cmd.PageNow(number + 100, "deputy"), "console")
+    assert (refused.outcome, nobody.outcome, missing.outcome) == (
+        Outcome.REFUSED, Outcome.NOT_FOUND, Outcome.NOT_FOUND)
+    assert len(await outbox(store, number)) == before
+
+
+async def test_page_now_for_a_resolved_incident_pages_nobody(
+        store: Store, receiver: Receiver, config: Config) -> None:
+    number = await opened(receiver, config)
+    await receiver.handle(actor(config, "admin"), cmd.Resolve(number), "sms")
+    before = len(await outbox(store, number))
+    reply = await receiver.handle(actor(config, "admin"), cmd.PageNow(number, "deputy"),
+                                  "console")
+    assert reply.outcome is Outcome.REFUSED and reply.key == "console_closed"
+    assert len(await outbox(store, number)) == before
+
+
+async def test_the_reporter_gets_the_designees_words_as_typed(
+        store: Store, receiver: Receiver, config: Config) -> None:
+    number = await opened(receiver, config)
+    before = len(await outbox(store, number))
+    words = "Quédese adentro — counsel is 10 min away. «Do not open»"
+    reply = await receiver.handle(actor(config, "attorney"),
+                                  cmd.MessageReporter(number, words), "console")
+    assert reply.outcome is Outcome.MESSAGED
+    new = (await outbox(store, number))[before:]
+    assert [(m.kind, m.channel, m.address, m.body) for m in new] == [
+        (OutboxKind.NOTICE, Channel.SMS, "+18605550142", words)]  # not folded to GSM-7
+    assert new[0].reason == "message to the reporter from the console by Sam Okafor"
+    last = (await entries(store, number))[-1]
+    assert (last.kind, last.actor) == ("console_message", "Sam Okafor")
+
+
+async def test_a_text_to_the_reporter_is_capped_at_one_twilio_message(
+        store: Store, receiver: Receiver, config: Config) -> None:
+    number = await opened(receiver, config)
+    before = len(await outbox(store, number))
+    await receiver.handle(actor(config, "admin"),
+                          cmd.MessageReporter(number, "x" * (MESSAGE_LIMIT + 50)), "console")
+    new = (await outbox(store, number))[before:]
+    assert len(new[0].body) == MESSAGE_LIMIT == 1600
+
+
+async def test_only_the_team_may_text_the_reporter(
+        store: Store, receiver: Receiver, config: Config) -> None:
+    number = await opened(receiver, config)
+    before = len(await outbox(store, number))
+    reply = await receiver.handle(actor(config, "teacher"),
+                                  cmd.MessageReporter(number, "hello"), "console")
+    assert reply.outcome is Outcome.REFUSED
+    assert len(await outbox(store, number)) == before
