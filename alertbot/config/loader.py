@@ -28,6 +28,7 @@ from alertbot.config.common import (
     validate_piece,
 )
 from alertbot.config.contacts import load_contacts
+from alertbot.config.drills import check_drills
 from alertbot.config.schema import (
     EscalationModel,
     IncidentModel,
@@ -308,13 +309,14 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
             seen[key, value] = index
         triggers.append(Trigger(t.incident, t.keyword, t.slash_command, t.phone_digit))
 
+    drills = check_drills(doc, top.drills, schools, incidents, escalations, contacts, problems)
     if any(not p.warning for p in problems):
         return None
     return Config(
         organization=top.organization, timezone=top.timezone, schools=schools,
         triggers=tuple(triggers), incidents=incidents, escalations=escalations,
         contacts=contacts, unknown_reporters=top.unknown_reporters, fallback_phone=fallback,
-        admins=tuple(top.admins), pin=top.pin, version=top.version,
+        admins=tuple(top.admins), pin=top.pin, version=top.version, drills=drills,
     )
 
 

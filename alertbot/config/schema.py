@@ -32,6 +32,7 @@ class TopModel(Strict):
     triggers: list[Any] = Field(min_length=1)
     incidents: dict[str, Any] = Field(min_length=1)
     escalations: dict[str, Any] = Field(min_length=1)
+    drills: list[Any] = []  # scheduled drills (issue 14): DrillModel each
 
 
 class SchoolModel(Strict):
@@ -148,4 +149,21 @@ class ContactModel(Strict):
     @field_validator("channel_delay", mode="before")
     @classmethod
     def _channel_delay(cls, value: object) -> float:
+        return _duration(value)
+
+
+class DrillModel(Strict):
+    """One scheduled drill (issue 14, decision 0041); checked further in config/drills.py."""
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_-]+$")
+    cron: str = Field(min_length=1)
+    incident: str
+    school: str
+    participants: list[str] = []
+    end_after: float = 900.0  # seconds: the drill resolves itself this long after it opened
+    grace: float = 3600.0  # seconds: missed while down, it still starts this late at most
+
+    @field_validator("end_after", "grace", mode="before")
+    @classmethod
+    def _durations(cls, value: object) -> float:
         return _duration(value)
