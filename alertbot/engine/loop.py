@@ -20,6 +20,7 @@ from alertbot.clock import Clock
 from alertbot.core.incident import Incident
 from alertbot.core.model import Channel, Config
 from alertbot.engine.dispatch import Dispatcher
+from alertbot.engine.drills import DrillScheduler
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
 from alertbot.notify.base import Sender
@@ -57,10 +58,20 @@ class Engine:
             store, senders, clock, metrics, config, self.events, self.crash, self.owner,
             self.nudge, lease=lease, send_timeout=send_timeout, max_in_flight=max_in_flight,
             batch=batch, rates=rates)
+        self.drills = DrillScheduler(store, clock, metrics, config, self.owner, self.nudge,
+                                     self.events)
+        # Seconds without a finished cycle after which the engine counts as stalled
+        # (/healthz, the heartbeat); tests shorten it.
+        self.stall_after = max(30.0, tick * 10)
         self._wake = asyncio.Event()
         self._stopping = False
         self._last_housekeeping = 0.0
         self.last_cycle: float | None = None  # loop time of the last finished cycle
+
+    def alive(self) -> bool:
+        """Whether a cycle finished within ``stall_after`` seconds (loop time)."""
+        return (self.last_cycle is not None
+                and asyncio.get_running_loop().time() - self.last_cycle < self.stall_after)
 
     @property
     def breakers(self) -> dict[Channel, CircuitBreaker]:
@@ -125,7 +136,7 @@ class Engine:
 
     async def cycle(self) -> None:
         for name, module in (("escalate", self.escalate), ("dispatch", self.dispatch),
-                             ("housekeeping", self.housekeeping)):
+                             ("drills", self.drills), ("housekeeping", self.housekeeping)):
             try:
                 await asyncio.wait_for(module(), timeout=max(5.0, self.dispatch.send_timeout))
             except Exception:

@@ -90,6 +90,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "answer and press 1.",
         "confirm_impossible": "#{n}: alertbot cannot confirm it is you (no phone number on "
         "file). Text ACK {n} instead.",
+        "drill_summary": "{text}",  # composed by text/drill.py (issue 14)
     },
     "es": {
         "receipt": "#{n} abierto: se esta avisando al equipo del distrito. {guidance}",
@@ -169,6 +170,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "sobre #{n}: conteste y oprima 1.",
         "confirm_impossible": "#{n}: alertbot no puede confirmar que es usted (no hay "
         "telefono registrado). Envie ACK {n} por texto.",
+        "drill_summary": "{text}",  # composed by text/drill.py (issue 14)
     },
 }
 
