@@ -109,8 +109,8 @@ def end_drill(tx: Tx, config: Config, run: DrillRun, now: float,
     if incident.is_open and not due:
         return None
     if incident.is_open:
-        elapsed = format_duration(round(now - incident.created_at))
-        reason = f"ended by itself after {elapsed}"
+        assert run.end_at is not None
+        reason = f"ended by itself after {format_duration(round(run.end_at - incident.created_at))}"
     else:
         reason = f"resolved by {_name(config, incident.resolved_by)}"
     if not tx.end_drill_run(run.drill_id, run.slot, now, reason):
