@@ -155,7 +155,7 @@ class ContactModel(Strict):
 class DrillModel(Strict):
     """One scheduled drill (issue 14, decision 0041); checked further in config/drills.py."""
 
-    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_-]+$")
+    id: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
     cron: str = Field(min_length=1)
     incident: str
     school: str

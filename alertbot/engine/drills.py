@@ -30,7 +30,7 @@ from alertbot.store.sql import Store, Tx
 
 log = logging.getLogger("alertbot.drills")
 
-LOOKBACK = 31 * 86400.0  # seconds: misses older than this (a long outage) are not listed
+LOOKBACK = 92 * 86400.0  # seconds: misses older than this (a long outage) are not listed
 END_CHECK_EVERY = 1.0  # seconds (the injected clock's) between looks for runs to end
 
 
@@ -70,7 +70,7 @@ class DrillScheduler:
 
     def _catch_up(self, tx: Tx, config: Config, drill: Drill, now: float) -> Incident | None:
         """The unit of work for one due drill: the slots since its last, each once."""
-        last = tx.last_drill_time(drill.id)
+        last = tx.last_drill_time(drill.id, now)
         since = max(last, now - LOOKBACK) if last is not None else now - drill.grace
         due = occurrences(drill.cron, config.timezone, since, now)
         if not due:

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from alertbot.core.incident import Incident, State
 from alertbot.store.rows import incident_from_row
-from alertbot.store.schema import drill_runs, incidents
+from alertbot.store.schema import database_meta, drill_runs, incidents
 from alertbot.store.txbase import TxBase
 
 STARTED, MISSED = "started", "missed"
@@ -67,12 +67,25 @@ class DrillQueries(TxBase):
             .where(drill_runs.c.drill_id == drill_id, drill_runs.c.slot == slot)
             .values(incident_id=incident_id, end_at=end_at))
 
-    def last_drill_time(self, drill_id: str) -> float | None:
-        """When the latest recorded slot of ``drill_id`` was due (None: never)."""
+    def last_drill_time(self, drill_id: str, now: float) -> float | None:
+        """Since when the slots of ``drill_id`` were looked at: the latest recorded slot,
+        else when this database first saw the drill configured. None the first time it
+        is seen (which is then recorded, at ``now``, in ``alertbot_meta``): a slot due
+        while alertbot was down after that is found and recorded missed."""
         value = self.conn.execute(
             sa.select(sa.func.max(drill_runs.c.scheduled_at))
             .where(drill_runs.c.drill_id == drill_id)).scalar()
-        return None if value is None else float(value)
+        if value is not None:
+            return float(value)
+        key = f"drill-seen:{drill_id}"
+        seen = self.conn.execute(
+            sa.select(database_meta.c.set_at).where(database_meta.c.key == key)).scalar()
+        if seen is not None:
+            return float(seen)
+        insert = pg_insert if self.postgres else sqlite_insert
+        self.conn.execute(insert(database_meta).values(key=key, value="seen", set_at=now)
+                          .on_conflict_do_nothing(index_elements=[database_meta.c.key]))
+        return None
 
     def running_drills(self) -> list[DrillRun]:
         """Started runs not yet ended, oldest first."""
