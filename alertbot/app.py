@@ -13,6 +13,7 @@ from aiohttp import web
 from alertbot import appkeys
 from alertbot.clock import Clock, SystemClock
 from alertbot.core.model import Channel, Config
+from alertbot.engine.heartbeat import Heartbeat
 from alertbot.engine.lag import LoopLag
 from alertbot.engine.loop import Engine
 from alertbot.faults import CrashPoints
@@ -195,13 +196,18 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
         app[appkeys.RECEIVER] = receiver
         task = asyncio.create_task(engine.run(), name="alertbot-engine")
         lag = asyncio.create_task(app[appkeys.LOOP_LAG].run(), name="alertbot-loop-lag")
+        tasks = [task, lag]
+        if settings.heartbeat_url is not None:
+            app[HEARTBEAT] = Heartbeat(settings.heartbeat_url, engine, store,
+                                       app[appkeys.METRICS], settings.heartbeat_interval)
+            tasks.append(asyncio.create_task(app[HEARTBEAT].run(), name="alertbot-heartbeat"))
         try:
             yield
         finally:
             await stop_listening()
             await engine.stop()
             await app[appkeys.EVENTS].drain()
-            for running in (task, lag):
+            for running in tasks:
                 running.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await running
@@ -282,6 +288,7 @@ class ConfigReloader:
 
 
 RELOADER: web.AppKey[ConfigReloader] = web.AppKey("config_reloader", ConfigReloader)
+HEARTBEAT: web.AppKey[Heartbeat] = web.AppKey("heartbeat")
 
 
 async def reload_config(app: web.Application) -> list[str]:

@@ -87,6 +87,8 @@ class Settings:
     max_connections: int = 0  # concurrent HTTP connections; 0: from the fd limit (web/serving.py)
     read_timeout: float = 10.0  # seconds for a request's headers, and again for its body
     allow_short_waits: bool = False  # tests/benchmarks on a real clock: no floors on waits
+    heartbeat_url: Secret | None = None  # GET every heartbeat_interval while healthy (issue 14)
+    heartbeat_interval: float = 60.0  # seconds between heartbeats
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, sandbox: bool = False) -> Settings:
@@ -127,6 +129,8 @@ class Settings:
                                    "connections"),
             read_timeout=_number(env, "ALERTBOT_READ_TIMEOUT", 10.0, 0.1, 600.0),
             allow_short_waits=_truthy(env.get("ALERTBOT_ALLOW_SHORT_WAITS")),
+            heartbeat_url=_secret(env, "ALERTBOT_HEARTBEAT_URL"),
+            heartbeat_interval=_number(env, "ALERTBOT_HEARTBEAT_INTERVAL", 60.0, 0.05, 3600.0),
         )
 
     @property
