@@ -1,4 +1,4 @@
-"""The ``alertbot`` command: serve, check, plan."""
+"""The ``alertbot`` command: serve, check, plan, watchdog."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from alertbot.config.yamlmap import Problem
 from alertbot.core.model import Config
 from alertbot.core.redact import Secret
 from alertbot.settings import Settings, SettingsError
+from alertbot.watchdog import main as watchdog
 
 
 def _load(settings: Settings) -> tuple[Config | None, list[Problem]]:
@@ -195,6 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan.add_argument("--incident", help="incident type (default: all)")
     plan.add_argument("--school", help="school id, code or name (default: all)")
     plan.set_defaults(func=cmd_plan)
+    watchdog.add_parser(sub)
     args = parser.parse_args(argv)
     try:
         result: int = args.func(args)
