@@ -9,12 +9,12 @@ import secrets
 import sys
 from collections.abc import Sequence
 
+from alertbot import watchdog
 from alertbot.config.loader import NO_WAIT_FLOORS, WAIT_FLOORS, load_config
 from alertbot.config.yamlmap import Problem
 from alertbot.core.model import Config
 from alertbot.core.redact import Secret
 from alertbot.settings import Settings, SettingsError
-from alertbot.watchdog import main as watchdog
 
 
 def _load(settings: Settings) -> tuple[Config | None, list[Problem]]:

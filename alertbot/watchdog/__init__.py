@@ -11,3 +11,31 @@ earlier); 2 a usage or config error (no URLs, no Twilio credentials, a broken co
 3 none is healthy and no admin could be texted (Twilio refused or unreachable; the next
 run tries again).
 """
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+CHECK_TIMEOUT = 5.0  # seconds each /healthz has to answer
+
+
+def _run(args: argparse.Namespace) -> int:
+    from alertbot.watchdog.main import cmd_watchdog  # aiohttp etc.: only for this command
+
+    return cmd_watchdog(args)
+
+
+def add_parser(sub: Any) -> None:
+    """``alertbot watchdog`` on the CLI's subcommands (alertbot/cli.py)."""
+    parser = sub.add_parser("watchdog", help="check the instances' /healthz from another "
+                                             "machine; text the admins when none is healthy")
+    parser.add_argument("urls", nargs="*", help="instances' base URLs (default: "
+                                                "ALERTBOT_WATCHDOG_URLS)")
+    parser.add_argument("--state", help="state file (default: ALERTBOT_WATCHDOG_STATE or "
+                                        "./alertbot-watchdog.json)")
+    parser.add_argument("--remind", help="text again this often while down (default 1h; "
+                                         "0: never)")
+    parser.add_argument("--timeout", type=float, default=CHECK_TIMEOUT,
+                        help="seconds each /healthz has to answer (default 5)")
+    parser.set_defaults(func=_run)

@@ -30,10 +30,10 @@ from alertbot.core.durations import format_duration, parse_duration
 from alertbot.core.model import Config
 from alertbot.settings import Settings
 from alertbot.text.watchdog import watchdog_text
+from alertbot.watchdog import CHECK_TIMEOUT
 from alertbot.watchdog.state import Action, WatchState, decide, load_state, save_state
 
 EXIT_HEALTHY, EXIT_DOWN, EXIT_USAGE, EXIT_UNSENT = 0, 1, 2, 3
-CHECK_TIMEOUT = 5.0  # seconds each /healthz has to answer
 DEFAULT_REMIND = 3600.0
 
 
@@ -141,18 +141,3 @@ def cmd_watchdog(args: argparse.Namespace) -> int:
                  or "alertbot-watchdog.json")
     return asyncio.run(watch(urls, settings, config, state, remind, time.time(),
                              args.timeout))
-
-
-def add_parser(sub: Any) -> None:
-    """``alertbot watchdog`` on the CLI's subcommands (alertbot/cli.py)."""
-    parser = sub.add_parser("watchdog", help="check the instances' /healthz from another "
-                                             "machine; text the admins when none is healthy")
-    parser.add_argument("urls", nargs="*", help="instances' base URLs (default: "
-                                                "ALERTBOT_WATCHDOG_URLS)")
-    parser.add_argument("--state", help="state file (default: ALERTBOT_WATCHDOG_STATE or "
-                                        "./alertbot-watchdog.json)")
-    parser.add_argument("--remind", help="text again this often while down (default 1h; "
-                                         "0: never)")
-    parser.add_argument("--timeout", type=float, default=CHECK_TIMEOUT,
-                        help="seconds each /healthz has to answer (default 5)")
-    parser.set_defaults(func=cmd_watchdog)
