@@ -20,6 +20,7 @@ from alertbot.store.schema import database_meta, drill_runs, incidents
 from alertbot.store.txbase import TxBase
 
 STARTED, MISSED = "started", "missed"
+_IS_DRILL = sa.select(incidents.c.drill).where(incidents.c.id == sa.bindparam("id"))
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,10 @@ class DrillQueries(TxBase):
                    drill_runs.c.ended_at.is_(None))
             .values(ended_at=now, reason=reason))
         return bool(result.rowcount)
+
+    def is_drill(self, incident_id: int) -> bool:
+        """Whether incident ``incident_id`` is a drill (keyword or scheduled)."""
+        return bool(self.conn.execute(_IS_DRILL, {"id": incident_id}).scalar())
 
     def drill_run_of(self, incident_id: int) -> DrillRun | None:
         row = self.conn.execute(

@@ -47,7 +47,7 @@ async def test_a_scheduled_drill_pages_measures_and_reports(fake: FakeTwilio,
 
         await h.advance(seconds=65)
         reply = await h.text(SUPERINTENDENT, "ACK")
-        assert "You acknowledged #1" in reply
+        assert reply.startswith("DRILL: You acknowledged #1")  # the reply says it too
         details = await h.fake.expect_sms(SUPERINTENDENT, contains="#1 was reported by")
         notice = await h.fake.expect_sms(ATTORNEY, contains="acknowledged by Dr. Jordan Rivera")
         for body in (details.body, notice.body):
@@ -55,7 +55,7 @@ async def test_a_scheduled_drill_pages_measures_and_reports(fake: FakeTwilio,
 
         await h.advance(seconds=30)
         late = await h.text(ATTORNEY, "ACK 1")  # after the first: timed for the report
-        assert "already acknowledged by Dr. Jordan Rivera" in late
+        assert late == "DRILL: #1 was already acknowledged by Dr. Jordan Rivera."
 
         status, running = await report(h, 1)
         assert status == 200 and running["ended"] == ""

@@ -147,3 +147,34 @@ def test_mark_drill(body: str, channel: Channel, language: str, spoken: bool,
 def test_a_marked_long_sms_still_fits() -> None:
     marked = mark_drill("x " * 800, SMS, "en")
     assert marked.startswith("DRILL: ") and sms_fits(marked)
+
+
+# --- replies about a drill say DRILL on every medium (issue 14) ----------------------
+
+def _replies() -> list[object]:
+    from alertbot.core.actors import Outcome
+    from alertbot.text.reply import Reply, ReplyKey
+
+    return [Reply(ReplyKey.ACK_OK, {"n": 7}, "en", 7, Outcome.ACKNOWLEDGED, drill=True),
+            Reply(ReplyKey.RECEIPT, {"n": 7, "guidance": {"en": "Practise."},
+                                     "school": "Burns", "fallback": ""}, "es", 7,
+                  Outcome.OPENED, drill=True)]
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_a_drill_reply_says_drill_on_every_medium(index: int) -> None:
+    from alertbot.text.reply import Reply
+    from alertbot.text.slack import render_slack
+    from alertbot.text.sms import render_sms
+    from alertbot.text.voice import voice_text
+    from alertbot.text.web import render_web
+
+    reply = _replies()[index]
+    assert isinstance(reply, Reply)
+    slack_text, blocks = render_slack(reply)
+    for text in (render_sms(reply), render_web(reply), voice_text(reply), slack_text,
+                 blocks[0]["text"]["text"]):
+        assert text.startswith("DRILL"), text
+    assert not render_sms(replace(reply, drill=False)).startswith("DRILL")
+    again = Reply.from_json(reply.to_json(), "en")  # a retried webhook: the same answer
+    assert again.drill and render_sms(again) == render_sms(reply)
