@@ -56,6 +56,12 @@ def mark_drill(body: str, channel: Channel, language: str, spoken: bool = False)
     return fit_sms(marked) if channel is Channel.SMS else marked
 
 
+def drill_title(title: str, drill: bool) -> str:
+    """An incident's title as posted (the Slack channel post): ``DRILL - …`` for a drill
+    whose title does not say it (a scheduled drill of a real incident type)."""
+    return f"DRILL - {title}" if drill and "DRILL" not in title.upper() else title
+
+
 def seconds(value: float | None, language: str = "en") -> str:
     """``0.8s``, ``42s``, ``1m5s``; ``never`` for None."""
     if value is None:

@@ -178,3 +178,12 @@ def test_a_drill_reply_says_drill_on_every_medium(index: int) -> None:
     assert not render_sms(replace(reply, drill=False)).startswith("DRILL")
     again = Reply.from_json(reply.to_json(), "en")  # a retried webhook: the same answer
     assert again.drill and render_sms(again) == render_sms(reply)
+
+
+def test_the_slack_channel_post_of_a_drill_says_drill() -> None:
+    from alertbot.text.slack_post_blocks import post_text
+
+    assert post_text(DRILL).startswith("#7 DRILL - Visit at Burns")
+    assert post_text(replace(DRILL, drill=False)) == "#7 Visit at Burns (triggered)"
+    already = replace(DRILL, title="DRILL at Burns (practice only)")
+    assert post_text(already) == "#7 DRILL at Burns (practice only) (triggered)"
