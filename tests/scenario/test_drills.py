@@ -118,3 +118,22 @@ async def test_the_report_of_an_incident_that_is_not_a_drill_is_404(h: Harness) 
     assert (await report(h, 1))[0] == 404
     assert (await report(h, 99))[0] == 404
     h.ignore("sms")
+
+
+async def test_a_drill_resolved_by_a_person_ends_with_its_summary(fake: FakeTwilio,
+                                                                 tmp_path: Path) -> None:
+    clock = FakeClock(local("2026-12-01T09:00:00"))
+    async with Harness(fake, tmp_path, DISTRICT_DRILLS, clock=clock) as h:
+        await h.advance(0)
+        await h.received("ALERT #1: DRILL", SUPERINTENDENT, ATTORNEY)
+        await h.advance(seconds=40)
+        assert await h.text(SUPERINTENDENT, "RESOLVE 1") == "DRILL: #1 resolved. Thank you."
+        await h.received("DRILL: #1 resolved by Dr. Jordan Rivera.", ATTORNEY)
+        await h.advance(seconds=1)
+        summary = await h.fake.expect_sms(ADMIN, contains="DRILL #1 monthly-north ended")
+        assert summary.body is not None and summary.body.startswith(
+            "DRILL #1 monthly-north ended (resolved by Dr. Jordan Rivera). ")
+        assert "Acknowledged: 0 of 2." in summary.body
+        await h.advance(minutes=20)  # its end_after passes: nothing more is sent
+        status, body = await report(h, 1)
+        assert status == 200 and body["ended"] == "resolved by Dr. Jordan Rivera"
