@@ -14,6 +14,7 @@ from alertbot import appkeys
 from alertbot.clock import Clock, SystemClock
 from alertbot.core.model import Channel, Config
 from alertbot.engine.digest import ReadinessDigest
+from alertbot.engine.heartbeat import Heartbeat
 from alertbot.engine.lag import LoopLag
 from alertbot.engine.loop import Engine
 from alertbot.faults import CrashPoints
@@ -35,6 +36,7 @@ from alertbot.web import (
     audit,
     auth,
     calls_api,
+    drills_api,
     procedure_api,
     readiness,
     reports_api,
@@ -253,6 +255,11 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
         app[appkeys.RECEIVER] = receiver
         task = asyncio.create_task(engine.run(), name="alertbot-engine")
         lag = asyncio.create_task(app[appkeys.LOOP_LAG].run(), name="alertbot-loop-lag")
+        tasks = [task, lag]
+        if settings.heartbeat_url is not None:
+            app[HEARTBEAT] = Heartbeat(settings.heartbeat_url, engine, store,
+                                       app[appkeys.METRICS], settings.heartbeat_interval)
+            tasks.append(asyncio.create_task(app[HEARTBEAT].run(), name="alertbot-heartbeat"))
         try:
             yield
         finally:
@@ -261,7 +268,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
             if stop_documents is not None:
                 await stop_documents()
             await app[appkeys.EVENTS].drain()
-            for running in (task, lag):
+            for running in tasks:
                 running.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await running
@@ -285,6 +292,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     sessions.add_routes(app)  # GET /api/sessions, POST /api/sessions/{id}/revoke
     procedure_api.add_routes(app)  # issue 12: checklist, encounter, warrant aid, records
     calls_api.add_routes(app)  # POST /api/incidents/{id}/bridge
+    drills_api.add_routes(app)  # GET /api/drills/{id}/report
     readiness.add_routes(app)  # /api/readiness, /api/contacts/{id}/away|back
     auth.add_routes(app)  # /auth/*: sign-in, sign-out
     if settings.oidc_configured:  # /auth/oidc/*: Entra ID or Google Workspace districts
@@ -355,6 +363,7 @@ class ConfigReloader:
 
 
 RELOADER: web.AppKey[ConfigReloader] = web.AppKey("config_reloader", ConfigReloader)
+HEARTBEAT: web.AppKey[Heartbeat] = web.AppKey("heartbeat")
 
 
 async def reload_config(app: web.Application) -> list[str]:

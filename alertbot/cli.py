@@ -1,4 +1,4 @@
-"""The ``alertbot`` command: serve, check, plan, readiness, keygen."""
+"""The ``alertbot`` command: serve, check, plan, readiness, watchdog, keygen."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import secrets
 import sys
 from collections.abc import Sequence
 
+from alertbot import watchdog
 from alertbot.config.loader import NO_WAIT_FLOORS, WAIT_FLOORS, load_config
 from alertbot.config.yamlmap import Problem
 from alertbot.core.model import Config
@@ -286,6 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ready = sub.add_parser("readiness", help="can every escalation step reach someone now?")
     ready.add_argument("--json", action="store_true", help="print JSON (as GET /api/readiness)")
     ready.set_defaults(func=cmd_readiness)
+    watchdog.add_parser(sub)
     args = parser.parse_args(argv)
     try:
         result: int = args.func(args)

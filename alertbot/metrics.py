@@ -46,3 +46,21 @@ class Metrics:
             buckets=LATENCY_BUCKETS, registry=r)
         self.open_incidents = Gauge(
             "alertbot_open_incidents", "Incidents not yet resolved", registry=r)
+        # --- issue 14 (drills-watch) ---
+        self.drills = Counter(
+            "alertbot_drills", "Scheduled drill slots, by result (started, missed, ended)",
+            ["result"], registry=r)
+        self.heartbeats = Counter(
+            "alertbot_heartbeats", "Heartbeat requests to ALERTBOT_HEARTBEAT_URL, by result "
+            "(ok, failed: not reached or not 2xx, skipped: the engine or database was not "
+            "healthy, so none was sent)", ["result"], registry=r)
+        self.circuit_open = Gauge(
+            "alertbot_provider_circuit_open",
+            "1 while the provider circuit of a channel is open or half-open (sends held)",
+            ["channel"], registry=r)
+        # Set by `alertbot readiness` / the readiness check (issue 14, parts 1 and 4):
+        # escalation steps that can reach nobody right now.
+        self.unreachable_steps = Gauge(
+            "alertbot_readiness_unreachable_steps",
+            "Escalation steps whose people are all unreachable now (opted out, no usable "
+            "channel, away)", registry=r)

@@ -141,6 +141,8 @@ class Settings:
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
     oidc_client_secret: Secret | None = None
+    heartbeat_url: Secret | None = None  # GET every heartbeat_interval while healthy (issue 14)
+    heartbeat_interval: float = 60.0  # seconds between heartbeats
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, sandbox: bool = False) -> Settings:
@@ -193,6 +195,8 @@ class Settings:
             oidc_issuer=(env.get("ALERTBOT_OIDC_ISSUER") or "").strip().rstrip("/") or None,
             oidc_client_id=(env.get("ALERTBOT_OIDC_CLIENT_ID") or "").strip() or None,
             oidc_client_secret=_secret(env, "ALERTBOT_OIDC_CLIENT_SECRET"),
+            heartbeat_url=_secret(env, "ALERTBOT_HEARTBEAT_URL"),
+            heartbeat_interval=_number(env, "ALERTBOT_HEARTBEAT_INTERVAL", 60.0, 0.05, 3600.0),
         )
 
     @property

@@ -28,6 +28,7 @@ from alertbot.config.common import (
     validate_piece,
 )
 from alertbot.config.contacts import load_contacts
+from alertbot.config.drills import check_drills
 from alertbot.config.procedure import load_procedure, load_retention
 from alertbot.config.schema import (
     ConsoleModel,
@@ -326,13 +327,14 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
         triggers.append(Trigger(t.incident, t.keyword, t.slash_command, t.phone_digit))
 
     retention = load_retention(doc, top.retention, problems)
+    drills = check_drills(doc, top.drills, schools, incidents, escalations, contacts, problems)
     if any(not p.warning for p in problems):
         return None
     return Config(
         organization=top.organization, timezone=top.timezone, schools=schools,
         triggers=tuple(triggers), incidents=incidents, escalations=escalations,
         contacts=contacts, unknown_reporters=top.unknown_reporters, fallback_phone=fallback,
-        admins=tuple(top.admins), pin=top.pin, version=top.version,
+        admins=tuple(top.admins), pin=top.pin, version=top.version, drills=drills,
         see_all=tuple(console.see_all), school_roles=tuple(console.school_roles),
         caller_wait=top.caller_wait,
         retention=retention,

@@ -63,6 +63,7 @@ class TopModel(Strict):
         if not CALLER_WAIT_MIN <= seconds <= CALLER_WAIT_MAX:
             raise ValueError(f"caller_wait must be from 30s to 30m, not {value!r}")
         return seconds
+    drills: list[Any] = []  # scheduled drills (issue 14): DrillModel each
 
 
 class SchoolModel(Strict):
@@ -184,4 +185,21 @@ class ContactModel(Strict):
     @field_validator("channel_delay", mode="before")
     @classmethod
     def _channel_delay(cls, value: object) -> float:
+        return _duration(value)
+
+
+class DrillModel(Strict):
+    """One scheduled drill (issue 14, decision 0041); checked further in config/drills.py."""
+
+    id: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+    cron: str = Field(min_length=1)
+    incident: str
+    school: str
+    participants: list[str] = []
+    end_after: float = 900.0  # seconds: the drill resolves itself this long after it opened
+    grace: float = 3600.0  # seconds: missed while down, it still starts this late at most
+
+    @field_validator("end_after", "grace", mode="before")
+    @classmethod
+    def _durations(cls, value: object) -> float:
         return _duration(value)

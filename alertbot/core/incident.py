@@ -7,6 +7,11 @@ from enum import StrEnum
 
 from alertbot.core.plan import Plan
 
+# The ``source`` of an incident a scheduled drill opened (issue 14). It never takes its
+# school's open slot: a real report at that school must open a real incident, never
+# join (or be merged into) a drill.
+SCHEDULED = "schedule"
+
 
 class State(StrEnum):
     TRIGGERED = "triggered"

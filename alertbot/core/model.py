@@ -111,6 +111,24 @@ class IncidentType:
 
 
 @dataclass(frozen=True)
+class Drill:
+    """A scheduled drill (``drills:`` in escalation.yaml, decision 0041): at each time
+    ``cron`` names (in the district's time zone) an incident of type ``incident`` opens
+    at ``school`` as a DRILL. ``participants`` (contact ids or roles; empty: everyone the
+    policy pages) are the only people paged. It resolves itself ``end_after`` seconds
+    after it opened if nobody resolved it; one missed while alertbot was down starts
+    late if at most ``grace`` seconds late, else the miss is recorded."""
+
+    id: str
+    cron: str
+    incident: str
+    school: str
+    participants: tuple[str, ...] = ()
+    end_after: float = 900.0
+    grace: float = 3600.0
+
+
+@dataclass(frozen=True)
 class Config:
     organization: str
     timezone: str
@@ -133,6 +151,7 @@ class Config:
     # ``readiness.digest``: a cron expression (croniter, in ``timezone``) for the weekly
     # reachability digest to the admins (issue 14, decision 0039); None: no digest.
     readiness_digest: str | None = None
+    drills: tuple[Drill, ...] = ()  # scheduled drills (issue 14)
 
     # --- look-ups -------------------------------------------------------------
 

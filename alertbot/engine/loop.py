@@ -20,6 +20,7 @@ from alertbot.clock import Clock
 from alertbot.core.incident import Incident
 from alertbot.core.model import Channel, Config
 from alertbot.engine.dispatch import Dispatcher
+from alertbot.engine.drills import DrillScheduler
 from alertbot.engine.procedure_jobs import Reminders, Retention
 from alertbot.engine.ringing import RingingPages
 from alertbot.faults import CrashPoints
@@ -67,6 +68,11 @@ class Engine:
         self.retention = Retention(store, clock, config, self.events)
         # More modules run after the built-in ones, each isolated (the readiness digest).
         self.modules = list(modules)
+        self.drills = DrillScheduler(store, clock, metrics, config, self.owner, self.nudge,
+                                     self.events)
+        # Seconds without a finished cycle after which the engine counts as stalled
+        # (/healthz, the heartbeat); tests shorten it.
+        self.stall_after = max(30.0, tick * 10)
         self._wake = asyncio.Event()
         self._stopping = False
         self._last_housekeeping = 0.0
@@ -75,6 +81,11 @@ class Engine:
         # the composition root when Twilio is configured.
         self.documents: Callable[[], Awaitable[int]] | None = None
         self.drain_documents: Callable[[float], Awaitable[None]] | None = None
+
+    def alive(self) -> bool:
+        """Whether a cycle finished within ``stall_after`` seconds (loop time)."""
+        return (self.last_cycle is not None
+                and asyncio.get_running_loop().time() - self.last_cycle < self.stall_after)
 
     @property
     def breakers(self) -> dict[Channel, CircuitBreaker]:
@@ -141,7 +152,8 @@ class Engine:
     async def cycle(self) -> None:
         modules: list[tuple[str, Callable[[], Awaitable[object]]]] = [
             ("escalate", self.escalate), ("dispatch", self.dispatch),
-            ("ringing", self.ringing), ("housekeeping", self.housekeeping),
+            ("drills", self.drills), ("ringing", self.ringing),
+            ("housekeeping", self.housekeeping),
             ("reminders", self.reminders), ("retention", self.retention)]
         if self.documents is not None:
             modules.append(("documents", self.documents))

@@ -97,6 +97,8 @@ class Receiver(Questions, Responding):
                 self.metrics.inbound_duplicates.inc()
                 return Applied(Reply.from_json(previous, actor.language), False, ())
         reply = self._dispatch(tx, actor, command, source)
+        if reply.incident_id is not None and tx.is_drill(reply.incident_id):
+            reply = replace(reply, drill=True)  # every medium then says DRILL (issue 14)
         if dedup_key is not None:
             tx.record_inbound(dedup_key, self.clock.now(), reply.to_json(), reply.incident_id)
         if isinstance(command, cmd.Ack):

@@ -15,7 +15,7 @@ from alertbot.core.model import Channel, Config, Contact
 from alertbot.core.records import NewMessage, OutboxKind
 from alertbot.core.who import Proof, Stop, StopDecision
 from alertbot.metrics import Metrics
-from alertbot.service import notices
+from alertbot.service import drills, notices
 from alertbot.store.sql import Tx
 from alertbot.text.messages import clean_text, render
 from alertbot.text.reply import Reply, ReplyKey
@@ -102,6 +102,7 @@ class Responding:
         taken = self._take(
             tx, incident, lambda i: i.acknowledge(contact.id, contact.name, now))
         if isinstance(taken, Incident):
+            drills.record_late_ack(tx, taken, contact, source, now)  # a drill times everyone
             return self._taken(taken, lang)
         incident, acked = taken
         cancelled = tx.cancel_pages(incident.id)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from alertbot.core.incident import Incident, State
+from alertbot.core.incident import SCHEDULED, Incident, State
 from alertbot.store.rows import (
     incident_columns,
     incident_from_row,
@@ -36,7 +36,8 @@ _BY_ID = sa.select(incidents).where(incidents.c.id == sa.bindparam("id"))
 _OPEN_OF = (sa.select(incidents)
             .where(incidents.c.state != str(State.RESOLVED),
                    incidents.c.type == sa.bindparam("type"),
-                   incidents.c.school_id == sa.bindparam("school"))
+                   incidents.c.school_id == sa.bindparam("school"),
+                   incidents.c.source != SCHEDULED)  # reports never join a scheduled drill
             .order_by(incidents.c.id).limit(1))
 
 

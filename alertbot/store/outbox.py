@@ -15,6 +15,7 @@ from alertbot.core.records import NewMessage, OutboxItem, OutboxKind, OutboxStat
 from alertbot.store.rows import incident_from_row, outbox_from_row
 from alertbot.store.schema import incidents, outbox
 from alertbot.store.txbase import TxBase
+from alertbot.text.drill import mark_drill
 
 # The hot path's statements, built once (see store/timeline.py for why); those whose
 # shape depends on an argument (a limit, a channel, the dialect) once per shape.
@@ -75,13 +76,21 @@ class OutboxQueries(TxBase):
     # --- outbox --------------------------------------------------------------------------
 
     def enqueue(self, messages: Sequence[NewMessage], now: float) -> None:
+        """Queue ``messages``. Every one about a drill incident says DRILL (issue 14):
+        pages carry it in their title already; any other message (a notice, an admin
+        alert, a confirmation call) of a drill is marked here (``text.drill.mark_drill``),
+        so no way of composing a notice can forget it."""
         if not messages:
             return
         self.made_work = True
+        drills = self._drill_incidents(messages)
         self.conn.execute(_ENQUEUE, [
             {
                 "incident_id": m.incident_id, "kind": str(m.kind), "contact_id": m.contact_id,
-                "channel": str(m.channel), "address": m.address, "body": m.body,
+                "channel": str(m.channel), "address": m.address,
+                "body": mark_drill(m.body, m.channel, m.language,
+                                   spoken=m.channel is Channel.VOICE)
+                if m.incident_id in drills else m.body,
                 "language": m.language, "step": m.step, "round": m.round,
                 "reason": m.reason, "status": str(OutboxStatus.PENDING),
                 "due_at": now + m.delay,
@@ -90,6 +99,17 @@ class OutboxQueries(TxBase):
             }
             for rank, m in enumerate(messages)
         ])
+
+    def _drill_incidents(self, messages: Sequence[NewMessage]) -> set[int]:
+        """The drill incidents among those of ``messages`` that are not pages (one query,
+        none for a batch of pages: the hot path of a first page is unchanged)."""
+        ids = {m.incident_id for m in messages
+               if m.kind is not OutboxKind.PAGE and m.incident_id is not None}
+        if not ids:
+            return set()
+        rows = self.conn.execute(sa.select(incidents.c.id).where(
+            incidents.c.id.in_(sorted(ids)), incidents.c.drill.is_(True))).all()
+        return {int(r[0]) for r in rows}
 
     def cancel_pages(self, incident_id: int) -> int:
         self.made_work = True

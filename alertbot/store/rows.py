@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from alertbot.core.incident import Incident, State
+from alertbot.core.incident import SCHEDULED, Incident, State
 from alertbot.core.model import Channel
 from alertbot.core.plan import Plan
 from alertbot.core.records import OutboxItem, OutboxKind, OutboxStatus
@@ -38,8 +38,9 @@ def incident_columns(inc: Incident) -> dict[str, Any]:
 
 
 def open_key(inc: Incident) -> str | None:
-    """The incident's slot in the one-open-incident-per-(type, school) index, if it takes one."""
-    if inc.school_id is None or not inc.is_open:
+    """The incident's slot in the one-open-incident-per-(type, school) index, if it takes
+    one (a scheduled drill never does: reports must not join it)."""
+    if inc.school_id is None or not inc.is_open or inc.source == SCHEDULED:
         return None
     return f"{inc.type}{OPEN_KEY_SEPARATOR}{inc.school_id}"
 

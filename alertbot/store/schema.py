@@ -612,3 +612,34 @@ def _readiness(conn: Connection) -> None:
 
 
 MIGRATIONS.append(_readiness)
+
+
+# --- issue 14 (drills-watch) ---
+# Each slot of each scheduled drill, once (decision 0041): the primary key (drill id,
+# local wall-clock slot) is what lets exactly one of several instances start it, and a
+# slot missed while alertbot was down is recorded once as ``missed``. ``end_at`` is when
+# the drill resolves itself; ``ended_at`` is set once (a conditional update) when it
+# ended and the admins' summary was queued.
+drill_runs = sa.Table(
+    "drill_runs",
+    metadata,
+    sa.Column("drill_id", sa.String(64), primary_key=True),
+    sa.Column("slot", sa.String(20), primary_key=True),  # YYYY-MM-DDTHH:MM, district time
+    sa.Column("scheduled_at", sa.Double, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # started | missed
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id")),
+    sa.Column("recorded_at", sa.Double, nullable=False),
+    sa.Column("owner", sa.String(64), nullable=False, default=""),
+    sa.Column("end_at", sa.Double),
+    sa.Column("ended_at", sa.Double),
+    sa.Column("reason", sa.Text, nullable=False, default=""),
+    sa.Index("ix_drill_runs_open", "status", "ended_at"),
+    sa.Index("ix_drill_runs_incident", "incident_id"),
+)
+
+
+def _drill_runs(conn: Connection) -> None:
+    drill_runs.create(conn, checkfirst=True)
+
+
+MIGRATIONS.append(_drill_runs)

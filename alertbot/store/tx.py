@@ -23,6 +23,7 @@ from alertbot.store.auth import AuthQueries
 from alertbot.store.board import BoardQueries
 from alertbot.store.calls import CallQueries
 from alertbot.store.documents import DocumentQueries
+from alertbot.store.drills import DrillQueries
 from alertbot.store.inbound_keys import InboundKeyQueries
 from alertbot.store.incidents import IncidentQueries
 from alertbot.store.outbox import OutboxQueries
@@ -41,7 +42,7 @@ NUDGE_CHANNEL = "alertbot_nudge"
 class Tx(IncidentQueries, ReporterQueries, OutboxQueries, TimelineQueries,
          InboundKeyQueries, SlackPostQueries, AuthQueries, AuditQueries,
          CallQueries, ProcedureQueries, RecordsQueries, RetentionQueries, DocumentQueries,
-         ReportQueries, ReachabilityQueries, BoardQueries):
+         ReportQueries, ReachabilityQueries, BoardQueries, DrillQueries):
     """One transaction's worth of reads and writes: plain synchronous methods, called
     inside a unit of work (``Store.write``/``Store.read``)."""
 

@@ -138,6 +138,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "console_closed": "#{n} is resolved: nobody is paged for it.",
         "console_page": "#{n}: {name} asks you to join the response to {title}. "
         "Console: {url}",
+        "drill_summary": "{text}",  # composed by text/drill.py (issue 14)
     },
     "es": {
         "receipt": "#{n} abierto: se esta avisando al equipo del distrito. {guidance}",
@@ -266,6 +267,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "console_closed": "#{n} esta cerrado: no se avisa a nadie.",
         "console_page": "#{n}: {name} le pide sumarse a la respuesta a {title}. "
         "Consola: {url}",
+        "drill_summary": "{text}",  # composed by text/drill.py (issue 14)
     },
 }
 

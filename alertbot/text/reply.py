@@ -180,6 +180,7 @@ class Reply:
     language: str = "en"
     incident_id: int | None = None
     outcome: Outcome = Outcome.INFO
+    drill: bool = False  # it concerns a drill incident: every medium says DRILL (issue 14)
 
     def __post_init__(self) -> None:
         missing = FIELDS[self.key] - self.values.keys()
@@ -193,9 +194,11 @@ class Reply:
 
     def to_json(self) -> str:
         """How the webhook dedup table keeps it: the data, never rendered words."""
-        return json.dumps({"outcome": str(self.outcome), "key": str(self.key),
-                           "values": self.values, "incident_id": self.incident_id,
-                           "language": self.language}, ensure_ascii=False)
+        data = {"outcome": str(self.outcome), "key": str(self.key), "values": self.values,
+                "incident_id": self.incident_id, "language": self.language}
+        if self.drill:  # only then: every other row keeps its shape
+            data["drill"] = True
+        return json.dumps(data, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, stored: str, language: str) -> Reply:
@@ -220,7 +223,8 @@ class Reply:
             key: ReplyKey | None = ReplyKey(str(data.get("key", "")))
         except ValueError:  # "" (a row from before keys were kept) or a retired key
             key = None
+        drill = data.get("drill") is True
         if key is not None and FIELDS[key] <= values.keys():
-            return cls(key, values, lang, incident_id, outcome)
+            return cls(key, values, lang, incident_id, outcome, drill)
         return cls(ReplyKey.VERBATIM, {"text": str(data.get("text", ""))}, lang, incident_id,
-                   outcome)
+                   outcome, drill)

@@ -11,6 +11,7 @@ characters. Blocks are within Block Kit's limits (``fit_blocks``). Pure.
 
 from __future__ import annotations
 
+from alertbot.text.drill import MARK
 from alertbot.text.reply import RECEIPTS, Reply, ReplyKey
 from alertbot.text.slack_text import (
     FALLBACK_TEXT,
@@ -69,7 +70,8 @@ def _receipt(reply: Reply, language: str) -> tuple[str, list[Block]]:
     school = values.get("school")
     where = f" ({escape_inline(str(school))})" if school else ""
     name = escape_inline(str(values.get("name") or ""))
-    head = t(str(reply.key), language, n=int(values["n"]), school=where, name=name)
+    mark = (MARK.get(language) or MARK["en"]) if reply.drill else ""  # issue 14
+    head = mark + t(str(reply.key), language, n=int(values["n"]), school=where, name=name)
     guidance = escape(localized(values["guidance"], language)[0])
     if school is None:
         tail = receipt_tail(reply, SLACK, language).strip()
@@ -80,5 +82,5 @@ def _receipt(reply: Reply, language: str) -> tuple[str, list[Block]]:
         mrkdwn_section("> " + guidance),
         {"type": "context", "elements": [{"type": "mrkdwn", "text": tail}]},
     ], language)
-    plain = t(str(reply.key), language, n=int(values["n"]), school="", name=name)
+    plain = mark + t(str(reply.key), language, n=int(values["n"]), school="", name=name)
     return clip(plain.replace("*", "") + " " + guidance, FALLBACK_TEXT), blocks

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from alertbot.core.incident import Incident, State
 from alertbot.core.records import OutboxItem, OutboxKind, OutboxStatus, TimelineEntry
+from alertbot.text.drill import drill_title
 from alertbot.text.slack_text import (
     Block,
     buttons,
@@ -98,7 +99,8 @@ def post_blocks(view: PostView, language: str = "en") -> list[Block]:
     ]
     pages = escalation_lines(view, language) or [t("no_pages", language)]
     blocks: list[Block] = [
-        {"type": "header", "text": plain(f"{icon} #{inc.id} {inc.title}", 150)},
+        {"type": "header",
+         "text": plain(f"{icon} #{inc.id} {drill_title(inc.title, inc.drill)}", 150)},
         {"type": "section", "fields": [{"type": "mrkdwn", "text": clip(f"*{k}*\n{v}", 2000)}
                                        for k, v in fields]},
         # Free text never goes to Slack (it may name a student): decision 0004.
@@ -121,7 +123,8 @@ UPDATE_ON_DASHBOARD = "the reporter sent more details (on the dashboard, not pos
 
 def post_text(incident: Incident) -> str:
     """The notification/fallback text of the channel post (escaped, no markup)."""
-    return fallback(f"#{incident.id} {incident.title} ({incident.state})")
+    return fallback(f"#{incident.id} {drill_title(incident.title, incident.drill)} "
+                    f"({incident.state})")
 
 
 def timeline_text(entries: Sequence[TimelineEntry], timezone: str, limit: int = 3500,

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from alertbot.text.drill import SPOKEN_MARK
 from alertbot.text.messages import clean_text
 from alertbot.text.reply import RECEIPTS, WHICH, Reply, ReplyKey
 from alertbot.text.voice_text import language_of, spoken_fallback
@@ -271,7 +272,16 @@ def _status(incidents: Sequence[Mapping[str, Any]], language: str) -> str:
 
 def render_voice(reply: Reply, language: str | None = None) -> list[Said]:
     """What to say for ``reply`` on a call in ``language`` (default: the reply's);
-    [] when there is nothing to say."""
+    [] when there is nothing to say. About a drill, the first words say DRILL."""
+    said = _render_voice(reply, language)
+    if said and reply.drill and "DRILL" not in said[0].text:
+        first = said[0]
+        said[0] = Said((SPOKEN_MARK.get(first.language) or SPOKEN_MARK["en"]) + first.text,
+                       first.language)
+    return said
+
+
+def _render_voice(reply: Reply, language: str | None = None) -> list[Said]:
     lang = language_of(language or reply.language)
     key, values = reply.key, dict(reply.values)
     if key is ReplyKey.NONE:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from alertbot.text.drill import MARK
 from alertbot.text.messages import TEMPLATES
 from alertbot.text.reply import RECEIPTS, WHICH, Reply, ReplyKey
 
@@ -101,7 +102,15 @@ def receipt_tail(reply: Reply, medium: Medium, language: str) -> str:
 
 
 def compose(reply: Reply, medium: Medium, language: str | None = None) -> str:
-    """The reply in written words for ``medium``; "" for ``NONE``. Not fitted or folded."""
+    """The reply in written words for ``medium``; "" for ``NONE``. Not fitted or folded.
+    A reply about a drill starts with the DRILL mark (``text.drill``, issue 14)."""
+    text = _compose(reply, medium, language)
+    if text and reply.drill and "DRILL" not in text:
+        text = (MARK.get(language or reply.language) or MARK["en"]) + text
+    return text
+
+
+def _compose(reply: Reply, medium: Medium, language: str | None = None) -> str:
     lang = language or reply.language
     values = dict(reply.values)
     key = reply.key

@@ -100,9 +100,7 @@ async def healthz(request: web.Request) -> web.Response:
         db_ok = await asyncio.wait_for(store.ping(), PING_TIMEOUT)
     except TimeoutError:
         db_ok = False
-    loop_now = asyncio.get_running_loop().time()
-    engine_ok = engine.last_cycle is not None and loop_now - engine.last_cycle < max(
-        30.0, engine.tick * 10)
+    engine_ok = engine.alive()
     body = {"status": "ok" if db_ok and engine_ok else "unavailable",
             "database": "ok" if db_ok else "down",
             "engine": "ok" if engine_ok else "stalled",
@@ -121,6 +119,9 @@ async def metrics(request: web.Request) -> web.Response:
     collected = request.app[appkeys.METRICS]
     collected.open_incidents.set(
         await request.app[appkeys.STORE].read(lambda tx: tx.count_open()))
+    for channel, breaker in request.app[appkeys.ENGINE].breakers.items():
+        collected.circuit_open.labels(channel=str(channel)).set(
+            0 if breaker.state == "closed" else 1)
     registry = collected.registry
     return web.Response(body=generate_latest(registry),
                         headers={"Content-Type": CONTENT_TYPE_LATEST})
