@@ -51,9 +51,13 @@ STATIC = Path(str(resources.files("alertbot.web").joinpath("static")))
 
 async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
     """Every response: the strict Content-Security-Policy (no inline script or style, no
-    other origin; it replaces any a handler set, so no page is weaker), no framing, no
-    MIME sniffing, no Referer off the site."""
-    response.headers["Content-Security-Policy"] = CSP
+    other origin; it replaces any a handler set, so no page is weaker — except the one
+    stricter policy of a document download, ``documents_api.DOWNLOAD_CSP``: nothing loads
+    and the file is sandboxed), no framing, no MIME sniffing, no Referer off the site."""
+    from alertbot.web.documents_api import DOWNLOAD_CSP
+
+    if response.headers.get("Content-Security-Policy") != DOWNLOAD_CSP:
+        response.headers["Content-Security-Policy"] = CSP
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
