@@ -81,7 +81,7 @@ async def test_others_get_the_not_found_page_and_no_link(h: Harness) -> None:
         assert (await _get(nobody, "/readiness"))[0] == 303  # to the sign-in page
 
 
-async def test_a_spanish_speaking_admin_reads_it_in_spanish(fake: FakeTwilio,
+async def test_a_spanish_speaking_admin_reads_it_in_spanish_and_see_all_may_too(fake: FakeTwilio,
                                                             tmp_path: Path) -> None:
     folder = tmp_path / "district"
     shutil.copytree(DISTRICT, folder)
@@ -89,6 +89,9 @@ async def test_a_spanish_speaking_admin_reads_it_in_spanish(fake: FakeTwilio,
     text = people.read_text()
     assert "  roles: [admin]\n" in text
     people.write_text(text.replace("  roles: [admin]\n", "  roles: [admin]\n  language: es\n"))
+    config = folder / "escalation.yaml"
+    config.write_text(config.read_text().replace(
+        "admins: [admin]\n", "admins: [admin]\nconsole:\n  see_all: [staff_attorney]\n"))
     async with Harness(fake, tmp_path, config_dir=folder) as h:
         await _deputy_opts_out(h)
         async with console_client(h.url) as admin:
@@ -96,6 +99,11 @@ async def test_a_spanish_speaking_admin_reads_it_in_spanish(fake: FakeTwilio,
             status, board = await _get(admin, "/")
             assert "Preparación: a quién se puede avisar" in board
             status, page = await _get(admin, "/readiness")
+        async with console_client(h.url) as counsel:  # console.see_all, not an admin
+            await sign_in(counsel, h.fake, ATTORNEY)
+            assert "Readiness: who can be paged" in (await _get(counsel, "/"))[1]
+            seen, english = await _get(counsel, "/readiness")
+            assert seen == 200 and "NOBODY reachable" in english
     assert status == 200 and '<html lang="es">' in page
     for words in ("<h1>Preparación</h1>", "1 paso(s) no pueden avisar a NADIE",
                   "NADIE localizable", "2 de 2 localizables", "sms: dado de baja",
