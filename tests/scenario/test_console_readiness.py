@@ -81,8 +81,8 @@ async def test_others_get_the_not_found_page_and_no_link(h: Harness) -> None:
         assert (await _get(nobody, "/readiness"))[0] == 303  # to the sign-in page
 
 
-async def test_a_spanish_speaking_admin_reads_it_in_spanish_and_see_all_may_too(fake: FakeTwilio,
-                                                            tmp_path: Path) -> None:
+async def test_a_spanish_speaking_admin_reads_it_in_spanish_and_see_all_may_too(
+        fake: FakeTwilio, tmp_path: Path) -> None:
     folder = tmp_path / "district"
     shutil.copytree(DISTRICT, folder)
     people = folder / "contacts" / "people.yaml"
