@@ -223,8 +223,12 @@ class Responding:
         return self.resolve(tx, picked, contact, source)
 
     def _status(self, tx: Tx, contact: Contact) -> Reply:
+        """STATUS: the open incidents this contact may see in the console (``who.may_view``:
+        admins and console.see_all every one, responders those paging them, principals
+        their schools'); an incident's existence and school are not for everyone."""
         lang = contact.language
-        open_ = tx.open_incidents()
+        open_ = [i for i in tx.open_incidents()
+                 if who.may_view(self.config, contact, i).allowed]
         if not open_:
             return _reply(Outcome.INFO, ReplyKey.STATUS_NONE, lang, None)
         incidents = [{"n": i.id, "school": i.school_name,

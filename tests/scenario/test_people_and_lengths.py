@@ -13,7 +13,7 @@ import pytest
 
 from alertbot import appkeys
 from alertbot.core.incident import Incident, State
-from alertbot.core.plan import Plan
+from alertbot.core.plan import Plan, PlanStep, Recipient
 from alertbot.text.messages import SMS_MAX_CHARS, segments
 from tests.scenario.harness import ADMIN, ATTORNEY, PRINCIPAL, PRINCIPAL_ES, SUPERINTENDENT, Harness
 from tests.unitofwork import transaction
@@ -23,7 +23,11 @@ SCHOOLS = ("Burns Latino Studies Academy", "Oak Middle School", "Elm Elementary"
 
 async def open_quietly(h: Harness, count: int, acked_every: int = 3) -> None:
     """``count`` open incidents, every ``acked_every``-th acknowledged (0: none), none
-    paging."""
+    paging. Their plan names the superintendent and Oak's principal (who never get a
+    page: nothing is due), so they may see them all, as the admin may (``who.may_view``)."""
+    team = Plan("test", (PlanStep(tuple(
+        Recipient(cid, cid, "en", ()) for cid in ("superintendent", "principal-oak")),
+        60.0),), 0)
     async with transaction(h.app[appkeys.STORE]) as tx:
         for i in range(count):
             acked = acked_every > 0 and i % acked_every == 1
@@ -31,7 +35,7 @@ async def open_quietly(h: Harness, count: int, acked_every: int = 3) -> None:
                 id=0, type="ice", title="ICE at a school", school_id=None,
                 school_name=SCHOOLS[i % len(SCHOOLS)], reporter_id=None,
                 reporter_name="Ana Perez", reporter_phone=None, source="sms", details="",
-                language="en", created_at=h.clock.now(), plan=Plan("test", (), 0),
+                language="en", created_at=h.clock.now(), plan=team,
                 state=State.ACKNOWLEDGED if acked else State.TRIGGERED, due_at=None,
                 acknowledged_by="deputy" if acked else None,
                 acknowledged_by_name="Morgan Lee" if acked else None))
@@ -140,3 +144,13 @@ async def test_ack_the_second_one_is_not_a_command(h: Harness) -> None:
     assert incident["state"] == "triggered"
     # Everyone else alertbot told something in this story:
     await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+
+
+async def test_status_lists_only_the_incidents_the_contact_may_see(h: Harness) -> None:
+    """STATUS follows the console's rule (``who.may_view``): Burns' principal, on no
+    incident's plan and with none at Burns, does not learn that one exists, nor its
+    number; the responders on its plan and the admin do."""
+    await open_quietly(h, 2)
+    assert "#" not in await sms_reply(h, PRINCIPAL, "STATUS")
+    assert (await sms_reply(h, ADMIN, "STATUS")).count("#") == 2
+    assert (await sms_reply(h, PRINCIPAL_ES, "STATUS")).count("#") == 2
