@@ -22,6 +22,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from alertbot.core.timeline_kinds import FREE_TEXT_KINDS
+
 SECTIONS = ("procedure", "encounter", "warrant_reviews", "records_requests")
 # Free text that may name a student or carry what was said: left out of the redacted
 # report (by key, in every section and in the timeline).
@@ -31,7 +33,9 @@ FREE_TEXT_KEYS = frozenset({
     "names", "agent_names", "agents_names", "badge_numbers", "badges", "people_present",
     "present", "who_present", "stated_purpose", "purpose", "records", "student",
     "students", "parent", "parents", "reporter_phone", "phone", "address"})
-WORDS_KINDS = frozenset({"update", "note", "reported_again", "recording", "transcript"})
+# Kinds withheld from a redacted report: every kind that carries words (the one list,
+# core/timeline_kinds.py) and the older kinds that named a sender or a recording.
+WORDS_KINDS = FREE_TEXT_KINDS | {"reported_again", "recording", "transcript"}
 ON_SITE = re.compile(r"on[_ -]?site|arriv", re.I)
 WITHHELD = "[withheld]"
 _PHONE = re.compile(r"\+?\d[\d ().-]{6,}\d")
