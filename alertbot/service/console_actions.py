@@ -74,7 +74,7 @@ def page_now(tx: Tx, config: Config, now: float, contact: Contact, incident: Inc
     tx.add_timeline(incident.id, now, "paged",
                     f"{reason} (target {target.strip()}): "
                     f"{'; '.join(reached) or 'nobody reachable'}", contact.name)
-    names = ", ".join(p.name for p in people)
+    names = [p.name for p in people]
     return Reply(ReplyKey.CONSOLE_PAGED, {"n": incident.id, "names": names}, lang,
                  incident.id, Outcome.PAGED)
 

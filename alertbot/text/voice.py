@@ -288,10 +288,10 @@ def _render_voice(reply: Reply, language: str | None = None) -> list[Said]:
         return []
     if key is ReplyKey.VERBATIM:
         return [Said(_user(values["text"]), lang)]
-    for name in ("name", "names", "school"):
+    for name in ("name", "school"):
         if name in values:
             values[name] = _user(values[name])
-    if "names" in values:
+    if "names" in values:  # people's names, a list
         values["names"] = _listed([_user(v) for v in values["names"] or []], lang)
     if "fallback" in values:
         values["fallback"] = spoken_fallback(str(values["fallback"] or ""), lang)

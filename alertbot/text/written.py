@@ -118,10 +118,10 @@ def _compose(reply: Reply, medium: Medium, language: str | None = None) -> str:
         return ""
     if key is ReplyKey.VERBATIM:
         return medium.user(str(values["text"]))
-    for name in ("name", "names", "school"):
+    for name in ("name", "school"):
         if name in values:
             values[name] = medium.user(str(values[name] or ""))
-    if "names" in values:
+    if "names" in values:  # people's names, a list (each escaped as user data)
         values["names"] = ", ".join(medium.user(str(v)) for v in values["names"] or [])
     if key in RECEIPTS:
         values["guidance"] = medium.words(localized(values["guidance"], lang)[0])  # config
