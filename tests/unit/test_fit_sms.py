@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from alertbot.service import notices
 from alertbot.text.messages import (
     SMS_MAX_CHARS,
     fit_sms,
@@ -18,7 +17,6 @@ from alertbot.text.messages import (
     segments,
     sms_fits,
     sms_length,
-    to_gsm7,
 )
 from alertbot.twilio.sms_webhook import twiml_message
 
