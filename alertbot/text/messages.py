@@ -2,8 +2,8 @@
 
 No message built here carries a student name or an immigration fact: pages name the
 incident number, the school, the reporter and how to respond. Free text from a reporter
-is only forwarded to the responder who acknowledged (CONTRACT.md) and lives on the
-authenticated dashboard.
+lives on the authenticated console; the responder who acknowledged is told it exists and
+given the console link, never the words (decision 0043).
 """
 
 from __future__ import annotations
