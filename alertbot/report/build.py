@@ -22,17 +22,21 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from alertbot.core import encounter
 from alertbot.core.timeline_kinds import FREE_TEXT_KINDS
 
 SECTIONS = ("procedure", "encounter", "warrant_reviews", "records_requests")
 # Free text that may name a student or carry what was said: left out of the redacted
-# report (by key, in every section and in the timeline).
-FREE_TEXT_KEYS = frozenset({
+# report (by key, in every section and in the timeline). The encounter log's own free text
+# (``core.encounter.FREE_TEXT``: the agents' names and badges, what was said...) is
+# withheld too, so a field added there is never shared with the board by mistake.
+FREE_TEXT_KEYS = frozenset(encounter.FREE_TEXT) | frozenset({
     "details", "note", "notes", "text", "words", "comment", "comments", "description",
     "summary", "said", "what_was_said", "said_and_done", "done", "what_was_done",
     "names", "agent_names", "agents_names", "badge_numbers", "badges", "people_present",
     "present", "who_present", "stated_purpose", "purpose", "records", "student",
-    "students", "parent", "parents", "reporter_phone", "phone", "address"})
+    "students", "parent", "parents", "reporter_phone", "phone", "address",
+    "other_category"})
 # Kinds withheld from a redacted report: every kind that carries words (the one list,
 # core/timeline_kinds.py) and the older kinds that named a sender or a recording.
 WORDS_KINDS = FREE_TEXT_KINDS | {"reported_again", "recording", "transcript"}

@@ -5,6 +5,7 @@
 | ``GET /`` | the board (the sign-in page when not signed in) |
 | ``GET /board/incidents/{id}`` | one board card (HTML); 404 not visible, 204 not on the board |
 | ``GET /incidents/{id}`` | the incident page, audited as "viewed" (303 to / unsigned) |
+| ``GET /readiness`` | who can be paged now (admins, ``console.see_all``; ``readiness_view.py``) |
 | ``GET /api/events`` | server-sent events (``live.py``) |
 | ``POST /api/incidents/{id}/page`` | form ``target`` (contact id or role): page now |
 | ``POST /api/incidents/{id}/message`` | form ``text`` (≤ 1,600 characters): text the reporter |
@@ -34,7 +35,7 @@ from alertbot.service.console_actions import MESSAGE_LIMIT
 from alertbot.text.web import render_web
 from alertbot.web import actions, audit
 from alertbot.web.auth import sign_in_page
-from alertbot.web.console import live, views
+from alertbot.web.console import live, readiness_view, views
 from alertbot.web.console.viewer import (
     Viewer,
     audit_viewed,
@@ -51,9 +52,13 @@ STATIC = Path(str(resources.files("alertbot.web").joinpath("static")))
 
 async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
     """Every response: the strict Content-Security-Policy (no inline script or style, no
-    other origin; it replaces any a handler set, so no page is weaker), no framing, no
-    MIME sniffing, no Referer off the site."""
-    response.headers["Content-Security-Policy"] = CSP
+    other origin; it replaces any a handler set, so no page is weaker — except the one
+    stricter policy of a document download, ``documents_api.DOWNLOAD_CSP``: nothing loads
+    and the file is sandboxed), no framing, no MIME sniffing, no Referer off the site."""
+    from alertbot.web.documents_api import DOWNLOAD_CSP
+
+    if response.headers.get("Content-Security-Policy") != DOWNLOAD_CSP:
+        response.headers["Content-Security-Policy"] = CSP
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -101,7 +106,8 @@ async def index(request: web.Request) -> web.StreamResponse:
     titles = {"unacked": "unacked", "acked": "acked", "resolved": "resolved_today",
               "drills": "drills"}
     return _html(views.page(request, seen, "board.html", now, cards=cards,
-                            sections=list(titles), titles=titles, sandbox_panel=panel))
+                            sections=list(titles), titles=titles, sandbox_panel=panel,
+                            readiness_link=readiness_view.link(request, seen)))
 
 
 async def board_card(request: web.Request) -> web.Response:
@@ -198,6 +204,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/", index)
     app.router.add_get("/board/incidents/{id}", board_card)
     app.router.add_get("/incidents/{id}", incident)
+    readiness_view.add_routes(app)  # GET /readiness (issue 14)
     app.router.add_get("/api/events", events)
     app.router.add_post("/api/incidents/{id}/page", page_now)
     app.router.add_post("/api/incidents/{id}/message", message)

@@ -23,7 +23,7 @@ from alertbot.store import timeline_pages as pages
 from alertbot.store.tx import Tx
 from alertbot.text.console import say
 from alertbot.web import api
-from alertbot.web.console import board, render, sections
+from alertbot.web.console import board, drill_view, render, sections
 from alertbot.web.console.viewer import CSRF_FIELD, Viewer, may_view
 
 log = logging.getLogger("alertbot.console")
@@ -165,10 +165,12 @@ async def incident_page(request: web.Request, seen: Viewer, loaded: Loaded,
     detail = await api.incident_detail(request, inc.id, seen)
     if detail is None:  # gone between the two reads: as if it did not exist
         raise web.HTTPNotFound()
+    drill = await drill_view.fragment(request, inc, seen.contact.language, now)  # issue 14
     return page(request, seen, "incident.html", now, inc=inc, card=card, on_page=True,
                 timeline=loaded.entries,
                 updates=[e for e in loaded.entries if e.kind == "update"],
-                sections=section_fragments(detail, seen), targets=page_targets(config),
+                sections=([drill] if drill else []) + section_fragments(detail, seen),
+                targets=page_targets(config),
                 can_act=who.may_respond(config, seen.contact, inc).allowed,
                 can_message=who.may_message_reporter(config, seen.contact, inc).allowed,
                 message_limit=MESSAGE_LIMIT)
