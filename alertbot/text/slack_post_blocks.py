@@ -120,6 +120,7 @@ def post_blocks(view: PostView, language: str = "en") -> list[Block]:
 # with retention and the report): the thread says one arrived; the words stay on the
 # authenticated dashboard (decisions 0004, 0043).
 UPDATE_ON_DASHBOARD = "the reporter sent more details (on the dashboard, not posted here)"
+WORDS_ON_DASHBOARD = "words added (on the dashboard, not posted here)"  # a note, a message
 
 
 def post_text(incident: Incident) -> str:
@@ -137,7 +138,8 @@ def timeline_text(entries: Sequence[TimelineEntry], timezone: str, limit: int = 
     on the dashboard."""
     lines = []
     for entry in entries:
-        text = UPDATE_ON_DASHBOARD if carries_words(entry.kind) else entry.text
+        text = ((UPDATE_ON_DASHBOARD if entry.kind == "update" else WORDS_ON_DASHBOARD)
+                if carries_words(entry.kind) else entry.text)
         line = f"`{hhmm(entry.at, timezone)}` *{escape(entry.kind)}*: {escape(text)}"
         lines.append(clip(line, limit))
     messages = _chunks(lines, limit)
