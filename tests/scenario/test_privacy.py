@@ -10,8 +10,11 @@ console's incident page, behind sign-in, shows them.
 
 from __future__ import annotations
 
+import re
+
 from tests.console import console_client, sign_in
 from tests.fakes.slack_server import FakeSlack
+from tests.fakes.twilio_media import recording_bytes
 from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import (
     AREA_LEAD,
@@ -89,8 +92,23 @@ async def test_a_phone_tree_recording_is_offered_in_the_console_only(hv: Harness
     await hv.settle()
     assert_no_words(twilio_bodies(hv.fake))  # the recording's link is not texted
     page = await console_page(hv, ATTORNEY)
-    assert "api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE" in page
     assert "Maria Lopez" in page
+    # The console offers the recording through its own route, fetched server-side with
+    # the account's credentials (the Twilio link itself is shown only here).
+    [path] = re.findall(r'class="recording" href="(/api/incidents/1/recordings/RE\w+)"', page)
+    sid = path.rsplit("/", 1)[1]
+    async with console_client(hv.url) as client:
+        async with client.get(path) as r:
+            assert r.status == 401  # not signed in
+        await sign_in(client, hv.fake, ATTORNEY)
+        async with client.get(path) as r:
+            assert r.status == 200 and r.headers["Content-Type"] == "audio/mpeg"
+            assert r.headers["Cache-Control"] == "no-store"
+            assert await r.read() == recording_bytes(sid)
+        async with client.get("/api/incidents/1/recordings/RE0ther") as r:
+            assert r.status == 404  # not a recording of this incident: never fetched
+    [fetched] = hv.fake.media.recording_gets
+    assert fetched.headers["Authorization"].startswith("Basic ")
     # Everyone else alertbot told something in this story:
     hv.ignore(contains="#1")  # pages and notices, all read by assert_no_words above
     hv.ignore(kind="call", contains="ALERT number 1")
