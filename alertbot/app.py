@@ -142,6 +142,7 @@ async def _start_documents(app: web.Application, engine: Engine, store: Store
     session = aiohttp.ClientSession()
     media = TwilioMedia(session, client, settings.twilio_account_sid,
                         settings.twilio_auth_token.value, settings.twilio_api_url)
+    app[appkeys.TWILIO_MEDIA] = media  # the console's recordings (decision 0043)
     worker = DocumentWorker(store, media, app[appkeys.KEYRING], app[appkeys.CLOCK],
                             lambda: app[appkeys.RECEIVER].config, app[appkeys.EVENTS],
                             settings.document_max_bytes)
@@ -286,6 +287,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     app.router.add_get("/api/incidents", api.list_incidents)
     app.router.add_get("/api/incidents/{id}", api.get_incident)
     app.router.add_get("/api/incidents/{id}/documents/{doc_id}", api.get_document)
+    app.router.add_get("/api/incidents/{id}/recordings/{sid}", api.get_recording)
     reports_api.add_routes(app)  # report.json, report.pdf, incidents.csv (issue 12)
     actions.add_routes(app)  # POST /api/incidents/{id}/acknowledge, …/resolve, …/notes
     audit.add_routes(app)  # GET /api/audit

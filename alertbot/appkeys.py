@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from alertbot.service.receiver import Receiver
     from alertbot.settings import Settings
     from alertbot.store.sql import Store
+    from alertbot.twilio.media import TwilioMedia
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
@@ -30,3 +31,5 @@ EVENTS: web.AppKey[IncidentEvents] = web.AppKey("events")
 LOOP_LAG: web.AppKey[LoopLag] = web.AppKey("loop_lag")
 KEYRING: web.AppKey[Keyring] = web.AppKey("keyring")  # ALERTBOT_DATA_KEY (decision 0033)
 READINESS_SOURCES: web.AppKey[Sources] = web.AppKey("readiness_sources")  # issue 14
+# Set when Twilio is configured: the console's recordings route (decision 0043).
+TWILIO_MEDIA: web.AppKey[TwilioMedia] = web.AppKey("twilio_media")

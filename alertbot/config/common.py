@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -109,3 +110,26 @@ def read_yaml_file(path: Path, problems: list[Problem]) -> LoadedYaml | None:
     doc = load_yaml(str(path), text)
     problems.extend(doc.problems)
     return doc if doc.data is not None or not doc.problems else None
+
+
+# A page's title goes out in every page, by SMS and Slack, which are not private (the
+# district's letter: no immigration facts in messages; decision 0043).
+_NAMES_IMMIGRATION = re.compile(r"(?-i:\bICE\b)|\w*(?:immigra|inmigra)\w*", re.IGNORECASE)
+
+TITLE_NAMES_IMMIGRATION = (
+    "the title names immigration ('{word}'): it goes out in every page by SMS and Slack, "
+    "which are not private; use a neutral title such as \"Enforcement visit at {{school}}\"")
+
+
+def title_names_immigration(title: str) -> str | None:
+    """The word of ``title`` that names immigration ("ICE", "Immigration",
+    "inmigración"…), else None. "ICE" counts only as a whole word in capitals, so
+    "Police" or "ice storm" do not."""
+    match = _NAMES_IMMIGRATION.search(title)
+    return match.group(0) if match else None
+
+
+def where_title(title: object, ipath: YPath, language: str) -> YPath:
+    """Where an incident's title for ``language`` is written: ``title`` itself when it is
+    one string for every language, else ``title.<language>``."""
+    return (*ipath, "title") if isinstance(title, str) else (*ipath, "title", language)

@@ -19,13 +19,16 @@ from pydantic import ValidationError
 
 from alertbot.config.common import (
     NO_WAIT_FLOORS,
+    TITLE_NAMES_IMMIGRATION,
     WAIT_FLOORS,
     WaitFloors,
     normalise_phone,
     pydantic_message,
     read_yaml_file,
     seconds_text,
+    title_names_immigration,
     validate_piece,
+    where_title,
 )
 from alertbot.config.contacts import load_contacts
 from alertbot.config.drills import check_drills
@@ -285,10 +288,13 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
             try:
                 title.format(school="x")
             except (KeyError, IndexError, ValueError):
-                where = (*ipath, "title") if isinstance(inc.title, str) else (
-                    *ipath, "title", lang)
-                problems.append(doc.problem(where,
+                problems.append(doc.problem(where_title(inc.title, ipath, lang),
                                             "the title may only use the placeholder {school}"))
+            word = title_names_immigration(title)
+            if word is not None:
+                problems.append(doc.problem(where_title(inc.title, ipath, lang),
+                                            TITLE_NAMES_IMMIGRATION.format(word=word),
+                                            warning=True))
         guidance = {str(k): v for k, v in inc.guidance.items()}
         phone_label = {str(k): v for k, v in inc.phone_label.items()}
         procedure = load_procedure(doc, inc.procedure, (*ipath, "procedure"), check_target,

@@ -23,6 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from alertbot.core import encounter
+from alertbot.core.timeline_kinds import FREE_TEXT_KINDS
 
 SECTIONS = ("procedure", "encounter", "warrant_reviews", "records_requests")
 # Free text that may name a student or carry what was said: left out of the redacted
@@ -36,7 +37,9 @@ FREE_TEXT_KEYS = frozenset(encounter.FREE_TEXT) | frozenset({
     "present", "who_present", "stated_purpose", "purpose", "records", "student",
     "students", "parent", "parents", "reporter_phone", "phone", "address",
     "other_category"})
-WORDS_KINDS = frozenset({"update", "note", "reported_again", "recording", "transcript"})
+# Kinds withheld from a redacted report: every kind that carries words (the one list,
+# core/timeline_kinds.py) and the older kinds that named a sender or a recording.
+WORDS_KINDS = FREE_TEXT_KINDS | {"reported_again", "recording", "transcript"}
 ON_SITE = re.compile(r"on[_ -]?site|arriv", re.I)
 WITHHELD = "[withheld]"
 _PHONE = re.compile(r"\+?\d[\d ().-]{6,}\d")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from alertbot.clock import local_time
 from alertbot.core.incident import Incident
 from alertbot.core.model import Channel, Config, Contact
 from alertbot.core.policy import Decision
 from alertbot.core.records import NewMessage, OutboxKind
-from alertbot.text.messages import fit_field, fit_sms, render
+from alertbot.text.messages import fit_sms, render
 from alertbot.text.voice_text import page_speech
 
 
@@ -102,32 +100,35 @@ def pages_for(incident: Incident, decision: Decision, timezone: str,
 def notice_to_contact(contact: Contact, text_key: str, incident_id: int | None,
                       reason: str, **values: object) -> NewMessage | None:
     """A notice by SMS if the contact has a phone, else by Slack DM; None if neither."""
-    return _notice(contact, text_key, incident_id, reason, None, values)
-
-
-def notice_fitting(contact: Contact, text_key: str, incident_id: int | None, reason: str,
-                   fit: str, **values: object) -> NewMessage | None:
-    """``notice_to_contact`` whose field ``fit`` holds free text (a report's words): on
-    SMS that field is what is cut (at a word, marked "…", ``fit_field``) when the notice
-    is too long for one message, so the rest of the template (the incident number, the
-    console link) survives whole. A Slack DM carries the words whole."""
-    return _notice(contact, text_key, incident_id, reason, fit, values)
+    return _notice(contact, text_key, incident_id, reason, values)
 
 
 def _notice(contact: Contact, text_key: str, incident_id: int | None, reason: str,
-            fit: str | None, values: dict[str, object]) -> NewMessage | None:
+            values: dict[str, object]) -> NewMessage | None:
     body = render(text_key, contact.language, **values)
     if contact.phone:
-        if fit is not None:
-            others: dict[str, Any] = {k: v for k, v in values.items() if k != fit}
-            words = fit_field(text_key, contact.language, fit, str(values[fit]), **others)
-            body = render(text_key, contact.language, **{fit: words}, **others)
         return NewMessage(OutboxKind.NOTICE, Channel.SMS, contact.phone, sms_text(body),
                           contact.language, incident_id, contact.id, reason=reason)
     if contact.slack:
         return NewMessage(OutboxKind.NOTICE, Channel.SLACK, contact.slack, body,
                           contact.language, incident_id, contact.id, reason=reason)
     return None
+
+
+def console_url(public_url: str | None, incident_id: int) -> str | None:
+    """The console page of incident ``incident_id`` (``<public_url>/incidents/N``), behind
+    sign-in; None without ``ALERTBOT_PUBLIC_URL``."""
+    if not public_url:
+        return None
+    return f"{public_url.rstrip('/')}/incidents/{incident_id}"
+
+
+def in_console(public_url: str | None, incident_id: int, language: str) -> str:
+    """The end of a notice that points to the console instead of carrying people's words
+    (decision 0043): ": <url>" with a public URL, else "."."""
+    url = console_url(public_url, incident_id)
+    return render("in_console_url", language, url=url) if url else render("in_console",
+                                                                            language)
 
 
 def notice_to_phone(phone: str, language: str, text_key: str, incident_id: int | None,

@@ -385,7 +385,8 @@ class Receiver(Questions, Responding):
 
     def add_update(self, tx: Tx, incident: Incident, actor: Actor, text: str,
                          source: str) -> Reply:
-        """A further report: onto the timeline and to whoever acknowledged."""
+        """A further report: onto the timeline; whoever acknowledged is told one came (the
+        console link, not the words: decision 0043)."""
         now = self.clock.now()
         lang = actor.language
         text = clean_text(text)
@@ -401,9 +402,13 @@ class Receiver(Questions, Responding):
         if incident.acknowledged_by:
             responder = self.config.contacts.get(incident.acknowledged_by)
             if responder is not None and responder != actor.contact:
+                # That something came, never its words (decision 0043): they may name
+                # a student; the console shows them behind sign-in.
                 msg = notices.notice_to_contact(
-                    responder, "update_forward", incident.id, "reporter update",
-                    n=incident.id, reporter=actor.display, text=text)
+                    responder, "update_notice", incident.id, "reporter update",
+                    n=incident.id, reporter=actor.display,
+                    where=notices.in_console(self.public_url, incident.id,
+                                             responder.language))
                 if msg:
                     tx.enqueue([msg], now)
         return reply(Outcome.ADDED, ReplyKey.UPDATE_ADDED, lang, incident.id, n=incident.id)

@@ -17,7 +17,6 @@ from alertbot.core.who import Proof, Stop, StopDecision
 from alertbot.metrics import Metrics
 from alertbot.service import drills, notices
 from alertbot.store.sql import Tx
-from alertbot.text.messages import clean_text, render
 from alertbot.text.reply import Reply, ReplyKey
 from alertbot.text.voice_text import prompt
 
@@ -110,7 +109,7 @@ class Responding:
                               f"acknowledged by {contact.name} via {source}; paging stopped"
                               f" ({cancelled} queued page(s) cancelled)", contact.name)
         reason = f"acknowledged by {contact.name}"
-        # The responder gets the report's details (never in pages, decision 0004); every
+        # The responder is pointed to the console for the words (decision 0043); every
         # reporter (opener and joiners) hears who has it; the rest of the team that was
         # paged hears that paging stopped.
         messages = self._ack_details(tx, acked, contact, reason)
@@ -132,24 +131,19 @@ class Responding:
 
     def _ack_details(self, tx: Tx, incident: Incident, contact: Contact,
                            reason: str) -> list[NewMessage]:
-        """The first report's words (and updates so far) with the console link, to the
-        responder who acknowledged (by SMS, else Slack DM). A long or emoji-heavy report
-        is cut at a word on SMS ("…"); the incident number and link always survive."""
+        """The responder who acknowledged is told where the report's words are: the
+        console link (by SMS, else Slack DM), never the words themselves, which may name
+        a student or describe the agents (decision 0043, superseding that part of 0004).
+        The words (the first report, later texts, a recording's link) are on the
+        incident's console page, behind sign-in."""
         entries = (tx.timeline([incident.id])).get(incident.id, [])
-        # Words from anyone but the first reporter (a co-reporter, a merged report) carry
-        # their author's name: the responder must not read them as the opener's.
-        words = [incident.details] + [
-            e.text if e.actor in (None, incident.reporter_name) else f"{e.actor}: {e.text}"
-            for e in entries if e.kind == "update" and e.text]
-        details = clean_text(" / ".join(w for w in words if w))
-        lang = contact.language
-        key = "ack_details" if details else "ack_details_none"
-        console = (render("ack_details_console", lang, url=self.public_url.rstrip("/") + "/")
-                   if self.public_url else "")
-        # On SMS the words are cut to fit, never the number or the console link.
-        msg = notices.notice_fitting(contact, key, incident.id, reason, "details",
-                                     n=incident.id, reporter=incident.reporter_name,
-                                     details=details, console=console)
+        has_words = bool(incident.details) or any(
+            e.kind == "update" and e.text for e in entries)
+        key = "ack_words" if has_words else "ack_details_none"
+        msg = notices.notice_to_contact(
+            contact, key, incident.id, reason, n=incident.id,
+            reporter=incident.reporter_name,
+            where=notices.in_console(self.public_url, incident.id, contact.language))
         return [msg] if msg else []
 
     def _tell_reporters(self, tx: Tx, incident: Incident, skip: set[str],

@@ -13,11 +13,12 @@ from collections.abc import Callable, Mapping
 
 from alertbot.core.model import Config
 from alertbot.core.procedure import FieldKind
+from alertbot.core.timeline_kinds import FREE_TEXT_KINDS
 from alertbot.store.sql import Tx
 
-# Timeline kinds that carry people's words: later texts and transcripts (``update``) and
-# notes (``note``, the NOTE command).
-FREE_TEXT_TIMELINE = ("update", "note")
+# Timeline kinds that carry people's words: the one list (core/timeline_kinds.py) that
+# also keeps them out of Slack and out of the redacted report (decision 0043).
+FREE_TEXT_TIMELINE = tuple(sorted(FREE_TEXT_KINDS))
 
 
 def _kept_values(config: Config, incident_type: str) -> Callable[[str, Mapping[str, str]],

@@ -2,7 +2,7 @@
 
 Pure. ``mark_drill`` puts "DRILL" at the start of any message about a drill incident
 that does not say it already (the outbox applies it to every notice it queues for a
-drill: acknowledgement and resolve notices, admin alerts, the details sent to the
+drill: acknowledgement and resolve notices, admin alerts, the console link sent to the
 acknowledger; pages carry it in their title). ``drill_summary`` is the short text the
 admins get when a drill ends: numbers and responders' names only (staff, never a
 student; a drill has no report words).

@@ -2,8 +2,8 @@
 
 No message built here carries a student name or an immigration fact: pages name the
 incident number, the school, the reporter and how to respond. Free text from a reporter
-is only forwarded to the responder who acknowledged (CONTRACT.md) and lives on the
-authenticated dashboard.
+lives on the authenticated console; the responder who acknowledged is told it exists and
+given the console link, never the words (decision 0043).
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "note_ok": "Note added to #{n}.",
         "note_empty": "#{n}: put the note after the number: NOTE {n} <text>.",
         "note_how": "To add a note: NOTE <number> <text>.",
-        "update_forward": "#{n} update from {reporter}: {text}",
+        "update_notice": "#{n}: {reporter} sent a new update. Read it in the console{where}",
         "exhausted": "#{n} {title}: NOBODY acknowledged after {rounds} round(s). "
         "Paging stopped. Call the team now.",
         "page_failed": "#{n}: could not page {name} by {channel} ({why}). Other channels tried.",
@@ -90,9 +90,11 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "stopped; #{target} goes on.",
         "repeat_mark": " ({ordinal} page)",
         "still_paging": "#{n}: still paging. Just paged: {who}.",
-        "ack_details": "#{n} first report from {reporter}: {details}{console}",
-        "ack_details_none": "#{n} was reported by {reporter} with no details yet.{console}",
-        "ack_details_console": " Console: {url}",
+        "ack_words": "#{n} reported by {reporter}. The report's words are in the console{where}",
+        "ack_details_none": "#{n} was reported by {reporter} with no details yet. Updates will "
+        "be in the console{where}",
+        "in_console_url": ": {url}",
+        "in_console": ".",
         "update_added_resolved": "Added to #{n}, which was already resolved. If you still "
         "need help, report again.",
         "sender_limited": "You opened {count} incidents in {minutes} minutes: this report was "
@@ -195,7 +197,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "note_ok": "Nota agregada a #{n}.",
         "note_empty": "#{n}: escriba la nota despues del numero: NOTE {n} <texto>.",
         "note_how": "Para agregar una nota: NOTE <numero> <texto>.",
-        "update_forward": "#{n} novedad de {reporter}: {text}",
+        "update_notice": "#{n}: {reporter} envio una novedad. Leala en la consola{where}",
         "exhausted": "#{n} {title}: NADIE atendio tras {rounds} ronda(s). "
         "Avisos detenidos. Llame al equipo ya.",
         "page_failed": "#{n}: no se pudo avisar a {name} por {channel} ({why}). "
@@ -218,9 +220,12 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "avisos de #{n}; #{target} sigue.",
         "repeat_mark": " (aviso {ordinal})",
         "still_paging": "#{n}: seguimos avisando. Acabamos de avisar a: {who}.",
-        "ack_details": "#{n} primer reporte de {reporter}: {details}{console}",
-        "ack_details_none": "#{n} fue reportado por {reporter} aun sin detalles.{console}",
-        "ack_details_console": " Consola: {url}",
+        "ack_words": "#{n} reportado por {reporter}. Las palabras del reporte estan en la "
+        "consola{where}",
+        "ack_details_none": "#{n} fue reportado por {reporter} aun sin detalles. Las novedades "
+        "estaran en la consola{where}",
+        "in_console_url": ": {url}",
+        "in_console": ".",
         "update_added_resolved": "Agregado a #{n}, que ya estaba cerrado. Si aun necesita "
         "ayuda, reporte de nuevo.",
         "sender_limited": "Usted abrio {count} incidentes en {minutes} minutos: este reporte "
@@ -415,26 +420,6 @@ def fit_sms(text: str, max_segments: int = SMS_MAX_SEGMENTS) -> str:
     cut = text[:keep]
     at_word = cut.rstrip().rsplit(None, 1)[0] if " " in cut[-40:] or "\n" in cut[-40:] else cut
     return (at_word if at_word else cut).rstrip() + ELLIPSIS
-
-
-def fit_field(key: str, language: str, field: str, value: str,
-              max_segments: int = SMS_MAX_SEGMENTS, **values: Any) -> str:
-    """``value`` for template ``key``'s ``field``, cut at a word and marked "…"
-    (``cut_at_word``) just enough that the rendered text, folded to GSM-7, fits one SMS
-    (``sms_fits``); the template's own words and the other ``values`` are kept whole.
-
-    For a field of free text (a report's words) in a template whose other parts must
-    survive (the incident number, the console link). ``fit_sms`` still guards the
-    result when even an empty field does not fit.
-    """
-    def fits(v: str) -> bool:
-        return sms_fits(to_gsm7(render(key, language, **{field: v}, **values)),
-                        max_segments)
-
-    if fits(value):
-        return value
-    keep = _longest(len(value), lambda k: fits(cut_at_word(value, k)))
-    return cut_at_word(value, keep)
 
 
 def fit_sms_lines(lines: Sequence[str], language: str, head: str = "",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from alertbot.core.incident import Incident, State
 from alertbot.core.records import OutboxItem, OutboxKind, OutboxStatus, TimelineEntry
+from alertbot.core.timeline_kinds import carries_words
 from alertbot.text.drill import drill_title
 from alertbot.text.slack_text import (
     Block,
@@ -115,10 +116,11 @@ def post_blocks(view: PostView, language: str = "en") -> list[Block]:
     return fit_blocks(blocks, language)
 
 
-# Timeline entries that carry a reporter's own words (texts, recordings, transcripts):
-# the thread says one arrived; the words stay on the authenticated dashboard.
-FREE_TEXT_KINDS = frozenset({"update", "console_message"})  # console_message: issue 11
+# Timeline entries that carry people's words (core/timeline_kinds.py, the one list shared
+# with retention and the report): the thread says one arrived; the words stay on the
+# authenticated dashboard (decisions 0004, 0043).
 UPDATE_ON_DASHBOARD = "the reporter sent more details (on the dashboard, not posted here)"
+WORDS_ON_DASHBOARD = "words added (on the dashboard, not posted here)"  # a note, a message
 
 
 def post_text(incident: Incident) -> str:
@@ -136,7 +138,8 @@ def timeline_text(entries: Sequence[TimelineEntry], timezone: str, limit: int = 
     on the dashboard."""
     lines = []
     for entry in entries:
-        text = UPDATE_ON_DASHBOARD if entry.kind in FREE_TEXT_KINDS else entry.text
+        text = ((UPDATE_ON_DASHBOARD if entry.kind == "update" else WORDS_ON_DASHBOARD)
+                if carries_words(entry.kind) else entry.text)
         line = f"`{hhmm(entry.at, timezone)}` *{escape(entry.kind)}*: {escape(text)}"
         lines.append(clip(line, limit))
     messages = _chunks(lines, limit)

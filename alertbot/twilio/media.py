@@ -1,4 +1,5 @@
-"""MMS media at Twilio (issue 12): download a file, then delete it from Twilio.
+"""MMS media at Twilio (issue 12): download a file, then delete it from Twilio; and a
+call recording for the console (``fetch_recording``, decision 0043).
 
 ``fetch`` GETs a ``MediaUrlN`` with the account's HTTP basic credentials and follows
 Twilio's redirect to its media store. The credentials go ONLY to the Twilio API host
@@ -34,6 +35,7 @@ CHUNK = 64 * 1024
 _MEDIA_PATH = re.compile(
     r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Messages/(?P<message>\w+)/Media/(?P<media>\w+)"
     r"(\.json)?$")
+RECORDING_SID = re.compile(r"^RE[0-9A-Za-z]{1,64}$")
 
 
 class TooLarge(PermanentFailure):
@@ -80,7 +82,20 @@ class TwilioMedia:
     async def fetch(self, media_url: str, max_bytes: int) -> bytes:
         """The file's bytes (at most ``max_bytes``), following redirects (at most
         ``MAX_REDIRECTS``) with the credentials sent only to the API host."""
-        url = self.api_url(media_url)
+        return await self._get(self.api_url(media_url), max_bytes)
+
+    async def fetch_recording(self, sid: str, max_bytes: int) -> bytes:
+        """A call recording of this account as MP3 (Twilio's Recording resource with
+        ``.mp3``; its docs: recordings may require HTTP basic auth), at most ``max_bytes``.
+        For the console only (decision 0043): a recording's link is never texted.
+        Raises ``PermanentFailure`` for a sid that is not a recording's."""
+        if not RECORDING_SID.match(sid):
+            raise PermanentFailure("not a recording sid: refused")
+        path = f"/2010-04-01/Accounts/{self._account}/Recordings/{sid}.mp3"
+        return await self._get(self._api.with_path(self._api.path.rstrip("/") + path),
+                               max_bytes)
+
+    async def _get(self, url: URL, max_bytes: int) -> bytes:
         try:
             for _ in range(MAX_REDIRECTS + 1):
                 headers = self._auth if _origin(url) == _origin(self._api) else {}

@@ -31,6 +31,7 @@ from alertbot.store.sql import Tx
 from alertbot.web import audit
 from alertbot.web.documents_api import documents_json, download
 from alertbot.web.procedure_json import procedure_detail
+from alertbot.web.recordings_api import recording
 from alertbot.web.session import Viewer, require_viewer
 
 PING_TIMEOUT = 2.0  # seconds /healthz waits for the database to answer a read
@@ -325,3 +326,8 @@ async def get_incident(request: web.Request) -> web.Response:
 async def get_document(request: web.Request) -> web.Response:
     """GET /api/incidents/{id}/documents/{doc_id} (web/documents_api.py), audited."""
     return await download(request, may_view, audit.record)
+
+
+async def get_recording(request: web.Request) -> web.Response:
+    """GET /api/incidents/{id}/recordings/{sid} (web/recordings_api.py), audited."""
+    return await recording(request, may_view, audit.record)

@@ -274,7 +274,8 @@ def test_bad_config_reports_exactly(case: str, monkeypatch: pytest.MonkeyPatch) 
 
 def test_every_fixture_folder_has_an_expectation() -> None:
     folders = {p.name for p in FIXTURES.iterdir() if p.is_dir()}
-    assert folders == set(ERRORS) | {"slack_only_warning", "slack_only_ok", "valid"}
+    assert folders == set(ERRORS) | {"slack_only_warning", "slack_only_ok", "valid",
+                                      "title_names_immigration"}
 
 
 def test_fixtures_use_only_fictional_numbers() -> None:

@@ -20,6 +20,7 @@ from aiohttp import web
 from .server import LocalServer
 
 MEDIA = "/2010-04-01/Accounts/{account}/Messages/{message}/Media/{media}"
+RECORDING = "/2010-04-01/Accounts/{account}/Recordings/{sid}.mp3"
 REAL_API = "https://api.twilio.com"
 
 
@@ -54,6 +55,7 @@ class MediaState:
     api_gets: list[MediaRequest] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     fail_next: list[int] = field(default_factory=list)
+    recording_gets: list[MediaRequest] = field(default_factory=list)
 
 
 class FakeMedia:
@@ -70,6 +72,7 @@ class FakeMedia:
         self.media = MediaState()
         self.app.router.add_get(MEDIA, self._get_media)
         self.app.router.add_delete(MEDIA, self._delete_media)
+        self.app.router.add_get(RECORDING, self._get_recording)
 
     @property
     def media_store(self) -> MediaStore:
@@ -116,3 +119,17 @@ class FakeMedia:
                                      status=404)
         self.media.deleted.append(media)
         return web.Response(status=204)
+
+    async def _get_recording(self, request: web.Request) -> web.Response:
+        """A call recording as MP3 (any sid exists): basic auth required, as with
+        "HTTP Basic Authentication for media access" on."""
+        if not self._authorized(request):
+            return web.json_response({"code": 20003, "message": "Authenticate"}, status=401)
+        self.media.recording_gets.append(MediaRequest(request.path, dict(request.headers)))
+        return web.Response(body=recording_bytes(request.match_info["sid"]),
+                            content_type="audio/mpeg")
+
+
+def recording_bytes(sid: str) -> bytes:
+    """What the fake answers for recording ``sid``."""
+    return b"ID3 fake mp3 of " + sid.encode()

@@ -82,7 +82,8 @@ async def test_incident_api_shape(h: Harness) -> None:
     assert statuses == {"sent"}
     # Everyone else alertbot told something in this story:
     await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
-    await h.received("#1 first report from Ana Perez: 2 agents at front desk Conso", SUPERINTENDENT)
+    await h.received("#1 reported by Ana Perez. The report's words are in the console: "
+                     "https://alerts.example.test/incidents/1", SUPERINTENDENT)
     await h.received("#1: Dr. Jordan Rivera is on it and is responding.", PRINCIPAL)
     await h.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
 

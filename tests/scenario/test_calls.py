@@ -206,7 +206,9 @@ async def test_caller_waits_and_the_first_responder_to_press_3_joins(hv: Harness
     await hv.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
     await hv.received("#1: Sam Okafor is on it", PRINCIPAL)
     await hv.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
-    await hv.received("#1 first report from Ana Perez: voice message", ATTORNEY)
+    told = await hv.received("#1 reported by Ana Perez. The report's words are in the console",
+                             ATTORNEY)  # not the recording's link (decision 0043)
+    assert "twilio.com" not in told[0].body
 
 
 async def test_nobody_joins_in_time_guidance_again_and_a_clean_hangup(hv: Harness) -> None:

@@ -62,7 +62,8 @@ async def test_acknowledging_from_the_console_stops_paging_like_the_sms(h: Harne
     # The same notices as an ACK by text:
     await h.received("#1: Dr. Jordan Rivera is on it and is responding.", PRINCIPAL)
     await h.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
-    await h.received("#1 first report from Ana Perez", SUPERINTENDENT)
+    await h.received("#1 reported by Ana Perez. The report's words are in the console",
+                     SUPERINTENDENT)
     await h.advance(minutes=10)
     await h.fake.assert_no_sms(DEPUTY)  # paging stopped: step 2 never comes
     [incident] = await h.incidents()
@@ -114,7 +115,8 @@ async def test_a_note_goes_on_the_timeline_and_nowhere_else(h: Harness) -> None:
     await h.text(SUPERINTENDENT, "ACK 1")
     await h.received("#1: Dr. Jordan Rivera is on it", PRINCIPAL)
     await h.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
-    await h.received("#1 first report from Ana Perez", SUPERINTENDENT)
+    await h.received("#1 reported by Ana Perez. The report's words are in the console",
+                     SUPERINTENDENT)
     async with console_client(h.url) as client:
         await sign_in(client, h.fake, ATTORNEY)
         token = await csrf_token(client)

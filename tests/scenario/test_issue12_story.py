@@ -67,7 +67,7 @@ async def test_one_incident_from_ice_to_its_after_action_pdf(hp: Harness) -> Non
     await h.text(ATTORNEY, "ACK")
     await h.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
     await h.received("#1: Sam Okafor is on it", PRINCIPAL)
-    await h.received("#1 first report from Ana Perez", ATTORNEY)
+    await h.received("#1 reported by Ana Perez. The report's words are in the console", ATTORNEY)
     await h.fake.assert_no_sms()  # the photo itself went to nobody by SMS
 
     now = h.clock.now()

@@ -226,17 +226,17 @@ async def test_repeated_calls_from_one_caller_join_their_incident(hv: Harness) -
 # --- kind 11: the people involved hear what they need ----------------------------
 
 
-async def test_the_responder_who_acknowledges_gets_the_report_and_the_console_link(
+async def test_the_responder_who_acknowledges_gets_the_console_link_not_the_words(
         h: Harness) -> None:
+    # Decision 0043 (was: the report's words by SMS, decision 0004).
     await h.text(PRINCIPAL, "ICE 3 agents at front office showing a paper")
     page = await h.fake.expect_sms(SUPERINTENDENT, contains="ACK 1")
     assert "front office" not in page.body
     await h.text(PRINCIPAL, "they are asking for a list")
     await h.text(SUPERINTENDENT, "ACK 1")
-    details = await h.fake.expect_sms(SUPERINTENDENT, contains="first report")
-    assert "3 agents at front office showing a paper" in details.body
-    assert "they are asking for a list" in details.body
-    assert "https://alerts.example.test/" in details.body
+    details = await h.fake.expect_sms(SUPERINTENDENT, contains="in the console")
+    assert details.body == ("#1 reported by Ana Perez. The report's words are in the "
+                            "console: https://alerts.example.test/incidents/1")
     attorney = [r.body for r in h.fake.sms_to(ATTORNEY)]
     assert not any("front office" in b for b in attorney)  # only the acknowledger
     # Everyone else alertbot told something in this story:
@@ -280,10 +280,14 @@ async def test_a_co_reporter_hears_who_has_it_and_when_it_is_resolved(h: Harness
         await h.fake.expect_sms(number, contains="#1 resolved by Dr. Jordan Rivera")
     # Everyone else alertbot told something in this story:
     await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
-    await h.received("#1 first report from Ana Perez: Gale Porter: agents at the side door",
-                     SUPERINTENDENT)  # the words are the area lead's, and say so
+    await h.received("#1 reported by Ana Perez. The report's words are in the console",
+                     SUPERINTENDENT)  # not the area lead's words (decision 0043)
     await h.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
-    await h.received("#1 update from Pat Kim: a van is parked outside", SUPERINTENDENT)
+    await h.received("#1: Pat Kim sent a new update. Read it in the console: "
+                     "https://alerts.example.test/incidents/1", SUPERINTENDENT)
+    for rec in h.fake.sent:
+        assert "side door" not in (rec.body or rec.twiml or "")
+        assert "van is" not in (rec.body or rec.twiml or "")
     await h.received("#1 resolved by Dr. Jordan Rivera.", ATTORNEY)
 
 
@@ -369,8 +373,9 @@ async def test_naming_a_school_that_already_has_an_open_incident_merges_into_it(
     await h.received("#1 was the same as #2 at Burns Academy: paging for #1 stoppe", ATTORNEY)
     await h.received("#2: still paging", PRINCIPAL, AREA_LEAD)
     await h.received("ALERT #2: Enforcement visit at Burns Academy", DEPUTY)
-    await h.received("#2 first report from Ana Perez: 2 agents front desk / Gale Porter: agents"
-                     " in the parking lot", SUPERINTENDENT)  # the merged words keep their author
+    told = await h.received("#2 reported by Ana Perez. The report's words are in the console",
+                            SUPERINTENDENT)  # the merged words stay there too (0043)
+    assert "parking lot" not in told[0].body and "front desk" not in told[0].body
     await h.received("#2: Dr. Jordan Rivera is on it and is responding.", PRINCIPAL)
     await h.received("#2 acknowledged by Dr. Jordan Rivera", ATTORNEY, DEPUTY)
 

@@ -62,7 +62,7 @@ async def test_the_procedure_from_ice_to_resolved(hp: Harness) -> None:
     await h.text(ATTORNEY, "ACK")
     await h.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
     await h.received("#1: Sam Okafor is on it", PRINCIPAL)
-    await h.received("#1 first report from Ana Perez", ATTORNEY)
+    await h.received("#1 reported by Ana Perez. The report's words are in the console", ATTORNEY)
 
     # The checklist: the principal ticks off step A, counsel step B with a time.
     status, body = await post(h, "/api/incidents/1/procedure/refer",

@@ -24,7 +24,7 @@ async def _story(h: Harness) -> None:
     await h.mms(PRINCIPAL, "the paper they showed", (JPEG, "image/jpeg"))
     await h.advance(seconds=95)
     await h.text(ATTORNEY, "ACK 1")
-    await h.received("Console:", ATTORNEY)
+    await h.received("in the console: https://alerts.example.test/incidents/1", ATTORNEY)
     await h.received("Sam Okafor", PRINCIPAL, SUPERINTENDENT)
     await h.advance(minutes=40)
     await h.text(ATTORNEY, "RESOLVE 1")

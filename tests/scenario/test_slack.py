@@ -133,7 +133,8 @@ async def test_channel_post_is_updated_when_someone_acks_by_sms(s: SlackPlayer) 
     # Everyone else alertbot told something in this story:
     await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
     await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
-    await s.h.received("#1 primer reporte de Ana Perez: 2 agents at the", ATTORNEY)
+    await s.h.received("#1 reportado por Ana Perez. Las palabras del reporte estan en la "
+                       "consola", ATTORNEY)
     await s.h.received("#1: Sam Okafor is on it and is responding.", PRINCIPAL)
     await s.h.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
     await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
@@ -158,7 +159,8 @@ async def test_ack_button_acknowledges_and_stops_sms_paging(s: SlackPlayer) -> N
     # Everyone else alertbot told something in this story:
     await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
     await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
-    await s.h.received("#1 first report from Ana Perez: 2 agents at the", SUPERINTENDENT)
+    await s.h.received("#1 reported by Ana Perez. The report's words are in the console",
+                       SUPERINTENDENT)
     await s.h.received("#1 atendido por Dr. Jordan Rivera", ATTORNEY)
     await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
     await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
@@ -387,7 +389,8 @@ async def test_ack_by_dm_to_the_bot(s: SlackPlayer) -> None:
     # Everyone else alertbot told something in this story:
     await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
     await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
-    await s.h.received("#1 primer reporte de Ana Perez: 2 agents at the", ATTORNEY)
+    await s.h.received("#1 reportado por Ana Perez. Las palabras del reporte estan en la "
+                       "consola", ATTORNEY)
     await s.h.received("#1: Sam Okafor is on it and is responding.", PRINCIPAL)
     await s.h.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
     await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")

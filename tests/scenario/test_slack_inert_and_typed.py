@@ -69,8 +69,9 @@ async def test_mentions_in_a_reporters_name_and_updates_arrive_inert(s: SlackPla
     assert incident["acknowledged_by"]["id"] == "attorney"
     forwarded = s.slack.calls_of("chat.postMessage", channel="D0ATTY002")
     shown = "".join(c.text for c in forwarded)
-    assert "&lt;!channel&gt; they are at" in shown  # it arrived, escaped
-    assert "&lt;!everyone&gt; now at the gym &amp; the office" in shown
+    # The updates' words never reach the acknowledger's DM (decision 0043): only that
+    # they came, with the reporter's name escaped.
+    assert "they are at" not in shown and "gym" not in shown
     pages = s.slack.calls_of("chat.postMessage", channel="D0SUPT001")
     assert pages and "Ana &lt;!channel&gt; Perez" in pages[0].text
     assert_inert(s.slack)
@@ -81,8 +82,10 @@ async def test_mentions_in_a_reporters_name_and_updates_arrive_inert(s: SlackPla
     await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
     await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
     await s.received("Usted atiende #1; se detuvieron los avisos y se", "D0ATTY002")
-    await s.received("#1 primer reporte de Ana &lt;!channel&gt; Perez", "D0ATTY002")
-    await s.received("#1 novedad de Ana &lt;!channel&gt; Perez", "D0ATTY002", "D0ATTY002")
+    await s.received("#1 reportado por Ana &lt;!channel&gt; Perez", "D0ATTY002")
+    for told in await s.received("#1: Ana &lt;!channel&gt; Perez", "D0ATTY002", "D0ATTY002"):
+        assert told.args["text"].endswith("envio una novedad. Leala en la consola: "
+                                          "https://alerts.example.test/incidents/1")
 
 
 @pytest.mark.parametrize("text", ["Ack 1!", "ACK 1.", "ack #1,", "<@U0ALERTBOT> ack 1",
@@ -97,7 +100,7 @@ async def test_ack_by_dm_reads_the_number_however_it_is_typed(s: SlackPlayer,
     assert incident["acknowledged_by"]["id"] == "superintendent"
     # Everyone else alertbot told something in this story:
     await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
-    await s.h.received("#1 first report from Ana", SUPERINTENDENT)
+    await s.h.received("#1 reported by Ana", SUPERINTENDENT)
     await s.h.received("#1: Dr. Jordan Rivera is on it and is responding.", PRINCIPAL)
     await s.received("#1 Enforcement visit at Burns Academy (triggered)", CHANNEL)
     await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")

@@ -48,8 +48,9 @@ async def test_repages_until_ack_then_silence(h: Harness) -> None:
     await h.fake.expect_sms(ATTORNEY, contains="ACK 1")
     reply = await h.text(ATTORNEY, "ACK")
     assert "acknowledged #1" in reply
-    # The responder gets the report (none yet) and the console link (issue 9, kind 11).
-    await h.fake.expect_sms(ATTORNEY, contains="Console: https://alerts.example.test/")
+    # The responder gets the console link (issue 9, kind 11; words: decision 0043).
+    await h.fake.expect_sms(ATTORNEY, contains="with no details yet. Updates will be in the "
+                            "console: https://alerts.example.test/incidents/1")
     # The reporter and the other paged responders hear who is on it.
     await h.fake.expect_sms(PRINCIPAL, contains="Sam Okafor")
     await h.fake.expect_sms(SUPERINTENDENT, contains="acknowledged by Sam Okafor")
@@ -240,21 +241,25 @@ async def test_second_ack_names_who_already_has_it(h: Harness) -> None:
     await h.received("#1 acknowledged by Dr. Jordan Rivera", ATTORNEY)
 
 
-async def test_reporter_updates_are_forwarded_to_whoever_acknowledged(h: Harness) -> None:
+async def test_whoever_acknowledged_is_told_of_a_reporter_update_without_its_words(
+        h: Harness) -> None:
+    # Was: the update's words forwarded by SMS. Decision 0043: that it came, and where.
     await h.text(PRINCIPAL, "ICE")
     reply = await h.text(PRINCIPAL, "they are asking for records")
     assert "Added to #1" in reply
     await h.text(ATTORNEY, "ACK")
     await h.fake.expect_sms(PRINCIPAL, contains="Sam Okafor")
     await h.text(PRINCIPAL, "they showed a paper")
-    forwarded = await h.fake.expect_sms(ATTORNEY, contains="they showed a paper")
-    assert "#1 update from Ana Perez" in forwarded.body
+    told = await h.fake.expect_sms(ATTORNEY, contains="sent a new update")
+    assert told.body == ("#1: Ana Perez sent a new update. Read it in the console: "
+                         "https://alerts.example.test/incidents/1")
     [incident] = await h.incidents()
     updates = [e["text"] for e in incident["timeline"] if e["kind"] == "update"]
     assert updates == ["they are asking for records", "they showed a paper"]
     # Everyone else alertbot told something in this story:
     await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
-    await h.received("#1 first report from Ana Perez: they are asking for records", ATTORNEY)
+    await h.received("#1 reported by Ana Perez. The report's words are in the console",
+                     ATTORNEY)
     await h.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
 
 

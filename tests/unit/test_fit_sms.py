@@ -8,10 +8,8 @@ import re
 
 import pytest
 
-from alertbot.service import notices
 from alertbot.text.messages import (
     SMS_MAX_CHARS,
-    fit_field,
     fit_sms,
     fit_sms_items,
     fit_sms_lines,
@@ -19,7 +17,6 @@ from alertbot.text.messages import (
     segments,
     sms_fits,
     sms_length,
-    to_gsm7,
 )
 from alertbot.twilio.sms_webhook import twiml_message
 
@@ -114,30 +111,3 @@ def test_twiml_message_never_carries_more_than_one_sms(case: str, text: str) -> 
 
 def test_twiml_message_of_nothing_is_an_empty_response() -> None:
     assert "<Message" not in (twiml_message("").text or "")
-
-
-def test_fit_field_cuts_the_words_and_keeps_the_rest_of_the_template() -> None:
-    details = " ".join(["agents \U0001F46E at the door"] * 200)
-    console = render("ack_details_console", "en", url="https://alerts.example.test/")
-    fitted = fit_field("ack_details", "en", "details", details, n=12, reporter="Ana Perez",
-                       console=console)
-    text = notices.sms_text(render("ack_details", "en", n=12, reporter="Ana Perez",
-                                   details=fitted, console=console))
-    assert sms_fits(text)
-    assert text.startswith("#12 first report from Ana Perez: agents")
-    assert text.endswith("... Console: https://alerts.example.test/")
-    assert fitted.endswith("\u2026") and fitted[:-1] == fitted[:-1].rstrip()
-    assert details.startswith(fitted[:-1]) and details[len(fitted) - 1] == " "
-
-
-def test_fit_field_leaves_words_that_fit_alone() -> None:
-    assert fit_field("ack_details", "es", "details", "2 agentes", n=1, reporter="Ana",
-                     console="") == "2 agentes"
-
-
-def test_fit_field_with_a_small_budget() -> None:
-    fitted = fit_field("update_forward", "en", "text", "word " * 100, max_segments=1, n=3,
-                       reporter="Pat Kim")
-    assert sms_fits(to_gsm7(render("update_forward", "en", n=3, reporter="Pat Kim",
-                                   text=fitted)), 1)
-    assert fitted.endswith("word\u2026")

@@ -49,18 +49,25 @@ def test_unverified_reporters_are_flagged() -> None:
     assert "UNVERIFIED reporter" in body and "+18605550198" in body
 
 
-def test_a_forwarded_update_fits_one_sms_whatever_the_reporter_wrote() -> None:
+def test_an_update_notice_points_to_the_console_and_carries_no_words() -> None:
+    """Decision 0043: the acknowledger is told that an update came, never its words."""
     from alertbot.core.model import Contact
-    from alertbot.service.notices import notice_to_contact
+    from alertbot.service.notices import in_console, notice_to_contact
     from alertbot.text.messages import sms_fits
 
-    responder = Contact(id="sup", name="Dr. Rivera", roles=("superintendent",),
-                        phone="+18605550100")
-    msg = notice_to_contact(responder, "update_forward", 42, "reporter update", n=42,
-                            reporter="Ana Pérez", text="😀 agents at the door " * 30)
-    assert msg is not None
-    assert sms_fits(msg.body), (len(msg.body), segments(msg.body))
-    assert msg.body.startswith("#42 update from Ana Pérez: 😀 agents")
+    for language, start in (("en", "#42: Ana Pérez sent a new update. Read it in the console: "
+                                   "https://alerts.example.test/incidents/42"),
+                            ("es", "#42: Ana Pérez envio una novedad. Leala en la consola: "
+                                   "https://alerts.example.test/incidents/42")):
+        responder = Contact(id="sup", name="Dr. Rivera", roles=("superintendent",),
+                            phone="+18605550100", language=language)
+        msg = notice_to_contact(responder, "update_notice", 42, "reporter update", n=42,
+                                reporter="Ana Pérez",
+                                where=in_console("https://alerts.example.test/", 42, language))
+        assert msg is not None
+        assert msg.body == start
+        assert sms_fits(msg.body) and segments(msg.body) == ("GSM-7", 1)
+    assert in_console(None, 42, "en") == "."
 def test_repeat_pages_are_marked_with_an_ordinal() -> None:
     from alertbot.service.notices import ordinal
 

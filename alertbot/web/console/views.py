@@ -156,6 +156,7 @@ async def incident_page(request: web.Request, seen: Viewer, loaded: Loaded,
     documents)."""
     from alertbot.core import who
     from alertbot.service.console_actions import MESSAGE_LIMIT
+    from alertbot.web.recordings_api import recording_path, recording_sids
 
     config = request.app[appkeys.RECEIVER].config
     inc = loaded.incident
@@ -169,6 +170,8 @@ async def incident_page(request: web.Request, seen: Viewer, loaded: Loaded,
     return page(request, seen, "incident.html", now, inc=inc, card=card, on_page=True,
                 timeline=loaded.entries,
                 updates=[e for e in loaded.entries if e.kind == "update"],
+                recordings=lambda text: [recording_path(inc.id, sid)  # decision 0043
+                                         for sid in recording_sids(text)],
                 sections=([drill] if drill else []) + section_fragments(detail, seen),
                 targets=page_targets(config),
                 can_act=who.may_respond(config, seen.contact, inc).allowed,
