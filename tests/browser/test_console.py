@@ -105,7 +105,8 @@ async def test_acknowledging_from_the_console_stops_sms_paging(h: Harness,
     await h.settle()
     await h.received("acknowledged by Dr. Jordan Rivera", ATTORNEY, DEPUTY)
     await h.received("Dr. Jordan Rivera is on it", PRINCIPAL)
-    await h.received("#1 first report", SUPERINTENDENT)
+    await h.received("#1 reported by Ana Perez. The report's words are in the console",
+                     SUPERINTENDENT)
     await h.advance(minutes=10)  # step 2's time and a repeat round: nothing more goes out
     await h.fake.assert_no_sms(DEPUTY)
     await h.fake.assert_no_sms(SUPERINTENDENT)

@@ -55,7 +55,8 @@ async def test_a_designee_works_the_incident_page(hp: Harness, watched: Watched)
     await h.text(ATTORNEY, "ACK")
     await h.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
     await h.received("#1: Sam Okafor is on it", PRINCIPAL)
-    await h.received("#1 first report from Ana Perez", ATTORNEY)
+    await h.received("#1 reported by Ana Perez. The report's words are in the console",
+                     ATTORNEY)
 
     await sign_in(page, h, ATTORNEY)
     await page.goto(h.url + "/incidents/1")
