@@ -240,9 +240,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if settings.sandbox:
         assert settings.api_token is not None
         print(f"alertbot sandbox: nothing is really sent.\n"
-              f"  Dashboard: http://{settings.host}:{settings.port}/\n"
-              f"  Sign in:   type a contact's phone number on the dashboard; the code "
-              f"is \"sent\" here, below\n"
+              f"  Console:   http://{settings.host}:{settings.port}/\n"
+              f"  Sign in:   type a contact's phone number there (e.g. +18605550100); the "
+              f"code is \"sent\" here, below\n"
               f"  Token:     {settings.api_token.value}   (for scripts: Authorization: "
               f"Bearer)\n"
               f"  Or type here: <phone or contact id> <text>, e.g.  "

@@ -80,7 +80,7 @@ class Service:
 
     def log_lines(self) -> list[str]:
         """Lines the service logged (not the sandbox banner, which shows the token)."""
-        banner = ("alertbot sandbox:", "  Dashboard:", "  Sign in:", "  Token:",
+        banner = ("alertbot sandbox:", "  Console:", "  Sign in:", "  Token:",
                   "  Or type here:")
         return [line for line in self.log.read_text(errors="replace").splitlines()
                 if not line.startswith(banner)]

@@ -102,7 +102,7 @@ class IncidentModel(Strict):
     phone_label: dict[LanguageName, str] = {}  # the phone tree menu's words for this type
     routes: list[RouteModel] | None = None
     escalation: str | None = None
-    drill: bool = False  # practice incidents: marked DRILL in every page and on the dashboard
+    drill: bool = False  # practice incidents: marked DRILL in every page and in the console
     procedure: list[Any] = []  # issue 12: the checklist's steps (config/procedure.py)
 
     @field_validator("guidance")

@@ -2,7 +2,7 @@
 
 Called by ``Engine.provider_status`` inside its transaction. None of these is a
 failure of the person's number: the escalation's next round calls again. They are
-written down so an after-action report (and the dashboard) shows who was *not*
+written down so an after-action report (and the console) shows who was *not*
 reached and why; an answered call is never mistaken for an acknowledgement.
 """
 

@@ -52,7 +52,7 @@ async def sandbox_sms(request: web.Request) -> web.Response:
             Outcome.INFO, ReplyKey.INTAKE_ERROR, language)
     if _htmx(request):  # the console's panel shows it as text (escaped)
         return web.Response(text=render_web(reply) or "(no reply)")
-    return web.json_response({"reply": render_web(reply)})  # shown on the dashboard
+    return web.json_response({"reply": render_web(reply)})  # shown in the console
 
 
 async def sandbox_messages(request: web.Request) -> web.Response:

@@ -1,7 +1,7 @@
 """The sandbox provider: records every message instead of sending it.
 
 ``alertbot serve --sandbox`` pages through this, prints each message on the console
-and shows it on the dashboard, so anyone can try alertbot without a Twilio account.
+and shows it in the console, so anyone can try alertbot without a Twilio account.
 """
 
 from __future__ import annotations

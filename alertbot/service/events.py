@@ -1,6 +1,6 @@
 """Incident change notifications, published after the transaction that made them commits.
 
-Subscribers (the Slack incident post, the dashboard…) are called as separate tasks:
+Subscribers (the Slack incident post, the console…) are called as separate tasks:
 a slow or failing subscriber never delays or breaks paging.
 """
 

@@ -185,7 +185,7 @@ class Receiver(Questions, Responding):
             return existing, False
         self._add_reporter(tx, incident.id, actor, now, opener=True)
         by = actor.display + (" (unverified reporter)" if unverified else "")
-        # The details stay on the incident row (dashboard), not in the timeline text,
+        # The details stay on the incident row (console), not in the timeline text,
         # which Slack threads and reports may carry.
         tx.add_timeline(incident.id, now, "opened", f"opened via {source} by {by}",
                               actor.display)

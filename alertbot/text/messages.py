@@ -74,7 +74,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "page_failed": "#{n}: could not page {name} by {channel} ({why}). Other channels tried.",
         "opted_out": "{name} texted {word} and gets no more texts from the district number "
         "until they text START.",
-        "more": "+{count} more: see the dashboard",
+        "more": "+{count} more: see the console",
         "receipt_joined": "#{n} was already open: the district team is being paged now. "
         "Your report was added. {guidance}",
         "receipt_joined_acked": "#{n} was already open: {name} is responding. Your report "
@@ -204,7 +204,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "Se usan otros canales.",
         "opted_out": "{name} envio {word} y no recibe mas textos del numero del distrito "
         "hasta que envie START.",
-        "more": "+{count} mas: vea el panel",
+        "more": "+{count} mas: vea la consola",
         "receipt_joined": "#{n} ya estaba abierto: se esta avisando al equipo del "
         "distrito. Se agrego su reporte. {guidance}",
         "receipt_joined_acked": "#{n} ya estaba abierto: {name} esta atendiendo. Se agrego "
@@ -425,7 +425,7 @@ def fit_sms(text: str, max_segments: int = SMS_MAX_SEGMENTS) -> str:
 def fit_sms_lines(lines: Sequence[str], language: str, head: str = "",
                   max_segments: int = SMS_MAX_SEGMENTS) -> str:
     """One SMS of ``head`` and as many of ``lines`` (in order) as fit, then
-    "+N more: see the dashboard" for the rest (template ``more``). Folded to GSM-7."""
+    "+N more: see the console" for the rest (template ``more``). Folded to GSM-7."""
     lines = [to_gsm7(line) for line in lines]
     head = to_gsm7(head)
 
@@ -444,10 +444,10 @@ def fit_sms_items(key: str, language: str, field: str, items: Sequence[str],
                   sep: str = ", ", max_segments: int = SMS_MAX_SEGMENTS,
                   **values: Any) -> str:
     """The value for template ``key``'s ``field`` listing as many ``items`` as let the
-    rendered text fit one SMS, then "+N more: see the dashboard" (template ``more``).
+    rendered text fit one SMS, then "+N more: see the console" (template ``more``).
 
     E.g. ``fit_sms_items("ack_which", "en", "numbers", ["#1", …, "#331"])`` gives
-    "#1, #2, …, #240 +91 more: see the dashboard".
+    "#1, #2, …, #240 +91 more: see the console".
     """
     def value(k: int) -> str:
         listed = sep.join(items[:k])

@@ -27,11 +27,11 @@ from alertbot.text.slack_text import (
 )
 from alertbot.text.written import Medium, compose, localized, receipt_tail
 
-MORE_ROOM = 60  # characters kept free in a section for "+N more: see the dashboard"
+MORE_ROOM = 60  # characters kept free in a section for "+N more: see the console"
 
 
 def _fitted_lines(lines: list[str], language: str) -> str:
-    """As many whole STATUS lines as fit one section, then "+N more: see the dashboard"."""
+    """As many whole STATUS lines as fit one section, then "+N more: see the console"."""
     kept: list[str] = []
     used = 0
     for line in lines:

@@ -106,7 +106,7 @@ def post_blocks(view: PostView, language: str = "en") -> list[Block]:
                                        for k, v in fields]},
         # Free text never goes to Slack (it may name a student): decision 0004.
         mrkdwn_section(f"*{t('details', language)}*\n"
-                       + t("details_on_dashboard" if inc.details else "no_details", language)),
+                       + t("details_in_console" if inc.details else "no_details", language)),
         mrkdwn_section(f"*{t('paging', language)}*\n" + "\n".join(pages)),
     ]
     if inc.state is not State.RESOLVED:
@@ -118,9 +118,9 @@ def post_blocks(view: PostView, language: str = "en") -> list[Block]:
 
 # Timeline entries that carry people's words (core/timeline_kinds.py, the one list shared
 # with retention and the report): the thread says one arrived; the words stay on the
-# authenticated dashboard (decisions 0004, 0043).
-UPDATE_ON_DASHBOARD = "the reporter sent more details (on the dashboard, not posted here)"
-WORDS_ON_DASHBOARD = "words added (on the dashboard, not posted here)"  # a note, a message
+# console, behind sign-in (decisions 0004, 0043).
+UPDATE_IN_CONSOLE = "the reporter sent more details (in the console, not posted here)"
+WORDS_IN_CONSOLE = "words added (in the console, not posted here)"  # a note, a message
 
 
 def post_text(incident: Incident) -> str:
@@ -135,10 +135,10 @@ def timeline_text(entries: Sequence[TimelineEntry], timezone: str, limit: int = 
     (``limit`` characters each), at most ``max_messages`` per sync (Slack allows about
     one message a second in a channel): when there are more, the newest lines fill
     ``max_messages - 1`` messages after a first one counting the older lines, which stay
-    on the dashboard."""
+    in the console."""
     lines = []
     for entry in entries:
-        text = ((UPDATE_ON_DASHBOARD if entry.kind == "update" else WORDS_ON_DASHBOARD)
+        text = ((UPDATE_IN_CONSOLE if entry.kind == "update" else WORDS_IN_CONSOLE)
                 if carries_words(entry.kind) else entry.text)
         line = f"`{hhmm(entry.at, timezone)}` *{escape(entry.kind)}*: {escape(text)}"
         lines.append(clip(line, limit))

@@ -66,7 +66,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "unverified": ":warning: UNVERIFIED reporter",
         "no_school": "school not named",
         "no_details": "none given",
-        "details_on_dashboard": "on the dashboard (a reporter's words are not posted to Slack)",
+        "details_in_console": "in the console (a reporter's words are not posted to Slack)",
         "footer": "alertbot · incident #{n} · updated {time}",
         "page_hint": "Press *Acknowledge* to respond, or text ACK {n}.",
         "page_sent": "sent",
@@ -75,8 +75,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "page_cancelled": "cancelled",
         "step": "step {step}",
         "repeat": "round {round}",
-        "earlier": "({count} earlier lines on the dashboard)",
-        "more": "+{count} more: see the dashboard",
+        "earlier": "({count} earlier lines in the console)",
+        "more": "+{count} more: see the console",
     },
     "es": {
         "ack": "Atender",
@@ -123,7 +123,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "unverified": ":warning: Informante NO VERIFICADO",
         "no_school": "escuela sin indicar",
         "no_details": "sin detalles",
-        "details_on_dashboard": "en el panel (las palabras del informante no se publican en "
+        "details_in_console": "en la consola (las palabras del informante no se publican en "
         "Slack)",
         "footer": "alertbot · incidente #{n} · actualizado {time}",
         "page_hint": "Pulse *Atender* para responder, o envie ACK {n} por texto.",
@@ -133,8 +133,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "page_cancelled": "cancelado",
         "step": "paso {step}",
         "repeat": "ronda {round}",
-        "earlier": "({count} lineas anteriores en el panel)",
-        "more": "+{count} mas: vea el panel",
+        "earlier": "({count} lineas anteriores en la consola)",
+        "more": "+{count} mas: vea la consola",
     },
 }
 
@@ -228,7 +228,7 @@ def _fit_block(block: Block) -> Block:
 
 def fit_blocks(blocks: Sequence[Block], language: str = "en") -> list[Block]:
     """``blocks`` within Slack's Block Kit limits for one message: at most ``MAX_BLOCKS``
-    (the last one then says "+N more: see the dashboard"), texts clipped to each
+    (the last one then says "+N more: see the console"), texts clipped to each
     block's limit, fields/elements cut to their counts. Pure; input is not changed."""
     fitted = [_fit_block(b) for b in blocks]
     if len(fitted) > MAX_BLOCKS:

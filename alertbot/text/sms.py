@@ -1,7 +1,7 @@
 """A reply as one SMS: the written words, folded to GSM-7 and fitted to one message.
 
 Lists (the incidents to choose from, STATUS) keep whole items and end "+N more: see the
-dashboard" (``fit_sms_items``, ``fit_sms_lines``); the result always satisfies
+console" (``fit_sms_items``, ``fit_sms_lines``); the result always satisfies
 ``messages.sms_fits`` (at most 1,600 UTF-16 units and ``SMS_MAX_SEGMENTS``). Pure.
 """
 

@@ -70,7 +70,7 @@ async def test_status_with_many_open_incidents_is_one_message_that_fits(
     text = await sms_reply(h, SUPERINTENDENT, "STATUS")
     assert_fits(text)
     *listed, last = text.split("\n")
-    match = re.fullmatch(r"\+(\d+) more: see the dashboard", last)
+    match = re.fullmatch(r"\+(\d+) more: see the console", last)
     assert match, last
     assert all(line.startswith("#") for line in listed)
     assert len(listed) + int(match.group(1)) == count
@@ -83,7 +83,7 @@ async def test_status_in_spanish_is_cut_with_a_spanish_pointer(h: Harness) -> No
     text = await sms_reply(h, PRINCIPAL_ES, "STATUS")
     assert_fits(text)
     *listed, last = text.split("\n")
-    match = re.fullmatch(r"\+(\d+) mas: vea el panel", last)
+    match = re.fullmatch(r"\+(\d+) mas: vea la consola", last)
     assert match, last
     assert len(listed) + int(match.group(1)) == 40
     assert "SIN atender" in listed[0]
@@ -102,7 +102,7 @@ async def test_which_one_list_with_331_open_fits(h: Harness, word: str, which: s
     text = await sms_reply(h, ADMIN, word)
     assert_fits(text)
     assert which in text
-    match = re.search(r"\+(\d+) more: see the dashboard", text)
+    match = re.search(r"\+(\d+) more: see the console", text)
     assert match, text
     assert len(re.findall(r"#\d+", text)) + int(match.group(1)) == 331
 

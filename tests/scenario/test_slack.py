@@ -67,7 +67,7 @@ async def test_the_channel_post_shows_the_incident_and_its_thread_the_timeline(
         s: SlackPlayer) -> None:
     post = await open_incident(s)
     shown = json.dumps(post["blocks"])
-    for expected in ("#1 Enforcement visit at Burns Academy", "Ana Perez", "on the dashboard",
+    for expected in ("#1 Enforcement visit at Burns Academy", "Ana Perez", "in the console",
                      "NOT acknowledged", "Dr. Jordan Rivera", "Sam Okafor", "step 1"):
         assert expected in shown, expected
     assert "front desk" not in shown  # a reporter's words stay off Slack

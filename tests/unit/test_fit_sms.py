@@ -64,8 +64,8 @@ def test_sms_length_counts_emoji_as_two() -> None:
     assert not sms_fits("😀" * 801)
 
 
-@pytest.mark.parametrize(("language", "pointer"), [("en", r"\+(\d+) more: see the dashboard"),
-                                                   ("es", r"\+(\d+) mas: vea el panel")])
+@pytest.mark.parametrize(("language", "pointer"), [("en", r"\+(\d+) more: see the console"),
+                                                   ("es", r"\+(\d+) mas: vea la consola")])
 def test_fit_sms_lines_keeps_whole_lines_and_counts_the_rest(language: str,
                                                             pointer: str) -> None:
     lines = [f"#{i} Burns Latino Studies Academy: NOT acknowledged" for i in range(1, 41)]
@@ -93,7 +93,7 @@ def test_fit_sms_items_fits_the_rendered_template() -> None:
     value = fit_sms_items("ack_which", "en", "numbers", items)
     text = render("ack_which", "en", numbers=value)
     assert fits(text)
-    match = re.search(r"\+(\d+) more: see the dashboard", value)
+    match = re.search(r"\+(\d+) more: see the console", value)
     assert match
     assert value.count("#") + int(match.group(1)) == 331
     assert fit_sms_items("ack_which", "en", "numbers", ["#1", "#2"]) == "#1, #2"

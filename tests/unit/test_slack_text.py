@@ -132,7 +132,7 @@ def test_post_shows_what_where_who_and_escapes_user_text() -> None:
     text = all_text(post_blocks(view()))
     for expected in ("#7 Enforcement visit at Burns", "Burns Academy", "Ana Perez (slack)",
                      "03:00", "NOT acknowledged", "Next escalation at 03:03",
-                     "on the dashboard", "Nobody paged yet."):
+                     "in the console", "Nobody paged yet."):
         assert expected in text, expected
     assert "<!channel>" not in text and "a car" not in text  # free text stays off Slack
 
@@ -153,7 +153,7 @@ def test_long_escalations_keep_the_latest_lines() -> None:
     pages = tuple(outbox(i, Channel.SMS, "sup", OutboxStatus.SENT, rnd=i, at=T0 + 60 * i)
                   for i in range(20))
     lines = escalation_lines(view(INCIDENT, *pages), limit=5)
-    assert lines[0] == "(15 earlier lines on the dashboard)"
+    assert lines[0] == "(15 earlier lines in the console)"
     assert len(lines) == 6 and "round 19" in lines[-1]
 
 
@@ -204,7 +204,7 @@ def test_timeline_is_batched_into_few_escaped_thread_messages() -> None:
 def test_a_reporters_words_never_reach_the_thread() -> None:
     entries = [TimelineEntry(7, T0, "update", "Ana", "Juan is in room 4")]
     [message] = timeline_text(entries, TZ)
-    assert "Juan" not in message and "on the dashboard" in message
+    assert "Juan" not in message and "in the console" in message
 
 
 def test_t_falls_back_to_english() -> None:
@@ -240,7 +240,7 @@ def test_fit_blocks_cuts_to_50_blocks_with_a_count() -> None:
     fitted = fit_blocks(many, "es")
     assert_within_block_kit(fitted)
     assert fitted[48]["text"]["text"] == "line 48"
-    assert fitted[-1]["elements"][0]["text"] == "+31 mas: vea el panel"
+    assert fitted[-1]["elements"][0]["text"] == "+31 mas: vea la consola"
     assert len(many) == 80  # the input is not changed
 
 
@@ -286,12 +286,12 @@ def test_post_with_a_very_long_timeline_and_many_pages_fits() -> None:
     assert_within_block_kit(blocks)
     text = all_text(blocks)
     assert "<!channel>" not in text and "<!here>" not in text
-    assert "earlier lines on the dashboard" in text
+    assert "earlier lines in the console" in text
     entries = [TimelineEntry(7, T0 + i, "paged", None, f"paged {names} <!channel>")
                for i in range(2000)]
     messages = timeline_text(entries, TZ)
     assert len(messages) <= 5 and all(len(m) <= 3500 for m in messages)
-    assert messages[0].startswith("(") and "earlier lines on the dashboard" in messages[0]
+    assert messages[0].startswith("(") and "earlier lines in the console" in messages[0]
     assert "<!channel>" not in "".join(messages)
     assert messages[-1].endswith("&lt;!channel&gt;")  # the newest entry is shown
 

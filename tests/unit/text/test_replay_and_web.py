@@ -67,7 +67,7 @@ def test_an_issue_9_row_whose_values_no_longer_fit_replays_its_words() -> None:
 def test_the_web_shows_plain_unfolded_words_and_every_number() -> None:
     reply = sample(ReplyKey.ACK_WHICH, "es", ids=list(range(1, 332)))
     web = render_web(reply)
-    assert "#331" in web and "mas: vea el panel" not in web
+    assert "#331" in web and "mas: vea la consola" not in web
     assert not sms_fits(web, 1)  # nothing was cut to fit a phone
     assert render_web(sample(ReplyKey.ACK_ALREADY, "es")) == "#12 ya fue atendido por José García."
     assert "\n" in render_web(sample(ReplyKey.STATUS, "en"))
@@ -77,7 +77,7 @@ def test_sms_folds_and_lists_what_fits() -> None:
     reply = sample(ReplyKey.ACK_WHICH, "en", ids=list(range(1, 332)))
     sms = render_sms(reply)
     assert sms_fits(sms) and "#1, #2" in sms and sms.endswith(
-        "more: see the dashboard. Reply ACK <number>.")
+        "more: see the console. Reply ACK <number>.")
     assert render_sms(sample(ReplyKey.ACK_ALREADY, "es")) == "#12 ya fue atendido por José Garcia."
 
 

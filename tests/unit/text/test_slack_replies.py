@@ -86,6 +86,6 @@ def test_a_long_status_fits_one_section_and_counts_the_rest() -> None:
     body = blocks[0]["text"]["text"]
     assert len(body) <= SECTION_TEXT and len(text) <= FALLBACK_TEXT
     last = body.splitlines()[-1]
-    assert last.startswith("+") and last.endswith("more: see the dashboard")
+    assert last.startswith("+") and last.endswith("more: see the console")
     listed = len(body.splitlines()) - 1
-    assert last == f"+{331 - listed} more: see the dashboard"
+    assert last == f"+{331 - listed} more: see the console"

@@ -98,7 +98,7 @@ def test_status_says_a_few_lines_then_how_many_more() -> None:
     incidents = [{"n": i, "school": "Oak", "acked_by": None} for i in range(1, 8)]
     said = voice_text(sample(ReplyKey.STATUS, "en", incidents=incidents))
     assert said.startswith("Open incidents. Number 1, Oak: not acknowledged.")
-    assert said.endswith("Number 5, Oak: not acknowledged. And 2 more on the dashboard.")
+    assert said.endswith("Number 5, Oak: not acknowledged. And 2 more in the console.")
 
 
 def test_user_text_cannot_inject_markup_into_speech() -> None:
