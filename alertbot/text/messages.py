@@ -48,7 +48,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "intake_error_nofallback": "alertbot could not record your text. Send it again, "
         "or call for help now.",
         "help": "Text {keywords} to report (e.g. {example}). Responders: ACK, ACK <n>, "
-        "RESOLVE <n>, STATUS, AWAY 3d, BACK.",
+        "RESOLVE <n>, NOTE <n> <words>, BRIDGE <n>, STATUS, AWAY 3d, BACK.",
         "help_example": "{keyword} 2 agents at front desk",
         "update_added": "Added to #{n}.",
         "document_received": "Photo received for #{n}. Only district responders can see it, "
@@ -177,7 +177,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "intake_error_nofallback": "alertbot no pudo registrar su texto. Envielo de nuevo "
         "o pida ayuda ya.",
         "help": "Envie {keywords} para reportar (ej. {example}). Equipo: ACK, ACK <n>, "
-        "RESOLVE <n>, STATUS, AWAY 3d, BACK.",
+        "RESOLVE <n>, NOTE <n> <texto>, BRIDGE <n>, STATUS, AWAY 3d, BACK.",
         "help_example": "{keyword} 2 agentes en la entrada",
         "update_added": "Agregado a #{n}.",
         "document_received": "Foto recibida para #{n}. Solo el equipo del distrito puede "
