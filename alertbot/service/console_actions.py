@@ -60,6 +60,14 @@ def page_now(tx: Tx, config: Config, now: float, contact: Contact, incident: Inc
     if not people:
         return Reply(ReplyKey.CONSOLE_NO_TARGET, {"n": incident.id}, lang, incident.id,
                      Outcome.NOT_FOUND)
+    # A page links to the incident in the console: page only people who may open it
+    # (who.may_view; new-user trial: another school's principal got a link that 404s).
+    outsiders = [p for p in people if not who.may_view(config, p, incident).allowed]
+    people = tuple(p for p in people if p not in outsiders)
+    if not people:
+        return Reply(ReplyKey.CONSOLE_CANNOT_SEE,
+                     {"n": incident.id, "names": [p.name for p in outsiders]}, lang,
+                     incident.id, Outcome.REFUSED)
     reason = f"paged from the console by {contact.name}"
     messages: list[NewMessage] = []
     reached: list[str] = []

@@ -50,6 +50,11 @@ TEXT: dict[str, dict[str, str]] = {
         "no_pages": "No page sent yet.",
         "acknowledge": "Acknowledge",
         "resolve": "Resolve",
+        "resolve_now": "Yes, resolve #{n}",
+        "resolve_confirm_triggered": "Nobody has acknowledged #{n}. Resolving it stops all "
+        "paging now and cannot be undone.",
+        "resolve_confirm_acknowledged": "Resolving #{n} closes it for everyone; it cannot "
+        "be undone.",
         "add_note": "Add a note",
         "note": "Note",
         "page_now": "Page now",
@@ -153,6 +158,11 @@ TEXT: dict[str, dict[str, str]] = {
         "no_pages": "Aún no se envió ningún aviso.",
         "acknowledge": "Atender",
         "resolve": "Cerrar",
+        "resolve_now": "Sí, cerrar #{n}",
+        "resolve_confirm_triggered": "Nadie ha confirmado #{n}. Cerrarlo detiene todos los "
+        "avisos ahora y no se puede deshacer.",
+        "resolve_confirm_acknowledged": "Cerrar #{n} lo cierra para todos; no se puede "
+        "deshacer.",
         "add_note": "Agregar una nota",
         "note": "Nota",
         "page_now": "Avisar ahora",

@@ -136,6 +136,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "console_paged": "#{n}: paged {names} now.",
         "console_messaged": "#{n}: your text to the reporter is on its way.",
         "console_no_target": "#{n}: no contact or role of that name.",
+        "console_cannot_see": "#{n}: not paged: {names} cannot open this incident in the "
+        "console. Page someone on its team.",
         "console_no_phone": "#{n}: the reporter has no phone number to text.",
         "console_closed": "#{n} is resolved: nobody is paged for it.",
         "console_page": "#{n}: {name} asks you to join the response to {title}. "
@@ -268,6 +270,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "console_paged": "#{n}: se aviso ahora a {names}.",
         "console_messaged": "#{n}: su texto a quien reporto va en camino.",
         "console_no_target": "#{n}: no hay contacto ni funcion con ese nombre.",
+        "console_cannot_see": "#{n}: sin aviso: {names} no puede abrir este incidente en la "
+        "consola. Avise a alguien de su equipo.",
         "console_no_phone": "#{n}: quien reporto no tiene numero para textos.",
         "console_closed": "#{n} esta cerrado: no se avisa a nadie.",
         "console_page": "#{n}: {name} le pide sumarse a la respuesta a {title}. "

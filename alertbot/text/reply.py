@@ -81,6 +81,7 @@ class ReplyKey(StrEnum):
     CONSOLE_PAGED = "console_paged"  # the console paged someone now (issue 11)
     CONSOLE_MESSAGED = "console_messaged"  # the console texted the reporter
     CONSOLE_NO_TARGET = "console_no_target"  # no contact or role of that name
+    CONSOLE_CANNOT_SEE = "console_cannot_see"  # the target may not open the incident
     CONSOLE_NO_PHONE = "console_no_phone"  # the reporter has no number to text
     CONSOLE_CLOSED = "console_closed"  # paging for a resolved incident
     NOTE_OK = "note_ok"  # a note is on the incident's timeline
@@ -143,6 +144,7 @@ FIELDS: dict[ReplyKey, frozenset[str]] = {
     ReplyKey.CONSOLE_PAGED: frozenset({"n", "names"}),
     ReplyKey.CONSOLE_MESSAGED: frozenset({"n"}),
     ReplyKey.CONSOLE_NO_TARGET: frozenset({"n"}),
+    ReplyKey.CONSOLE_CANNOT_SEE: frozenset({"n", "names"}),
     ReplyKey.CONSOLE_NO_PHONE: frozenset({"n"}),
     ReplyKey.CONSOLE_CLOSED: frozenset({"n"}),
     ReplyKey.NOTE_OK: frozenset({"n"}),

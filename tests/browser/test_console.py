@@ -154,3 +154,27 @@ async def test_screenshots_at_phone_and_desk_size(h: Harness, watched: Watched) 
     await expect(page.locator("#ack")).to_be_visible()
     assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     await page.screenshot(path=str(ARTIFACTS / "incident-phone.png"), full_page=True)
+
+
+async def test_resolving_is_a_deliberate_second_step_and_long_words_wrap(
+        h: Harness, watched: Watched) -> None:
+    """New-user trial: one tap on Resolve, 8 px from Acknowledge on a phone, closed an
+    unacknowledged incident and stopped all paging; a 2,000-character word in a note made
+    the phone page 20,537 px wide."""
+    page = watched.page
+    await opened(h)
+    await h.received("ALERT #1", SUPERINTENDENT, ATTORNEY)
+    await h.text(SUPERINTENDENT, "NOTE 1 " + "A" * 2000)
+    await page.set_viewport_size(PHONE)  # type: ignore[arg-type]
+    await sign_in(page, h, SUPERINTENDENT)
+    await page.goto(h.url + "/incidents/1")
+    assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    await expect(page.locator("#resolve")).to_be_hidden()  # not one tap away
+    await page.click("#resolve-open")
+    await expect(page.locator("details.resolve")).to_contain_text(
+        "Nobody has acknowledged #1")
+    await page.click("#resolve")
+    await expect(page.locator("#action-result")).to_contain_text("#1")
+    await h.settle()
+    assert (await h.incident(1))["state"] == "resolved"
+    h.ignore("sms", contains="#1")  # the resolution's notices: not this test's story

@@ -128,3 +128,16 @@ async def test_only_the_team_may_text_the_reporter(
                                   cmd.MessageReporter(number, "hello"), "console")
     assert reply.outcome is Outcome.REFUSED
     assert len(await outbox(store, number)) == before
+
+
+async def test_page_now_pages_only_people_who_may_open_the_incident(
+        store: Store, receiver: Receiver, config: Config) -> None:
+    """A page links to the incident in the console: another school's principal would get
+    a link that answers 404 (new-user trial), so they are not paged and the designee is
+    told why."""
+    number = await opened(receiver, config)  # at Burns
+    before = len(await outbox(store, number))
+    reply = await receiver.handle(actor(config, "superintendent"),
+                                  cmd.PageNow(number, "principal-oak"), "console")
+    assert (reply.outcome, str(reply.key)) == (Outcome.REFUSED, "console_cannot_see")
+    assert len(await outbox(store, number)) == before

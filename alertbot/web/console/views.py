@@ -126,10 +126,14 @@ def card_of(request: web.Request, loaded: Loaded, now: float) -> board.Card | No
     return board.card_for(loaded.incident, section, loaded.messages, names_of(config), now)
 
 
-def page_targets(config: Config) -> list[tuple[str, str]]:
-    """The "page now" choices: every contact (``Name (roles)``), then each role not
-    also a contact id."""
-    people = sorted(config.contacts.values(), key=lambda c: c.name)
+def page_targets(config: Config, incident: Incident) -> list[tuple[str, str]]:
+    """The "page now" choices: every contact who may open ``incident`` in the console
+    (``who.may_view``: a page links to it), as ``Name (roles)``, then each of their roles
+    not also a contact id."""
+    from alertbot.core import who
+
+    people = sorted((c for c in config.contacts.values()
+                     if who.may_view(config, c, incident).allowed), key=lambda c: c.name)
     out = [(c.id, f"{c.name} ({', '.join(c.roles)})" if c.roles else c.name) for c in people]
     roles = sorted({r for c in people for r in c.roles} - set(config.contacts))
     return out + [(r, r) for r in roles]
@@ -173,7 +177,7 @@ async def incident_page(request: web.Request, seen: Viewer, loaded: Loaded,
                 recordings=lambda text: [recording_path(inc.id, sid)  # decision 0043
                                          for sid in recording_sids(text)],
                 sections=([drill] if drill else []) + section_fragments(detail, seen),
-                targets=page_targets(config),
+                targets=page_targets(config, inc),
                 can_act=who.may_respond(config, seen.contact, inc).allowed,
                 can_message=who.may_message_reporter(config, seen.contact, inc).allowed,
                 message_limit=MESSAGE_LIMIT)
