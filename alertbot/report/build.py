@@ -73,10 +73,11 @@ def local(epoch: float | None, timezone: str) -> str | None:
     return datetime.fromtimestamp(epoch, ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
-def _clock_time(value: object, day_of: float, timezone: str) -> float | None:
+def _clock_time(value: object, day_of: float, start: float, timezone: str) -> float | None:
     """Epoch seconds of a checklist time field: ISO 8601, or ``HH:MM`` in the district's
-    time on the local day of ``day_of`` (the step's ``done_at``), the day before when
-    that would be after ``day_of`` (ticked off just past midnight)."""
+    time on the local day of ``day_of`` (the step's ``done_at``), or the day before when
+    that is after ``day_of`` and the day before is not before ``start`` (the trigger):
+    an arrival at 23:55 ticked off at 00:05."""
     at = parse_time(value)
     match = _HHMM.match(value.strip()) if isinstance(value, str) and at is None else None
     if match is None:
@@ -84,8 +85,9 @@ def _clock_time(value: object, day_of: float, timezone: str) -> float | None:
     ticked = datetime.fromtimestamp(day_of, ZoneInfo(timezone))
     moment = ticked.replace(hour=int(match[1]), minute=int(match[2]), second=0,
                             microsecond=0)
-    if moment > ticked + timedelta(minutes=1):
-        moment -= timedelta(days=1)
+    before = moment - timedelta(days=1)
+    if moment > ticked + timedelta(minutes=1) and before.timestamp() >= start:
+        moment = before
     return moment.timestamp()
 
 
@@ -102,7 +104,7 @@ def on_site_at(detail: Mapping[str, Any], timezone: str) -> float | None:
         for field in step.get("fields") or []:
             label = f"{field.get('name') or ''} {field.get('label') or ''}"
             if field.get("kind", "time") == "time" and ON_SITE.search(label):
-                at = _clock_time(field.get("value"), done_at or start, timezone)
+                at = _clock_time(field.get("value"), done_at or start, start, timezone)
                 if at is not None:
                     found.append(at)
         if not found and done_at is not None and ON_SITE.search(str(step.get("id") or "")):
