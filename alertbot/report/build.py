@@ -6,24 +6,30 @@ the incident, so every section the console shows (the checklist ``procedure``, t
 report as soon as it is in the detail; a section absent from the detail is absent here.
 
 Timings, each a time (ISO 8601 UTC and the district's local time) and seconds from the
-trigger: trigger → first page → acknowledgement → designee on site (a checklist step or
-encounter field whose id names "on site" or "arrived") → resolved.
+trigger: trigger → first page → acknowledgement → designee on site → resolved. The
+designee's arrival comes from the checklist only (the district letter's step B: a time
+field whose name or label says "arrived"/"on site", HH:MM in the district's time, else
+the ``done_at`` of a step whose id says so); never from the encounter log, whose
+``arrived_at`` is the AGENTS' arrival (core/encounter.py). An arrival before the trigger
+is impossible: it is left out and the milestone flagged ``"flag": "before_trigger"``.
 
 ``redacted=True`` is the variant for sharing with the school board: no reporter's words
 (the report's details, updates, notes and any free-text field), no person's name: each
-person is named by role ("principal", "staff attorney"), phone numbers removed.
+person (a contact id or a contact's name) is named by role ("principal", "staff
+attorney"), phone numbers (E.164 or NANP shapes, never digits inside a timestamp)
+removed; other values (enumerated answers such as ``signed_by: "officer"``) stay.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from alertbot.core import encounter
-from alertbot.core.timeline_kinds import FREE_TEXT_KINDS
+from alertbot.core.timeline_kinds import FREE_TEXT_KINDS, carries_words
 
 SECTIONS = ("procedure", "encounter", "warrant_reviews", "records_requests")
 # Free text that may name a student or carry what was said: left out of the redacted
@@ -42,7 +48,12 @@ FREE_TEXT_KEYS = frozenset(encounter.FREE_TEXT) | frozenset({
 WORDS_KINDS = FREE_TEXT_KINDS | {"reported_again", "recording", "transcript"}
 ON_SITE = re.compile(r"on[_ -]?site|arriv", re.I)
 WITHHELD = "[withheld]"
-_PHONE = re.compile(r"\+?\d[\d ().-]{6,}\d")
+BEFORE_TRIGGER = "before_trigger"
+# A phone number: E.164 (+ and 8-15 digits) or NANP ((860) 555-0142, 860.555.0142,
+# +1 860 555 0142), never a run of digits inside a word, a time or a date.
+_PHONE = re.compile(r"(?<![\w+:.-])(?:\+[1-9]\d{7,14}"
+                    r"|(?:\+?1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-]?)\d{3}[ .-]?\d{4})(?![\w:.-]?\w)")
+_HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
 def parse_time(value: object) -> float | None:
@@ -62,32 +73,43 @@ def local(epoch: float | None, timezone: str) -> str | None:
     return datetime.fromtimestamp(epoch, ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
-def _walk_for_on_site(node: object) -> list[float]:
-    """Times of arrival in a section: a step or field whose ``id``/``key``/``field``/
-    ``title`` names "on site" or "arrived" (its ``done_at``, ``at``, ``value`` or
-    ``time``), or a key so named holding a time."""
+def _clock_time(value: object, day_of: float, start: float, timezone: str) -> float | None:
+    """Epoch seconds of a checklist time field: ISO 8601, or ``HH:MM`` in the district's
+    time on the local day of ``day_of`` (the step's ``done_at``), or the day before when
+    that is after ``day_of`` and the day before is not before ``start`` (the trigger):
+    an arrival at 23:55 ticked off at 00:05."""
+    at = parse_time(value)
+    match = _HHMM.match(value.strip()) if isinstance(value, str) and at is None else None
+    if match is None:
+        return at
+    ticked = datetime.fromtimestamp(day_of, ZoneInfo(timezone))
+    moment = ticked.replace(hour=int(match[1]), minute=int(match[2]), second=0,
+                            microsecond=0)
+    before = moment - timedelta(days=1)
+    if moment > ticked + timedelta(minutes=1) and before.timestamp() >= start:
+        moment = before
+    return moment.timestamp()
+
+
+def on_site_at(detail: Mapping[str, Any], timezone: str) -> float | None:
+    """When the designee reached the school, from the checklist (``procedure``): a time
+    field whose name or label says "arrived"/"on site", else the ``done_at`` of a step
+    whose id says so. The encounter log is never read: its ``arrived_at`` is the agents'."""
+    start = parse_time(detail.get("created_at")) or 0.0
     found: list[float] = []
-    if isinstance(node, Mapping):
-        label = " ".join(str(node.get(k) or "") for k in ("id", "key", "field", "title"))
-        if ON_SITE.search(label):
-            found += [t for k in ("done_at", "at", "value", "time")
-                      if (t := parse_time(node.get(k))) is not None]
-        for key, item in node.items():
-            at = parse_time(item) if ON_SITE.search(str(key)) else None
-            if at is not None:
-                found.append(at)
-            found += _walk_for_on_site(item)
-    elif isinstance(node, list):
-        for item in node:
-            found += _walk_for_on_site(item)
-    return found
-
-
-def on_site_at(detail: Mapping[str, Any]) -> float | None:
-    """When the designee reached the school: a checklist step or encounter field."""
-    times = _walk_for_on_site(detail.get("procedure")) + _walk_for_on_site(
-        detail.get("encounter"))
-    return min(times) if times else None
+    for step in detail.get("procedure") or []:
+        if not isinstance(step, Mapping):
+            continue
+        done_at = parse_time(step.get("done_at"))
+        for field in step.get("fields") or []:
+            label = f"{field.get('name') or ''} {field.get('label') or ''}"
+            if field.get("kind", "time") == "time" and ON_SITE.search(label):
+                at = _clock_time(field.get("value"), done_at or start, start, timezone)
+                if at is not None:
+                    found.append(at)
+        if not found and done_at is not None and ON_SITE.search(str(step.get("id") or "")):
+            found.append(done_at)
+    return min(found) if found else None
 
 
 def timings(detail: Mapping[str, Any], timezone: str) -> dict[str, Any]:
@@ -100,9 +122,13 @@ def timings(detail: Mapping[str, Any], timezone: str) -> dict[str, Any]:
     start = parse_time(detail.get("created_at"))
     points = {"triggered": start, "first_page": first_page,
               "acknowledged": parse_time(detail.get("acknowledged_at")),
-              "on_site": on_site_at(detail), "resolved": parse_time(detail.get("resolved_at"))}
+              "on_site": on_site_at(detail, timezone),
+              "resolved": parse_time(detail.get("resolved_at"))}
     out: dict[str, Any] = {}
     for name, at in points.items():
+        if at is not None and start is not None and at < start:
+            out[name] = {"at": None, "local": None, "seconds": None, "flag": BEFORE_TRIGGER}
+            continue
         out[name] = {"at": _iso(at), "local": local(at, timezone),
                      "seconds": None if at is None or start is None else round(at - start, 1)}
     return out
@@ -126,14 +152,21 @@ class People:
 
     def person(self, ident: object, name: object = None, role: str = "") -> str:
         """A person as the report names them: their name, or (redacted) their role."""
-        found = self.contacts.get(str(ident)) if ident else None
+        found = self._known(ident) or self._known(name)
         if not self.redacted:
             return str(name or (found[0] if found else None) or ident or "")
         return (found[1] if found else role) or "person"
 
+    def _known(self, key: object) -> tuple[str, str] | None:
+        """(name, role) of a contact id or a contact's name (None: nobody known)."""
+        if not isinstance(key, str) or not key:
+            return None
+        found = self.contacts.get(key)
+        return found or next(((n, r) for n, r in self._names if n == key), None)
+
     def scrub(self, text: str) -> str:
         """Free text with every known name replaced by its role and phone numbers
-        removed (redacted report only)."""
+        (E.164, NANP) replaced by "[number]" (redacted report only)."""
         if not self.redacted:
             return text
         for name, role in self._names:
@@ -145,18 +178,22 @@ class People:
         if not self.redacted:
             return value
         if isinstance(value, Mapping):
-            return {k: (WITHHELD if k in FREE_TEXT_KEYS and v not in (None, "", [], {})
+            # a checklist field of kind "text" holds words: its value is withheld too
+            words = FREE_TEXT_KEYS | ({"value"} if value.get("kind") == "text" else set())
+            return {k: (WITHHELD if k in words and v not in (None, "", [], {})
                         else self._value(k, v)) for k, v in value.items()}
         if isinstance(value, list):
             return [self.scrub_tree(v) for v in value]
         return self.scrub(value) if isinstance(value, str) else value
 
     def _value(self, key: str, value: Any) -> Any:
-        if key.endswith("_by") or key in ("by", "contact", "who"):
-            if isinstance(value, Mapping):
-                return self.person(value.get("id"), value.get("name"))
-            if isinstance(value, str) and value:
-                return self.person(value)
+        """A person (``{id, name}``, a contact id or a contact's name) becomes their role;
+        any other value (an enumerated answer: ``signed_by: "officer"``) is only scrubbed."""
+        if isinstance(value, Mapping) and set(value) == {"id", "name"}:
+            return self.person(value.get("id"), value.get("name"))
+        found = self._known(value)
+        if found:
+            return found[1] or "person"
         return self.scrub_tree(value)
 
 
@@ -209,7 +246,7 @@ def build_report(detail: Mapping[str, Any], audit: Iterable[Mapping[str, Any]], 
 def _entry(entry: Mapping[str, Any], people: People, timezone: str) -> dict[str, Any]:
     kind = str(entry.get("kind") or "")
     text = str(entry.get("text") or "")
-    if people.redacted and kind in WORDS_KINDS:
+    if people.redacted and (kind in WORDS_KINDS or carries_words(kind)):
         text = WITHHELD
     actor = entry.get("actor")
     return {"at": entry.get("at"), "local": local(parse_time(entry.get("at")), timezone),

@@ -1,11 +1,13 @@
 """The after-action report as a PDF, with ReportLab (decision 0034).
 
 ``render_pdf(report, language) -> bytes`` lays out the data of ``build.build_report``:
-summary, timings, pages, the procedure sections (whatever keys they carry, rendered
-generically), documents (listed, never shown), timeline and the audit of who viewed it.
+summary, timings, pages, the procedure sections as sentences and "label: value" lines
+(``report.sections``), documents (listed, never shown), timeline and the audit of who
+viewed it.
 Text is set in Bitstream Vera, the TrueType font ReportLab ships (Unicode: "Pérez",
-"señora" render as written; no system font needed). Times are the district's local
-times computed in ``build``. Every value is escaped for ReportLab's paragraph markup.
+"señora" render as written; no system font needed). Every time is shown in the
+district's time zone (the report's ``timezone``), as "Mon 11/30 09:40". Every value
+is escaped for ReportLab's paragraph markup.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from alertbot.report.build import SECTIONS
-from alertbot.text.report import minutes_seconds, report_label
+from alertbot.report import sections
+from alertbot.text.report import minutes_seconds, readable, report_label
 
 FONT, BOLD = "Vera", "VeraBd"
 MILESTONES = ("triggered", "first_page", "acknowledged", "on_site", "resolved")
@@ -49,6 +51,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "body": body,
         "cell": ParagraphStyle("cell", parent=body, fontSize=8, leading=10),
         "note": ParagraphStyle("note", parent=body, textColor=colors.HexColor("#8a1c1c")),
+        "item": ParagraphStyle("item", parent=body, leftIndent=14),
     }
 
 
@@ -62,8 +65,9 @@ def _text(value: Any) -> str:
 
 
 class _Pdf:
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, timezone: str) -> None:
         self.language = language
+        self.timezone = timezone
         self.styles = _styles()
         self.story: list[Flowable] = []
 
@@ -97,32 +101,33 @@ class _Pdf:
                                    ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         self.story.append(table)
 
-    def section(self, value: Any) -> None:
-        """A procedure section, whatever its shape: a list of records becomes one table
-        per record (its keys and values), a mapping one table, a scalar a line."""
-        if value in (None, [], {}):
+    def when(self, iso: object, seconds: bool = False) -> str:
+        return readable(iso, self.timezone, self.language, seconds)
+
+    def blocks(self, blocks: Sequence[sections.Block]) -> None:
+        """Each block a line, its details indented under it ("None recorded." if none)."""
+        if not blocks:
             self.para(self.say("none"))
-            return
-        items = value if isinstance(value, list) else [value]
-        for item in items:
-            if isinstance(item, Mapping):
-                self.pairs([(str(k), v) for k, v in item.items()])
-                self.story.append(Spacer(1, 4))
-            else:
-                self.para(_text(item))
+        for head, lines in blocks:
+            if head:
+                self.para(head)
+            for line in lines:
+                self.para(_text(line), "item")
+            self.story.append(Spacer(1, 3))
 
 
 def render_pdf(report: Mapping[str, Any], language: str = "en") -> bytes:
     """The report (``build.build_report``'s data) as PDF bytes, headings in
     ``language`` (en, es)."""
     _fonts()
-    pdf = _Pdf(language)
+    timezone = str(report.get("timezone") or "UTC")
+    pdf = _Pdf(language, timezone)
     incident = report["incident"]
     pdf.para(pdf.say("title", n=incident.get("id"), title=incident.get("title") or ""),
              "title")
     if report.get("redacted"):
         pdf.para(pdf.say("redacted"), "note")
-    pdf.para(pdf.say("generated", when=report.get("generated_local") or "",
+    pdf.para(pdf.say("generated", when=pdf.when(report.get("generated_at"), True),
                      timezone=report.get("timezone") or ""))
     pdf.heading("summary")
     pdf.pairs([(pdf.say("school"), incident.get("school_name") or incident.get("school")),
@@ -137,7 +142,8 @@ def render_pdf(report: Mapping[str, Any], language: str = "en") -> bytes:
     pdf.heading("timings")
     times = report["timings"]
     pdf.table([pdf.say("milestone"), pdf.say("time"), pdf.say("from_trigger")],
-              [(pdf.say(m), times[m]["local"] or pdf.say("not_reached"),
+              [(pdf.say(m), pdf.when(times[m]["at"], True) or pdf.say(
+                  "before_trigger" if times[m].get("flag") else "not_reached"),
                 minutes_seconds(times[m]["seconds"])) for m in MILESTONES],
               [2.0 * inch, 2.6 * inch, 1.6 * inch])
     pdf.heading("pages")
@@ -145,7 +151,7 @@ def render_pdf(report: Mapping[str, Any], language: str = "en") -> bytes:
     if pages:
         pdf.table([pdf.say("time"), pdf.say("to"), pdf.say("channel"), pdf.say("step"),
                    pdf.say("result")],
-                  [(p.get("local"), p.get("to"), f"{p.get('channel')} ({p.get('kind')})",
+                  [(pdf.when(p.get("at")), p.get("to"), f"{p.get('channel')} ({p.get('kind')})",
                     f"{(p.get('step') or 0) + 1} / {p.get('round') or 0}"
                     if p.get("step") is not None else "",
                     " ".join(filter(None, [p.get("result"), p.get("error")])))
@@ -153,29 +159,34 @@ def render_pdf(report: Mapping[str, Any], language: str = "en") -> bytes:
                   [1.5 * inch, 1.4 * inch, 1.2 * inch, 0.8 * inch, 1.8 * inch])
     else:
         pdf.para(pdf.say("no_pages"))
-    for name in SECTIONS:
+    if "procedure" in report:
+        pdf.heading("procedure")
+        pdf.blocks(sections.checklist(report["procedure"] or [], timezone, language))
+    for name in ("encounter", "warrant_reviews", "records_requests"):
         if name in report:
             pdf.heading(name)
-            pdf.section(report[name])
+            render = (sections.warrant_reviews if name == "warrant_reviews"
+                      else sections.records)
+            pdf.blocks(render(report[name] or [], timezone, language))
     pdf.heading("documents")
     docs = report.get("documents") or []
     if docs:
         pdf.table(["#", pdf.say("doc_type"), pdf.say("doc_size"), pdf.say("doc_from"),
                    pdf.say("doc_added")],
                   [(d.get("id"), d.get("content_type") or d.get("status"), d.get("bytes"),
-                    d.get("added_by"), d.get("added_at")) for d in docs])
+                    d.get("added_by"), pdf.when(d.get("added_at"))) for d in docs])
     else:
         pdf.para(pdf.say("no_documents"))
     pdf.heading("timeline")
     pdf.table([pdf.say("time"), pdf.say("kind"), pdf.say("actor"), pdf.say("text")],
-              [(e.get("local"), e.get("kind"), e.get("actor"), e.get("text"))
+              [(pdf.when(e.get("at")), e.get("kind"), e.get("actor"), e.get("text"))
                for e in report.get("timeline") or []],
               [1.5 * inch, 1.0 * inch, 1.2 * inch, 3.0 * inch])
     pdf.heading("audit")
     audit = report.get("audit") or []
     if audit:
         pdf.table([pdf.say("time"), pdf.say("who"), pdf.say("action")],
-                  [(a.get("local"), a.get("who"), a.get("action")) for a in audit])
+                  [(pdf.when(a.get("at")), a.get("who"), a.get("action")) for a in audit])
     else:
         pdf.para(pdf.say("no_audit"))
     out = io.BytesIO()

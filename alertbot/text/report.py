@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+# Weekday abbreviations (Monday first), so the PDF does not depend on the OS locale.
+WEEKDAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+            "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")}
+
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "title": "After-action report: #{n} {title}",
@@ -28,6 +35,9 @@ LABELS: dict[str, dict[str, str]] = {
         "audit": "Who viewed this incident", "who": "Who", "action": "What",
         "no_audit": "No views recorded.", "none": "None recorded.",
         "page": "Page {n}",
+        "before_trigger": "arrival recorded before the trigger: check the checklist",
+        "done_by": "done by {who}, {when}", "not_done": "not done",
+        "reviewed_by": "reviewed by {who}, {when}",
     },
     "es": {
         "title": "Informe posterior: #{n} {title}",
@@ -57,6 +67,9 @@ LABELS: dict[str, dict[str, str]] = {
         "audit": "Quién vio este incidente", "who": "Quién", "action": "Qué",
         "no_audit": "No hay vistas registradas.", "none": "Nada registrado.",
         "page": "Página {n}",
+        "before_trigger": "llegada anotada antes del aviso: revise la lista de pasos",
+        "done_by": "hecho por {who}, {when}", "not_done": "sin hacer",
+        "reviewed_by": "revisado por {who}, {when}",
     },
 }
 
@@ -75,3 +88,20 @@ def minutes_seconds(seconds: float | None) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"+{hours}:{minutes:02d}:{secs:02d}" if hours else f"+{minutes}:{secs:02d}"
+
+
+def readable(iso: object, timezone: str, language: str, seconds: bool = False) -> str:
+    """An ISO 8601 time as people read it in the district's time zone: ``Mon 11/30 09:40``
+    (en, month/day) or ``lun 30/11 09:40`` (es, day/month); ``seconds`` adds ``:05`` and
+    the zone (``EST``). A value that is not an ISO time is returned as written ("" for
+    None)."""
+    if iso is None:
+        return ""
+    try:
+        at = datetime.fromisoformat(str(iso)).astimezone(ZoneInfo(timezone))
+    except ValueError:
+        return str(iso)
+    day = WEEKDAYS.get(language, WEEKDAYS["en"])[at.weekday()]
+    date = at.strftime("%d/%m") if language == "es" else at.strftime("%m/%d")
+    clock = at.strftime("%H:%M:%S %Z") if seconds else at.strftime("%H:%M")
+    return f"{day} {date} {clock}"

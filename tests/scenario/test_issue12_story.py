@@ -118,6 +118,8 @@ async def test_one_incident_from_ice_to_its_after_action_pdf(hp: Harness) -> Non
     text = await _pdf(h)
     for expected in (
             "After-action report: #1", "+2:05",  # acknowledged 2:05 after the trigger
+            "+40:00",  # step B's "arrived at 3:40" (the trigger was 03:00), not the agents'
+            "B. Designees go to the school — done by Sam Okafor", "Arrived at: 3:40",
             "B. Designees go to the school", "E. Ask for a warrant signed by a judge",
             "met them", "declined", "Officer A #101", "subpoena", "attendance",
             "image/jpeg", WORDS, "Sam Okafor"):

@@ -84,3 +84,24 @@ async def test_the_csv_of_a_period(h: Harness) -> None:
     assert ",125.0,,2525.0,attorney," in row and WORDS not in body.decode()
     assert (await _get(h, f"/api/incidents.csv?from={day}&to=nope"))[0] == 400
     assert (await _get(h, f"/api/incidents.csv?from={day}&to={day}", None))[0] == 401
+
+
+async def test_a_console_text_to_the_reporter_is_not_in_the_redacted_report(
+        h: Harness) -> None:
+    secret = "Is Juan Lopez (grade 7) still in room 12?"
+    await _story(h)
+    assert h.session is not None
+    async with h.session.post(h.url + "/api/incidents/1/message", headers=BEARER,
+                              data={"contact": "attorney", "text": secret}) as r:
+        assert r.status == 200
+    await h.settle()
+    await h.fake.expect_sms(PRINCIPAL, contains="room 12")
+    status, body, _headers = await _get(h, "/api/incidents/1/report.json")
+    assert status == 200 and secret in body.decode()  # the full report keeps it
+    status, body, _headers = await _get(h, "/api/incidents/1/report.json?redacted=1")
+    report = json.loads(body)
+    assert "console_message" in [e["kind"] for e in report["timeline"]]
+    status, pdf, _headers = await _get(h, "/api/incidents/1/report.pdf?redacted=1")
+    for where in (body.decode(), _text(pdf)):
+        for word in ("Juan", "Lopez", "grade 7", "room 12"):
+            assert word not in where, word
