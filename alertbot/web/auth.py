@@ -2,7 +2,8 @@
 
     GET  /              the console when signed in, else the sign-in page
     POST /auth/code     form ``phone``: a one-time code to that contact (SMS, else Slack DM)
-    POST /auth/verify   form ``phone``, ``code``: a session cookie and 303 to /
+    POST /auth/verify   form ``phone``, ``code``: a session cookie and 303 to / (or to the
+                        console page a link asked for: ``next``, ``session.return_to``)
     POST /auth/logout   ends the session (CSRF token required)
 
 "Send me a code" answers the same page with the same status (200) whether or not the
@@ -32,6 +33,7 @@ from alertbot.web.session import (
     current_viewer,
     new_token,
     require_same_origin,
+    return_to,
     set_session_cookie,
 )
 
@@ -54,16 +56,23 @@ def _say(request: web.Request, key: str, **values: object) -> str:
     return html.escape(words(language(request), key, **values))
 
 
-def _phone_form(request: web.Request, typed: str = "") -> str:
-    return ('<form method="post" action="/auth/code">'
+def _next_field(back: str) -> str:
+    """The page to return to after signing in, carried through the two forms."""
+    return (f'<input type="hidden" name="next" value="{html.escape(back)}">'
+            if back != "/" else "")
+
+
+def _phone_form(request: web.Request, typed: str = "", back: str | None = None) -> str:
+    back = return_to(request.query.get("next")) if back is None else back
+    return ('<form method="post" action="/auth/code">' + _next_field(back) +
             f'<label for="phone">{_say(request, "phone")}</label><input id="phone" '
             f'name="phone" type="tel" autocomplete="tel" required autofocus '
             f'value="{html.escape(typed)}"><button type="submit">{_say(request, "send")}'
             '</button></form>')
 
 
-def _code_form(request: web.Request, typed: str) -> str:
-    return ('<form method="post" action="/auth/verify">'
+def _code_form(request: web.Request, typed: str, back: str = "/") -> str:
+    return ('<form method="post" action="/auth/verify">' + _next_field(back) +
             f'<input type="hidden" name="phone" value="{html.escape(typed)}">'
             f'<label for="code">{_say(request, "code")}</label><input id="code" name="code" '
             'inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" '
@@ -93,7 +102,9 @@ def sign_in_page(request: web.Request, *, form: str = "", error: str = "", note:
 async def ask_code(request: web.Request) -> web.Response:
     """Form ``phone``. 200 and the code form (the same for every number), or 429."""
     require_same_origin(request)
-    typed = str((await request.post()).get("phone", ""))[:200]
+    form = await request.post()
+    typed = str(form.get("phone", ""))[:200]
+    back = return_to(str(form.get("next", "")))
     app = request.app
     code = f"{secrets.randbelow(10 ** rules.CODE_DIGITS):0{rules.CODE_DIGITS}d}"
     config, now, pepper = app[appkeys.RECEIVER].config, app[appkeys.CLOCK].now(), app[PEPPER]
@@ -101,9 +112,9 @@ async def ask_code(request: web.Request) -> web.Response:
         tx, config, typed, code, pepper, client_of(request), now))
     app[appkeys.ENGINE].nudge()  # the code goes out now (a no-op when none was queued)
     if result is signin.Result.THROTTLED:
-        return sign_in_page(request, form=_phone_form(request, typed), status=429,
+        return sign_in_page(request, form=_phone_form(request, typed, back), status=429,
                             error=words(language(request), "too_many_codes"))
-    return sign_in_page(request, form=_code_form(request, typed), note=words(
+    return sign_in_page(request, form=_code_form(request, typed, back), note=words(
         language(request), "sent", minutes=int(rules.CODE_LIFETIME // 60)))
 
 
@@ -112,6 +123,7 @@ async def verify(request: web.Request) -> web.Response:
     require_same_origin(request)
     form = await request.post()
     typed, code = str(form.get("phone", ""))[:200], str(form.get("code", ""))[:20]
+    back = return_to(str(form.get("next", "")))
     app = request.app
     settings, config = app[appkeys.SETTINGS], app[appkeys.RECEIVER].config
     token, now, pepper = new_token(), app[appkeys.CLOCK].now(), app[PEPPER]
@@ -119,10 +131,10 @@ async def verify(request: web.Request) -> web.Response:
         tx, config, typed, code, pepper, hash_token(token), client_of(request), now,
         settings.session_max))
     if done.result is signin.Result.THROTTLED:
-        return sign_in_page(request, form=_code_form(request, typed), status=429,
+        return sign_in_page(request, form=_code_form(request, typed, back), status=429,
                             error=words(language(request), "too_many_tries"))
     if done.result is not signin.Result.OK:
-        return sign_in_page(request, form=_code_form(request, typed), status=401,
+        return sign_in_page(request, form=_code_form(request, typed, back), status=401,
                             error=words(language(request), "wrong",
                                         minutes=int(rules.CODE_LIFETIME // 60),
                                         tries=rules.CODE_TRIES))
@@ -131,7 +143,7 @@ async def verify(request: web.Request) -> web.Response:
         ended = previous.session_id
         await app[appkeys.STORE].write(
             lambda tx: tx.revoke_session(ended, now, "signed in again"))
-    response = web.HTTPSeeOther("/")
+    response = web.HTTPSeeOther(back)  # the page a link asked for (session.return_to)
     set_session_cookie(response, request, token)
     raise response
 

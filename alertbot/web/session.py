@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import re
 import secrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -145,12 +146,25 @@ async def _load_viewer(request: web.Request) -> Viewer | None:
     return Viewer(contact, row.id, csrf_for(token))
 
 
+# The console pages a sign-in may return to (a link in an SMS: "…/incidents/12", the
+# digest's "…/readiness"). An allowlist, not a check of a URL's shape: nothing else can
+# be named, so a crafted link cannot send a person anywhere else after signing in.
+RETURN_TO = re.compile(r"/(?:incidents/[0-9]{1,9}|readiness)")
+
+
+def return_to(value: str | None) -> str:
+    """Where to go after signing in: ``value`` when it is one of the console pages
+    (``RETURN_TO``), else the board ``/``."""
+    return value if value and RETURN_TO.fullmatch(value) else "/"
+
+
 def _refuse_unsigned(request: web.Request) -> web.HTTPException:
     if request.path.startswith(("/api/", "/sandbox/")):
         return web.HTTPUnauthorized(
             text='{"error": "sign in (POST /auth/code, /auth/verify) or send the bearer '
                  'token"}', content_type="application/json")
-    return web.HTTPSeeOther("/")
+    back = return_to(request.path)
+    return web.HTTPSeeOther("/" if back == "/" else f"/?next={back}")
 
 
 async def require_viewer(request: web.Request) -> Viewer:

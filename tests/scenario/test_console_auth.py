@@ -9,6 +9,8 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from alertbot import appkeys
 from alertbot.core import signin as rules
 from tests.console import ask_code, console_client, csrf_token, read_code, sign_in, verify
@@ -349,3 +351,40 @@ async def test_the_sign_in_page_speaks_spanish_to_a_spanish_browser(h: Harness) 
             assert r.status == 401 and "Ese código no sirvió" in await r.text()
         async with client.get("/") as r:
             assert "Text me a sign-in code" in await r.text()
+
+
+@pytest.mark.parametrize(("link", "lands"), [
+    ("/incidents/1", "/incidents/1"),  # the console link in an ACK text
+    ("/readiness", "/readiness"),      # the weekly digest's link
+])
+async def test_a_link_opened_before_signing_in_is_where_sign_in_returns(
+        h: Harness, link: str, lands: str) -> None:
+    """New-user trial: a link from a text opened signed out led to the board after
+    signing in, one more search on a phone. Only the console's own pages may be named
+    (an allowlist), so a crafted link cannot send anyone elsewhere."""
+    async with console_client(h.url) as client:
+        async with client.get(link, allow_redirects=False) as r:
+            assert r.status == 303 and r.headers["Location"] == f"/?next={lands}"
+        async with client.get(r.headers["Location"]) as r:
+            assert f'name="next" value="{lands}"' in await r.text()
+        async with client.post("/auth/code", data={"phone": SUPERINTENDENT, "next": lands}
+                               ) as r:
+            assert f'name="next" value="{lands}"' in await r.text()
+        record = await h.fake.expect_sms(SUPERINTENDENT, contains="alertbot sign-in")
+        code = re.findall(r"\d{6}", record.body or "")[0]
+        async with client.post("/auth/verify", allow_redirects=False, data={
+                "phone": SUPERINTENDENT, "code": code, "next": lands}) as r:
+            assert r.status == 303 and r.headers["Location"] == lands
+
+
+@pytest.mark.parametrize("crafted", ["https://evil.example/", "//evil.example/x",
+                                     "/\\evil.example", "/incidents/1/../../x",
+                                     "/api/audit?format=csv", "javascript:alert(1)"])
+async def test_a_crafted_return_address_goes_to_the_board(h: Harness, crafted: str) -> None:
+    async with console_client(h.url) as client:
+        assert await ask_code(client, SUPERINTENDENT) == 200
+        record = await h.fake.expect_sms(SUPERINTENDENT, contains="alertbot sign-in")
+        code = re.findall(r"\d{6}", record.body or "")[0]
+        async with client.post("/auth/verify", allow_redirects=False, data={
+                "phone": SUPERINTENDENT, "code": code, "next": crafted}) as r:
+            assert r.status == 303 and r.headers["Location"] == "/"

@@ -80,8 +80,8 @@ def link(request: web.Request, seen: Viewer) -> str:
 
 async def readiness_page(request: web.Request) -> web.Response:
     seen = await current_viewer(request)
-    if seen is None:
-        raise web.HTTPSeeOther("/")
+    if seen is None:  # the weekly digest's link before signing in: sign in, then back
+        raise web.HTTPSeeOther("/?next=/readiness")
     app = request.app
     config = app[appkeys.RECEIVER].config
     now = app[appkeys.CLOCK].now()

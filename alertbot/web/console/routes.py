@@ -42,7 +42,7 @@ from alertbot.web.console.viewer import (
     current_viewer,
     may_view,
 )
-from alertbot.web.session import recheck_viewer
+from alertbot.web.session import recheck_viewer, return_to
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "connect-src 'self'; media-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -124,8 +124,8 @@ async def board_card(request: web.Request) -> web.Response:
 
 async def incident(request: web.Request) -> web.Response:
     seen = await current_viewer(request)
-    if seen is None:  # a link opened before signing in: the sign-in page first
-        raise web.HTTPSeeOther("/")
+    if seen is None:  # a link opened before signing in: the sign-in page, then back here
+        raise web.HTTPSeeOther(f"/?next={return_to(request.path)}")
     number = _number(request)
     loaded = await views.load_incident(request, seen, number)
     now = _now(request)
