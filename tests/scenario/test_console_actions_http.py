@@ -95,7 +95,7 @@ async def test_the_console_needs_a_session(h: Harness) -> None:
     async with h.session.get(h.url + "/board/incidents/1") as r:
         assert r.status == 401
     async with h.session.get(h.url + "/incidents/1", allow_redirects=False) as r:
-        assert (r.status, r.headers["Location"]) == (303, "/")
+        assert (r.status, r.headers["Location"]) == (303, "/?next=/incidents/1")
         assert "2 agents" not in await r.text()
     async with h.session.get(h.url + "/") as r:  # the sign-in page, not the board
         page = await r.text()
