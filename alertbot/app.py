@@ -84,7 +84,8 @@ async def check_database_mode(settings: Settings) -> None:
 
 async def _open_store(settings: Settings, clock: Clock) -> Store:
     """The store, after checking (and on first start, recording) the database's mode."""
-    store = await Store.open(settings.database_url, slow_commit=settings.slow_commit)
+    store = await Store.open(settings.database_url, slow_commit=settings.slow_commit,
+                             keyring=settings.keyring())
     try:
         recorded = await store.claim_mode(settings.mode, clock.now())
     except BaseException:
@@ -94,6 +95,17 @@ async def _open_store(settings: Settings, clock: Clock) -> Store:
         await store.close()
         raise DatabaseModeError(_mode_mismatch(settings, recorded))
     return store
+
+
+async def _reseal(store: Store) -> None:
+    """Seal words still plain and move older keys' to the current one (decision 0044),
+    before serving: a no-op (a few indexed scans) once done."""
+    done = await store.reseal()
+    if done.sealed or done.unreadable:
+        logging.getLogger("alertbot").warning(
+            "people's words at rest: %d value(s) sealed with the current key now; %d do "
+            "not open with any key held (ALERTBOT_DATA_KEYS_OLD)", done.sealed,
+            done.unreadable)
 
 
 async def _real_senders(settings: Settings) -> dict[Channel, Sender]:
@@ -223,10 +235,12 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     app[appkeys.EVENTS] = IncidentEvents()
     app[RELOADER] = ConfigReloader(app)
     app[appkeys.LOOP_LAG] = LoopLag(app[appkeys.METRICS])
-    app[appkeys.KEYRING] = settings.keyring()  # sandbox without a key: a throwaway one
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         store = await _open_store(settings, app[appkeys.CLOCK])
+        # ALERTBOT_DATA_KEY, or the database's own key without one (decision 0044).
+        app[appkeys.KEYRING] = store.keyring
+        await _reseal(store)
         if senders is not None:
             chosen: dict[Channel, Sender] = dict(senders)
         elif settings.sandbox:

@@ -1,4 +1,4 @@
-"""The ``alertbot`` command: serve, check, plan, readiness, watchdog, keygen."""
+"""The ``alertbot`` command: serve, check, plan, readiness, watchdog, keygen, reseal."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def _stored_away(settings: Settings, now: float) -> dict[str, float]:
     async def read() -> dict[str, float]:
         from alertbot.store.sql import Store
 
-        store = await Store.open(url)
+        store = await Store.open(url, keyring=settings.keyring())
         try:
             return await store.read(lambda tx: tx.away_ends(now))
         finally:
@@ -108,7 +108,7 @@ def cmd_readiness(args: argparse.Namespace) -> int:
 
     async def run() -> tuple[str, bool]:
         assert config is not None
-        store = await Store.open(settings.database_url)
+        store = await Store.open(settings.database_url, keyring=settings.keyring())
         sources = sources_from(settings)
         try:
             found = await readiness(store, config, sources, now)
@@ -220,7 +220,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     if not settings.sandbox and settings.data_key is None:
         print("alertbot: ALERTBOT_DATA_KEY is not set, so documents (photos of warrants) "
-              "could not be kept encrypted at rest.\n"
+              "and people's words (reports, notes) could not be kept encrypted at rest.\n"
               "  Make one with:  alertbot keygen\n"
               "  and set ALERTBOT_DATA_KEY to what it prints (keep it with your backups: "
               "without it, stored documents cannot be read).", file=sys.stderr)
@@ -269,6 +269,37 @@ def cmd_keygen(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reseal(args: argparse.Namespace) -> int:
+    """Seal people's words still stored plain and move those under an older key
+    (ALERTBOT_DATA_KEYS_OLD) to ALERTBOT_DATA_KEY (decision 0044). Idempotent; safe while
+    alertbot serves. Exit 1 when some words open with no key held, 2 without a key."""
+    from alertbot.store.sql import Store
+
+    settings = Settings.from_env()
+    keyring = settings.keyring()
+    if keyring is None:
+        print("alertbot reseal: ALERTBOT_DATA_KEY is not set: nothing to seal with (make "
+              "one with `alertbot keygen`).", file=sys.stderr)
+        return 2
+
+    async def run() -> tuple[int, int]:
+        store = await Store.open(settings.database_url, keyring=keyring)
+        try:
+            done = await store.reseal(args.batch)
+        finally:
+            await store.close()
+        return done.sealed, done.unreadable
+
+    sealed, unreadable = asyncio.run(run())
+    print(f"sealed with the current key: {sealed} value(s); opening with no key held: "
+          f"{unreadable}", file=sys.stderr)
+    if unreadable:
+        print("  those read as \"[sealed with a key this service no longer holds]\": put "
+              "the key they were sealed with in ALERTBOT_DATA_KEYS_OLD and run this again.",
+              file=sys.stderr)
+    return 1 if unreadable else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="alertbot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -284,6 +315,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan.set_defaults(func=cmd_plan)
     keygen = sub.add_parser("keygen", help="print a new ALERTBOT_DATA_KEY")
     keygen.set_defaults(func=cmd_keygen)
+    reseal = sub.add_parser("reseal", help="seal stored words with ALERTBOT_DATA_KEY "
+                            "(after a key rotation or an upgrade)")
+    reseal.add_argument("--batch", type=int, default=500, help="rows per transaction")
+    reseal.set_defaults(func=cmd_reseal)
     ready = sub.add_parser("readiness", help="can every escalation step reach someone now?")
     ready.add_argument("--json", action="store_true", help="print JSON (as GET /api/readiness)")
     ready.set_defaults(func=cmd_readiness)

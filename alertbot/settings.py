@@ -127,9 +127,10 @@ class Settings:
     max_connections: int = 0  # concurrent HTTP connections; 0: from the fd limit (web/serving.py)
     read_timeout: float = 10.0  # seconds for a request's headers, and again for its body
     allow_short_waits: bool = False  # tests/benchmarks on a real clock: no floors on waits
-    # Documents (and, later, notes) at rest: base64 of 32 bytes (decision 0033). Older keys
-    # still open what they sealed (rotation). None: the sandbox uses a throwaway key;
-    # production refuses to start (cli.py).
+    # Documents and people's words at rest: base64 of 32 bytes (decisions 0033, 0044).
+    # Older keys still open what they sealed (rotation; ``alertbot reseal``). None: the
+    # sandbox keeps a key in its own database (not protection, practice data); production
+    # refuses to start (cli.py).
     data_key: Secret | None = None
     data_keys_old: Secret | None = None
     document_max_bytes: int = 10_000_000  # one MMS file; Twilio takes 5 MB per message
@@ -204,13 +205,14 @@ class Settings:
         """``sandbox`` or ``production``: what a database remembers it was created for."""
         return "sandbox" if self.sandbox else "production"
 
-    def keyring(self) -> Keyring:
-        """The data keys as a ``Keyring``; a throwaway one when none is set (the sandbox:
-        its documents do not survive a restart; production never starts without a key)."""
+    def keyring(self) -> Keyring | None:
+        """The data keys as a ``Keyring``; None when none is set (the sandbox: the store
+        then keeps a key in the database itself, decision 0044; production never starts
+        without a key)."""
         from alertbot.crypto import Keyring
 
         if self.data_key is None:
-            return Keyring.throwaway()
+            return None
         older = self.data_keys_old.value.replace(",", " ").split() if self.data_keys_old else []
         return Keyring.from_text(self.data_key.value.replace(",", " ").split()[0], older)
 

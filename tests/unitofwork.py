@@ -66,7 +66,7 @@ async def transaction(store: Store, write: bool = True) -> AsyncIterator[Awaited
     if store.engine is not None:
         opened = store.engine.begin() if write else store.engine.connect()
         async with opened as aconn:
-            tx = Tx(aconn.sync_connection, True)  # type: ignore[arg-type]
+            tx = Tx(aconn.sync_connection, True, store.words)  # type: ignore[arg-type]
 
             async def on_pg(fn: Callable[[], Any]) -> Any:
                 return await aconn.run_sync(lambda _conn: fn())
@@ -80,4 +80,4 @@ async def transaction(store: Store, write: bool = True) -> AsyncIterator[Awaited
 
         async def here(fn: Callable[[], Any]) -> Any:
             return fn()
-        yield AwaitedTx(Tx(conn, False), here)
+        yield AwaitedTx(Tx(conn, False, store.words), here)

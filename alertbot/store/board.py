@@ -26,7 +26,7 @@ class BoardQueries(TxBase):
             .where(sa.or_(incidents.c.state != str(State.RESOLVED),
                           incidents.c.resolved_at >= resolved_since))
             .order_by(incidents.c.id.desc()).limit(limit)).all()
-        return [incident_from_row(r) for r in rows]
+        return [incident_from_row(r, self.words) for r in rows]
 
     def messages_of(self, incident_ids: Sequence[int]) -> dict[int, list[OutboxItem]]:
         """Each incident's outbox messages, oldest first (every id present as a key)."""

@@ -129,4 +129,4 @@ class DrillQueries(TxBase):
             .where(incidents.c.drill.is_(True), incidents.c.id < before_id,
                    incidents.c.state == str(State.RESOLVED))
             .order_by(incidents.c.id.desc()).limit(limit)).all()
-        return [incident_from_row(r) for r in rows]
+        return [incident_from_row(r, self.words) for r in rows]

@@ -14,6 +14,9 @@ from alertbot.store.txbase import TxBase
 
 # Built once (see store/timeline.py): the hot path of every webhook.
 _SEEN = sa.select(inbound.c.reply).where(inbound.c.key == sa.bindparam("key"))
+
+# A stored reply's values can hold a reporter's name and, replayed as ``VERBATIM``, the
+# words of a reply: sealed (decision 0044), bound to its webhook key.
 _RECORD = sa.insert(inbound)
 
 
@@ -22,13 +25,14 @@ class InboundKeyQueries(TxBase):
         """The reply already given for ``key`` (the receiver's ``Reply`` as JSON), or None
         if it is new."""
         row = self.conn.execute(_SEEN, {"key": key}).first()
-        return None if row is None else str(row[0])
+        return None if row is None else self.words.open(row[0], "inbound", "reply", key)
 
     def record_inbound(self, key: str, at: float, reply: str,
                        incident_id: int | None = None) -> None:
         """Remember ``key``; ``incident_id`` (the incident it touched) keeps the key for as
         long as that incident exists (``forget_inbound_before``)."""
-        self.conn.execute(_RECORD, {"key": key, "at": at, "reply": reply,
+        self.conn.execute(_RECORD, {"key": key, "at": at,
+                                    "reply": self.words.seal(reply, "inbound", "reply", key),
                                     "incident_id": incident_id})
 
     def forget_inbound_before(self, at: float) -> int:

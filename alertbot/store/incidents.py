@@ -31,6 +31,11 @@ _INSERT_IF_FREE = {
     .returning(incidents.c.id)
     for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
 _RESPONDERS = sa.insert(incident_responders)
+# The reporter's words are sealed bound to the incident's number (decision 0044), which
+# the insert makes: they follow in this UPDATE, in the same unit (one more statement,
+# only when there are words).
+_SET_DETAILS = (sa.update(incidents).where(incidents.c.id == sa.bindparam("number"))
+                .values(details=sa.bindparam("sealed")))
 _BY_OPEN_KEY = sa.select(incidents).where(incidents.c.open_key == sa.bindparam("key"))
 _BY_ID = sa.select(incidents).where(incidents.c.id == sa.bindparam("id"))
 _OPEN_OF = (sa.select(incidents)
@@ -54,7 +59,7 @@ class IncidentQueries(TxBase):
 
     def _insert_incident(self, inc: Incident, if_slot_free: bool) -> int | None:
         self.made_work = True
-        values = {**incident_values(inc), "open_key": open_key(inc)}
+        values = {**incident_values(inc), "open_key": open_key(inc), "details": ""}
         statement: Any = _INSERT
         if if_slot_free:
             statement = _INSERT_IF_FREE["postgresql" if self.postgres else "sqlite"]
@@ -62,6 +67,10 @@ class IncidentQueries(TxBase):
         if found is None:
             return None
         number = int(found)
+        if inc.details:
+            self.conn.execute(_SET_DETAILS, {
+                "number": number,
+                "sealed": self.words.seal(inc.details, "incidents", "details", number)})
         people = sorted(inc.plan.contact_ids())
         if people:
             self.conn.execute(_RESPONDERS, [
@@ -84,7 +93,7 @@ class IncidentQueries(TxBase):
             query = _BY_OPEN_KEY.with_for_update() if self.postgres else _BY_OPEN_KEY
             row = self.conn.execute(query, {"key": key}).first()
             if row is not None:
-                return incident_from_row(row), False
+                return incident_from_row(row, self.words), False
             number = self._insert_incident(inc, if_slot_free=True)
             if number is not None:
                 return replace(inc, id=number), True
@@ -96,7 +105,7 @@ class IncidentQueries(TxBase):
         turns)."""
         query = _BY_ID.with_for_update() if for_update and self.postgres else _BY_ID
         row = self.conn.execute(query, {"id": incident_id}).first()
-        return None if row is None else incident_from_row(row)
+        return None if row is None else incident_from_row(row, self.words)
 
     def transition(self, before: Incident, after: Incident) -> bool:
         """Write the state-machine move ``before`` → ``after``; False if the row moved first.
@@ -112,6 +121,9 @@ class IncidentQueries(TxBase):
         changed: dict[str, Any] = {k: v for k, v in new.items() if old[k] != v}
         if not after.is_open:
             changed["open_key"] = None
+        if "details" in changed:
+            changed["details"] = self.words.seal(after.details, "incidents", "details",
+                                                 before.id)
         if not changed:
             return True
         self.made_work = True
@@ -155,12 +167,12 @@ class IncidentQueries(TxBase):
         rows = (self.conn.execute(
             sa.select(incidents).where(incidents.c.state != str(State.RESOLVED))
             .order_by(incidents.c.id))).all()
-        return [incident_from_row(r) for r in rows]
+        return [incident_from_row(r, self.words) for r in rows]
 
     def open_incident_of(self, type_: str, school_id: str) -> Incident | None:
         """The open incident of this type at this school, if any (the oldest)."""
         row = self.conn.execute(_OPEN_OF, {"type": type_, "school": school_id}).first()
-        return None if row is None else incident_from_row(row)
+        return None if row is None else incident_from_row(row, self.words)
 
     def open_incidents_paging(self, contact_id: str) -> list[Incident]:
         """Open incidents whose plan pages ``contact_id`` (who may acknowledge them)."""
@@ -170,13 +182,13 @@ class IncidentQueries(TxBase):
             .where(incidents.c.state != str(State.RESOLVED),
                    incident_responders.c.contact_id == contact_id)
             .order_by(incidents.c.id))).all()
-        return [incident_from_row(r) for r in rows]
+        return [incident_from_row(r, self.words) for r in rows]
 
     def list_incidents(self, limit: int = 100, offset: int = 0) -> list[Incident]:
         rows = (self.conn.execute(
             sa.select(incidents).order_by(incidents.c.id.desc()).limit(limit)
             .offset(offset))).all()
-        return [incident_from_row(r) for r in rows]
+        return [incident_from_row(r, self.words) for r in rows]
 
     def count_open(self) -> int:
         return int((self.conn.execute(

@@ -142,7 +142,7 @@ class OutboxQueries(TxBase):
         another instance escalating at the same moment takes other incidents.
         """
         rows = self.conn.execute(_due_incidents(limit, self.postgres), {"now": now}).all()
-        return [incident_from_row(r) for r in rows]
+        return [incident_from_row(r, self.words) for r in rows]
 
     def due_outbox(self, now: float, lease_now: float, limit: int,
                    channel: Channel | None = None) -> list[tuple[OutboxItem, State | None]]:

@@ -62,7 +62,7 @@ class ReporterQueries(TxBase):
     def open_incidents_reported_by_key(self, key: str) -> list[Incident]:
         """Open incidents ``key`` opened or joined, oldest first."""
         rows = self.conn.execute(_OPEN_BY_KEY, {"key": key}).all()
-        return [incident_from_row(r) for r in rows]
+        return [incident_from_row(r, self.words) for r in rows]
 
     def count_opened_by_since(self, key: str, since: float) -> int:
         """How many incidents ``key`` opened (not joined) at or after ``since``."""
@@ -86,7 +86,7 @@ class ReporterQueries(TxBase):
                                        incidents.c.school_id.is_(None),
                                        incidents.c.created_at >= since)
             .order_by(incidents.c.id))).all()
-        return [incident_from_row(r) for r in rows]
+        return [incident_from_row(r, self.words) for r in rows]
 
     def claim_sender_notice(self, key: str, now: float, window: float) -> bool:
         """True if admins were not told about ``key`` within ``window`` seconds (and

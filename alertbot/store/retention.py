@@ -6,12 +6,13 @@ A part of ``Tx`` (store/tx.py). What is free text: the reporter's words
 later texts and transcripts; ``note``: NOTE), notices' bodies (they forward words),
 checklist notes and text fields, the encounter log's text fields, warrant-aid notes and
 records requests' free text. What stays: every row, every time, every count, who did
-what (contacts are staff, not students), enumerated answers.
+what (contacts are staff, not students), enumerated answers. Purged text is written
+plain ("" or ``PURGED``: nothing left to seal); the checklist values kept are sealed
+again (decision 0044).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from alertbot.core.encounter import FREE_TEXT
 from alertbot.core.incident import State
 from alertbot.core.records import OutboxKind
+from alertbot.store.procedure import field_values, seal_field_values
 from alertbot.store.schema import (
     encounters,
     incidents,
@@ -79,11 +81,13 @@ class RetentionQueries(TxBase):
         for step_id, values in self.conn.execute(
                 sa.select(procedure_steps.c.step_id, procedure_steps.c.field_values)
                 .where(procedure_steps.c.incident_id == incident_id)).all():
-            kept = keep_values(str(step_id), json.loads(values or "{}"))
+            kept = keep_values(str(step_id),
+                               field_values(self.words, values, incident_id, str(step_id)))
             self.conn.execute(sa.update(procedure_steps).where(
                 procedure_steps.c.incident_id == incident_id,
                 procedure_steps.c.step_id == step_id).values(
-                note="", field_values=json.dumps(kept, sort_keys=True)))
+                note="", field_values=seal_field_values(self.words, kept, incident_id,
+                                                        str(step_id))))
         self.conn.execute(sa.update(encounters).where(encounters.c.incident_id == incident_id)
                           .values(**dict.fromkeys(FREE_TEXT, "")))
         self.conn.execute(sa.update(records_requests).where(

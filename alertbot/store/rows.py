@@ -12,13 +12,16 @@ from alertbot.core.model import Channel
 from alertbot.core.plan import Plan
 from alertbot.core.records import OutboxItem, OutboxKind, OutboxStatus
 from alertbot.store.schema import OPEN_KEY_SEPARATOR
+from alertbot.store.words import Words
 
 _INCIDENT_FIELDS = [f.name for f in fields(Incident) if f.name not in ("plan", "state")]
 
 
-def incident_from_row(row: sa.Row[Any]) -> Incident:
+def incident_from_row(row: sa.Row[Any], words: Words) -> Incident:
+    """The incident of a row of ``incidents``, its reporter's words opened (``words``)."""
     m = row._mapping
     values = {name: m[name] for name in _INCIDENT_FIELDS}
+    values["details"] = words.open(m["details"], "incidents", "details", m["id"])
     values["unverified"] = bool(values["unverified"])
     values["drill"] = bool(values["drill"])
     return Incident(plan=Plan.from_json(m["plan"]), state=State(m["state"]), **values)

@@ -28,10 +28,13 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from alertbot.crypto import Keyring
 from alertbot.faults import slow_commits
+from alertbot.store.reseal import RESEAL_BATCH, Resealed, database_keyring, reseal
 from alertbot.store.rows import SlackPost
 from alertbot.store.schema import MIGRATIONS, database_meta, schema_version
 from alertbot.store.tx import NUDGE_CHANNEL, Tx
+from alertbot.store.words import Words
 
 __all__ = ["BUSY_TIMEOUT_MS", "NUDGE_CHANNEL", "SlackPost", "Store", "Tx", "engine_url"]
 
@@ -66,6 +69,8 @@ class Store:
         self.engine = engine
         self.sync_engine = sync_engine
         self.postgres = engine is not None
+        # People's words at rest (decision 0044); ``open`` sets the database's keyring.
+        self.words = Words(Keyring.throwaway())
         self._writer: ThreadPoolExecutor | None = None
         self._readers: ThreadPoolExecutor | None = None
         if sync_engine is not None:
@@ -73,9 +78,20 @@ class Store:
             self._readers = ThreadPoolExecutor(READER_THREADS,
                                                thread_name_prefix="alertbot-db-read")
 
+    @property
+    def keyring(self) -> Keyring:
+        """The keys people's words are sealed and opened with (decision 0044)."""
+        return self.words.keyring
+
     @classmethod
-    async def open(cls, url: str, slow_commit: float = 0.0) -> Store:
+    async def open(cls, url: str, slow_commit: float = 0.0,
+                   keyring: Keyring | None = None) -> Store:
         """Open (and migrate) the database at ``url``.
+
+        ``keyring``: ALERTBOT_DATA_KEY (and older keys), which seal people's words.
+        Without one (the sandbox, tests) the database keeps a key of its own, so its words
+        survive a restart but are not protected at rest; with one, such a key still opens
+        what it sealed until ``reseal`` moves it to the given key (store/reseal.py).
 
         Statement parameters are phone numbers and reporters' words: SQLAlchemy is told
         to keep them out of every error message (``hide_parameters``), so a failing
@@ -105,7 +121,17 @@ class Store:
             event.listen(engine.sync_engine, "handle_error", _hide_row_values)
             store = cls(engine=engine)
         await store.migrate()
+        try:
+            store.words = Words(await database_keyring(store, keyring))
+        except BaseException:
+            await store.close()
+            raise
         return store
+
+    async def reseal(self, batch: int = RESEAL_BATCH) -> Resealed:
+        """Seal every word still plain, and move words under an older key to the current
+        one (store/reseal.py): idempotent, ``batch`` rows per unit of work."""
+        return await reseal(self, batch)
 
     async def migrate(self) -> int:
         """Apply pending migrations; return the schema version now in force."""
@@ -137,16 +163,18 @@ class Store:
         """
         if self.engine is not None:
             async with self.engine.begin() as conn:
-                return await conn.run_sync(_unit, work, True, True)
-        return await self._on_thread(self._writer, _sqlite_write, self.sync_engine, work)
+                return await conn.run_sync(_unit, work, True, True, self.words)
+        return await self._on_thread(self._writer, _sqlite_write, self.sync_engine, work,
+                                     self.words)
 
     async def read(self, work: Callable[[Tx], T]) -> T:
         """Run ``work(tx)`` in a read-only view and return its result (on SQLite it does
         not wait for the writer: WAL)."""
         if self.engine is not None:
             async with self.engine.connect() as conn:
-                return await conn.run_sync(_unit, work, True, False)
-        return await self._on_thread(self._readers, _sqlite_read, self.sync_engine, work)
+                return await conn.run_sync(_unit, work, True, False, self.words)
+        return await self._on_thread(self._readers, _sqlite_read, self.sync_engine, work,
+                                     self.words)
 
     @staticmethod
     async def _on_thread(pool: ThreadPoolExecutor | None, fn: Callable[..., T],
@@ -215,22 +243,23 @@ class Store:
             return False
 
 
-def _unit(conn: Connection, work: Callable[[Tx], T], postgres: bool, writing: bool) -> T:
-    tx = Tx(conn, postgres)
+def _unit(conn: Connection, work: Callable[[Tx], T], postgres: bool, writing: bool,
+          words: Words) -> T:
+    tx = Tx(conn, postgres, words)
     result = work(tx)
     if writing:
         tx.notify()
     return result
 
 
-def _sqlite_write(engine: Engine, work: Callable[[Tx], T]) -> T:
+def _sqlite_write(engine: Engine, work: Callable[[Tx], T], words: Words) -> T:
     with engine.begin() as conn:
-        return _unit(conn, work, False, True)
+        return _unit(conn, work, False, True, words)
 
 
-def _sqlite_read(engine: Engine, work: Callable[[Tx], T]) -> T:
+def _sqlite_read(engine: Engine, work: Callable[[Tx], T], words: Words) -> T:
     with engine.connect() as conn:
-        return _unit(conn, work, False, False)
+        return _unit(conn, work, False, False, words)
 
 
 def _migrate_sqlite(engine: Engine) -> int:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from alertbot.core.records import TimelineEntry
+from alertbot.core.timeline_kinds import carries_words
 from alertbot.store.schema import (
     timeline,
 )
@@ -22,8 +23,18 @@ _ADD = sa.insert(timeline)
 class TimelineQueries(TxBase):
     def add_timeline(self, incident_id: int, at: float, kind: str, text: str,
                      actor: str | None = None) -> None:
+        """Append an entry; its text is sealed when its kind carries people's words
+        (core/timeline_kinds.py, decision 0044)."""
+        if carries_words(kind):
+            text = self.words.seal(text, "timeline", "text", incident_id)
         self.conn.execute(_ADD, {"incident_id": incident_id, "at": at, "kind": kind,
                                  "actor": actor, "text": text})
+
+    def timeline_text(self, incident_id: int, kind: str, stored: str) -> str:
+        """The text of a stored timeline entry (opened if its kind carries words)."""
+        if carries_words(kind):
+            return self.words.open(stored, "timeline", "text", incident_id)
+        return stored
 
     def timeline(self, incident_ids: Sequence[int]) -> dict[int, list[TimelineEntry]]:
         out: dict[int, list[TimelineEntry]] = {i: [] for i in incident_ids}
@@ -35,5 +46,6 @@ class TimelineQueries(TxBase):
         for r in rows:
             m = r._mapping
             out[m["incident_id"]].append(
-                TimelineEntry(m["incident_id"], m["at"], m["kind"], m["actor"], m["text"]))
+                TimelineEntry(m["incident_id"], m["at"], m["kind"], m["actor"],
+                              self.timeline_text(m["incident_id"], m["kind"], m["text"])))
         return out

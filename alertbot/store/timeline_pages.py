@@ -32,10 +32,11 @@ class Entry:
     text: str
 
 
-def _entry(row: sa.Row[object]) -> Entry:
+def _entry(tx: Tx, row: sa.Row[object]) -> Entry:
     m = row._mapping
     return Entry(int(m["id"]), int(m["incident_id"]), float(m["at"]), str(m["kind"]),
-                 m["actor"], str(m["text"]))
+                 m["actor"], tx.timeline_text(int(m["incident_id"]), str(m["kind"]),
+                                              str(m["text"])))
 
 
 def incidents_page(tx: Tx, limit: int, before: int | None = None,
@@ -47,7 +48,7 @@ def incidents_page(tx: Tx, limit: int, before: int | None = None,
         query = query.where(incidents.c.id < before)
     if ids is not None:
         query = query.where(incidents.c.id.in_(list(ids)))
-    return [incident_from_row(r) for r in (tx.conn.execute(query)).all()]
+    return [incident_from_row(r, tx.words) for r in (tx.conn.execute(query)).all()]
 
 
 def latest_entries(tx: Tx, incident_ids: Sequence[int], per_incident: int
@@ -80,7 +81,7 @@ def timeline_page(tx: Tx, incident_id: int, limit: int, before: int | None = Non
     if before is not None:
         query = query.where(timeline.c.id < before)
     rows = (tx.conn.execute(query)).all()
-    return [_entry(r) for r in reversed(rows)]
+    return [_entry(tx, r) for r in reversed(rows)]
 
 
 def timeline_cursor(tx: Tx) -> int:

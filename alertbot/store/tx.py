@@ -35,6 +35,7 @@ from alertbot.store.reports import ReportQueries
 from alertbot.store.retention import RetentionQueries
 from alertbot.store.slack_posts import SlackPostQueries
 from alertbot.store.timeline import TimelineQueries
+from alertbot.store.words import Words
 
 NUDGE_CHANNEL = "alertbot_nudge"
 
@@ -46,9 +47,10 @@ class Tx(IncidentQueries, ReporterQueries, OutboxQueries, TimelineQueries,
     """One transaction's worth of reads and writes: plain synchronous methods, called
     inside a unit of work (``Store.write``/``Store.read``)."""
 
-    def __init__(self, conn: Connection, postgres: bool) -> None:
+    def __init__(self, conn: Connection, postgres: bool, words: Words) -> None:
         self.conn = conn
         self.postgres = postgres
+        self.words = words
         self.made_work = False
         # Incidents besides the reply's that this transaction changed (a merged duplicate):
         # their events are published after the commit, with the reply's.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
+from alertbot.store.words import Words
+
 
 class TxBase:
     """One transaction's state: its synchronous SQLAlchemy ``Connection`` (a unit of work
@@ -12,6 +14,9 @@ class TxBase:
 
     conn: Connection
     postgres: bool
+    # Seals and opens people's words (store/words.py, decision 0044): every word-carrying
+    # column is written and read through it, never raw.
+    words: Words
     # Set when this transaction created work for the engine (an incident changed,
     # a message queued): only then is the engine woken and other instances told.
     made_work: bool

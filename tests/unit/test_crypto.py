@@ -107,11 +107,13 @@ def test_settings_keyring_uses_the_key_and_the_old_ones() -> None:
     old = generate_key()
     sealed = Keyring.from_text(old).seal(b"x", AAD)
     settings = Settings.from_env({"ALERTBOT_DATA_KEY": KEY, "ALERTBOT_DATA_KEYS_OLD": old})
-    assert settings.keyring().open(sealed, AAD) == b"x"
+    keyring = settings.keyring()
+    assert keyring is not None and keyring.open(sealed, AAD) == b"x"
     assert repr(settings.data_key) == "<secret>"
 
 
-def test_without_a_key_the_keyring_is_a_throwaway_one() -> None:
+def test_without_a_key_settings_give_no_keyring() -> None:
+    """The store then keeps a key in the database (decision 0044): words and documents
+    of a sandbox survive its restart (tests/store/test_sealed_words.py)."""
     settings = Settings.from_env({}, sandbox=True)
-    one, two = settings.keyring(), settings.keyring()
-    assert one.current != two.current
+    assert settings.keyring() is None
