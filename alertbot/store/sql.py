@@ -111,6 +111,10 @@ class Store:
                 cursor.execute("PRAGMA synchronous=NORMAL")
                 cursor.execute("PRAGMA foreign_keys=ON")
                 cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                # Overwrite deleted and rewritten content with zeros, so words that were
+                # purged (retention) or resealed (plain before decision 0044) do not
+                # linger in free space of the file (sqlite.org/pragma.html#pragma_secure_delete).
+                cursor.execute("PRAGMA secure_delete=ON")
                 cursor.close()
 
             slow_commits(sync_engine, slow_commit)
@@ -130,8 +134,16 @@ class Store:
 
     async def reseal(self, batch: int = RESEAL_BATCH) -> Resealed:
         """Seal every word still plain, and move words under an older key to the current
-        one (store/reseal.py): idempotent, ``batch`` rows per unit of work."""
-        return await reseal(self, batch)
+        one (store/reseal.py): idempotent, ``batch`` rows per unit of work.
+
+        SQLite: when it sealed anything, the write-ahead log is then checkpointed and
+        truncated, so the file's old page images (the plain words) are overwritten. On
+        PostgreSQL old row versions stay in the table files until ``VACUUM FULL``.
+        """
+        done = await reseal(self, batch)
+        if done.sealed and self.sync_engine is not None:
+            await self._on_thread(self._writer, _checkpoint, self.sync_engine)
+        return done
 
     async def migrate(self) -> int:
         """Apply pending migrations; return the schema version now in force."""
@@ -260,6 +272,11 @@ def _sqlite_write(engine: Engine, work: Callable[[Tx], T], words: Words) -> T:
 def _sqlite_read(engine: Engine, work: Callable[[Tx], T], words: Words) -> T:
     with engine.connect() as conn:
         return _unit(conn, work, False, False, words)
+
+
+def _checkpoint(engine: Engine) -> None:
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _migrate_sqlite(engine: Engine) -> int:

@@ -82,6 +82,13 @@ def file_bytes(store: Store) -> bytes:
     return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
 
 
+def checkpoint(store: Store) -> None:
+    """SQLite: copy the write-ahead log into the database file and empty it."""
+    if store.sync_engine is not None:
+        with store.sync_engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def timeline_texts(tx: Tx, number: int, kind: str) -> list[str]:
     return [e.text for e in tx.timeline([number])[number] if e.kind == kind]
 
@@ -203,6 +210,8 @@ async def test_plain_rows_from_before_read_and_reseal_seals_them(
     assert (done.sealed, done.unreadable) == (2, 0)
     raw = await everything_raw(store)
     assert NAME not in raw and "Opened by x" in raw  # system entries stay plain
+    # Nor in the SQLite file's free space (secure_delete, a checkpoint after resealing).
+    assert b"Zephyrine" not in file_bytes(store)
     inc = await store.read(lambda tx: tx.get_incident(number))
     assert inc is not None and inc.details == f"legacy {NAME}"
     assert f"old note {NAME}" in await store.read(
@@ -282,3 +291,23 @@ def test_the_word_columns_are_text_columns_of_the_schema() -> None:
         assert isinstance(column.type, sa.Text), (col.table.name, col.column)
         for name in (*col.keys, *col.binding):
             assert name in col.table.c, (col.table.name, name)
+
+
+async def test_purged_plain_words_leave_no_trace_in_the_sqlite_file(
+        store: Store, preceiver: Receiver, pconfig: Config) -> None:
+    """Retention blanks a row written plain before decision 0044: the freed bytes are
+    zeroed (secure_delete), not left in the file's free space."""
+    if store.sync_engine is not None:
+        assert await store.read(lambda tx: tx.conn.exec_driver_sql(
+            "PRAGMA secure_delete").scalar()) == 1
+    number = await opened(preceiver, pconfig, "two agents")
+    async with transaction(store) as tx:
+        await tx.conn.execute(sa.update(incidents).where(incidents.c.id == number)
+                              .values(details=f"legacy words naming {NAME} " * 3))
+    checkpoint(store)  # the plain words are in the file itself now
+    assert store.sync_engine is None or b"Zephyrine" in file_bytes(store)
+    await preceiver.handle(actor(pconfig, "admin"), cmd.Resolve(number), "sms")
+    assert await store.write(lambda tx: retention.purge_due(tx, pconfig, 1e12)) == [number]
+    checkpoint(store)
+    assert b"Zephyrine" not in file_bytes(store)
+    assert NAME not in await everything_raw(store)
