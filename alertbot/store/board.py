@@ -37,7 +37,7 @@ class BoardQueries(TxBase):
             sa.select(outbox).where(outbox.c.incident_id.in_(list(incident_ids)))
             .order_by(outbox.c.id)).all()
         for row in rows:
-            item = outbox_from_row(row)
+            item = outbox_from_row(row, self.words)
             if item.incident_id is not None:
                 out[item.incident_id].append(item)
         return out

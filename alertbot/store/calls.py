@@ -82,7 +82,7 @@ class CallQueries(TxBase):
     def outbox_by_call(self, call_sid: str) -> OutboxItem | None:
         """The voice page or bridge call Twilio knows as ``call_sid``."""
         row = self.conn.execute(sa.select(outbox).where(outbox.c.provider_id == call_sid)).first()
-        return None if row is None else outbox_from_row(row)
+        return None if row is None else outbox_from_row(row, self.words)
 
     def claim_ringing_pages(self, since: float, limit: int = 50) -> list[OutboxItem]:
         """Voice pages of incidents no longer triggered whose call may still be ringing
@@ -100,7 +100,7 @@ class CallQueries(TxBase):
             .order_by(outbox.c.id).limit(limit)).all()
         claimed = []
         for row in rows:
-            item = outbox_from_row(row)
+            item = outbox_from_row(row, self.words)
             result = self.conn.execute(
                 sa.update(outbox).where(outbox.c.id == item.id, sa.or_(
                     outbox.c.provider_status.is_(None), outbox.c.provider_status.in_(RINGING)))

@@ -12,7 +12,7 @@ from alertbot.core.delivery import blocking
 from alertbot.core.incident import Incident, State
 from alertbot.core.model import Channel
 from alertbot.core.records import NewMessage, OutboxItem, OutboxKind, OutboxStatus
-from alertbot.store.rows import incident_from_row, outbox_from_row
+from alertbot.store.rows import incident_from_row, outbox_from_row, stored_body
 from alertbot.store.schema import incidents, outbox
 from alertbot.store.txbase import TxBase
 from alertbot.text.drill import mark_drill
@@ -88,9 +88,10 @@ class OutboxQueries(TxBase):
             {
                 "incident_id": m.incident_id, "kind": str(m.kind), "contact_id": m.contact_id,
                 "channel": str(m.channel), "address": m.address,
-                "body": mark_drill(m.body, m.channel, m.language,
-                                   spoken=m.channel is Channel.VOICE)
-                if m.incident_id in drills else m.body,
+                "body": stored_body(self.words, m.kind, m.incident_id, m.address,
+                                    mark_drill(m.body, m.channel, m.language,
+                                               spoken=m.channel is Channel.VOICE)
+                                    if m.incident_id in drills else m.body),
                 "language": m.language, "step": m.step, "round": m.round,
                 "reason": m.reason, "status": str(OutboxStatus.PENDING),
                 "due_at": now + m.delay,
@@ -122,7 +123,7 @@ class OutboxQueries(TxBase):
 
     def messages_for(self, incident_id: int) -> list[OutboxItem]:
         rows = self.conn.execute(_FOR_INCIDENT, {"id": incident_id}).all()
-        return [outbox_from_row(r) for r in rows]
+        return [outbox_from_row(r, self.words) for r in rows]
 
     def paged_contacts(self, incident_id: int) -> list[str]:
         """Contacts a page of this incident went (or was going) out to, first paged first."""
@@ -161,7 +162,7 @@ class OutboxQueries(TxBase):
         out: list[tuple[OutboxItem, State | None]] = []
         for row in self.conn.execute(query, {"now": now, "lease_now": lease_now}).all():
             state = row._mapping["incident_state"]
-            out.append((outbox_from_row(row), None if state is None else State(state)))
+            out.append((outbox_from_row(row, self.words), None if state is None else State(state)))
         return out
 
     def cancel_outbox(self, ids: Sequence[int]) -> None:
@@ -230,7 +231,7 @@ class OutboxQueries(TxBase):
         if for_update and self.postgres:
             query = query.with_for_update()
         row = (self.conn.execute(query)).first()
-        return None if row is None else outbox_from_row(row)
+        return None if row is None else outbox_from_row(row, self.words)
 
     def set_provider_status(self, item_id: int, status: str,
                                   error: str | None = None) -> bool:

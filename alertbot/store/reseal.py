@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from alertbot.core.records import OutboxKind
 from alertbot.core.timeline_kinds import SYSTEM_KINDS
 from alertbot.crypto import Keyring, SealError, decode_key, generate_key, key_id
 from alertbot.store.retention import PURGED
@@ -32,6 +33,7 @@ from alertbot.store.schema import (
     encounters,
     inbound,
     incidents,
+    outbox,
     procedure_steps,
     records_requests,
     timeline,
@@ -66,6 +68,10 @@ def _timeline_words() -> sa.ColumnElement[bool]:
     return sa.and_(timeline.c.kind.not_in(sorted(SYSTEM_KINDS)), timeline.c.text != PURGED)
 
 
+def _notices() -> sa.ColumnElement[bool]:
+    return sa.and_(outbox.c.kind == str(OutboxKind.NOTICE), outbox.c.body != PURGED)
+
+
 def _some_values() -> sa.ColumnElement[bool]:
     return procedure_steps.c.field_values != "{}"
 
@@ -82,6 +88,7 @@ WORD_COLUMNS: tuple[WordColumn, ...] = (
     WordColumn(records_requests, "other_category", ("id",), ("incident_id",)),
     WordColumn(records_requests, "notes", ("id",), ("incident_id",)),
     WordColumn(inbound, "reply", ("key",), ("key",)),
+    WordColumn(outbox, "body", ("id",), ("incident_id", "address"), _notices),
 )
 
 

@@ -48,11 +48,25 @@ def open_key(inc: Incident) -> str | None:
     return f"{inc.type}{OPEN_KEY_SEPARATOR}{inc.school_id}"
 
 
-def outbox_from_row(row: sa.Row[Any]) -> OutboxItem:
+def stored_body(words: Words, kind: OutboxKind | str, incident_id: int | None,
+                address: str, body: str) -> str:
+    """An outbox body as stored: a notice's sealed (it can carry a responder's words to
+    the reporter, e.g. a console message; decision 0044), a page's plain (alertbot
+    composes it from staff names, schools and numbers: decision 0043)."""
+    if str(kind) != str(OutboxKind.NOTICE):
+        return body
+    return words.seal(body, "outbox", "body", incident_id, address)
+
+
+def outbox_from_row(row: sa.Row[Any], words: Words) -> OutboxItem:
+    """The message of a row of ``outbox``, a notice's body opened (``stored_body``)."""
     m = row._mapping
+    body = m["body"]
+    if m["kind"] == str(OutboxKind.NOTICE):
+        body = words.open(body, "outbox", "body", m["incident_id"], m["address"])
     return OutboxItem(
         id=m["id"], kind=OutboxKind(m["kind"]), channel=Channel(m["channel"]),
-        address=m["address"], body=m["body"], language=m["language"],
+        address=m["address"], body=body, language=m["language"],
         incident_id=m["incident_id"], contact_id=m["contact_id"], step=m["step"],
         round=m["round"], reason=m["reason"], status=OutboxStatus(m["status"]),
         due_at=m["due_at"], attempts=m["attempts"], created_at=m["created_at"],

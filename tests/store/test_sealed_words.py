@@ -21,7 +21,7 @@ from alertbot.core.records_requests import Presented
 from alertbot.core.warrant import Answers
 from alertbot.crypto import Keyring
 from alertbot.metrics import Metrics
-from alertbot.service import procedure, records, retention
+from alertbot.service import console_actions, procedure, records, retention
 from alertbot.service.receiver import Receiver
 from alertbot.store.reseal import WORD_COLUMNS
 from alertbot.store.schema import incidents, metadata, timeline
@@ -121,6 +121,13 @@ async def write_every_word_column(store: Store, receiver: Receiver, config: Conf
     assert changed.key == "records_request_saved"
     async with transaction(store) as tx:
         await tx.record_inbound("slack:Ev1", 15.0, f'{{"text": "{NAME}"}}', number)
+
+    def message(tx: Tx) -> None:
+        incident = tx.get_incident(number)
+        assert incident is not None
+        console_actions.message_reporter(tx, config, 16.0, c["attorney"], incident,
+                                         f"Is {NAME} with you?")
+    await store.write(message)
     return number
 
 
@@ -141,7 +148,9 @@ async def test_every_word_column_round_trips_and_is_never_stored_in_the_clear(
                 "values": dict(step.values), "agents": enc.agents, "account": enc.account,
                 "outcome_other": enc.outcome_other, "review": review.note,
                 "other": req.other_category, "notes": req.notes,
-                "reply": tx.seen_inbound("slack:Ev1")}
+                "reply": tx.seen_inbound("slack:Ev1"),
+                "console_message": timeline_texts(tx, number, "console_message"),
+                "texted": [m.body for m in tx.messages_for(number) if "with you" in m.body]}
 
     expected = {
         "details": f"agents asked for {NAME} at the desk", "update": [f"{NAME} is in room 4"],
@@ -150,7 +159,10 @@ async def test_every_word_column_round_trips_and_is_never_stored_in_the_clear(
         "agents": f"agents: {NAME}", "account": f"account: {NAME}",
         "outcome_other": f"outcome_other: {NAME}", "review": f"names {NAME}",
         "other": f"{NAME}'s bus log", "notes": f"{NAME}'s file",
-        "reply": f'{{"text": "{NAME}"}}'}
+        "reply": f'{{"text": "{NAME}"}}',
+        "console_message": [f"texted the reporter from the console (Sam Okafor): "
+                            f"Is {NAME} with you?"],
+        "texted": [f"Is {NAME} with you?"]}
     assert await store.read(read) == expected
     # A restart (another process, the same database and key) reads the same words.
     again = await reopened(store)
