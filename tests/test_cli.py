@@ -405,3 +405,45 @@ def test_serve_with_a_bad_data_key_names_the_variable(tmp_path: Path) -> None:
                                "ALERTBOT_DATA_KEY": "too-short"})
     assert result.returncode == 2
     assert "ALERTBOT_DATA_KEY" in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_reseal_moves_words_to_the_current_key_and_says_what_it_could_not(
+        tmp_path: Path) -> None:
+    """Rotation as district IT does it (decision 0044): the old key in
+    ALERTBOT_DATA_KEYS_OLD, the new one in ALERTBOT_DATA_KEY, ``alertbot reseal``."""
+    import sqlalchemy as sa
+
+    from alertbot.crypto import Keyring, generate_key
+    from alertbot.store.schema import inbound
+    from alertbot.store.sql import Store
+    from alertbot.store.words import key_prefix
+
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    old, new = generate_key(), generate_key()
+    store = await Store.open(url, keyring=Keyring.from_text(old))
+    await store.write(lambda tx: tx.record_inbound("sms:SM1", 1.0, "sealed words"))
+    await store.write(lambda tx: tx.conn.execute(sa.insert(inbound).values(
+        key="sms:SM2", at=2.0, reply="plain words from before")))
+    await store.close()
+
+    base = {"ALERTBOT_DATABASE_URL": url}
+    result = await asyncio.to_thread(run, "reseal", env={
+        **base, "ALERTBOT_DATA_KEY": new, "ALERTBOT_DATA_KEYS_OLD": old})
+    assert result.returncode == 0, result.stderr
+    assert "sealed with the current key: 2 value(s)" in result.stderr
+    again = await asyncio.to_thread(run, "reseal", env={**base, "ALERTBOT_DATA_KEY": new})
+    assert again.returncode == 0 and "current key: 0 value(s)" in again.stderr
+    store = await Store.open(url, keyring=Keyring.from_text(new))
+    try:
+        stored = await store.read(lambda tx: [str(r[0]) for r in tx.conn.execute(
+            sa.select(inbound.c.reply).order_by(inbound.c.key)).all()])
+        assert all(s.startswith(key_prefix(Keyring.from_text(new).current)) for s in stored)
+        assert await store.read(lambda tx: tx.seen_inbound("sms:SM2")) == (
+            "plain words from before")
+    finally:
+        await store.close()
+    lost = await asyncio.to_thread(run, "reseal", env={**base,
+                                                       "ALERTBOT_DATA_KEY": generate_key()})
+    assert lost.returncode == 1 and "ALERTBOT_DATA_KEYS_OLD" in lost.stderr
+    none = await asyncio.to_thread(run, "reseal", env=base)
+    assert none.returncode == 2 and "alertbot keygen" in none.stderr

@@ -26,10 +26,11 @@ import sqlalchemy as sa
 
 from alertbot.core.records import OutboxKind
 from alertbot.core.timeline_kinds import SYSTEM_KINDS
-from alertbot.crypto import Keyring, SealError, decode_key, generate_key, key_id
+from alertbot.crypto import Keyring, SealError, decode_key, document_aad, generate_key, key_id
 from alertbot.store.retention import PURGED
 from alertbot.store.schema import (
     database_meta,
+    documents,
     encounters,
     inbound,
     incidents,
@@ -94,7 +95,8 @@ WORD_COLUMNS: tuple[WordColumn, ...] = (
 
 @dataclass(frozen=True)
 class Resealed:
-    """What a ``reseal`` did: values it (re)sealed, values no key held opens."""
+    """What a ``reseal`` did: values it (re)sealed, values no key held opens (documents
+    counted with words)."""
 
     sealed: int = 0
     unreadable: int = 0
@@ -144,7 +146,46 @@ async def reseal(store: Store, batch: int = RESEAL_BATCH) -> Resealed:
             sealed, unreadable = sealed + done, unreadable + stuck
             if rows < batch:
                 break
-    return Resealed(sealed, unreadable)
+    done, stuck = await _reseal_documents(store)
+    return Resealed(sealed + done, unreadable + stuck)
+
+
+async def _reseal_documents(store: Store) -> tuple[int, int]:
+    """Documents (decision 0033) sealed with another key than the current one, moved to
+    it one per unit of work (a document is up to ALERTBOT_DOCUMENT_MAX_BYTES)."""
+    current = key_id(store.keyring.current)
+    d = documents.c
+    header = sa.func.substr(d.sealed, 2, 1)  # the key id byte (crypto.py's layout)
+    ids = await store.read(lambda tx: [
+        (int(i), int(n), bytes(h or b"")) for i, n, h in tx.conn.execute(
+            sa.select(d.id, d.incident_id, header).where(d.sealed.is_not(None))
+            .order_by(d.id)).all()])
+    done = stuck = 0
+    for doc_id, number, kid in ids:
+        if kid == bytes((current,)) and not any(
+                key_id(k) == current for k in store.keyring.older):
+            continue
+
+        def move(tx: Tx, doc_id: int = doc_id, number: int = number) -> int:
+            old = tx.conn.execute(sa.select(d.sealed).where(d.id == doc_id)).scalar()
+            if old is None:
+                return 0
+            aad_ = document_aad(number, doc_id)
+            only_current = Keyring(tx.words.keyring.current)
+            with contextlib.suppress(SealError):
+                only_current.open(bytes(old), aad_)
+                return 0  # already under the current key
+            try:
+                data = tx.words.keyring.open(bytes(old), aad_)
+            except SealError:
+                return -1
+            tx.conn.execute(sa.update(documents).where(d.id == doc_id, d.sealed == old)
+                            .values(sealed=tx.words.keyring.seal(data, aad_)))
+            return 1
+
+        outcome = await store.write(move)
+        done, stuck = done + (outcome == 1), stuck + (outcome == -1)
+    return done, stuck
 
 
 def _reseal_batch(tx: Tx, col: WordColumn, after: tuple[Any, ...] | None, limit: int

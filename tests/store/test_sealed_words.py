@@ -19,12 +19,12 @@ from alertbot.core import commands as cmd
 from alertbot.core.model import Config
 from alertbot.core.records_requests import Presented
 from alertbot.core.warrant import Answers
-from alertbot.crypto import Keyring
+from alertbot.crypto import Keyring, document_aad
 from alertbot.metrics import Metrics
 from alertbot.service import console_actions, procedure, records, retention
 from alertbot.service.receiver import Receiver
 from alertbot.store.reseal import WORD_COLUMNS
-from alertbot.store.schema import incidents, metadata, timeline
+from alertbot.store.schema import documents, incidents, metadata, timeline
 from alertbot.store.sql import Store, Tx
 from alertbot.store.words import UNREADABLE, key_prefix
 from tests.store.district import actor
@@ -238,6 +238,11 @@ async def test_after_a_rotation_the_old_key_opens_and_reseal_moves_to_the_new(
     try:
         number = await opened(Receiver(pconfig, first, FakeClock(), Metrics(),
                                        nudge=lambda: None), pconfig, f"{NAME} at the gate")
+        async with transaction(first) as tx:  # a document sealed then (decision 0033)
+            await tx.conn.execute(sa.insert(documents).values(
+                id=77, incident_id=number, intake_key="sms:SM9:0", media_url="",
+                status="stored", sealed=old.seal(b"%PDF warrant", document_aad(number, 77)),
+                added_by="principal-burns", added_by_name="Ana Perez", added_at=1.0))
     finally:
         await first.close()
     rotated = await reopened(store, Keyring(new.current, (old.current,)))
@@ -245,7 +250,7 @@ async def test_after_a_rotation_the_old_key_opens_and_reseal_moves_to_the_new(
         inc = await rotated.read(lambda tx: tx.get_incident(number))
         assert inc is not None and inc.details == f"{NAME} at the gate"
         done = await rotated.reseal()
-        assert done.sealed >= 2 and done.unreadable == 0  # details, the stored reply
+        assert (done.sealed, done.unreadable) == (3, 0)  # details, stored reply, document
         stored = await rotated.read(lambda tx: tx.conn.execute(
             sa.select(incidents.c.details).where(incidents.c.id == number)).scalar())
         assert str(stored).startswith(key_prefix(new.current))
@@ -255,6 +260,9 @@ async def test_after_a_rotation_the_old_key_opens_and_reseal_moves_to_the_new(
     try:
         inc = await only_new.read(lambda tx: tx.get_incident(number))
         assert inc is not None and inc.details == f"{NAME} at the gate"
+        sealed = await only_new.read(lambda tx: tx.conn.execute(
+            sa.select(documents.c.sealed).where(documents.c.id == 77)).scalar())
+        assert new.open(bytes(sealed), document_aad(number, 77)) == b"%PDF warrant"
         assert (await only_new.reseal()).sealed == 0
     finally:
         await only_new.close()
