@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from alertbot.core.records import OutboxKind
 from alertbot.core.timeline_kinds import SYSTEM_KINDS
 from alertbot.crypto import Keyring, SealError, decode_key, document_aad, generate_key, key_id
+from alertbot.store.auth import SCRUBBED
 from alertbot.store.retention import PURGED
 from alertbot.store.schema import (
     database_meta,
@@ -70,7 +71,8 @@ def _timeline_words() -> sa.ColumnElement[bool]:
 
 
 def _notices() -> sa.ColumnElement[bool]:
-    return sa.and_(outbox.c.kind == str(OutboxKind.NOTICE), outbox.c.body != PURGED)
+    return sa.and_(outbox.c.kind == str(OutboxKind.NOTICE),
+                   outbox.c.body.not_in([PURGED, SCRUBBED]))
 
 
 def _some_values() -> sa.ColumnElement[bool]:

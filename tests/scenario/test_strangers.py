@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from alertbot import appkeys
 from alertbot.slack.post import SLACK_POST
 from tests.fakes.slack_server import FakeSlack
 from tests.fakes.twilio_server import FakeTwilio
@@ -54,11 +55,12 @@ def answers(h: Harness, prefix: str) -> list[Answer]:
     start with ``prefix``."""
     path = h.settings.database_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as db:
-        rows = db.execute("SELECT reply FROM inbound WHERE key LIKE ? ORDER BY key",
+        rows = db.execute("SELECT key, reply FROM inbound WHERE key LIKE ? ORDER BY key",
                           (prefix.replace("%", r"\%") + "%",)).fetchall()
+    words = h.app[appkeys.STORE].words  # replies are sealed at rest (decision 0044)
     out = []
-    for (stored,) in rows:
-        reply = json.loads(stored)
+    for key, stored in rows:
+        reply = json.loads(words.open(stored, "inbound", "reply", key))
         out.append((reply["outcome"], reply["key"], reply["values"]))
     return out
 

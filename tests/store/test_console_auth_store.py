@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import asyncio
 
+import sqlalchemy as sa
+
 from alertbot.core import signin as rules
 from alertbot.core.model import Channel
 from alertbot.core.records import NewMessage, OutboxKind
 from alertbot.store.audit import AuditEntry
 from alertbot.store.auth import SCRUBBED, SIGN_IN_REASON
+from alertbot.store.rows import outbox_from_row
+from alertbot.store.schema import outbox
 from alertbot.store.sql import Store, Tx
 
 T0 = 1_800_000_000.0
@@ -72,8 +76,8 @@ async def test_a_codes_words_leave_the_outbox_once_done_with(store: Store) -> No
     await store.write(queue)
     assert await store.write(lambda tx: tx.scrub_sign_in_messages("ana")) == 1
     bodies = await store.read(lambda tx: sorted(
-        (r.body, r.status) for r in tx.conn.exec_driver_sql(
-            "SELECT body, status FROM outbox").all()))
+        (m.body, str(m.status)) for m in (outbox_from_row(r, tx.words) for r in
+                                          tx.conn.execute(sa.select(outbox)).all())))
     assert bodies == [(SCRUBBED, "cancelled"), ("other", "pending")]
 
 
