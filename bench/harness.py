@@ -22,7 +22,7 @@ from typing import Any
 
 import aiohttp
 
-from tests.fakes.signing import twilio_signature
+from tests.fakes.signing import TEST_DATA_KEY, twilio_signature
 from tests.fakes.twilio_server import DEFAULT_SID, DEFAULT_TOKEN
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -183,7 +183,7 @@ class Service:
             "ALERTBOT_API_TOKEN": API_TOKEN,
             "ALERTBOT_INSTANCE_ID": f"bench:{self.port}",
             "TWILIO_ACCOUNT_SID": self.fake.account_sid,
-            "ALERTBOT_DATA_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+            "ALERTBOT_DATA_KEY": TEST_DATA_KEY,  # bench/seed.py seals with it too
             "TWILIO_AUTH_TOKEN": self.fake.auth_token,
             "TWILIO_FROM": FROM_NUMBER, "TWILIO_API_URL": self.fake.url,
             # Burst and recovery time step 2 at 0.5-2 s on a real clock (decision 0016).

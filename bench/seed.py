@@ -17,7 +17,9 @@ from pathlib import Path
 from alertbot.config.loader import load_or_raise
 from alertbot.core.incident import Incident, State
 from alertbot.core.plan import build_plan
+from alertbot.crypto import Keyring
 from alertbot.store.sql import Store, Tx
+from tests.fakes.signing import TEST_DATA_KEY
 
 
 async def seed(workdir: Path, database_url: str, *, resolved: int, open_: int,
@@ -27,7 +29,8 @@ async def seed(workdir: Path, database_url: str, *, resolved: int, open_: int,
     started = time.monotonic()
     config = load_or_raise(workdir / "escalation.yaml", workdir / "contacts")
     plan = build_plan(config, config.escalations[policy])
-    store = await Store.open(database_url)
+    # The served process's key (bench/harness.py): its start finds nothing to reseal.
+    store = await Store.open(database_url, keyring=Keyring.from_text(TEST_DATA_KEY))
     now = time.time()
     school_ids = [f"s{i}" for i in schools]
     try:
