@@ -147,6 +147,16 @@ NOTE_MAX = 1000  # characters of a step's note or one text field
 VALUE_MAX = 200  # characters of a field value other than text
 
 
+def too_long(name: str, text: str, limit: int) -> str | None:
+    """The problem (English, for a 400) when ``text`` has more than ``limit`` characters:
+    it names the field and the limit. Nothing typed is ever cut silently: a text over
+    its limit is refused whole, and the console shows it back to copy."""
+    if len(text) <= limit:
+        return None
+    return (f"{name}: at most {limit} characters ({len(text)} sent); nothing was saved, "
+            "shorten it and send it again")
+
+
 @dataclass(frozen=True)
 class Progress:
     done: int
@@ -168,7 +178,8 @@ def clean_values(step: ProcedureStep, raw: Mapping[str, str]) -> tuple[dict[str,
     """The step's field values from a form, and the problems (English, for a 400).
 
     Only the step's fields are read; empty ones are left out. ``time``: ``H:MM`` or
-    ``HH:MM`` (24 h); ``number``: a whole number 0-9999; ``choice``: one of its options.
+    ``HH:MM`` (24 h); ``number``: a whole number 0-9999; ``choice``: one of its options;
+    ``text``: at most ``NOTE_MAX`` characters (blanks collapsed), never cut.
     """
     out: dict[str, str] = {}
     problems: list[str] = []
@@ -179,8 +190,12 @@ def clean_values(step: ProcedureStep, raw: Mapping[str, str]) -> tuple[dict[str,
         problem = value_problem(f.kind, value, f.options)
         if problem:
             problems.append(f"{f.name}: {problem}")
+            continue
+        longer = too_long(f.name, value, NOTE_MAX if f.kind is FieldKind.TEXT else VALUE_MAX)
+        if longer:
+            problems.append(longer)
         else:
-            out[f.name] = value[:NOTE_MAX if f.kind is FieldKind.TEXT else VALUE_MAX]
+            out[f.name] = value
     return out, problems
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 UI: dict[str, dict[str, str]] = {
     "en": {
         "problem": "Nothing was changed.", "back": "Back to #{n}",
+        "typed": "What you typed, kept here to copy: shorten it and send it again.",
         "problem.step_not_yours": "This step is for other roles.",
         "problem.not_allowed": "You are not on this incident's response team.",
         "problem.counsel_only": "Only counsel (the Staff Attorney) or an admin signs off.",
@@ -81,6 +82,7 @@ UI: dict[str, dict[str, str]] = {
     },
     "es": {
         "problem": "No se cambió nada.", "back": "Volver a #{n}",
+        "typed": "Lo que escribió, guardado aquí para copiarlo: acórtelo y envíelo de nuevo.",
         "problem.step_not_yours": "Este paso corresponde a otros roles.",
         "problem.not_allowed": "Usted no está en el equipo de respuesta de este incidente.",
         "problem.counsel_only": "Solo el abogado del distrito o un administrador da el "

@@ -9,7 +9,6 @@ from typing import Any
 
 from markupsafe import Markup
 
-from alertbot.core.procedure import NOTE_MAX
 from alertbot.web.console.issue12 import SectionInput
 from alertbot.web.console.issue12 import render as render_template
 
@@ -39,7 +38,7 @@ def render(detail: Mapping[str, Any], csrf_token: str, language: str) -> Markup:
         steps.append({**s, "title": _lang(s, "titles", "title", language), "fields": fields})
     done = sum(1 for s in steps if s.get("done_at"))
     return render_template("procedure.html", detail, csrf_token, language, steps=steps,
-                           done=done, note_max=NOTE_MAX)
+                           done=done)
 
 
 def section(given: SectionInput) -> Markup:
