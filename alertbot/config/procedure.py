@@ -12,6 +12,11 @@ or role 'nurse'``. One bad step does not hide the problems of the next.
         fields:                       # optional
           - {name: arrived_at, kind: time, label: {en: "Agents arrived", es: "..."}}
           - {name: outcome, kind: choice, options: [declined, warrant, left]}
+          - name: outcome2             # or options with a title per language (en needed)
+            kind: choice
+            options:
+              - {id: declined, title: {en: "Entry declined", es: "Entrada denegada"}}
+              - left                   # a bare id still works: shown as written
 
     retention:
       free_text_days: 365             # free text purged this many days after resolve
@@ -30,16 +35,32 @@ from alertbot.config.schema import LanguageName, Strict
 from alertbot.config.yamlmap import LoadedYaml, Problem
 from alertbot.config.yamlmap import Path as YPath
 from alertbot.core.durations import parse_duration
-from alertbot.core.procedure import FieldKind, ProcedureStep, Retention, StepField
+from alertbot.core.procedure import MAX_DUE, FieldKind, ProcedureStep, Retention, StepField
 
 MAX_RETENTION_DAYS = 36500  # 100 years: a larger number is a typo
+
+
+class OptionModel(Strict):
+    """A choice option with titles: ``{id: declined, title: {en: ..., es: ...}}``."""
+
+    id: str = Field(min_length=1, max_length=64)
+    title: dict[LanguageName, str]
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: dict[str, str]) -> dict[str, str]:
+        if "en" not in value:
+            raise ValueError("an option's title needs at least 'en'")
+        if any(not text.strip() for text in value.values()):
+            raise ValueError("the title must not be empty")
+        return value
 
 
 class FieldModel(Strict):
     name: str
     kind: Literal["text", "time", "number", "choice"]
     label: dict[LanguageName, str] = Field(default_factory=dict)
-    options: list[str] = Field(default_factory=list)
+    options: list[Any] = Field(default_factory=list)  # ids, or OptionModel mappings
 
     @field_validator("name")
     @classmethod
@@ -51,7 +72,8 @@ class FieldModel(Strict):
 
 
 class ProcedureStepModel(Strict):
-    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_-]+$")
+    # At most 64: store/schema.py's procedure_steps.step_id.
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     title: dict[LanguageName, str]
     roles: list[str]
     fields: list[Any] = Field(default_factory=list)
@@ -76,7 +98,13 @@ class ProcedureStepModel(Strict):
     @field_validator("due", mode="before")
     @classmethod
     def _due(cls, value: object) -> float | None:
-        return None if value is None else parse_duration(value)
+        if value is None:
+            return None
+        seconds = parse_duration(value)  # refuses negative, and over 7 days
+        if not 0 < seconds <= MAX_DUE:
+            raise ValueError(f"a step's due must be more than 0 and at most 7 days after "
+                             f"the incident opens, not {value!r}")
+        return seconds
 
 
 class RetentionModel(Strict):
@@ -139,9 +167,46 @@ def _fields(doc: LoadedYaml, raw: list[Any], path: YPath,
         if kind is not FieldKind.CHOICE and model.options:
             problems.append(doc.problem((*fpath, "options"), "only a choice field has options"))
             continue
+        options = _options(doc, model.options, (*fpath, "options"), problems)
+        if options is None:
+            continue
         labels = {str(k): v for k, v in model.label.items()}
-        out.append(StepField(model.name, kind, labels, tuple(model.options)))
+        out.append(StepField(model.name, kind, labels, tuple(options), {
+            o.id: {str(k): v for k, v in o.title.items()} for o in options.values()
+            if o is not None}))
     return tuple(out)
+
+
+def _options(doc: LoadedYaml, raw: list[Any], path: YPath, problems: list[Problem]
+             ) -> dict[str, OptionModel | None] | None:
+    """A choice's options by id, in order (None for a bare id), or None when one is
+    wrong (each problem reported: an id used twice, a title without 'en'...)."""
+    out: dict[str, OptionModel | None] = {}
+    seen: dict[str, int] = {}
+    ok = True
+    for index, item in enumerate(raw):
+        opath: YPath = (*path, index)
+        if isinstance(item, str):
+            option, oid = None, item
+            if not item.strip():
+                problems.append(doc.problem(opath, "an option id must not be empty"))
+                ok = False
+                continue
+        else:
+            option = validate_piece(OptionModel, doc, item, opath, problems)
+            if option is None:
+                ok = False
+                continue
+            oid = option.id
+            opath = (*opath, "id")
+        if oid in seen:
+            problems.append(doc.problem(opath, f"option '{oid}' is already used by "
+                                               f"options[{seen[oid]}]"))
+            ok = False
+            continue
+        seen[oid] = index
+        out[oid] = option
+    return out if ok else None
 
 
 def load_retention(doc: LoadedYaml, raw: Any, problems: list[Problem]) -> Retention:

@@ -9,7 +9,8 @@ core/who.py); completing a step never pages anyone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -26,13 +27,25 @@ class FieldKind(StrEnum):
 
 @dataclass(frozen=True)
 class StepField:
+    """A field of a step. ``options``: a choice's ids (the values stored and sent by the
+    API); ``option_titles``: id -> {language: title} for the options that have titles
+    (``options: [{id: declined, title: {en: Entry declined, es: ...}}]``)."""
+
     name: str
     kind: FieldKind
     labels: Mapping[str, str] = field(default_factory=dict)  # per language; "" -> name
     options: tuple[str, ...] = ()  # a choice's values
+    option_titles: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def label(self, language: str) -> str:
         return self.labels.get(language) or self.labels.get("en") or self.name
+
+    def option_title(self, value: str, language: str) -> str:
+        """What people read for option ``value``: its title in ``language``, else in
+        English, else the id itself (a bare-string option, or a value an older config
+        allowed)."""
+        titles = self.option_titles.get(value) or {}
+        return titles.get(language) or titles.get("en") or value
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,57 @@ class ProcedureStep:
 
     def title(self, language: str) -> str:
         return self.titles.get(language) or self.titles["en"]
+
+    def due_at(self, opened_at: float) -> float | None:
+        """When this step is due (epoch seconds) for an incident opened at ``opened_at``."""
+        return None if self.due is None else opened_at + self.due
+
+    def label(self, position: int) -> str:
+        """How a text names the step without its title: the letter its title starts with
+        (``B. Designees go...`` -> ``B``, the district letter's steps A-H), else its
+        position from 1. Titles stay behind sign-in (DESIGN rule 4)."""
+        match = _LETTERED.match(self.titles.get("en", ""))
+        return match.group(1) if match else str(position + 1)
+
+
+_LETTERED = re.compile(r"^([A-Z])[.)]\s")
+MAX_DUE = 7 * 86400.0  # seconds: a step due later than a week after opening is a typo
+
+
+def reminder_key(incident_id: int, step_id: str) -> str:
+    """The key of a step's one reminder in ``procedure_reminders`` (store/records.py's
+    ``claim_reminder``): ``step:<incident>:<step id>``, at most 80 characters."""
+    return f"step:{incident_id}:{step_id}"
+
+
+@dataclass(frozen=True)
+class DueStep:
+    """A step of an open incident whose due time has come and is not done: ``position``
+    from 0 in the procedure, ``due_at`` epoch seconds."""
+
+    step: ProcedureStep
+    position: int
+    due_at: float
+
+
+def steps_to_remind(steps: Sequence[ProcedureStep], incident_id: int, opened_at: float,
+                    done: Collection[str], reminded: Collection[str], now: float
+                    ) -> tuple[list[DueStep], float | None]:
+    """The steps with a ``due`` that are due at ``now`` (``due_at <= now``), not in
+    ``done`` (step ids) and not yet reminded (``reminded``: keys, ``reminder_key``); and
+    the earliest later due time of the others still to remind (None: none). The caller
+    checks the incident is open: a resolved incident is never reminded."""
+    due: list[DueStep] = []
+    later: float | None = None
+    for position, step in enumerate(steps):
+        at = step.due_at(opened_at)
+        if at is None or step.id in done or reminder_key(incident_id, step.id) in reminded:
+            continue
+        if at <= now:
+            due.append(DueStep(step, position, at))
+        elif later is None or at < later:
+            later = at
+    return due, later
 
 
 @dataclass(frozen=True)
@@ -83,6 +147,16 @@ NOTE_MAX = 1000  # characters of a step's note or one text field
 VALUE_MAX = 200  # characters of a field value other than text
 
 
+def too_long(name: str, text: str, limit: int) -> str | None:
+    """The problem (English, for a 400) when ``text`` has more than ``limit`` characters:
+    it names the field and the limit. Nothing typed is ever cut silently: a text over
+    its limit is refused whole, and the console shows it back to copy."""
+    if len(text) <= limit:
+        return None
+    return (f"{name}: at most {limit} characters ({len(text)} sent); nothing was saved, "
+            "shorten it and send it again")
+
+
 @dataclass(frozen=True)
 class Progress:
     done: int
@@ -104,7 +178,8 @@ def clean_values(step: ProcedureStep, raw: Mapping[str, str]) -> tuple[dict[str,
     """The step's field values from a form, and the problems (English, for a 400).
 
     Only the step's fields are read; empty ones are left out. ``time``: ``H:MM`` or
-    ``HH:MM`` (24 h); ``number``: a whole number 0-9999; ``choice``: one of its options.
+    ``HH:MM`` (24 h); ``number``: a whole number 0-9999; ``choice``: one of its options;
+    ``text``: at most ``NOTE_MAX`` characters (blanks collapsed), never cut.
     """
     out: dict[str, str] = {}
     problems: list[str] = []
@@ -115,8 +190,12 @@ def clean_values(step: ProcedureStep, raw: Mapping[str, str]) -> tuple[dict[str,
         problem = value_problem(f.kind, value, f.options)
         if problem:
             problems.append(f"{f.name}: {problem}")
+            continue
+        longer = too_long(f.name, value, NOTE_MAX if f.kind is FieldKind.TEXT else VALUE_MAX)
+        if longer:
+            problems.append(longer)
         else:
-            out[f.name] = value[:NOTE_MAX if f.kind is FieldKind.TEXT else VALUE_MAX]
+            out[f.name] = value
     return out, problems
 
 

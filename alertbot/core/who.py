@@ -502,6 +502,28 @@ def reminded_about_records(config: Config, incident: Incident) -> tuple[Contact,
     return people or config.admin_contacts()
 
 
+def reminded_about_step(config: Config, incident: Incident,
+                        step_roles: Iterable[str]) -> tuple[Contact, ...]:
+    """Who is texted when a checklist step with a ``due`` is not done in time: the people
+    who would tick it off. Everyone holding one of the step's roles (or named by id) who
+    is on the incident: whoever acknowledged it (first), the contacts its frozen plan
+    pages, and (not for a drill, whose plan names its participants) the leaders of its
+    school, as for ``may_complete_step`` but never an admin for being an admin. With none
+    of them, whoever acknowledged it (they run the response); with nobody, the admins:
+    someone always hears it. Each person once."""
+    roles = set(step_roles)
+    ack = config.contacts.get(incident.acknowledged_by or "")
+    on_it = [c for c in config.contacts.values()
+             if c.id in incident.plan.contact_ids()
+             or (not incident.drill and incident.school_id is not None
+                 and incident.school_id in c.schools)]
+    people = [c for c in ([ack] if ack else []) + on_it
+              if c.id in roles or roles & set(c.roles)]
+    if not people:
+        people = [ack] if ack else list(config.admin_contacts())
+    return tuple({c.id: c for c in people}.values())
+
+
 # --- the console's own actions (issue 11, branch console-board) -------------------------
 
 

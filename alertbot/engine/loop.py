@@ -21,7 +21,7 @@ from alertbot.core.incident import Incident
 from alertbot.core.model import Channel, Config
 from alertbot.engine.dispatch import Dispatcher
 from alertbot.engine.drills import DrillScheduler
-from alertbot.engine.procedure_jobs import Reminders, Retention
+from alertbot.engine.procedure_jobs import Reminders, Retention, StepReminders
 from alertbot.engine.ringing import RingingPages
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
@@ -63,8 +63,11 @@ class Engine:
             self.nudge, lease=lease, send_timeout=send_timeout, max_in_flight=max_in_flight,
             batch=batch, rates=rates)
         self.ringing = RingingPages(store, senders, clock, config, self.events)
-        # Issue 12: records-request reminders (every cycle) and retention (hourly).
+        # Issue 12: records-request reminders (every cycle), overdue checklist steps (when
+        # one may be due) and retention (hourly).
         self.reminders = Reminders(store, clock, config, self.events, self.nudge, public_url)
+        self.step_reminders = StepReminders(store, clock, config, self.events, self.nudge,
+                                            public_url)
         self.retention = Retention(store, clock, config, self.events)
         # More modules run after the built-in ones, each isolated (the readiness digest).
         self.modules = list(modules)
@@ -154,7 +157,8 @@ class Engine:
             ("escalate", self.escalate), ("dispatch", self.dispatch),
             ("drills", self.drills), ("ringing", self.ringing),
             ("housekeeping", self.housekeeping),
-            ("reminders", self.reminders), ("retention", self.retention)]
+            ("reminders", self.reminders), ("step_reminders", self.step_reminders),
+            ("retention", self.retention)]
         if self.documents is not None:
             modules.append(("documents", self.documents))
         # More modules run after the built-in ones, each isolated (the readiness digest).

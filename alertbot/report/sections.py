@@ -19,7 +19,8 @@ from alertbot.text.report import readable, report_label
 from alertbot.text.warrant_text import t as warrant_words
 
 Block = tuple[str, list[str]]
-SKIP = frozenset({"id", "titles", "labels", "roles", "options", "kind", "reminders"})
+SKIP = frozenset({"id", "titles", "labels", "roles", "options", "kind", "reminders",
+                  "option_titles", "value_titles"})
 
 
 def _who(value: object) -> str:
@@ -66,6 +67,9 @@ def checklist(steps: list[Any], timezone: str, language: str) -> list[Block]:
                 when=readable(step.get("done_at"), timezone, language))
         else:
             head = f"{title} — " + report_label(language, "not_done")
+        if step.get("overdue") and step.get("due_at"):
+            head += " — " + report_label(language, "overdue", when=readable(
+                step.get("due_at"), timezone, language))
         if step.get("note"):
             head += f" — {step['note']}"
         lines = []
@@ -74,7 +78,9 @@ def checklist(steps: list[Any], timezone: str, language: str) -> list[Block]:
                 continue
             label = ((field.get("labels") or {}).get(language) or field.get("label")
                      or field.get("name"))
-            lines.append(f"{label}: {show(field.get('value'), timezone, language)}")
+            titles = field.get("value_titles") or {}
+            value = titles.get(language) or titles.get("en") or field.get("value")
+            lines.append(f"{label}: {show(value, timezone, language)}")
         out.append((head, lines))
     return out
 

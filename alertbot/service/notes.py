@@ -22,14 +22,19 @@ from alertbot.text.reply import Reply, ReplyKey
 
 log = logging.getLogger("alertbot.notes")
 
-NOTE_MAX = 2000  # characters of one note kept (the console shows it whole)
+# Characters of one note, kept whole (the console shows it whole). Above Twilio's 1,600
+# characters of one inbound text (its Body limit), so a NOTE by SMS is never refused for
+# its length; a longer one (console, Slack, a script) is refused whole, never cut.
+NOTE_MAX = 2000
 
 
 def add_note(tx: Tx, config: Config, contact: Contact, command: cmd.Note, source: str,
              now: float) -> Reply:
     """Put ``command.text`` on incident ``command.number``'s timeline for ``contact``
     (by ``source``: sms, slack, console, …). Replies: ``NOTE_OK``, ``NOTE_HOW`` (no
-    number), ``NOTE_EMPTY`` (no words), ``NO_SUCH``, or the refusal of ``may_note``."""
+    number), ``NOTE_EMPTY`` (no words), ``NOTE_TOO_LONG`` (over ``NOTE_MAX`` characters
+    once blanks are collapsed: nothing added, the reply names the limit), ``NO_SUCH``, or
+    the refusal of ``may_note``."""
     lang = contact.language
     if command.number is None:
         return Reply(ReplyKey.NOTE_HOW, {}, lang, None, Outcome.INFO)
@@ -42,9 +47,13 @@ def add_note(tx: Tx, config: Config, contact: Contact, command: cmd.Note, source
         log.info("refused a note on #%d from %s: %s", number, contact.id, verdict.reason)
         return Reply(ReplyKey(verdict.key), dict(verdict.values), lang, number,
                      Outcome.REFUSED)
-    text = clean_text(command.text, NOTE_MAX)
+    text = clean_text(command.text, len(command.text))  # cleaned, never cut
     if not text:
         return Reply(ReplyKey.NOTE_EMPTY, {"n": number}, lang, number, Outcome.INFO)
+    if len(text) > NOTE_MAX:
+        return Reply(ReplyKey.NOTE_TOO_LONG, {"n": number, "max": NOTE_MAX,
+                                              "length": len(text)}, lang, number,
+                     Outcome.INFO)
     tx.add_timeline(number, now, "note", text, contact.name)
     log.info("note on #%d by %s via %s (%d characters)", number, contact.id, source,
              len(text))

@@ -18,10 +18,19 @@ from alertbot.core import who
 from alertbot.core.encounter import changed_fields
 from alertbot.core.incident import Incident
 from alertbot.core.model import Config, Contact
-from alertbot.core.procedure import ProcedureStep, StepDone, clean_values, progress
+from alertbot.core.procedure import (
+    NOTE_MAX,
+    ProcedureStep,
+    StepDone,
+    clean_values,
+    progress,
+    too_long,
+)
 from alertbot.core.warrant import Answers, WarrantReview, assess
 from alertbot.store.sql import Tx
 from alertbot.text.messages import clean_text
+
+DOCUMENT_ID_MAX = 64  # characters of a document id (the documents' own ids are shorter)
 
 
 class Status(StrEnum):
@@ -69,8 +78,9 @@ def complete_step(tx: Tx, config: Config, contact: Contact | None, incident_id: 
 
     Completing a done step changes nothing (``step_already_done``, naming who did it);
     undoing one not done, likewise (``step_not_done``). The note (free text, up to
-    ``NOTE_MAX`` characters) and the field values are stored with the step, never in
-    the timeline. Works on a resolved incident too: the log is often finished after.
+    ``NOTE_MAX`` characters; longer is refused whole, ``invalid``, never cut) and the
+    field values are stored with the step, never in the timeline. Works on a resolved
+    incident too: the log is often finished after.
     """
     incident = tx.get_incident(incident_id)
     if incident is None:
@@ -93,9 +103,11 @@ def complete_step(tx: Tx, config: Config, contact: Contact | None, incident_id: 
                         f"({p.done} of {p.total} steps done)", contact.name)
         return Result(Status.DONE, "step_undone", incident_id=incident.id)
     values, problems = clean_values(step, raw_values)
-    if problems:
-        return Result(Status.INVALID, "invalid", tuple(problems))
-    done = StepDone(step.id, contact.id, contact.name, now, clean_text(note, 1000), values)
+    note = clean_text(note, len(note))  # cleaned, never cut: too long is refused
+    longer = too_long("note", note, NOTE_MAX)
+    if problems or longer:
+        return Result(Status.INVALID, "invalid", (*problems, *([longer] if longer else [])))
+    done = StepDone(step.id, contact.id, contact.name, now, note, values)
     if not tx.complete_step(incident.id, done):
         already = tx.steps_done(incident.id).get(step.id)
         return Result(Status.UNCHANGED, "step_already_done", incident_id=incident.id,
@@ -149,9 +161,13 @@ def review_warrant(tx: Tx, config: Config, contact: Contact | None, incident_id:
     if refused is not None:
         return refused
     assert incident is not None and contact is not None
-    doc = clean_text(document_id or "", 64) or None
-    review = WarrantReview(0, incident.id, answers, contact.id, contact.name, now, doc,
-                           clean_text(note, 1000))
+    doc = clean_text(document_id or "", len(document_id or "")) or None
+    note = clean_text(note, len(note))
+    problems = [p for p in (too_long("document_id", doc or "", DOCUMENT_ID_MAX),
+                            too_long("note", note, NOTE_MAX)) if p]
+    if problems:
+        return Result(Status.INVALID, "invalid", tuple(problems))
+    review = WarrantReview(0, incident.id, answers, contact.id, contact.name, now, doc, note)
     result = assess(answers)
     number = tx.add_warrant_review(review, str(result.kind), str(result.entry))
     tx.add_timeline(incident.id, now, "warrant_review",

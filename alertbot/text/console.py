@@ -63,6 +63,7 @@ TEXT: dict[str, dict[str, str]] = {
         "message_reporter": "Text the reporter",
         "message_reporter_hint": "Sent as typed from the district number (at most {limit} "
         "characters). No student names.",
+        "add_note_hint": "On the timeline only, never sent (at most {limit} characters).",
         "message": "Message",
         "send": "Send",
         "back": "Back to the board",
@@ -171,6 +172,7 @@ TEXT: dict[str, dict[str, str]] = {
         "message_reporter": "Enviar texto a quien reportó",
         "message_reporter_hint": "Se envía tal cual desde el número del distrito (máximo "
         "{limit} caracteres). Sin nombres de estudiantes.",
+        "add_note_hint": "Solo en la cronología, nunca se envía (máximo {limit} caracteres).",
         "message": "Mensaje",
         "send": "Enviar",
         "back": "Volver al tablero",

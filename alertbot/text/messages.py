@@ -68,6 +68,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "note_ok": "Note added to #{n}.",
         "note_empty": "#{n}: put the note after the number: NOTE {n} <text>.",
         "note_how": "To add a note: NOTE <number> <text>.",
+        "note_too_long": "#{n}: your note has {length} characters; the most is {max}. "
+        "Nothing was added: shorten it and send it again.",
         "update_notice": "#{n}: {reporter} sent a new update. Read it in the console{where}",
         "exhausted": "#{n} {title}: NOBODY acknowledged after {rounds} round(s). "
         "Paging stopped. Call the team now.",
@@ -199,6 +201,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "note_ok": "Nota agregada a #{n}.",
         "note_empty": "#{n}: escriba la nota despues del numero: NOTE {n} <texto>.",
         "note_how": "Para agregar una nota: NOTE <numero> <texto>.",
+        "note_too_long": "#{n}: su nota tiene {length} caracteres; el maximo es {max}. "
+        "No se agrego nada: acortela y enviela de nuevo.",
         "update_notice": "#{n}: {reporter} envio una novedad. Leala en la consola{where}",
         "exhausted": "#{n} {title}: NADIE atendio tras {rounds} ronda(s). "
         "Avisos detenidos. Llame al equipo ya.",

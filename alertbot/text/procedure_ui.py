@@ -8,6 +8,7 @@ from __future__ import annotations
 UI: dict[str, dict[str, str]] = {
     "en": {
         "problem": "Nothing was changed.", "back": "Back to #{n}",
+        "typed": "What you typed, kept here to copy: shorten it and send it again.",
         "problem.step_not_yours": "This step is for other roles.",
         "problem.not_allowed": "You are not on this incident's response team.",
         "problem.counsel_only": "Only counsel (the Staff Attorney) or an admin signs off.",
@@ -18,6 +19,9 @@ UI: dict[str, dict[str, str]] = {
         "checklist": "Procedure", "progress": "{done} of {total} steps done",
         "done_by": "Done by {name} at {time}", "not_done": "Not done yet",
         "due": "Due by {time}", "note": "Note", "mark_done": "Mark done", "undo": "Undo",
+        "overdue": "Overdue: it was due by {time}",
+        "reminded": "Reminder texted at {time}",
+        "up_to": "(up to {max} characters)",
         "no_steps": "No procedure is set for this kind of incident.",
         "encounter": "Encounter log", "save": "Save",
         "arrived_at": "Agents arrived at", "left_at": "Agents left at",
@@ -78,6 +82,7 @@ UI: dict[str, dict[str, str]] = {
     },
     "es": {
         "problem": "No se cambió nada.", "back": "Volver a #{n}",
+        "typed": "Lo que escribió, guardado aquí para copiarlo: acórtelo y envíelo de nuevo.",
         "problem.step_not_yours": "Este paso corresponde a otros roles.",
         "problem.not_allowed": "Usted no está en el equipo de respuesta de este incidente.",
         "problem.counsel_only": "Solo el abogado del distrito o un administrador da el "
@@ -89,6 +94,9 @@ UI: dict[str, dict[str, str]] = {
         "checklist": "Procedimiento", "progress": "{done} de {total} pasos hechos",
         "done_by": "Hecho por {name} a las {time}", "not_done": "Pendiente",
         "due": "Para antes de {time}", "note": "Nota", "mark_done": "Marcar hecho",
+        "overdue": "Atrasado: era para antes de {time}",
+        "reminded": "Recordatorio enviado a las {time}",
+        "up_to": "(hasta {max} caracteres)",
         "undo": "Deshacer", "no_steps": "No hay procedimiento para este tipo de incidente.",
         "encounter": "Registro del encuentro", "save": "Guardar",
         "arrived_at": "Hora de llegada de los agentes", "left_at": "Hora de salida",

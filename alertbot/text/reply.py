@@ -87,6 +87,7 @@ class ReplyKey(StrEnum):
     NOTE_OK = "note_ok"  # a note is on the incident's timeline
     NOTE_EMPTY = "note_empty"  # NOTE 12 with no words
     NOTE_HOW = "note_how"  # NOTE with no number
+    NOTE_TOO_LONG = "note_too_long"  # over service/notes.NOTE_MAX: nothing added
     AWAY_OK = "away_ok"  # AWAY: not paged until {until} while others can be (issue 14)
     AWAY_UNREADABLE = "away_unreadable"  # AWAY <something we cannot read>
     AWAY_TOO_LONG = "away_too_long"  # longer than {days} days
@@ -150,6 +151,7 @@ FIELDS: dict[ReplyKey, frozenset[str]] = {
     ReplyKey.NOTE_OK: frozenset({"n"}),
     ReplyKey.NOTE_EMPTY: frozenset({"n"}),
     ReplyKey.NOTE_HOW: frozenset(),
+    ReplyKey.NOTE_TOO_LONG: frozenset({"n", "max", "length"}),
     ReplyKey.AWAY_OK: frozenset({"until"}),
     ReplyKey.AWAY_UNREADABLE: frozenset(),
     ReplyKey.AWAY_TOO_LONG: frozenset({"days"}),

@@ -37,6 +37,7 @@ LABELS: dict[str, dict[str, str]] = {
         "page": "Page {n}",
         "before_trigger": "arrival recorded before the trigger: check the checklist",
         "done_by": "done by {who}, {when}", "not_done": "not done",
+        "overdue": "overdue (due by {when})",
         "reviewed_by": "reviewed by {who}, {when}",
     },
     "es": {
@@ -69,6 +70,7 @@ LABELS: dict[str, dict[str, str]] = {
         "page": "Página {n}",
         "before_trigger": "llegada anotada antes del aviso: revise la lista de pasos",
         "done_by": "hecho por {who}, {when}", "not_done": "sin hacer",
+        "overdue": "atrasado (era para antes de {when})",
         "reviewed_by": "revisado por {who}, {when}",
     },
 }

@@ -57,6 +57,8 @@ REPLIES: dict[str, dict[str, str]] = {
         "note_empty": "Your note for incident number {n} had no words. Text NOTE, the "
         "number, then the note.",
         "note_how": "To add a note, text NOTE, the incident number, then the note.",
+        "note_too_long": "Your note for incident number {n} was too long: {length} "
+        "characters, and the most is {max}. Nothing was added.",
         "update_added_resolved": "This was added to incident number {n}, which was already "
         "resolved. If you still need help, report again.",
         "not_acked": "That did not acknowledge it, and the paging goes on. To take incident "
@@ -155,6 +157,8 @@ REPLIES: dict[str, dict[str, str]] = {
         "note_empty": "Su nota para el incidente número {n} no tenía texto. Envíe NOTE, el "
         "número y la nota.",
         "note_how": "Para agregar una nota, envíe NOTE, el número del incidente y la nota.",
+        "note_too_long": "Su nota para el incidente número {n} era demasiado larga: "
+        "{length} caracteres, y el máximo es {max}. No se agregó nada.",
         "update_added_resolved": "Esto se agregó al incidente número {n}, que ya estaba "
         "cerrado. Si aún necesita ayuda, reporte de nuevo.",
         "not_acked": "Eso no lo atiende, y seguimos avisando. Para atender el incidente "

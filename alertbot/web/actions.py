@@ -26,12 +26,15 @@ from alertbot.core import commands as cmd
 from alertbot.core import who
 from alertbot.core.actors import Actor, Outcome, Proof
 from alertbot.core.commands import whole_number
+from alertbot.text.reply import ReplyKey
 from alertbot.text.web import render_web
 from alertbot.web import audit
 from alertbot.web.api import bearer_present, require_bearer
 from alertbot.web.session import Viewer, require_viewer
 
 STATUS = {Outcome.REFUSED: 403, Outcome.NOT_FOUND: 404}
+# Replies that refuse the request's own content: a 400 naming the limit and the field.
+BAD_REQUEST = frozenset({ReplyKey.NOTE_TOO_LONG})
 
 
 async def acting_viewer(request: web.Request) -> Viewer:
@@ -78,9 +81,14 @@ async def _act(request: web.Request, verb: str) -> web.Response:
     actor = Actor(contact, phone=contact.phone, slack_id=contact.slack, proof=Proof.PROVIDER)
     reply = await receiver.handle(actor, command, source="console")
     await audit.record(request, viewer, verb, incident_id=number, outcome=str(reply.outcome))
+    body: dict[str, object] = {"outcome": str(reply.outcome), "key": str(reply.key),
+                               "reply": render_web(reply), "incident": number}
+    if reply.key is ReplyKey.NOTE_TOO_LONG:  # the field and the limit, for a script
+        body["problems"] = [f"text: at most {reply.values['max']} characters "
+                            f"({reply.values['length']} sent); nothing was added"]
     return web.json_response(
-        {"outcome": str(reply.outcome), "key": str(reply.key), "reply": render_web(reply),
-         "incident": number}, status=STATUS.get(reply.outcome, 200))
+        body,
+        status=400 if reply.key in BAD_REQUEST else STATUS.get(reply.outcome, 200))
 
 
 async def acknowledge(request: web.Request) -> web.Response:

@@ -243,6 +243,7 @@ async def incident_detail(request: web.Request, number: int, viewer: Viewer | No
     ``before``), its ``messages`` and ``documents``. The after-action report is built from
     it too. Records nothing in the audit log (the caller does)."""
     config = request.app[appkeys.RECEIVER].config
+    now = request.app[appkeys.RECEIVER].clock.now()  # which checklist steps are overdue
 
     def one(tx: Tx) -> tuple[Incident, list[pages.Entry], int, bool, list[OutboxItem],
                              list[Document], dict[str, Any]] | None:
@@ -254,7 +255,7 @@ async def incident_detail(request: web.Request, number: int, viewer: Viewer | No
         total = pages.timeline_totals(tx, [number])[number]
         older = bool(entries) and bool(pages.timeline_page(tx, number, 1, entries[0].id))
         return (incident, entries, total, older, tx.messages_for(number),
-                tx.documents_of(number), procedure_detail(tx, config, incident))
+                tx.documents_of(number), procedure_detail(tx, config, incident, now))
 
     found = await request.app[appkeys.STORE].read(one)
     if found is None:

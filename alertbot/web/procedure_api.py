@@ -61,26 +61,30 @@ def _number(request: web.Request, name: str = "id") -> int:
     return number
 
 
-def _invalid(number: int, viewer: Viewer, problems: list[str]) -> web.Response:
+def _invalid(number: int, viewer: Viewer, problems: list[str],
+             form: forms.Form) -> web.Response:
     if viewer.session_id is not None:
-        return problem_page(number, viewer, "invalid", problems, 400)
+        return problem_page(number, viewer, "invalid", problems, 400,
+                            forms.typed_text(form))
     return web.json_response({"status": str(Status.INVALID), "key": "invalid",
                               "problems": problems}, status=400)
 
 
 def problem_page(number: int, viewer: Viewer, key: str, problems: list[str],
-                 status: int) -> web.Response:
-    """For a person's form post that changed nothing: why, in their language, and a link
-    back to the incident (escaped; no script or style)."""
+                 status: int, typed: list[tuple[str, str]] | None = None) -> web.Response:
+    """For a person's form post that changed nothing: why, in their language, what they
+    typed (``typed``: field, text; shown back whole to copy, so a refused post loses
+    nothing) and a link back to the incident (escaped; no script or style)."""
     language = viewer.contact.language
     message = ui(f"problem.{key}", language) if f"problem.{key}" in UI["en"] else ""
     html = render_template("problem.html", {"id": number}, "", language, message=message,
-                           problems=problems)
+                           problems=problems, typed=typed or [])
     return web.Response(text=str(html), status=status, content_type="text/html")
 
 
 async def _run(request: web.Request, number: int, viewer: Viewer, action: str,
-               work: Callable[[Tx, Config, Contact | None, float], Result]) -> web.Response:
+               work: Callable[[Tx, Config, Contact | None, float], Result],
+               form: forms.Form) -> web.Response:
     """One unit of work; after the commit, the incident is published (console, Slack
     thread) and the engine woken when something changed. Audited."""
     app = request.app
@@ -97,8 +101,9 @@ async def _run(request: web.Request, number: int, viewer: Viewer, action: str,
     if by_session:  # a browser's form post: back to the page, or a page saying why not
         if result.status in (Status.DONE, Status.UNCHANGED):
             raise web.HTTPSeeOther(f"/incidents/{number}")
+        typed = forms.typed_text(form) if result.status is Status.INVALID else []
         return problem_page(number, viewer, result.key, list(result.problems),
-                            HTTP[result.status])
+                            HTTP[result.status], typed)
     body: dict[str, Any] = {"status": str(result.status), "key": result.key,
                             "problems": list(result.problems), **dict(result.values)}
     return web.json_response(body, status=HTTP[result.status])
@@ -116,7 +121,7 @@ async def complete_step(request: web.Request) -> web.Response:
     def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
         return procedure.complete_step(tx, config, contact, number, step_id, note, values,
                                        now, undo=undo)
-    return await _run(request, number, viewer, "procedure_step", work)
+    return await _run(request, number, viewer, "procedure_step", work, form)
 
 
 async def update_encounter(request: web.Request) -> web.Response:
@@ -126,11 +131,11 @@ async def update_encounter(request: web.Request) -> web.Response:
     timezone = request.app[appkeys.RECEIVER].config.timezone
     changes, problems = forms.encounter_changes(form, timezone)
     if problems:
-        return _invalid(number, viewer, problems)
+        return _invalid(number, viewer, problems, form)
 
     def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
         return procedure.update_encounter(tx, config, contact, number, changes, now)
-    return await _run(request, number, viewer, "encounter", work)
+    return await _run(request, number, viewer, "encounter", work, form)
 
 
 async def warrant_review(request: web.Request) -> web.Response:
@@ -139,14 +144,14 @@ async def warrant_review(request: web.Request) -> web.Response:
     form = await _form(request)
     answers, problems = parse_answers({k: v[0] for k, v in form.items() if v})
     if problems:
-        return _invalid(number, viewer, problems)
+        return _invalid(number, viewer, problems, form)
     document_id = forms.first(form, "document_id")
     note = forms.first(form, "note") or ""
 
     def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
         return procedure.review_warrant(tx, config, contact, number, answers, document_id,
                                         note, now)
-    return await _run(request, number, viewer, "warrant_review", work)
+    return await _run(request, number, viewer, "warrant_review", work, form)
 
 
 async def add_records_request(request: web.Request) -> web.Response:
@@ -156,11 +161,11 @@ async def add_records_request(request: web.Request) -> web.Response:
     timezone = request.app[appkeys.RECEIVER].config.timezone
     fields, actions, problems = forms.records_fields(form, timezone, creating=True)
     if problems:
-        return _invalid(number, viewer, problems)
+        return _invalid(number, viewer, problems, form)
 
     def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
         return records.add_request(tx, config, contact, number, fields, now, actions)
-    return await _run(request, number, viewer, "records_request", work)
+    return await _run(request, number, viewer, "records_request", work, form)
 
 
 async def update_records_request(request: web.Request) -> web.Response:
@@ -171,11 +176,11 @@ async def update_records_request(request: web.Request) -> web.Response:
     timezone = request.app[appkeys.RECEIVER].config.timezone
     fields, actions, problems = forms.records_fields(form, timezone, creating=False)
     if problems:
-        return _invalid(number, viewer, problems)
+        return _invalid(number, viewer, problems, form)
 
     def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
         return records.update_request(tx, config, contact, number, rid, fields, actions, now)
-    return await _run(request, number, viewer, "records_request", work)
+    return await _run(request, number, viewer, "records_request", work, form)
 
 
 def add_routes(app: web.Application) -> None:

@@ -14,7 +14,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from alertbot.core import encounter as enc
+from alertbot.core.procedure import too_long
 from alertbot.core.records_requests import NOTICE_METHODS, Presented, clean_categories
+from alertbot.core.records_requests import TEXT_MAX as RECORDS_TEXT_MAX
 from alertbot.text.messages import clean_text
 
 Form = Mapping[str, Sequence[str]]
@@ -56,6 +58,29 @@ def _time(form: Form, name: str, timezone: str, out: dict[str, object],
         out[name] = value
 
 
+def _text(form: Form, name: str, limit: int, out: dict[str, object],
+          problems: list[str]) -> None:
+    """Free text ``name``, cleaned (blanks collapsed), at most ``limit`` characters: a
+    longer one is a problem naming the field and the limit, never cut."""
+    raw = first(form, name)
+    if raw is None:
+        return
+    value = clean_text(raw, len(raw))
+    problem = too_long(name, value, limit)
+    if problem:
+        problems.append(problem)
+    else:
+        out[name] = value
+
+
+def typed_text(form: Form) -> list[tuple[str, str]]:
+    """What the person typed (each non-empty field but the CSRF token and flags), so a
+    page that refuses the post can show it back: nothing typed is lost."""
+    skip = {"csrf_token", "contact", "undo"}
+    return [(name, values[0]) for name, values in form.items()
+            if name not in skip and values and len(values[0].strip()) > 3]
+
+
 def encounter_changes(form: Form, timezone: str) -> tuple[dict[str, object], list[str]]:
     """The encounter fields present in ``form`` (core/encounter.py), typed."""
     out: dict[str, object] = {}
@@ -71,9 +96,7 @@ def encounter_changes(form: Form, timezone: str) -> tuple[dict[str, object], lis
             out["agents_count"] = int(count)
         else:
             problems.append("agents_count: a whole number from 0 to 999")
-    agency = first(form, "agency")
-    if agency is not None:
-        out["agency"] = clean_text(agency, enc.AGENCY_MAX)
+    _text(form, "agency", enc.AGENCY_MAX, out, problems)
     outcome = first(form, "outcome")
     if outcome is not None:
         if outcome and outcome not in {o.value for o in enc.Outcome}:
@@ -81,9 +104,7 @@ def encounter_changes(form: Form, timezone: str) -> tuple[dict[str, object], lis
         else:
             out["outcome"] = outcome
     for name in enc.FREE_TEXT:
-        value = first(form, name)
-        if value is not None:
-            out[name] = clean_text(value, enc.TEXT_MAX)
+        _text(form, name, enc.TEXT_MAX, out, problems)
     return out, problems
 
 
@@ -109,9 +130,7 @@ def records_fields(form: Form, timezone: str, creating: bool
                             "category, never by student; use other_category)")
         fields["categories"] = known
     for name in ("other_category", "notes"):
-        value = first(form, name)
-        if value is not None:
-            fields[name] = clean_text(value, 1000)
+        _text(form, name, RECORDS_TEXT_MAX, fields, problems)
     nd = first(form, "non_disclosure")
     if nd is not None or creating:
         fields["non_disclosure"] = flag(form, "non_disclosure")

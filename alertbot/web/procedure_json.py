@@ -2,8 +2,13 @@
 ``warrant_reviews``, ``records_requests`` (CONTRACT.md). The console sections and the
 after-action report render from these.
 
-    procedure: [{id, title, titles: {en, es}, roles, due_at, done_by: {id, name} | null,
-                 done_at, note, fields: [{name, kind, label, options, value}]}]
+    procedure: [{id, title, titles: {en, es}, roles, due_at, overdue, reminded_at,
+                 done_by: {id, name} | null, done_at, note,
+                 fields: [{name, kind, label, labels, options, option_titles: {id: {en,
+                           es}}, value, value_titles: {en, es} | null}]}]
+               (``options`` and ``value`` are ids; ``overdue``: not done and its due time
+               passed while the incident was open - now, or before it was resolved;
+               ``reminded_at``: when its one overdue reminder went out, or null)
     encounter: {arrived_at, left_at, agents_count, agency, outcome, agents, purpose,
                 documents, present, account, outcome_other, updated_by, updated_at} | null
     warrant_reviews: [{id, document_id, answers: {...}, assessment: {kind, entry,
@@ -21,34 +26,49 @@ Times are ISO 8601 UTC strings (``clock.iso``), like the rest of the API; ``time
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
 from alertbot.clock import iso
 from alertbot.core.incident import Incident
 from alertbot.core.model import Config
+from alertbot.core.procedure import FieldKind, StepField, reminder_key
 from alertbot.core.records_requests import RecordsRequest, flags
 from alertbot.core.warrant import WarrantReview
 from alertbot.store.sql import Tx
 from alertbot.text.warrant_text import assessment_lines
 
 
-def _procedure(tx: Tx, config: Config, incident: Incident) -> list[dict[str, Any]]:
+def _field(f: StepField, value: str | None) -> dict[str, Any]:
+    titled = f.kind is FieldKind.CHOICE and value is not None and value in f.option_titles
+    return {"name": f.name, "kind": str(f.kind), "label": f.label("en"),
+            "labels": dict(f.labels), "options": list(f.options),
+            "option_titles": {k: dict(v) for k, v in f.option_titles.items()},
+            "value": value,
+            "value_titles": dict(f.option_titles[value]) if titled and value else None}
+
+
+def _procedure(tx: Tx, config: Config, incident: Incident, now: float | None,
+               sent: Mapping[str, float]) -> list[dict[str, Any]]:
     itype = config.incidents.get(incident.type)
     done = tx.steps_done(incident.id)
+    # Overdue is judged at ``now`` while open, at the resolve time after (the report).
+    until = now if incident.is_open else incident.resolved_at
     out: list[dict[str, Any]] = []
     for step in itype.procedure if itype else ():
         d = done.get(step.id)
         values = dict(d.values) if d else {}
+        due_at = step.due_at(incident.created_at)
         out.append({
             "id": step.id, "title": step.title("en"), "titles": dict(step.titles),
-            "roles": list(step.roles),
-            "due_at": iso(incident.created_at + step.due) if step.due is not None else None,
+            "roles": list(step.roles), "due_at": iso(due_at),
+            "overdue": (d is None and due_at is not None and until is not None
+                        and due_at <= until),
+            "reminded_at": iso(sent.get(reminder_key(incident.id, step.id))),
             "done_by": {"id": d.done_by, "name": d.done_by_name} if d else None,
             "done_at": iso(d.done_at) if d else None, "note": d.note if d else "",
-            "fields": [{"name": f.name, "kind": str(f.kind), "label": f.label("en"),
-                        "labels": dict(f.labels), "options": list(f.options),
-                        "value": values.get(f.name)} for f in step.fields],
+            "fields": [_field(f, values.get(f.name)) for f in step.fields],
         })
     return out
 
@@ -101,12 +121,14 @@ def records_json(req: RecordsRequest, sent: dict[str, float]) -> dict[str, Any]:
     }
 
 
-def procedure_detail(tx: Tx, config: Config, incident: Incident) -> dict[str, Any]:
-    """The four keys, read in the caller's unit of work."""
+def procedure_detail(tx: Tx, config: Config, incident: Incident,
+                     now: float | None = None) -> dict[str, Any]:
+    """The four keys, read in the caller's unit of work; ``now`` (epoch seconds, the
+    injected clock) says which open steps are overdue (None: none is said to be)."""
     sent = dict(tx.reminders_sent(incident.id))
     return {
         "timezone": config.timezone,  # the district's, for showing these times
-        "procedure": _procedure(tx, config, incident),
+        "procedure": _procedure(tx, config, incident, now, sent),
         "encounter": _encounter(tx, incident),
         "warrant_reviews": [_review(r) for r in tx.warrant_reviews(incident.id)],
         "records_requests": [records_json(r, sent) for r in tx.records_requests(incident.id)],

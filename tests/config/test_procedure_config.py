@@ -31,6 +31,14 @@ ERRORS: dict[str, list[str]] = {
                       "name at least one role (or contact id) who may complete it"],
     "step_bad_due": [f"escalation.yaml:26: {P}[1].due: "
                      "not a duration: 'soon' (use e.g. 30s, 3m, 1h30m)"],
+    "step_due_zero": [f"escalation.yaml:26: {P}[1].due: a step's due must be more than 0 "
+                      "and at most 7 days after the incident opens, not 0"],
+    "step_due_too_long": [f"escalation.yaml:26: {P}[1].due: "
+                          "duration must be at most 168h (7 days): '169h'"],
+    "option_duplicate_id": [f"escalation.yaml:34: {P}[1].fields[1].options[2].id: "
+                            "option 'declined' is already used by options[0]"],
+    "option_title_missing_en": [f"escalation.yaml:32: {P}[1].fields[1].options[0].title: "
+                                "an option's title needs at least 'en'"],
     "field_bad_kind": [f"escalation.yaml:28: {P}[1].fields[0].kind: "
                        "Input should be 'text', 'time', 'number' or 'choice'"],
     "field_bad_name": [f"escalation.yaml:28: {P}[1].fields[0].name: not valid: 'Arrived At' "
@@ -97,3 +105,27 @@ def test_sample_config_carries_the_district_steps_a_to_h(
     roles = {r for c in config.contacts.values() for r in c.roles} | set(config.contacts)
     assert all(set(s.roles) & roles for s in steps)
     assert config.retention.free_text_days is not None
+
+
+def test_choice_options_carry_titles_and_bare_ids_stay_valid(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """An option is a bare id (as before) or ``{id, title: {en, es}}``; the stored value
+    is the id, people read the title in their language (English, else the id)."""
+    text = (FIXTURES / "valid" / "escalation.yaml").read_text()
+    old = "          - {name: outcome, kind: choice, options: [declined, left]}\n"
+    assert old in text
+    (tmp_path / "escalation.yaml").write_text(text.replace(old, (
+        "          - name: outcome\n            kind: choice\n            options:\n"
+        "              - {id: declined, title: {en: Entry declined, es: Entrada denegada}}\n"
+        "              - {id: warrant, title: {en: Entry under a judicial warrant}}\n"
+        "              - left\n")))
+    (tmp_path / "contacts").symlink_to(FIXTURES / "valid" / "contacts")
+    monkeypatch.chdir(tmp_path)
+    problems: list[Problem] = []
+    config = load_config("escalation.yaml", "contacts", problems)
+    assert problems == [] and config is not None
+    outcome = config.incidents["ice"].procedure[1].fields[1]
+    assert outcome.options == ("declined", "warrant", "left")
+    assert outcome.option_title("declined", "es") == "Entrada denegada"
+    assert outcome.option_title("warrant", "es") == "Entry under a judicial warrant"
+    assert outcome.option_title("left", "es") == "left"

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from alertbot.core import who
-from alertbot.core.incident import State
+from alertbot.core.incident import Incident, State
 from alertbot.core.model import Contact
 from tests.unit.test_who import (
     ADMIN,
@@ -96,3 +96,38 @@ def test_reminders_go_to_the_acknowledger_and_counsel_else_the_admins() -> None:
         "attorney"]
     # no acknowledger and no counsel in contacts: the admins
     assert [c.id for c in who.reminded_about_records(CONFIG, incident())] == ["admin"]
+
+
+def _acked(by: Contact) -> Incident:
+    return replace(incident(), state=State.ACKNOWLEDGED, acknowledged_by=by.id,
+                   acknowledged_by_name=by.name)
+
+
+# (the step's roles, who acknowledged, a drill) -> who is texted that the step is overdue
+STEP_REMINDER_TABLE: list[tuple[tuple[str, ...], Contact | None, bool, list[str]]] = [
+    # the step's role holders on the plan (superintendent; deputy, and the Slack-only
+    # deputy the role "deputy" names)
+    (("superintendent", "deputy"), None, False, ["superintendent", "deputy", "slacker"]),
+    # the acknowledger first when they hold a role
+    (("superintendent", "deputy"), DEPUTY, False, ["deputy", "superintendent", "slacker"]),
+    # the school's leaders hold "principal" (burns: the principal and the area lead);
+    # the oak leader, the teacher and the admin do not count
+    (("principal",), None, False, ["principal-burns", "area-lead"]),
+    # ... but a drill reminds only the people its plan names
+    (("principal",), None, True, ["admin"]),
+    (("principal",), SUPT, True, ["superintendent"]),
+    # nobody with the role is on it (the attorney is in contacts, not on the plan):
+    # the acknowledger, who runs the response; else the admins
+    (("staff_attorney",), SUPT, False, ["superintendent"]),
+    (("staff_attorney",), None, False, ["admin"]),
+    # a role an admin holds does not make the admin responsible for every step
+    (("admin",), None, False, ["admin"]),
+]
+
+
+@pytest.mark.parametrize(("roles", "acked_by", "drill", "expected"), STEP_REMINDER_TABLE)
+def test_who_is_reminded_of_an_overdue_step(roles: tuple[str, ...], acked_by: Contact | None,
+                                           drill: bool, expected: list[str]) -> None:
+    inc = incident() if acked_by is None else _acked(acked_by)
+    people = who.reminded_about_step(WITH_COUNSEL, replace(inc, drill=drill), roles)
+    assert [c.id for c in people] == expected

@@ -16,10 +16,18 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
+from alertbot.core import encounter, procedure, records_requests
+from alertbot.service.procedure import DOCUMENT_ID_MAX
 from alertbot.text.procedure_ui import ui
 
 if TYPE_CHECKING:
     import jinja2
+
+# The longest text each form field takes, in characters: the same numbers the server
+# checks (a longer post is refused whole and shown back, never cut), shown beside the field.
+LIMITS = {"note": procedure.NOTE_MAX, "encounter": encounter.TEXT_MAX,
+          "agency": encounter.AGENCY_MAX, "records": records_requests.TEXT_MAX,
+          "document_id": DOCUMENT_ID_MAX}
 
 MONTHS = {"en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
                  "Nov", "Dec"),
@@ -89,6 +97,6 @@ def render(template: str, detail: Mapping[str, Any], csrf_token: str, language: 
         "t": lambda key, **values: ui(key, lang, **values),
         "when": lambda value: when(value, timezone, lang),
         "local": lambda value: local_input(value, timezone),
-        "n": detail["id"], "csrf": csrf_token, "lang": lang,
+        "n": detail["id"], "csrf": csrf_token, "lang": lang, "limits": LIMITS,
     }
     return Markup(environment().get_template(template).render(**helpers, **context))

@@ -17,11 +17,24 @@ def _lang(mapping: Mapping[str, Any], key: str, plain: str, language: str) -> st
     return str((mapping.get(key) or {}).get(language) or mapping.get(plain) or "")
 
 
+def option_title(f: Mapping[str, Any], option: str, language: str) -> str:
+    """A choice option as people read it: its title in ``language``, else English, else
+    the id (an option without titles)."""
+    titles = (f.get("option_titles") or {}).get(option) or {}
+    return str(titles.get(language) or titles.get("en") or option)
+
+
+def _field(f: Mapping[str, Any], language: str) -> dict[str, Any]:
+    value = f.get("value")
+    shown = option_title(f, value, language) if f.get("kind") == "choice" and value else value
+    return {**f, "label": _lang(f, "labels", "label", language), "shown": shown,
+            "choices": [(o, option_title(f, o, language)) for o in f.get("options") or ()]}
+
+
 def render(detail: Mapping[str, Any], csrf_token: str, language: str) -> Markup:
     steps = []
     for s in detail.get("procedure") or ():
-        fields = [{**f, "label": _lang(f, "labels", "label", language)}
-                  for f in s.get("fields", ())]
+        fields = [_field(f, language) for f in s.get("fields", ())]
         steps.append({**s, "title": _lang(s, "titles", "title", language), "fields": fields})
     done = sum(1 for s in steps if s.get("done_at"))
     return render_template("procedure.html", detail, csrf_token, language, steps=steps,

@@ -160,6 +160,7 @@ async def incident_page(request: web.Request, seen: Viewer, loaded: Loaded,
     documents)."""
     from alertbot.core import who
     from alertbot.service.console_actions import MESSAGE_LIMIT
+    from alertbot.service.notes import NOTE_MAX
     from alertbot.web.recordings_api import recording_path, recording_sids
 
     config = request.app[appkeys.RECEIVER].config
@@ -180,4 +181,4 @@ async def incident_page(request: web.Request, seen: Viewer, loaded: Loaded,
                 targets=page_targets(config, inc),
                 can_act=who.may_respond(config, seen.contact, inc).allowed,
                 can_message=who.may_message_reporter(config, seen.contact, inc).allowed,
-                message_limit=MESSAGE_LIMIT)
+                message_limit=MESSAGE_LIMIT, note_limit=NOTE_MAX)

@@ -30,6 +30,7 @@ SAMPLES: dict[ReplyKey, tuple[Outcome, dict[str, Any]]] = {
     ReplyKey.NOTE_OK: (Outcome.NOTED, {"n": 12}),
     ReplyKey.NOTE_EMPTY: (Outcome.INFO, {"n": 12}),
     ReplyKey.NOTE_HOW: (Outcome.INFO, {}),
+    ReplyKey.NOTE_TOO_LONG: (Outcome.INFO, {"n": 12, "max": 2000, "length": 2417}),
     ReplyKey.UPDATE_ADDED_RESOLVED: (Outcome.ADDED_RESOLVED, {"n": 12}),
     ReplyKey.NOT_ACKED: (Outcome.INFO, {"n": 12}),
     ReplyKey.NOT_ACKED_WHICH: (Outcome.INFO, {"ids": [12, 14]}),
