@@ -44,16 +44,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _stored_away(settings: Settings, now: float) -> dict[str, float]:
     """Who is away now (contact id -> end), from the database if there is one; {} when
     there is none yet (``plan`` never creates it) or it cannot be read (said on stderr)."""
-    from pathlib import Path
-
-    url = settings.database_url
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-        return {}
+    from alertbot.store.existing import NoDatabaseError, open_existing
 
     async def read() -> dict[str, float]:
-        from alertbot.store.sql import Store
-
-        store = await Store.open(url)
+        try:
+            store = await open_existing(settings.database_url)
+        except NoDatabaseError:
+            return {}  # nobody has said AWAY to a service that never ran here
         try:
             return await store.read(lambda tx: tx.away_ends(now))
         finally:
@@ -89,12 +86,13 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_readiness(args: argparse.Namespace) -> int:
-    """Print readiness (or its JSON); exit 1 when a step can reach nobody."""
+    """Print readiness (or its JSON); exit 1 when a step can reach nobody, 2 on config
+    errors, 3 when there is no database ``serve`` made at ALERTBOT_DATABASE_URL."""
     import json
     import time
 
     from alertbot.service.readiness import readiness, sources_from
-    from alertbot.store.sql import Store
+    from alertbot.store.existing import NoDatabaseError, open_existing
     from alertbot.text.readinessview import render_readiness
     from alertbot.web.readiness import readiness_json
 
@@ -108,7 +106,7 @@ def cmd_readiness(args: argparse.Namespace) -> int:
 
     async def run() -> tuple[str, bool]:
         assert config is not None
-        store = await Store.open(settings.database_url)
+        store = await open_existing(settings.database_url)
         sources = sources_from(settings)
         try:
             found = await readiness(store, config, sources, now)
@@ -122,7 +120,11 @@ def cmd_readiness(args: argparse.Namespace) -> int:
                                 settings.twilio_from), found.ok
 
     logging.getLogger("twilio").setLevel(logging.WARNING)
-    text, ok = asyncio.run(run())
+    try:
+        text, ok = asyncio.run(run())
+    except NoDatabaseError as exc:  # never a new, unmarked database (decision 0016)
+        print(str(exc).replace("alertbot:", "alertbot readiness:", 1), file=sys.stderr)
+        return 3
     sys.stdout.write(text)
     return 0 if ok else 1
 
