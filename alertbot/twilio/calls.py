@@ -30,6 +30,7 @@ from alertbot.core.actors import Outcome, Proof
 from alertbot.core.model import Channel
 from alertbot.notify.base import ChannelError
 from alertbot.service import calls
+from alertbot.service.pin_attempts import PERSONAL
 from alertbot.service.receiver import Reply
 from alertbot.text.reply import ReplyKey
 from alertbot.twilio.voice_call import MAX_TRIES, Call, voice_route
@@ -253,7 +254,10 @@ async def bridge_in_step(call: Call) -> VoiceResponse:
 
 async def bridge_pin_step(call: Call) -> VoiceResponse:
     number, digits, tries = call.qint("n"), call.digits, call.qint("t")
-    if call.receiver.personal_pin_ok(call.actor, digits):
+    right = call.receiver.personal_pin_ok(call.actor, digits)
+    if (refused := await call.pin_refused(right, PERSONAL)) is not None:
+        return refused  # too many wrong PINs from this number (core/pin_limits.py)
+    if right:
         return await _dial_in(call.proven(Proof.PIN), number)
     if digits == "" or tries + 1 >= MAX_TRIES:  # pound alone, or out of tries: call back
         return await _dial_in(call, number)
