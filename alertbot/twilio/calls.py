@@ -55,7 +55,8 @@ CONNECT_KEY = "3"
 CONNECTED = (Outcome.ACKNOWLEDGED, Outcome.ALREADY_ACKNOWLEDGED)
 DIAL_TIMEOUT = 30  # seconds the reporter's phone rings
 HOLD_PAUSE = 20  # seconds of quiet between the hold message's repeats
-_EVENTS = {"participant-join": "join", "participant-leave": "leave"}
+_EVENTS = {"participant-join": "join", "participant-leave": "leave",
+           "conference-start": "start", "conference-end": "end"}
 
 
 async def line(call: Call, number: int) -> calls.Line | None:
@@ -168,13 +169,15 @@ async def leg_step(call: Call) -> VoiceResponse:
 
 
 async def conference_step(call: Call) -> VoiceResponse:
-    """``<Conference statusCallback>``: a participant joined or left."""
+    """``<Conference statusCallback>``: a participant joined or left (its ``CallSid``),
+    or the conference started or ended (no CallSid: its ``ConferenceSid``)."""
     number = call.qint("n")
     event = _EVENTS.get(call.form.get("StatusCallbackEvent", ""))
-    if number and event and call.sid:
+    sid = call.form.get("ConferenceSid", "") if event in ("start", "end") else call.sid
+    if number and event and sid:
         sequence = cmd.whole_number(call.form.get("SequenceNumber")) or 0
-        await call.receiver.handle(call.actor, cmd.CallEvent(number, event, call.sid),
-                                   "voice", dedup_key=call.dedup(f"conf-{event}-{sequence}"))
+        await call.receiver.handle(call.actor, cmd.CallEvent(number, event, sid),
+                                   "voice", dedup_key=f"voice:{sid}:conf-{event}-{sequence}")
     return VoiceResponse()
 
 

@@ -322,6 +322,8 @@ class FakeTwilio(FakeMedia, LocalServer):
                   "StatusCallbackEvent": event, "CallSid": call_sid,
                   "SequenceNumber": str(self._conference_seq),
                   "Timestamp": formatdate(time.time(), usegmt=True), **extra}
+        if event.startswith("conference-"):  # about the room, not a participant: no CallSid
+            del params["CallSid"]
         return await self._callback(url, params, post_to)
 
     async def post_signed(self, url: str, params: dict[str, str],
