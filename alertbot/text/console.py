@@ -80,6 +80,8 @@ TEXT: dict[str, dict[str, str]] = {
         "sandbox_send": "Send text",
         "sandbox_sent": "Sent by alertbot (not really sent)",
         "sandbox_unknown": "Unknown number {phone}",
+        "sandbox_code_hidden": "(someone else's sign-in code: shown only to them and in "
+        "the terminal that runs the sandbox)",
         "not_found": "No such incident, or you may not see it.",
         "done_page": "Paged {who}.",
         "done_message": "Text queued to the reporter.",
@@ -190,6 +192,8 @@ TEXT: dict[str, dict[str, str]] = {
         "sandbox_send": "Enviar texto",
         "sandbox_sent": "Enviado por alertbot (no de verdad)",
         "sandbox_unknown": "Número desconocido {phone}",
+        "sandbox_code_hidden": "(código de acceso de otra persona: solo se muestra a esa "
+        "persona y en la terminal donde corre la prueba)",
         "not_found": "No existe ese incidente, o usted no puede verlo.",
         "done_page": "Se avisó a {who}.",
         "done_message": "Texto en cola para quien reportó.",
