@@ -44,16 +44,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _stored_away(settings: Settings, now: float) -> dict[str, float]:
     """Who is away now (contact id -> end), from the database if there is one; {} when
     there is none yet (``plan`` never creates it) or it cannot be read (said on stderr)."""
-    from pathlib import Path
-
-    url = settings.database_url
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-        return {}
+    from alertbot.store.existing import NoDatabaseError, open_existing
 
     async def read() -> dict[str, float]:
-        from alertbot.store.sql import Store
-
-        store = await Store.open(url, keyring=settings.keyring())
+        try:
+            store = await open_existing(settings.database_url, keyring=settings.keyring())
+        except NoDatabaseError:
+            return {}  # nobody has said AWAY to a service that never ran here
         try:
             return await store.read(lambda tx: tx.away_ends(now))
         finally:
@@ -89,12 +86,13 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_readiness(args: argparse.Namespace) -> int:
-    """Print readiness (or its JSON); exit 1 when a step can reach nobody."""
+    """Print readiness (or its JSON); exit 1 when a step can reach nobody, 2 on config
+    errors, 3 when there is no database ``serve`` made at ALERTBOT_DATABASE_URL."""
     import json
     import time
 
     from alertbot.service.readiness import readiness, sources_from
-    from alertbot.store.sql import Store
+    from alertbot.store.existing import NoDatabaseError, open_existing
     from alertbot.text.readinessview import render_readiness
     from alertbot.web.readiness import readiness_json
 
@@ -108,7 +106,7 @@ def cmd_readiness(args: argparse.Namespace) -> int:
 
     async def run() -> tuple[str, bool]:
         assert config is not None
-        store = await Store.open(settings.database_url, keyring=settings.keyring())
+        store = await open_existing(settings.database_url, keyring=settings.keyring())
         sources = sources_from(settings)
         try:
             found = await readiness(store, config, sources, now)
@@ -122,7 +120,11 @@ def cmd_readiness(args: argparse.Namespace) -> int:
                                 settings.twilio_from), found.ok
 
     logging.getLogger("twilio").setLevel(logging.WARNING)
-    text, ok = asyncio.run(run())
+    try:
+        text, ok = asyncio.run(run())
+    except NoDatabaseError as exc:  # never a new, unmarked database (decision 0016)
+        print(str(exc).replace("alertbot:", "alertbot readiness:", 1), file=sys.stderr)
+        return 3
     sys.stdout.write(text)
     return 0 if ok else 1
 
@@ -272,8 +274,9 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 def cmd_reseal(args: argparse.Namespace) -> int:
     """Seal people's words still stored plain and move those under an older key
     (ALERTBOT_DATA_KEYS_OLD) to ALERTBOT_DATA_KEY (decision 0044). Idempotent; safe while
-    alertbot serves. Exit 1 when some words open with no key held, 2 without a key."""
-    from alertbot.store.sql import Store
+    alertbot serves. Exit 1 when some words open with no key held, 2 without a key, 3
+    when there is no database ``serve`` made at ALERTBOT_DATABASE_URL (nothing created)."""
+    from alertbot.store.existing import NoDatabaseError, open_existing
 
     settings = Settings.from_env()
     keyring = settings.keyring()
@@ -283,14 +286,18 @@ def cmd_reseal(args: argparse.Namespace) -> int:
         return 2
 
     async def run() -> tuple[int, int]:
-        store = await Store.open(settings.database_url, keyring=keyring)
+        store = await open_existing(settings.database_url, keyring=keyring)
         try:
             done = await store.reseal(args.batch)
         finally:
             await store.close()
         return done.sealed, done.unreadable
 
-    sealed, unreadable = asyncio.run(run())
+    try:
+        sealed, unreadable = asyncio.run(run())
+    except NoDatabaseError as exc:
+        print(exc, file=sys.stderr)
+        return 3
     print(f"sealed with the current key: {sealed} value(s); opening with no key held: "
           f"{unreadable}", file=sys.stderr)
     if unreadable:

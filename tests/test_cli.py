@@ -420,13 +420,17 @@ async def test_reseal_moves_words_to_the_current_key_and_says_what_it_could_not(
 
     url = f"sqlite:///{tmp_path / 'a.db'}"
     old, new = generate_key(), generate_key()
+    base = {"ALERTBOT_DATABASE_URL": url}
+    nothing = await asyncio.to_thread(run, "reseal", env={**base, "ALERTBOT_DATA_KEY": new})
+    assert nothing.returncode == 3 and "no alertbot database" in nothing.stderr
+    assert not (tmp_path / "a.db").exists()  # reseal created nothing
     store = await Store.open(url, keyring=Keyring.from_text(old))
+    assert await store.claim_mode("production", 1.0) == "production"  # as serve does
     await store.write(lambda tx: tx.record_inbound("sms:SM1", 1.0, "sealed words"))
     await store.write(lambda tx: tx.conn.execute(sa.insert(inbound).values(
         key="sms:SM2", at=2.0, reply="plain words from before")))
     await store.close()
 
-    base = {"ALERTBOT_DATABASE_URL": url}
     result = await asyncio.to_thread(run, "reseal", env={
         **base, "ALERTBOT_DATA_KEY": new, "ALERTBOT_DATA_KEYS_OLD": old})
     assert result.returncode == 0, result.stderr

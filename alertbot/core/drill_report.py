@@ -29,6 +29,10 @@ from alertbot.core.records import OutboxItem, OutboxKind, TimelineEntry
 
 LATE_ACK = "drill_ack"  # timeline kind: a drill acknowledged again by someone else
 COMPARE_WITH = 3  # earlier drills a report compares with
+# seconds: a drill opened by its keyword (DRILL) resolves itself this long after it opened,
+# unless someone resolves it first; the same as a scheduled drill's default ``end_after``
+# (config/schema.py DrillModel, decision 0041), so both kinds end and are summarised alike.
+KEYWORD_DRILL_END_AFTER = 900.0
 
 
 @dataclass(frozen=True)

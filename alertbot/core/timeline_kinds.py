@@ -32,7 +32,7 @@ SYSTEM_KINDS: frozenset[str] = frozenset({
     "exhausted", "acknowledged", "resolved", "reported_again", "school", "merged",
     "unverified_caller", "call", "call_canceled", "document", "document_rejected",
     "procedure", "encounter", "warrant_review", "records_request", "reminder",
-    "drill_report", LATE_ACK, "retention",
+    "drill", "drill_report", LATE_ACK, "retention",
 })
 
 

@@ -25,6 +25,11 @@ class OutboundMessage:
     language: str = "en"
     incident_id: int | None = None
     kind: str = "page"  # page | notice
+    # Earlier tries of this outbox row (0: the first). A try may have reached the provider
+    # and then timed out or crashed before its result was recorded: a sender that can ask
+    # the provider what it placed (twilio/placed.py, for calls) checks before placing.
+    tries_before: int = 0
+    queued_at: float = 0.0  # seconds since the epoch when the row was queued
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ Outcome = Sent | Temporary | Permanent
 def outbound(item: OutboxItem) -> OutboundMessage:
     """The channel's view of an outbox row."""
     return OutboundMessage(item.id, item.channel, item.address, item.body, item.language,
-                           item.incident_id, str(item.kind))
+                           item.incident_id, str(item.kind), item.attempts, item.created_at)
 
 
 async def send(sender: Sender | None, item: OutboxItem, within: float) -> Outcome:

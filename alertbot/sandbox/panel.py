@@ -11,6 +11,7 @@ from aiohttp import web
 from markupsafe import Markup
 
 from alertbot import appkeys
+from alertbot.sandbox.codes import shown_body
 from alertbot.web.console import views
 from alertbot.web.session import Viewer
 
@@ -27,9 +28,10 @@ def panel_html(request: web.Request, seen: Viewer) -> Markup:
                       stranger=STRANGER)
 
 
-def messages_html(request: web.Request) -> Markup:
-    """The latest 40 messages the sandbox recorded, newest first, as HTML."""
+def messages_html(request: web.Request, viewer: Viewer | None) -> Markup:
+    """The latest 40 messages the sandbox recorded, newest first, as HTML; others'
+    sign-in codes hidden from ``viewer`` (sandbox/codes.py)."""
     records = list(reversed(request.app[appkeys.SANDBOX].records))[:40]
     rows = [Markup('<div class="msg"><b>{}</b> → {}: {}</div>').format(
-        str(r.channel).upper(), r.to, r.body) for r in records]
+        str(r.channel).upper(), r.to, shown_body(r.to, r.body, viewer)) for r in records]
     return Markup("").join(rows)

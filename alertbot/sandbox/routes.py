@@ -15,6 +15,7 @@ from aiohttp import web
 
 from alertbot import appkeys
 from alertbot.core.actors import Outcome
+from alertbot.sandbox.codes import shown_body
 from alertbot.sandbox.panel import messages_html
 from alertbot.text.reply import ReplyKey
 from alertbot.text.web import render_web
@@ -56,12 +57,15 @@ async def sandbox_sms(request: web.Request) -> web.Response:
 
 
 async def sandbox_messages(request: web.Request) -> web.Response:
-    await api_access(request)
+    """What the sandbox "sent"; a sign-in code only to its owner (sandbox/codes.py)."""
+    viewer = await api_access(request)
     if _htmx(request):
-        return web.Response(text=str(messages_html(request)), content_type="text/html")
+        return web.Response(text=str(messages_html(request, viewer)),
+                            content_type="text/html")
     outbox = request.app[appkeys.SANDBOX]
     return web.json_response([
-        {"id": r.id, "at": r.at, "channel": str(r.channel), "to": r.to, "body": r.body,
+        {"id": r.id, "at": r.at, "channel": str(r.channel), "to": r.to,
+         "body": shown_body(r.to, r.body, viewer),
          "kind": r.kind, "incident": r.incident_id}
         for r in reversed(outbox.records)
     ])

@@ -44,6 +44,8 @@ log = logging.getLogger("alertbot.receiver")
 BRIDGE_AGAIN_AFTER = 120.0  # seconds: a second BRIDGE within this places no more calls
 ON_LINE = ("waiting", "connected")  # the caller's leg while they are on the line
 FINAL_DIAL = ("completed", "no-answer", "busy", "failed", "canceled")
+CONFERENCE = "conference"  # call_legs role of the conference itself (its ConferenceSid)
+WAS_ON_LINE = ("on_line", "connected", "left")  # a leg that was in the conference
 _SAID = {"no-answer": "no answer", "busy": "line busy", "failed": "call failed",
          "canceled": "call canceled"}
 
@@ -177,6 +179,11 @@ def _note(receiver: Receiver, tx: Tx, actor: Actor, incident: Incident,
                 "district number")
     if event == "join":
         return _joined(tx, receiver.config, incident, sid, leg, now)
+    if event == "start":  # the conference (``sid``: its ConferenceSid), for its length
+        tx.add_call_leg(incident.id, sid, CONFERENCE, "team call", None, "started", now)
+        return None  # the joins say who is on it
+    if event == "end":
+        return _conference_ended(tx, incident, sid, leg, now)
     if leg is None:
         return None
     if event == "timeout":
@@ -217,6 +224,36 @@ def _joined(tx: Tx, config: Config, incident: Incident, sid: str, leg: CallLeg |
     if callers:
         return f"{name} joined {callers[0].name} on the line"
     return f"{name} joined the team call"
+
+
+def _conference_ended(tx: Tx, incident: Incident, sid: str, leg: CallLeg | None,
+                      now: float) -> str | None:
+    """The conference ``sid`` ended (Twilio ``conference-end``): once, its length in
+    seconds (from ``conference-start``, else from the first join) and who was on it, by
+    name only (a caller not in contacts is "the reporter", never a number)."""
+    legs = [other for other in tx.call_legs_of(incident.id) if other.role != CONFERENCE]
+    if leg is not None:
+        if leg.role != CONFERENCE or not tx.set_call_leg_status(sid, "ended", now,
+                                                                only_from=("started",)):
+            return None
+        start = leg.started_at
+    else:  # its start was not seen: from the first join on record
+        if not tx.add_call_leg(incident.id, sid, CONFERENCE, "team call", None, "ended", now):
+            return None
+        joins = [other.started_at for other in legs if other.status in WAS_ON_LINE
+                 and other.role != "caller"]
+        start = min(joins, default=now)
+    names = list(dict.fromkeys(_said_name(other) for other in legs
+                               if other.status in WAS_ON_LINE and other.updated_at >= start))
+    on_line = ", ".join(names) if names else "nobody"
+    return f"the team call ended after {round(now - start)} s; on the line: {on_line}"
+
+
+def _said_name(leg: CallLeg) -> str:
+    """A leg's person as the timeline names them: a contact's name; else their role."""
+    if leg.contact_id:
+        return leg.name
+    return "the reporter" if leg.role in ("caller", "reporter") else "a caller"
 
 
 def _dial_status(tx: Tx, incident: Incident, leg: CallLeg, status: str,

@@ -8,6 +8,8 @@ engine's drill module (engine/drills.py) decides when to call them.
 - ``record_missed``: a slot that came and went while alertbot was down, past its grace.
 - ``end_drill``: a run whose incident was resolved, or whose ``end_after`` passed (it is
   then resolved with that reason), is ended once and the admins get its summary.
+- ``track_keyword_drill``: a drill opened by its keyword gets a run too (drill id
+  ``KEYWORD``), so it ends like a scheduled one: once, with the same summary.
 - ``report_for``: the report of any drill incident (scheduled or by keyword).
 - ``record_late_ack``: someone acknowledges a drill after someone else did: paging had
   stopped, but the drill measures everyone, so their time goes on the timeline.
@@ -18,7 +20,14 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from alertbot.core.drill_report import LATE_ACK, DrillReport, Measures, drill_report, measure
+from alertbot.core.drill_report import (
+    KEYWORD_DRILL_END_AFTER,
+    LATE_ACK,
+    DrillReport,
+    Measures,
+    drill_report,
+    measure,
+)
 from alertbot.core.durations import format_duration
 from alertbot.core.incident import SCHEDULED, Incident, InvalidTransition, State
 from alertbot.core.model import Config, Contact, Drill
@@ -34,6 +43,9 @@ from alertbot.text.drill import drill_summary
 log = logging.getLogger("alertbot.drills")
 
 DRILL_RESOLVER = "alertbot"  # ``resolved_by`` of a drill that ended by itself
+# ``drill_runs.drill_id`` of drills opened by their keyword: a configured drill id is
+# letters, digits, ``-`` and ``_`` (config/schema.py DrillModel), so it never collides.
+KEYWORD = "#keyword"
 
 
 def only_participants(plan: Plan, config: Config, participants: tuple[str, ...]) -> Plan:
@@ -81,6 +93,24 @@ def start_drill(tx: Tx, config: Config, drill: Drill, due: Occurrence, now: floa
     metrics.drills.labels(result="started").inc()
     log.info("drill %s (slot %s) opened incident %d", drill.id, due.slot, incident.id)
     return escalate(tx, incident, now, config, metrics) or incident
+
+
+def track_keyword_drill(tx: Tx, incident: Incident, now: float) -> None:
+    """Give a drill just opened by its keyword (``incident.drill``, not scheduled) a run
+    that ends ``KEYWORD_DRILL_END_AFTER`` seconds after it opened, unless resolved first:
+    the engine then ends it once (``end_drill``) and the admins get the summary. Called
+    in the unit of work that opened it; anything else is left alone. The run's key is the
+    incident, so a second call does nothing."""
+    if not incident.drill or incident.source == SCHEDULED:
+        return
+    slot = f"incident-{incident.id}"
+    if not tx.claim_drill_slot(KEYWORD, slot, incident.created_at, now, STARTED, KEYWORD):
+        return
+    tx.attach_drill_incident(KEYWORD, slot, incident.id,
+                             incident.created_at + KEYWORD_DRILL_END_AFTER)
+    tx.add_timeline(incident.id, now, "drill",
+                    f"drill: ends by itself after {format_duration(KEYWORD_DRILL_END_AFTER)} "
+                    "unless resolved first; the admins then get its summary")
 
 
 def record_missed(tx: Tx, drill: Drill, due: Occurrence, now: float, metrics: Metrics,
@@ -144,10 +174,16 @@ def _resolve(tx: Tx, config: Config, incident: Incident, now: float, reason: str
     tx.add_timeline(incident.id, now, "resolved",
                     f"resolved by alertbot: drill {reason} ({cancelled} queued page(s) "
                     "cancelled)")
+    paged = tx.paged_contacts(incident.id)
     told = [notices.notice_to_contact(contact, "resolve_notice", incident.id,
                                       f"drill {reason}", n=incident.id, name=DRILL_RESOLVER)
-            for cid in tx.paged_contacts(incident.id)
-            if (contact := config.contacts.get(cid)) is not None]
+            for cid in paged if (contact := config.contacts.get(cid)) is not None]
+    # Whoever started it by keyword hears it is over too (a scheduled drill has nobody).
+    told += [notices.notice_to_reporter(config, key, language, "resolve_notice",
+                                        incident.id, f"drill {reason}", n=incident.id,
+                                        name=DRILL_RESOLVER)
+             for key, language in tx.reporters_of(incident.id)
+             if key.removeprefix("contact:") not in paged]
     tx.enqueue([m for m in told if m is not None], now)
     return after
 
@@ -166,10 +202,11 @@ def report_for(tx: Tx, incident: Incident, ended: str | None = None) -> DrillRep
     """The report of drill ``incident``: compared with the 3 drills before it of the same
     scheduled drill, else (a keyword drill, or none earlier) of the same policy."""
     run = tx.drill_run_of(incident.id)
+    scheduled = run if run is not None and run.drill_id != KEYWORD else None
     earlier_ids: list[int] = []
-    if run is not None:
-        earlier_ids = [r.incident_id for r in reversed(tx.drill_runs_of(run.drill_id))
-                       if r.incident_id is not None and r.scheduled_at < run.scheduled_at]
+    if scheduled is not None:
+        earlier_ids = [r.incident_id for r in reversed(tx.drill_runs_of(scheduled.drill_id))
+                       if r.incident_id is not None and r.scheduled_at < scheduled.scheduled_at]
     earlier = [i for i in (tx.get_incident(n) for n in earlier_ids[:3]) if i is not None]
     if not earlier:
         earlier = [i for i in tx.earlier_drills(incident.id)
@@ -177,7 +214,7 @@ def report_for(tx: Tx, incident: Incident, ended: str | None = None) -> DrillRep
     if ended is None:
         ended = run.reason if run is not None and run.ended_at is not None else (
             "resolved" if incident.state is State.RESOLVED else "")
-    return drill_report(_measures(tx, incident), run.drill_id if run else None,
+    return drill_report(_measures(tx, incident), scheduled.drill_id if scheduled else None,
                         incident.plan.policy, incident.school_id, ended,
                         [_measures(tx, i) for i in earlier])
 

@@ -26,6 +26,7 @@ from alertbot.service import (
     calls,
     console_actions,
     documents,
+    drills,
     notes,
     notices,
     optouts,
@@ -184,6 +185,7 @@ class Receiver(Questions, Responding):
             self._add_reporter(tx, existing.id, actor, now)
             return existing, False
         self._add_reporter(tx, incident.id, actor, now, opener=True)
+        drills.track_keyword_drill(tx, incident, now)  # ends by itself, with a summary
         by = actor.display + (" (unverified reporter)" if unverified else "")
         # The details stay on the incident row (console), not in the timeline text,
         # which Slack threads and reports may carry.

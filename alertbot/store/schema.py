@@ -643,3 +643,36 @@ def _drill_runs(conn: Connection) -> None:
 
 
 MIGRATIONS.append(_drill_runs)
+
+
+# --- new-user trial (misc) ---
+# Wrong phone-tree PINs (core/pin_limits.py): one row per wrong PIN, counted per caller
+# number over the window by every instance; rows older than the window are deleted when
+# a new one is written. ``pin_lockouts`` keeps when the admins were last told about a
+# caller's lockout: a conditional upsert lets exactly one instance tell them, once per
+# lockout. No PIN digits are ever stored.
+pin_failures = sa.Table(
+    "pin_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("caller", sa.String(40), nullable=False),  # E.164, or "anonymous"
+    sa.Column("call_sid", sa.String(64), nullable=False, default=""),
+    sa.Column("kind", sa.String(16), nullable=False),  # district | personal
+    sa.Column("at", sa.Double, nullable=False),
+    sa.Index("ix_pin_failures_caller", "caller", "at"),
+    sa.Index("ix_pin_failures_at", "at"),
+)
+pin_lockouts = sa.Table(
+    "pin_lockouts",
+    metadata,
+    sa.Column("caller", sa.String(40), primary_key=True),
+    sa.Column("notified_at", sa.Double, nullable=False),
+)
+
+
+def _pin_limits(conn: Connection) -> None:
+    for table in (pin_failures, pin_lockouts):
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS.append(_pin_limits)

@@ -9,7 +9,8 @@ sessions (store/auth.py), the audit log (store/audit.py), the board (store/board
 phone call legs (store/calls.py); the procedure: checklist, encounter log and warrant aid
 (store/procedure.py), records requests and their reminders (store/records.py), retention
 (store/retention.py), documents (store/documents.py), period reports (store/reports.py);
-readiness: opt-outs, line types, AWAYs and the digest's key (store/reachability.py).
+readiness: opt-outs, line types, AWAYs and the digest's key (store/reachability.py);
+wrong phone-tree PINs (store/pin_attempts.py).
 Every method is plain synchronous SQLAlchemy Core over the one connection of the unit.
 """
 
@@ -27,6 +28,7 @@ from alertbot.store.drills import DrillQueries
 from alertbot.store.inbound_keys import InboundKeyQueries
 from alertbot.store.incidents import IncidentQueries
 from alertbot.store.outbox import OutboxQueries
+from alertbot.store.pin_attempts import PinAttemptQueries
 from alertbot.store.procedure import ProcedureQueries
 from alertbot.store.reachability import ReachabilityQueries
 from alertbot.store.records import RecordsQueries
@@ -43,7 +45,7 @@ NUDGE_CHANNEL = "alertbot_nudge"
 class Tx(IncidentQueries, ReporterQueries, OutboxQueries, TimelineQueries,
          InboundKeyQueries, SlackPostQueries, AuthQueries, AuditQueries,
          CallQueries, ProcedureQueries, RecordsQueries, RetentionQueries, DocumentQueries,
-         ReportQueries, ReachabilityQueries, BoardQueries, DrillQueries):
+         ReportQueries, ReachabilityQueries, BoardQueries, DrillQueries, PinAttemptQueries):
     """One transaction's worth of reads and writes: plain synchronous methods, called
     inside a unit of work (``Store.write``/``Store.read``)."""
 

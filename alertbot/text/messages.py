@@ -145,6 +145,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "console_page": "#{n}: {name} asks you to join the response to {title}. "
         "Console: {url}",
         "drill_summary": "{text}",  # composed by text/drill.py (issue 14)
+        "pin_lockout": "alertbot: {count} wrong phone-tree PINs from {who} in {minutes} "
+        "minutes. PINs from that number are refused for up to {minutes} minutes; the "
+        "caller was told to call the fallback number. If it was not one of your people, "
+        "someone may be guessing.",
     },
     "es": {
         "receipt": "#{n} abierto: se esta avisando al equipo del distrito. {guidance}",
@@ -281,6 +285,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "console_page": "#{n}: {name} le pide sumarse a la respuesta a {title}. "
         "Consola: {url}",
         "drill_summary": "{text}",  # composed by text/drill.py (issue 14)
+        "pin_lockout": "alertbot: {count} PIN equivocados en el telefono desde {who} en "
+        "{minutes} minutos. Se rechazan los PIN de ese numero hasta {minutes} minutos; se "
+        "le dijo que llame al numero de ayuda. Si no es alguien de su equipo, alguien "
+        "puede estar adivinando.",
     },
 }
 

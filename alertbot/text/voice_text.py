@@ -37,6 +37,8 @@ PROMPTS: dict[str, dict[str, str]] = {
         "pin_ask": "Please enter the district PIN, then press pound.",
         "pin_wrong": "That PIN is not correct.",
         "pin_failed": "I could not verify the PIN. Please call {fallback}. Goodbye.",
+        "pin_locked": "Too many wrong PINs were keyed in from this number, so PINs are not "
+        "accepted from it for a while. Please call {fallback}. Goodbye.",
         "school_ask": "Enter your school's code, then press pound.",
         "school_wrong": "I did not recognize that school code.",
         "record_ask": "After the tone, you may describe what is happening, for up to one "
@@ -114,6 +116,8 @@ PROMPTS: dict[str, dict[str, str]] = {
         "pin_ask": "Por favor marque el PIN del distrito y luego la tecla numeral.",
         "pin_wrong": "Ese PIN no es correcto.",
         "pin_failed": "No pude verificar el PIN. Por favor llame {fallback}. Adiós.",
+        "pin_locked": "Se marcaron demasiados PIN equivocados desde este número; por un "
+        "tiempo no se aceptan PIN desde él. Por favor llame {fallback}. Adiós.",
         "school_ask": "Marque el código de su escuela y luego la tecla numeral.",
         "school_wrong": "No reconocí ese código de escuela.",
         "record_ask": "Después del tono, puede describir lo que está pasando, hasta un "

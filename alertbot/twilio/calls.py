@@ -30,6 +30,7 @@ from alertbot.core.actors import Outcome, Proof
 from alertbot.core.model import Channel
 from alertbot.notify.base import ChannelError
 from alertbot.service import calls
+from alertbot.service.pin_attempts import PERSONAL
 from alertbot.service.receiver import Reply
 from alertbot.text.reply import ReplyKey
 from alertbot.twilio.voice_call import MAX_TRIES, Call, voice_route
@@ -54,7 +55,8 @@ CONNECT_KEY = "3"
 CONNECTED = (Outcome.ACKNOWLEDGED, Outcome.ALREADY_ACKNOWLEDGED)
 DIAL_TIMEOUT = 30  # seconds the reporter's phone rings
 HOLD_PAUSE = 20  # seconds of quiet between the hold message's repeats
-_EVENTS = {"participant-join": "join", "participant-leave": "leave"}
+_EVENTS = {"participant-join": "join", "participant-leave": "leave",
+           "conference-start": "start", "conference-end": "end"}
 
 
 async def line(call: Call, number: int) -> calls.Line | None:
@@ -167,13 +169,15 @@ async def leg_step(call: Call) -> VoiceResponse:
 
 
 async def conference_step(call: Call) -> VoiceResponse:
-    """``<Conference statusCallback>``: a participant joined or left."""
+    """``<Conference statusCallback>``: a participant joined or left (its ``CallSid``),
+    or the conference started or ended (no CallSid: its ``ConferenceSid``)."""
     number = call.qint("n")
     event = _EVENTS.get(call.form.get("StatusCallbackEvent", ""))
-    if number and event and call.sid:
+    sid = call.form.get("ConferenceSid", "") if event in ("start", "end") else call.sid
+    if number and event and sid:
         sequence = cmd.whole_number(call.form.get("SequenceNumber")) or 0
-        await call.receiver.handle(call.actor, cmd.CallEvent(number, event, call.sid),
-                                   "voice", dedup_key=call.dedup(f"conf-{event}-{sequence}"))
+        await call.receiver.handle(call.actor, cmd.CallEvent(number, event, sid),
+                                   "voice", dedup_key=f"voice:{sid}:conf-{event}-{sequence}")
     return VoiceResponse()
 
 
@@ -253,7 +257,10 @@ async def bridge_in_step(call: Call) -> VoiceResponse:
 
 async def bridge_pin_step(call: Call) -> VoiceResponse:
     number, digits, tries = call.qint("n"), call.digits, call.qint("t")
-    if call.receiver.personal_pin_ok(call.actor, digits):
+    right = call.receiver.personal_pin_ok(call.actor, digits)
+    if (refused := await call.pin_refused(right, PERSONAL)) is not None:
+        return refused  # too many wrong PINs from this number (core/pin_limits.py)
+    if right:
         return await _dial_in(call.proven(Proof.PIN), number)
     if digits == "" or tries + 1 >= MAX_TRIES:  # pound alone, or out of tries: call back
         return await _dial_in(call, number)

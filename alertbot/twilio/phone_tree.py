@@ -32,6 +32,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from alertbot.core import commands as cmd
 from alertbot.core.actors import Outcome, Proof
 from alertbot.core.model import Config, School, Trigger
+from alertbot.service.pin_attempts import DISTRICT, PERSONAL
 from alertbot.text.voice import render_voice
 from alertbot.text.voice_text import (
     ACK_DIGIT,
@@ -152,7 +153,10 @@ async def pin_step(call: Call) -> VoiceResponse:
     if trigger is None:
         return _menu(call, 0)
     digits, tries = call.digits, call.qint("t")
-    if call.receiver.district_pin_ok(digits):
+    right = call.receiver.district_pin_ok(digits)
+    if (refused := await call.pin_refused(right, DISTRICT)) is not None:
+        return refused  # too many wrong PINs from this number (core/pin_limits.py)
+    if right:
         return await _after_type(call, trigger, pin_ok=True)
     if tries + 1 >= MAX_TRIES:
         return call.goodbye("pin_failed", fallback=call.fallback)
@@ -262,7 +266,10 @@ async def _ack_or_pin(call: Call, number: int | None) -> VoiceResponse:
 async def ack_pin_step(call: Call) -> VoiceResponse:
     number = cmd.whole_number(call.q("n"))
     digits, tries = call.digits, call.qint("t")
-    if call.receiver.personal_pin_ok(call.actor, digits):
+    right = call.receiver.personal_pin_ok(call.actor, digits)
+    if (refused := await call.pin_refused(right, PERSONAL)) is not None:
+        return refused
+    if right:
         return await _ack(call.proven(Proof.PIN), number)
     if digits == "" or tries + 1 >= MAX_TRIES:  # pound alone, or out of tries: call back
         return await _ack(call, number)

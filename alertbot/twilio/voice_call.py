@@ -21,6 +21,7 @@ from alertbot.core.actors import Proof
 from alertbot.core.commands import whole_number
 from alertbot.core.model import Config, Contact
 from alertbot.core.records import OutboxItem
+from alertbot.service.pin_attempts import pin_refused
 from alertbot.service.receiver import Actor, Receiver, Reply
 from alertbot.text.reply import ReplyKey
 from alertbot.text.voice import render_voice
@@ -119,6 +120,16 @@ class Call:
         self.say(gather, key)
         response.redirect(action, method="POST")
         return response
+
+    async def pin_refused(self, right: bool, kind: str) -> VoiceResponse | None:
+        """Goodbye, with the fallback number, when PINs from this caller are locked out
+        (before or by this answer: service/pin_attempts.py); None: act on the answer."""
+        r = self.receiver
+        if not await pin_refused(r.store, r.config, r.clock.now(), self.actor.phone, self.sid,
+                                 self.digits, right, kind):
+            return None
+        r.nudge()  # the admins' notice, when this answer locked it
+        return self.goodbye("pin_locked", fallback=self.fallback)
 
     def goodbye(self, key: str, **values: object) -> VoiceResponse:
         response = VoiceResponse()

@@ -28,6 +28,7 @@ from alertbot.core.model import Channel
 from alertbot.notify.base import OutboundMessage, SendResult
 from alertbot.text.messages import clean_text
 from alertbot.text.voice_text import prompt, spoken_page, voice_for
+from alertbot.twilio.placed import placed_already
 from alertbot.twilio.sms_sender import create_resource
 
 PAGE_REPEATS = 3  # times the page is said in one call before it hangs up
@@ -169,7 +170,7 @@ class TwilioVoice:
         if message.kind in CONFIRM_KINDS and message.incident_id is not None:
             return await self._confirm(message, message.incident_id)
         if message.kind == BRIDGE_KIND and message.incident_id is not None:
-            return await self._plain(message.to, bridge_twiml(
+            return await self._plain(message, bridge_twiml(
                 self._public_url, message.incident_id, message.language, message.body))
         twiml = page_twiml(self._public_url, message.outbox_id, message.incident_id,
                            message.language, message.body)
@@ -189,12 +190,18 @@ class TwilioVoice:
         press 1, and the question is not worth leaving on a voicemail."""
         twiml = confirm_twiml(self._public_url, message.outbox_id, incident_id,
                               message.language, message.body)
-        return await self._plain(message.to, twiml)
+        return await self._plain(message, twiml)
 
-    async def _plain(self, to: str, twiml: str) -> SendResult:
-        """A call without answering-machine detection (a confirmation, a bridge call)."""
+    async def _plain(self, message: OutboundMessage, twiml: str) -> SendResult:
+        """A call without answering-machine detection (a confirmation, a bridge call);
+        not placed again when an earlier try of its row did (twilio/placed.py)."""
+        if message.tries_before:
+            sid = await placed_already(self._client, message.to, self._from,
+                                       message.queued_at)
+            if sid is not None:
+                return SendResult(provider_id=sid, detail="placed by an earlier try")
         return await create_resource(self._client.calls.create_async(
-            to=to, from_=self._from, twiml=twiml,
+            to=message.to, from_=self._from, twiml=twiml,
             status_callback=self._public_url + STATUS_PATH,
             status_callback_event=CALL_EVENTS, status_callback_method="POST",
             time_limit=CALL_TIME_LIMIT,

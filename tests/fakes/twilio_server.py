@@ -115,6 +115,8 @@ class FakeTwilio(FakeMedia, LocalServer):
         self.app.router.add_post(API + "/Messages.json", self._messages)
         self.app.router.add_post(API + "/Calls.json", self._calls)
         self.app.router.add_post(API + "/Calls/{sid}.json", self._update_call)
+        self.app.router.add_get(API + "/Calls.json", self._list_calls)
+        self.call_lists: list[dict[str, str]] = []  # the filters of every Calls list read
         self._add_media_routes()  # MMS media and its "media store" (tests/fakes/twilio_media.py)
         # Lookup v2 (lookups.twilio.com, reached through TWILIO_API_URL, path unchanged).
         self.app.router.add_get("/v2/PhoneNumbers/{number}", self._lookup)
@@ -322,6 +324,8 @@ class FakeTwilio(FakeMedia, LocalServer):
                   "StatusCallbackEvent": event, "CallSid": call_sid,
                   "SequenceNumber": str(self._conference_seq),
                   "Timestamp": formatdate(time.time(), usegmt=True), **extra}
+        if event.startswith("conference-"):  # about the room, not a participant: no CallSid
+            del params["CallSid"]
         return await self._callback(url, params, post_to)
 
     async def post_signed(self, url: str, params: dict[str, str],
@@ -376,6 +380,23 @@ class FakeTwilio(FakeMedia, LocalServer):
             self.on_record(rec)
         return web.json_response({**self._resource(call),
                                   "status": self.call_status.get(sid, "in-progress")})
+
+    async def _list_calls(self, request: web.Request) -> web.Response:
+        """``calls.list(to=…, from_=…)``: the accepted calls matching ``To``/``From``,
+        newest first, one page (Twilio's v2010 page shape)."""
+        if not self._authorized(request):
+            return _error(401, 20003, "Authenticate")
+        query = dict(request.query)
+        self.call_lists.append(query)
+        size = int(query.get("PageSize", "50"))
+        found = [r for r in reversed(self.requests) if r.kind == "call" and r.accepted
+                 and r.to == query.get("To", r.to) and r.from_ == query.get("From", r.from_)]
+        uri = f"/2010-04-01/Accounts/{self.account_sid}/Calls.json"
+        return web.json_response({
+            "calls": [{**self._resource(r), "status": self.call_status.get(r.sid, "queued")}
+                      for r in found[:size]],
+            "first_page_uri": uri, "next_page_uri": None, "previous_page_uri": None,
+            "page": 0, "page_size": size, "start": 0, "end": len(found[:size]), "uri": uri})
 
     def _authorized(self, request: web.Request) -> bool:
         expected = f"{self.account_sid}:{self.auth_token}".encode()

@@ -2,7 +2,10 @@
 // Live board: htmx's SSE extension delivers "incident" events (data: the incident number)
 // on #live; for each, only that incident's card is fetched (GET /board/incidents/N) and
 // put in its section. A new unacknowledged incident beeps (unless muted) and shows in the
-// tab title until the page is looked at.
+// tab title until the page is looked at. A board opened (or reloaded) while incidents are
+// already waiting beeps once and its title counts them until they are acknowledged.
+// Browsers may refuse sound before the person has clicked the page (autoplay policies):
+// then a visible "Sound is off: click to turn it on" button appears; its click plays it.
 (function () {
   "use strict";
   var unseen = new Set();  // new unacknowledged incidents not yet looked at
@@ -14,21 +17,39 @@
     b.textContent = muted() ? body.dataset.unmute : body.dataset.mute;
     b.setAttribute("aria-pressed", muted() ? "true" : "false");
   }
+  function waiting() {  // unacknowledged incidents on the board (drills have their own)
+    return document.querySelectorAll(
+      "#sec-unacked .cards > article[data-state=triggered]").length;
+  }
   function title() {
+    var w = waiting();
     document.title = unseen.size ? "(" + unseen.size + ") " + body.dataset.newTitle +
-      " — alertbot" : body.dataset.baseTitle;
+      " — alertbot" : w ? "(" + w + ") " + body.dataset.waitingTitle + " — " +
+      body.dataset.baseTitle : body.dataset.baseTitle;
+  }
+  function soundBlocked(blocked) {
+    var b = document.getElementById("sound-off");
+    if (b) b.hidden = !blocked;
+    body.dataset.sound = blocked ? "blocked" : "on";
+  }
+  function play() {
+    var a = document.getElementById("beep");
+    if (!a || !a.play) return;
+    var p = a.play();
+    if (p && p.then) p.then(function () { soundBlocked(false); }, function (e) {
+      if (e && e.name === "NotAllowedError") soundBlocked(true);  // autoplay refused
+    });
   }
   function beep() {
     body.dataset.beeps = String(Number(body.dataset.beeps || "0") + 1);
-    if (muted()) return;
-    var a = document.getElementById("beep");
-    if (a && a.play) { var p = a.play(); if (p && p.catch) p.catch(function () {}); }
+    if (!muted()) play();
   }
   function counts() {
     document.querySelectorAll("section[data-section]").forEach(function (s) {
       var c = s.querySelector("[data-count]");
       if (c) c.textContent = String(s.querySelectorAll(".cards > article").length);
     });
+    title();
   }
   function place(card) {
     // Put a fetched card in its section, in the section's order (see board.py).
@@ -135,6 +156,9 @@
   }, 60000);
   document.addEventListener("DOMContentLoaded", function () {
     showMute();
+    var off = document.getElementById("sound-off");
+    if (off) off.addEventListener("click", function () { play(); });  // a click allows it
+    if (document.querySelector("main[data-page=board]") && waiting()) { title(); beep(); }
     var b = document.getElementById("mute");
     if (b) b.addEventListener("click", function (ev) {
       ev.stopPropagation();
