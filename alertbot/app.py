@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 
 from aiohttp import web
 
-from alertbot import appkeys
+from alertbot import appkeys, wiring
 from alertbot.clock import Clock, SystemClock
 from alertbot.core.model import Channel, Config
 from alertbot.engine.digest import ReadinessDigest
@@ -28,8 +28,6 @@ from alertbot.service.readiness import sources_from
 from alertbot.service.receiver import Receiver
 from alertbot.settings import Settings
 from alertbot.store.sql import Store
-from alertbot.twilio import phone_tree as twilio_voice
-from alertbot.twilio import sms_webhook as twilio_sms
 from alertbot.web import (
     actions,
     api,
@@ -279,9 +277,8 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
             await store.close()
 
     app.cleanup_ctx.append(lifecycle)
-    app.router.add_post("/twilio/sms", twilio_sms.sms_webhook)
-    app.router.add_post("/twilio/status", twilio_sms.status_webhook)
-    twilio_voice.add_routes(app)  # /twilio/voice and /twilio/voice/…
+    parts = wiring.Parts.of(app)
+    wiring.mount_twilio(app, parts)  # /twilio/sms, /twilio/status, /twilio/voice/…
     app.router.add_get("/healthz", api.healthz)
     app.router.add_get("/metrics", api.metrics)
     app.router.add_get("/api/incidents", api.list_incidents)

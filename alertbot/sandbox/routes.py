@@ -44,10 +44,10 @@ async def sandbox_sms(request: web.Request) -> web.Response:
     if not form["From"]:
         raise web.HTTPBadRequest(text="'from' (a phone number) is required")
     try:
-        reply = await inbound_sms(request, form, "sandbox")
+        reply = await inbound_sms(request.app[appkeys.RECEIVER], form, "sandbox")
     except Exception:
         log.exception("could not handle a sandbox text")
-        language = actor_for_phone(request, form["From"]).language
+        language = actor_for_phone(request.app[appkeys.RECEIVER].config, form["From"]).language
         reply = request.app[appkeys.RECEIVER].fallback_reply(
             Outcome.INFO, ReplyKey.INTAKE_ERROR, language)
     if _htmx(request):  # the console's panel shows it as text (escaped)
