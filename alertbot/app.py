@@ -160,7 +160,7 @@ def _mount_slack(app: web.Application, settings: Settings) -> None:
     (SLACK_APP_TOKEN), and the live incident post. Never in sandbox."""
     if settings.sandbox or not settings.slack_bot_token:
         return
-    from alertbot.slack.inbound import SLACK, SlackInbound, events_webhook
+    from alertbot.slack.inbound import SLACK, SlackInbound
     from alertbot.slack.post import SLACK_POST, IncidentPost
     from alertbot.slack.sender import make_slack_client
     from alertbot.slack.socket_mode import SlackSocket
@@ -178,7 +178,9 @@ def _mount_slack(app: web.Application, settings: Settings) -> None:
             app[appkeys.EVENTS].subscribe(post.on_event)
         if secret or app_token:
             app[SLACK] = SlackInbound(
-                app, make_slack_client(token, settings.slack_api_url, max_wait=1.0),
+                app[appkeys.RECEIVER], app[appkeys.STORE], app[appkeys.CLOCK],
+                app[appkeys.METRICS],
+                make_slack_client(token, settings.slack_api_url, max_wait=1.0),
                 # Socket Mode only: no HTTP route; an unknowable secret would refuse all.
                 secret.value if secret else secrets.token_hex(32),
                 app[SLACK_POST].incident_for if SLACK_POST in app else None)
@@ -197,7 +199,10 @@ def _mount_slack(app: web.Application, settings: Settings) -> None:
 
     app.cleanup_ctx.append(slack_lifecycle)
     if secret:
-        app.router.add_post("/slack/events", events_webhook)
+        async def events(request: web.Request) -> web.Response:  # built at start-up
+            return await app[SLACK].handle_http(request)
+
+        app.router.add_post("/slack/events", events)
 
 
 def _rates(settings: Settings) -> dict[Channel, TokenBucket]:
