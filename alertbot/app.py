@@ -21,26 +21,12 @@ from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
 from alertbot.notify.base import Sender
 from alertbot.notify.ratelimit import TokenBucket
-from alertbot.sandbox import routes as sandbox
 from alertbot.sandbox.sender import SandboxOutbox, SandboxSender
 from alertbot.service.events import IncidentEvents
 from alertbot.service.readiness import sources_from
 from alertbot.service.receiver import Receiver
 from alertbot.settings import Settings
 from alertbot.store.sql import Store
-from alertbot.web import (
-    actions,
-    api,
-    audit,
-    auth,
-    calls_api,
-    drills_api,
-    procedure_api,
-    readiness,
-    reports_api,
-    sessions,
-)
-from alertbot.web.console import routes as console
 from alertbot.web.serving import CLIENT_MAX_SIZE, read_guard
 
 log = logging.getLogger("alertbot")
@@ -218,7 +204,8 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
               senders: Mapping[Channel, Sender] | None = None) -> web.Application:
     """The aiohttp app. ``senders`` replaces the providers (tests); sandbox records all."""
     # read_guard: a request body must arrive within ALERTBOT_READ_TIMEOUT (web/serving.py).
-    app = web.Application(client_max_size=CLIENT_MAX_SIZE, middlewares=[read_guard])
+    app = web.Application(client_max_size=CLIENT_MAX_SIZE,
+                          middlewares=[read_guard(settings.read_timeout)])
     app[appkeys.SETTINGS] = settings
     app[appkeys.CLOCK] = clock or SystemClock()
     app[appkeys.METRICS] = Metrics()
@@ -284,28 +271,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
     app.cleanup_ctx.append(lifecycle)
     parts = wiring.Parts.of(app)
     wiring.mount_twilio(app, parts)  # /twilio/sms, /twilio/status, /twilio/voice/…
-    app.router.add_get("/healthz", api.healthz)
-    app.router.add_get("/metrics", api.metrics)
-    app.router.add_get("/api/incidents", api.list_incidents)
-    app.router.add_get("/api/incidents/{id}", api.get_incident)
-    app.router.add_get("/api/incidents/{id}/documents/{doc_id}", api.get_document)
-    app.router.add_get("/api/incidents/{id}/recordings/{sid}", api.get_recording)
-    reports_api.add_routes(app)  # report.json, report.pdf, incidents.csv (issue 12)
-    actions.add_routes(app)  # POST /api/incidents/{id}/acknowledge, …/resolve, …/notes
-    audit.add_routes(app)  # GET /api/audit
-    sessions.add_routes(app)  # GET /api/sessions, POST /api/sessions/{id}/revoke
-    procedure_api.add_routes(app)  # issue 12: checklist, encounter, warrant aid, records
-    calls_api.add_routes(app)  # POST /api/incidents/{id}/bridge
-    drills_api.add_routes(app)  # GET /api/drills/{id}/report
-    readiness.add_routes(app)  # /api/readiness, /api/contacts/{id}/away|back
-    auth.add_routes(app)  # /auth/*: sign-in, sign-out
-    if settings.oidc_configured:  # /auth/oidc/*: Entra ID or Google Workspace districts
-        from alertbot.web import oidc  # authlib and joserfc load only then
-
-        oidc.add_routes(app)
-    console.add_routes(app)  # the board, the incident page, live events, /static/
-    if settings.sandbox:
-        sandbox.add_routes(app)
+    wiring.mount_web(app, parts)  # /healthz, /metrics, /api/*, /auth/*, the console, /sandbox/*
     _mount_slack(app, settings)
     return app
 

@@ -88,3 +88,67 @@ def mount_twilio(app: web.Application, parts: Parts) -> None:
     app.router.add_post("/twilio/status", sms.status)
     phone_tree.add_routes(app, VoiceRoutes(parts.receiver, parts.store, parts.engine,
                                            parts.settings, parts.metrics))
+
+
+def mount_web(app: web.Application, parts: Parts) -> None:
+    """The HTTP surface: health, the API, sign-in, the console; the sandbox's routes in
+    sandbox mode. Routes are registered in the order they always were."""
+    from alertbot.web import api, auth, oidc, readiness, reports_api
+    from alertbot.web.actions import Actions
+    from alertbot.web.audit import Audit
+    from alertbot.web.calls_api import CallsApi
+    from alertbot.web.console import live, readiness_view, routes, views
+    from alertbot.web.console.viewer import may_view
+    from alertbot.web.drills_api import DrillsApi
+    from alertbot.web.health import Health
+    from alertbot.web.procedure_api import ProcedureApi
+    from alertbot.web.session import Gate
+    from alertbot.web.sessions import Sessions
+
+    p = parts
+    store, receiver, settings, clock = p.store, p.receiver, p.settings, p.clock
+    gate = Gate(settings, clock, store, receiver)
+    audit = Audit(gate, store, receiver, clock)
+    health = Health(settings, store, p.engine, p.metrics, p.loop_lag)
+    app.router.add_get("/healthz", health.healthz)
+    app.router.add_get("/metrics", health.metrics)
+    incidents = api.IncidentsApi(gate, audit, store, receiver, p.keyring, p.media)
+    incidents.add_routes(app)  # /api/incidents, one, its documents and recordings
+    # report.json, report.pdf, incidents.csv (issue 12)
+    reports_api.ReportsApi(gate, audit, incidents, store, receiver, clock).add_routes(app)
+    # POST /api/incidents/{id}/acknowledge, …/resolve, …/notes
+    Actions(gate, audit, store, receiver).add_routes(app)
+    audit.add_routes(app)  # GET /api/audit
+    # GET /api/sessions, POST /api/sessions/{id}/revoke
+    Sessions(gate, audit, store, receiver, settings, clock).add_routes(app)
+    # issue 12: checklist, encounter, warrant aid, records
+    ProcedureApi(gate, audit, store, receiver, p.engine, p.events, clock).add_routes(app)
+    CallsApi(gate, audit, store, receiver).add_routes(app)  # POST /api/incidents/{id}/bridge
+    DrillsApi(gate, store, receiver).add_routes(app)  # GET /api/drills/{id}/report
+    # /api/readiness, /api/contacts/{id}/away|back
+    readiness.ReadinessApi(gate, audit, store, receiver, p.sources, settings,
+                           clock).add_routes(app)
+    pepper = auth.pepper_of(settings.auth_pepper.value if settings.auth_pepper else None)
+    sign_in = auth.SignIn(gate, store, receiver, p.engine, settings, clock, pepper)
+    sign_in.add_routes(app)  # /auth/*: sign-in, sign-out
+    provider = oidc.provider_of(settings)  # authlib and joserfc load only when configured
+    if provider is not None:  # /auth/oidc/*: Entra ID or Google Workspace districts
+        oidc.OidcRoutes(provider, sign_in, gate, store, receiver, settings, clock,
+                        pepper).add_routes(app)
+    pages = views.Views(store, receiver, settings, incidents)
+    hub = live.mount(app, store, receiver, p.events,
+                     lambda person, inc: may_view(receiver().config, person, inc))
+    panel = None
+    if settings.sandbox:
+        from alertbot.sandbox.panel import Panel
+
+        panel = Panel(pages, receiver, clock, p.sandbox)
+    readiness_page = readiness_view.ReadinessPage(gate, audit, pages, store, receiver,
+                                                  p.sources, settings, clock)
+    # the board, the incident page, live events, /static/
+    routes.Console(gate, audit, pages, sign_in, readiness_page, hub, store, receiver,
+                   settings, clock, panel).add_routes(app)
+    if panel is not None:
+        from alertbot.sandbox.routes import SandboxRoutes
+
+        SandboxRoutes(gate, receiver, p.sandbox, panel).add_routes(app)
