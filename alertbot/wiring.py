@@ -93,7 +93,7 @@ def mount_twilio(app: web.Application, parts: Parts) -> None:
 def mount_web(app: web.Application, parts: Parts) -> None:
     """The HTTP surface: health, the API, sign-in, the console; the sandbox's routes in
     sandbox mode. Routes are registered in the order they always were."""
-    from alertbot.web import api, auth, oidc, readiness, reports_api
+    from alertbot.web import api, auth, readiness, reports_api
     from alertbot.web.actions import Actions
     from alertbot.web.audit import Audit
     from alertbot.web.calls_api import CallsApi
@@ -131,8 +131,11 @@ def mount_web(app: web.Application, parts: Parts) -> None:
     pepper = auth.pepper_of(settings.auth_pepper.value if settings.auth_pepper else None)
     sign_in = auth.SignIn(gate, store, receiver, p.engine, settings, clock, pepper)
     sign_in.add_routes(app)  # /auth/*: sign-in, sign-out
-    provider = oidc.provider_of(settings)  # authlib and joserfc load only when configured
-    if provider is not None:  # /auth/oidc/*: Entra ID or Google Workspace districts
+    if settings.oidc_configured:  # /auth/oidc/*: Entra ID or Google Workspace districts
+        from alertbot.web import oidc  # authlib and joserfc load only then
+
+        provider = oidc.provider_of(settings)
+        assert provider is not None
         oidc.OidcRoutes(provider, sign_in, gate, store, receiver, settings, clock,
                         pepper).add_routes(app)
     pages = views.Views(store, receiver, settings, incidents)
