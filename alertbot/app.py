@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 
 from aiohttp import web
 
-from alertbot import appkeys
+from alertbot import appkeys, wiring
 from alertbot.clock import Clock, SystemClock
 from alertbot.core.model import Channel, Config
 from alertbot.engine.digest import ReadinessDigest
@@ -21,28 +21,12 @@ from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
 from alertbot.notify.base import Sender
 from alertbot.notify.ratelimit import TokenBucket
-from alertbot.sandbox import routes as sandbox
 from alertbot.sandbox.sender import SandboxOutbox, SandboxSender
 from alertbot.service.events import IncidentEvents
 from alertbot.service.readiness import sources_from
 from alertbot.service.receiver import Receiver
 from alertbot.settings import Settings
 from alertbot.store.sql import Store
-from alertbot.twilio import phone_tree as twilio_voice
-from alertbot.twilio import sms_webhook as twilio_sms
-from alertbot.web import (
-    actions,
-    api,
-    audit,
-    auth,
-    calls_api,
-    drills_api,
-    procedure_api,
-    readiness,
-    reports_api,
-    sessions,
-)
-from alertbot.web.console import routes as console
 from alertbot.web.serving import CLIENT_MAX_SIZE, read_guard
 
 log = logging.getLogger("alertbot")
@@ -174,7 +158,7 @@ def _mount_slack(app: web.Application, settings: Settings) -> None:
     (SLACK_APP_TOKEN), and the live incident post. Never in sandbox."""
     if settings.sandbox or not settings.slack_bot_token:
         return
-    from alertbot.slack.inbound import SLACK, SlackInbound, events_webhook
+    from alertbot.slack.inbound import SLACK, SlackInbound
     from alertbot.slack.post import SLACK_POST, IncidentPost
     from alertbot.slack.sender import make_slack_client
     from alertbot.slack.socket_mode import SlackSocket
@@ -192,7 +176,9 @@ def _mount_slack(app: web.Application, settings: Settings) -> None:
             app[appkeys.EVENTS].subscribe(post.on_event)
         if secret or app_token:
             app[SLACK] = SlackInbound(
-                app, make_slack_client(token, settings.slack_api_url, max_wait=1.0),
+                app[appkeys.RECEIVER], app[appkeys.STORE], app[appkeys.CLOCK],
+                app[appkeys.METRICS],
+                make_slack_client(token, settings.slack_api_url, max_wait=1.0),
                 # Socket Mode only: no HTTP route; an unknowable secret would refuse all.
                 secret.value if secret else secrets.token_hex(32),
                 app[SLACK_POST].incident_for if SLACK_POST in app else None)
@@ -211,7 +197,10 @@ def _mount_slack(app: web.Application, settings: Settings) -> None:
 
     app.cleanup_ctx.append(slack_lifecycle)
     if secret:
-        app.router.add_post("/slack/events", events_webhook)
+        async def events(request: web.Request) -> web.Response:  # built at start-up
+            return await app[SLACK].handle_http(request)
+
+        app.router.add_post("/slack/events", events)
 
 
 def _rates(settings: Settings) -> dict[Channel, TokenBucket]:
@@ -227,7 +216,8 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
               senders: Mapping[Channel, Sender] | None = None) -> web.Application:
     """The aiohttp app. ``senders`` replaces the providers (tests); sandbox records all."""
     # read_guard: a request body must arrive within ALERTBOT_READ_TIMEOUT (web/serving.py).
-    app = web.Application(client_max_size=CLIENT_MAX_SIZE, middlewares=[read_guard])
+    app = web.Application(client_max_size=CLIENT_MAX_SIZE,
+                          middlewares=[read_guard(settings.read_timeout)])
     app[appkeys.SETTINGS] = settings
     app[appkeys.CLOCK] = clock or SystemClock()
     app[appkeys.METRICS] = Metrics()
@@ -293,31 +283,9 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
             await store.close()
 
     app.cleanup_ctx.append(lifecycle)
-    app.router.add_post("/twilio/sms", twilio_sms.sms_webhook)
-    app.router.add_post("/twilio/status", twilio_sms.status_webhook)
-    twilio_voice.add_routes(app)  # /twilio/voice and /twilio/voice/…
-    app.router.add_get("/healthz", api.healthz)
-    app.router.add_get("/metrics", api.metrics)
-    app.router.add_get("/api/incidents", api.list_incidents)
-    app.router.add_get("/api/incidents/{id}", api.get_incident)
-    app.router.add_get("/api/incidents/{id}/documents/{doc_id}", api.get_document)
-    app.router.add_get("/api/incidents/{id}/recordings/{sid}", api.get_recording)
-    reports_api.add_routes(app)  # report.json, report.pdf, incidents.csv (issue 12)
-    actions.add_routes(app)  # POST /api/incidents/{id}/acknowledge, …/resolve, …/notes
-    audit.add_routes(app)  # GET /api/audit
-    sessions.add_routes(app)  # GET /api/sessions, POST /api/sessions/{id}/revoke
-    procedure_api.add_routes(app)  # issue 12: checklist, encounter, warrant aid, records
-    calls_api.add_routes(app)  # POST /api/incidents/{id}/bridge
-    drills_api.add_routes(app)  # GET /api/drills/{id}/report
-    readiness.add_routes(app)  # /api/readiness, /api/contacts/{id}/away|back
-    auth.add_routes(app)  # /auth/*: sign-in, sign-out
-    if settings.oidc_configured:  # /auth/oidc/*: Entra ID or Google Workspace districts
-        from alertbot.web import oidc  # authlib and joserfc load only then
-
-        oidc.add_routes(app)
-    console.add_routes(app)  # the board, the incident page, live events, /static/
-    if settings.sandbox:
-        sandbox.add_routes(app)
+    parts = wiring.Parts.of(app)
+    wiring.mount_twilio(app, parts)  # /twilio/sms, /twilio/status, /twilio/voice/…
+    wiring.mount_web(app, parts)  # /healthz, /metrics, /api/*, /auth/*, the console, /sandbox/*
     _mount_slack(app, settings)
     return app
 

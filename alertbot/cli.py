@@ -185,6 +185,7 @@ def _real_providers(settings: Settings) -> list[str]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from alertbot import wiring
     from alertbot.app import (
         DatabaseModeError,
         build_app,
@@ -249,7 +250,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
               f"Bearer)\n"
               f"  Or type here: <phone or contact id> <text>, e.g.  "
               f"principal-burns ICE 2 agents at front desk", flush=True)
-        attach_console(app)
+        attach_console(app, wiring.Parts.of(app).receiver)
     if settings.allow_short_waits:
         logging.getLogger("alertbot").warning(
             "ALERTBOT_ALLOW_SHORT_WAITS is set: waits below the floors are accepted "

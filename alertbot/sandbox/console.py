@@ -9,23 +9,24 @@ import asyncio
 import contextlib
 import logging
 import sys
+from collections.abc import Callable
 
 from aiohttp import web
 
-from alertbot import appkeys
 from alertbot.core.actors import Proof
 from alertbot.core.commands import parse_sms
-from alertbot.service.receiver import Actor
+from alertbot.service.receiver import Actor, Receiver
 from alertbot.text.web import render_web
 
 log = logging.getLogger("alertbot.sandbox")
 
 
-async def handle_line(app: web.Application, line: str) -> str:
+async def handle_line(receiver: Receiver, line: str) -> str:
+    """Apply one typed line as a text from the contact or number it starts with; the
+    reply in plain words ("" for an empty line)."""
     who, _, text = line.strip().partition(" ")
     if not who:
         return ""
-    receiver = app[appkeys.RECEIVER]
     config = receiver.config
     contact = config.contacts.get(who)
     if contact is None:
@@ -42,8 +43,9 @@ async def handle_line(app: web.Application, line: str) -> str:
     return render_web(reply) or "(no reply)"
 
 
-def attach_console(app: web.Application) -> None:
-    """Read commands from stdin while the app runs (only when stdin is a terminal/pipe)."""
+def attach_console(app: web.Application, receiver: Callable[[], Receiver]) -> None:
+    """Read commands from stdin while the app runs (only when stdin is a terminal/pipe);
+    ``receiver`` gives the app's receiver once it has started (decision 0046)."""
     if sys.stdin is None or sys.stdin.closed:
         return
 
@@ -62,7 +64,7 @@ def attach_console(app: web.Application) -> None:
             while True:
                 line = await queue.get()
                 try:
-                    reply = await handle_line(app, line)
+                    reply = await handle_line(receiver(), line)
                 except Exception:
                     log.exception("could not handle %r", line)
                     continue

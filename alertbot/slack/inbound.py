@@ -33,10 +33,11 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from alertbot import appkeys
+from alertbot.clock import Clock
 from alertbot.core import commands as cmd
 from alertbot.core.actors import Outcome, Proof
 from alertbot.core.model import Config, Contact
+from alertbot.metrics import Metrics
 from alertbot.service.receiver import Actor, Receiver
 from alertbot.slack.messages import SlackMessages
 from alertbot.slack.modal import ModalSubmission, trigger_for
@@ -46,7 +47,7 @@ from alertbot.store.deliveries import (
     finish_delivery,
     forget_deliveries_before,
 )
-from alertbot.store.sql import Tx
+from alertbot.store.sql import Store, Tx
 from alertbot.text.reply import Reply, ReplyKey
 from alertbot.text.slack import render_slack
 from alertbot.text.slack_text import (
@@ -68,17 +69,14 @@ SOURCE = "slack"
 CLAIM_LEASE = 30.0
 
 
-async def events_webhook(request: web.Request) -> web.Response:
-    return await request.app[SLACK].handle_http(request)
-
-
 class SlackInbound:
     """The bolt app and what its listeners need; background work is tracked and drained."""
 
-    def __init__(self, app: web.Application, client: AsyncWebClient, signing_secret: str,
+    def __init__(self, receiver: Receiver, store: Store, clock: Clock, metrics: Metrics,
+                 client: AsyncWebClient, signing_secret: str,
                  thread_incident: Callable[[str, str], Awaitable[int | None]] | None = None
                  ) -> None:
-        self.app = app
+        self.receiver, self.store, self.clock, self.metrics = receiver, store, clock, metrics
         self.client = client
         self.verifier = SignatureVerifier(signing_secret)
         self.thread_incident = thread_incident
@@ -95,17 +93,13 @@ class SlackInbound:
         self.bolt.event("message")(SlackMessages(self).received)
 
     @property
-    def receiver(self) -> Receiver:
-        return self.app[appkeys.RECEIVER]
-
-    @property
     def config(self) -> Config:
         return self.receiver.config
 
     # --- HTTP --------------------------------------------------------------------------
 
     async def handle_http(self, request: web.Request) -> web.Response:
-        metrics = self.app[appkeys.METRICS]
+        metrics = self.metrics
         body = await request.read()
         try:
             valid = self.verifier.is_valid(body, request.headers.get("X-Slack-Request-Timestamp"),
@@ -182,7 +176,7 @@ class SlackInbound:
         if not key:
             yield True
             return
-        store, now = self.app[appkeys.STORE], self.app[appkeys.CLOCK].now()
+        store, now = self.store, self.clock.now()
         try:
 
             def claim(tx: Tx) -> bool:
@@ -196,13 +190,13 @@ class SlackInbound:
             first = True
         if not first:
             log.info("Slack delivered %s again: answered already, showing nothing", key)
-            self.app[appkeys.METRICS].inbound_duplicates.inc()
+            self.metrics.inbound_duplicates.inc()
         try:
             yield first
         finally:
             if first:
                 with contextlib.suppress(Exception):
-                    finished = self.app[appkeys.CLOCK].now()
+                    finished = self.clock.now()
                     await store.write(lambda tx: finish_delivery(tx, key, finished))
 
     # --- slash commands ----------------------------------------------------------------

@@ -26,7 +26,6 @@ from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 
-from alertbot import appkeys
 from alertbot.slack.inbound import SlackInbound
 
 log = logging.getLogger("alertbot.slack.socket_mode")
@@ -61,7 +60,7 @@ class SlackSocket:
 
     async def _handle(self, request: SocketModeRequest) -> None:
         await self.handler.handle(self.client, request)  # dispatch to bolt, then ack
-        metrics = self.inbound.app[appkeys.METRICS]
+        metrics = self.inbound.metrics
         metrics.inbound.labels(route="slack_socket", result=request.type).inc()
 
     async def close(self) -> None:

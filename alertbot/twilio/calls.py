@@ -24,7 +24,6 @@ import logging
 from aiohttp import web
 from twilio.twiml.voice_response import VoiceResponse
 
-from alertbot import appkeys
 from alertbot.core import commands as cmd
 from alertbot.core.actors import Outcome, Proof
 from alertbot.core.model import Channel
@@ -33,7 +32,7 @@ from alertbot.service import calls
 from alertbot.service.pin_attempts import PERSONAL
 from alertbot.service.receiver import Reply
 from alertbot.text.reply import ReplyKey
-from alertbot.twilio.voice_call import MAX_TRIES, Call, voice_route
+from alertbot.twilio.voice_call import MAX_TRIES, Call, VoiceRoutes
 from alertbot.twilio.voice_sender import (
     CONFERENCE_EVENTS,
     CONFERENCE_PATH,
@@ -61,12 +60,12 @@ _EVENTS = {"participant-join": "join", "participant-leave": "leave",
 
 async def line(call: Call, number: int) -> calls.Line | None:
     config = call.config
-    return await call.request.app[appkeys.STORE].read(
+    return await call.routes.store().read(
         lambda tx: calls.line(tx, config, number))
 
 
 def _voice(call: Call) -> TwilioVoice | None:
-    sender = call.request.app[appkeys.ENGINE].senders.get(Channel.VOICE)
+    sender = call.engine.senders.get(Channel.VOICE)
     return sender if isinstance(sender, TwilioVoice) else None
 
 
@@ -284,12 +283,12 @@ async def _dial_in(call: Call, number: int) -> VoiceResponse:
     return response
 
 
-def add_routes(app: web.Application) -> None:
-    app.router.add_post(CONNECT, voice_route("voice_connect", connect_step, caller_field="To"))
-    app.router.add_post(DIALED, voice_route("voice_dialed", dialed_step, caller_field="To"))
-    app.router.add_post(LEG, voice_route("voice_leg", leg_step))
-    app.router.add_post(CONFERENCE_PATH, voice_route("voice_conference", conference_step))
-    app.router.add_post(WAIT, voice_route("voice_wait", wait_step))
-    app.router.add_post(HOLD, voice_route("voice_hold", hold_step))
-    app.router.add_post(BRIDGE_IN, voice_route("voice_bridge", bridge_in_step))
-    app.router.add_post(BRIDGE_PIN, voice_route("voice_bridge_pin", bridge_pin_step))
+def add_routes(app: web.Application, voice: VoiceRoutes) -> None:
+    app.router.add_post(CONNECT, voice.route("voice_connect", connect_step, caller_field="To"))
+    app.router.add_post(DIALED, voice.route("voice_dialed", dialed_step, caller_field="To"))
+    app.router.add_post(LEG, voice.route("voice_leg", leg_step))
+    app.router.add_post(CONFERENCE_PATH, voice.route("voice_conference", conference_step))
+    app.router.add_post(WAIT, voice.route("voice_wait", wait_step))
+    app.router.add_post(HOLD, voice.route("voice_hold", hold_step))
+    app.router.add_post(BRIDGE_IN, voice.route("voice_bridge", bridge_in_step))
+    app.router.add_post(BRIDGE_PIN, voice.route("voice_bridge_pin", bridge_pin_step))

@@ -46,7 +46,7 @@ from alertbot.text.voice_text import (
 from alertbot.twilio import calls as twilio_calls
 from alertbot.twilio import voice_page as twilio_voice_page
 from alertbot.twilio.calls import WAIT, wait_on_line
-from alertbot.twilio.voice_call import MAX_TRIES, Call, voice_route
+from alertbot.twilio.voice_call import MAX_TRIES, Call, VoiceRoutes
 from alertbot.twilio.voice_sender import say
 
 ENTRY = "/twilio/voice"
@@ -305,14 +305,14 @@ async def ack_step(call: Call) -> VoiceResponse:
     return await _ack(call, number)
 
 
-def add_routes(app: web.Application) -> None:
-    app.router.add_post(ENTRY, voice_route("voice", entry))
-    app.router.add_post(MENU, voice_route("voice_menu", menu_step))
-    app.router.add_post(PIN, voice_route("voice_pin", pin_step))
-    app.router.add_post(SCHOOL, voice_route("voice_school", school_step))
-    app.router.add_post(RECORDED, voice_route("voice_recorded", recorded_step))
-    app.router.add_post(TRANSCRIPTION, voice_route("voice_transcription", transcription_step))
-    app.router.add_post(ACK, voice_route("voice_ack", ack_step))
-    app.router.add_post(ACK_PIN, voice_route("voice_ack_pin", ack_pin_step))
-    twilio_calls.add_routes(app)
-    twilio_voice_page.add_routes(app)
+def add_routes(app: web.Application, voice: VoiceRoutes) -> None:
+    app.router.add_post(ENTRY, voice.route("voice", entry))
+    app.router.add_post(MENU, voice.route("voice_menu", menu_step))
+    app.router.add_post(PIN, voice.route("voice_pin", pin_step))
+    app.router.add_post(SCHOOL, voice.route("voice_school", school_step))
+    app.router.add_post(RECORDED, voice.route("voice_recorded", recorded_step))
+    app.router.add_post(TRANSCRIPTION, voice.route("voice_transcription", transcription_step))
+    app.router.add_post(ACK, voice.route("voice_ack", ack_step))
+    app.router.add_post(ACK_PIN, voice.route("voice_ack_pin", ack_pin_step))
+    twilio_calls.add_routes(app, voice)
+    twilio_voice_page.add_routes(app, voice)

@@ -24,7 +24,8 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 from twilio.request_validator import RequestValidator
 
-from alertbot import appkeys
+from alertbot.metrics import Metrics
+from alertbot.settings import Settings
 
 log = logging.getLogger("alertbot.twilio")
 
@@ -109,12 +110,13 @@ async def verified_form(request: web.Request, public_url: str,
     return fields
 
 
-async def twilio_form(request: web.Request, route: str) -> dict[str, str]:
-    """``verified_form`` with this app's public URL and token; refusals are counted."""
-    settings = request.app[appkeys.SETTINGS]
+async def twilio_form(request: web.Request, route: str, settings: Settings,
+                      metrics: Metrics) -> dict[str, str]:
+    """``verified_form`` with this app's public URL and token; refusals are counted in
+    ``metrics`` (``alertbot_inbound_total{route, result="forbidden"}``)."""
     token = settings.twilio_auth_token.value if settings.twilio_auth_token else None
     try:
         return await verified_form(request, settings.public_url, token)
     except web.HTTPForbidden:
-        request.app[appkeys.METRICS].inbound.labels(route=route, result="forbidden").inc()
+        metrics.inbound.labels(route=route, result="forbidden").inc()
         raise

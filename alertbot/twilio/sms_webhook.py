@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from twilio.twiml.messaging_response import MessagingResponse
 
-from alertbot import appkeys
 from alertbot.config.loader import normalise_phone
 from alertbot.core.actors import Outcome, Proof
 from alertbot.core.commands import Attach, Command, Media, parse_sms, whole_number
@@ -18,6 +19,12 @@ from alertbot.text.messages import fit_sms
 from alertbot.text.reply import Reply, ReplyKey
 from alertbot.text.sms import render_sms
 from alertbot.twilio.signature import twilio_form
+
+if TYPE_CHECKING:
+    from alertbot.engine.loop import Engine
+    from alertbot.metrics import Metrics
+    from alertbot.service.receiver import Receiver
+    from alertbot.settings import Settings
 
 log = logging.getLogger("alertbot.twilio")
 
@@ -32,9 +39,10 @@ def twiml_message(text: str) -> web.Response:
     return web.Response(text=str(response), content_type="application/xml")
 
 
-def actor_for_phone(request: web.Request, raw: str) -> Actor:
+def actor_for_phone(config: Config, raw: str) -> Actor:
+    """The sender of a text from the number Twilio gave (``From``, any format)."""
     phone = normalise_phone(raw) or raw
-    contact = request.app[appkeys.RECEIVER].config.contact_by_phone(phone)
+    contact = config.contact_by_phone(phone)
     # Twilio delivered it from that number: the provider vouches for the sender (0014).
     return Actor(contact, phone=phone, proof=Proof.PROVIDER)
 
@@ -62,40 +70,48 @@ def sms_command(config: Config, form: dict[str, str]) -> Command:
     return Attach(media, key, command, form.get("Body", ""))
 
 
-async def inbound_sms(request: web.Request, form: dict[str, str], source: str) -> Reply:
+async def inbound_sms(receiver: Receiver, form: dict[str, str], source: str) -> Reply:
     """Apply one inbound text; the receiver's reply (data: the caller renders it for its
     medium). Shared by Twilio and the sandbox form."""
-    receiver = request.app[appkeys.RECEIVER]
-    actor = actor_for_phone(request, form.get("From", ""))
+    actor = actor_for_phone(receiver.config, form.get("From", ""))
     command = sms_command(receiver.config, form)
     sid = form.get("MessageSid")
     return await receiver.handle(actor, command, source,
                                  dedup_key=f"sms:{sid}" if sid else None)
 
 
-async def sms_webhook(request: web.Request) -> web.Response:
-    metrics = request.app[appkeys.METRICS]
-    form = await twilio_form(request, "sms")
-    try:
-        reply = await inbound_sms(request, form, "sms")
-    except Exception:
-        log.exception("could not handle an inbound text")
-        metrics.inbound.labels(route="sms", result="error").inc()
-        language = actor_for_phone(request, form.get("From", "")).language  # theirs
-        failed = request.app[appkeys.RECEIVER].fallback_reply(
-            Outcome.INFO, ReplyKey.INTAKE_ERROR, language)
-        return twiml_message(render_sms(failed))
-    metrics.inbound.labels(route="sms", result="ok").inc()
-    return twiml_message(render_sms(reply))
+class SmsWebhook:
+    """POST /twilio/sms and POST /twilio/status, with the collaborators they use
+    (decision 0046): the receiver and engine as getters (they exist once the app has
+    started), the settings (public URL, auth token: the signature) and the metrics."""
 
+    def __init__(self, receiver: Callable[[], Receiver], engine: Callable[[], Engine],
+                 settings: Settings, metrics: Metrics) -> None:
+        self._receiver, self._engine = receiver, engine
+        self._settings, self._metrics = settings, metrics
 
-async def status_webhook(request: web.Request) -> web.Response:
-    """Delivery and call status callbacks: record, and act on a failure."""
-    form = await twilio_form(request, "status")
-    sid = form.get("MessageSid") or form.get("CallSid") or ""
-    status = form.get("MessageStatus") or form.get("CallStatus") or ""
-    code = form.get("ErrorCode") or None
-    if sid and status:
-        await request.app[appkeys.ENGINE].provider_status(sid, status, code)
-    request.app[appkeys.METRICS].inbound.labels(route="status", result="ok").inc()
-    return web.Response(status=204)
+    async def inbound(self, request: web.Request) -> web.Response:
+        """A text: 403 unless Twilio signed it; else the receiver's reply as TwiML."""
+        metrics, receiver = self._metrics, self._receiver()
+        form = await twilio_form(request, "sms", self._settings, metrics)
+        try:
+            reply = await inbound_sms(receiver, form, "sms")
+        except Exception:
+            log.exception("could not handle an inbound text")
+            metrics.inbound.labels(route="sms", result="error").inc()
+            language = actor_for_phone(receiver.config, form.get("From", "")).language
+            failed = receiver.fallback_reply(Outcome.INFO, ReplyKey.INTAKE_ERROR, language)
+            return twiml_message(render_sms(failed))
+        metrics.inbound.labels(route="sms", result="ok").inc()
+        return twiml_message(render_sms(reply))
+
+    async def status(self, request: web.Request) -> web.Response:
+        """Delivery and call status callbacks: record, and act on a failure."""
+        form = await twilio_form(request, "status", self._settings, self._metrics)
+        sid = form.get("MessageSid") or form.get("CallSid") or ""
+        status = form.get("MessageStatus") or form.get("CallStatus") or ""
+        code = form.get("ErrorCode") or None
+        if sid and status:
+            await self._engine().provider_status(sid, status, code)
+        self._metrics.inbound.labels(route="status", result="ok").inc()
+        return web.Response(status=204)

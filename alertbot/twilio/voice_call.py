@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from alertbot import appkeys
 from alertbot.config.loader import normalise_phone
 from alertbot.core.actors import Proof
 from alertbot.core.commands import whole_number
@@ -34,6 +34,12 @@ from alertbot.text.voice_text import (
 from alertbot.twilio.signature import twilio_form
 from alertbot.twilio.voice_sender import absolute, say
 
+if TYPE_CHECKING:
+    from alertbot.engine.loop import Engine
+    from alertbot.metrics import Metrics
+    from alertbot.settings import Settings
+    from alertbot.store.sql import Store
+
 log = logging.getLogger("alertbot.twilio")
 
 MAX_TRIES = 3  # wrong or missing answers to one question before the call ends politely
@@ -42,6 +48,25 @@ ATTESTED = "TN-Validation-Passed-A"  # Twilio's StirVerstat for STIR/SHAKEN atte
 # (Twilio need not repeat StirVerstat on later requests; a PIN is keyed in once).
 _CARRIED = {Proof.ATTESTED_CALL: "a", Proof.PIN: "p"}
 _FROM_QUERY = {v: k for k, v in _CARRIED.items()}
+Step = Callable[["Call"], Awaitable[VoiceResponse | str]]
+
+
+class VoiceRoutes:
+    """What the /twilio/voice* steps may use, given by the composition root (decision
+    0046): the receiver, store and engine as getters (they exist once the app has
+    started), the settings (public URL, auth token) and the metrics."""
+
+    def __init__(self, receiver: Callable[[], Receiver], store: Callable[[], Store],
+                 engine: Callable[[], Engine], settings: Settings, metrics: Metrics) -> None:
+        self.receiver, self.store, self.engine = receiver, store, engine
+        self.settings, self.metrics = settings, metrics
+
+    def route(self, name: str, step: Step, caller_field: str = "From"
+              ) -> Callable[[web.Request], Awaitable[web.Response]]:
+        """``voice_route`` with these collaborators."""
+        return voice_route(self, name, step, caller_field)
+
+
 @dataclass(frozen=True)
 class Call:
     """One Twilio request within a call: who is on the line, in which language."""
@@ -50,10 +75,15 @@ class Call:
     form: dict[str, str]
     actor: Actor
     lang: str
+    routes: VoiceRoutes
 
     @property
     def receiver(self) -> Receiver:
-        return self.request.app[appkeys.RECEIVER]
+        return self.routes.receiver()
+
+    @property
+    def engine(self) -> Engine:
+        return self.routes.engine()
 
     @property
     def config(self) -> Config:
@@ -61,7 +91,7 @@ class Call:
 
     @property
     def public_url(self) -> str:
-        return self.request.app[appkeys.SETTINGS].public_url
+        return self.routes.settings.public_url
 
     @property
     def sid(self) -> str:
@@ -141,24 +171,23 @@ class Call:
         """The outbox row a voice page's callback is about (its text, its contact)."""
         if not incident_id or not outbox_id:
             return None
-        items = await self.request.app[appkeys.STORE].read(
+        items = await self.routes.store().read(
             lambda tx: tx.messages_for(incident_id))
         return next((m for m in items if m.id == outbox_id), None)
 
 
-Step = Callable[[Call], Awaitable[VoiceResponse | str]]
-
-
-def _call(request: web.Request, form: dict[str, str], caller_field: str) -> Call:
+def _call(routes: VoiceRoutes, request: web.Request, form: dict[str, str],
+          caller_field: str) -> Call:
     raw = form.get(caller_field, "")
     phone = normalise_phone(raw) or raw or None
-    config = request.app[appkeys.RECEIVER].config
+    config = routes.receiver().config
     contact = config.contact_by_phone(phone) if phone else None
     lang = request.query.get("lang", "")
     if lang not in ("en", "es"):
         lang = language_of(contact.language if contact else None)
     return Call(request, form, Actor(contact, phone=phone,
-                                     proof=_proof(request, form, caller_field, contact)), lang)
+                                     proof=_proof(request, form, caller_field, contact)), lang,
+                routes)
 
 
 def _proof(request: web.Request, form: dict[str, str], caller_field: str,
@@ -181,7 +210,7 @@ def _proof(request: web.Request, form: dict[str, str], caller_field: str,
     return carried or Proof.CALLER_ID
 
 
-def voice_route(name: str, step: Step, caller_field: str = "From"
+def voice_route(routes: VoiceRoutes, name: str, step: Step, caller_field: str = "From"
                 ) -> Callable[[web.Request], Awaitable[web.Response]]:
     """An aiohttp handler running ``step`` for genuine Twilio requests only.
 
@@ -190,9 +219,9 @@ def voice_route(name: str, step: Step, caller_field: str = "From"
     """
 
     async def handler(request: web.Request) -> web.Response:
-        metrics = request.app[appkeys.METRICS]
-        form = await twilio_form(request, name)
-        call = _call(request, form, caller_field)
+        metrics = routes.metrics
+        form = await twilio_form(request, name, routes.settings, metrics)
+        call = _call(routes, request, form, caller_field)
         try:
             twiml = await step(call)
         except Exception:

@@ -22,7 +22,6 @@ import logging
 from aiohttp import web
 from twilio.twiml.voice_response import VoiceResponse
 
-from alertbot import appkeys
 from alertbot.core import commands as cmd
 from alertbot.core.model import Channel
 from alertbot.core.records import OutboxKind
@@ -31,7 +30,7 @@ from alertbot.service.receiver import Actor
 from alertbot.text.reply import Reply, ReplyKey
 from alertbot.text.voice_text import prompt
 from alertbot.twilio.calls import CONNECT_KEY, CONNECTED, connect, line, offer
-from alertbot.twilio.voice_call import Call, voice_route
+from alertbot.twilio.voice_call import Call, VoiceRoutes
 from alertbot.twilio.voice_sender import (
     AMD_PATH,
     CONFIRM_PATH,
@@ -101,7 +100,7 @@ async def amd_step(call: Call) -> VoiceResponse:
     machine = answered.startswith("machine")
     if not (machine or answered == "fax") or not call.sid:
         return VoiceResponse()  # human or unknown: the page goes on; only a key counts
-    engine = call.request.app[appkeys.ENGINE]
+    engine = call.engine
     await engine.provider_status(call.sid, "voicemail" if machine else "fax", None)
     sender = engine.senders.get(Channel.VOICE)
     if isinstance(sender, TwilioVoice):
@@ -138,8 +137,8 @@ async def confirm_step(call: Call) -> VoiceResponse | str:
                          replay=replay + 1, prefix=prompt("page_invalid", call.lang))
 
 
-def add_routes(app: web.Application) -> None:
-    app.router.add_post(PAGE_PATH, voice_route("voice_page", page_step, caller_field="To"))
-    app.router.add_post(AMD_PATH, voice_route("voice_amd", amd_step, caller_field="To"))
-    app.router.add_post(CONFIRM_PATH, voice_route("voice_confirm", confirm_step,
+def add_routes(app: web.Application, voice: VoiceRoutes) -> None:
+    app.router.add_post(PAGE_PATH, voice.route("voice_page", page_step, caller_field="To"))
+    app.router.add_post(AMD_PATH, voice.route("voice_amd", amd_step, caller_field="To"))
+    app.router.add_post(CONFIRM_PATH, voice.route("voice_confirm", confirm_step,
                                                   caller_field="To"))

@@ -19,37 +19,28 @@ incident or the person may not see it (as if it did not exist). Audited.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from aiohttp import web
 
-from alertbot import appkeys
 from alertbot.core import commands as cmd
 from alertbot.core import who
 from alertbot.core.actors import Actor, Outcome, Proof
 from alertbot.core.commands import whole_number
 from alertbot.text.reply import ReplyKey
 from alertbot.text.web import render_web
-from alertbot.web import audit
-from alertbot.web.api import bearer_present, require_bearer
-from alertbot.web.session import Viewer, require_viewer
+from alertbot.web.audit import Audit
+from alertbot.web.session import Gate
+
+if TYPE_CHECKING:
+    from alertbot.service.receiver import Receiver
+    from alertbot.store.sql import Store
+
 
 STATUS = {Outcome.REFUSED: 403, Outcome.NOT_FOUND: 404}
 # Replies that refuse the request's own content: a 400 naming the limit and the field.
 BAD_REQUEST = frozenset({ReplyKey.NOTE_TOO_LONG})
-
-
-async def acting_viewer(request: web.Request) -> Viewer:
-    """The person acting: the signed-in one (CSRF checked), or for a bearer script the
-    contact in form field ``contact`` (400 when it names nobody)."""
-    if not bearer_present(request):
-        return await require_viewer(request)
-    require_bearer(request)
-    named = str((await request.post()).get("contact", "")).strip()
-    contact = request.app[appkeys.RECEIVER].config.contacts.get(named)
-    if contact is None:
-        raise web.HTTPBadRequest(text='{"error": "form field contact: the id of the contact '
-                                      'this script acts for"}',
-                                 content_type="application/json")
-    return Viewer(contact, None, "")
 
 
 def _not_found() -> web.HTTPNotFound:
@@ -57,53 +48,60 @@ def _not_found() -> web.HTTPNotFound:
                             content_type="application/json")
 
 
-async def _act(request: web.Request, verb: str) -> web.Response:
-    viewer = await acting_viewer(request)
-    number = whole_number(request.match_info["id"])
-    if number is None:
-        raise _not_found()
-    app = request.app
-    receiver = app[appkeys.RECEIVER]
-    incident = await app[appkeys.STORE].read(lambda tx: tx.get_incident(number))
-    if incident is None or not who.may_view(receiver.config, viewer.contact,
-                                            incident).allowed:
-        await audit.record(request, viewer, verb, incident_id=number, outcome="not_found")
-        raise _not_found()
-    command: cmd.Command
-    if verb == "acknowledge":
-        command = cmd.Ack(number)
-    elif verb == "resolve":
-        command = cmd.Resolve(number)
-    else:
-        text = str((await request.post()).get("text", ""))
-        command = cmd.Note(number, text)
-    contact = viewer.contact
-    actor = Actor(contact, phone=contact.phone, slack_id=contact.slack, proof=Proof.PROVIDER)
-    reply = await receiver.handle(actor, command, source="console")
-    await audit.record(request, viewer, verb, incident_id=number, outcome=str(reply.outcome))
-    body: dict[str, object] = {"outcome": str(reply.outcome), "key": str(reply.key),
-                               "reply": render_web(reply), "incident": number}
-    if reply.key is ReplyKey.NOTE_TOO_LONG:  # the field and the limit, for a script
-        body["problems"] = [f"text: at most {reply.values['max']} characters "
-                            f"({reply.values['length']} sent); nothing was added"]
-    return web.json_response(
-        body,
-        status=400 if reply.key in BAD_REQUEST else STATUS.get(reply.outcome, 200))
+class Actions:
+    """POST acknowledge, resolve and notes, with what they use (decision 0046): the
+    ``Gate`` (who asks), the ``Audit`` log, the store and receiver as getters."""
 
+    def __init__(self, gate: Gate, audit: Audit, store: Callable[[], Store],
+                 receiver: Callable[[], Receiver]) -> None:
+        self._gate, self._audit, self._store, self._receiver = gate, audit, store, receiver
 
-async def acknowledge(request: web.Request) -> web.Response:
-    return await _act(request, "acknowledge")
+    async def _act(self, request: web.Request, verb: str) -> web.Response:
+        viewer = await self._gate.acting_viewer(request)
+        number = whole_number(request.match_info["id"])
+        if number is None:
+            raise _not_found()
+        receiver = self._receiver()
+        incident = await self._store().read(lambda tx: tx.get_incident(number))
+        if incident is None or not who.may_view(receiver.config, viewer.contact,
+                                                incident).allowed:
+            await self._audit.record(request, viewer, verb, incident_id=number,
+                                     outcome="not_found")
+            raise _not_found()
+        command: cmd.Command
+        if verb == "acknowledge":
+            command = cmd.Ack(number)
+        elif verb == "resolve":
+            command = cmd.Resolve(number)
+        else:
+            text = str((await request.post()).get("text", ""))
+            command = cmd.Note(number, text)
+        contact = viewer.contact
+        actor = Actor(contact, phone=contact.phone, slack_id=contact.slack,
+                      proof=Proof.PROVIDER)
+        reply = await receiver.handle(actor, command, source="console")
+        await self._audit.record(request, viewer, verb, incident_id=number,
+                                 outcome=str(reply.outcome))
+        body: dict[str, object] = {"outcome": str(reply.outcome), "key": str(reply.key),
+                                   "reply": render_web(reply), "incident": number}
+        if reply.key is ReplyKey.NOTE_TOO_LONG:  # the field and the limit, for a script
+            body["problems"] = [f"text: at most {reply.values['max']} characters "
+                                f"({reply.values['length']} sent); nothing was added"]
+        return web.json_response(
+            body,
+            status=400 if reply.key in BAD_REQUEST else STATUS.get(reply.outcome, 200))
 
+    async def acknowledge(self, request: web.Request) -> web.Response:
+        return await self._act(request, "acknowledge")
 
-async def resolve(request: web.Request) -> web.Response:
-    return await _act(request, "resolve")
+    async def resolve(self, request: web.Request) -> web.Response:
+        return await self._act(request, "resolve")
 
+    async def note(self, request: web.Request) -> web.Response:
+        return await self._act(request, "note")
 
-async def note(request: web.Request) -> web.Response:
-    return await _act(request, "note")
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_post("/api/incidents/{id}/acknowledge", self.acknowledge)
+        app.router.add_post("/api/incidents/{id}/resolve", self.resolve)
+        app.router.add_post("/api/incidents/{id}/notes", self.note)
 
-
-def add_routes(app: web.Application) -> None:
-    app.router.add_post("/api/incidents/{id}/acknowledge", acknowledge)
-    app.router.add_post("/api/incidents/{id}/resolve", resolve)
-    app.router.add_post("/api/incidents/{id}/notes", note)

@@ -17,13 +17,12 @@ from typing import Any
 
 from aiohttp import web
 
-from alertbot import appkeys
 from alertbot.clock import iso
 from alertbot.core.commands import whole_number
 from alertbot.core.documents import filename
-from alertbot.crypto import SealError, document_aad
+from alertbot.crypto import Keyring, SealError, document_aad
 from alertbot.store.documents import Document
-from alertbot.store.sql import Tx
+from alertbot.store.sql import Store, Tx
 from alertbot.web.session import Viewer
 
 log = logging.getLogger("alertbot.documents")
@@ -58,7 +57,8 @@ def _not_found() -> web.HTTPNotFound:
     return web.HTTPNotFound(text=NOT_FOUND, content_type="application/json")
 
 
-async def download(request: web.Request, guard: Guard, record: Record) -> web.Response:
+async def download(request: web.Request, guard: Guard, record: Record, store: Store,
+                   keyring: Keyring) -> web.Response:
     """The document's bytes, opened with ALERTBOT_DATA_KEY, to a viewer ``guard`` lets
     see the incident; each download is in the audit log (``record``, action
     "document"). 404 for anything not stored or not this incident's; 410 when the key
@@ -74,12 +74,12 @@ async def download(request: web.Request, guard: Guard, record: Record) -> web.Re
         sealed = tx.sealed_document(number, doc_id)
         return None if doc is None or sealed is None else (doc, sealed)
 
-    found = await request.app[appkeys.STORE].read(read)
+    found = await store.read(read)
     if found is None:
         raise _not_found()
     doc, sealed = found
     try:
-        data = request.app[appkeys.KEYRING].open(sealed, document_aad(number, doc_id))
+        data = keyring.open(sealed, document_aad(number, doc_id))
     except SealError as exc:
         log.error("document %d of #%d does not open: %s", doc_id, number, exc)
         raise web.HTTPGone(text='{"error": "this document was sealed with a key this '

@@ -30,8 +30,9 @@ import hmac
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import aiohttp
 from aiohttp import web
@@ -41,12 +42,19 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, KeySetSerialization
 
-from alertbot import appkeys
 from alertbot.service import signin
 from alertbot.store.sql import Tx
 from alertbot.text.signin_page import words
 from alertbot.web import auth
-from alertbot.web.session import client_of, new_token, set_session_cookie
+from alertbot.web.auth import SignIn
+from alertbot.web.session import Gate, new_token
+
+if TYPE_CHECKING:
+    from alertbot.clock import Clock
+    from alertbot.service.receiver import Receiver
+    from alertbot.settings import Settings
+    from alertbot.store.sql import Store
+
 
 log = logging.getLogger("alertbot.oidc")
 
@@ -103,7 +111,6 @@ class Provider:
                              redirect_uri=self.redirect_uri, code_challenge_method="S256")
 
 
-PROVIDER: web.AppKey[Provider] = web.AppKey("oidc_provider", Provider)
 
 
 # --- the state cookie ---------------------------------------------------------------
@@ -131,30 +138,6 @@ def unpack_state(key: bytes, value: str, now: float) -> tuple[str, str, str]:
 
 
 # --- the routes -----------------------------------------------------------------------
-
-
-async def login(request: web.Request) -> web.Response:
-    """303 to the provider's authorization endpoint (state, nonce, PKCE S256)."""
-    provider = request.app.get(PROVIDER)
-    if provider is None:
-        raise web.HTTPNotFound(text="OpenID Connect is not configured")
-    try:
-        meta = await provider.discover()
-    except (OidcError, aiohttp.ClientError, TimeoutError, ValueError) as exc:
-        log.warning("OpenID Connect discovery failed: %s", exc)
-        return auth.sign_in_page(request, status=502, error=words(
-            auth.language(request), "oidc_down"))
-    state, nonce, verifier = generate_token(32), generate_token(32), generate_token(48)
-    url, _ = provider.session().create_authorization_url(
-        str(meta["authorization_endpoint"]), state=state, nonce=nonce, code_verifier=verifier)
-    response = web.HTTPSeeOther(url)
-    now = time.time()
-    response.set_cookie(STATE_COOKIE, pack_state(request.app[auth.PEPPER], state, nonce,
-                                                 verifier, now),
-                        path="/auth/oidc/", httponly=True, samesite="Lax",
-                        max_age=STATE_LIFETIME,
-                        secure=request.app[appkeys.SETTINGS].public_url.startswith("https://"))
-    raise response
 
 
 async def _id_token_claims(provider: Provider, code: str, verifier: str,
@@ -189,62 +172,95 @@ async def _id_token_claims(provider: Provider, code: str, verifier: str,
     return dict(token.claims)
 
 
-async def callback(request: web.Request) -> web.Response:
-    """The provider sends the person back here: a session, or the sign-in page (401)."""
-    app = request.app
-    provider = app.get(PROVIDER)
-    if provider is None:
-        raise web.HTTPNotFound(text="OpenID Connect is not configured")
-    client, config = client_of(request), app[appkeys.RECEIVER].config
-    email: str | None = None
-    try:
-        if "error" in request.query:
-            raise OidcError(f"the provider said {request.query['error'][:60]}")
-        state, nonce, verifier = unpack_state(
-            app[auth.PEPPER], request.cookies.get(STATE_COOKIE, ""), time.time())
-        if not hmac.compare_digest(request.query.get("state", ""), state):
-            raise OidcError("the state does not match this browser's sign-in")
-        claims = await _id_token_claims(provider, request.query.get("code", ""), verifier,
-                                        nonce)
-        email = str(claims.get("email") or "").strip().lower() or None
-        if email is None:
-            raise OidcError("the ID token has no email claim")
-        if claims.get("email_verified", True) is not True:
-            raise OidcError("the provider has not verified this email address")
-        contact = config.contact_by_email(email)
-        if contact is None:
-            raise OidcError("no contact has this email address")
-    except OidcError as exc:
-        now, reason = app[appkeys.CLOCK].now(), exc.reason
-        await app[appkeys.STORE].write(lambda tx: signin.record(
-            tx, now, "sign_in", None, client, "failed", email, detail=f"oidc: {reason}"))
-        log.info("OpenID Connect sign-in refused: %s", reason)
-        response = auth.sign_in_page(request, status=401, error=words(
-            auth.language(request), "oidc_refused"))
-        response.del_cookie(STATE_COOKIE, path="/auth/oidc/")
-        return response
-    token, now = new_token(), app[appkeys.CLOCK].now()
-    lifetime = app[appkeys.SETTINGS].session_max
+class OidcRoutes:
+    """/auth/oidc/login and /auth/oidc/callback, with what they use (decision 0046):
+    the ``Provider``, the ``SignIn`` (its page), the ``Gate`` (the client, the session
+    cookie), the store and receiver as getters, the settings, the clock and the key
+    that signs the state cookie (the one-time codes' ``pepper``)."""
 
-    def start(tx: Tx) -> signin.Verified:
-        return signin.open_session(tx, contact, "oidc", signin.hash_token(token), client,
-                                   now, lifetime, email)
+    def __init__(self, provider: Provider, sign_in: SignIn, gate: Gate,
+                 store: Callable[[], Store], receiver: Callable[[], Receiver],
+                 settings: Settings, clock: Clock, pepper: bytes) -> None:
+        self._provider, self._sign_in, self._gate = provider, sign_in, gate
+        self._store, self._receiver, self._settings = store, receiver, settings
+        self._clock, self._pepper = clock, pepper
 
-    await app[appkeys.STORE].write(start)
-    redirect = web.HTTPSeeOther("/")
-    redirect.del_cookie(STATE_COOKIE, path="/auth/oidc/")
-    set_session_cookie(redirect, request, token)
-    raise redirect
+    async def login(self, request: web.Request) -> web.Response:
+        """303 to the provider's authorization endpoint (state, nonce, PKCE S256)."""
+        provider = self._provider
+        try:
+            meta = await provider.discover()
+        except (OidcError, aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            log.warning("OpenID Connect discovery failed: %s", exc)
+            return self._sign_in.sign_in_page(request, status=502, error=words(
+                auth.language(request), "oidc_down"))
+        state, nonce, verifier = generate_token(32), generate_token(32), generate_token(48)
+        url, _ = provider.session().create_authorization_url(
+            str(meta["authorization_endpoint"]), state=state, nonce=nonce, code_verifier=verifier)
+        response = web.HTTPSeeOther(url)
+        now = time.time()
+        response.set_cookie(STATE_COOKIE, pack_state(self._pepper, state, nonce,
+                                                     verifier, now),
+                            path="/auth/oidc/", httponly=True, samesite="Lax",
+                            max_age=STATE_LIFETIME,
+                            secure=self._settings.public_url.startswith("https://"))
+        raise response
+
+    async def callback(self, request: web.Request) -> web.Response:
+        """The provider sends the person back here: a session, or the sign-in page (401)."""
+        provider = self._provider
+        client, config = self._gate.client_of(request), self._receiver().config
+        email: str | None = None
+        try:
+            if "error" in request.query:
+                raise OidcError(f"the provider said {request.query['error'][:60]}")
+            state, nonce, verifier = unpack_state(
+                self._pepper, request.cookies.get(STATE_COOKIE, ""), time.time())
+            if not hmac.compare_digest(request.query.get("state", ""), state):
+                raise OidcError("the state does not match this browser's sign-in")
+            claims = await _id_token_claims(provider, request.query.get("code", ""), verifier,
+                                            nonce)
+            email = str(claims.get("email") or "").strip().lower() or None
+            if email is None:
+                raise OidcError("the ID token has no email claim")
+            if claims.get("email_verified", True) is not True:
+                raise OidcError("the provider has not verified this email address")
+            contact = config.contact_by_email(email)
+            if contact is None:
+                raise OidcError("no contact has this email address")
+        except OidcError as exc:
+            now, reason = self._clock.now(), exc.reason
+            await self._store().write(lambda tx: signin.record(
+                tx, now, "sign_in", None, client, "failed", email, detail=f"oidc: {reason}"))
+            log.info("OpenID Connect sign-in refused: %s", reason)
+            response = self._sign_in.sign_in_page(request, status=401, error=words(
+                auth.language(request), "oidc_refused"))
+            response.del_cookie(STATE_COOKIE, path="/auth/oidc/")
+            return response
+        token, now = new_token(), self._clock.now()
+        lifetime = self._settings.session_max
+
+        def start(tx: Tx) -> signin.Verified:
+            return signin.open_session(tx, contact, "oidc", signin.hash_token(token), client,
+                                       now, lifetime, email)
+
+        await self._store().write(start)
+        redirect = web.HTTPSeeOther("/")
+        redirect.del_cookie(STATE_COOKIE, path="/auth/oidc/")
+        self._gate.set_session_cookie(redirect, token)
+        raise redirect
+
+    def add_routes(self, app: web.Application) -> None:
+        """GET /auth/oidc/login and /auth/oidc/callback."""
+        app.router.add_get("/auth/oidc/login", self.login)
+        app.router.add_get("/auth/oidc/callback", self.callback)
 
 
-def add_routes(app: web.Application) -> None:
-    """Mount /auth/oidc/* when issuer, client id and secret are all set."""
-    settings = app[appkeys.SETTINGS]
+def provider_of(settings: Settings) -> Provider | None:
+    """The district's provider when issuer, client id and secret are all set."""
     if not settings.oidc_configured:
-        return
+        return None
     assert settings.oidc_issuer and settings.oidc_client_id and settings.oidc_client_secret
-    app[PROVIDER] = Provider(settings.oidc_issuer, settings.oidc_client_id,
-                             settings.oidc_client_secret.value,
-                             settings.public_url + "/auth/oidc/callback")
-    app.router.add_get("/auth/oidc/login", login)
-    app.router.add_get("/auth/oidc/callback", callback)
+    return Provider(settings.oidc_issuer, settings.oidc_client_id,
+                    settings.oidc_client_secret.value,
+                    settings.public_url + "/auth/oidc/callback")

@@ -22,11 +22,10 @@ browser's form post that succeeds is sent back to the incident's page (303).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from alertbot import appkeys
 from alertbot.core.commands import whole_number
 from alertbot.core.model import Config, Contact
 from alertbot.core.warrant import parse_answers
@@ -34,11 +33,19 @@ from alertbot.service import procedure, records
 from alertbot.service.procedure import Result, Status
 from alertbot.store.sql import Tx
 from alertbot.text.procedure_ui import UI, ui
-from alertbot.web import audit
 from alertbot.web import procedure_forms as forms
+from alertbot.web.audit import Audit
 from alertbot.web.console.issue12 import render as render_template
 from alertbot.web.procedure_auth import acting_on
-from alertbot.web.session import Viewer
+from alertbot.web.session import Gate, Viewer
+
+if TYPE_CHECKING:
+    from alertbot.clock import Clock
+    from alertbot.engine.loop import Engine
+    from alertbot.service.events import IncidentEvents
+    from alertbot.service.receiver import Receiver
+    from alertbot.store.sql import Store
+
 
 HTTP = {Status.DONE: 200, Status.UNCHANGED: 200, Status.INVALID: 400, Status.REFUSED: 403,
         Status.NOT_FOUND: 404}
@@ -82,111 +89,121 @@ def problem_page(number: int, viewer: Viewer, key: str, problems: list[str],
     return web.Response(text=str(html), status=status, content_type="text/html")
 
 
-async def _run(request: web.Request, number: int, viewer: Viewer, action: str,
-               work: Callable[[Tx, Config, Contact | None, float], Result],
-               form: forms.Form) -> web.Response:
-    """One unit of work; after the commit, the incident is published (console, Slack
-    thread) and the engine woken when something changed. Audited."""
-    app = request.app
-    config = app[appkeys.RECEIVER].config
-    now = app[appkeys.CLOCK].now()
-    by_session = viewer.session_id is not None
-    result = await app[appkeys.STORE].write(
-        lambda tx: work(tx, config, viewer.contact, now))
-    await audit.record(request, viewer, action, incident_id=number,
-                       outcome=str(result.status), detail=result.key)
-    if result.status is Status.DONE:
-        app[appkeys.ENGINE].nudge()
-        app[appkeys.EVENTS].publish(result.incident_id)
-    if by_session:  # a browser's form post: back to the page, or a page saying why not
-        if result.status in (Status.DONE, Status.UNCHANGED):
-            raise web.HTTPSeeOther(f"/incidents/{number}")
-        typed = forms.typed_text(form) if result.status is Status.INVALID else []
-        return problem_page(number, viewer, result.key, list(result.problems),
-                            HTTP[result.status], typed)
-    body: dict[str, Any] = {"status": str(result.status), "key": result.key,
-                            "problems": list(result.problems), **dict(result.values)}
-    return web.json_response(body, status=HTTP[result.status])
+class ProcedureApi:
+    """Issue 12's POST routes, with what they use (decision 0046): the ``Gate`` (who
+    asks), the ``Audit`` log, the store, receiver and engine as getters, the incident
+    events (a change is published) and the clock."""
 
+    def __init__(self, gate: Gate, audit: Audit, store: Callable[[], Store],
+                 receiver: Callable[[], Receiver], engine: Callable[[], Engine],
+                 events: IncidentEvents, clock: Clock) -> None:
+        self._gate, self._audit, self._store, self._receiver = gate, audit, store, receiver
+        self._engine, self._events, self._clock = engine, events, clock
 
-async def complete_step(request: web.Request) -> web.Response:
-    number = _number(request)
-    viewer = await acting_on(request, number, "procedure_step")
-    form = await _form(request)
-    step_id = request.match_info["step_id"]
-    note = forms.first(form, "note") or ""
-    values = {k: v[0] for k, v in form.items() if v}
-    undo = forms.flag(form, "undo")
+    async def _acting_on(self, request: web.Request, incident_id: int, action: str
+                         ) -> Viewer:
+        return await acting_on(request, incident_id, action, self._gate, self._audit,
+                               self._store(), self._receiver())
 
-    def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
-        return procedure.complete_step(tx, config, contact, number, step_id, note, values,
-                                       now, undo=undo)
-    return await _run(request, number, viewer, "procedure_step", work, form)
+    async def _run(self, request: web.Request, number: int, viewer: Viewer, action: str,
+                   work: Callable[[Tx, Config, Contact | None, float], Result],
+                   form: forms.Form) -> web.Response:
+        """One unit of work; after the commit, the incident is published (console, Slack
+        thread) and the engine woken when something changed. Audited."""
+        config = self._receiver().config
+        now = self._clock.now()
+        by_session = viewer.session_id is not None
+        result = await self._store().write(
+            lambda tx: work(tx, config, viewer.contact, now))
+        await self._audit.record(request, viewer, action, incident_id=number,
+                                 outcome=str(result.status), detail=result.key)
+        if result.status is Status.DONE:
+            self._engine().nudge()
+            self._events.publish(result.incident_id)
+        if by_session:  # a browser's form post: back to the page, or a page saying why not
+            if result.status in (Status.DONE, Status.UNCHANGED):
+                raise web.HTTPSeeOther(f"/incidents/{number}")
+            typed = forms.typed_text(form) if result.status is Status.INVALID else []
+            return problem_page(number, viewer, result.key, list(result.problems),
+                                HTTP[result.status], typed)
+        body: dict[str, Any] = {"status": str(result.status), "key": result.key,
+                                "problems": list(result.problems), **dict(result.values)}
+        return web.json_response(body, status=HTTP[result.status])
 
+    async def complete_step(self, request: web.Request) -> web.Response:
+        number = _number(request)
+        viewer = await self._acting_on(request, number, "procedure_step")
+        form = await _form(request)
+        step_id = request.match_info["step_id"]
+        note = forms.first(form, "note") or ""
+        values = {k: v[0] for k, v in form.items() if v}
+        undo = forms.flag(form, "undo")
 
-async def update_encounter(request: web.Request) -> web.Response:
-    number = _number(request)
-    viewer = await acting_on(request, number, "encounter")
-    form = await _form(request)
-    timezone = request.app[appkeys.RECEIVER].config.timezone
-    changes, problems = forms.encounter_changes(form, timezone)
-    if problems:
-        return _invalid(number, viewer, problems, form)
+        def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
+            return procedure.complete_step(tx, config, contact, number, step_id, note, values,
+                                           now, undo=undo)
+        return await self._run(request, number, viewer, "procedure_step", work, form)
 
-    def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
-        return procedure.update_encounter(tx, config, contact, number, changes, now)
-    return await _run(request, number, viewer, "encounter", work, form)
+    async def update_encounter(self, request: web.Request) -> web.Response:
+        number = _number(request)
+        viewer = await self._acting_on(request, number, "encounter")
+        form = await _form(request)
+        timezone = self._receiver().config.timezone
+        changes, problems = forms.encounter_changes(form, timezone)
+        if problems:
+            return _invalid(number, viewer, problems, form)
 
+        def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
+            return procedure.update_encounter(tx, config, contact, number, changes, now)
+        return await self._run(request, number, viewer, "encounter", work, form)
 
-async def warrant_review(request: web.Request) -> web.Response:
-    number = _number(request)
-    viewer = await acting_on(request, number, "warrant_review")
-    form = await _form(request)
-    answers, problems = parse_answers({k: v[0] for k, v in form.items() if v})
-    if problems:
-        return _invalid(number, viewer, problems, form)
-    document_id = forms.first(form, "document_id")
-    note = forms.first(form, "note") or ""
+    async def warrant_review(self, request: web.Request) -> web.Response:
+        number = _number(request)
+        viewer = await self._acting_on(request, number, "warrant_review")
+        form = await _form(request)
+        answers, problems = parse_answers({k: v[0] for k, v in form.items() if v})
+        if problems:
+            return _invalid(number, viewer, problems, form)
+        document_id = forms.first(form, "document_id")
+        note = forms.first(form, "note") or ""
 
-    def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
-        return procedure.review_warrant(tx, config, contact, number, answers, document_id,
-                                        note, now)
-    return await _run(request, number, viewer, "warrant_review", work, form)
+        def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
+            return procedure.review_warrant(tx, config, contact, number, answers, document_id,
+                                            note, now)
+        return await self._run(request, number, viewer, "warrant_review", work, form)
 
+    async def add_records_request(self, request: web.Request) -> web.Response:
+        number = _number(request)
+        viewer = await self._acting_on(request, number, "records_request")
+        form = await _form(request)
+        timezone = self._receiver().config.timezone
+        fields, actions, problems = forms.records_fields(form, timezone, creating=True)
+        if problems:
+            return _invalid(number, viewer, problems, form)
 
-async def add_records_request(request: web.Request) -> web.Response:
-    number = _number(request)
-    viewer = await acting_on(request, number, "records_request")
-    form = await _form(request)
-    timezone = request.app[appkeys.RECEIVER].config.timezone
-    fields, actions, problems = forms.records_fields(form, timezone, creating=True)
-    if problems:
-        return _invalid(number, viewer, problems, form)
+        def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
+            return records.add_request(tx, config, contact, number, fields, now, actions)
+        return await self._run(request, number, viewer, "records_request", work, form)
 
-    def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
-        return records.add_request(tx, config, contact, number, fields, now, actions)
-    return await _run(request, number, viewer, "records_request", work, form)
+    async def update_records_request(self, request: web.Request) -> web.Response:
+        number = _number(request)
+        rid = _number(request, "rid")
+        viewer = await self._acting_on(request, number, "records_request")
+        form = await _form(request)
+        timezone = self._receiver().config.timezone
+        fields, actions, problems = forms.records_fields(form, timezone, creating=False)
+        if problems:
+            return _invalid(number, viewer, problems, form)
 
+        def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
+            return records.update_request(tx, config, contact, number, rid, fields, actions, now)
+        return await self._run(request, number, viewer, "records_request", work, form)
 
-async def update_records_request(request: web.Request) -> web.Response:
-    number = _number(request)
-    rid = _number(request, "rid")
-    viewer = await acting_on(request, number, "records_request")
-    form = await _form(request)
-    timezone = request.app[appkeys.RECEIVER].config.timezone
-    fields, actions, problems = forms.records_fields(form, timezone, creating=False)
-    if problems:
-        return _invalid(number, viewer, problems, form)
+    def add_routes(self, app: web.Application) -> None:
+        base = "/api/incidents/{id}"
+        app.router.add_post(base + "/procedure/{step_id}", self.complete_step)
+        app.router.add_post(base + "/encounter", self.update_encounter)
+        app.router.add_post(base + "/warrant-review", self.warrant_review)
+        app.router.add_post(base + "/records-requests", self.add_records_request)
+        app.router.add_post(base + "/records-requests/{rid}", self.update_records_request)
 
-    def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
-        return records.update_request(tx, config, contact, number, rid, fields, actions, now)
-    return await _run(request, number, viewer, "records_request", work, form)
-
-
-def add_routes(app: web.Application) -> None:
-    base = "/api/incidents/{id}"
-    app.router.add_post(base + "/procedure/{step_id}", complete_step)
-    app.router.add_post(base + "/encounter", update_encounter)
-    app.router.add_post(base + "/warrant-review", warrant_review)
-    app.router.add_post(base + "/records-requests", add_records_request)
-    app.router.add_post(base + "/records-requests/{rid}", update_records_request)

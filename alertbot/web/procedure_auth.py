@@ -2,7 +2,7 @@
 
 A signed-in person (their session's CSRF token checked: 403 without), or a script with
 the bearer ``ALERTBOT_API_TOKEN`` acting for the contact in form field ``contact``
-(web/actions.py ``acting_viewer``). A person may act only on an incident they may see
+(web/session.py ``Gate.acting_viewer``). A person may act only on an incident they may see
 (core/who.may_view); any other is answered 404, as if it did not exist, and audited.
 """
 
@@ -10,19 +10,19 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from alertbot import appkeys
 from alertbot.core import who
-from alertbot.web import audit
-from alertbot.web.actions import acting_viewer
-from alertbot.web.session import Viewer
+from alertbot.service.receiver import Receiver
+from alertbot.store.sql import Store
+from alertbot.web.audit import Audit
+from alertbot.web.session import Gate, Viewer
 
 
-async def acting_on(request: web.Request, incident_id: int, action: str) -> Viewer:
+async def acting_on(request: web.Request, incident_id: int, action: str, gate: Gate,
+                    audit: Audit, store: Store, receiver: Receiver) -> Viewer:
     """The viewer acting on ``incident_id`` (raises 401, 403 or 404 otherwise)."""
-    viewer = await acting_viewer(request)
-    app = request.app
-    incident = await app[appkeys.STORE].read(lambda tx: tx.get_incident(incident_id))
-    if incident is None or not who.may_view(app[appkeys.RECEIVER].config, viewer.contact,
+    viewer = await gate.acting_viewer(request)
+    incident = await store.read(lambda tx: tx.get_incident(incident_id))
+    if incident is None or not who.may_view(receiver.config, viewer.contact,
                                             incident).allowed:
         await audit.record(request, viewer, action, incident_id=incident_id,
                            outcome="not_found")

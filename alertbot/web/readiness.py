@@ -22,13 +22,13 @@ be read, 404 for an unknown contact.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from alertbot import appkeys
 from alertbot.clock import iso
 from alertbot.core import who
 from alertbot.core.availability import AwayProblem, check_end, read_away
@@ -38,28 +38,108 @@ from alertbot.service import availability
 from alertbot.service.readiness import readiness
 from alertbot.store.sql import Tx
 from alertbot.text.readinessview import person_problems, step_problems
-from alertbot.web import audit
-from alertbot.web.api import api_access
-from alertbot.web.session import Viewer
+from alertbot.web.audit import Audit
+from alertbot.web.session import Gate, Viewer
+
+if TYPE_CHECKING:
+    from alertbot.clock import Clock
+    from alertbot.service.readiness import Sources
+    from alertbot.service.receiver import Receiver
+    from alertbot.settings import Settings
+    from alertbot.store.sql import Store
+
 
 
 def _forbidden(reason: str) -> web.HTTPForbidden:
     return web.HTTPForbidden(text=f'{{"error": "{reason}"}}', content_type="application/json")
 
 
-async def allowed(request: web.Request, target: Contact | None = None) -> Viewer | None:
-    """Who asks (None: a script with the bearer token): 401 for nobody, 403 for a person
-    the rule refuses (readiness: ``who.may_see_readiness``; with ``target``, setting
-    their availability: ``who.may_set_away``)."""
-    viewer = await api_access(request)
-    if viewer is None:
-        return None
-    config = request.app[appkeys.RECEIVER].config
-    verdict = (who.may_see_readiness(config, viewer.contact) if target is None
-               else who.may_set_away(config, viewer.contact, target))
-    if not verdict.allowed:
-        raise _forbidden("not allowed")
-    return viewer
+class ReadinessApi:
+    """/api/readiness and away/back, with what they use (decision 0046): the ``Gate``
+    (who asks), the ``Audit`` log, the store, receiver and lookup sources as getters,
+    the settings (the Twilio number a problem names) and the clock."""
+
+    def __init__(self, gate: Gate, audit: Audit, store: Callable[[], Store],
+                 receiver: Callable[[], Receiver], sources: Callable[[], Sources],
+                 settings: Settings, clock: Clock) -> None:
+        self._gate, self._audit, self._store, self._receiver = gate, audit, store, receiver
+        self._sources, self._settings, self._clock = sources, settings, clock
+
+    async def allowed(self, request: web.Request, target: Contact | None = None) -> Viewer | None:
+        """Who asks (None: a script with the bearer token): 401 for nobody, 403 for a person
+        the rule refuses (readiness: ``who.may_see_readiness``; with ``target``, setting
+        their availability: ``who.may_set_away``)."""
+        viewer = await self._gate.api_access(request)
+        if viewer is None:
+            return None
+        config = self._receiver().config
+        verdict = (who.may_see_readiness(config, viewer.contact) if target is None
+                   else who.may_set_away(config, viewer.contact, target))
+        if not verdict.allowed:
+            raise _forbidden("not allowed")
+        return viewer
+
+    async def get_readiness(self, request: web.Request) -> web.Response:
+        await self.allowed(request)
+        config = self._receiver().config
+        now = self._clock.now()
+        found = await readiness(self._store(), config, self._sources(), now)
+        return web.json_response(readiness_json(found, config, now,
+                                                self._settings.twilio_from))
+
+    def _contact(self, request: web.Request) -> Contact:
+        contact = self._receiver().config.contacts.get(request.match_info["id"])
+        if contact is None:
+            raise web.HTTPNotFound(text='{"error": "no such contact"}',
+                                   content_type="application/json")
+        return contact
+
+    async def set_away(self, request: web.Request) -> web.Response:
+        contact = self._contact(request)
+        viewer = await self.allowed(request, contact)
+        form = await _form(request)
+        config = self._receiver().config
+        now = self._clock.now()
+        end: float | AwayProblem
+        if form.get("until"):
+            try:
+                when = datetime.fromisoformat(form["until"])
+                if when.tzinfo is None:  # a local time is the district's
+                    when = when.replace(tzinfo=ZoneInfo(config.timezone))
+                end = check_end(when.timestamp(), now)
+            except ValueError:
+                raise _bad("until must be an ISO 8601 time") from None
+        else:
+            ask = read_away(form.get("for", ""))
+            end = ask if isinstance(ask, AwayProblem) else availability.away_end(
+                ask, now, config.timezone)
+        if isinstance(end, AwayProblem):
+            raise _bad(f"cannot set away: {end}")
+        until = end
+        set_by = viewer.contact.id if viewer is not None else "api"
+
+        def work(tx: Tx) -> None:
+            availability.away(tx, config, contact, until, now, set_by,
+                              "console" if viewer is not None else "api")
+
+        await self._store().write(work)
+        await self._audit.record(request, viewer, "away",
+                                 detail=f"{contact.id} until {iso(until)}")
+        return web.json_response({"id": contact.id, "until": iso(until)})
+
+    async def set_back(self, request: web.Request) -> web.Response:
+        contact = self._contact(request)
+        viewer = await self.allowed(request, contact)
+        now = self._clock.now()
+        reply = await self._store().write(
+            lambda tx: availability.back(tx, contact, now))
+        await self._audit.record(request, viewer, "back", detail=contact.id)
+        return web.json_response({"id": contact.id, "was_away": reply.key == "back_ok"})
+
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_get("/api/readiness", self.get_readiness)
+        app.router.add_post("/api/contacts/{id}/away", self.set_away)
+        app.router.add_post("/api/contacts/{id}/back", self.set_back)
 
 
 def readiness_json(r: Readiness, config: Config, now: float,
@@ -87,24 +167,6 @@ def readiness_json(r: Readiness, config: Config, now: float,
     }
 
 
-async def get_readiness(request: web.Request) -> web.Response:
-    await allowed(request)
-    app = request.app
-    config = app[appkeys.RECEIVER].config
-    now = app[appkeys.CLOCK].now()
-    found = await readiness(app[appkeys.STORE], config, app[appkeys.READINESS_SOURCES], now)
-    return web.json_response(readiness_json(found, config, now,
-                                            app[appkeys.SETTINGS].twilio_from))
-
-
-def _contact(request: web.Request) -> Contact:
-    contact = request.app[appkeys.RECEIVER].config.contacts.get(request.match_info["id"])
-    if contact is None:
-        raise web.HTTPNotFound(text='{"error": "no such contact"}',
-                               content_type="application/json")
-    return contact
-
-
 async def _form(request: web.Request) -> dict[str, str]:
     if request.content_type == "application/json":
         body = await request.json()
@@ -115,53 +177,3 @@ async def _form(request: web.Request) -> dict[str, str]:
 def _bad(error: str) -> web.HTTPBadRequest:
     return web.HTTPBadRequest(text=f'{{"error": "{error}"}}', content_type="application/json")
 
-
-async def set_away(request: web.Request) -> web.Response:
-    contact = _contact(request)
-    viewer = await allowed(request, contact)
-    form = await _form(request)
-    app = request.app
-    config = app[appkeys.RECEIVER].config
-    now = app[appkeys.CLOCK].now()
-    end: float | AwayProblem
-    if form.get("until"):
-        try:
-            when = datetime.fromisoformat(form["until"])
-            if when.tzinfo is None:  # a local time is the district's
-                when = when.replace(tzinfo=ZoneInfo(config.timezone))
-            end = check_end(when.timestamp(), now)
-        except ValueError:
-            raise _bad("until must be an ISO 8601 time") from None
-    else:
-        ask = read_away(form.get("for", ""))
-        end = ask if isinstance(ask, AwayProblem) else availability.away_end(
-            ask, now, config.timezone)
-    if isinstance(end, AwayProblem):
-        raise _bad(f"cannot set away: {end}")
-    until = end
-    set_by = viewer.contact.id if viewer is not None else "api"
-
-    def work(tx: Tx) -> None:
-        availability.away(tx, config, contact, until, now, set_by,
-                          "console" if viewer is not None else "api")
-
-    await app[appkeys.STORE].write(work)
-    await audit.record(request, viewer, "away", detail=f"{contact.id} until {iso(until)}")
-    return web.json_response({"id": contact.id, "until": iso(until)})
-
-
-async def set_back(request: web.Request) -> web.Response:
-    contact = _contact(request)
-    viewer = await allowed(request, contact)
-    app = request.app
-    now = app[appkeys.CLOCK].now()
-    reply = await app[appkeys.STORE].write(
-        lambda tx: availability.back(tx, contact, now))
-    await audit.record(request, viewer, "back", detail=contact.id)
-    return web.json_response({"id": contact.id, "was_away": reply.key == "back_ok"})
-
-
-def add_routes(app: web.Application) -> None:
-    app.router.add_get("/api/readiness", get_readiness)
-    app.router.add_post("/api/contacts/{id}/away", set_away)
-    app.router.add_post("/api/contacts/{id}/back", set_back)

@@ -16,10 +16,10 @@ import re
 
 from aiohttp import web
 
-from alertbot import appkeys
 from alertbot.core.commands import whole_number
 from alertbot.notify.base import PermanentFailure, TemporaryFailure
-from alertbot.store.sql import Tx
+from alertbot.store.sql import Store, Tx
+from alertbot.twilio.media import TwilioMedia
 from alertbot.web.documents_api import DOWNLOAD_CSP, Guard, Record
 
 log = logging.getLogger("alertbot.recordings")
@@ -40,7 +40,8 @@ def recording_path(number: int, sid: str) -> str:
     return f"/api/incidents/{number}/recordings/{sid}"
 
 
-async def recording(request: web.Request, guard: Guard, record: Record) -> web.Response:
+async def recording(request: web.Request, guard: Guard, record: Record, store: Store,
+                    media: TwilioMedia | None) -> web.Response:
     """The recording's MP3 bytes. 404 for a sid this incident does not hold; 503 without
     Twilio credentials; 502 when Twilio does not give it (gone, refused, down)."""
     number = whole_number(request.match_info["id"])
@@ -53,9 +54,8 @@ async def recording(request: web.Request, guard: Guard, record: Record) -> web.R
         entries = tx.timeline([number]).get(number, [])
         return any(sid in recording_sids(e.text) for e in entries if e.kind == "update")
 
-    if not await request.app[appkeys.STORE].read(holds):
+    if not await store.read(holds):
         raise web.HTTPNotFound(text=NOT_FOUND, content_type="application/json")
-    media = request.app.get(appkeys.TWILIO_MEDIA)
     if media is None:
         raise web.HTTPServiceUnavailable(text='{"error": "no Twilio credentials"}',
                                          content_type="application/json")

@@ -14,20 +14,29 @@ procedure helper's sections appear in it as they appear in the console.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from alertbot import appkeys
 from alertbot.clock import iso
 from alertbot.core.model import Config
 from alertbot.report.build import build_report
 from alertbot.report.table import render_csv
 from alertbot.store.audit import AuditEntry
 from alertbot.store.sql import Tx
-from alertbot.web import api, audit
+from alertbot.web import api
+from alertbot.web.api import IncidentsApi
+from alertbot.web.audit import Audit
+from alertbot.web.session import Gate
+
+if TYPE_CHECKING:
+    from alertbot.clock import Clock
+    from alertbot.service.receiver import Receiver
+    from alertbot.store.sql import Store
+
 
 MAX_DAYS = 366  # one CSV covers at most a school year and a bit
 MAX_ROWS = 5000  # incidents in one CSV
@@ -55,40 +64,83 @@ def _flag(request: web.Request, name: str) -> bool:
     return request.query.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
-async def report_data(request: web.Request, kind: str) -> dict[str, Any]:
-    """The report of the route's incident to a viewer who may see it (401/404 otherwise,
-    as for the incident itself); the look is audited first (action "report", ``kind``),
-    so the report lists itself among the views."""
-    number = api.incident_number(request)
-    viewer = await api.may_view(request, number)
-    redacted = _flag(request, "redacted")
-    detail = await api.incident_detail(request, number, viewer, REPORT_TIMELINE)
-    if detail is None:
-        raise web.HTTPNotFound(text='{"error": "no such incident"}',
-                               content_type="application/json")
-    await audit.record(request, viewer, "report", incident_id=number,
-                       detail=kind + (" redacted" if redacted else ""))
-    config = request.app[appkeys.RECEIVER].config
-    entries = await request.app[appkeys.STORE].read(lambda tx: tx.audit_of(number))
-    return build_report(detail, audit_rows(entries, config), timezone=config.timezone,
-                        contacts=people(config), redacted=redacted,
-                        generated_at=request.app[appkeys.CLOCK].now())
+class ReportsApi:
+    """The report and CSV routes, with what they use (decision 0046): the ``Gate`` (who
+    asks), the ``Audit`` log, the ``IncidentsApi`` (the detail a report is built from),
+    the store and receiver as getters, the clock (the report's "generated at")."""
 
+    def __init__(self, gate: Gate, audit: Audit, incidents: IncidentsApi,
+                 store: Callable[[], Store], receiver: Callable[[], Receiver],
+                 clock: Clock) -> None:
+        self._gate, self._audit, self._incidents = gate, audit, incidents
+        self._store, self._receiver, self._clock = store, receiver, clock
 
-async def report_json(request: web.Request) -> web.Response:
-    return web.json_response(await report_data(request, "json"), headers=NO_STORE)
+    async def report_data(self, request: web.Request, kind: str) -> dict[str, Any]:
+        """The report of the route's incident to a viewer who may see it (401/404 otherwise,
+        as for the incident itself); the look is audited first (action "report", ``kind``),
+        so the report lists itself among the views."""
+        number = api.incident_number(request)
+        viewer = await self._incidents.may_view(request, number)
+        redacted = _flag(request, "redacted")
+        detail = await self._incidents.incident_detail(number, viewer, REPORT_TIMELINE)
+        if detail is None:
+            raise web.HTTPNotFound(text='{"error": "no such incident"}',
+                                   content_type="application/json")
+        await self._audit.record(request, viewer, "report", incident_id=number,
+                                 detail=kind + (" redacted" if redacted else ""))
+        config = self._receiver().config
+        entries = await self._store().read(lambda tx: tx.audit_of(number))
+        return build_report(detail, audit_rows(entries, config), timezone=config.timezone,
+                            contacts=people(config), redacted=redacted,
+                            generated_at=self._clock.now())
 
+    async def report_json(self, request: web.Request) -> web.Response:
+        return web.json_response(await self.report_data(request, "json"), headers=NO_STORE)
 
-async def report_pdf(request: web.Request) -> web.Response:
-    from alertbot.report.pdf import render_pdf  # ReportLab: loaded when first needed
+    async def report_pdf(self, request: web.Request) -> web.Response:
+        from alertbot.report.pdf import render_pdf  # ReportLab: loaded when first needed
 
-    report = await report_data(request, "pdf")
-    language = "es" if request.query.get("lang") == "es" else "en"
-    body = await asyncio.to_thread(render_pdf, report, language)  # CPU: off the loop
-    name = f"incident-{report['incident']['id']}-report"
-    name += "-redacted.pdf" if report["redacted"] else ".pdf"
-    return web.Response(body=body, content_type="application/pdf", headers={
-        **NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'})
+        report = await self.report_data(request, "pdf")
+        language = "es" if request.query.get("lang") == "es" else "en"
+        body = await asyncio.to_thread(render_pdf, report, language)  # CPU: off the loop
+        name = f"incident-{report['incident']['id']}-report"
+        name += "-redacted.pdf" if report["redacted"] else ".pdf"
+        return web.Response(body=body, content_type="application/pdf", headers={
+            **NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'})
+
+    async def incidents_csv(self, request: web.Request) -> web.Response:
+        """One row per incident opened from ``from`` to ``to`` (both included, local days)."""
+        viewer = await self._gate.api_access(request)
+        config = self._receiver().config
+        if viewer is not None and not config.is_admin(viewer.contact.id):
+            raise web.HTTPForbidden(text='{"error": "admins only"}',
+                                    content_type="application/json")
+        first, last = _day(request, "from"), _day(request, "to")
+        if last < first or (last - first).days >= MAX_DAYS:
+            raise web.HTTPBadRequest(text=f"to must be from 0 to {MAX_DAYS - 1} days after from")
+        zone = ZoneInfo(config.timezone)
+        start = datetime.combine(first, datetime.min.time(), zone).timestamp()
+        end = datetime.combine(last + timedelta(days=1), datetime.min.time(), zone).timestamp()
+
+        def ids(tx: Tx) -> list[int]:
+            return tx.incident_ids_between(start, end, MAX_ROWS)
+
+        details = []
+        for number in await self._store().read(ids):
+            detail = await self._incidents.incident_detail(number, None, 1)
+            if detail is not None:
+                details.append(detail)
+        await self._audit.record(request, viewer, "export",
+                                 detail=f"incidents.csv {first.isoformat()} to {last.isoformat()}")
+        text = render_csv(details, config.timezone)
+        name = f"incidents-{first.isoformat()}-to-{last.isoformat()}.csv"
+        return web.Response(text=text, content_type="text/csv", charset="utf-8", headers={
+            **NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'})
+
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_get("/api/incidents.csv", self.incidents_csv)
+        app.router.add_get("/api/incidents/{id}/report.json", self.report_json)
+        app.router.add_get("/api/incidents/{id}/report.pdf", self.report_pdf)
 
 
 def _day(request: web.Request, name: str) -> date:
@@ -98,38 +150,3 @@ def _day(request: web.Request, name: str) -> date:
     except ValueError:
         raise web.HTTPBadRequest(text=f"{name} must be a day written YYYY-MM-DD") from None
 
-
-async def incidents_csv(request: web.Request) -> web.Response:
-    """One row per incident opened from ``from`` to ``to`` (both included, local days)."""
-    viewer = await api.api_access(request)
-    config = request.app[appkeys.RECEIVER].config
-    if viewer is not None and not config.is_admin(viewer.contact.id):
-        raise web.HTTPForbidden(text='{"error": "admins only"}',
-                                content_type="application/json")
-    first, last = _day(request, "from"), _day(request, "to")
-    if last < first or (last - first).days >= MAX_DAYS:
-        raise web.HTTPBadRequest(text=f"to must be from 0 to {MAX_DAYS - 1} days after from")
-    zone = ZoneInfo(config.timezone)
-    start = datetime.combine(first, datetime.min.time(), zone).timestamp()
-    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), zone).timestamp()
-
-    def ids(tx: Tx) -> list[int]:
-        return tx.incident_ids_between(start, end, MAX_ROWS)
-
-    details = []
-    for number in await request.app[appkeys.STORE].read(ids):
-        detail = await api.incident_detail(request, number, None, 1)
-        if detail is not None:
-            details.append(detail)
-    await audit.record(request, viewer, "export",
-                       detail=f"incidents.csv {first.isoformat()} to {last.isoformat()}")
-    text = render_csv(details, config.timezone)
-    name = f"incidents-{first.isoformat()}-to-{last.isoformat()}.csv"
-    return web.Response(text=text, content_type="text/csv", charset="utf-8", headers={
-        **NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'})
-
-
-def add_routes(app: web.Application) -> None:
-    app.router.add_get("/api/incidents.csv", incidents_csv)
-    app.router.add_get("/api/incidents/{id}/report.json", report_json)
-    app.router.add_get("/api/incidents/{id}/report.pdf", report_pdf)

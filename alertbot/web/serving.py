@@ -35,10 +35,10 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
+from aiohttp.typedefs import Middleware
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
-from alertbot import appkeys
 from alertbot.settings import Settings
 
 log = logging.getLogger("alertbot.web.serving")
@@ -266,36 +266,41 @@ class GuardedSite(web.BaseSite):
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-@web.middleware
-async def read_guard(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Marks the connection busy while its request is handled, and gives the request
-    body ``read_timeout`` seconds to arrive (408 and the connection closed after)."""
-    connections = request.app.get(CONNECTIONS)
-    conn = connections.get(request.transport) if connections is not None else None
-    if conn is not None:
-        conn.busy += 1
-    try:
-        if request.content_length is not None and request.content_length > CLIENT_MAX_SIZE:
-            # Declared too large: refuse at once, not after waiting for a body never read.
-            response = web.Response(status=413, text="request body too large")
-            response.force_close()
-            return response
-        if request.body_exists and request.content_type != "multipart/form-data":
-            timeout = request.app[appkeys.SETTINGS].read_timeout
-            try:
-                async with asyncio.timeout(timeout):  # no task per request, unlike wait_for
-                    await request.read()
-            except TimeoutError:
-                log.info("%s %s: request body not received within %.0f s",
-                         request.method, request.path, timeout)
-                response = web.Response(status=408, text="request body too slow")
-                response.force_close()  # the rest of the body is never read
-                return response
-        return await handler(request)
-    finally:
+def read_guard(read_timeout: float) -> Middleware:
+    """The middleware that marks the connection busy while its request is handled, and
+    gives the request body ``read_timeout`` seconds (ALERTBOT_READ_TIMEOUT) to arrive
+    (408 and the connection closed after). The connections are ``start``'s, found on
+    the app (``CONNECTIONS``; none when the app runs under a test client)."""
+
+    @web.middleware
+    async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+        connections = request.app.get(CONNECTIONS)
+        conn = connections.get(request.transport) if connections is not None else None
         if conn is not None:
-            conn.busy -= 1
-            conn.idle_since = time.monotonic()
+            conn.busy += 1
+        try:
+            if request.content_length is not None and request.content_length > CLIENT_MAX_SIZE:
+                # Declared too large: refuse at once, not after waiting for a body never read.
+                response = web.Response(status=413, text="request body too large")
+                response.force_close()
+                return response
+            if request.body_exists and request.content_type != "multipart/form-data":
+                try:
+                    async with asyncio.timeout(read_timeout):  # no task per request
+                        await request.read()
+                except TimeoutError:
+                    log.info("%s %s: request body not received within %.0f s",
+                             request.method, request.path, read_timeout)
+                    response = web.Response(status=408, text="request body too slow")
+                    response.force_close()  # the rest of the body is never read
+                    return response
+            return await handler(request)
+        finally:
+            if conn is not None:
+                conn.busy -= 1
+                conn.idle_since = time.monotonic()
+
+    return guard
 
 
 # --- running -------------------------------------------------------------------------------

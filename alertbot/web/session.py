@@ -1,11 +1,12 @@
 """Who is asking: the signed-in person behind a console request (issue 11, decision 0024).
 
-For the console's pages and the API (use these; never read the cookie yourself):
+For the console's pages and the API (use these; never read the cookie yourself), with
+the ``Gate`` the composition root gives the handler (decision 0046):
 
-    viewer = await current_viewer(request)    # Viewer, or None when not signed in
-    viewer = await require_viewer(request)    # 401 (/api/*) or 303 to the sign-in page;
-                                              # on POST/PUT/PATCH/DELETE also checks CSRF
-    check_csrf(request, viewer)               # 403 unless the request carries the token
+    viewer = await gate.current_viewer(request)  # Viewer, or None when not signed in
+    viewer = await gate.require_viewer(request)  # 401 (/api/*) or 303 to the sign-in
+                                                 # page; on POST/PUT/PATCH/DELETE also CSRF
+    gate.check_csrf(request, viewer)             # 403 unless the request carries the token
 
 ``Viewer.csrf_token`` goes into every form (``<input type="hidden" name="csrf_token">``)
 or the ``X-CSRF-Token`` header of a script's fetch. It is derived from the session's
@@ -25,15 +26,22 @@ import hmac
 import ipaddress
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from alertbot import appkeys
 from alertbot.core import signin as rules
 from alertbot.core.model import Contact
 from alertbot.service.signin import Client, hash_token, live_session
+
+if TYPE_CHECKING:
+    from alertbot.clock import Clock
+    from alertbot.service.receiver import Receiver
+    from alertbot.settings import Settings
+    from alertbot.store.sql import Store
 
 SESSION_COOKIE = "alertbot_session"
 CSRF_FIELD, CSRF_HEADER = "csrf_token", "X-CSRF-Token"
@@ -76,12 +84,12 @@ def csrf_for(token: str) -> str:
     return hmac.new(token.encode(), b"alertbot csrf v1", hashlib.sha256).hexdigest()
 
 
-def client_address(request: web.Request) -> str:
-    """The client's address. Behind a reverse proxy named in ALERTBOT_TRUSTED_PROXIES,
-    the last X-Forwarded-For entry that is not such a proxy; otherwise the peer address
-    (an X-Forwarded-For from anyone else is ignored: it is whatever the client wrote)."""
+def client_address(request: web.Request, trusted: tuple[str, ...]) -> str:
+    """The client's address. Behind a reverse proxy named in ``trusted``
+    (ALERTBOT_TRUSTED_PROXIES), the last X-Forwarded-For entry that is not such a proxy;
+    otherwise the peer address (an X-Forwarded-For from anyone else is ignored: it is
+    whatever the client wrote)."""
     peer = request.remote or ""
-    trusted = request.app[appkeys.SETTINGS].trusted_proxies
     if not trusted:
         return peer
     networks = [ipaddress.ip_network(t, strict=False) for t in trusted]
@@ -100,50 +108,6 @@ def client_address(request: web.Request) -> str:
         if not is_proxy(hop):
             return hop[:64]
     return peer
-
-
-def client_of(request: web.Request) -> Client:
-    """The request's address and User-Agent, as the audit log keeps them."""
-    return Client(client_address(request), request.headers.get("User-Agent", "")[:300])
-
-
-async def current_viewer(request: web.Request) -> Viewer | None:
-    """The person signed in on this request's session cookie, or None (no cookie, an
-    unknown, revoked, idle or expired session, or a contact no longer in contacts/).
-    Records activity at most once a minute (``core.signin.TOUCH_EVERY``)."""
-    if _VIEWER in request:
-        return request[_VIEWER].viewer
-    viewer = await _load_viewer(request)
-    request[_VIEWER] = _Found(viewer)
-    return viewer
-
-
-async def recheck_viewer(request: web.Request) -> Viewer | None:
-    """Like ``current_viewer``, but read afresh from the store: for a long-lived request
-    (the console's event stream) that must end when its session is signed out, revoked
-    or expires while it is open."""
-    viewer = await _load_viewer(request)
-    request[_VIEWER] = _Found(viewer)
-    return viewer
-
-
-async def _load_viewer(request: web.Request) -> Viewer | None:
-    token = request.cookies.get(SESSION_COOKIE, "")
-    if not token or len(token) > 200:
-        return None
-    app = request.app
-    settings, store = app[appkeys.SETTINGS], app[appkeys.STORE]
-    now, idle, hashed = app[appkeys.CLOCK].now(), settings.session_idle, hash_token(token)
-    row = await store.read(lambda tx: live_session(tx, hashed, now, idle))
-    if row is None:
-        return None
-    if now - row.last_seen_at >= rules.TOUCH_EVERY and not await store.write(
-            lambda tx: tx.touch_session(row.id, now, idle)):
-        return None
-    contact = app[appkeys.RECEIVER].config.contacts.get(row.contact_id)
-    if contact is None:
-        return None
-    return Viewer(contact, row.id, csrf_for(token))
 
 
 # The console pages a sign-in may return to (a link in an SMS: "…/incidents/12", the
@@ -167,18 +131,7 @@ def _refuse_unsigned(request: web.Request) -> web.HTTPException:
     return web.HTTPSeeOther("/" if back == "/" else f"/?next={back}")
 
 
-async def require_viewer(request: web.Request) -> Viewer:
-    """The signed-in person, else 401 (``/api/*``) or 303 to the sign-in page. For a
-    state-changing method the CSRF token is checked too (``check_csrf``)."""
-    viewer = await current_viewer(request)
-    if viewer is None:
-        raise _refuse_unsigned(request)
-    if request.method not in SAFE_METHODS:
-        await check_csrf_async(request, viewer)
-    return viewer
-
-
-def require_same_origin(request: web.Request) -> None:
+def require_same_origin(request: web.Request, public_url: str) -> None:
     """403 for a browser's cross-site request (CSRF). ``Sec-Fetch-Site`` decides where the
     browser sends it (same-origin, or none: typed by the person); else ``Origin`` must
     be this service. Scripts send neither and pass (they hold no cookie to abuse)."""
@@ -189,43 +142,159 @@ def require_same_origin(request: web.Request) -> None:
         return
     origin = request.headers.get("Origin")
     if origin is not None:
-        public = urlsplit(request.app[appkeys.SETTINGS].public_url)
+        public = urlsplit(public_url)
         allowed = {f"{public.scheme}://{public.netloc}", f"{request.scheme}://{request.host}"}
         if origin not in allowed:
             raise web.HTTPForbidden(text="cross-site request refused")
 
 
-def check_csrf(request: web.Request, viewer: Viewer, form_value: str | None = None) -> None:
+def check_csrf(request: web.Request, viewer: Viewer, public_url: str,
+               form_value: str | None = None) -> None:
     """403 unless the request carries ``viewer``'s CSRF token: the ``X-CSRF-Token``
     header, or ``form_value`` (the ``csrf_token`` form field, read by the caller; see
     ``check_csrf_async``). A request from another site is refused first (Origin /
     Sec-Fetch-Site). Bearer scripts (no session) are exempt."""
     if viewer.session_id is None:
         return
-    require_same_origin(request)
+    require_same_origin(request, public_url)
     offered = request.headers.get(CSRF_HEADER) or form_value or ""
     if not (offered and hmac.compare_digest(offered.encode(), viewer.csrf_token.encode())):
         raise web.HTTPForbidden(text='{"error": "missing or wrong CSRF token"}',
                                 content_type="application/json")
 
 
-async def check_csrf_async(request: web.Request, viewer: Viewer) -> None:
-    """``check_csrf`` reading the ``csrf_token`` form field when there is no header."""
-    form_value = None
-    if CSRF_HEADER not in request.headers and request.content_type in (
-            "application/x-www-form-urlencoded", "multipart/form-data"):
-        form_value = str((await request.post()).get(CSRF_FIELD, ""))
-    check_csrf(request, viewer, form_value)
-
-
-def set_session_cookie(response: web.StreamResponse, request: web.Request,
-                       token: str) -> None:
-    """The session cookie (see the module docstring for its flags)."""
-    settings = request.app[appkeys.SETTINGS]
-    response.set_cookie(SESSION_COOKIE, token, path="/", httponly=True, samesite="Lax",
-                        secure=settings.public_url.startswith("https://"),
-                        max_age=int(settings.session_max))
-
-
 def clear_session_cookie(response: web.StreamResponse) -> None:
     response.del_cookie(SESSION_COOKIE, path="/")
+
+
+class Gate:
+    """Who is asking, for the handlers that need to know (decision 0046): the session
+    cookie against the store, the CSRF token and origin, the client's address, the
+    bearer ``ALERTBOT_API_TOKEN``. Built once by the composition root with the settings,
+    the clock and getters of the store and receiver (contacts/ as loaded now)."""
+
+    def __init__(self, settings: Settings, clock: Clock, store: Callable[[], Store],
+                 receiver: Callable[[], Receiver]) -> None:
+        self.settings, self._clock, self._store, self._receiver = (
+            settings, clock, store, receiver)
+
+    def client_address(self, request: web.Request) -> str:
+        """``client_address`` with ALERTBOT_TRUSTED_PROXIES."""
+        return client_address(request, self.settings.trusted_proxies)
+
+    def client_of(self, request: web.Request) -> Client:
+        """The request's address and User-Agent, as the audit log keeps them."""
+        return Client(self.client_address(request),
+                      request.headers.get("User-Agent", "")[:300])
+
+    async def current_viewer(self, request: web.Request) -> Viewer | None:
+        """The person signed in on this request's session cookie, or None (no cookie, an
+        unknown, revoked, idle or expired session, or a contact no longer in contacts/).
+        Records activity at most once a minute (``core.signin.TOUCH_EVERY``)."""
+        if _VIEWER in request:
+            return request[_VIEWER].viewer
+        viewer = await self._load_viewer(request)
+        request[_VIEWER] = _Found(viewer)
+        return viewer
+
+    async def recheck_viewer(self, request: web.Request) -> Viewer | None:
+        """Like ``current_viewer``, but read afresh from the store: for a long-lived
+        request (the console's event stream) that must end when its session is signed
+        out, revoked or expires while it is open."""
+        viewer = await self._load_viewer(request)
+        request[_VIEWER] = _Found(viewer)
+        return viewer
+
+    async def _load_viewer(self, request: web.Request) -> Viewer | None:
+        token = request.cookies.get(SESSION_COOKIE, "")
+        if not token or len(token) > 200:
+            return None
+        settings, store = self.settings, self._store()
+        now, idle, hashed = self._clock.now(), settings.session_idle, hash_token(token)
+        row = await store.read(lambda tx: live_session(tx, hashed, now, idle))
+        if row is None:
+            return None
+        if now - row.last_seen_at >= rules.TOUCH_EVERY and not await store.write(
+                lambda tx: tx.touch_session(row.id, now, idle)):
+            return None
+        contact = self._receiver().config.contacts.get(row.contact_id)
+        if contact is None:
+            return None
+        return Viewer(contact, row.id, csrf_for(token))
+
+    async def require_viewer(self, request: web.Request) -> Viewer:
+        """The signed-in person, else 401 (``/api/*``) or 303 to the sign-in page. For a
+        state-changing method the CSRF token is checked too (``check_csrf``)."""
+        viewer = await self.current_viewer(request)
+        if viewer is None:
+            raise _refuse_unsigned(request)
+        if request.method not in SAFE_METHODS:
+            await self.check_csrf_async(request, viewer)
+        return viewer
+
+    def require_same_origin(self, request: web.Request) -> None:
+        """``require_same_origin`` with ALERTBOT_PUBLIC_URL."""
+        require_same_origin(request, self.settings.public_url)
+
+    def check_csrf(self, request: web.Request, viewer: Viewer,
+                   form_value: str | None = None) -> None:
+        """``check_csrf`` with ALERTBOT_PUBLIC_URL."""
+        check_csrf(request, viewer, self.settings.public_url, form_value)
+
+    async def check_csrf_async(self, request: web.Request, viewer: Viewer) -> None:
+        """``check_csrf`` reading the ``csrf_token`` form field when there is no header."""
+        form_value = None
+        if CSRF_HEADER not in request.headers and request.content_type in (
+                "application/x-www-form-urlencoded", "multipart/form-data"):
+            form_value = str((await request.post()).get(CSRF_FIELD, ""))
+        self.check_csrf(request, viewer, form_value)
+
+    def require_bearer(self, request: web.Request) -> None:
+        """401 unless the bearer is ALERTBOT_API_TOKEN (none set: every bearer is
+        refused)."""
+        token = self.settings.api_token
+        if token is None or not token_matches(bearer_of(request), token.value):
+            raise web.HTTPUnauthorized(
+                text='{"error": "bearer token required (ALERTBOT_API_TOKEN)"}',
+                content_type="application/json", headers={"WWW-Authenticate": "Bearer"})
+
+    async def api_access(self, request: web.Request) -> Viewer | None:
+        """Who reads or acts on ``/api/*``: None for a script with the bearer token, else
+        the signed-in person (their CSRF token checked on a state-changing method). 401
+        for neither; 403 for a session's state change without its CSRF token."""
+        if bearer_of(request):
+            self.require_bearer(request)
+            return None
+        return await self.require_viewer(request)
+
+    async def acting_viewer(self, request: web.Request) -> Viewer:
+        """The person acting on ``/api/*``: the signed-in one (CSRF checked), or for a
+        bearer script the contact in form field ``contact`` (400 when it names nobody)."""
+        if not bearer_of(request):
+            return await self.require_viewer(request)
+        self.require_bearer(request)
+        named = str((await request.post()).get("contact", "")).strip()
+        contact = self._receiver().config.contacts.get(named)
+        if contact is None:
+            raise web.HTTPBadRequest(text='{"error": "form field contact: the id of the '
+                                          'contact this script acts for"}',
+                                     content_type="application/json")
+        return Viewer(contact, None, "")
+
+    def set_session_cookie(self, response: web.StreamResponse, token: str) -> None:
+        """The session cookie (see the module docstring for its flags)."""
+        settings = self.settings
+        response.set_cookie(SESSION_COOKIE, token, path="/", httponly=True, samesite="Lax",
+                            secure=settings.public_url.startswith("https://"),
+                            max_age=int(settings.session_max))
+
+
+def token_matches(offered: str, token: str) -> bool:
+    """``offered`` is ``token`` (compared in constant time); never for an empty one."""
+    return bool(offered) and hmac.compare_digest(offered.encode(), token.encode())
+
+
+def bearer_of(request: web.Request) -> str:
+    """The ``Authorization: Bearer …`` token of a script ("" for none: a browser)."""
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() if header.startswith("Bearer ") else ""

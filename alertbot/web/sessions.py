@@ -10,17 +10,24 @@ audited.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from alertbot import appkeys
 from alertbot.clock import iso
 from alertbot.core import signin as rules
 from alertbot.core.commands import whole_number
 from alertbot.store.auth import SessionRow
-from alertbot.web import audit
-from alertbot.web.api import api_access
+from alertbot.web.audit import Audit
+from alertbot.web.session import Gate
+
+if TYPE_CHECKING:
+    from alertbot.clock import Clock
+    from alertbot.service.receiver import Receiver
+    from alertbot.settings import Settings
+    from alertbot.store.sql import Store
+
 
 
 def _json(row: SessionRow, now: float, idle: float, current: int | None) -> dict[str, Any]:
@@ -38,43 +45,51 @@ def _not_found() -> web.HTTPNotFound:
                             content_type="application/json")
 
 
-async def list_sessions(request: web.Request) -> web.Response:
-    """``{"current": id | null, "csrf_token": str, "sessions": [...]}``."""
-    viewer = await api_access(request)
-    app = request.app
-    contact_id = viewer.contact.id if viewer is not None else request.query.get("contact", "")
-    if not contact_id:
-        raise web.HTTPBadRequest(text="a script names the person: ?contact=<id>")
-    rows = await app[appkeys.STORE].read(lambda tx: tx.sessions_of(contact_id))
-    now, idle = app[appkeys.CLOCK].now(), app[appkeys.SETTINGS].session_idle
-    current = viewer.session_id if viewer is not None else None
-    return web.json_response({
-        "current": current, "csrf_token": viewer.csrf_token if viewer is not None else "",
-        "sessions": [_json(r, now, idle, current) for r in rows]},
-        headers={"Cache-Control": "no-store"})
+class Sessions:
+    """GET /api/sessions and revoking one, with what they use (decision 0046): the
+    ``Gate`` (who asks), the ``Audit`` log, the store and receiver as getters, the
+    settings (the idle limit) and the clock."""
 
+    def __init__(self, gate: Gate, audit: Audit, store: Callable[[], Store],
+                 receiver: Callable[[], Receiver], settings: Settings, clock: Clock) -> None:
+        self._gate, self._audit, self._store, self._receiver = gate, audit, store, receiver
+        self._settings, self._clock = settings, clock
 
-async def revoke(request: web.Request) -> web.Response:
-    """End a session: 200 ``{"revoked": bool}`` (False: it had ended already), or 404."""
-    viewer = await api_access(request)  # a session's POST: CSRF checked
-    number = whole_number(request.match_info["id"])
-    if number is None:
-        raise _not_found()
-    app = request.app
-    config, now = app[appkeys.RECEIVER].config, app[appkeys.CLOCK].now()
-    may_any = viewer is None or config.is_admin(viewer.contact.id)
-    who = viewer.contact.id if viewer is not None else "api token"
-    row = await app[appkeys.STORE].read(lambda tx: tx.session(number))
-    if row is None or (not may_any and viewer is not None
-                       and row.contact_id != viewer.contact.id):
-        raise _not_found()
-    done = await app[appkeys.STORE].write(
-        lambda tx: tx.revoke_session(number, now, f"revoked by {who}"))
-    await audit.record(request, viewer, "session_revoke", outcome="ok" if done else "ended",
-                       detail=f"session {number} of {row.contact_id}")
-    return web.json_response({"revoked": done})
+    async def list_sessions(self, request: web.Request) -> web.Response:
+        """``{"current": id | null, "csrf_token": str, "sessions": [...]}``."""
+        viewer = await self._gate.api_access(request)
+        contact_id = viewer.contact.id if viewer is not None else request.query.get("contact", "")
+        if not contact_id:
+            raise web.HTTPBadRequest(text="a script names the person: ?contact=<id>")
+        rows = await self._store().read(lambda tx: tx.sessions_of(contact_id))
+        now, idle = self._clock.now(), self._settings.session_idle
+        current = viewer.session_id if viewer is not None else None
+        return web.json_response({
+            "current": current, "csrf_token": viewer.csrf_token if viewer is not None else "",
+            "sessions": [_json(r, now, idle, current) for r in rows]},
+            headers={"Cache-Control": "no-store"})
 
+    async def revoke(self, request: web.Request) -> web.Response:
+        """End a session: 200 ``{"revoked": bool}`` (False: it had ended already), or 404."""
+        viewer = await self._gate.api_access(request)  # a session's POST: CSRF checked
+        number = whole_number(request.match_info["id"])
+        if number is None:
+            raise _not_found()
+        config, now = self._receiver().config, self._clock.now()
+        may_any = viewer is None or config.is_admin(viewer.contact.id)
+        who = viewer.contact.id if viewer is not None else "api token"
+        row = await self._store().read(lambda tx: tx.session(number))
+        if row is None or (not may_any and viewer is not None
+                           and row.contact_id != viewer.contact.id):
+            raise _not_found()
+        done = await self._store().write(
+            lambda tx: tx.revoke_session(number, now, f"revoked by {who}"))
+        await self._audit.record(request, viewer, "session_revoke",
+                                 outcome="ok" if done else "ended",
+                                 detail=f"session {number} of {row.contact_id}")
+        return web.json_response({"revoked": done})
 
-def add_routes(app: web.Application) -> None:
-    app.router.add_get("/api/sessions", list_sessions)
-    app.router.add_post("/api/sessions/{id}/revoke", revoke)
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_get("/api/sessions", self.list_sessions)
+        app.router.add_post("/api/sessions/{id}/revoke", self.revoke)
+

@@ -129,7 +129,7 @@ async def test_metrics_refuse_proxied_and_remote_clients_without_a_token(h: Harn
             assert "alertbot_" not in await r.text()
     from aiohttp.test_utils import make_mocked_request
 
-    from alertbot.web.api import metrics_allowed
+    from alertbot.web.health import metrics_allowed
 
     class Peer:
         def __init__(self, address: str) -> None:
@@ -145,7 +145,7 @@ async def test_metrics_refuse_proxied_and_remote_clients_without_a_token(h: Harn
                              ("127.0.0.1", True), ("::1", True)):
         request = make_mocked_request("GET", "/metrics", app=h.app,
                                       transport=Peer(address))  # type: ignore[arg-type]
-        assert metrics_allowed(request) is allowed, address
+        assert metrics_allowed(request, None) is allowed, address
 
 
 async def test_metrics_need_the_bearer_token_when_one_is_set(fake: FakeTwilio,

@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 import pytest
-from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 
-from alertbot import appkeys
 from alertbot.core import signin as rules
 from alertbot.service.signin import find_contact, hash_code, hash_token
 from alertbot.settings import Settings, SettingsError
@@ -116,12 +114,10 @@ class Peer:
 ])
 def test_where_a_request_comes_from(proxies: tuple[str, ...], peer: str, forwarded: str,
                                     client: str) -> None:
-    app = web.Application()
-    app[appkeys.SETTINGS] = Settings(trusted_proxies=proxies)
     headers = {"X-Forwarded-For": forwarded} if forwarded else {}
-    request = make_mocked_request("GET", "/", headers=headers, app=app,
+    request = make_mocked_request("GET", "/", headers=headers,
                                   transport=Peer(peer))  # type: ignore[arg-type]
-    assert client_address(request) == client
+    assert client_address(request, proxies) == client
 
 
 @pytest.mark.parametrize(("header", "language"), [

@@ -9,20 +9,20 @@ The incident page calls ``fragment`` only for an incident the viewer may see
 
 from __future__ import annotations
 
-from aiohttp import web
 from markupsafe import Markup
 
-from alertbot import appkeys
 from alertbot.core.drill_report import DrillReport
 from alertbot.core.incident import Incident
+from alertbot.core.model import Config
 from alertbot.service.drills import report_for
+from alertbot.store.sql import Store
 from alertbot.store.tx import Tx
 from alertbot.text import readiness_ui
 from alertbot.text.console import language_of
 from alertbot.web.console import render
 
 
-async def fragment(request: web.Request, incident: Incident, language: str,
+async def fragment(store: Store, config: Config, incident: Incident, language: str,
                    now: float) -> Markup | None:
     """The drill report section of ``incident`` in ``language``; None when it is not a
     drill."""
@@ -32,9 +32,8 @@ async def fragment(request: web.Request, incident: Incident, language: str,
     def build(tx: Tx) -> DrillReport:
         return report_for(tx, incident)
 
-    report = await request.app[appkeys.STORE].read(build)
+    report = await store.read(build)
     lang = language_of(language)
-    config = request.app[appkeys.RECEIVER].config
     return render.render(
         "drill_report.html", lang, now, config.timezone, report=report,
         r=lambda key, **values: readiness_ui.say(lang, key, **values),

@@ -22,12 +22,18 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from alertbot import appkeys
 from alertbot.core.incident import Incident
 from alertbot.core.model import Contact
+
+if TYPE_CHECKING:
+    from alertbot.service.events import IncidentEvents
+    from alertbot.service.receiver import Receiver
+    from alertbot.store.sql import Store
+
 
 log = logging.getLogger("alertbot.console.live")
 
@@ -85,14 +91,13 @@ class LiveHub:
 LIVE: web.AppKey[LiveHub] = web.AppKey("console_live", LiveHub)
 
 
-async def events(request: web.Request,
+async def events(request: web.Request, hub: LiveHub,
                  still_signed_in: Callable[[web.Request], Awaitable[Contact | None]]
                  ) -> web.StreamResponse:
     """The stream for the person signed in on ``request`` (401 without a session)."""
     person = await still_signed_in(request)
     if person is None:
         raise web.HTTPUnauthorized(text="sign in first", content_type="text/plain")
-    hub = request.app[LIVE]
     stream = Stream(person.id)
     response = web.StreamResponse(headers={
         "Content-Type": "text/event-stream", "Cache-Control": "no-store",
@@ -124,21 +129,25 @@ async def events(request: web.Request,
     return response
 
 
-def mount(app: web.Application, visible: Visible) -> None:
-    """Create the hub, subscribe it to the app's incident events once the store is
-    open, and end every stream on shutdown."""
+def mount(app: web.Application, store: Callable[[], Store],
+          receiver: Callable[[], Receiver], events: IncidentEvents,
+          visible: Visible) -> LiveHub:
+    """Create the hub (also kept as ``app[LIVE]``), subscribe it to ``events``, and end
+    every stream on shutdown. The store and receiver are getters: they exist once the
+    app has started (decision 0046)."""
 
     async def load(incident_id: int) -> Incident | None:
-        return await app[appkeys.STORE].read(lambda tx: tx.get_incident(incident_id))
+        return await store().read(lambda tx: tx.get_incident(incident_id))
 
     def contact(contact_id: str) -> Contact | None:
-        return app[appkeys.RECEIVER].config.contacts.get(contact_id)
+        return receiver().config.contacts.get(contact_id)
 
     hub = LiveHub(load, contact, visible)
     app[LIVE] = hub
-    app[appkeys.EVENTS].subscribe(hub.on_event)
+    events.subscribe(hub.on_event)
 
     async def shutdown(app: web.Application) -> None:
         hub.close()
 
     app.on_shutdown.append(shutdown)
+    return hub

@@ -12,21 +12,32 @@ in the viewer's language (text/readiness_ui.py). Looking is audited (``readiness
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from alertbot import appkeys
 from alertbot.core import who
+from alertbot.core.model import Config
 from alertbot.service.readiness import readiness
 from alertbot.text import readiness_ui
 from alertbot.text.console import language_of
-from alertbot.web import audit
+from alertbot.web.audit import Audit
 from alertbot.web.console import views
-from alertbot.web.console.viewer import Viewer, current_viewer
+from alertbot.web.console.viewer import Viewer
+from alertbot.web.console.views import Views
 from alertbot.web.readiness import readiness_json
+from alertbot.web.session import Gate
+
+if TYPE_CHECKING:
+    from alertbot.clock import Clock
+    from alertbot.service.readiness import Sources
+    from alertbot.service.receiver import Receiver
+    from alertbot.settings import Settings
+    from alertbot.store.sql import Store
+
 
 
 def _local(value: str | None, timezone: str, form: str) -> str:
@@ -70,38 +81,49 @@ def page_data(data: dict[str, Any], names: dict[str, str], language: str, timezo
             "attention": sum(1 for p in people if p["fixes"] or p["away"])}
 
 
-def link(request: web.Request, seen: Viewer) -> str:
+def link(config: Config, seen: Viewer) -> str:
     """The board's link text to this page for ``seen``; "" when they may not see it."""
-    config = request.app[appkeys.RECEIVER].config
     if not who.may_see_readiness(config, seen.contact).allowed:
         return ""
     return readiness_ui.say(language_of(seen.contact.language), "link")
 
 
-async def readiness_page(request: web.Request) -> web.Response:
-    seen = await current_viewer(request)
-    if seen is None:  # the weekly digest's link before signing in: sign in, then back
-        raise web.HTTPSeeOther("/?next=/readiness")
-    app = request.app
-    config = app[appkeys.RECEIVER].config
-    now = app[appkeys.CLOCK].now()
-    if not who.may_see_readiness(config, seen.contact).allowed:
-        await audit.record(request, seen, "readiness", outcome="not_found")
-        return web.Response(text=views.page(request, seen, "missing.html", now), status=404,
-                            content_type="text/html")
-    from_number = app[appkeys.SETTINGS].twilio_from
-    found = await readiness(app[appkeys.STORE], config, app[appkeys.READINESS_SOURCES], now)
-    data = readiness_json(found, config, now, from_number)
-    await audit.record(request, seen, "readiness")
-    language = language_of(seen.contact.language)
-    view = page_data(data, views.names_of(config), language, config.timezone, from_number)
-    return web.Response(
-        text=views.page(request, seen, "readiness.html", now, r=lambda key, **v:
-                        readiness_ui.say(language, key, **v), zone=config.timezone,
-                        checked=now,
-                        **view),
-        content_type="text/html")
+class ReadinessPage:
+    """GET /readiness, with what it uses (decision 0046): the ``Gate`` (who asks), the
+    ``Audit`` log, the console's ``Views``, the store, receiver and lookup sources as
+    getters, the settings (the Twilio number a fix names) and the clock."""
 
+    def __init__(self, gate: Gate, audit: Audit, views: Views, store: Callable[[], Store],
+                 receiver: Callable[[], Receiver], sources: Callable[[], Sources],
+                 settings: Settings, clock: Clock) -> None:
+        self._gate, self._audit, self._views = gate, audit, views
+        self._store, self._receiver, self._sources = store, receiver, sources
+        self._settings, self._clock = settings, clock
 
-def add_routes(app: web.Application) -> None:
-    app.router.add_get("/readiness", readiness_page)
+    async def readiness_page(self, request: web.Request) -> web.Response:
+        seen = await self._gate.current_viewer(request)
+        if seen is None:  # the weekly digest's link before signing in: sign in, then back
+            raise web.HTTPSeeOther("/?next=/readiness")
+        config = self._receiver().config
+        now = self._clock.now()
+        if not who.may_see_readiness(config, seen.contact).allowed:
+            await self._audit.record(request, seen, "readiness", outcome="not_found")
+            return web.Response(text=self._views.page(request, seen, "missing.html", now),
+                                status=404, content_type="text/html")
+        from_number = self._settings.twilio_from
+        found = await readiness(self._store(), config, self._sources(), now)
+        data = readiness_json(found, config, now, from_number)
+        await self._audit.record(request, seen, "readiness")
+        language = language_of(seen.contact.language)
+        view = page_data(data, views.names_of(config), language, config.timezone, from_number)
+        return web.Response(
+            text=self._views.page(request, seen, "readiness.html", now, r=lambda key, **v:
+                                  readiness_ui.say(language, key, **v), zone=config.timezone,
+                                  checked=now,
+                                  **view),
+            content_type="text/html")
+
+    def add_routes(self, app: web.Application) -> None:
+        """GET /readiness."""
+        app.router.add_get("/readiness", self.readiness_page)
+

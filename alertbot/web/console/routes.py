@@ -23,26 +23,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from markupsafe import Markup
 
-from alertbot import appkeys
 from alertbot.core import commands as cmd
 from alertbot.core.actors import Actor, Proof
 from alertbot.core.model import Contact
 from alertbot.service.console_actions import MESSAGE_LIMIT
 from alertbot.text.web import render_web
-from alertbot.web import actions, audit
-from alertbot.web.auth import sign_in_page
+from alertbot.web import actions
+from alertbot.web.audit import Audit
+from alertbot.web.auth import SignIn
 from alertbot.web.console import live, readiness_view, views
-from alertbot.web.console.viewer import (
-    Viewer,
-    audit_viewed,
-    current_viewer,
-    may_view,
-)
-from alertbot.web.session import recheck_viewer, return_to
+from alertbot.web.console.viewer import Viewer, may_view
+from alertbot.web.session import Gate, return_to
+
+if TYPE_CHECKING:
+    from alertbot.clock import Clock
+    from alertbot.sandbox.panel import Panel
+    from alertbot.service.receiver import Receiver
+    from alertbot.settings import Settings
+    from alertbot.store.sql import Store
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "connect-src 'self'; media-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -77,136 +80,149 @@ def _number(request: web.Request) -> int:
     return number
 
 
-async def _seen(request: web.Request) -> Viewer:
-    seen = await current_viewer(request)
-    if seen is None:
-        raise web.HTTPUnauthorized(text="sign in first", content_type="text/plain")
-    return seen
+class Console:
+    """The console's pages, fragments, live events and two actions, with what they use
+    (decision 0046): the ``Gate`` (who asks), the ``Audit`` log, its ``Views``, the
+    ``SignIn`` page (shown when nobody is signed in), the ``ReadinessPage``, the live
+    hub, the store and receiver as getters, the settings (sandbox), the clock, and in
+    sandbox mode the ``Panel`` that plays a contact."""
 
+    def __init__(self, gate: Gate, audit: Audit, pages: views.Views, sign_in: SignIn,
+                 readiness: readiness_view.ReadinessPage, hub: live.LiveHub,
+                 store: Callable[[], Store], receiver: Callable[[], Receiver],
+                 settings: Settings, clock: Clock, panel: Panel | None = None) -> None:
+        self._gate, self._audit, self._views, self._sign_in = gate, audit, pages, sign_in
+        self._readiness, self._hub, self._store, self._receiver = (
+            readiness, hub, store, receiver)
+        self._settings, self._clock, self._panel = settings, clock, panel
 
-def _now(request: web.Request) -> float:
-    return request.app[appkeys.CLOCK].now()
+    async def _audit_viewed(self, request: web.Request, viewer: Viewer,
+                            incident_id: int) -> None:
+        """Record that ``viewer`` viewed incident ``incident_id``'s details (FERPA, 34 CFR
+        99.32: a record of who looked at education-record information)."""
+        await self._audit.record(request, viewer, "viewed", incident_id=incident_id)
 
+    async def _seen(self, request: web.Request) -> Viewer:
+        seen = await self._gate.current_viewer(request)
+        if seen is None:
+            raise web.HTTPUnauthorized(text="sign in first", content_type="text/plain")
+        return seen
 
-async def index(request: web.Request) -> web.StreamResponse:
-    """The board; the sign-in page when not signed in. An old ``?token=`` link is never
-    honoured: it goes back to ``/`` (out of the address bar and history)."""
-    if "token" in request.query:
-        raise web.HTTPSeeOther("/")
-    seen = await current_viewer(request)
-    if seen is None:
-        return sign_in_page(request)
-    now = _now(request)
-    cards = await views.board_cards(request, seen, now)
-    panel = Markup("")
-    if request.app[appkeys.SETTINGS].sandbox:
-        from alertbot.sandbox.panel import panel_html
+    def _now(self, request: web.Request) -> float:
+        return self._clock.now()
 
-        panel = panel_html(request, seen)
-    titles = {"unacked": "unacked", "acked": "acked", "resolved": "resolved_today",
-              "drills": "drills"}
-    return _html(views.page(request, seen, "board.html", now, cards=cards,
-                            sections=list(titles), titles=titles, sandbox_panel=panel,
-                            readiness_link=readiness_view.link(request, seen)))
+    async def index(self, request: web.Request) -> web.StreamResponse:
+        """The board; the sign-in page when not signed in. An old ``?token=`` link is never
+        honoured: it goes back to ``/`` (out of the address bar and history)."""
+        if "token" in request.query:
+            raise web.HTTPSeeOther("/")
+        seen = await self._gate.current_viewer(request)
+        if seen is None:
+            return self._sign_in.sign_in_page(request)
+        now = self._now(request)
+        cards = await self._views.board_cards(request, seen, now)
+        panel = Markup("")
+        if self._settings.sandbox and self._panel is not None:
+            panel = self._panel.panel_html(request, seen)
+        titles = {"unacked": "unacked", "acked": "acked", "resolved": "resolved_today",
+                  "drills": "drills"}
+        return _html(self._views.page(request, seen, "board.html", now, cards=cards,
+                                sections=list(titles), titles=titles, sandbox_panel=panel,
+                                readiness_link=readiness_view.link(
+                                         self._receiver().config, seen)))
 
+    async def board_card(self, request: web.Request) -> web.Response:
+        seen = await self._seen(request)
+        loaded = await self._views.load_incident(request, seen, _number(request))
+        if loaded is None:
+            raise web.HTTPNotFound(text="no such incident")
+        now = self._now(request)
+        card = self._views.card_of(request, loaded, now)
+        if card is None:
+            return web.Response(status=204)
+        return _html(self._views.page(request, seen, "card.html", now, card=card, on_page=False))
 
-async def board_card(request: web.Request) -> web.Response:
-    seen = await _seen(request)
-    loaded = await views.load_incident(request, seen, _number(request))
-    if loaded is None:
-        raise web.HTTPNotFound(text="no such incident")
-    now = _now(request)
-    card = views.card_of(request, loaded, now)
-    if card is None:
-        return web.Response(status=204)
-    return _html(views.page(request, seen, "card.html", now, card=card, on_page=False))
+    async def incident(self, request: web.Request) -> web.Response:
+        seen = await self._gate.current_viewer(request)
+        if seen is None:  # a link opened before signing in: the sign-in page, then back here
+            raise web.HTTPSeeOther(f"/?next={return_to(request.path)}")
+        number = _number(request)
+        loaded = await self._views.load_incident(request, seen, number)
+        now = self._now(request)
+        if loaded is None:
+            return _html(self._views.page(request, seen, "missing.html", now), status=404)
+        await self._audit_viewed(request, seen, number)
+        return _html(await self._views.incident_page(request, seen, loaded, now))
 
+    async def events(self, request: web.Request) -> web.StreamResponse:
+        async def still_signed_in(req: web.Request) -> Contact | None:
+            seen = await self._gate.recheck_viewer(req)
+            return seen.contact if seen else None
 
-async def incident(request: web.Request) -> web.Response:
-    seen = await current_viewer(request)
-    if seen is None:  # a link opened before signing in: the sign-in page, then back here
-        raise web.HTTPSeeOther(f"/?next={return_to(request.path)}")
-    number = _number(request)
-    loaded = await views.load_incident(request, seen, number)
-    now = _now(request)
-    if loaded is None:
-        return _html(views.page(request, seen, "missing.html", now), status=404)
-    await audit_viewed(request, seen, number)
-    return _html(await views.incident_page(request, seen, loaded, now))
+        return await live.events(request, self._hub, still_signed_in)
 
+    async def _apply(self, request: web.Request, action: str,
+                     command: Callable[[dict[str, str]], cmd.PageNow | cmd.MessageReporter]
+                     ) -> web.Response:
+        """Who acts (``Gate.acting_viewer``: a session with its CSRF token, or the bearer
+        token for form field ``contact``), on an incident they may see (else 404, as if it
+        did not exist), with ``command(form)`` (which raises 400 for bad input); applied by
+        the receiver in one unit of work, recorded in the audit log as ``action``."""
+        viewer = await self._gate.acting_viewer(request)
+        number = _number(request)
+        form = {k: str(v) for k, v in (await request.post()).items()}
+        made = command(form)
+        receiver = self._receiver()
+        incident = await self._store().read(lambda tx: tx.get_incident(number))
+        if incident is None or not may_view(receiver.config, viewer.contact, incident):
+            await self._audit.record(request, viewer, action, incident_id=number,
+                                     outcome="not_found")
+            raise web.HTTPNotFound(text='{"error": "no such incident"}',
+                                   content_type="application/json")
+        contact = viewer.contact
+        reply = await receiver.handle(
+            Actor(contact, phone=contact.phone, slack_id=contact.slack, proof=Proof.PROVIDER),
+            made, "console")
+        detail = f"target {made.target}" if isinstance(made, cmd.PageNow) else ""
+        await self._audit.record(request, viewer, action, incident_id=number,
+                                 outcome=str(reply.outcome), detail=detail)
+        return web.json_response(
+            {"outcome": str(reply.outcome), "key": str(reply.key), "reply": render_web(reply),
+             "incident": number}, status=actions.STATUS.get(reply.outcome, 200))
 
-async def events(request: web.Request) -> web.StreamResponse:
-    async def still_signed_in(req: web.Request) -> Contact | None:
-        seen = await recheck_viewer(req)
-        return seen.contact if seen else None
+    async def page_now(self, request: web.Request) -> web.Response:
+        number = _number(request)
 
-    return await live.events(request, still_signed_in)
+        def command(form: dict[str, str]) -> cmd.PageNow:
+            target = form.get("target", "").strip()
+            if not target:
+                raise web.HTTPBadRequest(text="form field 'target' (a contact id or role) is "
+                                              "required")
+            return cmd.PageNow(number, target)
 
+        return await self._apply(request, "page", command)
 
-async def _apply(request: web.Request, action: str,
-                 command: Callable[[dict[str, str]], cmd.PageNow | cmd.MessageReporter]
-                 ) -> web.Response:
-    """Who acts (``actions.acting_viewer``: a session with its CSRF token, or the bearer
-    token for form field ``contact``), on an incident they may see (else 404, as if it
-    did not exist), with ``command(form)`` (which raises 400 for bad input); applied by
-    the receiver in one unit of work, recorded in the audit log as ``action``."""
-    viewer = await actions.acting_viewer(request)
-    number = _number(request)
-    form = {k: str(v) for k, v in (await request.post()).items()}
-    made = command(form)
-    receiver = request.app[appkeys.RECEIVER]
-    incident = await request.app[appkeys.STORE].read(lambda tx: tx.get_incident(number))
-    if incident is None or not may_view(receiver.config, viewer.contact, incident):
-        await audit.record(request, viewer, action, incident_id=number, outcome="not_found")
-        raise web.HTTPNotFound(text='{"error": "no such incident"}',
-                               content_type="application/json")
-    contact = viewer.contact
-    reply = await receiver.handle(
-        Actor(contact, phone=contact.phone, slack_id=contact.slack, proof=Proof.PROVIDER),
-        made, "console")
-    detail = f"target {made.target}" if isinstance(made, cmd.PageNow) else ""
-    await audit.record(request, viewer, action, incident_id=number,
-                       outcome=str(reply.outcome), detail=detail)
-    return web.json_response(
-        {"outcome": str(reply.outcome), "key": str(reply.key), "reply": render_web(reply),
-         "incident": number}, status=actions.STATUS.get(reply.outcome, 200))
+    async def message(self, request: web.Request) -> web.Response:
+        number = _number(request)
 
+        def command(form: dict[str, str]) -> cmd.MessageReporter:
+            text = form.get("text", "").strip()
+            if not text or len(text) > MESSAGE_LIMIT:
+                raise web.HTTPBadRequest(text=f"form field 'text' must hold 1 to {MESSAGE_LIMIT} "
+                                              "characters")
+            return cmd.MessageReporter(number, text)
 
-async def page_now(request: web.Request) -> web.Response:
-    number = _number(request)
+        return await self._apply(request, "message_reporter", command)
 
-    def command(form: dict[str, str]) -> cmd.PageNow:
-        target = form.get("target", "").strip()
-        if not target:
-            raise web.HTTPBadRequest(text="form field 'target' (a contact id or role) is "
-                                          "required")
-        return cmd.PageNow(number, target)
+    def add_routes(self, app: web.Application) -> None:
+        """Mount the console: pages, fragments, events, actions, /static/, headers."""
+        app.on_response_prepare.append(security_headers)
+        app.router.add_get("/", self.index)
+        app.router.add_get("/board/incidents/{id}", self.board_card)
+        app.router.add_get("/incidents/{id}", self.incident)
+        self._readiness.add_routes(app)  # GET /readiness (issue 14)
+        app.router.add_get("/api/events", self.events)
+        app.router.add_post("/api/incidents/{id}/page", self.page_now)
+        app.router.add_post("/api/incidents/{id}/message", self.message)
+        app.router.add_static("/static/", STATIC, append_version=False)
 
-    return await _apply(request, "page", command)
-
-
-async def message(request: web.Request) -> web.Response:
-    number = _number(request)
-
-    def command(form: dict[str, str]) -> cmd.MessageReporter:
-        text = form.get("text", "").strip()
-        if not text or len(text) > MESSAGE_LIMIT:
-            raise web.HTTPBadRequest(text=f"form field 'text' must hold 1 to {MESSAGE_LIMIT} "
-                                          "characters")
-        return cmd.MessageReporter(number, text)
-
-    return await _apply(request, "message_reporter", command)
-
-
-def add_routes(app: web.Application) -> None:
-    """Mount the console: pages, fragments, events, actions, /static/, headers."""
-    app.on_response_prepare.append(security_headers)
-    app.router.add_get("/", index)
-    app.router.add_get("/board/incidents/{id}", board_card)
-    app.router.add_get("/incidents/{id}", incident)
-    readiness_view.add_routes(app)  # GET /readiness (issue 14)
-    app.router.add_get("/api/events", events)
-    app.router.add_post("/api/incidents/{id}/page", page_now)
-    app.router.add_post("/api/incidents/{id}/message", message)
-    app.router.add_static("/static/", STATIC, append_version=False)
-    live.mount(app, lambda person, inc: may_view(app[appkeys.RECEIVER].config, person, inc))
