@@ -57,7 +57,7 @@ class Parts:
     clock: Clock
     metrics: Metrics
     events: IncidentEvents
-    keyring: Keyring
+    keyring: Callable[[], Keyring]  # ALERTBOT_DATA_KEY or the database's own (0044)
     sandbox: SandboxOutbox
     loop_lag: LoopLag
     store: Callable[[], Store]
@@ -70,7 +70,7 @@ class Parts:
     def of(cls, app: web.Application) -> Parts:
         """The parts ``build_app`` put on ``app``; the started ones as getters."""
         return cls(app[appkeys.SETTINGS], app[appkeys.CLOCK], app[appkeys.METRICS],
-                   app[appkeys.EVENTS], app[appkeys.KEYRING], app[appkeys.SANDBOX],
+                   app[appkeys.EVENTS], _started(app, appkeys.KEYRING), app[appkeys.SANDBOX],
                    app[appkeys.LOOP_LAG], _started(app, appkeys.STORE),
                    _started(app, appkeys.ENGINE), _started(app, appkeys.RECEIVER),
                    _started(app, appkeys.READINESS_SOURCES),

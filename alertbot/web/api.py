@@ -109,11 +109,12 @@ def _whole(request: web.Request, name: str, default: int | None, low: int,
 class IncidentsApi:
     """GET /api/incidents, one incident, its documents and recordings, with what they
     use (decision 0046): the ``Gate`` (who asks), the ``Audit`` log, the store and
-    receiver as getters, the keyring (documents) and Twilio's media (recordings; None
-    without Twilio credentials)."""
+    receiver as getters, the keyring as a getter (documents; known once the database is
+    open, decision 0044) and Twilio's media (recordings; None without Twilio
+    credentials)."""
 
     def __init__(self, gate: Gate, audit: Audit, store: Callable[[], Store],
-                 receiver: Callable[[], Receiver], keyring: Keyring,
+                 receiver: Callable[[], Receiver], keyring: Callable[[], Keyring],
                  media: Callable[[], TwilioMedia | None]) -> None:
         self._gate, self._audit, self._store, self._receiver = gate, audit, store, receiver
         self._keyring, self._media = keyring, media
@@ -224,7 +225,7 @@ class IncidentsApi:
     async def get_document(self, request: web.Request) -> web.Response:
         """GET /api/incidents/{id}/documents/{doc_id} (web/documents_api.py), audited."""
         return await download(request, self.may_view, self._audit.record, self._store(),
-                              self._keyring)
+                              self._keyring())
 
     async def get_recording(self, request: web.Request) -> web.Response:
         """GET /api/incidents/{id}/recordings/{sid} (web/recordings_api.py), audited."""
