@@ -13,6 +13,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from alertbot.core.records import OutboxItem, OutboxKind, OutboxStatus
 from alertbot.store.rows import outbox_from_row
@@ -48,13 +50,16 @@ def _leg(row: sa.Row[tuple[object, ...]]) -> CallLeg:
 class CallQueries(TxBase):
     def add_call_leg(self, incident_id: int, call_sid: str, role: str, name: str,
                      contact_id: str | None, status: str, now: float) -> bool:
-        """Record a leg; False (nothing written) when ``call_sid`` is known already."""
-        if self.call_leg(call_sid) is not None:
-            return False
-        self.conn.execute(sa.insert(call_legs).values(
-            incident_id=incident_id, call_sid=call_sid, role=role, contact_id=contact_id,
-            name=name, status=status, started_at=now, updated_at=now))
-        return True
+        """Record a leg; False (nothing written) when ``call_sid`` is known already. One
+        statement (``ON CONFLICT DO NOTHING`` on the unique ``call_sid``), so two instances
+        handling the same callback at once record it once and neither fails."""
+        insert = pg_insert if self.postgres else sqlite_insert
+        result = self.conn.execute(insert(call_legs).on_conflict_do_nothing(
+            index_elements=[call_legs.c.call_sid]), {
+            "incident_id": incident_id, "call_sid": call_sid, "role": role,
+            "contact_id": contact_id, "name": name, "status": status, "started_at": now,
+            "updated_at": now})
+        return bool(result.rowcount)
 
     def call_leg(self, call_sid: str) -> CallLeg | None:
         row = self.conn.execute(sa.select(call_legs)

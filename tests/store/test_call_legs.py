@@ -4,12 +4,15 @@ and a ringing page is claimed for cancelling by one instance, once."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
+from pathlib import Path
 
 from alertbot.core.incident import State
 from alertbot.core.model import Channel
 from alertbot.core.records import OutboxKind
 from alertbot.store.sql import Store
+from tests.store.test_drill_runs import second_store
 from tests.store.test_store_contract import T0, claim_due, incident, page
 from tests.unitofwork import transaction
 
@@ -57,3 +60,27 @@ async def test_ringing_pages_of_an_acknowledged_incident_are_claimed_once(
         assert await tx.recent_outbox(number, OutboxKind.PAGE, T0 - 1) == 4
         assert await tx.recent_outbox(number, OutboxKind.BRIDGE, T0 - 1) == 0
         assert await tx.recent_outbox(number, OutboxKind.PAGE, T0 - 1, "nobody") == 0
+
+
+async def test_two_instances_recording_one_callback_at_once_record_one_leg(
+        store: Store, tmp_path: Path) -> None:
+    """Twilio may deliver a callback to both instances at once: each records the leg in
+    one statement (no check-then-insert), so exactly one says it was new and neither
+    fails on the unique CallSid (a failure would answer Twilio 500)."""
+    other = await second_store(store, tmp_path)
+    try:
+        async with transaction(store) as tx:
+            number = await tx.insert_incident(incident())
+
+        async def add(s: Store, sid: str) -> bool:
+            return await s.write(lambda tx: tx.add_call_leg(number, sid, "caller", "Ana", "p",
+                                                            "waiting", T0))
+
+        for n in range(20):
+            sid = f"CA{n}"
+            results = await asyncio.gather(add(store, sid), add(other, sid))
+            assert sorted(results) == [False, True], sid
+        async with transaction(store, write=False) as tx:
+            assert len(await tx.call_legs_of(number)) == 20
+    finally:
+        await other.close()
