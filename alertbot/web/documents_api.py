@@ -62,7 +62,7 @@ async def download(request: web.Request, guard: Guard, record: Record, store: St
     """The document's bytes, opened with ALERTBOT_DATA_KEY, to a viewer ``guard`` lets
     see the incident; each download is in the audit log (``record``, action
     "document"). 404 for anything not stored or not this incident's; 410 when the key
-    that sealed it is gone (e.g. a sandbox restarted with a new throwaway key)."""
+    that sealed it is gone (removed from ALERTBOT_DATA_KEY and ALERTBOT_DATA_KEYS_OLD)."""
     number = whole_number(request.match_info["id"])
     doc_id = whole_number(request.match_info["doc_id"])
     if number is None or doc_id is None:
