@@ -42,7 +42,12 @@ class Responding:
         return [i for i in candidates if i.state in states]
 
     def _pick(self, tx: Tx, contact: Contact, number: int | None,
-                    states: tuple[State, ...], which_key: ReplyKey) -> Incident | Reply:
+              states: tuple[State, ...], which_key: ReplyKey,
+              only_one_picks: bool = True) -> Incident | Reply:
+        """The incident ``number`` names, or (no number) the one this contact could mean;
+        several: ``which_key`` lists them. ``only_one_picks=False``: without a number
+        nothing is picked, even a single candidate (bare RESOLVE must name the incident,
+        CONTRACT "Text messages": closing the wrong one ends a response)."""
         lang = contact.language
         if number is not None:
             incident = tx.get_incident(number, for_update=True)
@@ -61,7 +66,7 @@ class Responding:
                 tx, contact, (State.TRIGGERED, State.ACKNOWLEDGED))
             if len(candidates) != 1:
                 return _reply(Outcome.NOT_FOUND, ReplyKey.ACK_NONE, lang, None)
-        if len(candidates) > 1:
+        if len(candidates) > 1 or not only_one_picks:
             return _reply(Outcome.CHOOSE, which_key, lang, None,
                           ids=[i.id for i in candidates])
         return candidates[0]
@@ -208,7 +213,7 @@ class Responding:
     def _resolve(self, tx: Tx, contact: Contact, number: int | None, source: str,
                  proof: Proof) -> Reply:
         picked = self._pick(tx, contact, number, (State.TRIGGERED, State.ACKNOWLEDGED),
-                            ReplyKey.RESOLVE_WHICH)
+                            ReplyKey.RESOLVE_WHICH, only_one_picks=False)
         if isinstance(picked, Reply):
             return picked
         decision = who.stop_paging(contact, proof, picked, acknowledge=False)

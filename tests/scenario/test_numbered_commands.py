@@ -1,0 +1,39 @@
+"""Commands that name an incident, end to end through the real webhooks (fake Twilio and
+Slack over HTTP).
+
+* A bare RESOLVE never closes anything, by SMS or by Slack DM: the reply asks for the
+  number and lists the open incidents the sender may resolve (CONTRACT "Text messages":
+  ``RESOLVE <number>`` closes it).
+"""
+
+from __future__ import annotations
+
+from tests.scenario.harness import ATTORNEY, PRINCIPAL, SUPERINTENDENT, Harness
+from tests.scenario.slack_harness import CHANNEL, PRINCIPAL_U, SUPERINTENDENT_U, SlackPlayer
+
+
+async def test_bare_resolve_by_sms_with_one_open_incident_closes_nothing(h: Harness) -> None:
+    await h.text(PRINCIPAL, "ICE 2 agents at the front desk")
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    assert await h.text(SUPERINTENDENT, "RESOLVE") == "Reply RESOLVE <number>. Open: #1."
+    assert await h.text(SUPERINTENDENT, "resolve!") == "Reply RESOLVE <number>. Open: #1."
+    [incident] = await h.incidents()
+    assert incident["state"] == "triggered"
+    assert await h.text(SUPERINTENDENT, "RESOLVE 1") == "#1 resolved. Thank you."
+    await h.received("#1 resolved by Dr. Jordan Rivera.", PRINCIPAL, ATTORNEY)
+
+
+async def test_bare_resolve_by_slack_dm_closes_nothing(s: SlackPlayer) -> None:
+    status, _ = await s.command(PRINCIPAL_U, "burns 2 agents")
+    assert status == 200
+    await s.message(SUPERINTENDENT_U, "resolve", "D0SUPT001", channel_type="im")
+    await s.slack.expect("chat.postMessage", channel="D0SUPT001",
+                         contains="Reply RESOLVE &lt;number&gt;. Open: #1.")
+    [incident] = await s.h.incidents()
+    assert incident["state"] == "triggered"
+    # Everyone else alertbot told something in this story:
+    await s.h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT)
+    await s.h.received("ALERTA #1: Enforcement visit at Burns Academy", ATTORNEY)
+    await s.received("#1 Enforcement visit at Burns Academy (triggered)", CHANNEL)
+    await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
+    await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
