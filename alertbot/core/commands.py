@@ -173,6 +173,22 @@ class MessageReporter:
 Command = (Open | Intake | Ack | Resolve | Note | Status | Away | Back | Reserved | Text
            | Update | Bridge | CallEvent | Attach | PageNow | MessageReporter)
 
+def named_number(command: Command) -> int | None:
+    """The incident number a person typed or keyed in for ``command`` (ACK 12, RESOLVE 12,
+    NOTE 12, BRIDGE 12, a photo sent with "12", a dial-in's digits, the console's
+    actions), else None. Not counted: a number the sender did not choose but was shown
+    (a Slack thread's incident, a call's recording, a call's status callbacks)."""
+    match command:
+        case Ack() | Resolve() | Note() | Bridge() | PageNow() | MessageReporter():
+            return command.number
+        case CallEvent(event="dialin"):
+            return command.number
+        case Attach(body=Text()):
+            arg = take_number(command.text.strip()) if command.text.strip() else None
+            return arg.number if arg is not None else None
+    return None
+
+
 # --- the incident number of ACK, RESOLVE (and later NOTE, BRIDGE) ---------------------
 
 # Words people put before the number: "ack no. 12", "ACK incident #12", "ack num 12".

@@ -109,6 +109,9 @@ class Receiver(Questions, Responding):
         return Applied(reply, tx.made_work, tuple(sorted(changed)))
 
     def _dispatch(self, tx: Tx, actor: Actor, command: cmd.Command, source: str) -> Reply:
+        hidden = self._unknown_to(tx, actor, cmd.named_number(command))
+        if hidden is not None:
+            return hidden
         match command:
             case cmd.Open():
                 return self._open(tx, actor, command, source)
@@ -144,6 +147,21 @@ class Receiver(Questions, Responding):
                 return console_actions.apply(tx, self.config, self.clock.now(), contact,
                                              command, self.public_url)
         raise AssertionError(f"unhandled command {command!r}")
+
+    def _unknown_to(self, tx: Tx, actor: Actor, number: int | None) -> Reply | None:
+        """The reply for a number that names no incident this sender may know of
+        (``who.may_know_of``): the same whether it does not exist or is not theirs to
+        see. None: go on (no number, or one they may know of)."""
+        if number is None:
+            return None
+        incident = tx.get_incident(number)
+        reported = incident is not None and self._reported(tx, incident, actor)
+        verdict = who.may_know_of(self.config, actor.contact, number, incident, reported)
+        if verdict.allowed:
+            return None
+        log.info("%s named #%d: %s", actor.masked, number, verdict.reason)
+        outcome = Outcome.REFUSED if actor.contact is None else Outcome.NOT_FOUND
+        return keyed(outcome, verdict.key, actor.language, None, verdict.values)
 
     # --- opening ---------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "not_acked_which": "Not acknowledged: paging goes on. Reply ACK <number> to take "
         "one of {numbers}.",
         "not_allowed": "You are not on the response team for #{n}.",
-        "no_such": "There is no open incident #{n}.",
+        "no_such": "There is no open incident #{n} that you can act on.",
         "resolve_ok": "#{n} resolved. Thank you.",
         "resolve_notice": "#{n} resolved by {name}.",
         "resolve_which": "Reply RESOLVE <number>. Open: {numbers}.",
@@ -165,7 +165,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "not_acked_which": "No atendido: seguimos avisando. Responda ACK <numero> para "
         "atender uno de {numbers}.",
         "not_allowed": "Usted no esta en el equipo de respuesta de #{n}.",
-        "no_such": "No hay incidente abierto #{n}.",
+        "no_such": "No hay un incidente abierto #{n} que usted pueda atender.",
         "resolve_ok": "#{n} cerrado. Gracias.",
         "resolve_notice": "#{n} cerrado por {name}.",
         "resolve_which": "Responda RESOLVE <numero>. Abiertos: {numbers}.",

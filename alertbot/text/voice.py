@@ -66,7 +66,7 @@ REPLIES: dict[str, dict[str, str]] = {
         "help": "To report an incident, text {keywords} and what is happening to this "
         "number.",
         "or": "or",
-        "no_such": "There is no open incident number {n}.",
+        "no_such": "There is no open incident number {n} that you can act on.",
         "not_allowed": "You are not on the response team for incident number {n}.",
         "console_paged": "Incident number {n}: {names} paged now.",
         "console_messaged": "Incident number {n}: your text to the reporter is on its way.",
@@ -164,7 +164,7 @@ REPLIES: dict[str, dict[str, str]] = {
         "help": "Para reportar un incidente, envíe por texto {keywords} y lo que está "
         "pasando a este número.",
         "or": "o",
-        "no_such": "No hay un incidente abierto número {n}.",
+        "no_such": "No hay un incidente abierto número {n} que usted pueda atender.",
         "not_allowed": "Usted no está en el equipo de respuesta del incidente número {n}.",
         "console_paged": "Incidente número {n}: se avisó ahora a {names}.",
         "console_messaged": "Incidente número {n}: su texto a quien reportó va en camino.",

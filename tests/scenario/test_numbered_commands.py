@@ -4,11 +4,20 @@ Slack over HTTP).
 * A bare RESOLVE never closes anything, by SMS or by Slack DM: the reply asks for the
   number and lists the open incidents the sender may resolve (CONTRACT "Text messages":
   ``RESOLVE <number>`` closes it).
+* A number the sender may not know of is answered as a missing one: a teacher or another
+  school's principal cannot learn by text whether incident 1 exists.
 """
 
 from __future__ import annotations
 
-from tests.scenario.harness import ATTORNEY, PRINCIPAL, SUPERINTENDENT, Harness
+from tests.scenario.harness import (
+    ATTORNEY,
+    PRINCIPAL,
+    PRINCIPAL_ES,
+    SUPERINTENDENT,
+    TEACHER,
+    Harness,
+)
 from tests.scenario.slack_harness import CHANNEL, PRINCIPAL_U, SUPERINTENDENT_U, SlackPlayer
 
 
@@ -37,3 +46,18 @@ async def test_bare_resolve_by_slack_dm_closes_nothing(s: SlackPlayer) -> None:
     await s.received("#1 Enforcement visit at Burns Academy (triggered)", CHANNEL)
     await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
     await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")
+
+
+async def test_by_sms_a_hidden_incident_reads_exactly_as_a_missing_one(h: Harness) -> None:
+    await h.text(PRINCIPAL, "ICE 2 agents at the front desk")  # #1 at Burns
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    for sender, missing in (
+            (TEACHER, "There is no open incident #{n} that you can act on."),
+            (PRINCIPAL_ES, "No hay un incidente abierto #{n} que usted pueda atender.")):
+        for body in ("ACK {n}", "RESOLVE {n}", "NOTE {n} they left", "BRIDGE {n}"):
+            assert await h.text(sender, body.format(n=1)) == missing.format(n=1), body
+            assert await h.text(sender, body.format(n=7)) == missing.format(n=7), body
+    [incident] = await h.incidents()
+    assert incident["state"] == "triggered"
+    # The Burns principal sees it (their school): told they are not on its team.
+    assert await h.text(PRINCIPAL, "RESOLVE 1") == "You are not on the response team for #1."

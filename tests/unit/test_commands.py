@@ -237,3 +237,21 @@ def test_trigger_keyword_lookup_is_case_insensitive() -> None:
 ])
 def test_note_takes_a_number_and_the_words_after_it(body: str, expected: Command) -> None:
     assert parse_sms(CONFIG, body) == expected
+
+
+def test_named_number_is_the_number_a_person_chose() -> None:
+    """The receiver answers a number nobody may know of as a missing one; these are the
+    numbers people type or key in (a Slack thread's or a call's number was shown)."""
+    from alertbot.core import commands as c
+
+    text = c.Text("")
+    chosen: list[tuple[c.Command, int | None]] = [
+        (c.Ack(7), 7), (c.Ack(None), None), (c.Resolve(7), 7), (c.Note(7, "x"), 7),
+        (c.Bridge(7), 7), (c.PageNow(7, "deputy"), 7), (c.MessageReporter(7, "hi"), 7),
+        (c.CallEvent(7, "dialin", "CA1"), 7), (c.CallEvent(7, "join", "CA1"), None),
+        (c.Update(7, "x"), None), (c.Status(), None),
+        (c.Attach((), "MM1", text, "7 the paper"), 7), (c.Attach((), "MM1", text, "hi"), None),
+        (c.Attach((), "MM1", c.Ack(7), "ACK 7"), None),  # the ACK itself is checked
+    ]
+    for command, number in chosen:
+        assert c.named_number(command) == number, command
