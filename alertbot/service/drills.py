@@ -146,7 +146,7 @@ def _resolve(tx: Tx, config: Config, incident: Incident, now: float, reason: str
                     "cancelled)")
     told = [notices.notice_to_contact(contact, "resolve_notice", incident.id,
                                       f"drill {reason}", n=incident.id, name=DRILL_RESOLVER)
-            for cid in tx.paged_contacts(incident.id)
+            for cid in notices.everyone_paged(tx, incident.id)
             if (contact := config.contacts.get(cid)) is not None]
     tx.enqueue([m for m in told if m is not None], now)
     return after

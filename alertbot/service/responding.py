@@ -142,7 +142,7 @@ class Responding:
         messages = self._ack_details(tx, acked, contact, reason)
         told = self._tell_reporters(tx, incident, {contact.id}, messages,
                                           "ack_notice_reporter", reason, name=contact.name)
-        for cid in tx.paged_contacts(incident.id):
+        for cid in notices.everyone_paged(tx, incident.id):
             other = self.config.contacts.get(cid)
             if other is None or other.id == contact.id or other.id in told:
                 continue
@@ -222,7 +222,7 @@ class Responding:
         reason = f"resolved by {contact.name}"
         told = self._tell_reporters(tx, incident, {contact.id}, messages,
                                           "resolve_notice", reason, name=contact.name)
-        targets = set(tx.paged_contacts(incident.id))
+        targets = set(notices.everyone_paged(tx, incident.id))
         for cid in sorted(targets - {contact.id} - told):
             other = self.config.contacts.get(cid)
             if other is not None:

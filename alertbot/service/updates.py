@@ -181,7 +181,7 @@ class Updates:
         """Notice ``key`` to everyone a page of the incident went to, but the actor (each
         in their language, ``values(contact)`` filling the template)."""
         messages: list[NewMessage] = []
-        for cid in tx.paged_contacts(incident_id):
+        for cid in notices.everyone_paged(tx, incident_id):
             contact = self.config.contacts.get(cid)
             if contact is None or contact == actor.contact:
                 continue

@@ -6,12 +6,17 @@ Slack over HTTP).
   ``RESOLVE <number>`` closes it).
 * A number the sender may not know of is answered as a missing one: a teacher or another
   school's principal cannot learn by text whether incident 1 exists.
+* Everyone paged for an incident hears it was resolved, once each, including whoever the
+  console's "page now" reached (the teardown check fails on a second notice).
 """
 
 from __future__ import annotations
 
 from tests.scenario.harness import (
+    ADMIN,
+    API_TOKEN,
     ATTORNEY,
+    DEPUTY,
     PRINCIPAL,
     PRINCIPAL_ES,
     SUPERINTENDENT,
@@ -61,3 +66,22 @@ async def test_by_sms_a_hidden_incident_reads_exactly_as_a_missing_one(h: Harnes
     assert incident["state"] == "triggered"
     # The Burns principal sees it (their school): told they are not on its team.
     assert await h.text(PRINCIPAL, "RESOLVE 1") == "You are not on the response team for #1."
+
+
+async def test_someone_the_console_paged_hears_the_resolve_once(h: Harness) -> None:
+    await h.text(PRINCIPAL, "ICE 2 agents at the front desk")
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
+    assert "You acknowledged #1" in await h.text(ATTORNEY, "ACK 1")
+    await h.received("#1 reported by Ana Perez", ATTORNEY)
+    await h.received("#1: Sam Okafor is on it", PRINCIPAL)
+    await h.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
+    assert h.session is not None
+    for _ in range(2):  # asked twice: told of the resolve once all the same
+        async with h.session.post(h.url + "/api/incidents/1/page",
+                                  data={"contact": "superintendent", "target": "deputy"},
+                                  headers={"Authorization": f"Bearer {API_TOKEN}"}) as r:
+            assert r.status == 200, await r.text()
+        await h.settle()
+        await h.received("#1: Dr. Jordan Rivera asks you to join the response", DEPUTY)
+    assert await h.text(ADMIN, "RESOLVE 1") == "#1 resolved. Thank you."
+    await h.received("#1 resolved by Riley Chen.", DEPUTY, SUPERINTENDENT, ATTORNEY, PRINCIPAL)
