@@ -140,8 +140,12 @@ class Responding:
         # reporter (opener and joiners) hears who has it; the rest of the team that was
         # paged hears that paging stopped.
         messages = self._ack_details(tx, acked, contact, reason)
+        before = len(messages)
         told = self._tell_reporters(tx, incident, {contact.id}, messages,
                                           "ack_notice_reporter", reason, name=contact.name)
+        # The reply says "the reporter was told" only when one was: a scheduled drill
+        # has no reporter (alertbot opened it), a reporter may have no address.
+        key = ReplyKey.ACK_OK if len(messages) > before else ReplyKey.ACK_OK_UNTOLD
         for cid in notices.everyone_paged(tx, incident.id):
             other = self.config.contacts.get(cid)
             if other is None or other.id == contact.id or other.id in told:
@@ -154,7 +158,7 @@ class Responding:
         self.metrics.acknowledgements.labels(source=source).inc()
         if incident.created_at:
             self.metrics.time_to_ack.observe(max(0.0, now - incident.created_at))
-        return _reply(Outcome.ACKNOWLEDGED, ReplyKey.ACK_OK, lang, incident.id, n=incident.id)
+        return _reply(Outcome.ACKNOWLEDGED, key, lang, incident.id, n=incident.id)
 
     def _ack_details(self, tx: Tx, incident: Incident, contact: Contact,
                            reason: str) -> list[NewMessage]:
@@ -231,7 +235,10 @@ class Responding:
                 if msg:
                     messages.append(msg)
         tx.enqueue(messages, now)
-        return _reply(Outcome.RESOLVED, ReplyKey.RESOLVE_OK, lang, incident.id, n=incident.id)
+        # A scheduled drill ends with it, and its report goes to the admins (drills.py).
+        scheduled = incident.drill and tx.drill_run_of(incident.id) is not None
+        key = ReplyKey.RESOLVE_OK_DRILL if scheduled else ReplyKey.RESOLVE_OK
+        return _reply(Outcome.RESOLVED, key, lang, incident.id, n=incident.id)
 
     def resolve_command(self, tx: Tx, contact: Contact, number: int | None, source: str,
                         proof: Proof) -> Reply:

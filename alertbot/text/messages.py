@@ -24,6 +24,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "no_school": "school not named",
         "ack_ok": "You acknowledged #{n}; paging stopped and the reporter was told. "
         "Reply RESOLVE {n} when it is over.",
+        "ack_ok_untold": "You acknowledged #{n}; paging stopped. Reply RESOLVE {n} when it "
+        "is over.",
         "ack_notice_reporter": "#{n}: {name} is on it and is responding.",
         "ack_notice_team": "#{n} acknowledged by {name}. Paging stopped.",
         "ack_already": "#{n} was already acknowledged by {name}.",
@@ -36,6 +38,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "not_allowed": "You are not on the response team for #{n}.",
         "no_such": "There is no open incident #{n} that you can act on.",
         "resolve_ok": "#{n} resolved. Thank you.",
+        "resolve_ok_drill": "#{n} resolved: the drill is over. The admins get its report.",
         "resolve_notice": "#{n} resolved by {name}.",
         "resolve_which": "Reply RESOLVE <number>. Open: {numbers}.",
         "status_none": "No open incidents.",
@@ -155,6 +158,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "no_school": "escuela sin indicar",
         "ack_ok": "Usted atiende #{n}; se detuvieron los avisos y se informo a quien reporto. "
         "Responda RESOLVE {n} al terminar.",
+        "ack_ok_untold": "Usted atiende #{n}; se detuvieron los avisos. Responda RESOLVE {n} "
+        "al terminar.",
         "ack_notice_reporter": "#{n}: {name} esta atendiendo y va en camino.",
         "ack_notice_team": "#{n} atendido por {name}. Avisos detenidos.",
         "ack_already": "#{n} ya fue atendido por {name}.",
@@ -167,6 +172,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "not_allowed": "Usted no esta en el equipo de respuesta de #{n}.",
         "no_such": "No hay un incidente abierto #{n} que usted pueda atender.",
         "resolve_ok": "#{n} cerrado. Gracias.",
+        "resolve_ok_drill": "#{n} cerrado: el simulacro termino. Los administradores reciben "
+        "su informe.",
         "resolve_notice": "#{n} cerrado por {name}.",
         "resolve_which": "Responda RESOLVE <numero>. Abiertos: {numbers}.",
         "status_none": "No hay incidentes abiertos.",

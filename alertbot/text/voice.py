@@ -80,6 +80,8 @@ REPLIES: dict[str, dict[str, str]] = {
         "unknown_sender_nofallback": "This number is not set up to report incidents.",
         "ack_ok": "You acknowledged number {n}. Paging stopped, and the reporter was told. "
         "Text RESOLVE {n} when it is over.",
+        "ack_ok_untold": "You acknowledged number {n}. Paging stopped. Text RESOLVE {n} when "
+        "it is over.",
         "ack_already": "Incident number {n} was already acknowledged by {name}.",
         "ack_none": "No open incident is paging you.",
         "away_ok": "You are away until {until}. You are not paged while others in your "
@@ -92,6 +94,8 @@ REPLIES: dict[str, dict[str, str]] = {
         "back_not_away": "You were not away. You are paged as usual.",
         "ack_which": "Several incidents are open: {numbers}.",
         "resolve_ok": "Incident number {n} is resolved. Thank you.",
+        "resolve_ok_drill": "Incident number {n} is resolved: the drill is over. The admins "
+        "get its report.",
         "resolve_already": "Incident number {n} was already resolved by {name}.",
         "resolve_which": "Several incidents are open: {numbers}.",
         "status": "Open incidents. {lines}",
@@ -180,6 +184,8 @@ REPLIES: dict[str, dict[str, str]] = {
         "incidentes.",
         "ack_ok": "Usted atiende el incidente número {n}. Se detuvieron los avisos y se "
         "informó a quien reportó. Envíe RESOLVE {n} por texto al terminar.",
+        "ack_ok_untold": "Usted atiende el incidente número {n}. Se detuvieron los avisos. "
+        "Envíe RESOLVE {n} por texto al terminar.",
         "ack_already": "El incidente número {n} ya fue atendido por {name}.",
         "ack_none": "Ningún incidente abierto le está avisando.",
         "away_ok": "Usted está ausente hasta {until}. No recibe avisos mientras otros de "
@@ -191,6 +197,8 @@ REPLIES: dict[str, dict[str, str]] = {
         "back_not_away": "Usted no estaba ausente. Recibe avisos como siempre.",
         "ack_which": "Hay varios incidentes abiertos: {numbers}.",
         "resolve_ok": "El incidente número {n} está cerrado. Gracias.",
+        "resolve_ok_drill": "El incidente número {n} está cerrado: el simulacro terminó. Los "
+        "administradores reciben su informe.",
         "resolve_already": "El incidente número {n} ya fue cerrado por {name}.",
         "resolve_which": "Hay varios incidentes abiertos: {numbers}.",
         "status": "Incidentes abiertos. {lines}",

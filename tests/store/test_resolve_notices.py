@@ -67,3 +67,16 @@ async def test_someone_paged_now_before_any_ack_hears_the_resolve_once(
     told = await resolve_notices(store, number)
     assert sorted(m.contact_id or "" for m in told) == ["attorney", "deputy",
                                                          "principal-burns"]
+
+
+async def test_the_ack_reply_says_the_reporter_was_told_only_when_one_was(
+        store: Store, receiver: Receiver, config: Config) -> None:
+    number = await opened(receiver, config)
+    told = await receiver.handle(actor(config, "attorney"), cmd.Ack(number), "sms")
+    assert told.key == "ack_ok"
+    # The admin reports and acknowledges it themselves: no other reporter to tell.
+    own = await receiver.handle(actor(config, "admin"),
+                                cmd.Open(config.triggers[0], config.schools["oak"], ""), "sms")
+    assert own.incident_id is not None
+    untold = await receiver.handle(actor(config, "admin"), cmd.Ack(own.incident_id), "sms")
+    assert untold.key == "ack_ok_untold"
