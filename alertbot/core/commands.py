@@ -12,6 +12,11 @@ Grammar (first word case-insensitive):
     BACK                           paged again
     anything else                  an update (from a reporter) or a helpful reply
 
+Spanish words for the same commands (``SPANISH``; any case, with or without accents):
+``NOTA <n> <texto>`` = NOTE, ``ESTADO`` = STATUS, ``AUSENTE [cuándo]`` = AWAY,
+``DE VUELTA`` / ``REGRESÉ`` / ``REGRESO`` / ``VOLVÍ`` = BACK (decision 0047). ACK,
+RESOLVE and BRIDGE keep one word in both languages: they are printed in every page.
+
 A number argument is read by ``take_number`` (one parser for every numbered command):
 ``ACK 12.``, ``ack #12``, ``ACK: 12``, ``ack no. 12``, ``ACK12!``, ``ACK １２`` and
 ``ACK 12 on my way`` all mean 12; ``ACK the second one``, ``ACK 12.5`` and a number of
@@ -278,6 +283,37 @@ def split_school(config: Config, rest: str) -> tuple[School | None, str]:
     return None, rest.strip()
 
 
+# Spanish words people type for the same commands (decision 0047), keyed without accents
+# (``plain``): "nota", "Estado", "AUSENTE 3d", "regresé", "volví". None is a word Twilio
+# acts on by default (English only: STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, START,
+# YES, UNSTOP, HELP, INFO, REVOKE, OPTOUT, OPTIN) nor one a district would add with
+# Twilio's Advanced Opt-Out for Spanish (``SPANISH_OPT_WORDS``).
+SPANISH: dict[str, str] = {
+    "NOTA": "NOTE",
+    "ESTADO": "STATUS",
+    "AUSENTE": "AWAY",
+    "REGRESO": "BACK",
+    "REGRESE": "BACK",
+    "VOLVI": "BACK",
+}
+BACK_PHRASES = frozenset({"DE VUELTA", "YA REGRESE", "YA VOLVI", "ESTOY DE VUELTA"})
+# Spanish words a district could make opt-out/opt-in/help words with Twilio's Advanced
+# Opt-Out (twilio.com/docs/messaging/tutorials/advanced-opt-out): ours must avoid them.
+SPANISH_OPT_WORDS = frozenset({"PARAR", "PARE", "ALTO", "DETENER", "CANCELAR", "BAJA",
+                               "TERMINAR", "FIN", "SALIR", "AYUDA", "INFO", "INICIAR",
+                               "COMENZAR", "SI", "REANUDAR", "ARRET"})
+# Every word that is a command (English and Spanish): no report keyword may be one.
+COMMAND_WORDS = frozenset({"ACK", "ACKNOWLEDGE", "RESOLVE", "STATUS", "NOTE", "AWAY",
+                           "BACK", "BRIDGE", *SPANISH})
+
+
+def plain(word: str) -> str:
+    """``word`` without accents, upper case ("Regresé" -> "REGRESE", "volví" -> "VOLVI"):
+    how a Spanish command word is compared (people type it either way)."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
+
+
 # Commands that take an incident number: first word -> command. NOTE and BRIDGE will be
 # added here (their ``rest`` is the note's text / ignored).
 NUMBERED: dict[str, type[Ack] | type[Resolve]] = {
@@ -285,7 +321,7 @@ NUMBERED: dict[str, type[Ack] | type[Resolve]] = {
     "ACKNOWLEDGE": Ack,  # the word on the Slack button; "ACKED"/"RESOLVED" are not aliases
     "RESOLVE": Resolve,
 }
-_GLUED = re.compile(r"(ACKNOWLEDGE|ACK|RESOLVE|NOTE)([^A-Z].*)")
+_GLUED = re.compile(r"(ACKNOWLEDGE|ACK|RESOLVE|NOTE|NOTA)([^A-Z].*)")
 
 
 def command_word(first: str) -> str:
@@ -326,6 +362,9 @@ def parse_sms(config: Config, body: str) -> Command:
     if trigger is not None:
         school, details = split_school(config, rest)
         return Open(trigger, school, details)
+    if plain(" ".join(text.split())).rstrip(".!") in BACK_PHRASES:
+        return Back()  # "De vuelta", "ya regresé"
+    word = SPANISH.get(plain(word), word)
     if word == "NOTE":
         # "NOTE 12 agents left at 9:40"; "Note the agents left" is a reporter's update.
         arg = take_number(rest)

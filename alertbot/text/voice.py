@@ -156,9 +156,9 @@ REPLIES: dict[str, dict[str, str]] = {
         "document_none": "Las fotos van con un incidente abierto, y usted no tiene ninguno. "
         "Por favor reporte primero y luego envíe la foto.",
         "note_ok": "Su nota se agregó al incidente número {n}.",
-        "note_empty": "Su nota para el incidente número {n} no tenía texto. Envíe NOTE, el "
+        "note_empty": "Su nota para el incidente número {n} no tenía texto. Envíe NOTA, el "
         "número y la nota.",
-        "note_how": "Para agregar una nota, envíe NOTE, el número del incidente y la nota.",
+        "note_how": "Para agregar una nota, envíe NOTA, el número del incidente y la nota.",
         "update_added_resolved": "Esto se agregó al incidente número {n}, que ya estaba "
         "cerrado. Si aún necesita ayuda, reporte de nuevo.",
         "not_acked": "Eso no lo atiende, y seguimos avisando. Para atender el incidente "
@@ -189,8 +189,9 @@ REPLIES: dict[str, dict[str, str]] = {
         "ack_already": "El incidente número {n} ya fue atendido por {name}.",
         "ack_none": "Ningún incidente abierto le está avisando.",
         "away_ok": "Usted está ausente hasta {until}. No recibe avisos mientras otros de "
-        "su paso puedan recibirlos. Envíe BACK por texto al volver.",
-        "away_unreadable": "No entendí cuándo vuelve. Envíe AWAY 3d, o AWAY hasta viernes.",
+        "su paso puedan recibirlos. Envíe DE VUELTA por texto al volver.",
+        "away_unreadable": "No entendí cuándo vuelve. Envíe AUSENTE 3d, o AUSENTE hasta el "
+        "viernes.",
         "away_too_long": "La ausencia dura como máximo {days} días.",
         "away_past": "Ese día ya pasó.",
         "back_ok": "Bienvenido de vuelta. Recibe avisos de nuevo.",

@@ -12,6 +12,8 @@ from alertbot.core.commands import (
     OPT_OUT_WORDS,
     RESERVED_WORDS,
     Ack,
+    Away,
+    Back,
     Bridge,
     Command,
     Note,
@@ -255,3 +257,44 @@ def test_named_number_is_the_number_a_person_chose() -> None:
     ]
     for command, number in chosen:
         assert c.named_number(command) == number, command
+
+
+# --- Spanish command words (decision 0047) ---------------------------------------------
+
+SPANISH_CASES: list[tuple[str, object]] = [
+    ("NOTA 12 los agentes se fueron", Note(12, "los agentes se fueron")),
+    ("nota #12: se fueron", Note(12, "se fueron")),
+    ("Nota12 se fueron", Note(12, "se fueron")),
+    ("NOTA", Note(None, "")),
+    ("Nota: los agentes se fueron", Text("Nota: los agentes se fueron")),  # an update
+    ("ESTADO", Status()), ("estado", Status()), ("Estado.", Status()), ("ÉSTADO", Status()),
+    ("Estado de la puerta: cerrada", Text("Estado de la puerta: cerrada")),
+    ("AUSENTE", Away("")), ("ausente 3d", Away("3d")), ("Ausente 3 días", Away("3 días")),
+    ("ausente hasta el viernes", Away("hasta el viernes")),
+    ("Ausente el director", Text("Ausente el director")),  # a reporter's words
+    ("DE VUELTA", Back()), ("de vuelta", Back()), ("De vuelta.", Back()),
+    ("REGRESO", Back()), ("regresé", Back()), ("REGRESE", Back()), ("Volví", Back()),
+    ("ya regresé", Back()), ("Estoy de vuelta!", Back()),
+    ("Regreso a la oficina a las 3", Text("Regreso a la oficina a las 3")),
+    ("de vuelta en la entrada hay 2 agentes", Text("de vuelta en la entrada hay 2 agentes")),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), SPANISH_CASES,
+                         ids=[repr(c[0]) for c in SPANISH_CASES])
+def test_spanish_command_words(body: str, expected: Command) -> None:
+    assert parse_sms(CONFIG, body) == expected
+
+
+def test_spanish_words_are_no_twilio_word_nor_a_report_keyword() -> None:
+    """Twilio acts on its English words by default and on whatever a district adds with
+    Advanced Opt-Out (Spanish: PARAR, CANCELAR, AYUDA…): no command word may be one."""
+    from alertbot.core.commands import COMMAND_WORDS, SPANISH, SPANISH_OPT_WORDS, plain
+
+    for word in (*SPANISH, "DE", "VUELTA", "YA", "ESTOY"):
+        assert word not in RESERVED_WORDS | SPANISH_OPT_WORDS, word
+        assert plain(word) == word
+    assert set(SPANISH) <= COMMAND_WORDS
+    for trigger in CONFIG.triggers:
+        assert trigger.keyword is not None
+        assert plain(trigger.keyword) not in COMMAND_WORDS | RESERVED_WORDS
