@@ -45,7 +45,7 @@ from alertbot.config.schema import (
 )
 from alertbot.config.yamlmap import LoadedYaml, Problem
 from alertbot.config.yamlmap import Path as YPath
-from alertbot.core.commands import COMMAND_WORDS, RESERVED_WORDS, plain
+from alertbot.core.commands import COMMAND_WORDS, RESERVED_WORDS
 from alertbot.core.model import (
     Channel,
     Config,
@@ -59,6 +59,7 @@ from alertbot.core.model import (
     resolve_targets,
 )
 from alertbot.core.plan import select_policy
+from alertbot.core.spanish import plain
 
 __all__ = ["NO_WAIT_FLOORS", "WAIT_FLOORS", "ConfigError", "WaitFloors", "load_config",
            "load_or_raise", "normalise_phone"]

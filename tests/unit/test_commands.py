@@ -289,7 +289,8 @@ def test_spanish_command_words(body: str, expected: Command) -> None:
 def test_spanish_words_are_no_twilio_word_nor_a_report_keyword() -> None:
     """Twilio acts on its English words by default and on whatever a district adds with
     Advanced Opt-Out (Spanish: PARAR, CANCELAR, AYUDA…): no command word may be one."""
-    from alertbot.core.commands import COMMAND_WORDS, SPANISH, SPANISH_OPT_WORDS, plain
+    from alertbot.core.commands import COMMAND_WORDS
+    from alertbot.core.spanish import SPANISH, SPANISH_OPT_WORDS, plain
 
     for word in (*SPANISH, "DE", "VUELTA", "YA", "ESTOY"):
         assert word not in RESERVED_WORDS | SPANISH_OPT_WORDS, word
