@@ -45,7 +45,7 @@ from alertbot.config.schema import (
 )
 from alertbot.config.yamlmap import LoadedYaml, Problem
 from alertbot.config.yamlmap import Path as YPath
-from alertbot.core.commands import RESERVED_WORDS
+from alertbot.core.commands import COMMAND_WORDS, RESERVED_WORDS
 from alertbot.core.model import (
     Channel,
     Config,
@@ -59,11 +59,11 @@ from alertbot.core.model import (
     resolve_targets,
 )
 from alertbot.core.plan import select_policy
+from alertbot.core.spanish import plain
 
 __all__ = ["NO_WAIT_FLOORS", "WAIT_FLOORS", "ConfigError", "WaitFloors", "load_config",
            "load_or_raise", "normalise_phone"]
 
-COMMAND_WORDS = frozenset({"ACK", "RESOLVE", "STATUS", "NOTE", "AWAY", "BACK", "BRIDGE"})
 
 
 class ConfigError(Exception):
@@ -316,7 +316,8 @@ def load_config(config_path: str | os.PathLike[str], contacts_path: str | os.Pat
         if t.keyword is None and t.slash_command is None and t.phone_digit is None:
             problems.append(doc.problem(tpath,
                                         "a trigger needs keyword, slash_command or phone_digit"))
-        if t.keyword is not None and t.keyword.upper() in RESERVED_WORDS | COMMAND_WORDS:
+        if t.keyword is not None and (t.keyword.upper() in RESERVED_WORDS
+                                      or plain(t.keyword) in COMMAND_WORDS):
             problems.append(doc.problem((*tpath, "keyword"),
                                         f"'{t.keyword}' is reserved (Twilio or alertbot "
                                         "command); choose another keyword"))

@@ -22,6 +22,7 @@ of the step is paged anyway and ``all_away`` tells the caller to tell the admins
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -33,7 +34,10 @@ MAX_AWAY = 30 * 86400.0  # seconds: the longest AWAY (decision 0040)
 _UNITS = {"m": 60.0, "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0,
           "h": 3600.0, "hr": 3600.0, "hrs": 3600.0, "hour": 3600.0, "hours": 3600.0,
           "d": 86400.0, "day": 86400.0, "days": 86400.0, "dia": 86400.0, "dias": 86400.0,
-          "w": 604800.0, "wk": 604800.0, "week": 604800.0, "weeks": 604800.0}
+          "w": 604800.0, "wk": 604800.0, "week": 604800.0, "weeks": 604800.0,
+          # Spanish (AUSENTE 3 días, decision 0047); accents are dropped before the lookup
+          "minuto": 60.0, "minutos": 60.0, "hora": 3600.0, "horas": 3600.0,
+          "semana": 604800.0, "semanas": 604800.0}
 _DURATION = re.compile(r"(\d{1,4})\s*([a-z]+)")
 _DATE = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?")
 _WEEKDAYS = {
@@ -75,9 +79,15 @@ class AwayUntilDay:
 AwayAsk = AwayFor | AwayUntilDay
 
 
+def _unaccented(text: str) -> str:
+    """``text`` without accents ("días" -> "dias", "miércoles" -> "miercoles")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c))
+
+
 def read_away(spec: str) -> AwayAsk | AwayProblem:
     """What ``AWAY <spec>`` asks for (see the module docstring), or why it cannot be."""
-    text = " ".join(spec.strip().lower().rstrip(".!").split())
+    text = " ".join(_unaccented(spec).strip().lower().rstrip(".!").split())
     if not text:
         return AwayFor()
     duration = _DURATION.fullmatch(text.replace(" ", "") if text[0].isdigit() else "")
@@ -89,6 +99,8 @@ def read_away(spec: str) -> AwayAsk | AwayProblem:
     words = text.split()
     if words[0] in _UNTIL:
         words = words[1:]
+        if words and words[0] in ("el", "the"):  # "hasta el viernes"
+            words = words[1:]
     if len(words) != 1:
         return AwayProblem.UNREADABLE
     word = words[0].rstrip(",")

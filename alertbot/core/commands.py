@@ -12,6 +12,11 @@ Grammar (first word case-insensitive):
     BACK                           paged again
     anything else                  an update (from a reporter) or a helpful reply
 
+Spanish words for the same commands (``SPANISH``; any case, with or without accents):
+``NOTA <n> <texto>`` = NOTE, ``ESTADO`` = STATUS, ``AUSENTE [cuándo]`` = AWAY,
+``DE VUELTA`` / ``REGRESÉ`` / ``REGRESO`` / ``VOLVÍ`` = BACK (decision 0047). ACK,
+RESOLVE and BRIDGE keep one word in both languages: they are printed in every page.
+
 A number argument is read by ``take_number`` (one parser for every numbered command):
 ``ACK 12.``, ``ack #12``, ``ACK: 12``, ``ack no. 12``, ``ACK12!``, ``ACK １２`` and
 ``ACK 12 on my way`` all mean 12; ``ACK the second one``, ``ACK 12.5`` and a number of
@@ -28,6 +33,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from alertbot.core.model import Config, School, Trigger
+from alertbot.core.spanish import BACK_PHRASES, SPANISH, plain
 
 RESERVED_WORDS = frozenset(
     {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "START", "YES", "UNSTOP",
@@ -173,6 +179,22 @@ class MessageReporter:
 Command = (Open | Intake | Ack | Resolve | Note | Status | Away | Back | Reserved | Text
            | Update | Bridge | CallEvent | Attach | PageNow | MessageReporter)
 
+def named_number(command: Command) -> int | None:
+    """The incident number a person typed or keyed in for ``command`` (ACK 12, RESOLVE 12,
+    NOTE 12, BRIDGE 12, a photo sent with "12", a dial-in's digits, the console's
+    actions), else None. Not counted: a number the sender did not choose but was shown
+    (a Slack thread's incident, a call's recording, a call's status callbacks)."""
+    match command:
+        case Ack() | Resolve() | Note() | Bridge() | PageNow() | MessageReporter():
+            return command.number
+        case CallEvent(event="dialin"):
+            return command.number
+        case Attach(body=Text()):
+            arg = take_number(command.text.strip()) if command.text.strip() else None
+            return arg.number if arg is not None else None
+    return None
+
+
 # --- the incident number of ACK, RESOLVE (and later NOTE, BRIDGE) ---------------------
 
 # Words people put before the number: "ack no. 12", "ACK incident #12", "ack num 12".
@@ -262,6 +284,11 @@ def split_school(config: Config, rest: str) -> tuple[School | None, str]:
     return None, rest.strip()
 
 
+# Every word that is a command (English and Spanish): no report keyword may be one.
+COMMAND_WORDS = frozenset({"ACK", "ACKNOWLEDGE", "RESOLVE", "STATUS", "NOTE", "AWAY",
+                           "BACK", "BRIDGE", *SPANISH})
+
+
 # Commands that take an incident number: first word -> command. NOTE and BRIDGE will be
 # added here (their ``rest`` is the note's text / ignored).
 NUMBERED: dict[str, type[Ack] | type[Resolve]] = {
@@ -269,7 +296,7 @@ NUMBERED: dict[str, type[Ack] | type[Resolve]] = {
     "ACKNOWLEDGE": Ack,  # the word on the Slack button; "ACKED"/"RESOLVED" are not aliases
     "RESOLVE": Resolve,
 }
-_GLUED = re.compile(r"(ACKNOWLEDGE|ACK|RESOLVE|NOTE)([^A-Z].*)")
+_GLUED = re.compile(r"(ACKNOWLEDGE|ACK|RESOLVE|NOTE|NOTA)([^A-Z].*)")
 
 
 def command_word(first: str) -> str:
@@ -310,6 +337,9 @@ def parse_sms(config: Config, body: str) -> Command:
     if trigger is not None:
         school, details = split_school(config, rest)
         return Open(trigger, school, details)
+    if plain(" ".join(text.split())).rstrip(".!") in BACK_PHRASES:
+        return Back()  # "De vuelta", "ya regresé"
+    word = SPANISH.get(plain(word), word)
     if word == "NOTE":
         # "NOTE 12 agents left at 9:40"; "Note the agents left" is a reporter's update.
         arg = take_number(rest)

@@ -393,6 +393,26 @@ def may_view(config: Config, contact: Contact | None, incident: Incident) -> Ver
     return Verdict(False, f"{contact.id} may not see #{incident.id}")
 
 
+def may_know_of(config: Config, contact: Contact | None, number: int,
+                incident: Incident | None, reported: bool = False) -> Verdict:
+    """May this sender be told anything about incident ``number`` (``incident``: None when
+    there is none), even that it exists? Whoever reported into it (``reported``) and
+    whoever ``may_view`` it. Anyone else hears the very reply a number with no incident
+    gets (``no_such``; a stranger: the stranger's refusal), on every channel and for every
+    command that names a number (ACK, RESOLVE, NOTE, BRIDGE, a photo's number, a dial-in,
+    the console's actions): a different answer would tell them that it exists (the
+    console's 404, decision 0025). Who may *act* on it is asked after this
+    (``may_respond``, ``may_note``…): a principal who sees their school's incident is
+    told they are not on its team."""
+    if incident is not None and (reported or may_view(config, contact, incident).allowed):
+        return _yes(f"#{number} exists and {contact.id if contact else 'the sender'} "
+                    "may see it")
+    if contact is None:
+        return stranger(config, f"not in contacts; #{number} unknown or not theirs")
+    why = "does not exist" if incident is None else f"is not visible to {contact.id}"
+    return Verdict(False, f"#{number} {why}", "no_such", {"n": number})
+
+
 def may_note(config: Config, contact: Contact | None, incident: Incident) -> Verdict:
     """May this person add a note (``NOTE 12 …``, the console's note) to ``incident``?
     The responders its escalation pages and admins, as for acknowledging; a note on a

@@ -68,7 +68,7 @@ def page_now(tx: Tx, config: Config, now: float, contact: Contact, incident: Inc
         return Reply(ReplyKey.CONSOLE_CANNOT_SEE,
                      {"n": incident.id, "names": [p.name for p in outsiders]}, lang,
                      incident.id, Outcome.REFUSED)
-    reason = f"paged from the console by {contact.name}"
+    reason = f"{notices.CONSOLE_PAGE_REASON}{contact.name}"
     messages: list[NewMessage] = []
     reached: list[str] = []
     for person in people:

@@ -174,7 +174,7 @@ def _resolve(tx: Tx, config: Config, incident: Incident, now: float, reason: str
     tx.add_timeline(incident.id, now, "resolved",
                     f"resolved by alertbot: drill {reason} ({cancelled} queued page(s) "
                     "cancelled)")
-    paged = tx.paged_contacts(incident.id)
+    paged = notices.everyone_paged(tx, incident.id)
     told = [notices.notice_to_contact(contact, "resolve_notice", incident.id,
                                       f"drill {reason}", n=incident.id, name=DRILL_RESOLVER)
             for cid in paged if (contact := config.contacts.get(cid)) is not None]

@@ -6,9 +6,30 @@ from alertbot.clock import local_time
 from alertbot.core.incident import Incident
 from alertbot.core.model import Channel, Config, Contact
 from alertbot.core.policy import Decision
-from alertbot.core.records import NewMessage, OutboxKind
+from alertbot.core.records import NewMessage, OutboxKind, OutboxStatus
+from alertbot.store.sql import Tx
 from alertbot.text.messages import fit_sms, render
 from alertbot.text.voice_text import page_speech
+
+# The reason of every message the console's "page now" queues (service/console_actions.py):
+# a page while nobody acknowledged, a "join the response" notice after.
+CONSOLE_PAGE_REASON = "paged from the console by "
+
+
+def everyone_paged(tx: Tx, incident_id: int) -> list[str]:
+    """Contact ids of everyone paged for the incident, first paged first, each once:
+    whoever a page went (or was going) out to (an escalation step's or the console's
+    "page now"), and whoever the console's "page now" reached with a "join the response"
+    notice in place of a page (after an acknowledgement). A message cancelled before it
+    went out reached nobody. Who hears that the incident was resolved (and merged, or
+    given its school) is this list (CONTRACT "Text messages")."""
+    people = dict.fromkeys(tx.paged_contacts(incident_id))
+    for item in tx.messages_for(incident_id):
+        if (item.kind is OutboxKind.NOTICE and item.contact_id
+                and item.reason.startswith(CONSOLE_PAGE_REASON)
+                and item.status is not OutboxStatus.CANCELLED):
+            people.setdefault(item.contact_id)
+    return list(people)
 
 
 def sms_text(text: str) -> str:

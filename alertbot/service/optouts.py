@@ -8,9 +8,16 @@ START. alertbot records each per contact and channel (store/reachability.py) so
 
 from __future__ import annotations
 
+import logging
+
+from alertbot.core.actors import Actor, Outcome
 from alertbot.core.commands import OPT_OUT_WORDS
-from alertbot.core.model import Channel, Contact
+from alertbot.core.model import Channel, Config, Contact
+from alertbot.service import notices
 from alertbot.store.sql import Tx
+from alertbot.text.reply import Reply, ReplyKey
+
+log = logging.getLogger("alertbot.receiver")
 
 OPT_IN_WORDS = frozenset({"START", "YES", "UNSTOP", "OPTIN"})
 REFUSED_OPTED_OUT = "21610"  # Twilio: "Attempt to send to unsubscribed recipient"
@@ -26,3 +33,16 @@ def reserved_word(tx: Tx, contact: Contact | None, phone: str | None, word: str,
         tx.set_opt_out(contact.id, Channel.SMS, phone, now, f"texted {word}")
     elif word in OPT_IN_WORDS:
         tx.clear_opt_out(contact.id, Channel.SMS)
+
+
+def reserved(tx: Tx, config: Config, actor: Actor, word: str, now: float) -> Reply:
+    """The receiver's answer to a reserved word: Twilio answers STOP/HELP/START itself
+    (so the reply is ``NONE``); we record an opt-out or opt-in and tell the admins of an
+    opt-out by a contact (texts to them fail with 21610 until START)."""
+    reserved_word(tx, actor.contact, actor.phone, word, now)
+    if word in OPT_OUT_WORDS and actor.contact is not None:
+        log.warning("%s texted %s: texts to them will fail until START", actor.masked, word)
+        tx.enqueue(notices.notify_admins(
+            config, "opted_out", None, f"{actor.contact.id} opted out",
+            skip_address=actor.phone, name=actor.contact.name, word=word), now)
+    return Reply(ReplyKey.NONE, {}, actor.language, outcome=Outcome.NONE)

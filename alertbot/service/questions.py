@@ -1,13 +1,16 @@
 """The receiver's answers that need no unit of work: refusals, and the questions an
-adapter asks before it has a command to apply (part of the receiver).
+adapter asks before it has a command to apply (the phone tree's PINs and menu, whether to
+ask the school first, the fallback number).
 
-Every answer is ``core/who.py``'s; adapters ask here and never decide themselves.
+Every answer is ``core/who.py``'s; adapters ask here (through the receiver) and never
+decide themselves. Pure: reads only the config in force, through a getter, because a
+reload (SIGHUP, ``POST /api/reload``) swaps the receiver's config.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from alertbot.core import who
 from alertbot.core.actors import Actor, Outcome
@@ -19,23 +22,28 @@ log = logging.getLogger("alertbot.receiver")
 
 
 class Questions:
-    """Mixed into ``Receiver``: reads only ``config`` (reloaded in place on SIGHUP)."""
+    """``config``: returns the config in force (the receiver's, swapped on reload)."""
 
-    config: Config
+    def __init__(self, config: Callable[[], Config]) -> None:
+        self._config = config
+
+    @property
+    def config(self) -> Config:
+        return self._config()
 
     # --- refusing ----------------------------------------------------------------------
 
-    def _refuse(self, actor: Actor, verdict: Verdict) -> Reply:
+    def refuse(self, actor: Actor, verdict: Verdict) -> Reply:
         """The refusal ``verdict`` decided (``core/who.py``), the same on every channel."""
         log.info("refused %s: %s", actor.masked, verdict.reason)
         return keyed(Outcome.REFUSED, verdict.key, actor.language, None, verdict.values)
 
-    def _intake(self, actor: Actor) -> Reply:
+    def intake(self, actor: Actor) -> Reply:
         """Someone reached an intake that asks what to report (the phone tree): refused
         here if they may not report, before any question."""
         verdict = who.may_report(self.config, actor.contact, actor.phone)
         if not verdict.allowed:
-            return self._refuse(actor, verdict)
+            return self.refuse(actor, verdict)
         return Reply(ReplyKey.NONE, {}, actor.language, None, Outcome.INFO)
 
     # --- questions an adapter asks before it has a command (pure: no unit of work) ----
@@ -87,3 +95,9 @@ def keyed(outcome: Outcome, key: str, language: str, incident_id: int | None,
     """The reply ``key`` (a decision's key, ``core/who.py``) with ``values``, as data.
     Raises ``ValueError`` for a key no medium has (``text/reply.ReplyKey``)."""
     return Reply(ReplyKey(key), dict(values), language, incident_id, outcome)
+
+
+def reply(outcome: Outcome, key: ReplyKey, language: str, incident_id: int | None = None,
+          **values: object) -> Reply:
+    """The answer ``key`` with its ``values`` (data: each medium renders it, ``text/``)."""
+    return Reply(key, dict(values), language, incident_id, outcome)

@@ -1,6 +1,9 @@
-"""Responding to an incident: acknowledge, resolve, STATUS (part of the receiver).
+"""Responding to an incident: ACK, RESOLVE, STATUS, whichever channel they come from.
 
-Who may is ``core/who.py``'s; this module applies its answers."""
+The receiver dispatches these commands here, inside the command's one unit of work
+(``tx``: synchronous). Who may is ``core/who.py``'s; this module applies its answers.
+Collaborators are explicit: the config in force (a getter: a reload swaps it), the clock,
+the metrics, and the console's address (a getter: ``ALERTBOT_PUBLIC_URL``)."""
 
 from __future__ import annotations
 
@@ -23,26 +26,68 @@ from alertbot.text.voice_text import prompt
 log = logging.getLogger("alertbot.receiver")
 
 
-class Responding:
-    """ACK, RESOLVE and STATUS, whichever channel they come from."""
+def incidents_for(tx: Tx, config: Config, contact: Contact,
+                  states: tuple[State, ...]) -> list[Incident]:
+    """The open incidents in ``states`` that ``contact`` could mean without a number:
+    every one for an admin (``who.sees_every_open_incident``), else those paging them."""
+    if who.sees_every_open_incident(config, contact):
+        candidates = tx.open_incidents()
+    else:
+        candidates = tx.open_incidents_paging(contact.id)
+    return [i for i in candidates if i.state in states]
 
-    config: Config
-    clock: Clock
-    metrics: Metrics
-    public_url: str | None
+
+def take(tx: Tx, incident: Incident,
+         move: Callable[[Incident], Incident]) -> tuple[Incident, Incident] | Incident:
+    """Apply the state machine's ``move`` in the database, atomically.
+
+    Returns (before, after) when this transaction made the move, else the incident as
+    it now is (someone else moved it first; ``Responding.taken`` says who). The row is
+    locked and read afresh first (PostgreSQL), and the write is a compare-and-set
+    (``Tx.transition``), so of two concurrent moves exactly one wins on every backend.
+    """
+    before = tx.get_incident(incident.id, for_update=True) or incident
+    try:
+        after = move(before)
+    except InvalidTransition:
+        return before
+    if tx.transition(before, after):
+        return before, after
+    return tx.get_incident(incident.id) or before
+
+
+class Responding:
+    """ACK, RESOLVE and STATUS. ``config`` and ``public_url`` are getters (the values in
+    force now); ``clock`` gives ``now`` (epoch seconds)."""
+
+    def __init__(self, config: Callable[[], Config], clock: Clock, metrics: Metrics,
+                 public_url: Callable[[], str | None]) -> None:
+        self._config = config
+        self.clock = clock
+        self.metrics = metrics
+        self._public_url = public_url
+
+    @property
+    def config(self) -> Config:
+        return self._config()
+
+    @property
+    def public_url(self) -> str | None:
+        return self._public_url()
 
     # --- acknowledging and resolving -----------------------------------------------
 
-    def _responder_incidents(self, tx: Tx, contact: Contact,
-                                   states: tuple[State, ...]) -> list[Incident]:
-        if who.sees_every_open_incident(self.config, contact):
-            candidates = tx.open_incidents()
-        else:
-            candidates = tx.open_incidents_paging(contact.id)
-        return [i for i in candidates if i.state in states]
+    def incidents_for(self, tx: Tx, contact: Contact,
+                      states: tuple[State, ...]) -> list[Incident]:
+        return incidents_for(tx, self.config, contact, states)
 
-    def _pick(self, tx: Tx, contact: Contact, number: int | None,
-                    states: tuple[State, ...], which_key: ReplyKey) -> Incident | Reply:
+    def pick(self, tx: Tx, contact: Contact, number: int | None,
+              states: tuple[State, ...], which_key: ReplyKey,
+              only_one_picks: bool = True) -> Incident | Reply:
+        """The incident ``number`` names, or (no number) the one this contact could mean;
+        several: ``which_key`` lists them. ``only_one_picks=False``: without a number
+        nothing is picked, even a single candidate (bare RESOLVE must name the incident,
+        CONTRACT "Text messages": closing the wrong one ends a response)."""
         lang = contact.language
         if number is not None:
             incident = tx.get_incident(number, for_update=True)
@@ -53,20 +98,20 @@ class Responding:
                 log.info("refused %s on #%d: %s", contact.id, number, verdict.reason)
                 return _reply(Outcome.REFUSED, ReplyKey(verdict.key), lang, None, **verdict.values)
             return incident  # closed or taken: the transition says by whom
-        candidates = self._responder_incidents(tx, contact, states)
+        candidates = self.incidents_for(tx, contact, states)
         if not candidates:
             # Someone got there first (a race, or a moment ago): the one incident still
             # open for this person is picked so the reply names who has it.
-            candidates = self._responder_incidents(
+            candidates = self.incidents_for(
                 tx, contact, (State.TRIGGERED, State.ACKNOWLEDGED))
             if len(candidates) != 1:
                 return _reply(Outcome.NOT_FOUND, ReplyKey.ACK_NONE, lang, None)
-        if len(candidates) > 1:
+        if len(candidates) > 1 or not only_one_picks:
             return _reply(Outcome.CHOOSE, which_key, lang, None,
                           ids=[i.id for i in candidates])
         return candidates[0]
 
-    def _taken(self, incident: Incident, language: str) -> Reply:
+    def taken(self, incident: Incident, language: str) -> Reply:
         """What the loser of a race (or anyone late) is told: who acknowledged or resolved."""
         if incident.state is State.RESOLVED:
             resolver = self.config.contacts.get(incident.resolved_by or "")
@@ -76,33 +121,15 @@ class Responding:
         return _reply(Outcome.ALREADY_ACKNOWLEDGED, ReplyKey.ACK_ALREADY, language, incident.id,
                       n=incident.id, name=incident.acknowledged_by_name)
 
-    def _take(self, tx: Tx, incident: Incident,
-                    move: Callable[[Incident], Incident]) -> tuple[Incident, Incident] | Incident:
-        """Apply the state machine's ``move`` in the database, atomically.
-
-        Returns (before, after) when this transaction made the move, else the incident as
-        it now is (someone else moved it first; ``_taken`` says who). The row is locked
-        and read afresh first (PostgreSQL), and the write is a compare-and-set
-        (``Tx.transition``), so of two concurrent moves exactly one wins on every backend.
-        """
-        before = tx.get_incident(incident.id, for_update=True) or incident
-        try:
-            after = move(before)
-        except InvalidTransition:
-            return before
-        if tx.transition(before, after):
-            return before, after
-        return tx.get_incident(incident.id) or before
-
     def acknowledge(self, tx: Tx, incident: Incident, contact: Contact,
                           source: str) -> Reply:
         lang = contact.language
         now = self.clock.now()
-        taken = self._take(
+        taken = take(
             tx, incident, lambda i: i.acknowledge(contact.id, contact.name, now))
         if isinstance(taken, Incident):
             drills.record_late_ack(tx, taken, contact, source, now)  # a drill times everyone
-            return self._taken(taken, lang)
+            return self.taken(taken, lang)
         incident, acked = taken
         cancelled = tx.cancel_pages(incident.id)
         tx.add_timeline(incident.id, now, "acknowledged",
@@ -113,9 +140,13 @@ class Responding:
         # reporter (opener and joiners) hears who has it; the rest of the team that was
         # paged hears that paging stopped.
         messages = self._ack_details(tx, acked, contact, reason)
+        before = len(messages)
         told = self._tell_reporters(tx, incident, {contact.id}, messages,
                                           "ack_notice_reporter", reason, name=contact.name)
-        for cid in tx.paged_contacts(incident.id):
+        # The reply says "the reporter was told" only when one was: a scheduled drill
+        # has no reporter (alertbot opened it), a reporter may have no address.
+        key = ReplyKey.ACK_OK if len(messages) > before else ReplyKey.ACK_OK_UNTOLD
+        for cid in notices.everyone_paged(tx, incident.id):
             other = self.config.contacts.get(cid)
             if other is None or other.id == contact.id or other.id in told:
                 continue
@@ -127,7 +158,7 @@ class Responding:
         self.metrics.acknowledgements.labels(source=source).inc()
         if incident.created_at:
             self.metrics.time_to_ack.observe(max(0.0, now - incident.created_at))
-        return _reply(Outcome.ACKNOWLEDGED, ReplyKey.ACK_OK, lang, incident.id, n=incident.id)
+        return _reply(Outcome.ACKNOWLEDGED, key, lang, incident.id, n=incident.id)
 
     def _ack_details(self, tx: Tx, incident: Incident, contact: Contact,
                            reason: str) -> list[NewMessage]:
@@ -170,22 +201,23 @@ class Responding:
                 messages.append(msg)
         return told
 
-    def _ack(self, tx: Tx, contact: Contact, number: int | None, source: str,
-             proof: Proof) -> Reply:
-        picked = self._pick(tx, contact, number, (State.TRIGGERED,), ReplyKey.ACK_WHICH)
+    def ack(self, tx: Tx, contact: Contact, number: int | None, source: str,
+            proof: Proof) -> Reply:
+        """``ACK [n]``: acknowledge incident ``n`` (or the one paging ``contact``)."""
+        picked = self.pick(tx, contact, number, (State.TRIGGERED,), ReplyKey.ACK_WHICH)
         if isinstance(picked, Reply):
             return picked
         decision = who.stop_paging(contact, proof, picked, acknowledge=True)
         if decision.how is not Stop.NOW:
-            return self._confirm_by_call(tx, contact, picked, True, source, decision)
+            return self.confirm_by_call(tx, contact, picked, True, source, decision)
         return self.acknowledge(tx, picked, contact, source)
 
     def resolve(self, tx: Tx, incident: Incident, contact: Contact, source: str) -> Reply:
         lang = contact.language
         now = self.clock.now()
-        taken = self._take(tx, incident, lambda i: i.resolve(contact.id, now))
+        taken = take(tx, incident, lambda i: i.resolve(contact.id, now))
         if isinstance(taken, Incident):
-            return self._taken(taken, lang)
+            return self.taken(taken, lang)
         incident = taken[0]
         tx.cancel_pages(incident.id)
         tx.add_timeline(incident.id, now, "resolved",
@@ -194,7 +226,7 @@ class Responding:
         reason = f"resolved by {contact.name}"
         told = self._tell_reporters(tx, incident, {contact.id}, messages,
                                           "resolve_notice", reason, name=contact.name)
-        targets = set(tx.paged_contacts(incident.id))
+        targets = set(notices.everyone_paged(tx, incident.id))
         for cid in sorted(targets - {contact.id} - told):
             other = self.config.contacts.get(cid)
             if other is not None:
@@ -203,20 +235,24 @@ class Responding:
                 if msg:
                     messages.append(msg)
         tx.enqueue(messages, now)
-        return _reply(Outcome.RESOLVED, ReplyKey.RESOLVE_OK, lang, incident.id, n=incident.id)
+        # A scheduled drill ends with it, and its report goes to the admins (drills.py).
+        scheduled = incident.drill and tx.drill_run_of(incident.id) is not None
+        key = ReplyKey.RESOLVE_OK_DRILL if scheduled else ReplyKey.RESOLVE_OK
+        return _reply(Outcome.RESOLVED, key, lang, incident.id, n=incident.id)
 
-    def _resolve(self, tx: Tx, contact: Contact, number: int | None, source: str,
-                 proof: Proof) -> Reply:
-        picked = self._pick(tx, contact, number, (State.TRIGGERED, State.ACKNOWLEDGED),
-                            ReplyKey.RESOLVE_WHICH)
+    def resolve_command(self, tx: Tx, contact: Contact, number: int | None, source: str,
+                        proof: Proof) -> Reply:
+        """``RESOLVE n`` (a bare RESOLVE closes nothing: it lists the candidates)."""
+        picked = self.pick(tx, contact, number, (State.TRIGGERED, State.ACKNOWLEDGED),
+                            ReplyKey.RESOLVE_WHICH, only_one_picks=False)
         if isinstance(picked, Reply):
             return picked
         decision = who.stop_paging(contact, proof, picked, acknowledge=False)
         if decision.how is not Stop.NOW:
-            return self._confirm_by_call(tx, contact, picked, False, source, decision)
+            return self.confirm_by_call(tx, contact, picked, False, source, decision)
         return self.resolve(tx, picked, contact, source)
 
-    def _status(self, tx: Tx, contact: Contact) -> Reply:
+    def status(self, tx: Tx, contact: Contact) -> Reply:
         """STATUS: the open incidents this contact may see in the console (``who.may_view``:
         admins and console.see_all every one, responders those paging them, principals
         their schools'); an incident's existence and school are not for everyone."""
@@ -232,7 +268,7 @@ class Responding:
 
     # --- caller ID is not identity (decision 0014) -------------------------------------
 
-    def _confirm_by_call(self, tx: Tx, contact: Contact, picked: Incident, ack: bool,
+    def confirm_by_call(self, tx: Tx, contact: Contact, picked: Incident, ack: bool,
                          source: str, decision: StopDecision) -> Reply:
         """Ack/Resolve whose proof does not suffice (``who.stop_paging``: caller ID
         alone): nothing changes; the contact is called back at their own number and
@@ -259,9 +295,6 @@ class Responding:
                 f"a call showing {contact.name}'s number asked to {verb} (caller ID not "
                 f"verified); calling {contact.name} back to confirm", contact.name)
         return _reply(Outcome.CONFIRM_BY_CALL, ReplyKey.CONFIRM_CALL, lang, picked.id, n=picked.id)
-
-    def _reporter(self, incident: Incident) -> Contact | None:
-        return self.config.contacts.get(incident.reporter_id) if incident.reporter_id else None
 
 
 def _reply(outcome: Outcome, key: ReplyKey, language: str, incident_id: int | None,

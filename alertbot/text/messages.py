@@ -24,6 +24,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "no_school": "school not named",
         "ack_ok": "You acknowledged #{n}; paging stopped and the reporter was told. "
         "Reply RESOLVE {n} when it is over.",
+        "ack_ok_untold": "You acknowledged #{n}; paging stopped. Reply RESOLVE {n} when it "
+        "is over.",
         "ack_notice_reporter": "#{n}: {name} is on it and is responding.",
         "ack_notice_team": "#{n} acknowledged by {name}. Paging stopped.",
         "ack_already": "#{n} was already acknowledged by {name}.",
@@ -34,8 +36,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "not_acked_which": "Not acknowledged: paging goes on. Reply ACK <number> to take "
         "one of {numbers}.",
         "not_allowed": "You are not on the response team for #{n}.",
-        "no_such": "There is no open incident #{n}.",
+        "no_such": "There is no open incident #{n} that you can act on.",
         "resolve_ok": "#{n} resolved. Thank you.",
+        "resolve_ok_drill": "#{n} resolved: the drill is over. The admins get its report.",
         "resolve_notice": "#{n} resolved by {name}.",
         "resolve_which": "Reply RESOLVE <number>. Open: {numbers}.",
         "status_none": "No open incidents.",
@@ -151,143 +154,148 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "someone may be guessing.",
     },
     "es": {
-        "receipt": "#{n} abierto: se esta avisando al equipo del distrito. {guidance}",
-        "receipt_tail": " Envie novedades aqui (sin nombres de estudiantes).",
-        "receipt_ask_school": " Cual escuela? Responda con su codigo.",
+        "receipt": "#{n} abierto: se está avisando al equipo del distrito. {guidance}",
+        "receipt_tail": " Envíe novedades aquí (sin nombres de estudiantes).",
+        "receipt_ask_school": " ¿Cuál escuela? Responda con su código.",
         "school_set": "#{n}: escuela {school}.",
         "page": "ALERTA #{n}: {title}. Aviso {time} de {reporter}.{unverified} "
         "Responda ACK {n} para atender.",
         "unverified": " Informante NO VERIFICADO.",
         "no_school": "escuela sin indicar",
-        "ack_ok": "Usted atiende #{n}; se detuvieron los avisos y se informo a quien reporto. "
+        "ack_ok": "Usted atiende #{n}; se detuvieron los avisos y se informó a quien reportó. "
         "Responda RESOLVE {n} al terminar.",
-        "ack_notice_reporter": "#{n}: {name} esta atendiendo y va en camino.",
+        "ack_ok_untold": "Usted atiende #{n}; se detuvieron los avisos. Responda RESOLVE {n} "
+        "al terminar.",
+        "ack_notice_reporter": "#{n}: {name} está atendiendo y va en camino.",
         "ack_notice_team": "#{n} atendido por {name}. Avisos detenidos.",
         "ack_already": "#{n} ya fue atendido por {name}.",
         "resolve_already": "#{n} ya fue cerrado por {name}.",
-        "ack_which": "Hay varios incidentes abiertos: {numbers}. Responda ACK <numero>.",
-        "ack_none": "Ningun incidente abierto le esta avisando.",
+        "ack_which": "Hay varios incidentes abiertos: {numbers}. Responda ACK <número>.",
+        "ack_none": "Ningún incidente abierto le está avisando.",
         "not_acked": "No atendido: seguimos avisando. Responda ACK {n} para atender #{n}.",
-        "not_acked_which": "No atendido: seguimos avisando. Responda ACK <numero> para "
+        "not_acked_which": "No atendido: seguimos avisando. Responda ACK <número> para "
         "atender uno de {numbers}.",
-        "not_allowed": "Usted no esta en el equipo de respuesta de #{n}.",
-        "no_such": "No hay incidente abierto #{n}.",
+        "not_allowed": "Usted no está en el equipo de respuesta de #{n}.",
+        "no_such": "No hay un incidente abierto #{n} que usted pueda atender.",
         "resolve_ok": "#{n} cerrado. Gracias.",
+        "resolve_ok_drill": "#{n} cerrado: el simulacro terminó. Los administradores reciben "
+        "su informe.",
         "resolve_notice": "#{n} cerrado por {name}.",
-        "resolve_which": "Responda RESOLVE <numero>. Abiertos: {numbers}.",
+        "resolve_which": "Responda RESOLVE <número>. Abiertos: {numbers}.",
         "status_none": "No hay incidentes abiertos.",
         "status_line": "#{n} {school}: {who}",
         "status_unacked": "SIN atender",
         "status_acked": "atiende {name}",
-        "unknown_sender": "Este numero no esta registrado para reportar. Llame al {fallback}.",
-        "unknown_sender_nofallback": "Este numero no esta registrado para reportar.",
+        "unknown_sender": "Este número no está registrado para reportar. Llame al {fallback}.",
+        "unknown_sender_nofallback": "Este número no está registrado para reportar.",
         "intake_error": "alertbot no pudo registrar su texto. Llame al {fallback} ya.",
-        "intake_error_nofallback": "alertbot no pudo registrar su texto. Envielo de nuevo "
+        "intake_error_nofallback": "alertbot no pudo registrar su texto. Envíelo de nuevo "
         "o pida ayuda ya.",
-        "help": "Envie {keywords} para reportar (ej. {example}). Equipo: ACK, ACK <n>, "
-        "RESOLVE <n>, NOTE <n> <texto>, BRIDGE <n>, STATUS, AWAY 3d, BACK.",
+        "help": "Envíe {keywords} para reportar (ej. {example}). Equipo: ACK, ACK <n>, "
+        "RESOLVE <n>, NOTA <n> <texto>, BRIDGE <n>, ESTADO, AUSENTE 3d, DE VUELTA.",
         "help_example": "{keyword} 2 agentes en la entrada",
         "update_added": "Agregado a #{n}.",
         "document_received": "Foto recibida para #{n}. Solo el equipo del distrito puede "
         "verla, en la consola.",
         "document_received_many": "{count} archivos recibidos para #{n}. Solo el equipo del "
         "distrito puede verlos, en la consola.",
-        "document_which": "Para que incidente es esta foto? Enviela de nuevo con el numero "
+        "document_which": "¿Para qué incidente es esta foto? Envíela de nuevo con el número "
         "primero (ej. 12). Abiertos: {numbers}.",
         "document_none": "Las fotos van con un incidente abierto, y usted no tiene ninguno. "
-        "Reporte primero y luego envie la foto.",
-        "document_rejected_type": "#{n}: un archivo que envio no se guardo: no es una foto "
+        "Reporte primero y luego envíe la foto.",
+        "document_rejected_type": "#{n}: un archivo que envió no se guardó: no es una foto "
         "(JPEG, PNG, HEIC) ni un PDF.",
-        "document_rejected_size": "#{n}: un archivo que envio no se guardo: pasa de {mb} MB. "
-        "Envie una foto mas pequena.",
-        "document_failed": "#{n}: no se pudo recibir un archivo que envio. Envielo de nuevo.",
-        "signin_code": "{code} es su codigo de alertbot sign-in.",
+        "document_rejected_size": "#{n}: un archivo que envió no se guardó: pasa de {mb} MB. "
+        "Envíe una foto más pequeña.",
+        "document_failed": "#{n}: no se pudo recibir un archivo que envió. Envíelo de nuevo.",
+        "signin_code": "{code} es su código de alertbot sign-in.",
         "note_ok": "Nota agregada a #{n}.",
-        "note_empty": "#{n}: escriba la nota despues del numero: NOTE {n} <texto>.",
-        "note_how": "Para agregar una nota: NOTE <numero> <texto>.",
-        "note_too_long": "#{n}: su nota tiene {length} caracteres; el maximo es {max}. "
-        "No se agrego nada: acortela y enviela de nuevo.",
-        "update_notice": "#{n}: {reporter} envio una novedad. Leala en la consola{where}",
-        "exhausted": "#{n} {title}: NADIE atendio tras {rounds} ronda(s). "
+        "note_empty": "#{n}: escriba la nota después del número: NOTA {n} <texto>.",
+        "note_how": "Para agregar una nota: NOTA <número> <texto>.",
+        "note_too_long": "#{n}: su nota tiene {length} caracteres; el máximo es {max}. "
+        "No se agregó nada: acórtela y envíela de nuevo.",
+        "update_notice": "#{n}: {reporter} envió una novedad. Léala en la consola{where}",
+        "exhausted": "#{n} {title}: NADIE atendió tras {rounds} ronda(s). "
         "Avisos detenidos. Llame al equipo ya.",
         "page_failed": "#{n}: no se pudo avisar a {name} por {channel} ({why}). "
         "Se usan otros canales.",
-        "opted_out": "{name} envio {word} y no recibe mas textos del numero del distrito "
-        "hasta que envie START.",
-        "more": "+{count} mas: vea la consola",
-        "receipt_joined": "#{n} ya estaba abierto: se esta avisando al equipo del "
-        "distrito. Se agrego su reporte. {guidance}",
-        "receipt_joined_acked": "#{n} ya estaba abierto: {name} esta atendiendo. Se agrego "
+        "opted_out": "{name} envió {word} y no recibe más textos del número del distrito "
+        "hasta que envíe START.",
+        "more": "+{count} más: vea la consola",
+        "receipt_joined": "#{n} ya estaba abierto: se está avisando al equipo del "
+        "distrito. Se agregó su reporte. {guidance}",
+        "receipt_joined_acked": "#{n} ya estaba abierto: {name} está atendiendo. Se agregó "
         "su reporte. {guidance}",
         "school_notice": "#{n} novedad: {title}.",
-        "unverified_flood_admin": "{count} reportes sin escuela de numeros fuera de los "
+        "unverified_flood_admin": "{count} reportes sin escuela de números fuera de los "
         "contactos en {minutes} min; los siguientes se agregan a {joined}. Revise la consola.",
-        "merged": "#{n} es el mismo que #{target} en {school}: su reporte se agrego a "
-        "#{target}; se esta avisando al equipo del distrito.",
-        "merged_acked": "#{n} es el mismo que #{target} en {school}: su reporte se agrego a "
-        "#{target}. {name} esta atendiendo.",
+        "merged": "#{n} es el mismo que #{target} en {school}: su reporte se agregó a "
+        "#{target}; se está avisando al equipo del distrito.",
+        "merged_acked": "#{n} es el mismo que #{target} en {school}: su reporte se agregó a "
+        "#{target}. {name} está atendiendo.",
         "merged_notice": "#{n} era el mismo que #{target} en {school}: se detuvieron los "
         "avisos de #{n}; #{target} sigue.",
         "repeat_mark": " (aviso {ordinal})",
         "still_paging": "#{n}: seguimos avisando. Acabamos de avisar a: {who}.",
-        "ack_words": "#{n} reportado por {reporter}. Las palabras del reporte estan en la "
+        "ack_words": "#{n} reportado por {reporter}. Las palabras del reporte están en la "
         "consola{where}",
-        "ack_details_none": "#{n} fue reportado por {reporter} aun sin detalles. Las novedades "
-        "estaran en la consola{where}",
+        "ack_details_none": "#{n} fue reportado por {reporter} aún sin detalles. Las novedades "
+        "estarán en la consola{where}",
         "in_console_url": ": {url}",
         "in_console": ".",
-        "update_added_resolved": "Agregado a #{n}, que ya estaba cerrado. Si aun necesita "
+        "update_added_resolved": "Agregado a #{n}, que ya estaba cerrado. Si aún necesita "
         "ayuda, reporte de nuevo.",
-        "sender_limited": "Usted abrio {count} incidentes en {minutes} minutos: este reporte "
-        "se agrego a #{n}. Para otra emergencia llame al {fallback}.",
-        "sender_limited_nofallback": "Usted abrio {count} incidentes en {minutes} minutos: "
-        "este reporte se agrego a #{n}. Para otra escuela, nombrela en su texto.",
+        "sender_limited": "Usted abrió {count} incidentes en {minutes} minutos: este reporte "
+        "se agregó a #{n}. Para otra emergencia llame al {fallback}.",
+        "sender_limited_nofallback": "Usted abrió {count} incidentes en {minutes} minutos: "
+        "este reporte se agregó a #{n}. Para otra escuela, nómbrela en su texto.",
         "sender_many_admin": "{who} ha abierto {count} incidentes en {minutes} min, cada uno "
         "avisando al equipo. Verifique.",
-        "sender_limited_admin": "{who} abrio {count} incidentes en {minutes} min; sus "
+        "sender_limited_admin": "{who} abrió {count} incidentes en {minutes} min; sus "
         "reportes siguientes se agregan a {joined}. Verifique.",
-        "bridge_ok": "#{n}: llamando a {names} a una sola llamada, desde el numero del "
+        "bridge_ok": "#{n}: llamando a {names} a una sola llamada, desde el número del "
         "distrito.",
-        "bridge_not_acked": "Nadie ha atendido #{n} todavia. Responda ACK {n} primero.",
-        "bridge_already": "#{n}: la llamada ya se esta haciendo.",
-        "bridge_nobody": "#{n}: nadie a quien llamar tiene telefono registrado.",
-        "bridge_which": "Responda BRIDGE <numero>. Abiertos: {numbers}.",
+        "bridge_not_acked": "Nadie ha atendido #{n} todavía. Responda ACK {n} primero.",
+        "bridge_already": "#{n}: la llamada ya se está haciendo.",
+        "bridge_nobody": "#{n}: nadie a quien llamar tiene teléfono registrado.",
+        "bridge_which": "Responda BRIDGE <número>. Abiertos: {numbers}.",
         "bridge_join": "#{n}: le unimos a la llamada del equipo.",
         "bridge_callback": "#{n}: alertbot le llama ahora a la llamada del equipo.",
         "confirm_call": "Para confirmar que es usted, alertbot le devuelve la llamada ahora "
         "sobre #{n}: conteste y oprima 1.",
         "confirm_impossible": "#{n}: alertbot no puede confirmar que es usted (no hay "
-        "telefono registrado). Envie ACK {n} por texto.",
-        "away_ok": "Usted esta ausente hasta {until}: no recibe avisos mientras otros de su "
-        "paso puedan recibirlos (si nadie mas puede, si los recibe). Envie BACK al volver.",
-        "away_unreadable": "No se entendio cuando vuelve. Envie AWAY, AWAY 3d, AWAY hasta "
-        "viernes o AWAY hasta 12/24.",
-        "away_too_long": "AWAY dura como maximo {days} dias. Envie p. ej. AWAY 7d, o AWAY de "
-        "nuevo mas tarde.",
-        "away_past": "Ese dia ya paso. Envie p. ej. AWAY hasta viernes o AWAY 3d.",
+        "teléfono registrado). Envíe ACK {n} por texto.",
+        "away_ok": "Usted está ausente hasta {until}: no recibe avisos mientras otros de su "
+        "paso puedan recibirlos (si nadie más puede, sí los recibe). Envíe DE VUELTA al "
+        "volver.",
+        "away_unreadable": "No se entendió cuándo vuelve. Envíe AUSENTE, AUSENTE 3d, AUSENTE "
+        "hasta el viernes o AUSENTE hasta 12/24.",
+        "away_too_long": "AUSENTE dura como máximo {days} días. Envíe p. ej. AUSENTE 7d, o "
+        "AUSENTE de nuevo más tarde.",
+        "away_past": "Ese día ya pasó. Envíe p. ej. AUSENTE hasta el viernes o AUSENTE 3d.",
         "back_ok": "Bienvenido de vuelta: recibe avisos de nuevo.",
         "back_not_away": "Usted no estaba ausente: recibe avisos como siempre.",
-        "step_away_admin": "#{n}: todos en el paso {step} estan ausentes ({names}); se les "
-        "aviso igual. Verifique que alguien responda.",
-        "readiness_nobody": "Revision semanal de alertbot: {steps} no puede avisar a nadie "
-        "ahora. {attention} de {people} personas requieren atencion. Detalles: {url}",
-        "readiness_some": "Revision semanal de alertbot: {attention} de {people} personas "
-        "requieren atencion; cada paso puede avisar a alguien. Detalles: {url}",
-        "readiness_all": "Revision semanal de alertbot: las {people} personas estan "
+        "step_away_admin": "#{n}: todos en el paso {step} están ausentes ({names}); se les "
+        "avisó igual. Verifique que alguien responda.",
+        "readiness_nobody": "Revisión semanal de alertbot: {steps} no puede avisar a nadie "
+        "ahora. {attention} de {people} personas requieren atención. Detalles: {url}",
+        "readiness_some": "Revisión semanal de alertbot: {attention} de {people} personas "
+        "requieren atención; cada paso puede avisar a alguien. Detalles: {url}",
+        "readiness_all": "Revisión semanal de alertbot: las {people} personas están "
         "localizables; cada paso puede avisar a alguien. Detalles: {url}",
-        "console_paged": "#{n}: se aviso ahora a {names}.",
-        "console_messaged": "#{n}: su texto a quien reporto va en camino.",
-        "console_no_target": "#{n}: no hay contacto ni funcion con ese nombre.",
+        "console_paged": "#{n}: se avisó ahora a {names}.",
+        "console_messaged": "#{n}: su texto a quien reportó va en camino.",
+        "console_no_target": "#{n}: no hay contacto ni función con ese nombre.",
         "console_cannot_see": "#{n}: sin aviso: {names} no puede abrir este incidente en la "
         "consola. Avise a alguien de su equipo.",
-        "console_no_phone": "#{n}: quien reporto no tiene numero para textos.",
-        "console_closed": "#{n} esta cerrado: no se avisa a nadie.",
+        "console_no_phone": "#{n}: quien reportó no tiene número para textos.",
+        "console_closed": "#{n} está cerrado: no se avisa a nadie.",
         "console_page": "#{n}: {name} le pide sumarse a la respuesta a {title}. "
         "Consola: {url}",
         "drill_summary": "{text}",  # composed by text/drill.py (issue 14)
-        "pin_lockout": "alertbot: {count} PIN equivocados en el telefono desde {who} en "
-        "{minutes} minutos. Se rechazan los PIN de ese numero hasta {minutes} minutos; se "
-        "le dijo que llame al numero de ayuda. Si no es alguien de su equipo, alguien "
+        "pin_lockout": "alertbot: {count} PIN equivocados en el teléfono desde {who} en "
+        "{minutes} minutos. Se rechazan los PIN de ese número hasta {minutes} minutos; se "
+        "le dijo que llame al número de ayuda. Si no es alguien de su equipo, alguien "
         "puede estar adivinando.",
     },
 }

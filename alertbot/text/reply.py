@@ -55,10 +55,12 @@ class ReplyKey(StrEnum):
     UNKNOWN_SENDER = "unknown_sender"
     UNKNOWN_SENDER_NOFALLBACK = "unknown_sender_nofallback"
     ACK_OK = "ack_ok"
+    ACK_OK_UNTOLD = "ack_ok_untold"  # … and no reporter to tell (a scheduled drill)
     ACK_ALREADY = "ack_already"
     ACK_NONE = "ack_none"
     ACK_WHICH = "ack_which"
     RESOLVE_OK = "resolve_ok"
+    RESOLVE_OK_DRILL = "resolve_ok_drill"  # a scheduled drill: the admins get its report
     RESOLVE_ALREADY = "resolve_already"
     RESOLVE_WHICH = "resolve_which"
     STATUS = "status"
@@ -119,10 +121,12 @@ FIELDS: dict[ReplyKey, frozenset[str]] = {
     ReplyKey.UNKNOWN_SENDER: frozenset({"fallback"}),
     ReplyKey.UNKNOWN_SENDER_NOFALLBACK: frozenset(),
     ReplyKey.ACK_OK: frozenset({"n"}),
+    ReplyKey.ACK_OK_UNTOLD: frozenset({"n"}),
     ReplyKey.ACK_ALREADY: frozenset({"n", "name"}),
     ReplyKey.ACK_NONE: frozenset(),
     ReplyKey.ACK_WHICH: frozenset({"ids"}),
     ReplyKey.RESOLVE_OK: frozenset({"n"}),
+    ReplyKey.RESOLVE_OK_DRILL: frozenset({"n"}),
     ReplyKey.RESOLVE_ALREADY: frozenset({"n", "name"}),
     ReplyKey.RESOLVE_WHICH: frozenset({"ids"}),
     ReplyKey.STATUS: frozenset({"incidents"}),

@@ -68,7 +68,7 @@ REPLIES: dict[str, dict[str, str]] = {
         "help": "To report an incident, text {keywords} and what is happening to this "
         "number.",
         "or": "or",
-        "no_such": "There is no open incident number {n}.",
+        "no_such": "There is no open incident number {n} that you can act on.",
         "not_allowed": "You are not on the response team for incident number {n}.",
         "console_paged": "Incident number {n}: {names} paged now.",
         "console_messaged": "Incident number {n}: your text to the reporter is on its way.",
@@ -82,6 +82,8 @@ REPLIES: dict[str, dict[str, str]] = {
         "unknown_sender_nofallback": "This number is not set up to report incidents.",
         "ack_ok": "You acknowledged number {n}. Paging stopped, and the reporter was told. "
         "Text RESOLVE {n} when it is over.",
+        "ack_ok_untold": "You acknowledged number {n}. Paging stopped. Text RESOLVE {n} when "
+        "it is over.",
         "ack_already": "Incident number {n} was already acknowledged by {name}.",
         "ack_none": "No open incident is paging you.",
         "away_ok": "You are away until {until}. You are not paged while others in your "
@@ -94,6 +96,8 @@ REPLIES: dict[str, dict[str, str]] = {
         "back_not_away": "You were not away. You are paged as usual.",
         "ack_which": "Several incidents are open: {numbers}.",
         "resolve_ok": "Incident number {n} is resolved. Thank you.",
+        "resolve_ok_drill": "Incident number {n} is resolved: the drill is over. The admins "
+        "get its report.",
         "resolve_already": "Incident number {n} was already resolved by {name}.",
         "resolve_which": "Several incidents are open: {numbers}.",
         "status": "Open incidents. {lines}",
@@ -154,9 +158,9 @@ REPLIES: dict[str, dict[str, str]] = {
         "document_none": "Las fotos van con un incidente abierto, y usted no tiene ninguno. "
         "Por favor reporte primero y luego envíe la foto.",
         "note_ok": "Su nota se agregó al incidente número {n}.",
-        "note_empty": "Su nota para el incidente número {n} no tenía texto. Envíe NOTE, el "
+        "note_empty": "Su nota para el incidente número {n} no tenía texto. Envíe NOTA, el "
         "número y la nota.",
-        "note_how": "Para agregar una nota, envíe NOTE, el número del incidente y la nota.",
+        "note_how": "Para agregar una nota, envíe NOTA, el número del incidente y la nota.",
         "note_too_long": "Su nota para el incidente número {n} era demasiado larga: "
         "{length} caracteres, y el máximo es {max}. No se agregó nada.",
         "update_added_resolved": "Esto se agregó al incidente número {n}, que ya estaba "
@@ -168,7 +172,7 @@ REPLIES: dict[str, dict[str, str]] = {
         "help": "Para reportar un incidente, envíe por texto {keywords} y lo que está "
         "pasando a este número.",
         "or": "o",
-        "no_such": "No hay un incidente abierto número {n}.",
+        "no_such": "No hay un incidente abierto número {n} que usted pueda atender.",
         "not_allowed": "Usted no está en el equipo de respuesta del incidente número {n}.",
         "console_paged": "Incidente número {n}: se avisó ahora a {names}.",
         "console_messaged": "Incidente número {n}: su texto a quien reportó va en camino.",
@@ -184,17 +188,22 @@ REPLIES: dict[str, dict[str, str]] = {
         "incidentes.",
         "ack_ok": "Usted atiende el incidente número {n}. Se detuvieron los avisos y se "
         "informó a quien reportó. Envíe RESOLVE {n} por texto al terminar.",
+        "ack_ok_untold": "Usted atiende el incidente número {n}. Se detuvieron los avisos. "
+        "Envíe RESOLVE {n} por texto al terminar.",
         "ack_already": "El incidente número {n} ya fue atendido por {name}.",
         "ack_none": "Ningún incidente abierto le está avisando.",
         "away_ok": "Usted está ausente hasta {until}. No recibe avisos mientras otros de "
-        "su paso puedan recibirlos. Envíe BACK por texto al volver.",
-        "away_unreadable": "No entendí cuándo vuelve. Envíe AWAY 3d, o AWAY hasta viernes.",
+        "su paso puedan recibirlos. Envíe DE VUELTA por texto al volver.",
+        "away_unreadable": "No entendí cuándo vuelve. Envíe AUSENTE 3d, o AUSENTE hasta el "
+        "viernes.",
         "away_too_long": "La ausencia dura como máximo {days} días.",
         "away_past": "Ese día ya pasó.",
         "back_ok": "Bienvenido de vuelta. Recibe avisos de nuevo.",
         "back_not_away": "Usted no estaba ausente. Recibe avisos como siempre.",
         "ack_which": "Hay varios incidentes abiertos: {numbers}.",
         "resolve_ok": "El incidente número {n} está cerrado. Gracias.",
+        "resolve_ok_drill": "El incidente número {n} está cerrado: el simulacro terminó. Los "
+        "administradores reciben su informe.",
         "resolve_already": "El incidente número {n} ya fue cerrado por {name}.",
         "resolve_which": "Hay varios incidentes abiertos: {numbers}.",
         "status": "Incidentes abiertos. {lines}",

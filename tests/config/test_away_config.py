@@ -6,6 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from alertbot.config.loader import load_config
 from alertbot.config.yamlmap import Problem
 from tests.scenario.harness import DISTRICT
@@ -54,3 +56,17 @@ def test_away_and_back_cannot_be_trigger_keywords(tmp_path: Path) -> None:
     found: list[Problem] = []
     load_config(escalation, folder / "contacts", found)
     assert any("'AWAY' is reserved" in str(p) for p in found)
+
+
+@pytest.mark.parametrize("word", ["NOTA", "Estado", "AUSENTE", "Regrese", "volvi", "REGRESO"])
+def test_spanish_command_words_cannot_be_trigger_keywords(tmp_path: Path, word: str) -> None:
+    """Decision 0047: NOTA, ESTADO, AUSENTE, REGRESÉ… are commands in any case and with
+    or without accents, so no report keyword may be one (a keyword with an accent is
+    no keyword at all: ASCII letters and digits only)."""
+    folder = tmp_path / "d"
+    shutil.copytree(DISTRICT, folder)
+    escalation = folder / "escalation.yaml"
+    escalation.write_text(escalation.read_text().replace("keyword: ICE", f"keyword: {word}"))
+    found: list[Problem] = []
+    load_config(escalation, folder / "contacts", found)
+    assert any(f"'{word}' is reserved" in str(p) for p in found), found

@@ -406,7 +406,8 @@ async def test_responders_dial_in_and_key_the_incident_number(hv: Harness) -> No
     assert "press star" not in stranger.twiml.text
     await stranger.press("*")
     refused = await stranger.press("1")
-    assert "You are not on the response team for incident number 1" in refused.text
+    # A teacher may not see #1: told what a missing number gets (no existence oracle).
+    assert "There is no open incident number 1 that you can act on" in refused.text
     assert refused.root.find("Dial") is None
     assert calls_on(await hv.incident(1)) == [
         "Dr. Jordan Rivera dialed in to the team call (attested_call)",

@@ -130,9 +130,11 @@ async def test_a_note_goes_on_the_timeline_and_nowhere_else(h: Harness) -> None:
     # By text, as CONTRACT's "NOTE <number> <text>":
     assert await h.text(SUPERINTENDENT, "NOTE 1 agents left at 9:40") == "Note added to #1."
     assert await h.text(SUPERINTENDENT, "note #1: gone") == "Note added to #1."
+    # A teacher may not see #1: told what a missing number gets (no existence oracle).
     assert await h.text(TEACHER, "NOTE 1 I saw them") == (
-        "You are not on the response team for #1.")
-    assert await h.text(SUPERINTENDENT, "NOTE 7 x") == "There is no open incident #7."
+        "There is no open incident #1 that you can act on.")
+    assert await h.text(SUPERINTENDENT, "NOTE 7 x") == (
+        "There is no open incident #7 that you can act on.")
     assert await h.text(SUPERINTENDENT, "NOTE") == "To add a note: NOTE <number> <text>."
     await h.fake.assert_no_sms()  # a note is never forwarded
     notes = [(e["actor"], e["text"]) for e in (await h.incident(1))["timeline"]
@@ -144,6 +146,6 @@ async def test_a_note_goes_on_the_timeline_and_nowhere_else(h: Harness) -> None:
 
 async def test_a_note_in_spanish_is_answered_in_spanish(h: Harness) -> None:
     await open_incident(h)
-    # principal-oak (Spanish) is not on #1's team: refused in Spanish.
+    # principal-oak (Spanish) may not see a Burns incident: answered as a missing one.
     reply = await h.text(PRINCIPAL_ES, "NOTE 1 hola")
-    assert "#1" in reply and "equipo" in reply
+    assert reply == "No hay un incidente abierto #1 que usted pueda atender."

@@ -47,7 +47,9 @@ async def test_a_scheduled_drill_pages_measures_and_reports(fake: FakeTwilio,
 
         await h.advance(seconds=65)
         reply = await h.text(SUPERINTENDENT, "ACK")
-        assert reply.startswith("DRILL: You acknowledged #1")  # the reply says it too
+        # The reply says DRILL too, and no "reporter was told": alertbot opened it.
+        assert reply == ("DRILL: You acknowledged #1; paging stopped. Reply RESOLVE 1 when "
+                         "it is over.")
         details = await h.fake.expect_sms(SUPERINTENDENT, contains="#1 was reported by")
         notice = await h.fake.expect_sms(ATTORNEY, contains="acknowledged by Dr. Jordan Rivera")
         for body in (details.body, notice.body):
@@ -127,7 +129,8 @@ async def test_a_drill_resolved_by_a_person_ends_with_its_summary(fake: FakeTwil
         await h.advance(0)
         await h.received("ALERT #1: DRILL", SUPERINTENDENT, ATTORNEY)
         await h.advance(seconds=40)
-        assert await h.text(SUPERINTENDENT, "RESOLVE 1") == "DRILL: #1 resolved. Thank you."
+        assert await h.text(SUPERINTENDENT, "RESOLVE 1") == (
+            "DRILL: #1 resolved: the drill is over. The admins get its report.")
         await h.received("DRILL: #1 resolved by Dr. Jordan Rivera.", ATTORNEY)
         await h.advance(seconds=1)
         summary = await h.fake.expect_sms(ADMIN, contains="DRILL #1 monthly-north ended")

@@ -186,7 +186,9 @@ async def test_resolve_button_closes_the_incident_and_the_post_loses_its_buttons
 
 async def test_buttons_from_people_off_the_team_are_refused(s: SlackPlayer) -> None:
     await open_incident(s)
-    await s.press(TEACHER_U, "ack", 1)
+    await s.press(TEACHER_U, "ack", 1)  # may not see it: answered as a missing number
+    await s.slack.expect_response(contains="no open incident #1 that you can act on")
+    await s.press(PRINCIPAL_U, "resolve", 1)  # sees it (their school), not on the team
     await s.slack.expect_response(contains="not on the response team for #1")
     await s.press(STRANGER_U, "ack", 1)
     await s.slack.expect_response(contains="not in alertbot's contacts")

@@ -84,7 +84,7 @@ async def test_mentions_in_a_reporters_name_and_updates_arrive_inert(s: SlackPla
     await s.received("Usted atiende #1; se detuvieron los avisos y se", "D0ATTY002")
     await s.received("#1 reportado por Ana &lt;!channel&gt; Perez", "D0ATTY002")
     for told in await s.received("#1: Ana &lt;!channel&gt; Perez", "D0ATTY002", "D0ATTY002"):
-        assert told.args["text"].endswith("envio una novedad. Leala en la consola: "
+        assert told.args["text"].endswith("envió una novedad. Léala en la consola: "
                                           "https://alerts.example.test/incidents/1")
 
 

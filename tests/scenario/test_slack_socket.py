@@ -173,7 +173,7 @@ async def test_a_redelivered_envelope_has_one_effect(s: SocketPlayer) -> None:
     await s.h.received("#1 fue reportado por Ana Perez aun sin detalles", ATTORNEY)
     await s.h.received("#1: Sam Okafor is on it and is responding.", PRINCIPAL)
     await s.h.received("#1 acknowledged by Sam Okafor", SUPERINTENDENT)
-    await s.h.received("#1: Ana Perez envio una novedad. Leala en la consola", ATTORNEY)
+    await s.h.received("#1: Ana Perez envio una novedad. Léala en la consola", ATTORNEY)
     await s.received("#1 Enforcement visit at Burns Academy (triggered)", CHANNEL)
     await s.received("ALERT #1: Enforcement visit at Burns Academy", "D0SUPT001")
     await s.received("ALERTA #1: Enforcement visit at Burns Academy", "D0ATTY002")

@@ -158,7 +158,8 @@ async def test_a_stranger_adding_to_an_incident_is_refused_alike(h: Harness) -> 
                     RecordingUrl="https://api.twilio.example/rec/RE1", RecordingDuration="5")
     assert answers(h, f"voice:{sid}:recording") == [REFUSED]
     assert "No message was recorded" in call.twiml.text
-    assert "not on the response team" in await h.text(TEACHER, "ACK 1")  # contacts: not_allowed
+    # A contact who may not see it hears what a missing number gets (no existence oracle).
+    assert await h.text(TEACHER, "ACK 1") == "There is no open incident #1 that you can act on."
     [incident] = await h.incidents()
     assert [e for e in incident["timeline"] if e["kind"] == "update"] == []
     await h.received("#1", SUPERINTENDENT, ATTORNEY)

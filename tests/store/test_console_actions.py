@@ -124,9 +124,16 @@ async def test_only_the_team_may_text_the_reporter(
         store: Store, receiver: Receiver, config: Config) -> None:
     number = await opened(receiver, config)
     before = len(await outbox(store, number))
-    reply = await receiver.handle(actor(config, "teacher"),
+    reply = await receiver.handle(actor(config, "principal-burns"),
                                   cmd.MessageReporter(number, "hello"), "console")
-    assert reply.outcome is Outcome.REFUSED
+    assert reply.outcome is Outcome.REFUSED and reply.key == "not_allowed"
+    # Someone who may not see it is told what a missing number gets (no existence oracle).
+    hidden = await receiver.handle(actor(config, "teacher"),
+                                   cmd.MessageReporter(number, "hello"), "console")
+    missing = await receiver.handle(actor(config, "teacher"),
+                                    cmd.MessageReporter(number + 100, "hello"), "console")
+    assert hidden.outcome is Outcome.NOT_FOUND and hidden.key == "no_such"
+    assert (missing.key, missing.values) == (hidden.key, {"n": number + 100})
     assert len(await outbox(store, number)) == before
 
 

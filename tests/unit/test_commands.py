@@ -12,6 +12,8 @@ from alertbot.core.commands import (
     OPT_OUT_WORDS,
     RESERVED_WORDS,
     Ack,
+    Away,
+    Back,
     Bridge,
     Command,
     Note,
@@ -237,3 +239,63 @@ def test_trigger_keyword_lookup_is_case_insensitive() -> None:
 ])
 def test_note_takes_a_number_and_the_words_after_it(body: str, expected: Command) -> None:
     assert parse_sms(CONFIG, body) == expected
+
+
+def test_named_number_is_the_number_a_person_chose() -> None:
+    """The receiver answers a number nobody may know of as a missing one; these are the
+    numbers people type or key in (a Slack thread's or a call's number was shown)."""
+    from alertbot.core import commands as c
+
+    text = c.Text("")
+    chosen: list[tuple[c.Command, int | None]] = [
+        (c.Ack(7), 7), (c.Ack(None), None), (c.Resolve(7), 7), (c.Note(7, "x"), 7),
+        (c.Bridge(7), 7), (c.PageNow(7, "deputy"), 7), (c.MessageReporter(7, "hi"), 7),
+        (c.CallEvent(7, "dialin", "CA1"), 7), (c.CallEvent(7, "join", "CA1"), None),
+        (c.Update(7, "x"), None), (c.Status(), None),
+        (c.Attach((), "MM1", text, "7 the paper"), 7), (c.Attach((), "MM1", text, "hi"), None),
+        (c.Attach((), "MM1", c.Ack(7), "ACK 7"), None),  # the ACK itself is checked
+    ]
+    for command, number in chosen:
+        assert c.named_number(command) == number, command
+
+
+# --- Spanish command words (decision 0047) ---------------------------------------------
+
+SPANISH_CASES: list[tuple[str, object]] = [
+    ("NOTA 12 los agentes se fueron", Note(12, "los agentes se fueron")),
+    ("nota #12: se fueron", Note(12, "se fueron")),
+    ("Nota12 se fueron", Note(12, "se fueron")),
+    ("NOTA", Note(None, "")),
+    ("Nota: los agentes se fueron", Text("Nota: los agentes se fueron")),  # an update
+    ("ESTADO", Status()), ("estado", Status()), ("Estado.", Status()), ("ÉSTADO", Status()),
+    ("Estado de la puerta: cerrada", Text("Estado de la puerta: cerrada")),
+    ("AUSENTE", Away("")), ("ausente 3d", Away("3d")), ("Ausente 3 días", Away("3 días")),
+    ("ausente hasta el viernes", Away("hasta el viernes")),
+    ("Ausente el director", Text("Ausente el director")),  # a reporter's words
+    ("DE VUELTA", Back()), ("de vuelta", Back()), ("De vuelta.", Back()),
+    ("REGRESO", Back()), ("regresé", Back()), ("REGRESE", Back()), ("Volví", Back()),
+    ("ya regresé", Back()), ("Estoy de vuelta!", Back()),
+    ("Regreso a la oficina a las 3", Text("Regreso a la oficina a las 3")),
+    ("de vuelta en la entrada hay 2 agentes", Text("de vuelta en la entrada hay 2 agentes")),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), SPANISH_CASES,
+                         ids=[repr(c[0]) for c in SPANISH_CASES])
+def test_spanish_command_words(body: str, expected: Command) -> None:
+    assert parse_sms(CONFIG, body) == expected
+
+
+def test_spanish_words_are_no_twilio_word_nor_a_report_keyword() -> None:
+    """Twilio acts on its English words by default and on whatever a district adds with
+    Advanced Opt-Out (Spanish: PARAR, CANCELAR, AYUDA…): no command word may be one."""
+    from alertbot.core.commands import COMMAND_WORDS
+    from alertbot.core.spanish import SPANISH, SPANISH_OPT_WORDS, plain
+
+    for word in (*SPANISH, "DE", "VUELTA", "YA", "ESTOY"):
+        assert word not in RESERVED_WORDS | SPANISH_OPT_WORDS, word
+        assert plain(word) == word
+    assert set(SPANISH) <= COMMAND_WORDS
+    for trigger in CONFIG.triggers:
+        assert trigger.keyword is not None
+        assert plain(trigger.keyword) not in COMMAND_WORDS | RESERVED_WORDS

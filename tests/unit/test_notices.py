@@ -57,7 +57,7 @@ def test_an_update_notice_points_to_the_console_and_carries_no_words() -> None:
 
     for language, start in (("en", "#42: Ana Pérez sent a new update. Read it in the console: "
                                    "https://alerts.example.test/incidents/42"),
-                            ("es", "#42: Ana Pérez envio una novedad. Leala en la consola: "
+                            ("es", "#42: Ana Pérez envio una novedad. Léala en la consola: "
                                    "https://alerts.example.test/incidents/42")):
         responder = Contact(id="sup", name="Dr. Rivera", roles=("superintendent",),
                             phone="+18605550100", language=language)

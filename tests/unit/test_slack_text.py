@@ -240,7 +240,7 @@ def test_fit_blocks_cuts_to_50_blocks_with_a_count() -> None:
     fitted = fit_blocks(many, "es")
     assert_within_block_kit(fitted)
     assert fitted[48]["text"]["text"] == "line 48"
-    assert fitted[-1]["elements"][0]["text"] == "+31 mas: vea la consola"
+    assert fitted[-1]["elements"][0]["text"] == "+31 más: vea la consola"
     assert len(many) == 80  # the input is not changed
 
 

@@ -530,3 +530,28 @@ def test_who_may_text_the_reporter_from_the_console(contact: Contact | None, sta
                                                     allowed: bool, key: str) -> None:
     verdict = who.may_message_reporter(CONFIG, contact, incident(state))
     assert (verdict.allowed, verdict.key) == (allowed, key)
+
+
+# --- no existence oracle: a hidden incident answers as a missing one ------------------
+
+
+@pytest.mark.parametrize(("contact", "exists", "reported", "known", "key"), [
+    (SUPT, True, False, True, ""),  # on its plan
+    (ADMIN, True, False, True, ""),
+    (PRINCIPAL, True, False, True, ""),  # sees their own school's (then told not_allowed)
+    (OAK_PRINCIPAL, True, False, False, "no_such"),  # another school's: as if missing
+    (OAK_PRINCIPAL, False, False, False, "no_such"),  # … the very same answer
+    (TEACHER, True, False, False, "no_such"),
+    (TEACHER, True, True, True, ""),  # reported into it: knows it exists
+    (TEACHER, False, False, False, "no_such"),
+    (None, True, False, False, "unknown_sender"),  # a stranger: the stranger's refusal
+    (None, False, False, False, "unknown_sender"),  # … whether it exists or not
+    (None, True, True, True, ""),  # an unverified reporter of it
+])
+def test_who_may_know_an_incident_exists(contact: Contact | None, exists: bool,
+                                         reported: bool, known: bool, key: str) -> None:
+    verdict = who.may_know_of(SEEING, contact, 7, incident() if exists else None, reported)
+    assert verdict.allowed is known, verdict.reason
+    assert verdict.key == key and verdict.reason
+    if key == "no_such":
+        assert verdict.values == {"n": 7}

@@ -41,10 +41,12 @@ SAMPLES: dict[ReplyKey, tuple[Outcome, dict[str, Any]]] = {
     ReplyKey.UNKNOWN_SENDER_NOFALLBACK: (Outcome.REFUSED, {}),
     ReplyKey.SENDER_LIMITED_NOFALLBACK: (Outcome.LIMITED, {"n": 12, "count": 3, "minutes": 15}),
     ReplyKey.ACK_OK: (Outcome.ACKNOWLEDGED, {"n": 12}),
+    ReplyKey.ACK_OK_UNTOLD: (Outcome.ACKNOWLEDGED, {"n": 12}),
     ReplyKey.ACK_ALREADY: (Outcome.ALREADY_ACKNOWLEDGED, {"n": 12, "name": "José García"}),
     ReplyKey.ACK_NONE: (Outcome.NOT_FOUND, {}),
     ReplyKey.ACK_WHICH: (Outcome.CHOOSE, {"ids": [12, 14]}),
     ReplyKey.RESOLVE_OK: (Outcome.RESOLVED, {"n": 12}),
+    ReplyKey.RESOLVE_OK_DRILL: (Outcome.RESOLVED, {"n": 12}),
     ReplyKey.RESOLVE_ALREADY: (Outcome.ALREADY_RESOLVED, {"n": 12, "name": "José García"}),
     ReplyKey.RESOLVE_WHICH: (Outcome.CHOOSE, {"ids": [12, 14]}),
     ReplyKey.STATUS: (Outcome.INFO, {"incidents": [

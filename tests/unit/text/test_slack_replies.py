@@ -61,10 +61,11 @@ def test_a_receipt_has_its_head_guidance_and_how_to_add_updates() -> None:
 
 def test_a_joined_receipt_says_who_is_responding_and_asks_for_a_missing_school() -> None:
     text, blocks = render_slack(sample(ReplyKey.RECEIPT_JOINED_ACKED, "es", school=None))
-    assert blocks[0]["text"]["text"] == ("*#12 ya estaba abierto:* José García esta "
-                                         "atendiendo. Se agrego su reporte.")
+    # Slack shows Spanish with its accents (decision 0047); only SMS folds them.
+    assert blocks[0]["text"]["text"] == ("*#12 ya estaba abierto:* José García está "
+                                         "atendiendo. Se agregó su reporte.")
     assert blocks[1]["text"]["text"] == "> " + GUIDANCE["es"]
-    assert blocks[2]["elements"][0]["text"] == "Cual escuela? Responda con su codigo."
+    assert blocks[2]["elements"][0]["text"] == "¿Cuál escuela? Responda con su código."
     assert "*" not in text
 
 

@@ -91,7 +91,7 @@ def test_a_receipt_without_a_school_asks_for_its_code() -> None:
 def test_the_call_language_wins_over_the_senders() -> None:
     """A caller who pressed 9 hears Spanish, whatever their contact's language."""
     assert voice_text(sample(ReplyKey.NO_SUCH, "en"), "es") == (
-        "No hay un incidente abierto número 12.")
+        "No hay un incidente abierto número 12 que usted pueda atender.")
 
 
 def test_status_says_a_few_lines_then_how_many_more() -> None:
