@@ -121,12 +121,17 @@ class Dispatcher:
         self._start(items)
 
     def _start(self, items: Sequence[OutboxItem]) -> None:
-        for item in items:
-            task = asyncio.create_task(self._send(item), name=f"send-{item.id}")
+        for index, item in enumerate(items):
+            task = asyncio.create_task(self._send(item, index > 0), name=f"send-{item.id}")
             self._in_flight.add(task)
             task.add_done_callback(self._finished)
 
-    async def _send(self, item: OutboxItem) -> None:
+    async def _send(self, item: OutboxItem, after_first: bool) -> None:
+        if after_first:
+            # One turn of the loop: the first message's request is written to the
+            # provider's socket (aiohttp writes a body in a task of its own) before this
+            # one is built, so the first page leaves first (decision 0048).
+            await asyncio.sleep(0)
         async with self._slots:
             await self.pipeline.deliver(item)
 
