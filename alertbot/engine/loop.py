@@ -136,6 +136,11 @@ class Engine:
             return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=delay)
+        if self._wake.is_set():
+            # Woken by a nudge: one turn of the loop first, so the sends the nudger just
+            # started write their requests before this cycle's units compete with them
+            # for the interpreter (decision 0048).
+            await asyncio.sleep(0)
 
     async def housekeeping(self) -> None:
         """Every few minutes: forget webhook keys older than a week that touched no
