@@ -18,6 +18,7 @@ from alertbot.core import commands as cmd
 from alertbot.core.model import Channel, Config
 from alertbot.core.records import OutboxItem, OutboxKind, OutboxStatus
 from alertbot.engine.dispatch import Dispatcher
+from alertbot.engine.loop import Engine
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
 from alertbot.notify.ports import ClaimTx
@@ -159,3 +160,29 @@ async def test_no_free_slot_leaves_the_pages_to_the_engine(
     a.dispatcher.max_in_flight = 50
     assert await a.dispatcher() == len(await pages(store, number))
     await a.dispatcher.drain()
+
+
+async def test_the_escalation_unit_leases_the_next_steps_pages_too(
+        store: Store, config: Config) -> None:
+    """Step 2 comes due: the engine's escalation unit queues and leases its pages, sends
+    them after the commit, and a second instance claiming at once gets none of them."""
+    clock = FakeClock()
+    engine = Engine(store, {Channel.SMS: FakeSender(Channel.SMS)}, clock, Metrics(),
+                    lambda: config, owner="a:8080")
+    engine.dispatch.pipeline.wall = lambda: WALL
+    receiver = Receiver(config, store, clock, Metrics(), engine.nudge, sends=engine.dispatch)
+    b = Instance(store, config, clock, "b:8080")
+    number = await trigger(receiver, config)
+    await engine.drain()
+    first = {m.id for m in await pages(store, number)}
+    clock.advance(3 * 60 + 1)  # the district's step 1 waits 3 minutes
+    moved, claimed_b = await asyncio.gather(engine.escalate(), b.dispatcher())
+    assert moved == 1 and claimed_b == 0
+    step2 = [m for m in await pages(store, number) if m.id not in first]
+    assert step2 and {m.status for m in step2} <= {OutboxStatus.SENDING, OutboxStatus.SENT}
+    await engine.drain()
+    assert await b.dispatcher() == 0 and not b.sms.sent
+    sent = engine.senders[Channel.SMS]
+    assert isinstance(sent, FakeSender)
+    paged = [m.outbox_id for m in sent.sent if m.kind == str(OutboxKind.PAGE)]
+    assert sorted(paged) == sorted(first | {m.id for m in step2})  # each once, by a
