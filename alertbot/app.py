@@ -251,7 +251,7 @@ def build_app(settings: Settings, config: Config, *, clock: Clock | None = None,
                         modules=[("readiness_digest", digest)])
         receiver = Receiver(config, store, app[appkeys.CLOCK], app[appkeys.METRICS],
                             engine.nudge, app[appkeys.EVENTS], crash,
-                            public_url=settings.public_url or None)
+                            public_url=settings.public_url or None, sends=engine.dispatch)
         stop_documents = (await _start_documents(app, engine, store)
                           if senders is None and not settings.sandbox else None)
         stop_listening = await store.listen(engine.nudge)

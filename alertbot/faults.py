@@ -8,7 +8,10 @@ Named crash points: ``ALERTBOT_CRASH_AT=before-mark-sent:2``.
 The process dies (``os._exit``, like ``kill -9``: no cleanup, no flush) the Nth time
 it reaches the named point. Unset, every point is a no-op. Points:
 
-    after-escalate     decision committed (pages in the outbox), nothing sent yet
+    after-escalate     decision committed (pages in the outbox, leased to this
+                       instance: decision 0048), nothing sent yet
+    after-unit-claim   a unit committed with the messages it queued leased to this
+                       instance (a new incident's first pages), no send started yet
     before-send        a message claimed (leased), the provider not yet called
     before-mark-sent   the provider accepted the message, the outbox not yet updated
     in-ack             inside the acknowledgement transaction, before it commits
@@ -27,7 +30,8 @@ from sqlalchemy.engine import Engine
 
 log = logging.getLogger("alertbot.faults")
 
-POINTS = frozenset({"after-escalate", "before-send", "before-mark-sent", "in-ack", "after-ack"})
+POINTS = frozenset({"after-escalate", "after-unit-claim", "before-send", "before-mark-sent",
+                    "in-ack", "after-ack"})
 
 
 class CrashPoints:

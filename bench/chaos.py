@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tests.chaos.runner import Outcome, run_once
 
-POINTS = ("after-escalate", "before-send", "before-mark-sent")
+POINTS = ("after-escalate", "after-unit-claim", "before-send", "before-mark-sent")
 RESULTS = Path(__file__).parent / "results"
 
 

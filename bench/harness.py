@@ -170,7 +170,7 @@ class Service:
         if not self.command:
             return self.proc.pid
         children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
-        with contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError, IndexError):  # no child: a shim
             return int(children.read_text().split()[0])
         return self.proc.pid
 

@@ -67,7 +67,8 @@ def short(frame: str) -> str:
     return f"{match.group('func')} ({file})"
 
 
-IDLE_LEAVES = ("EpollSelector.select", "_connection_worker_thread", "SimpleQueue.get")
+IDLE_LEAVES = ("EpollSelector.select", "_connection_worker_thread", "SimpleQueue.get",
+               "_worker (concurrent/futures/thread.py:81)")  # a database thread waiting
 # Stages of the trigger path: a sample counts for the first of these found in its stack
 # (innermost first), so the shares add up.
 STAGES = (
@@ -77,18 +78,49 @@ STAGES = (
     ("parse SMS / find contact", "inbound_sms"),
     ("TwiML reply", "twiml_message"),
     ("engine: escalate (decide + enqueue tx)", "Engine.escalate"),
-    ("engine: dispatch (claim tx)", "Engine.dispatch"),
+    ("engine: dispatch (claim tx)", "Dispatcher.__call__"),
     ("engine: mark sent tx", "Tx.mark_sent"),
     ("send: voice page TwiML", "page_twiml"),
     ("send: twilio SDK + aiohttp client", "twilio/"),
     ("send: twilio SDK + aiohttp client", "channels/twilio"),
-    ("engine: send task (other)", "Engine._send"),
+    ("engine: send task (other)", "Dispatcher._send"),
     ("engine: next due time (sleep)", "Engine._sleep"),
     ("engine: other", "Engine.run"),
     ("HTTP socket writes (in and out)", "http_writer"),
     ("aiohttp server (HTTP parse)", "RequestHandler"),
     ("/healthz, /metrics, /api", "alertbot/web/api.py"),
 )
+
+
+# Units of work on the database threads (decision 0018), by what runs in them (first
+# match, innermost first).
+UNITS = (
+    ("db: receiver unit (open + its first pages' claim)", "Receiver.apply"),
+    ("db: receiver unit, claim at its end (0048)", "Dispatcher.claimer"),
+    ("db: engine escalation unit", "Engine._escalate"),
+    ("db: claim unit", "claim ("),
+    ("db: record sent unit", "record_sent"),
+    ("db: next due time (read)", "next_due"),
+    ("db: commit", "do_commit"),
+)
+
+
+def thread_of(label: str) -> str:
+    """py-spy's ``thread (tid): name`` → a thread group."""
+    if "alertbot-db-write" in label:
+        return "database write thread"
+    if "alertbot-db-read" in label:
+        return "database read threads"
+    if "MainThread" in label:
+        return "event loop (main thread)"
+    return "other threads"
+
+
+def db_stage(frames: list[str]) -> str:
+    for name, needle in UNITS:
+        if any(needle in f for f in frames):
+            return name
+    return "db: other"
 
 
 def stage(frames: list[str]) -> str:
@@ -122,14 +154,14 @@ def summarise(raw: str, top: int = 25) -> dict[str, Any]:
             idle += count
             continue
         total += count
-        worker = "_connection_worker_thread" in thread
-        threads["sqlite worker threads (aiosqlite)" if worker
-                else "event loop (main thread)"] += count
+        group = thread_of(thread)
+        worker = group.startswith("database")
+        threads[group] += count
         self_time[short(leaf)] += count
         match = _FRAME.match(leaf)
         areas[area(match.group("file") if match else leaf)] += count
         if worker:
-            stages["sqlite executing (worker thread)"] += count
+            stages[db_stage(frames[::-1])] += count
         else:
             stages[stage(frames[::-1])] += count
         for func in {short(f) for f in frames}:

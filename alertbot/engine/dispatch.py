@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from alertbot.clock import Clock
 from alertbot.core.model import Channel, Config
@@ -24,6 +24,7 @@ from alertbot.notify.base import Sender
 from alertbot.notify.breaker import CircuitBreaker
 from alertbot.notify.call_outcomes import note_call_status
 from alertbot.notify.pipeline import Pipeline
+from alertbot.notify.ports import ClaimTx
 from alertbot.notify.ratelimit import Rates, TokenBucket
 from alertbot.notify.send import Permanent
 from alertbot.service.events import IncidentEvents
@@ -47,6 +48,7 @@ class Dispatcher:
         self.config = config
         self.events = events
         self.owner = owner
+        self.crash = crash
         self.lease = lease
         self.send_timeout = send_timeout
         self.max_in_flight = max_in_flight
@@ -84,22 +86,52 @@ class Dispatcher:
         if self._in_flight:
             await asyncio.wait(set(self._in_flight), timeout=within)
 
+    def _free(self) -> int:
+        return min(self.batch, self.max_in_flight - len(self._in_flight))
+
     async def __call__(self) -> int:
         """Claim due outbox messages (one unit of work) and start a send task for each;
         how many were claimed."""
-        free = min(self.batch, self.max_in_flight - len(self._in_flight))
+        free = self._free()
         self.throttled = 0.0
         if free <= 0:
             return 0
         claimed = await self.pipeline.claim(self.owner, self.lease, free)
         self.throttled = claimed.throttled
-        for item in claimed.items:
-            task = asyncio.create_task(self._send(item), name=f"send-{item.id}")
-            self._in_flight.add(task)
-            task.add_done_callback(self._finished)
+        self._start(claimed.items)
         return len(claimed.items)
 
-    async def _send(self, item: OutboxItem) -> None:
+    # --- claimed in a command's own unit of work (notify.ports.SendsNow, 0048) -------
+
+    def claimer(self) -> Callable[[ClaimTx], list[OutboxItem]]:
+        """The claim stage for the end of another unit of work (the receiver's: a new
+        incident's first pages, an acknowledgement's notices), bound now, on the loop,
+        to this instance's lease, clock and free slots. What it returns is leased to
+        this instance in that unit's transaction: hand it to ``start`` after the commit.
+        A crash in between leaves it leased: sent again when the lease runs out, or at
+        once by this instance restarted (``release_leases``), never by two."""
+        bound = self.pipeline.claimer(self.owner, self.lease, self._free())
+        return lambda tx: bound(tx).items
+
+    def start(self, items: Sequence[OutboxItem]) -> None:
+        """Send ``items``, leased to this instance by a committed ``claimer`` unit, each
+        in its own task (as if the engine had claimed them)."""
+        if items:
+            self.crash.hit("after-unit-claim")
+        self._start(items)
+
+    def _start(self, items: Sequence[OutboxItem]) -> None:
+        for index, item in enumerate(items):
+            task = asyncio.create_task(self._send(item, index > 0), name=f"send-{item.id}")
+            self._in_flight.add(task)
+            task.add_done_callback(self._finished)
+
+    async def _send(self, item: OutboxItem, after_first: bool) -> None:
+        if after_first:
+            # One turn of the loop: the first message's request is written to the
+            # provider's socket (aiohttp writes a body in a task of its own) before this
+            # one is built, so the first page leaves first (decision 0048).
+            await asyncio.sleep(0)
         async with self._slots:
             await self.pipeline.deliver(item)
 

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from alertbot.clock import Clock
 from alertbot.core.incident import Incident
 from alertbot.core.model import Channel, Config
+from alertbot.core.records import OutboxItem
 from alertbot.engine.dispatch import Dispatcher
 from alertbot.engine.drills import DrillScheduler
 from alertbot.engine.procedure_jobs import Reminders, Retention, StepReminders
@@ -138,6 +139,11 @@ class Engine:
             return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=delay)
+        if self._wake.is_set():
+            # Woken by a nudge: one turn of the loop first, so the sends the nudger just
+            # started write their requests before this cycle's units compete with them
+            # for the interpreter (decision 0048).
+            await asyncio.sleep(0)
 
     async def housekeeping(self) -> None:
         """Every few minutes: forget webhook keys older than a week that touched no
@@ -194,15 +200,25 @@ class Engine:
         """Apply every due escalation decision; returns how many incidents moved."""
         total = 0
         while True:
-            now = self.clock.now()
-            due = await self.store.write(functools.partial(self._escalate_due, now=now))
+            due, claimed = await self.store.write(functools.partial(
+                self._escalate_and_claim, now=self.clock.now(),
+                claim=self.dispatch.claimer()))  # the pages it queues, leased in it (0048)
             if due:
                 self.crash.hit("after-escalate")
+            self.dispatch.start(claimed)
             for incident in due:
                 self.events.publish(incident.id)
             total += len(due)
             if len(due) < self.batch:
                 return total
+
+    def _escalate_and_claim(self, tx: Tx, now: float,
+                            claim: Callable[[Tx], list[OutboxItem]]
+                            ) -> tuple[list[Incident], list[OutboxItem]]:
+        """One escalation pass, ending with the claim stage when it queued anything, so
+        the pages it queued go out after the commit without another unit."""
+        due = self._escalate_due(tx, now)
+        return due, claim(tx) if due else []
 
     def _escalate_due(self, tx: Tx, now: float) -> list[Incident]:
         """The unit of work of one escalation pass: up to ``batch`` due incidents."""

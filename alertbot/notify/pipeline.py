@@ -31,7 +31,7 @@ from alertbot.metrics import Metrics
 from alertbot.notify.base import Sender
 from alertbot.notify.breaker import Breakers, Held
 from alertbot.notify.claim import Claimed, Lease, claim
-from alertbot.notify.ports import Outbox
+from alertbot.notify.ports import ClaimTx, Outbox
 from alertbot.notify.ratelimit import Rates
 from alertbot.notify.record import (
     Reach,
@@ -78,6 +78,18 @@ class Pipeline:
         now = self.clock.now()
         held = Lease(owner, lease, self.wall())
         return await self.outbox.write(lambda tx: claim(tx, now, held, free, self.rates))
+
+    def claimer(self, owner: str, lease: float, free: int) -> Callable[[ClaimTx], Claimed]:
+        """The claim stage as the last step of another unit of work: up to ``free``
+        messages due when it runs (the clocks are read then, inside the unit, so what
+        the unit itself queued for now is due), leased to ``owner`` for ``lease``
+        seconds; nothing when ``free`` is 0."""
+        def step(tx: ClaimTx) -> Claimed:
+            if free <= 0:
+                return Claimed([])
+            held = Lease(owner, lease, self.wall())
+            return claim(tx, self.clock.now(), held, free, self.rates)
+        return step
 
     # --- one message ---------------------------------------------------------------
 

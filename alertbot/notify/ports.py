@@ -94,3 +94,26 @@ class Outbox(Protocol):
     ``fn`` returns, rolled back if it raises (the exception propagates)."""
 
     async def write(self, fn: Callable[[OutboxTx], T], /) -> T: ...
+
+
+class SendsNow(Protocol):
+    """Sends what a command's unit of work queued without waiting for the engine
+    (decision 0048): ``claimer()``, called on the loop before the unit, returns the claim
+    stage bound to this instance's lease and free slots; the unit calls it last, so the
+    messages it queued are leased in the transaction that wrote them. After the commit,
+    ``start(items)`` hands each leased message to its own send task."""
+
+    def claimer(self) -> Callable[[ClaimTx], list[OutboxItem]]: ...
+
+    def start(self, items: Sequence[OutboxItem], /) -> None: ...
+
+
+class SendLater:
+    """``SendsNow`` that claims nothing: the engine's next pass sends what was queued
+    (a receiver built without a dispatcher, in store tests)."""
+
+    def claimer(self) -> Callable[[ClaimTx], list[OutboxItem]]:
+        return lambda _tx: []
+
+    def start(self, items: Sequence[OutboxItem], /) -> None:
+        assert not items

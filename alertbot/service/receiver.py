@@ -34,9 +34,11 @@ from alertbot.core.actors import Actor, Outcome
 from alertbot.core.incident import Incident, State
 from alertbot.core.limits import SENDER_CAP, SENDER_WINDOW, UNVERIFIED_CAP
 from alertbot.core.model import Config, Contact, School
+from alertbot.core.records import OutboxItem
 from alertbot.core.who import Verdict
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
+from alertbot.notify.ports import SendLater, SendsNow
 from alertbot.service import (
     availability,
     calls,
@@ -76,8 +78,10 @@ class Receiver:
 
     def __init__(self, config: Config, store: Store, clock: Clock, metrics: Metrics,
                  nudge: Callable[[], None], events: IncidentEvents | None = None,
-                 crash: CrashPoints | None = None, public_url: str | None = None) -> None:
+                 crash: CrashPoints | None = None, public_url: str | None = None,
+                 sends: SendsNow | None = None) -> None:
         self.config = config
+        self.sends = sends or SendLater()  # the dispatcher: sends without an engine pass
         # The console's address (ALERTBOT_PUBLIC_URL), sent to whoever acknowledges.
         self.public_url = public_url
         self.store = store
@@ -105,8 +109,14 @@ class Receiver:
         ``dedup_key`` returns the first reply (its outcome, incident and text, kept as JSON
         with the incident it touched). After the commit the engine is woken if the unit
         made work, and every incident it changed is published to the console and Slack."""
-        done = await self.store.write(
-            lambda tx: self.apply(tx, actor, command, source, dedup_key))
+        claim = self.sends.claimer()  # what the unit queues is leased in it (0048)
+
+        def unit(tx: Tx) -> tuple[Applied, list[OutboxItem]]:
+            done = self.apply(tx, actor, command, source, dedup_key)
+            return done, claim(tx) if done.made_work else []
+
+        done, claimed = await self.store.write(unit)
+        self.sends.start(claimed)
         if isinstance(command, cmd.Ack):
             self.crash.hit("after-ack")
         if done.made_work:  # a stranger's text or STATUS gives the engine nothing to do

@@ -11,6 +11,9 @@ from tests.chaos.runner import run_once
 
 @pytest.mark.parametrize(("point", "hit", "max_duplicates"), [
     ("after-escalate", 2, 0),  # step 2 decided, nothing sent: sent after the restart
+    # The opening unit committed with its first pages leased to this instance (decision
+    # 0048), no send started: the restarted instance takes its leases back at once.
+    ("after-unit-claim", 1, 0),
     ("before-send", 1, 0),  # first page claimed, not sent: re-claimed after the lease
     ("before-mark-sent", 3, 1),  # accepted but not recorded: at most one duplicate
 ])
