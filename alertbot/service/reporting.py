@@ -29,7 +29,7 @@ from alertbot.service.escalation import escalate
 from alertbot.service.questions import Questions, reply
 from alertbot.service.updates import Updates
 from alertbot.store.sql import Tx
-from alertbot.text.messages import clean_text, render
+from alertbot.text.messages import WORDS_MAX, clean_text, render
 from alertbot.text.reply import Reply, ReplyKey
 
 log = logging.getLogger("alertbot.receiver")
@@ -64,7 +64,7 @@ class Reporting:
         it as an update: a principal who texts twice must not split the response.
         """
         now = self.clock.now()
-        details = clean_text(details)
+        details = clean_text(details, WORDS_MAX)
         itype = self.config.incidents[trigger_incident]
         policy_name = select_policy(itype.routes, school)
         assert policy_name is not None, "config check guarantees a catch-all route"
@@ -184,7 +184,7 @@ class Reporting:
         tx.add_timeline(incident.id, now, "reported_again",
                               f"reported again via {source} by {actor.display}{note}",
                               actor.display)
-        details = clean_text(details)
+        details = clean_text(details, WORDS_MAX)
         if details:
             tx.add_timeline(incident.id, now, "update", details, actor.display)
         self._add_reporter(tx, incident.id, actor, now)

@@ -23,7 +23,7 @@ from alertbot.service import notices
 from alertbot.service.questions import keyed, reply
 from alertbot.service.responding import incidents_for, take
 from alertbot.store.sql import Tx
-from alertbot.text.messages import clean_text
+from alertbot.text.messages import WORDS_MAX, clean_text
 from alertbot.text.reply import Reply, ReplyKey
 
 log = logging.getLogger("alertbot.receiver")
@@ -99,7 +99,8 @@ class Updates:
             return keyed(Outcome.REFUSED, verdict.key, lang, number, verdict.values)
         if not incident.is_open:
             tx.add_timeline(incident.id, self.clock.now(), "update",
-                                  f"(after resolution) {clean_text(text)}", actor.display)
+                            f"(after resolution) {clean_text(text, WORDS_MAX)}",
+                            actor.display)
             return reply(Outcome.ADDED_RESOLVED, ReplyKey.UPDATE_ADDED_RESOLVED, lang, incident.id,
                          n=incident.id)
         return self.add_update(tx, incident, actor, text, source)
@@ -110,7 +111,7 @@ class Updates:
         console link, not the words: decision 0043)."""
         now = self.clock.now()
         lang = actor.language
-        text = clean_text(text)
+        text = clean_text(text, WORDS_MAX)
         if incident.school_id is None:
             school, _rest = cmd.split_school(self.config, text)
             if school is not None:

@@ -391,6 +391,12 @@ def cut_at_word(text: str, limit: int, mark: str = ELLIPSIS_CHAR) -> str:
     return (cut + mark)[:limit] if cut else mark[:limit]
 
 
+# Characters of a reporter's words kept (the report, later texts): every text message fits
+# whole (Twilio delivers at most 1,600 characters), and so does a Slack command's text or
+# a phone transcript of any plausible length; only beyond this is the end cut, marked "…".
+WORDS_MAX = 4000
+
+
 def clean_text(text: str, limit: int = 600) -> str:
     """User text made safe to store and forward: blanks collapsed to single spaces, no
     control or format characters but the joiners (see ``_KEPT_FORMAT``; a dropped one

@@ -8,6 +8,7 @@ so that the test is about the reply, not about how the incidents were opened.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ from alertbot import appkeys
 from alertbot.core.incident import Incident, State
 from alertbot.core.plan import Plan, PlanStep, Recipient
 from alertbot.text.messages import SMS_MAX_CHARS, segments
+from tests.fakes.twilio_server import FakeTwilio
 from tests.scenario.harness import ADMIN, ATTORNEY, PRINCIPAL, PRINCIPAL_ES, SUPERINTENDENT, Harness
 from tests.unitofwork import transaction
 
@@ -154,3 +156,23 @@ async def test_status_lists_only_the_incidents_the_contact_may_see(h: Harness) -
     assert "#" not in await sms_reply(h, PRINCIPAL, "STATUS")
     assert (await sms_reply(h, ADMIN, "STATUS")).count("#") == 2
     assert (await sms_reply(h, PRINCIPAL_ES, "STATUS")).count("#") == 2
+
+
+async def test_a_long_report_and_a_long_later_text_are_kept_whole(
+        fake: FakeTwilio, tmp_path: Path) -> None:
+    """A text message holds up to 1,600 characters (Twilio); a principal who writes that
+    much loses none of it: the report and a later text reach the console whole (they
+    were cut at 600 characters and marked "…")."""
+    report = "ICE " + " ".join(f"w{i:04d}" for i in range(265))  # 1,594 characters
+    later = " ".join(f"u{i:04d}" for i in range(266))  # 1,595 characters
+    assert len(report) <= 1600 and len(later) <= 1600
+    async with Harness(fake, tmp_path) as h:
+        await h.text(PRINCIPAL, report)
+        await h.received("ALERT #1", SUPERINTENDENT, ATTORNEY)
+        assert "Added to #1" in await h.text(PRINCIPAL, later)
+        h.ignore("sms", SUPERINTENDENT, "#1")  # the update notice
+        await h.settle()
+        detail = await h.incident(1)
+        assert detail["details"] == report.removeprefix("ICE ")
+        updates = [e["text"] for e in detail["timeline"] if e["kind"] == "update"]
+        assert updates == [later]
