@@ -73,7 +73,8 @@ async def test_a_keyword_drill_resolved_by_a_person_is_summarised_at_once(
         await h.text(PRINCIPAL, "DRILL")
         await h.received("ALERT #1: DRILL", SUPERINTENDENT, ATTORNEY)
         await h.advance(seconds=40)
-        assert await h.text(SUPERINTENDENT, "RESOLVE 1") == "DRILL: #1 resolved. Thank you."
+        assert await h.text(SUPERINTENDENT, "RESOLVE 1") == (
+            "DRILL: #1 resolved: the drill is over. The admins get its report.")
         h.ignore("sms", contains="#1 resolved by Dr. Jordan Rivera")
         await h.advance(seconds=1)
         summary = await fake.expect_sms(ADMIN, contains="DRILL #1 ended")

@@ -33,7 +33,7 @@ async def open_keyword_drill(store: Store, config: Config, clock: FakeClock) -> 
     principal = config.contacts["principal-burns"]
 
     def work(tx: Tx) -> Incident:
-        incident, new = receiver.open_incident(tx, Actor(principal, principal.phone),
+        incident, new = receiver.reporting.open_incident(tx, Actor(principal, principal.phone),
                                                "practice", config.schools["burns"], "", "sms")
         assert new
         return incident
@@ -108,6 +108,6 @@ async def test_a_real_incident_gets_no_drill_run(store: Store, config: Config) -
     receiver = Receiver(config, store, FakeClock(1_800_000_000.0), Metrics(),
                         nudge=lambda: None)
     principal = config.contacts["principal-burns"]
-    incident, _ = await store.write(lambda tx: receiver.open_incident(
+    incident, _ = await store.write(lambda tx: receiver.reporting.open_incident(
         tx, Actor(principal, principal.phone), "ice", config.schools["burns"], "", "sms"))
     assert await store.read(lambda tx: tx.drill_run_of(incident.id)) is None

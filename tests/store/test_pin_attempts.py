@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from alertbot.core.model import Config
 from alertbot.core.pin_limits import PIN_FAILURES_PER_CALLER, PIN_WINDOW
 from alertbot.service.pin_attempts import DISTRICT, pin_refused
+from alertbot.store.rows import outbox_from_row
 from alertbot.store.schema import outbox
 from alertbot.store.sql import Store, Tx
 from tests.store.test_drill_runs import second_store
@@ -22,9 +23,9 @@ NOW = 1_800_000_000.0
 
 async def notices(store: Store) -> list[str]:
     def work(tx: Tx) -> list[str]:
-        rows = tx.conn.execute(sa.select(outbox.c.body, outbox.c.address)
-                               .where(outbox.c.body.contains("wrong phone-tree PINs"))).all()
-        return [f"{r.address}: {r.body}" for r in rows]
+        # Notice bodies are sealed at rest (decision 0044): opened through the store.
+        items = [outbox_from_row(r, tx.words) for r in tx.conn.execute(sa.select(outbox))]
+        return [f"{m.address}: {m.body}" for m in items if "wrong phone-tree PINs" in m.body]
     return await store.read(work)
 
 
