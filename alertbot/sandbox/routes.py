@@ -64,7 +64,7 @@ class SandboxRoutes:
         except Exception:
             log.exception("could not handle a sandbox text")
             language = actor_for_phone(self._receiver().config, form["From"]).language
-            reply = self._receiver().fallback_reply(
+            reply = self._receiver().questions.fallback_reply(
                 Outcome.INFO, ReplyKey.INTAKE_ERROR, language)
         if _htmx(request):  # the console's panel shows it as text (escaped)
             return web.Response(text=render_web(reply) or "(no reply)")

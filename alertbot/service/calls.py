@@ -95,14 +95,14 @@ def bridge(receiver: Receiver, tx: Tx, actor: Actor, command: cmd.Bridge,
     """``BRIDGE n [with reporter]`` from a contact allowed to respond to ``n``."""
     contact = actor.contact
     if contact is None:
-        return receiver._refuse(actor, who.may_command(receiver.config, None))
+        return receiver.questions.refuse(actor, who.may_command(receiver.config, None))
     lang = contact.language
-    picked = receiver._pick(tx, contact, command.number,
+    picked = receiver.responding.pick(tx, contact, command.number,
                            (State.ACKNOWLEDGED, State.TRIGGERED), ReplyKey.BRIDGE_WHICH)
     if isinstance(picked, Reply):
         return picked
     if picked.state is State.RESOLVED:
-        return receiver._taken(picked, lang)
+        return receiver.responding.taken(picked, lang)
     if picked.state is State.TRIGGERED:
         return _reply(ReplyKey.BRIDGE_NOT_ACKED, lang, picked.id, Outcome.INFO)
     now = receiver.clock.now()
@@ -281,13 +281,13 @@ def _dial_in(receiver: Receiver, tx: Tx, actor: Actor, incident: Incident,
     """A caller keyed in this incident's number to join its team call."""
     contact = actor.contact
     if contact is None:
-        return receiver._refuse(actor, who.may_command(receiver.config, None))
+        return receiver.questions.refuse(actor, who.may_command(receiver.config, None))
     lang = contact.language
     verdict = who.may_respond(receiver.config, contact, incident)
     if not verdict.allowed:
         return Reply(ReplyKey(verdict.key), dict(verdict.values), lang, None, Outcome.REFUSED)
     if incident.state is State.RESOLVED:
-        return receiver._taken(incident, lang)
+        return receiver.responding.taken(incident, lang)
     decision = who.joins_call(contact, actor.proof)
     now = receiver.clock.now()
     if decision.how is Stop.NOW:

@@ -60,7 +60,7 @@ def attach(receiver: Receiver, tx: Tx, actor: Actor, command: cmd.Attach, source
             return Reply(ReplyKey.NO_SUCH, {"n": picked.number}, lang, None,
                          Outcome.NOT_FOUND)
         verdict = who.may_attach(receiver.config, actor.contact, incident,
-                                 receiver._reported(tx, incident, actor))
+                                 receiver.updates.reported(tx, incident, actor))
         if not verdict.allowed:
             log.info("refused a document for #%d from %s: %s", incident.id, actor.masked,
                      verdict.reason)
@@ -69,7 +69,7 @@ def attach(receiver: Receiver, tx: Tx, actor: Actor, command: cmd.Attach, source
     reported = tx.open_incidents_reported_by_key(actor.sender_key or "")
     responding: list[Incident] = []
     if actor.contact is not None:
-        responding = receiver._responder_incidents(
+        responding = receiver.responding.incidents_for(
             tx, actor.contact, (State.TRIGGERED, State.ACKNOWLEDGED))
     candidates = who.attach_candidates(reported, responding)
     if not candidates:
@@ -85,7 +85,7 @@ def attach(receiver: Receiver, tx: Tx, actor: Actor, command: cmd.Attach, source
 
 def _allowed(receiver: Receiver, tx: Tx, actor: Actor, incident: Incident) -> bool:
     return who.may_attach(receiver.config, actor.contact, incident,
-                          receiver._reported(tx, incident, actor)).allowed
+                          receiver.updates.reported(tx, incident, actor)).allowed
 
 
 def _received(receiver: Receiver, tx: Tx, actor: Actor, incident: Incident,
@@ -94,7 +94,7 @@ def _received(receiver: Receiver, tx: Tx, actor: Actor, incident: Incident,
     names the incident and who can see the files."""
     _keep(receiver, tx, actor, incident, command)
     if words.strip():
-        receiver.add_update(tx, incident, actor, words, source)
+        receiver.updates.add_update(tx, incident, actor, words, source)
     count = len(command.media)
     if count == 1:
         return Reply(ReplyKey.DOCUMENT_RECEIVED, {"n": incident.id}, actor.language,

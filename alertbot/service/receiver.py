@@ -31,11 +31,9 @@ from alertbot.clock import Clock
 from alertbot.core import commands as cmd
 from alertbot.core import who
 from alertbot.core.actors import Actor, Outcome
-from alertbot.core.incident import Incident, State
 from alertbot.core.limits import SENDER_CAP, SENDER_WINDOW, UNVERIFIED_CAP
-from alertbot.core.model import Config, Contact, School
+from alertbot.core.model import Config
 from alertbot.core.records import OutboxItem
-from alertbot.core.who import Verdict
 from alertbot.faults import CrashPoints
 from alertbot.metrics import Metrics
 from alertbot.notify.ports import SendLater, SendsNow
@@ -53,7 +51,7 @@ from alertbot.service.reporting import UNVERIFIED_KEY, Reporting
 from alertbot.service.responding import Responding
 from alertbot.service.updates import Updates
 from alertbot.store.sql import Store, Tx
-from alertbot.text.reply import Reply, ReplyKey
+from alertbot.text.reply import Reply
 
 __all__ = ["SENDER_CAP", "SENDER_WINDOW", "UNVERIFIED_CAP", "UNVERIFIED_KEY", "Actor",
            "Applied", "Outcome", "Receiver", "Reply", "reply"]
@@ -202,56 +200,3 @@ class Receiver:
         log.info("%s named #%d: %s", actor.masked, number, verdict.reason)
         outcome = Outcome.REFUSED if actor.contact is None else Outcome.NOT_FOUND
         return keyed(outcome, verdict.key, actor.language, None, verdict.values)
-
-    # --- one-line delegates: what adapters and service modules call today --------------
-    # (the phone tree, Slack, service/calls.py and service/documents.py; they may call
-    # the parts directly instead: ``receiver.questions``, ``.responding``, ``.updates``)
-
-    def asks_school_first(self, actor: Actor, named: School | None) -> bool:
-        return self.questions.asks_school_first(actor, named)
-
-    def needs_district_pin(self, actor: Actor) -> bool:
-        return self.questions.needs_district_pin(actor)
-
-    def district_pin_ok(self, digits: str | None) -> bool:
-        return self.questions.district_pin_ok(digits)
-
-    def personal_pin_ok(self, actor: Actor, digits: str | None) -> bool:
-        return self.questions.personal_pin_ok(actor, digits)
-
-    def asks_personal_pin(self, actor: Actor) -> bool:
-        return self.questions.asks_personal_pin(actor)
-
-    def offers_ack_digit(self, actor: Actor) -> bool:
-        return self.questions.offers_ack_digit(actor)
-
-    def takes_ack_digit(self, actor: Actor) -> bool:
-        return self.questions.takes_ack_digit(actor)
-
-    def fallback(self) -> who.Fallback:
-        return self.questions.fallback()
-
-    def fallback_reply(self, outcome: Outcome, base: ReplyKey, language: str,
-                       incident_id: int | None = None, **values: object) -> Reply:
-        return self.questions.fallback_reply(outcome, base, language, incident_id, **values)
-
-    def _refuse(self, actor: Actor, verdict: Verdict) -> Reply:
-        return self.questions.refuse(actor, verdict)
-
-    def _pick(self, tx: Tx, contact: Contact, number: int | None,
-              states: tuple[State, ...], which_key: ReplyKey) -> Incident | Reply:
-        return self.responding.pick(tx, contact, number, states, which_key)
-
-    def _taken(self, incident: Incident, language: str) -> Reply:
-        return self.responding.taken(incident, language)
-
-    def _responder_incidents(self, tx: Tx, contact: Contact,
-                             states: tuple[State, ...]) -> list[Incident]:
-        return self.responding.incidents_for(tx, contact, states)
-
-    def _reported(self, tx: Tx, incident: Incident, actor: Actor) -> bool:
-        return self.updates.reported(tx, incident, actor)
-
-    def add_update(self, tx: Tx, incident: Incident, actor: Actor, text: str,
-                   source: str) -> Reply:
-        return self.updates.add_update(tx, incident, actor, text, source)

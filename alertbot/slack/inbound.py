@@ -141,7 +141,7 @@ class SlackInbound:
     def intake_error(self, language: str) -> Reply:
         """The answer when a command could not be applied: call the fallback number
         (``who.fallback``, via the receiver)."""
-        return self.receiver.fallback_reply(Outcome.INFO, ReplyKey.INTAKE_ERROR, language)
+        return self.receiver.questions.fallback_reply(Outcome.INFO, ReplyKey.INTAKE_ERROR, language)
 
     def actor(self, user: str) -> Actor:
         """Who a Slack request is from: Slack signed the member id (decision 0014)."""
@@ -222,7 +222,8 @@ class SlackInbound:
             return
         actor = self.actor(user)
         named, details = cmd.split_school(config, str(body.get("text", "")))
-        if self.receiver.asks_school_first(actor, named):  # a stranger is refused, not asked
+        # A stranger is refused, not asked.
+        if self.receiver.questions.asks_school_first(actor, named):
             await ack()
             if trigger_id:
                 meta = {"command": str(trigger.slash_command),

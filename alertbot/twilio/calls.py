@@ -249,14 +249,14 @@ async def bridge_in_step(call: Call) -> VoiceResponse:
             return call.goodbye("gave_up", fallback=call.fallback)
         return call.ask(BRIDGE_IN, "bridge_ask_number",
                         "ack_bad_number" if call.digits else "no_input", t=tries + 1)
-    if call.receiver.asks_personal_pin(call.actor):
+    if call.receiver.questions.asks_personal_pin(call.actor):
         return call.ask(BRIDGE_PIN, "personal_pin_ask", n=number, t=0)
     return await _dial_in(call, number)
 
 
 async def bridge_pin_step(call: Call) -> VoiceResponse:
     number, digits, tries = call.qint("n"), call.digits, call.qint("t")
-    right = call.receiver.personal_pin_ok(call.actor, digits)
+    right = call.receiver.questions.personal_pin_ok(call.actor, digits)
     if (refused := await call.pin_refused(right, PERSONAL)) is not None:
         return refused  # too many wrong PINs from this number (core/pin_limits.py)
     if right:

@@ -106,7 +106,7 @@ def _menu(call: Call, tries: int, prefix: str | None = None) -> VoiceResponse:
         itype = config.incidents[trigger.incident]
         options.append((trigger.phone_digit or 0,
                         incident_label(itype.title, itype.phone_label, call.lang)))
-    responder = call.receiver.offers_ack_digit(call.actor)
+    responder = call.receiver.questions.offers_ack_digit(call.actor)
     response = VoiceResponse()
     if prefix:
         call.say(response, prefix)
@@ -123,9 +123,9 @@ async def menu_step(call: Call) -> VoiceResponse:
     tries, digits = call.qint("t"), call.digits
     if digits == SWITCH_DIGIT:
         return _menu(call.switched(), tries)
-    if digits == ACK_DIGIT and call.receiver.takes_ack_digit(call.actor):
+    if digits == ACK_DIGIT and call.receiver.questions.takes_ack_digit(call.actor):
         return await _ack_or_pin(call, None)
-    if digits == BRIDGE_DIGIT and call.receiver.takes_ack_digit(call.actor):
+    if digits == BRIDGE_DIGIT and call.receiver.questions.takes_ack_digit(call.actor):
         return call.ask(twilio_calls.BRIDGE_IN, "bridge_ask_number", t=0)
     trigger = _trigger(call.config, digits)
     if trigger is not None:
@@ -137,9 +137,9 @@ async def menu_step(call: Call) -> VoiceResponse:
 
 async def _after_type(call: Call, trigger: Trigger, pin_ok: bool = False) -> VoiceResponse:
     receiver = call.receiver
-    if receiver.needs_district_pin(call.actor) and not pin_ok:
+    if receiver.questions.needs_district_pin(call.actor) and not pin_ok:
         return call.ask(PIN, "pin_ask", d=trigger.phone_digit, t=0)
-    if receiver.asks_school_first(call.actor, None):
+    if receiver.questions.asks_school_first(call.actor, None):
         return call.ask(SCHOOL, "school_ask", num_digits=_code_length(call.config),
                         d=trigger.phone_digit, t=0)
     return await _open(call, trigger, None)  # the receiver knows the caller's school
@@ -153,7 +153,7 @@ async def pin_step(call: Call) -> VoiceResponse:
     if trigger is None:
         return _menu(call, 0)
     digits, tries = call.digits, call.qint("t")
-    right = call.receiver.district_pin_ok(digits)
+    right = call.receiver.questions.district_pin_ok(digits)
     if (refused := await call.pin_refused(right, DISTRICT)) is not None:
         return refused  # too many wrong PINs from this number (core/pin_limits.py)
     if right:
@@ -258,7 +258,7 @@ async def transcription_step(call: Call) -> VoiceResponse:
 async def _ack_or_pin(call: Call, number: int | None) -> VoiceResponse:
     """Acknowledge; a caller whose number is not verified keys in their PIN first, if
     they have one (without it, the receiver has alertbot call them back to confirm)."""
-    if call.receiver.asks_personal_pin(call.actor):
+    if call.receiver.questions.asks_personal_pin(call.actor):
         return call.ask(ACK_PIN, "personal_pin_ask", t=0, n=number)
     return await _ack(call, number)
 
@@ -266,7 +266,7 @@ async def _ack_or_pin(call: Call, number: int | None) -> VoiceResponse:
 async def ack_pin_step(call: Call) -> VoiceResponse:
     number = cmd.whole_number(call.q("n"))
     digits, tries = call.digits, call.qint("t")
-    right = call.receiver.personal_pin_ok(call.actor, digits)
+    right = call.receiver.questions.personal_pin_ok(call.actor, digits)
     if (refused := await call.pin_refused(right, PERSONAL)) is not None:
         return refused
     if right:

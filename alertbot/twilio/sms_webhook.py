@@ -100,7 +100,8 @@ class SmsWebhook:
             log.exception("could not handle an inbound text")
             metrics.inbound.labels(route="sms", result="error").inc()
             language = actor_for_phone(receiver.config, form.get("From", "")).language
-            failed = receiver.fallback_reply(Outcome.INFO, ReplyKey.INTAKE_ERROR, language)
+            failed = receiver.questions.fallback_reply(Outcome.INFO, ReplyKey.INTAKE_ERROR,
+                                                       language)
             return twiml_message(render_sms(failed))
         metrics.inbound.labels(route="sms", result="ok").inc()
         return twiml_message(render_sms(reply))

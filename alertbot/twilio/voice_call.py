@@ -133,7 +133,7 @@ class Call:
 
     @property
     def fallback(self) -> str:
-        return spoken_fallback(self.receiver.fallback().phone, self.lang)
+        return spoken_fallback(self.receiver.questions.fallback().phone, self.lang)
 
     def say(self, parent: VoiceResponse | Gather, key: str, **values: object) -> None:
         say(parent, prompt(key, self.lang, **values), self.lang)

@@ -46,11 +46,19 @@ def _config() -> Config:
     return config
 
 
+class FakeQuestions:
+    """What the webhook asks the receiver's questions: ``fallback_reply``."""
+
+    def fallback_reply(self, outcome: Outcome, key: ReplyKey, language: str) -> Reply:
+        return Reply(ReplyKey.VERBATIM, {"text": "sorry, call 555-0100"}, outcome=outcome)
+
+
 class FakeReceiver:
-    """What the webhook uses of the receiver: ``config``, ``handle``, ``fallback_reply``."""
+    """What the webhook uses of the receiver: ``config``, ``handle``, ``questions``."""
 
     def __init__(self, config: Config, fail: bool = False) -> None:
         self.config, self.fail = config, fail
+        self.questions = FakeQuestions()
         self.handled: list[tuple[Actor, Any, str, str | None]] = []
 
     async def handle(self, actor: Actor, command: Any, source: str, *,
@@ -59,10 +67,6 @@ class FakeReceiver:
             raise RuntimeError("the database is gone")
         self.handled.append((actor, command, source, dedup_key))
         return Reply(ReplyKey.VERBATIM, {"text": "got it"}, outcome=Outcome.INFO)
-
-    def fallback_reply(self, outcome: Outcome, key: ReplyKey, language: str) -> Reply:
-        return Reply(ReplyKey.VERBATIM, {"text": "sorry, call 555-0100"}, outcome=outcome)
-
 
 class FakeEngine:
     def __init__(self) -> None:
