@@ -275,8 +275,10 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 def cmd_reseal(args: argparse.Namespace) -> int:
     """Seal people's words still stored plain and move those under an older key
     (ALERTBOT_DATA_KEYS_OLD) to ALERTBOT_DATA_KEY (decision 0044). Idempotent; safe while
-    alertbot serves. Exit 1 when some words open with no key held, 2 without a key, 3
-    when there is no database ``serve`` made at ALERTBOT_DATABASE_URL (nothing created)."""
+    alertbot serves once every instance holds the new key (one still running with only
+    the old key cannot read what was moved until restarted with both). Exit 1 when some
+    words open with no key held, 2 without a usable key, 3 when there is no database
+    ``serve`` made at ALERTBOT_DATABASE_URL (nothing created)."""
     from alertbot.store.existing import NoDatabaseError, open_existing
 
     settings = Settings.from_env()

@@ -261,7 +261,7 @@ class Responding:
                  if who.may_view(self.config, contact, i).allowed]
         if not open_:
             return _reply(Outcome.INFO, ReplyKey.STATUS_NONE, lang, None)
-        incidents = [{"n": i.id, "school": i.school_name,
+        incidents = [{"n": i.id, "school": i.school_name, "drill": i.drill,
                       "acked_by": i.acknowledged_by_name if i.state is State.ACKNOWLEDGED
                       else None} for i in open_]
         return _reply(Outcome.INFO, ReplyKey.STATUS, lang, None, incidents=incidents)

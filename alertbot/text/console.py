@@ -65,6 +65,8 @@ TEXT: dict[str, dict[str, str]] = {
         "message_reporter_hint": "Sent as typed from the district number (at most {limit} "
         "characters). No student names.",
         "add_note_hint": "On the timeline only, never sent (at most {limit} characters).",
+        "message_too_long": "#{n}: your text has {length} characters; the most is {limit}. "
+        "Nothing was sent: shorten it and send it again.",
         "message": "Message",
         "send": "Send",
         "back": "Back to the board",
@@ -178,6 +180,8 @@ TEXT: dict[str, dict[str, str]] = {
         "message_reporter_hint": "Se envía tal cual desde el número del distrito (máximo "
         "{limit} caracteres). Sin nombres de estudiantes.",
         "add_note_hint": "Solo en la cronología, nunca se envía (máximo {limit} caracteres).",
+        "message_too_long": "#{n}: su texto tiene {length} caracteres; el máximo es {limit}. "
+        "No se envió nada: acórtelo y envíelo de nuevo.",
         "message": "Mensaje",
         "send": "Enviar",
         "back": "Volver al tablero",

@@ -281,7 +281,9 @@ def _status(incidents: Sequence[Mapping[str, Any]], language: str) -> str:
         who = (spoken("status_acked", language, name=_user(acked)) if acked
                else spoken("status_unacked", language))
         school = _user(item.get("school")) or spoken("no_school", language)
-        lines.append(spoken("status_line", language, n=int(item["n"]), school=school, who=who))
+        mark = SPOKEN_MARK[language_of(language)] if item.get("drill") else ""
+        lines.append(mark + spoken("status_line", language, n=int(item["n"]), school=school,
+                                   who=who))
     rest = len(lines) - VOICE_LIST_MAX
     more = [spoken("status_more", language, count=rest)] if rest > 0 else []
     return spoken("status", language, lines=" ".join(lines[:VOICE_LIST_MAX] + more))

@@ -81,7 +81,8 @@ PLAIN = Medium()
 
 def status_lines(medium: Medium, incidents: Sequence[Mapping[str, Any]],
                  language: str) -> list[str]:
-    """One line per open incident: "#12 Burns Academy: ack Dana" (or NOT acknowledged)."""
+    """One line per open incident: "#12 Burns Academy: ack Dana" (or NOT acknowledged);
+    a drill's line starts "DRILL: " so it is never taken for the real one."""
     out = []
     for item in incidents:
         acked = item.get("acked_by")
@@ -89,8 +90,9 @@ def status_lines(medium: Medium, incidents: Sequence[Mapping[str, Any]],
                else medium.fill("status_unacked", language))
         school = item.get("school")
         where = medium.user(str(school)) if school else medium.fill("no_school", language)
-        out.append(medium.fill("status_line", language, n=int(item["n"]), school=where,
-                               who=who))
+        mark = MARK.get(language, MARK["en"]) if item.get("drill") else ""
+        out.append(mark + medium.fill("status_line", language, n=int(item["n"]),
+                                      school=where, who=who))
     return out
 
 

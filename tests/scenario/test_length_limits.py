@@ -67,7 +67,10 @@ async def test_a_note_is_kept_whole_or_refused_naming_the_limit(hl: Harness) -> 
         await sign_in(client, h.fake, ATTORNEY)
         async with client.get("/incidents/1") as r:
             page = await r.text()
-        assert 'name="text" rows="2" maxlength="2000"' in page
+        # no maxlength: a browser cuts a longer paste silently and the cut text is sent
+        # (new-user trial); the server refuses it whole instead and the form keeps it
+        assert "maxlength" not in page
+        assert 'name="text" rows="2" data-limit="2000"' in page
         assert "(at most 2000 characters)" in page
         async with client.post("/api/incidents/1/notes", data={
                 "csrf_token": await csrf_token(client), "text": words(2001)}) as r:
@@ -104,8 +107,9 @@ async def test_issue12_forms_refuse_a_long_text_whole_and_show_it_back(hl: Harne
         await sign_in(client, h.fake, ATTORNEY)
         async with client.get("/incidents/1") as r:
             page = await r.text()
-        assert 'name="note" maxlength="1000"' in page and "(up to 1000 characters)" in page
-        assert 'name="account" maxlength="2000"' in page
+        assert "maxlength" not in page  # a browser would cut a paste silently
+        assert 'name="note" data-limit="1000"' in page and "(up to 1000 characters)" in page
+        assert 'name="account" data-limit="2000"' in page
         async with client.post("/api/incidents/1/procedure/designees", data={
                 "csrf_token": await csrf_token(client), "note": typed}) as r:
             assert (r.status, r.content_type) == (400, "text/html")
@@ -113,3 +117,27 @@ async def test_issue12_forms_refuse_a_long_text_whole_and_show_it_back(hl: Harne
     assert f"note: at most 1000 characters ({len(typed)} sent)" in page
     assert "Room 12 &lt;b&gt;" + words(1100) + "</textarea>" in page  # escaped, whole
     assert "What you typed, kept here to copy" in page
+
+
+async def test_a_long_text_to_the_reporter_is_refused_whole_never_cut(hl: Harness) -> None:
+    """The console's "text the reporter" sends what a designee typed; 1,818 pasted
+    characters used to be cut by the box to 1,600 and sent without their last sentence
+    (new-user trial). Over the limit the text is refused whole, in words the console
+    shows, and nothing is sent."""
+    h = hl
+    await opened_and_acked(h)
+    typed = words(1800) + " Do NOT let them in."
+    async with console_client(h.url) as client:
+        await sign_in(client, h.fake, ATTORNEY)
+        async with client.get("/incidents/1") as r:
+            page = await r.text()
+        assert 'id="message" name="text" rows="2" data-limit="1600"' in page
+        async with client.post("/api/incidents/1/message", data={
+                "csrf_token": await csrf_token(client), "text": typed}) as r:
+            assert (r.status, r.content_type) == (400, "application/json")
+            body = await r.json()
+    assert body["key"] == "message_too_long"
+    assert body["reply"] == (f"#1: your text has {len(typed)} characters; the most is "
+                             "1600. Nothing was sent: shorten it and send it again.")
+    await h.settle()
+    assert not [m for m in h.fake.sms_to(PRINCIPAL) if "Do NOT" in (m.body or "")]

@@ -20,6 +20,7 @@ refused, 404 for an incident the person may not see.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -32,6 +33,7 @@ from alertbot.core import commands as cmd
 from alertbot.core.actors import Actor, Proof
 from alertbot.core.model import Contact
 from alertbot.service.console_actions import MESSAGE_LIMIT
+from alertbot.text.console import say
 from alertbot.text.web import render_web
 from alertbot.web import actions
 from alertbot.web.audit import Audit
@@ -162,16 +164,18 @@ class Console:
         return await live.events(request, self._hub, still_signed_in)
 
     async def _apply(self, request: web.Request, action: str,
-                     command: Callable[[dict[str, str]], cmd.PageNow | cmd.MessageReporter]
+                     command: Callable[[dict[str, str], str],
+                                       cmd.PageNow | cmd.MessageReporter]
                      ) -> web.Response:
         """Who acts (``Gate.acting_viewer``: a session with its CSRF token, or the bearer
         token for form field ``contact``), on an incident they may see (else 404, as if it
-        did not exist), with ``command(form)`` (which raises 400 for bad input); applied by
+        did not exist), with ``command(form, language)`` (which raises 400 for bad input, in the
+        viewer's language where a person reads it); applied by
         the receiver in one unit of work, recorded in the audit log as ``action``."""
         viewer = await self._gate.acting_viewer(request)
         number = _number(request)
         form = {k: str(v) for k, v in (await request.post()).items()}
-        made = command(form)
+        made = command(form, viewer.contact.language)
         receiver = self._receiver()
         incident = await self._store().read(lambda tx: tx.get_incident(number))
         if incident is None or not may_view(receiver.config, viewer.contact, incident):
@@ -193,7 +197,7 @@ class Console:
     async def page_now(self, request: web.Request) -> web.Response:
         number = _number(request)
 
-        def command(form: dict[str, str]) -> cmd.PageNow:
+        def command(form: dict[str, str], language: str) -> cmd.PageNow:
             target = form.get("target", "").strip()
             if not target:
                 raise web.HTTPBadRequest(text="form field 'target' (a contact id or role) is "
@@ -205,11 +209,19 @@ class Console:
     async def message(self, request: web.Request) -> web.Response:
         number = _number(request)
 
-        def command(form: dict[str, str]) -> cmd.MessageReporter:
+        def command(form: dict[str, str], language: str) -> cmd.MessageReporter:
             text = form.get("text", "").strip()
-            if not text or len(text) > MESSAGE_LIMIT:
+            if not text:
                 raise web.HTTPBadRequest(text=f"form field 'text' must hold 1 to {MESSAGE_LIMIT} "
                                               "characters")
+            if len(text) > MESSAGE_LIMIT:  # refused whole, never cut (the form keeps it)
+                words = say(language, "message_too_long", n=number, length=len(text),
+                            limit=MESSAGE_LIMIT)
+                raise web.HTTPBadRequest(text=json.dumps({
+                    "outcome": "invalid", "key": "message_too_long", "reply": words,
+                    "problems": [f"text: at most {MESSAGE_LIMIT} characters ({len(text)} "
+                                 "sent); nothing was sent"], "incident": number}),
+                    content_type="application/json")
             return cmd.MessageReporter(number, text)
 
         return await self._apply(request, "message_reporter", command)

@@ -113,3 +113,20 @@ def test_a_stored_reply_from_before_is_said_without_its_hash() -> None:
 
 def test_every_sample_is_spoken() -> None:
     assert {k for k in SAMPLES if k is not ReplyKey.NONE} == set(SPEAKING)
+
+
+def test_status_marks_a_drill_in_every_medium() -> None:
+    """A drill and a real incident at one school read alike in STATUS (new-user trial:
+    "#3 Lincoln: NOT acknowledged / #6 Lincoln: NOT acknowledged"); the drill's line
+    says DRILL, so nobody acknowledges the wrong one."""
+    from alertbot.text.sms import render_sms
+
+    incidents = [{"n": 3, "school": "Lincoln", "acked_by": None, "drill": True},
+                 {"n": 6, "school": "Lincoln", "acked_by": None}]
+    text = render_sms(sample(ReplyKey.STATUS, "en", incidents=incidents))
+    assert "DRILL: #3 Lincoln" in text and "DRILL: #6" not in text
+    assert "#6 Lincoln" in text
+    spanish = render_sms(sample(ReplyKey.STATUS, "es", incidents=incidents))
+    assert "DRILL (simulacro): #3 Lincoln" in spanish
+    said = voice_text(sample(ReplyKey.STATUS, "en", incidents=incidents))
+    assert "DRILL. Number 3, Lincoln" in said and "DRILL. Number 6" not in said
