@@ -77,7 +77,7 @@ def away(tx: Tx, config: Config, contact: Contact, until: float, now: float, set
          source: str) -> Reply:
     """Record ``contact`` away from ``now`` until ``until``; the reply to them."""
     tx.set_away(contact.id, now, until, set_by, source)
-    until_text = local_day_time(until, config.timezone)
+    until_text = local_day_time(until, config.timezone, contact.language)
     log.info("%s is away until %s (set by %s via %s)", contact.id, until_text, set_by,
              source)
     return Reply(ReplyKey.AWAY_OK, {"until": until_text}, contact.language,

@@ -101,9 +101,12 @@ def _still_paging(tx: Tx, incident: Incident, pages: Sequence[PageIntent],
         return []
     out: list[NewMessage] = []
     for key, language in tx.reporters_of(incident.id):
+        # Staff names go only to reporters in contacts/: an unknown number (an accepted
+        # unverified report) learns that the team is paged, not who is on it.
+        known = key.startswith("contact:")
         msg = notices.notice_to_reporter(
-            config, key, language, "still_paging", incident.id, "paging escalated",
-            n=incident.id, who=", ".join(names))
+            config, key, language, "still_paging" if known else "still_paging_team",
+            incident.id, "paging escalated", n=incident.id, who=", ".join(names))
         if msg is not None:
             out.append(msg)
     return out

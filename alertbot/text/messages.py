@@ -95,6 +95,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "stopped; #{target} goes on.",
         "repeat_mark": " ({ordinal} page)",
         "still_paging": "#{n}: still paging. Just paged: {who}.",
+        "still_paging_team": "#{n}: still paging the district team.",
         "ack_words": "#{n} reported by {reporter}. The report's words are in the console{where}",
         "ack_details_none": "#{n} was reported by {reporter} with no details yet. Updates will "
         "be in the console{where}",
@@ -237,6 +238,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "avisos de #{n}; #{target} sigue.",
         "repeat_mark": " (aviso {ordinal})",
         "still_paging": "#{n}: seguimos avisando. Acabamos de avisar a: {who}.",
+        "still_paging_team": "#{n}: seguimos avisando al equipo del distrito.",
         "ack_words": "#{n} reportado por {reporter}. Las palabras del reporte están en la "
         "consola{where}",
         "ack_details_none": "#{n} fue reportado por {reporter} aún sin detalles. Las novedades "

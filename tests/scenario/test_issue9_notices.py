@@ -412,3 +412,20 @@ async def test_many_unknown_numbers_cannot_page_storm_either(hv: Harness) -> Non
     await hv.received("ALERT number 4", SUPERINTENDENT, kind="call")
     await hv.received("ALERT #4: Enforcement visit at Oak Middle School", ATTORNEY)
     await hv.received("ALERT number 4", ATTORNEY, kind="call")
+
+
+async def test_an_unknown_reporter_hears_paging_goes_on_but_not_who_is_paged(
+        hv: Harness) -> None:
+    """An accepted report from a number not in contacts/ is unverified: its sender is
+    told the district team is still being paged, never the staff names on the escalation
+    (new-user trial: "#7: still paging. Just paged: Morgan Lee." to a stranger)."""
+    await hv.text(STRANGER, "ICE")
+    await hv.received("ALERT #1: Enforcement visit at school not named", SUPERINTENDENT,
+                      ATTORNEY)
+    await hv.received("ALERT number 1", SUPERINTENDENT, ATTORNEY, kind="call")
+    await hv.advance(minutes=4)
+    told = await hv.fake.expect_sms(STRANGER, contains="still paging")
+    assert told.body == "#1: still paging the district team."
+    hv.ignore("sms", contains="ALERT #1")  # the next step's pages
+    hv.ignore("call", contains="ALERT number 1")
+    hv.ignore("call", contains="ALERTA número 1")  # its Spanish-speaking responder

@@ -4,6 +4,8 @@ without accents, and is answered in Spanish folded to GSM-7 (SMS)."""
 
 from __future__ import annotations
 
+import re
+
 from tests.scenario.harness import PRINCIPAL_ES, Harness
 
 
@@ -12,6 +14,9 @@ async def test_a_spanish_principal_types_spanish_commands(h: Harness) -> None:
     assert await h.text(PRINCIPAL_ES, "Estado.") == "No hay incidentes abiertos."
     away = await h.text(PRINCIPAL_ES, "Ausente 3 días")
     assert away.startswith("Usted esta ausente hasta ")
+    # the day in Spanish, day before month (new-user trial: "hasta Thu 12/03 07:12")
+    assert re.match(r"Usted esta ausente hasta (lun|mar|mié|jue|vie|sab|dom) "
+                    r"\d\d/\d\d \d\d:\d\d:", away), away
     assert away.endswith("Envie DE VUELTA al volver.")  # accents folded for SMS
     assert await h.text(PRINCIPAL_ES, "De vuelta") == (
         "Bienvenido de vuelta: recibe avisos de nuevo.")
