@@ -261,9 +261,9 @@ class Responding:
                  if who.may_view(self.config, contact, i).allowed]
         if not open_:
             return _reply(Outcome.INFO, ReplyKey.STATUS_NONE, lang, None)
-        incidents = [{"n": i.id, "school": i.school_name, "drill": i.drill,
+        incidents = [{"n": i.id, "school": i.school_name,
                       "acked_by": i.acknowledged_by_name if i.state is State.ACKNOWLEDGED
-                      else None} for i in open_]
+                      else None, **({"drill": True} if i.drill else {})} for i in open_]
         return _reply(Outcome.INFO, ReplyKey.STATUS, lang, None, incidents=incidents)
 
     # --- caller ID is not identity (decision 0014) -------------------------------------
