@@ -116,6 +116,8 @@ class Receiver:
 
         done, claimed = await self.store.write(unit)
         self.sends.start(claimed)
+        if isinstance(command, cmd.Ack):
+            self.crash.hit("after-ack")  # committed, nothing of it sent yet
         if claimed:
             # Two turns of the loop before anything else: in the first the first message's
             # request is built (its send task runs up to its first wait), in the second
@@ -124,8 +126,6 @@ class Receiver:
             # further).
             await asyncio.sleep(0)
             await asyncio.sleep(0)
-        if isinstance(command, cmd.Ack):
-            self.crash.hit("after-ack")
         if done.made_work:  # a stranger's text or STATUS gives the engine nothing to do
             self.nudge()
         for incident_id in done.changed:
