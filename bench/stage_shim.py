@@ -94,11 +94,37 @@ def install() -> None:
             around_async(dispatch.Dispatcher, name, name)
 
 
+def profile_apply(out: str) -> None:
+    """With ``BENCH_PROFILE_APPLY=FILE``: cProfile every ``Receiver.apply`` (the opening
+    unit's work on the database thread) and write the pstats to FILE at exit."""
+    import cProfile
+
+    from alertbot.service import receiver
+
+    prof = cProfile.Profile()
+    inner = receiver.Receiver.apply
+
+    @functools.wraps(inner)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        prof.enable()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            prof.disable()
+
+    receiver.Receiver.apply = wrapper  # type: ignore[method-assign]
+    atexit.register(lambda: prof.dump_stats(out))
+
+
 def main() -> None:
     out = sys.argv[1]
     rest = sys.argv[sys.argv.index("--") + 1:]
     module = rest[rest.index("-m") + 1]
     sys.argv = [module, *rest[rest.index("-m") + 2:]]
+    import os
+
+    if os.environ.get("BENCH_PROFILE_APPLY"):
+        profile_apply(os.environ["BENCH_PROFILE_APPLY"])
     install()
     atexit.register(lambda: Path(out).write_text(json.dumps(EVENTS)))
     runpy.run_module(module, run_name="__main__", alter_sys=True)

@@ -103,12 +103,19 @@ def page_body_for(channel: Channel, incident: Incident, language: str, timezone:
 def pages_for(incident: Incident, decision: Decision, timezone: str,
               config: Config | None = None) -> list[NewMessage]:
     """The decision's pages, each in its recipient's language and medium (title
-    included); a page of a later round is marked as a repeat ("2nd page")."""
+    included); a page of a later round is marked as a repeat ("2nd page"). A body
+    depends only on the medium and the language here, so it is rendered once per
+    (channel, language) and shared by every page with those (the opening unit's path,
+    decision 0048)."""
     out: list[NewMessage] = []
+    bodies: dict[tuple[Channel, str], str] = {}
     for page in decision.pages:
-        body = page_body_for(page.channel, incident, page.language, timezone,
-                             incident_title(config, incident, page.language),
-                             repeat=decision.round + 1)
+        shape = (page.channel, page.language)
+        body = bodies.get(shape)
+        if body is None:
+            body = bodies[shape] = page_body_for(
+                page.channel, incident, page.language, timezone,
+                incident_title(config, incident, page.language), repeat=decision.round + 1)
         out.append(NewMessage(
             kind=OutboxKind.PAGE, channel=page.channel, address=page.address, body=body,
             language=page.language, incident_id=incident.id, contact_id=page.contact_id,

@@ -23,6 +23,7 @@ next command.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -116,7 +117,15 @@ class Receiver:
         done, claimed = await self.store.write(unit)
         self.sends.start(claimed)
         if isinstance(command, cmd.Ack):
-            self.crash.hit("after-ack")
+            self.crash.hit("after-ack")  # committed, nothing of it sent yet
+        if claimed:
+            # Two turns of the loop before anything else: in the first the first message's
+            # request is built (its send task runs up to its first wait), in the second
+            # aiohttp's body task (Python 3.11) writes it to the provider's socket; only
+            # then the reply, the engine's wake-up and the console's events (0048,
+            # further).
+            await asyncio.sleep(0)
+            await asyncio.sleep(0)
         if done.made_work:  # a stranger's text or STATUS gives the engine nothing to do
             self.nudge()
         for incident_id in done.changed:

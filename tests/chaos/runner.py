@@ -167,7 +167,9 @@ async def text(service: Service, from_: str, body: str) -> tuple[int, str]:
 
 # Points reached inside the trigger's own request, before its reply: the process dies
 # and the text gets no answer (status 0), as a text sent to a crashing server does.
-BEFORE_THE_REPLY = frozenset({"after-unit-claim"})
+# The first page's send starts before the reply is written (decision 0048, further), so
+# its ``before-send`` is one of them.
+BEFORE_THE_REPLY = frozenset({"after-unit-claim", "before-send"})
 
 
 async def trigger(service: Service, dies_before_reply: bool = False) -> None:

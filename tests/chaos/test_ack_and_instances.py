@@ -82,7 +82,8 @@ async def test_one_of_two_instances_killed_mid_escalation(pg_url: str) -> None:
             try:
                 await a.start(crash_at="before-send:1")
                 await b.start()
-                await trigger(a)
+                # A dies in its first send, which starts before its reply (0048, further).
+                await trigger(a, dies_before_reply=True)
                 assert await a.wait_exit(5)
                 killed = time.monotonic()
                 # B finishes the policy (two rounds of a, b in step 1 and c in step 2) and,

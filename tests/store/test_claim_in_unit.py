@@ -86,7 +86,9 @@ async def test_the_opening_unit_leases_its_first_pages_and_sends_them_at_once(
     a = Instance(store, config, clock, "a:8080")
     number = await trigger(a.receiver, config)
     leased = await pages(store, number)
-    assert leased and {m.status for m in leased} == {OutboxStatus.SENDING}
+    # Leased in the unit (no engine ran); the first may be sent already, since the
+    # receiver lets it start before it returns.
+    assert leased and {m.status for m in leased} <= {OutboxStatus.SENDING, OutboxStatus.SENT}
     await a.dispatcher.drain()  # no engine pass: the receiver handed them over
     assert sorted(a.sent_to()) == sorted(m.address for m in leased)
     assert {m.status for m in await pages(store, number)} == {OutboxStatus.SENT}
@@ -186,3 +188,42 @@ async def test_the_escalation_unit_leases_the_next_steps_pages_too(
     assert isinstance(sent, FakeSender)
     paged = [m.outbox_id for m in sent.sent if m.kind == str(OutboxKind.PAGE)]
     assert sorted(paged) == sorted(first | {m.id for m in step2})  # each once, by a
+
+
+class WritesLater:
+    """``SendsNow`` whose send is shaped as aiohttp's on Python 3.11: the send task builds
+    the request, then a task of its own writes it to the socket (``ClientRequest.send``)."""
+
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        self.dispatcher = dispatcher
+        self.built: list[int] = []
+        self.written: list[int] = []
+        self.tasks: list[asyncio.Task[None]] = []
+
+    def claimer(self) -> Callable[[ClaimTx], list[OutboxItem]]:
+        return self.dispatcher.claimer()
+
+    def start(self, items: Sequence[OutboxItem], /) -> None:
+        if items:
+            self.tasks.append(asyncio.create_task(self._send(items[0])))
+
+    async def _send(self, item: OutboxItem) -> None:
+        self.built.append(item.id)
+
+        async def write() -> None:
+            self.written.append(item.id)
+
+        await asyncio.create_task(write())
+
+
+async def test_the_first_page_is_on_the_wire_before_the_handler_replies(
+        store: Store, config: Config) -> None:
+    """The receiver lets the first send run before it returns the reply (0048, further):
+    by the time ``handle`` returns, the first page's request has been built and written."""
+    clock = FakeClock(1_800_000_000.0)
+    a = Instance(store, config, clock, "a:8080")
+    sends = WritesLater(a.dispatcher)
+    a.receiver.sends = sends
+    await trigger(a.receiver, config)
+    assert len(sends.built) == 1
+    assert sends.written == sends.built

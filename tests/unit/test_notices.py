@@ -77,3 +77,23 @@ def test_repeat_pages_are_marked_with_an_ordinal() -> None:
     assert body.startswith("ALERT #42: Enforcement visit at Burns Academy (2nd page). ")
     assert "(aviso 3)" in page_body(BASE, "es", "America/New_York", repeat=3)
     assert "page" not in page_body(BASE, "en", "America/New_York", repeat=1)
+
+
+def test_pages_share_a_body_only_with_the_same_medium_and_language() -> None:
+    """pages_for renders a body once per (channel, language): two English texts share
+    one, while the Spanish text and the English call each get their own."""
+    people = (Recipient("a", "Al", "en", ((Channel.SMS, "+18605550101"),)),
+              Recipient("b", "Bo", "en", ((Channel.SMS, "+18605550102"),)),
+              Recipient("c", "Cy", "es", ((Channel.SMS, "+18605550103"),)),
+              Recipient("d", "Di", "en", ((Channel.VOICE, "+18605550104"),)))
+    incident = replace(BASE, plan=Plan("p", (PlanStep(people, 180.0),), None))
+    decision = decide(incident, incident.created_at)
+    assert decision is not None
+    pages = pages_for(incident, decision, "America/New_York")
+    bodies = {p.address: p.body for p in pages}
+    assert len(pages) == 4
+    assert bodies["+18605550101"] == bodies["+18605550102"]
+    assert bodies["+18605550101"].startswith("ALERT #42")
+    assert bodies["+18605550103"].startswith("ALERTA #42")
+    assert bodies["+18605550104"] != bodies["+18605550101"]
+    assert "Reply ACK" not in bodies["+18605550104"]
