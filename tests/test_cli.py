@@ -413,7 +413,7 @@ async def test_reseal_moves_words_to_the_current_key_and_says_what_it_could_not(
     ALERTBOT_DATA_KEYS_OLD, the new one in ALERTBOT_DATA_KEY, ``alertbot reseal``."""
     import sqlalchemy as sa
 
-    from alertbot.crypto import Keyring, generate_key
+    from alertbot.crypto import Keyring, decode_key, generate_key, key_id
     from alertbot.store.schema import inbound
     from alertbot.store.sql import Store
     from alertbot.store.words import key_prefix
@@ -446,8 +446,12 @@ async def test_reseal_moves_words_to_the_current_key_and_says_what_it_could_not(
             "plain words from before")
     finally:
         await store.close()
+    # a key whose one-byte id differs from the one in use (1 in 256 would share it, and
+    # reseal would then take the values for its own: decision 0044)
+    stranger = next(k for k in iter(generate_key, "") if key_id(decode_key(k))
+                    != key_id(decode_key(new)))
     lost = await asyncio.to_thread(run, "reseal", env={**base,
-                                                       "ALERTBOT_DATA_KEY": generate_key()})
+                                                       "ALERTBOT_DATA_KEY": stranger})
     assert lost.returncode == 1 and "ALERTBOT_DATA_KEYS_OLD" in lost.stderr
     none = await asyncio.to_thread(run, "reseal", env=base)
     assert none.returncode == 2 and "alertbot keygen" in none.stderr

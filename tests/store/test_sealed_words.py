@@ -19,7 +19,7 @@ from alertbot.core import commands as cmd
 from alertbot.core.model import Config
 from alertbot.core.records_requests import Presented
 from alertbot.core.warrant import Answers
-from alertbot.crypto import Keyring, document_aad
+from alertbot.crypto import Keyring, document_aad, key_id
 from alertbot.metrics import Metrics
 from alertbot.service import console_actions, procedure, records, retention
 from alertbot.service.receiver import Receiver
@@ -49,6 +49,18 @@ def url_of(store: Store) -> str:
         return store.engine.url.render_as_string(hide_password=False)
     assert store.sync_engine is not None
     return str(store.sync_engine.url)
+
+
+def distinct_keys(count: int) -> list[Keyring]:
+    """``count`` random keyrings whose key ids all differ. A key id is one byte, so two
+    random keys share one 1 time in 256; reseal then cannot tell their values apart by
+    prefix (decision 0044) and a test counting what it finds would fail at random."""
+    keys: list[Keyring] = []
+    while len(keys) < count:
+        candidate = Keyring.throwaway()
+        if all(key_id(candidate.current) != key_id(k.current) for k in keys):
+            keys.append(candidate)
+    return keys
 
 
 async def reopened(store: Store, keyring: Keyring | None = None) -> Store:
@@ -233,7 +245,7 @@ async def test_plain_rows_from_before_read_and_reseal_seals_them(
 
 async def test_after_a_rotation_the_old_key_opens_and_reseal_moves_to_the_new(
         store: Store, preceiver: Receiver, pconfig: Config) -> None:
-    old, new = Keyring.throwaway(), Keyring.throwaway()
+    old, new = distinct_keys(2)
     first = await reopened(store, old)
     try:
         number = await opened(Receiver(pconfig, first, FakeClock(), Metrics(),
@@ -270,7 +282,8 @@ async def test_after_a_rotation_the_old_key_opens_and_reseal_moves_to_the_new(
 
 async def test_a_value_whose_key_is_gone_reads_as_a_marker(
         store: Store, pconfig: Config, caplog: pytest.LogCaptureFixture) -> None:
-    lost = await reopened(store, Keyring.throwaway())
+    lost_key, other_key = distinct_keys(2)
+    lost = await reopened(store, lost_key)
     try:
         number = await opened(Receiver(pconfig, lost, FakeClock(), Metrics(),
                                        nudge=lambda: None), pconfig, f"{NAME} in the hall")
@@ -278,7 +291,7 @@ async def test_a_value_whose_key_is_gone_reads_as_a_marker(
             actor(pconfig, "superintendent"), cmd.Note(number, f"{NAME} ok"), "sms")
     finally:
         await lost.close()
-    other = await reopened(store, Keyring.throwaway())
+    other = await reopened(store, other_key)
     try:
         def read(tx: Tx) -> tuple[str, list[str], int]:
             inc = tx.get_incident(number)
