@@ -35,16 +35,9 @@ def local_time(epoch: float, timezone: str) -> str:
     return datetime.fromtimestamp(epoch, ZoneInfo(timezone)).strftime("%H:%M")
 
 
-_ES_DAYS = ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")  # Monday first, as weekday()
-
-
-def local_day_time(epoch: float, timezone: str, language: str = "en") -> str:
-    """``Fri 12/04 17:00`` in the district's time zone (timelines, ``alertbot plan``);
-    in Spanish ``vie 04/12 17:00`` (day first, as Spanish dates are written)."""
-    at = datetime.fromtimestamp(epoch, ZoneInfo(timezone))
-    if language == "es":
-        return f"{_ES_DAYS[at.weekday()]} {at.strftime('%d/%m %H:%M')}"
-    return at.strftime("%a %m/%d %H:%M")
+def local_day_time(epoch: float, timezone: str) -> str:
+    """``Fri 12/04 17:00`` in the district's time zone (timelines, ``alertbot plan``)."""
+    return datetime.fromtimestamp(epoch, ZoneInfo(timezone)).strftime("%a %m/%d %H:%M")
 
 
 def local_date(epoch: float, timezone: str) -> str:

@@ -12,7 +12,6 @@ import logging
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from alertbot.clock import local_day_time
 from alertbot.core import commands as cmd
 from alertbot.core.actors import Outcome
 from alertbot.core.availability import (
@@ -25,6 +24,7 @@ from alertbot.core.availability import (
 )
 from alertbot.core.model import Config, Contact
 from alertbot.store.sql import Tx
+from alertbot.text.dates import day_time
 from alertbot.text.reply import Reply, ReplyKey
 
 log = logging.getLogger("alertbot.availability")
@@ -77,7 +77,7 @@ def away(tx: Tx, config: Config, contact: Contact, until: float, now: float, set
          source: str) -> Reply:
     """Record ``contact`` away from ``now`` until ``until``; the reply to them."""
     tx.set_away(contact.id, now, until, set_by, source)
-    until_text = local_day_time(until, config.timezone, contact.language)
+    until_text = day_time(until, config.timezone, contact.language)
     log.info("%s is away until %s (set by %s via %s)", contact.id, until_text, set_by,
              source)
     return Reply(ReplyKey.AWAY_OK, {"until": until_text}, contact.language,
