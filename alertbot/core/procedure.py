@@ -14,6 +14,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from alertbot.core.lengths import Problem, too_long
+
 
 class FieldKind(StrEnum):
     """What a step's field holds: free ``text`` (purged by retention), a ``time`` of day
@@ -147,16 +149,6 @@ NOTE_MAX = 1000  # characters of a step's note or one text field
 VALUE_MAX = 200  # characters of a field value other than text
 
 
-def too_long(name: str, text: str, limit: int) -> str | None:
-    """The problem (English, for a 400) when ``text`` has more than ``limit`` characters:
-    it names the field and the limit. Nothing typed is ever cut silently: a text over
-    its limit is refused whole, and the console shows it back to copy."""
-    if len(text) <= limit:
-        return None
-    return (f"{name}: at most {limit} characters ({len(text)} sent); nothing was saved, "
-            "shorten it and send it again")
-
-
 @dataclass(frozen=True)
 class Progress:
     done: int
@@ -174,15 +166,16 @@ def progress(steps: Sequence[ProcedureStep], done: Mapping[str, StepDone]) -> Pr
 
 
 def clean_values(step: ProcedureStep, raw: Mapping[str, str]) -> tuple[dict[str, str],
-                                                                        list[str]]:
-    """The step's field values from a form, and the problems (English, for a 400).
+                                                                        list[Problem]]:
+    """The step's field values from a form, and the problems (English words, or a
+    ``TooLong`` naming the field and its config labels, for a 400).
 
     Only the step's fields are read; empty ones are left out. ``time``: ``H:MM`` or
     ``HH:MM`` (24 h); ``number``: a whole number 0-9999; ``choice``: one of its options;
     ``text``: at most ``NOTE_MAX`` characters (blanks collapsed), never cut.
     """
     out: dict[str, str] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for f in step.fields:
         value = " ".join(str(raw.get(f.name, "")).split())
         if not value:
@@ -191,7 +184,8 @@ def clean_values(step: ProcedureStep, raw: Mapping[str, str]) -> tuple[dict[str,
         if problem:
             problems.append(f"{f.name}: {problem}")
             continue
-        longer = too_long(f.name, value, NOTE_MAX if f.kind is FieldKind.TEXT else VALUE_MAX)
+        longer = too_long(f.name, value, NOTE_MAX if f.kind is FieldKind.TEXT else VALUE_MAX,
+                          f.labels or {"en": f.name})
         if longer:
             problems.append(longer)
         else:

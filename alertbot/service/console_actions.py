@@ -12,8 +12,10 @@ through the outbox (``tx.enqueue``) with a reason, and the timeline says who did
   each person gets one notice by SMS (else Slack) asking them to join: a designee can
   still call in counsel without restarting the ringing.
 * ``MessageReporter(number, text)``: ``text`` is sent as typed (no folding: the district
-  chose these words) to the number that opened the incident, cut at ``MESSAGE_LIMIT``
-  characters, Twilio's cap on one message body (error 21617).
+  chose these words) to the number that opened the incident. Over ``MESSAGE_LIMIT``
+  characters, Twilio's cap on one message body (error 21617), it is refused whole:
+  ``TooLong`` (field ``text``) is raised, the unit of work is rolled back and nothing is
+  sent; every entry point renders that refusal. People's words are never cut (0052).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from alertbot.core import who
 from alertbot.core.actors import Outcome
 from alertbot.core.commands import MessageReporter, PageNow
 from alertbot.core.incident import Incident, State
+from alertbot.core.lengths import refuse_over
 from alertbot.core.model import Channel, Config, Contact
 from alertbot.core.records import NewMessage, OutboxKind
 from alertbot.service import notices
@@ -123,7 +126,10 @@ def reporter_phone(config: Config, incident: Incident) -> str | None:
 
 def message_reporter(tx: Tx, config: Config, now: float, contact: Contact,
                      incident: Incident, text: str) -> Reply:
-    """Text ``text`` (as typed, at most ``MESSAGE_LIMIT`` characters) to the reporter."""
+    """Text ``text`` (as typed, at most ``MESSAGE_LIMIT`` characters) to the reporter.
+
+    Raises ``TooLong`` (field ``text``, limit ``MESSAGE_LIMIT``) for a longer text, once the
+    person may send it: refused whole, never cut."""
     lang = contact.language
     verdict = who.may_message_reporter(config, contact, incident)
     if not verdict.allowed:
@@ -132,7 +138,8 @@ def message_reporter(tx: Tx, config: Config, now: float, contact: Contact,
     if phone is None:
         return Reply(ReplyKey.CONSOLE_NO_PHONE, {"n": incident.id}, lang, incident.id,
                      Outcome.REFUSED)
-    body = text.strip()[:MESSAGE_LIMIT]
+    body = text.strip()
+    refuse_over("text", body, MESSAGE_LIMIT)
     reason = f"message to the reporter from the console by {contact.name}"
     tx.enqueue([NewMessage(OutboxKind.NOTICE, Channel.SMS, phone, body, incident.language,
                            incident.id, incident.reporter_id, reason=reason)], now)

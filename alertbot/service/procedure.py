@@ -17,6 +17,7 @@ from enum import StrEnum
 from alertbot.core import who
 from alertbot.core.encounter import changed_fields
 from alertbot.core.incident import Incident
+from alertbot.core.lengths import Problem, too_long
 from alertbot.core.model import Config, Contact
 from alertbot.core.procedure import (
     NOTE_MAX,
@@ -24,7 +25,6 @@ from alertbot.core.procedure import (
     StepDone,
     clean_values,
     progress,
-    too_long,
 )
 from alertbot.core.warrant import Answers, WarrantReview, assess
 from alertbot.store.sql import Tx
@@ -44,12 +44,13 @@ class Status(StrEnum):
 @dataclass(frozen=True)
 class Result:
     """What a unit did: ``status``, a ``key`` the console renders (``step_done``,
-    ``step_already_done``, a refusal key of who.py…), ``problems`` (English, for a 400)
-    and the incident it changed (published after the commit)."""
+    ``step_already_done``, a refusal key of who.py…), ``problems`` (English words, or a
+    ``TooLong`` the page names by its label, for a 400) and the incident it changed
+    (published after the commit)."""
 
     status: Status
     key: str
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
     incident_id: int | None = None
     values: Mapping[str, object] = field(default_factory=dict)
 
@@ -163,7 +164,7 @@ def review_warrant(tx: Tx, config: Config, contact: Contact | None, incident_id:
     assert incident is not None and contact is not None
     doc = clean_text(document_id or "", len(document_id or "")) or None
     note = clean_text(note, len(note))
-    problems = [p for p in (too_long("document_id", doc or "", DOCUMENT_ID_MAX),
+    problems: list[Problem] = [p for p in (too_long("document_id", doc or "", DOCUMENT_ID_MAX),
                             too_long("note", note, NOTE_MAX)) if p]
     if problems:
         return Result(Status.INVALID, "invalid", tuple(problems))

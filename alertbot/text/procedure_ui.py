@@ -5,6 +5,10 @@ them escaped; nothing here is HTML.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from alertbot.core.lengths import Problem, TooLong
+
 UI: dict[str, dict[str, str]] = {
     "en": {
         "problem": "Nothing was changed.", "back": "Back to #{n}",
@@ -15,6 +19,8 @@ UI: dict[str, dict[str, str]] = {
         "problem.no_such_step": "There is no such step.",
         "problem.no_such_request": "There is no such records request.",
         "problem.invalid": "Some values are not valid:",
+        "problem.too_long": "“{label}” has {length} characters; the most is {limit}. "
+                            "Nothing was saved: shorten it and send it again.",
         "problem.unknown_sender": "You are not in the district's contacts.",
         "checklist": "Procedure", "progress": "{done} of {total} steps done",
         "done_by": "Done by {name} at {time}", "not_done": "Not done yet",
@@ -90,6 +96,8 @@ UI: dict[str, dict[str, str]] = {
         "problem.no_such_step": "No existe ese paso.",
         "problem.no_such_request": "No existe esa solicitud de expedientes.",
         "problem.invalid": "Algunos valores no son válidos:",
+        "problem.too_long": "«{label}» tiene {length} caracteres; el máximo es {limit}. "
+                            "No se guardó nada: acórtelo y envíelo de nuevo.",
         "problem.unknown_sender": "Usted no está en los contactos del distrito.",
         "checklist": "Procedimiento", "progress": "{done} de {total} pasos hechos",
         "done_by": "Hecho por {name} a las {time}", "not_done": "Pendiente",
@@ -169,3 +177,20 @@ def ui(key: str, language: str, **values: object) -> str:
     table = UI.get(language) or UI["en"]
     text = table.get(key) or UI["en"][key]
     return text.format(**values) if values else text
+
+
+def field_label(name: str, language: str, labels: Mapping[str, str] | None = None) -> str:
+    """What the form showed above field ``name``: ``labels`` (a checklist field's, from the
+    config) in ``language``, else English; else this module's word for it; else ``name``."""
+    if labels:
+        return labels.get(language) or labels.get("en") or name
+    return ui(name, language) if name in UI["en"] else name
+
+
+def problem_text(problem: Problem, language: str) -> str:
+    """A form's problem as people read it: a ``TooLong`` names the field by its label in
+    ``language`` (decision 0052); other problems stay as written."""
+    if isinstance(problem, TooLong):
+        return ui("problem.too_long", language, length=problem.length, limit=problem.limit,
+                  label=field_label(problem.field, language, problem.labels))
+    return problem

@@ -87,6 +87,8 @@ class Actions:
         if reply.key is ReplyKey.NOTE_TOO_LONG:  # the field and the limit, for a script
             body["problems"] = [f"text: at most {reply.values['max']} characters "
                                 f"({reply.values['length']} sent); nothing was added"]
+            body.update(field="text", limit=reply.values["max"],
+                        length=reply.values["length"], message=body["reply"])
         return web.json_response(
             body,
             status=400 if reply.key in BAD_REQUEST else STATUS.get(reply.outcome, 200))

@@ -21,18 +21,19 @@ browser's form post that succeeds is sent back to the incident's page (303).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from alertbot.core.commands import whole_number
+from alertbot.core.lengths import Problem, TooLong
 from alertbot.core.model import Config, Contact
 from alertbot.core.warrant import parse_answers
 from alertbot.service import procedure, records
 from alertbot.service.procedure import Result, Status
 from alertbot.store.sql import Tx
-from alertbot.text.procedure_ui import UI, ui
+from alertbot.text.procedure_ui import UI, problem_text, ui
 from alertbot.web import procedure_forms as forms
 from alertbot.web.audit import Audit
 from alertbot.web.console.issue12 import render as render_template
@@ -68,25 +69,51 @@ def _number(request: web.Request, name: str = "id") -> int:
     return number
 
 
-def _invalid(number: int, viewer: Viewer, problems: list[str],
-             form: forms.Form) -> web.Response:
+Labels = Mapping[str, Mapping[str, str]]  # a step's fields' labels by field name
+
+
+def _invalid(number: int, viewer: Viewer, problems: Sequence[Problem],
+             form: forms.Form, labels: Labels | None = None) -> web.Response:
     if viewer.session_id is not None:
         return problem_page(number, viewer, "invalid", problems, 400,
-                            forms.typed_text(form))
-    return web.json_response({"status": str(Status.INVALID), "key": "invalid",
-                              "problems": problems}, status=400)
+                            forms.typed_text(form, viewer.contact.language, labels))
+    return web.json_response(problems_json(
+        {"status": str(Status.INVALID), "key": "invalid"}, problems,
+        viewer.contact.language), status=400)
 
 
-def problem_page(number: int, viewer: Viewer, key: str, problems: list[str],
+def problems_json(body: dict[str, Any], problems: Sequence[Problem],
+                  language: str) -> dict[str, Any]:
+    """``body`` with ``problems`` (English, as before) and ``messages`` (each in
+    ``language``, a long text named by its label); for a refused long text also its
+    ``field``, ``limit`` and ``length`` (machine names, the first one's) and ``message``
+    (decision 0052)."""
+    body = {**body, "problems": [str(p) for p in problems],
+            "messages": [problem_text(p, language) for p in problems]}
+    refused = next((p for p in problems if isinstance(p, TooLong)), None)
+    if refused is not None:
+        body.update(refused.machine(), message=problem_text(refused, language))
+    return body
+
+
+def problem_page(number: int, viewer: Viewer, key: str, problems: Sequence[Problem],
                  status: int, typed: list[tuple[str, str]] | None = None) -> web.Response:
-    """For a person's form post that changed nothing: why, in their language, what they
-    typed (``typed``: field, text; shown back whole to copy, so a refused post loses
-    nothing) and a link back to the incident (escaped; no script or style)."""
+    """For a person's form post that changed nothing: why, in their language (a long
+    text named by the label the form showed), what they typed (``typed``: label, text;
+    shown back whole to copy, so a refused post loses nothing) and a link back to the
+    incident (escaped; no script or style)."""
     language = viewer.contact.language
     message = ui(f"problem.{key}", language) if f"problem.{key}" in UI["en"] else ""
     html = render_template("problem.html", {"id": number}, "", language, message=message,
-                           problems=problems, typed=typed or [])
+                           problems=[problem_text(p, language) for p in problems],
+                           typed=typed or [])
     return web.Response(text=str(html), status=status, content_type="text/html")
+
+
+def step_labels(config: Config, step_id: str) -> dict[str, Mapping[str, str]]:
+    """The labels of the fields of every step ``step_id`` in the config, by field name."""
+    return {f.name: f.labels or {"en": f.name} for itype in config.incidents.values()
+            for step in itype.procedure if step.id == step_id for f in step.fields}
 
 
 class ProcedureApi:
@@ -107,7 +134,7 @@ class ProcedureApi:
 
     async def _run(self, request: web.Request, number: int, viewer: Viewer, action: str,
                    work: Callable[[Tx, Config, Contact | None, float], Result],
-                   form: forms.Form) -> web.Response:
+                   form: forms.Form, labels: Labels | None = None) -> web.Response:
         """One unit of work; after the commit, the incident is published (console, Slack
         thread) and the engine woken when something changed. Audited."""
         config = self._receiver().config
@@ -123,11 +150,13 @@ class ProcedureApi:
         if by_session:  # a browser's form post: back to the page, or a page saying why not
             if result.status in (Status.DONE, Status.UNCHANGED):
                 raise web.HTTPSeeOther(f"/incidents/{number}")
-            typed = forms.typed_text(form) if result.status is Status.INVALID else []
-            return problem_page(number, viewer, result.key, list(result.problems),
+            typed = (forms.typed_text(form, viewer.contact.language, labels)
+                     if result.status is Status.INVALID else [])
+            return problem_page(number, viewer, result.key, result.problems,
                                 HTTP[result.status], typed)
-        body: dict[str, Any] = {"status": str(result.status), "key": result.key,
-                                "problems": list(result.problems), **dict(result.values)}
+        body = problems_json({"status": str(result.status), "key": result.key,
+                              **dict(result.values)}, result.problems,
+                             viewer.contact.language)
         return web.json_response(body, status=HTTP[result.status])
 
     async def complete_step(self, request: web.Request) -> web.Response:
@@ -142,7 +171,8 @@ class ProcedureApi:
         def work(tx: Tx, config: Config, contact: Contact | None, now: float) -> Result:
             return procedure.complete_step(tx, config, contact, number, step_id, note, values,
                                            now, undo=undo)
-        return await self._run(request, number, viewer, "procedure_step", work, form)
+        return await self._run(request, number, viewer, "procedure_step", work, form,
+                               step_labels(self._receiver().config, step_id))
 
     async def update_encounter(self, request: web.Request) -> web.Response:
         number = _number(request)

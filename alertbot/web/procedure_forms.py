@@ -1,7 +1,8 @@
 """Issue 12's form posts, translated into typed values (the handlers only translate).
 
 ``Form`` is the posted fields as lists of strings (a checkbox group repeats a name).
-Every parser returns the values and the problems (English, for a 400); a field absent
+Every parser returns the values and the problems (English, or a ``TooLong`` the
+page names by its label, for a 400); a field absent
 from the form is left unchanged (partial updates). Times come as an HTML
 ``datetime-local`` value (``2026-11-30T15:00``) in the district's time zone, or empty
 to clear them.
@@ -14,10 +15,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from alertbot.core import encounter as enc
-from alertbot.core.procedure import too_long
+from alertbot.core.lengths import Problem, too_long
 from alertbot.core.records_requests import NOTICE_METHODS, Presented, clean_categories
 from alertbot.core.records_requests import TEXT_MAX as RECORDS_TEXT_MAX
 from alertbot.text.messages import clean_text
+from alertbot.text.procedure_ui import field_label
 
 Form = Mapping[str, Sequence[str]]
 
@@ -44,7 +46,7 @@ def parse_local(text: str, timezone: str) -> float | None:
 
 
 def _time(form: Form, name: str, timezone: str, out: dict[str, object],
-          problems: list[str]) -> None:
+          problems: list[Problem]) -> None:
     raw = first(form, name)
     if raw is None:
         return
@@ -59,7 +61,7 @@ def _time(form: Form, name: str, timezone: str, out: dict[str, object],
 
 
 def _text(form: Form, name: str, limit: int, out: dict[str, object],
-          problems: list[str]) -> None:
+          problems: list[Problem]) -> None:
     """Free text ``name``, cleaned (blanks collapsed), at most ``limit`` characters: a
     longer one is a problem naming the field and the limit, never cut."""
     raw = first(form, name)
@@ -73,18 +75,22 @@ def _text(form: Form, name: str, limit: int, out: dict[str, object],
         out[name] = value
 
 
-def typed_text(form: Form) -> list[tuple[str, str]]:
+def typed_text(form: Form, language: str,
+               labels: Mapping[str, Mapping[str, str]] | None = None) -> list[tuple[str, str]]:
     """What the person typed (each non-empty field but the CSRF token and flags), so a
-    page that refuses the post can show it back: nothing typed is lost."""
+    page that refuses the post can show it back: nothing typed is lost. Each is (the
+    field's label as the form showed it in ``language``, the text); ``labels``: a
+    checklist step's fields' labels from the config, by field name."""
     skip = {"csrf_token", "contact", "undo"}
-    return [(name, values[0]) for name, values in form.items()
+    return [(field_label(name, language, (labels or {}).get(name)), values[0])
+            for name, values in form.items()
             if name not in skip and values and len(values[0].strip()) > 3]
 
 
-def encounter_changes(form: Form, timezone: str) -> tuple[dict[str, object], list[str]]:
+def encounter_changes(form: Form, timezone: str) -> tuple[dict[str, object], list[Problem]]:
     """The encounter fields present in ``form`` (core/encounter.py), typed."""
     out: dict[str, object] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for name in enc.TIMES:
         _time(form, name, timezone, out, problems)
     count = first(form, "agents_count")
@@ -109,14 +115,14 @@ def encounter_changes(form: Form, timezone: str) -> tuple[dict[str, object], lis
 
 
 def records_fields(form: Form, timezone: str, creating: bool
-                   ) -> tuple[dict[str, object], dict[str, str], list[str]]:
+                   ) -> tuple[dict[str, object], dict[str, str], list[Problem]]:
     """A records request's fields (service/records.py SETTABLE), its actions
     (``parents_notified`` = how, ``provided``, ``counsel_signoff``) and the problems.
     Categories: the fixed list only (core/records_requests.CATEGORIES); anything else
     goes in ``other_category`` (free text the console flags)."""
     fields: dict[str, object] = {}
     actions: dict[str, str] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     presented = first(form, "presented")
     if presented is not None or creating:
         try:

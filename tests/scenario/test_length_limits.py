@@ -114,7 +114,8 @@ async def test_issue12_forms_refuse_a_long_text_whole_and_show_it_back(hl: Harne
                 "csrf_token": await csrf_token(client), "note": typed}) as r:
             assert (r.status, r.content_type) == (400, "text/html")
             page = await r.text()
-    assert f"note: at most 1000 characters ({len(typed)} sent)" in page
+    assert (f"“Note” has {len(typed)} characters; the most is 1000. Nothing was saved: "
+            "shorten it and send it again.") in page  # the label the form showed
     assert "Room 12 &lt;b&gt;" + words(1100) + "</textarea>" in page  # escaped, whole
     assert "What you typed, kept here to copy" in page
 

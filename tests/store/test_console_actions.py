@@ -4,8 +4,11 @@ whatever goes out is in the outbox with its reason, and the timeline says who di
 
 from __future__ import annotations
 
+import pytest
+
 from alertbot.core import commands as cmd
 from alertbot.core.actors import Outcome
+from alertbot.core.lengths import TooLong
 from alertbot.core.model import Channel, Config
 from alertbot.core.records import OutboxItem, OutboxKind
 from alertbot.service.console_actions import MESSAGE_LIMIT
@@ -110,14 +113,25 @@ async def test_the_reporter_gets_the_designees_words_as_typed(
     assert (last.kind, last.actor) == ("console_message", "Sam Okafor")
 
 
-async def test_a_text_to_the_reporter_is_capped_at_one_twilio_message(
+async def test_a_text_to_the_reporter_over_one_twilio_message_is_refused_whole(
         store: Store, receiver: Receiver, config: Config) -> None:
+    """The service used to cut it at 1,600 characters and send the start (``[:limit]``):
+    a designee's last sentence was lost without a word. Now it raises ``TooLong`` (the
+    field and the limit) and nothing is queued or written to the timeline (0052)."""
     number = await opened(receiver, config)
     before = len(await outbox(store, number))
-    await receiver.handle(actor(config, "admin"),
-                          cmd.MessageReporter(number, "x" * (MESSAGE_LIMIT + 50)), "console")
-    new = (await outbox(store, number))[before:]
-    assert len(new[0].body) == MESSAGE_LIMIT == 1600
+    timeline = len(await entries(store, number))
+    with pytest.raises(TooLong) as refused:
+        await receiver.handle(actor(config, "admin"),
+                              cmd.MessageReporter(number, "x" * (MESSAGE_LIMIT + 50)),
+                              "console")
+    assert refused.value.machine() == {"field": "text", "limit": 1600, "length": 1650}
+    assert len(await outbox(store, number)) == before
+    assert len(await entries(store, number)) == timeline
+    whole = "y" * MESSAGE_LIMIT  # exactly the limit is sent whole
+    await receiver.handle(actor(config, "admin"), cmd.MessageReporter(number, whole),
+                          "console")
+    assert (await outbox(store, number))[-1].body == whole
 
 
 async def test_only_the_team_may_text_the_reporter(

@@ -20,7 +20,6 @@ refused, 404 for an incident the person may not see.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -31,6 +30,7 @@ from markupsafe import Markup
 
 from alertbot.core import commands as cmd
 from alertbot.core.actors import Actor, Proof
+from alertbot.core.lengths import TooLong
 from alertbot.core.model import Contact
 from alertbot.service.console_actions import MESSAGE_LIMIT
 from alertbot.text.console import say
@@ -81,6 +81,19 @@ def _number(request: web.Request) -> int:
         raise web.HTTPNotFound(text="no such incident")
     return number
 
+
+
+def too_long_response(refused: TooLong, number: int, language: str) -> web.Response:
+    """400 for a text to the reporter the service refused whole (``TooLong``): the words
+    (``reply`` and ``message``, in ``language``; the console shows them and keeps the
+    typed text) and, for a script, ``field``, ``limit`` and ``length`` (decision 0052)."""
+    words = say(language, "message_too_long", n=number, length=refused.length,
+                limit=refused.limit)
+    return web.json_response({
+        "outcome": "invalid", "key": "message_too_long", "reply": words, "message": words,
+        "problems": [f"{refused.field}: at most {refused.limit} characters "
+                     f"({refused.length} sent); nothing was sent"], "incident": number,
+        **refused.machine()}, status=400)
 
 class Console:
     """The console's pages, fragments, live events and two actions, with what they use
@@ -184,9 +197,14 @@ class Console:
             raise web.HTTPNotFound(text='{"error": "no such incident"}',
                                    content_type="application/json")
         contact = viewer.contact
-        reply = await receiver.handle(
-            Actor(contact, phone=contact.phone, slack_id=contact.slack, proof=Proof.PROVIDER),
-            made, "console")
+        try:
+            reply = await receiver.handle(
+                Actor(contact, phone=contact.phone, slack_id=contact.slack,
+                      proof=Proof.PROVIDER), made, "console")
+        except TooLong as refused:  # refused whole by the service: nothing was sent
+            await self._audit.record(request, viewer, action, incident_id=number,
+                                     outcome="invalid", detail=f"too long: {refused.field}")
+            return too_long_response(refused, number, contact.language)
         detail = f"target {made.target}" if isinstance(made, cmd.PageNow) else ""
         await self._audit.record(request, viewer, action, incident_id=number,
                                  outcome=str(reply.outcome), detail=detail)
@@ -214,15 +232,7 @@ class Console:
             if not text:
                 raise web.HTTPBadRequest(text=f"form field 'text' must hold 1 to {MESSAGE_LIMIT} "
                                               "characters")
-            if len(text) > MESSAGE_LIMIT:  # refused whole, never cut (the form keeps it)
-                words = say(language, "message_too_long", n=number, length=len(text),
-                            limit=MESSAGE_LIMIT)
-                raise web.HTTPBadRequest(text=json.dumps({
-                    "outcome": "invalid", "key": "message_too_long", "reply": words,
-                    "problems": [f"text: at most {MESSAGE_LIMIT} characters ({len(text)} "
-                                 "sent); nothing was sent"], "incident": number}),
-                    content_type="application/json")
-            return cmd.MessageReporter(number, text)
+            return cmd.MessageReporter(number, text)  # over the limit: TooLong, whole
 
         return await self._apply(request, "message_reporter", command)
 
