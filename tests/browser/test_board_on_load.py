@@ -76,3 +76,26 @@ async def test_an_empty_board_stays_quiet(h: Harness, watched: Watched) -> None:
     await sign_in(page, h, SUPERINTENDENT)
     await expect(page).to_have_title("alertbot — Test District")
     assert await page.evaluate("document.body.dataset.beeps") is None
+
+
+async def test_a_new_incident_while_one_waits_counts_both_in_the_title(
+        h: Harness, watched: Watched) -> None:
+    """New-user trial: with #1 waiting, #2 arriving made the title "(1) New incident"
+    (it counted the incidents not yet looked at, not those waiting). The number is the
+    incidents waiting for acknowledgement, and it follows the live events both ways."""
+    page = watched.page
+    await opened(h)
+    await h.received("ALERT #1", SUPERINTENDENT, ATTORNEY)
+    await sign_in(page, h, SUPERINTENDENT)
+    await expect(page).to_have_title("(1) Not acknowledged — alertbot — Test District")
+    await opened(h, PRINCIPAL_ES, "agentes en la puerta")
+    await h.received("ALERT #2", SUPERINTENDENT, ATTORNEY)
+    await expect(page.locator("#sec-unacked #inc-2")).to_have_count(1)
+    await expect(page).to_have_title("(2) New incident — alertbot")
+    await h.text(ATTORNEY, "ACK 1")
+    h.ignore("sms", contains="#1")
+    await expect(page.locator("#sec-acked #inc-1")).to_have_count(1)
+    await expect(page).to_have_title("(1) New incident — alertbot")  # #2 still unseen
+    await h.text(ATTORNEY, "ACK 2")
+    h.ignore("sms", contains="#2")
+    await expect(page).to_have_title("alertbot — Test District")

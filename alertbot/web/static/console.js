@@ -1,8 +1,8 @@
 // The console's own script (served from /static/: CSP script-src 'self', nothing inline).
 // Live board: htmx's SSE extension delivers "incident" events (data: the incident number)
 // on #live; for each, only that incident's card is fetched (GET /board/incidents/N) and
-// put in its section. A new unacknowledged incident beeps (unless muted) and shows in the
-// tab title until the page is looked at. A board opened (or reloaded) while incidents are
+// put in its section. A new unacknowledged incident beeps (unless muted) and the tab title
+// says "(N) New incident" until the page is looked at, N the incidents waiting. A board opened (or reloaded) while incidents are
 // already waiting beeps once and its title counts them until they are acknowledged.
 // Browsers may refuse sound before the person has clicked the page (autoplay policies):
 // then a visible "Sound is off: click to turn it on" button appears; its click plays it.
@@ -22,8 +22,10 @@
       "#sec-unacked .cards > article[data-state=triggered]").length;
   }
   function title() {
+    // The number is always the incidents waiting for acknowledgement (new-user trial:
+    // "(1) New incident" with 2 waiting); "New incident" while one is not yet looked at.
     var w = waiting();
-    document.title = unseen.size ? "(" + unseen.size + ") " + body.dataset.newTitle +
+    document.title = unseen.size ? "(" + (w || unseen.size) + ") " + body.dataset.newTitle +
       " — alertbot" : w ? "(" + w + ") " + body.dataset.waitingTitle + " — " +
       body.dataset.baseTitle : body.dataset.baseTitle;
   }
