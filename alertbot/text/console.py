@@ -23,6 +23,7 @@ TEXT: dict[str, dict[str, str]] = {
         "resolved_today": "Resolved today",
         "drills": "Drills",
         "drill": "DRILL",
+        "drill_ends": "The drill ends by itself {when} ({until}) unless resolved first.",
         "none_unacked": "Nothing is waiting for a response.",
         "none": "None.",
         "opened": "Opened {when}",
@@ -138,6 +139,8 @@ TEXT: dict[str, dict[str, str]] = {
         "resolved_today": "Cerrados hoy",
         "drills": "Simulacros",
         "drill": "SIMULACRO",
+        "drill_ends": "El simulacro termina por sí solo {when} ({until}) si nadie lo "
+        "resuelve antes.",
         "none_unacked": "Nada espera respuesta.",
         "none": "Ninguno.",
         "opened": "Abierto {when}",

@@ -55,10 +55,15 @@ class NextPage:
 
 @dataclass(frozen=True)
 class Card:
+    """An incident's card; ``ends_at``: when an open drill ends by itself (epoch seconds;
+    its run's ``end_at``: a keyword drill 15 min after it opened, a scheduled one its
+    ``end_after``), None for anything else."""
+
     incident: Incident
     section: str
     pages: tuple[PageLine, ...]
     next_page: NextPage | None
+    ends_at: float | None = None
 
 
 def local_midnight(now: float, timezone: str) -> float:
@@ -128,8 +133,10 @@ def _order_key(card: Card) -> tuple[float, ...]:
 
 
 def build_cards(incidents: Iterable[Incident], messages: Mapping[int, Sequence[OutboxItem]],
-                names: Mapping[str, str], now: float, timezone: str) -> dict[str, list[Card]]:
-    """The board: each section's cards in order (see the module docstring)."""
+                names: Mapping[str, str], now: float, timezone: str,
+                drill_ends: Mapping[int, float] | None = None) -> dict[str, list[Card]]:
+    """The board: each section's cards in order (see the module docstring);
+    ``drill_ends``: incident id -> when that running drill ends by itself."""
     midnight = local_midnight(now, timezone)
     out: dict[str, list[Card]] = {s: [] for s in SECTIONS}
     for incident in incidents:
@@ -137,17 +144,19 @@ def build_cards(incidents: Iterable[Incident], messages: Mapping[int, Sequence[O
         if section is None:
             continue
         out[section].append(card_for(incident, section, messages.get(incident.id, ()),
-                                     names, now))
+                                     names, now, (drill_ends or {}).get(incident.id)))
     for cards in out.values():
         cards.sort(key=_order_key)
     return out
 
 
 def card_for(incident: Incident, section: str, messages: Sequence[OutboxItem],
-             names: Mapping[str, str], now: float) -> Card:
+             names: Mapping[str, str], now: float, ends_at: float | None = None) -> Card:
+    """``incident``'s card; ``ends_at`` is kept only for an open drill."""
     lines = page_lines(messages, names)
     upcoming = next_page(incident, messages, now)
     if upcoming is not None and upcoming.queued_channel:
         upcoming = NextPage(upcoming.at, tuple(names.get(n, n) for n in upcoming.names),
                             queued_channel=True)
-    return Card(incident, section, lines, upcoming)
+    ends = ends_at if incident.drill and incident.is_open else None
+    return Card(incident, section, lines, upcoming, ends)

@@ -93,13 +93,17 @@ class Views:
         config = self._receiver().config
         midnight = board.local_midnight(now, config.timezone)
 
-        def load(tx: Tx) -> tuple[list[Incident], dict[int, list[OutboxItem]]]:
+        def load(tx: Tx) -> tuple[list[Incident], dict[int, list[OutboxItem]],
+                                  dict[int, float]]:
             found = tx.board_incidents(midnight)
-            return found, tx.messages_of([i.id for i in found])
+            ends = {r.incident_id: r.end_at for r in tx.running_drills()
+                    if r.incident_id is not None and r.end_at is not None}
+            return found, tx.messages_of([i.id for i in found]), ends
 
-        found, messages = await self._store().read(load)
+        found, messages, ends = await self._store().read(load)
         visible = [i for i in found if may_view(config, seen.contact, i)]
-        return board.build_cards(visible, messages, names_of(config), now, config.timezone)
+        return board.build_cards(visible, messages, names_of(config), now, config.timezone,
+                                 ends)
 
     async def load_incident(self, request: web.Request, seen: Viewer, number: int) -> Loaded | None:
         """Incident ``number`` if it exists and ``seen`` may view it, else None (the same
@@ -111,7 +115,9 @@ class Views:
                 return None
             entries = pages.timeline_page(tx, number, TIMELINE)
             total = pages.timeline_totals(tx, [number])[number]
-            return Loaded(incident, entries, total, tx.messages_for(number))
+            run = tx.drill_run_of(number) if incident.drill else None
+            ends = run.end_at if run is not None and run.ended_at is None else None
+            return Loaded(incident, entries, total, tx.messages_for(number), ends)
 
         loaded = await self._store().read(one)
         config = self._receiver().config
@@ -125,7 +131,8 @@ class Views:
         section = board.section_of(loaded.incident, board.local_midnight(now, config.timezone))
         if section is None:
             return None
-        return board.card_for(loaded.incident, section, loaded.messages, names_of(config), now)
+        return board.card_for(loaded.incident, section, loaded.messages, names_of(config), now,
+                              loaded.drill_ends_at)
 
     async def incident_page(self, request: web.Request, seen: Viewer, loaded: Loaded,
                             now: float) -> Markup:
@@ -142,7 +149,7 @@ class Views:
         inc = loaded.incident
         midnight = board.local_midnight(now, config.timezone)
         card = board.card_for(inc, board.section_of(inc, midnight) or "resolved",
-                              loaded.messages, names_of(config), now)
+                              loaded.messages, names_of(config), now, loaded.drill_ends_at)
         detail = await self._incidents.incident_detail(inc.id, seen)
         if detail is None:  # gone between the two reads: as if it did not exist
             raise web.HTTPNotFound()
@@ -168,6 +175,7 @@ class Loaded:
     entries: list[pages.Entry]
     total: int
     messages: list[OutboxItem]
+    drill_ends_at: float | None = None  # an open drill's run: when it ends by itself
 
 
 def page_targets(config: Config, incident: Incident) -> list[tuple[str, str]]:
