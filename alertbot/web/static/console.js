@@ -148,11 +148,13 @@
   document.addEventListener("visibilitychange", seen);
   window.addEventListener("focus", seen);
   document.addEventListener("click", seen);
-  // "waiting 12 min" and "next page in 2 min" age: once a minute the unacknowledged
-  // cards (only those) are fetched again, one each.
+  // "waiting 12 min", "next page in 2 min" and a drill's "ends by itself ... (in 3 min)"
+  // age: once a minute the unacknowledged cards and the open drills' (only those) are
+  // fetched again, one each.
   setInterval(function () {
     if (document.querySelector("main[data-page=board]") === null) return;
-    document.querySelectorAll("#sec-unacked .cards > article").forEach(function (el) {
+    document.querySelectorAll("#sec-unacked .cards > article, " +
+        "#sec-drills .cards > article:not([data-state=resolved])").forEach(function (el) {
       refreshCard(el.dataset.id);
     });
   }, 60000);
