@@ -124,13 +124,15 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "file). Text ACK {n} instead.",
         "away_ok": "You are away until {until}: you are not paged while others in your "
         "step can be (if nobody else can, you still are). Text BACK when you return.",
-        "away_unreadable": "Could not read when you are back. Text AWAY, AWAY 3d, AWAY until "
-        "friday or AWAY until 12/24.",
+        "away_unreadable": "Could not read when you are back. Text AWAY, AWAY 3d, AWAY "
+        "tomorrow, AWAY until friday or AWAY until 12/24.",
         "away_too_long": "AWAY lasts at most {days} days. Text e.g. AWAY 7d, or AWAY again "
         "later.",
         "away_past": "That day has already passed. Text e.g. AWAY until friday or AWAY 3d.",
         "back_ok": "Welcome back: you are paged again as usual.",
         "back_not_away": "You were not away: you are paged as usual.",
+        "away_not_paged": "AWAY and BACK are for people alertbot pages; you are on no "
+        "paging step, so nothing changed. You can still report as usual.",
         "step_away_admin": "#{n}: everyone in step {step} is away ({names}); they were paged "
         "anyway. Check that someone responds.",
         "readiness_nobody": "alertbot weekly check: {steps} cannot reach anyone now. "
@@ -271,12 +273,14 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "paso puedan recibirlos (si nadie más puede, sí los recibe). Envíe DE VUELTA al "
         "volver.",
         "away_unreadable": "No se entendió cuándo vuelve. Envíe AUSENTE, AUSENTE 3d, AUSENTE "
-        "hasta el viernes o AUSENTE hasta 12/24.",
+        "mañana, AUSENTE hasta el viernes o AUSENTE hasta el 24/12.",
         "away_too_long": "AUSENTE dura como máximo {days} días. Envíe p. ej. AUSENTE 7d, o "
         "AUSENTE de nuevo más tarde.",
         "away_past": "Ese día ya pasó. Envíe p. ej. AUSENTE hasta el viernes o AUSENTE 3d.",
         "back_ok": "Bienvenido de vuelta: recibe avisos de nuevo.",
         "back_not_away": "Usted no estaba ausente: recibe avisos como siempre.",
+        "away_not_paged": "AUSENTE y DE VUELTA son para quienes alertbot avisa; usted no "
+        "está en ningún paso de avisos, así que nada cambió. Puede reportar como siempre.",
         "step_away_admin": "#{n}: todos en el paso {step} están ausentes ({names}); se les "
         "avisó igual. Verifique que alguien responda.",
         "readiness_nobody": "Revisión semanal de alertbot: {steps} no puede avisar a nadie "

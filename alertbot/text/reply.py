@@ -96,6 +96,7 @@ class ReplyKey(StrEnum):
     AWAY_PAST = "away_past"  # a date already past
     BACK_OK = "back_ok"
     BACK_NOT_AWAY = "back_not_away"
+    AWAY_NOT_PAGED = "away_not_paged"  # AWAY/BACK from someone no step pages (who.py)
     NONE = "none"  # nothing to say (opt-out words: Twilio answers those itself)
     VERBATIM = "verbatim"  # a reply stored before replies were data: its words as kept
 
@@ -162,6 +163,7 @@ FIELDS: dict[ReplyKey, frozenset[str]] = {
     ReplyKey.AWAY_PAST: frozenset(),
     ReplyKey.BACK_OK: frozenset(),
     ReplyKey.BACK_NOT_AWAY: frozenset(),
+    ReplyKey.AWAY_NOT_PAGED: frozenset(),
     ReplyKey.NONE: frozenset(),
     ReplyKey.VERBATIM: frozenset({"text"}),
 }

@@ -74,6 +74,7 @@ SAMPLES: dict[ReplyKey, tuple[Outcome, dict[str, Any]]] = {
     ReplyKey.AWAY_PAST: (Outcome.REFUSED, {}),
     ReplyKey.BACK_OK: (Outcome.INFO, {}),
     ReplyKey.BACK_NOT_AWAY: (Outcome.INFO, {}),
+    ReplyKey.AWAY_NOT_PAGED: (Outcome.REFUSED, {}),
     ReplyKey.CONSOLE_PAGED: (Outcome.PAGED, {"n": 12, "names": ["José García", "Sam Okafor"]}),
     ReplyKey.CONSOLE_MESSAGED: (Outcome.MESSAGED, {"n": 12}),
     ReplyKey.CONSOLE_NO_TARGET: (Outcome.NOT_FOUND, {"n": 12}),
