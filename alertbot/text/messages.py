@@ -29,6 +29,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "ack_notice_reporter": "#{n}: {name} is on it and is responding.",
         "ack_notice_team": "#{n} acknowledged by {name}. Paging stopped.",
         "ack_already": "#{n} was already acknowledged by {name}.",
+        "console_page_acked": "#{n}: thank you, your page is answered and stopped. {name} "
+        "leads the response; the details are in the console.",
         "resolve_already": "#{n} was already resolved by {name}.",
         "ack_which": "Several incidents are open: {numbers}. Reply ACK <number>.",
         "ack_none": "No open incident is paging you.",
@@ -148,8 +150,6 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "console. Page someone on its team.",
         "console_no_phone": "#{n}: the reporter has no phone number to text.",
         "console_closed": "#{n} is resolved: nobody is paged for it.",
-        "console_page": "#{n}: {name} asks you to join the response to {title}. "
-        "Console: {url}",
         "drill_summary": "{text}",  # composed by text/drill.py (issue 14)
         "pin_lockout": "alertbot: {count} wrong phone-tree PINs from {who} in {minutes} "
         "minutes. PINs from that number are refused for up to {minutes} minutes; the "
@@ -172,6 +172,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "ack_notice_reporter": "#{n}: {name} está atendiendo y va en camino.",
         "ack_notice_team": "#{n} atendido por {name}. Avisos detenidos.",
         "ack_already": "#{n} ya fue atendido por {name}.",
+        "console_page_acked": "#{n}: gracias, su aviso quedó respondido y detenido. {name} "
+        "dirige la respuesta; los detalles están en la consola.",
         "resolve_already": "#{n} ya fue cerrado por {name}.",
         "ack_which": "Hay varios incidentes abiertos: {numbers}. Responda ACK <número>.",
         "ack_none": "Ningún incidente abierto le está avisando.",
@@ -296,8 +298,6 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "consola. Avise a alguien de su equipo.",
         "console_no_phone": "#{n}: quien reportó no tiene número para textos.",
         "console_closed": "#{n} está cerrado: no se avisa a nadie.",
-        "console_page": "#{n}: {name} le pide sumarse a la respuesta a {title}. "
-        "Consola: {url}",
         "drill_summary": "{text}",  # composed by text/drill.py (issue 14)
         "pin_lockout": "alertbot: {count} PIN equivocados en el teléfono desde {who} en "
         "{minutes} minutos. Se rechazan los PIN de ese número hasta {minutes} minutos; se "

@@ -85,6 +85,8 @@ REPLIES: dict[str, dict[str, str]] = {
         "ack_ok_untold": "You acknowledged number {n}. Paging stopped. Text RESOLVE {n} when "
         "it is over.",
         "ack_already": "Incident number {n} was already acknowledged by {name}.",
+        "console_page_acked": "Thank you. Your page for incident number {n} is answered "
+        "and stopped. {name} leads the response.",
         "ack_none": "No open incident is paging you.",
         "away_ok": "You are away until {until}. You are not paged while others in your "
         "step can be. Text BACK when you return.",
@@ -193,6 +195,8 @@ REPLIES: dict[str, dict[str, str]] = {
         "ack_ok_untold": "Usted atiende el incidente número {n}. Se detuvieron los avisos. "
         "Envíe RESOLVE {n} por texto al terminar.",
         "ack_already": "El incidente número {n} ya fue atendido por {name}.",
+        "console_page_acked": "Gracias. Su aviso del incidente número {n} quedó respondido "
+        "y detenido. {name} dirige la respuesta.",
         "ack_none": "Ningún incidente abierto le está avisando.",
         "away_ok": "Usted está ausente hasta {until}. No recibe avisos mientras otros de "
         "su paso puedan recibirlos. Envíe DE VUELTA por texto al volver.",

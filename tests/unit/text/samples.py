@@ -77,6 +77,7 @@ SAMPLES: dict[ReplyKey, tuple[Outcome, dict[str, Any]]] = {
     ReplyKey.AWAY_NOT_PAGED: (Outcome.REFUSED, {}),
     ReplyKey.CONSOLE_PAGED: (Outcome.PAGED, {"n": 12, "names": ["José García", "Sam Okafor"]}),
     ReplyKey.CONSOLE_MESSAGED: (Outcome.MESSAGED, {"n": 12}),
+    ReplyKey.CONSOLE_PAGE_ACKED: (Outcome.ALREADY_ACKNOWLEDGED, {"n": 12, "name": "José García"}),
     ReplyKey.CONSOLE_NO_TARGET: (Outcome.NOT_FOUND, {"n": 12}),
     ReplyKey.CONSOLE_CANNOT_SEE: (Outcome.REFUSED, {"n": 12, "names": ["Chris Walker"]}),
     ReplyKey.CONSOLE_NO_PHONE: (Outcome.REFUSED, {"n": 12}),
