@@ -7,8 +7,14 @@ the district's time zone):
     AWAY 3d / 12h / 2w / 90m    for that long (``d`` days, ``h`` hours, ``w`` weeks,
                             ``m`` minutes; ``days``/``hours``… spelled out too)
     AWAY until friday       back on the next Friday (never today), from 00:00
+    AWAY friday             the same: a day word alone names the day one is back
+    AWAY tomorrow           back tomorrow from 00:00 (``until tomorrow`` the same)
     AWAY until 12/24        back on that date (month/day, optional /year), from 00:00
-    (``hasta`` and Spanish weekday names are read as well)
+    AWAY for 3 days         ``for`` before a duration is allowed
+    Spanish reads the same (``AUSENTE mañana``, ``hasta el viernes``, ``lunes``,
+    ``pasado mañana``, ``por 3 días``), with or without accents, in any case; a Spanish
+    speaker's date is day/month (``hasta el 24/12``: ``day_first``). A date that can only
+    be read one way (``24/12`` in English, ``12/24`` in Spanish) is read that way.
 
 Longer than ``MAX_AWAY`` or a date already past is refused (``AwayProblem``) with
 a reply that says why; so is anything unreadable. Thirty days bounds a forgotten AWAY:
@@ -49,6 +55,11 @@ _WEEKDAYS = {
         ("sunday", "sun", "domingo"))) for name in names},
 }
 _UNTIL = frozenset({"until", "till", "til", "hasta", "to"})
+# Days from today a day word names (accents dropped, lower case): "tomorrow", "mañana".
+_DAYS_AHEAD = {"tomorrow": 1, "tmrw": 1, "tmr": 1, "manana": 1,
+               "day after tomorrow": 2, "pasado manana": 2}
+_FOR = frozenset({"for", "por", "durante"})  # "AWAY for 3 days", "AUSENTE por 3 días"
+_ARTICLES = frozenset({"el", "the", "on", "this", "este"})  # "hasta el viernes"
 
 
 class AwayProblem(StrEnum):
@@ -66,10 +77,12 @@ class AwayFor:
 
 @dataclass(frozen=True)
 class AwayUntilDay:
-    """``AWAY until friday`` (``weekday`` 0 = Monday) or ``AWAY until 12/24[/2026]``:
-    back on that day from 00:00 in the district's time zone. Turned into a time by
-    ``service.availability.away_end`` (the calendar is not pure: core has no datetime)."""
+    """``AWAY until friday`` (``weekday`` 0 = Monday), ``AWAY until 12/24[/2026]`` or
+    ``AWAY tomorrow`` (``days_ahead`` 1): back on that day from 00:00 in the district's
+    time zone. Turned into a time by ``service.availability.away_end`` (the calendar is
+    not pure: core has no datetime)."""
 
+    days_ahead: int | None = None
     weekday: int | None = None
     month: int | None = None
     day: int | None = None
@@ -85,34 +98,52 @@ def _unaccented(text: str) -> str:
                    if not unicodedata.combining(c))
 
 
-def read_away(spec: str) -> AwayAsk | AwayProblem:
-    """What ``AWAY <spec>`` asks for (see the module docstring), or why it cannot be."""
+def read_away(spec: str, day_first: bool = False) -> AwayAsk | AwayProblem:
+    """What ``AWAY <spec>`` asks for (see the module docstring), or why it cannot be.
+    ``day_first``: a date ``5/1`` is the 5th of January (a Spanish speaker's order)."""
     text = " ".join(_unaccented(spec).strip().lower().rstrip(".!").split())
     if not text:
         return AwayFor()
+    words = text.split()
+    if words[0] in _FOR and len(words) > 1 and words[1][0].isdigit():
+        words = words[1:]
+    text = " ".join(words)
     duration = _DURATION.fullmatch(text.replace(" ", "") if text[0].isdigit() else "")
     if duration and duration.group(2) in _UNITS:
         seconds = int(duration.group(1)) * _UNITS[duration.group(2)]
         if seconds <= 0:
             return AwayProblem.UNREADABLE
         return AwayFor(seconds) if seconds <= MAX_AWAY else AwayProblem.TOO_LONG
-    words = text.split()
     if words[0] in _UNTIL:
         words = words[1:]
-        if words and words[0] in ("el", "the"):  # "hasta el viernes"
-            words = words[1:]
+    if words and words[0] in _ARTICLES:  # "hasta el viernes", "until the 24th"
+        words = words[1:]
+    phrase = " ".join(w.rstrip(",") for w in words)
+    if phrase in _DAYS_AHEAD:
+        return AwayUntilDay(days_ahead=_DAYS_AHEAD[phrase])
     if len(words) != 1:
         return AwayProblem.UNREADABLE
-    word = words[0].rstrip(",")
+    word = phrase
     if word in _WEEKDAYS:
         return AwayUntilDay(weekday=_WEEKDAYS[word])
     found = _DATE.fullmatch(word)
     if found is None:
         return AwayProblem.UNREADABLE
+    first, second = int(found.group(1)), int(found.group(2))
+    month, day = (second, first) if day_first else (first, second)
+    if month > 12 >= day:  # only one way to read it: "24/12" is the 24th of December
+        month, day = day, month
     year = found.group(3)
-    return AwayUntilDay(month=int(found.group(1)), day=int(found.group(2)),
+    return AwayUntilDay(month=month, day=day,
                         year=None if year is None else int(year) + (
                             2000 if len(year) == 2 else 0))
+
+
+def reads_as_when(spec: str) -> bool:
+    """Whether ``spec`` reads as an AWAY's end (a duration, a day word or a date), so
+    that ``AWAY friday`` or ``AUSENTE mañana`` is the command and not a reporter's words.
+    Used by ``commands.parse_sms``."""
+    return not isinstance(read_away(spec), AwayProblem)
 
 
 def check_end(until: float, now: float) -> float | AwayProblem:

@@ -32,6 +32,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from alertbot.core.availability import reads_as_when
 from alertbot.core.model import Config, School, Trigger
 from alertbot.core.spanish import BACK_PHRASES, SPANISH, plain
 
@@ -305,15 +306,17 @@ def command_word(first: str) -> str:
     return _strip_trailing(unicodedata.normalize("NFKC", first).strip().upper())
 
 
-# What may follow AWAY for the text to be the command: nothing, a number ("3d", "12/24")
-# or a word that starts a date ("until friday"). Anything else ("Away from the door")
-# is a reporter's words, not a command: an update must never be lost to a command.
+# What may follow AWAY for the text to be the command: nothing, a number ("3d", "12/24"),
+# a word that starts a date ("until friday"), or words that read as an end ("friday",
+# "tomorrow", "mañana", "for 3 days": ``availability.reads_as_when``). Anything else
+# ("Away from the door") is a reporter's words: an update must never be lost to a command.
 _AWAY_STARTS = frozenset({"UNTIL", "TILL", "TIL", "HASTA", "TO"})
 
 
 def _away_spec(rest: str) -> bool:
     words = rest.split()
-    return not words or words[0][0].isdigit() or words[0].upper() in _AWAY_STARTS
+    return (not words or words[0][0].isdigit() or words[0].upper() in _AWAY_STARTS
+            or reads_as_when(rest))
 
 
 def parse_sms(config: Config, body: str) -> Command:

@@ -30,6 +30,10 @@ class Gate(StrEnum):
     OPEN_TELL = "open_tell"  # over the cap, but a genuine report: open; admins told
     LIMIT = "limit"  # over the cap, nothing named: join ``target``, their newest; admins told
     CROWD = "crowd"  # too many school-less unverified reports: join ``target``; admins told
+    # The report names a school and the sender's own open ``target`` still has none: the
+    # school is theirs to name, as when they answer "which school?" (it merges into the
+    # school's open incident if there is one). New-user trial 2: it opened a second one.
+    NAME_SCHOOL = "name_school"
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,17 @@ def sender_gate(mine: Sequence[Incident], school: School | None, school_open: bo
                 opened: int, now: float) -> GateDecision:
     """May this sender open another incident? ``mine``: their open incidents of the
     type, oldest first; ``school_open``: the named school has one open already;
-    ``opened``: how many they opened in the last ``SENDER_WINDOW`` seconds."""
+    ``opened``: how many they opened in the last ``SENDER_WINDOW`` seconds.
+
+    A report naming a school while the sender has an open incident of the type with no
+    school yet names that incident's school (``NAME_SCHOOL``, the newest such), at any
+    age: it is the answer to the question the receipt asked, sent as a new report."""
     minutes = int(SENDER_WINDOW // 60)
+    pending = [i for i in mine if i.school_id is None]
+    if school is not None and pending:
+        return GateDecision(Gate.NAME_SCHOOL, f"the sender's #{pending[-1].id} has no "
+                                              f"school yet: this report names {school.id}",
+                            pending[-1])
     if school is not None and school_open:
         return GateDecision(Gate.OPEN, f"school {school.id} has an open incident to join")
     same = [i for i in mine if i.created_at >= now - SENDER_WINDOW

@@ -128,20 +128,31 @@ def _backup(config: Config, contact: Contact, step: Step) -> Recipient | None:
     return Recipient(backup.id, backup.name, backup.language, addresses, backup.channel_delay)
 
 
+def recipient(contact: Contact, channels: tuple[Channel, ...] | None = None,
+              backup: Recipient | None = None) -> tuple[Recipient | None, list[str]]:
+    """How ``contact`` is paged on ``channels`` (None: their own, from contacts/), in
+    order and ``channel_delay`` apart, as an escalation step pages them; None when no
+    channel has an address. Also the channels that have none (for the timeline)."""
+    addresses, missing = _addresses(contact, contact.channels if channels is None
+                                    else channels)
+    if not addresses:
+        return None, missing
+    return Recipient(contact.id, contact.name, contact.language, addresses,
+                     contact.channel_delay, backup), missing
+
+
 def build_plan(config: Config, policy: Policy) -> Plan:
     steps: list[PlanStep] = []
     for step in policy.steps:
         recipients: list[Recipient] = []
         unreachable: list[tuple[str, str]] = []
         for contact in config.resolve_targets(step.targets):
-            channels = step.channels if step.channels is not None else contact.channels
-            addresses, missing = _addresses(contact, channels)
+            found, missing = recipient(contact, step.channels,
+                                       _backup(config, contact, step))
             if missing:
                 unreachable.append((contact.id, "no address for " + ", ".join(missing)))
-            if addresses:
-                recipients.append(Recipient(contact.id, contact.name, contact.language,
-                                            addresses, contact.channel_delay,
-                                            _backup(config, contact, step)))
+            if found is not None:
+                recipients.append(found)
         steps.append(PlanStep(tuple(recipients), step.wait, tuple(unreachable)))
     return Plan(policy.name, tuple(steps), policy.repeat)
 

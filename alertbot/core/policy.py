@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from alertbot.core.availability import AwayNote, choose
 from alertbot.core.durations import format_duration
 from alertbot.core.incident import Incident, State
 from alertbot.core.model import Channel
+from alertbot.core.plan import Recipient
 
 # A due time missed by more than this (a crash, a stopped machine) is not replayed
 # back-to-back: the next step is timed from now, so recovery sends no burst of pages.
@@ -78,11 +79,7 @@ def decide(incident: Incident, now: float, *,
     base = incident.due_at if now - incident.due_at <= LATE_TOLERANCE else now
     plan_step = steps[step]
     chosen = choose(plan_step, away, now)
-    pages = tuple(
-        PageIntent(r.contact_id, r.name, r.language, channel, address, index * r.channel_delay)
-        for r in chosen.recipients
-        for index, (channel, address) in enumerate(r.addresses)
-    )
+    pages = page_intents(chosen.recipients)
     return Decision(
         step=step,
         round=rnd,
@@ -93,6 +90,26 @@ def decide(incident: Incident, now: float, *,
         away=chosen.notes,
         all_away=chosen.all_away,
     )
+
+
+def page_intents(recipients: Iterable[Recipient]) -> tuple[PageIntent, ...]:
+    """Each recipient paged on each of their channels, in order and ``channel_delay``
+    seconds apart (0: all at once): how an escalation step pages a person."""
+    return tuple(
+        PageIntent(r.contact_id, r.name, r.language, channel, address, index * r.channel_delay)
+        for r in recipients
+        for index, (channel, address) in enumerate(r.addresses)
+    )
+
+
+def summon(incident: Incident, recipients: Iterable[Recipient], reason: str) -> Decision:
+    """The console's "page now" (issue 11; new-user trial 2): ``recipients`` paged at once
+    the way a step pages them (``page_intents``), as part of the incident's current step
+    and round (so fallback to the next channel and cancelling on acknowledgement treat
+    them as the step's own pages); the escalation's own timing is untouched
+    (``next_due_at`` None)."""
+    return Decision(step=max(incident.step, 0), round=incident.round,
+                    pages=page_intents(recipients), next_due_at=None, reason=reason)
 
 
 def schedule(incident: Incident, horizon_rounds: int = 1,

@@ -7,6 +7,11 @@ from enum import StrEnum
 
 from alertbot.core.model import Channel
 
+# The reason every page the console's "page now" queues starts with (service/
+# console_actions.py). Such a page is wanted while its incident is open, acknowledged
+# included (``notify.claim.still_wanted``): a designee calls someone in after taking it.
+CONSOLE_PAGE_REASON = "paged from the console by "
+
 
 class OutboxStatus(StrEnum):
     PENDING = "pending"  # waiting for its due time

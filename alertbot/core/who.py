@@ -27,6 +27,7 @@ from enum import StrEnum
 
 from alertbot.core.incident import Incident, State
 from alertbot.core.model import Config, Contact, School
+from alertbot.core.readiness import on_paths
 
 # One confirmation call per person, incident and verb within this many seconds, so a
 # forged caller ID cannot make alertbot ring a responder over and over (decision 0014).
@@ -359,14 +360,37 @@ def may_see_readiness(config: Config, contact: Contact) -> Verdict:
     return Verdict(False, f"{contact.id} is not an admin or in console.see_all")
 
 
+def is_paged(config: Config, contact: Contact) -> bool:
+    """Whether some page could go to ``contact``: an escalation step names them (by id
+    or role), or they are the ``backup`` of someone a step names (core/readiness.py
+    ``on_paths``). Drill participants are people of the policies, so they are included."""
+    return any(c.id == contact.id for c in on_paths(config))
+
+
+def may_be_away(config: Config, contact: Contact) -> Verdict:
+    """May ``contact`` be marked AWAY (or BACK)? Only someone who is paged (``is_paged``):
+    AWAY changes whom a step pages (decision 0040), so for a reporter-only contact (a
+    principal who reports but is on no step) it would change nothing while telling them
+    it did. Refused with ``away_not_paged`` on every medium (SMS, Slack, voice, console)."""
+    if is_paged(config, contact):
+        return _yes(f"{contact.id} is on an escalation step or a backup")
+    return Verdict(False, f"{contact.id} is on no escalation step and nobody's backup: "
+                          "AWAY changes nothing for them", "away_not_paged")
+
+
 def may_set_away(config: Config, actor: Contact, target: Contact) -> Verdict:
     """May ``actor`` mark ``target`` away or back from the console? Themselves (as by
-    texting AWAY), or an admin (someone on leave who cannot text)."""
+    texting AWAY), or an admin (someone on leave who cannot text); and then only someone
+    who is paged (``may_be_away``: refused with key ``away_not_paged``). Whether the
+    target is paged is told only to who may set their availability at all."""
     if actor.id == target.id:
-        return _yes(f"{actor.id} sets their own availability")
-    if config.is_admin(actor.id):
-        return _yes(f"{actor.id} is an admin")
-    return Verdict(False, f"{actor.id} may not set {target.id} away")
+        allowed = _yes(f"{actor.id} sets their own availability")
+    elif config.is_admin(actor.id):
+        allowed = _yes(f"{actor.id} is an admin")
+    else:
+        return Verdict(False, f"{actor.id} may not set {target.id} away")
+    paged = may_be_away(config, target)
+    return allowed if paged.allowed else paged
 
 
 def may_view(config: Config, contact: Contact | None, incident: Incident) -> Verdict:

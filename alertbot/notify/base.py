@@ -30,6 +30,9 @@ class OutboundMessage:
     # the provider what it placed (twilio/placed.py, for calls) checks before placing.
     tries_before: int = 0
     queued_at: float = 0.0  # seconds since the epoch when the row was queued
+    # An unanswered page is paged again by the escalation (False: the console's page,
+    # twilio/voice_sender.repeats_unanswered): a voice page's goodbye says which.
+    again: bool = True
 
 
 @dataclass(frozen=True)

@@ -19,15 +19,21 @@ from dataclasses import dataclass
 
 from alertbot.core.incident import State
 from alertbot.core.model import Channel
-from alertbot.core.records import OutboxItem, OutboxKind
+from alertbot.core.records import CONSOLE_PAGE_REASON, OutboxItem, OutboxKind
 from alertbot.notify.ports import ClaimTx
 from alertbot.notify.ratelimit import Rates
 
 
 def still_wanted(item: OutboxItem, incident_state: State | None) -> bool:
     """Should this due message still be sent? A page only while its incident is
-    triggered (not acknowledged, resolved, or gone); any other message always."""
+    triggered (not acknowledged, resolved, or gone); any other message always. A page
+    from the console's "page now" (reason ``CONSOLE_PAGE_REASON``) also while the
+    incident is acknowledged: whoever took it called that person in (an acknowledgement
+    cancels the pages queued before it, console ones included; the person's own ACK
+    cancels theirs: service/responding.py)."""
     if item.kind is not OutboxKind.PAGE:
+        return True
+    if incident_state is State.ACKNOWLEDGED and item.reason.startswith(CONSOLE_PAGE_REASON):
         return True
     return incident_state is State.TRIGGERED
 

@@ -22,7 +22,7 @@ import logging
 import random
 from dataclasses import dataclass
 
-from alertbot.core.records import OutboxItem
+from alertbot.core.records import CONSOLE_PAGE_REASON, OutboxItem
 from alertbot.notify.base import (
     OutboundMessage,
     PermanentFailure,
@@ -71,7 +71,8 @@ Outcome = Sent | Temporary | Permanent
 def outbound(item: OutboxItem) -> OutboundMessage:
     """The channel's view of an outbox row."""
     return OutboundMessage(item.id, item.channel, item.address, item.body, item.language,
-                           item.incident_id, str(item.kind), item.attempts, item.created_at)
+                           item.incident_id, str(item.kind), item.attempts, item.created_at,
+                           again=not item.reason.startswith(CONSOLE_PAGE_REASON))
 
 
 async def send(sender: Sender | None, item: OutboxItem, within: float) -> Outcome:

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from alertbot.core import commands as cmd
+from alertbot.core import who
 from alertbot.core.actors import Outcome
 from alertbot.core.availability import (
     MAX_AWAY,
@@ -38,9 +39,14 @@ def by_text(tx: Tx, config: Config, contact: Contact, command: cmd.Away | cmd.Ba
             now: float, source: str = "sms") -> Reply:
     """Apply ``AWAY [when]`` or ``BACK`` from ``contact``; the reply (data)."""
     lang = contact.language
+    verdict = who.may_be_away(config, contact)
+    if not verdict.allowed:
+        log.info("%s texted %s: %s", contact.id, type(command).__name__.upper(),
+                 verdict.reason)
+        return Reply(ReplyKey.AWAY_NOT_PAGED, {}, lang, outcome=Outcome.REFUSED)
     if isinstance(command, cmd.Back):
         return back(tx, contact, now)
-    ask = read_away(command.spec)
+    ask = read_away(command.spec, day_first=lang == "es")
     end = ask if isinstance(ask, AwayProblem) else away_end(ask, now, config.timezone)
     if isinstance(end, AwayProblem):
         values: dict[str, object] = {"days": int(MAX_AWAY // 86400)} if (
@@ -58,7 +64,9 @@ def away_end(ask: AwayAsk, now: float, timezone: str) -> float | AwayProblem:
     zone = ZoneInfo(timezone)
     today = datetime.fromtimestamp(now, zone).date()
     try:
-        if ask.weekday is not None:
+        if ask.days_ahead is not None:
+            day = today + timedelta(days=ask.days_ahead)
+        elif ask.weekday is not None:
             day = today + timedelta(days=(ask.weekday - today.weekday()) % 7 or 7)
         elif ask.year is not None:
             day = date(ask.year, ask.month or 0, ask.day or 0)

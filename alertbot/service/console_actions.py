@@ -6,11 +6,15 @@ Called by the receiver's ``_dispatch`` inside the command's one unit of work, af
 through the outbox (``tx.enqueue``) with a reason, and the timeline says who did it.
 
 * ``PageNow(number, target)``: ``target`` is a contact id or a role
-  (``Config.resolve_targets``). While nobody has acknowledged, each person is paged on
-  each of their channels like an escalation step's page (kind ``page``: an
-  acknowledgement cancels it). Once acknowledged, paging has stopped for everyone, so
-  each person gets one notice by SMS (else Slack) asking them to join: a designee can
-  still call in counsel without restarting the ringing.
+  (``Config.resolve_targets``). Each person is paged the way an escalation step pages
+  them (new-user trial 2: it sent one text, never a call): on each of their channels
+  from contacts/ (SMS, a voice call whose key 1 acknowledges, Slack), in order and
+  ``channel_delay`` apart, built by the engine's own path (``core.policy.summon`` and
+  ``notices.pages_for``: same bodies, DRILL marks, outbox rows of kind ``page``).
+  While nobody has acknowledged, the first acknowledgement cancels them as any page.
+  After an acknowledgement they still go (``notify.claim.still_wanted``): a designee
+  calls counsel in without restarting the ringing for everyone; the person's own ACK
+  (text, Slack, or key 1 on the call) stops theirs (service/responding.py).
 * ``MessageReporter(number, text)``: ``text`` is sent as typed (no folding: the district
   chose these words) to the number that opened the incident. Over ``MESSAGE_LIMIT``
   characters, Twilio's cap on one message body (error 21617), it is refused whole:
@@ -26,7 +30,9 @@ from alertbot.core.commands import MessageReporter, PageNow
 from alertbot.core.incident import Incident, State
 from alertbot.core.lengths import refuse_over
 from alertbot.core.model import Channel, Config, Contact
-from alertbot.core.records import NewMessage, OutboxKind
+from alertbot.core.plan import recipient
+from alertbot.core.policy import summon
+from alertbot.core.records import CONSOLE_PAGE_REASON, NewMessage, OutboxKind, OutboxStatus
 from alertbot.service import notices
 from alertbot.store.tx import Tx
 from alertbot.text.messages import SMS_MAX_CHARS
@@ -37,13 +43,14 @@ MESSAGE_LIMIT = SMS_MAX_CHARS  # characters in a designee's text to the reporter
 
 def apply(tx: Tx, config: Config, now: float, contact: Contact,
           command: PageNow | MessageReporter, public_url: str | None) -> Reply:
-    """Apply a console command for ``contact`` at ``now`` (epoch seconds); the reply."""
+    """Apply a console command for ``contact`` at ``now`` (epoch seconds); the reply.
+    ``public_url`` is not used by these commands (the receiver passes it)."""
     incident = tx.get_incident(command.number)
     lang = contact.language
     if incident is None:
         return Reply(ReplyKey.NO_SUCH, {"n": command.number}, lang, None, Outcome.NOT_FOUND)
     if isinstance(command, PageNow):
-        return page_now(tx, config, now, contact, incident, command.target, public_url)
+        return page_now(tx, config, now, contact, incident, command.target)
     return message_reporter(tx, config, now, contact, incident, command.text)
 
 
@@ -53,7 +60,7 @@ def _refused(verdict: who.Verdict, incident: Incident, language: str) -> Reply:
 
 
 def page_now(tx: Tx, config: Config, now: float, contact: Contact, incident: Incident,
-             target: str, public_url: str | None) -> Reply:
+             target: str) -> Reply:
     """Page ``target`` (contact id or role) for ``incident`` now; see the module doc."""
     lang = contact.language
     verdict = who.may_page_now(config, contact, incident)
@@ -72,48 +79,49 @@ def page_now(tx: Tx, config: Config, now: float, contact: Contact, incident: Inc
                      {"n": incident.id, "names": [p.name for p in outsiders]}, lang,
                      incident.id, Outcome.REFUSED)
     reason = f"{notices.CONSOLE_PAGE_REASON}{contact.name}"
-    messages: list[NewMessage] = []
+    found = [(person, *recipient(person)) for person in people]
+    decision = summon(incident, [r for _p, r, _m in found if r is not None], reason)
+    messages = notices.pages_for(incident, decision, config.timezone, config, repeat=1)
     reached: list[str] = []
-    for person in people:
-        sent = (_pages(config, incident, person, reason)
-                if incident.state is State.TRIGGERED
-                else _join_notice(config, incident, person, contact, reason, public_url))
-        if sent:
-            messages += sent
-            reached.append(f"{person.name} by {', '.join(str(m.channel) for m in sent)}")
+    for person, _found, missing in found:
+        channels = [str(m.channel) for m in messages if m.contact_id == person.id]
+        if channels:
+            reached.append(f"{person.name} by {', '.join(channels)}")
+        elif missing:
+            reached.append(f"{person.name}: no address for {', '.join(missing)}")
     tx.enqueue(messages, now)
+    after = " (after the acknowledgement)" if incident.state is State.ACKNOWLEDGED else ""
     tx.add_timeline(incident.id, now, "paged",
-                    f"{reason} (target {target.strip()}): "
+                    f"{reason} (target {target.strip()}){after}: "
                     f"{'; '.join(reached) or 'nobody reachable'}", contact.name)
     names = [p.name for p in people]
     return Reply(ReplyKey.CONSOLE_PAGED, {"n": incident.id, "names": names}, lang,
                  incident.id, Outcome.PAGED)
 
 
-def _pages(config: Config, incident: Incident, person: Contact,
-           reason: str) -> list[NewMessage]:
-    """A page on each of ``person``'s channels that has an address (kind ``page``)."""
-    title = notices.incident_title(config, incident, person.language)
-    out: list[NewMessage] = []
-    for channel in person.channels:
-        address = person.address(channel)
-        if not address:
-            continue
-        body = notices.page_body_for(Channel(channel), incident, person.language,
-                                     config.timezone, title)
-        out.append(NewMessage(OutboxKind.PAGE, Channel(channel), address, body,
-                              person.language, incident.id, person.id, reason=reason,
-                              opened_at=incident.created_at))
-    return out
-
-
-def _join_notice(config: Config, incident: Incident, person: Contact, by: Contact,
-                 reason: str, public_url: str | None) -> list[NewMessage]:
-    url = (public_url or "").rstrip("/") + "/incidents/" + str(incident.id)
-    msg = notices.notice_to_contact(
-        person, "console_page", incident.id, reason, n=incident.id, name=by.name,
-        title=notices.incident_title(config, incident, person.language), url=url)
-    return [msg] if msg else []
+def answered_page(tx: Tx, incident: Incident, contact: Contact, source: str,
+                  now: float) -> Reply | None:
+    """``contact`` acknowledged ``incident`` after someone else did. If the console paged
+    them for it (a page of reason ``CONSOLE_PAGE_REASON`` that was not cancelled), that
+    is their answer to it, as an ACK is to a step's page: their pending pages stop (a
+    call ``channel_delay`` after the text is not placed), the timeline says so, and the
+    reply says who leads the response. None: no console page of theirs (the caller says
+    who acknowledged it, as before)."""
+    if incident.state is not State.ACKNOWLEDGED or incident.acknowledged_by == contact.id:
+        return None
+    if not any(m.kind is OutboxKind.PAGE and m.contact_id == contact.id
+               and m.reason.startswith(CONSOLE_PAGE_REASON)
+               and m.status is not OutboxStatus.CANCELLED
+               for m in tx.messages_for(incident.id)):
+        return None
+    cancelled = tx.cancel_pages_to(incident.id, contact.id)
+    tx.add_timeline(incident.id, now, "paged",
+                    f"{contact.name} answered the page from the console via {source}; "
+                    f"their paging stopped ({cancelled} queued page(s) cancelled)",
+                    contact.name)
+    return Reply(ReplyKey.CONSOLE_PAGE_ACKED,
+                 {"n": incident.id, "name": incident.acknowledged_by_name or "?"},
+                 contact.language, incident.id, Outcome.ALREADY_ACKNOWLEDGED)
 
 
 def reporter_phone(config: Config, incident: Incident) -> str | None:

@@ -6,14 +6,13 @@ from alertbot.clock import local_time
 from alertbot.core.incident import Incident
 from alertbot.core.model import Channel, Config, Contact
 from alertbot.core.policy import Decision
-from alertbot.core.records import NewMessage, OutboxKind, OutboxStatus
+from alertbot.core.records import CONSOLE_PAGE_REASON, NewMessage, OutboxKind, OutboxStatus
 from alertbot.store.sql import Tx
 from alertbot.text.messages import fit_sms, render
 from alertbot.text.voice_text import page_speech
 
-# The reason of every message the console's "page now" queues (service/console_actions.py):
-# a page while nobody acknowledged, a "join the response" notice after.
-CONSOLE_PAGE_REASON = "paged from the console by "
+__all__ = ["CONSOLE_PAGE_REASON"]  # the reason of the console's "page now" pages (and of
+# the "join the response" notices it queued after an acknowledgement before trial 2)
 
 
 def everyone_paged(tx: Tx, incident_id: int) -> list[str]:
@@ -101,9 +100,10 @@ def page_body_for(channel: Channel, incident: Incident, language: str, timezone:
 
 
 def pages_for(incident: Incident, decision: Decision, timezone: str,
-              config: Config | None = None) -> list[NewMessage]:
+              config: Config | None = None, repeat: int | None = None) -> list[NewMessage]:
     """The decision's pages, each in its recipient's language and medium (title
-    included); a page of a later round is marked as a repeat ("2nd page"). A body
+    included); a page of a later round is marked as a repeat ("2nd page"; ``repeat``
+    overrides the round's count: the console's "page now" is a first page). A body
     depends only on the medium and the language here, so it is rendered once per
     (channel, language) and shared by every page with those (the opening unit's path,
     decision 0048)."""
@@ -115,7 +115,8 @@ def pages_for(incident: Incident, decision: Decision, timezone: str,
         if body is None:
             body = bodies[shape] = page_body_for(
                 page.channel, incident, page.language, timezone,
-                incident_title(config, incident, page.language), repeat=decision.round + 1)
+                incident_title(config, incident, page.language),
+                repeat=decision.round + 1 if repeat is None else repeat)
         out.append(NewMessage(
             kind=OutboxKind.PAGE, channel=page.channel, address=page.address, body=body,
             language=page.language, incident_id=incident.id, contact_id=page.contact_id,

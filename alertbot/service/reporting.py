@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import replace
 
 from alertbot.clock import Clock
 from alertbot.core import commands as cmd
@@ -144,12 +143,11 @@ class Reporting:
         school_open = school is not None and tx.open_incident_of(itype, school.id) is not None
         opened = tx.count_opened_by_since(sender, now - SENDER_WINDOW)
         gate = limits.sender_gate(mine, school, school_open, opened, now)
+        if gate.gate is Gate.NAME_SCHOOL and gate.target is not None and school is not None:
+            return self._name_school(tx, gate.target, actor, school, command, source, now)
         if gate.gate is Gate.JOIN and gate.target is not None:
             incident = gate.target
             self._join(tx, incident, actor, command.details, source, now)
-            if school is not None and incident.school_id is None:
-                self.updates.set_school(tx, incident, school, actor)
-                incident = replace(incident, school_id=school.id, school_name=school.name)
             return self.receipt(incident, actor.language, False)
         if gate.gate is Gate.OPEN_TELL:
             # A school with no open incident, or nothing of theirs open: a genuine
@@ -159,6 +157,21 @@ class Reporting:
         if gate.gate is Gate.LIMIT and gate.target is not None:
             return self._limited(tx, actor, sender, command, source, opened, gate.target)
         return None
+
+    def _name_school(self, tx: Tx, pending: Incident, actor: Actor, school: School,
+                     command: cmd.Open, source: str, now: float) -> Reply:
+        """The sender's school-less ``pending`` incident gets the school their new report
+        names, exactly as if they had answered "which school?" (``Updates.set_school``):
+        if the school has an open incident of the type, ``pending`` is merged into it
+        (paging stops, the timeline says why) and the report's words go there."""
+        survivor = self.updates.set_school(tx, pending, school, actor)
+        self._join(tx, survivor, actor, command.details, source, now,
+                   f" (naming the school of #{pending.id})")
+        if survivor.id != pending.id:  # that school's incident was already open
+            return self.updates.merged_reply(pending.id, survivor, actor.language)
+        if survivor.school_id is None:  # named by someone else a moment ago
+            survivor = tx.get_incident(pending.id) or survivor
+        return self.receipt(survivor, actor.language, False)
 
     def _unverified_gate(self, tx: Tx, actor: Actor, command: cmd.Open,
                          source: str) -> Reply | None:

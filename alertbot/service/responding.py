@@ -18,7 +18,7 @@ from alertbot.core.model import Channel, Config, Contact
 from alertbot.core.records import NewMessage, OutboxKind
 from alertbot.core.who import Proof, Stop, StopDecision
 from alertbot.metrics import Metrics
-from alertbot.service import drills, notices
+from alertbot.service import console_actions, drills, notices
 from alertbot.store.sql import Tx
 from alertbot.text.reply import Reply, ReplyKey
 from alertbot.text.voice_text import prompt
@@ -129,7 +129,9 @@ class Responding:
             tx, incident, lambda i: i.acknowledge(contact.id, contact.name, now))
         if isinstance(taken, Incident):
             drills.record_late_ack(tx, taken, contact, source, now)  # a drill times everyone
-            return self.taken(taken, lang)
+            # Paged from the console after someone took it: this ACK answers that page.
+            answered = console_actions.answered_page(tx, taken, contact, source, now)
+            return answered or self.taken(taken, lang)
         incident, acked = taken
         cancelled = tx.cancel_pages(incident.id)
         tx.add_timeline(incident.id, now, "acknowledged",

@@ -121,6 +121,18 @@ class OutboxQueries(TxBase):
             .values(status=str(OutboxStatus.CANCELLED)))
         return int(result.rowcount or 0)
 
+    def cancel_pages_to(self, incident_id: int, contact_id: str) -> int:
+        """Cancel ``contact_id``'s pending pages of the incident (they answered the
+        console's page after someone else acknowledged); how many."""
+        self.made_work = True
+        result = self.conn.execute(
+            sa.update(outbox)
+            .where(outbox.c.incident_id == incident_id, outbox.c.kind == str(OutboxKind.PAGE),
+                   outbox.c.contact_id == contact_id,
+                   outbox.c.status == str(OutboxStatus.PENDING))
+            .values(status=str(OutboxStatus.CANCELLED)))
+        return int(result.rowcount or 0)
+
     def messages_for(self, incident_id: int) -> list[OutboxItem]:
         rows = self.conn.execute(_FOR_INCIDENT, {"id": incident_id}).all()
         return [outbox_from_row(r, self.words) for r in rows]

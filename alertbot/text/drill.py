@@ -20,26 +20,32 @@ SPOKEN_MARK = {"en": "DRILL. ", "es": "DRILL, simulacro. "}
 
 SUMMARY = {
     "en": {
-        "head": "DRILL #{n}{drill} ended ({ended}). First page after {first}. "
-                "Acknowledged: {acked} of {paged}. ",
+        "head": "DRILL #{n}{drill} ended ({ended}). ",
+        "first": "First page after {first}. ",
+        "first_none": "No page went out. ",
+        "acked": "Acknowledged: {acked} of {paged}. {lines}. Median {median}.",
+        "nobody_acked": "Nobody acknowledged ({paged} paged: {names}).",
+        "nobody_paged": "Nobody was paged.",
         "line": "{name} {after} by {channel}",
-        "line_never": "{name} never",
-        "median": " Median {median}",
-        "earlier": "; earlier drills {earlier}.",
-        "no_earlier": "; no earlier drill to compare.",
-        "none": "nobody",
+        "line_never": "{name} did not ack",
+        "earlier": " Earlier drills: {earlier}.",
+        "earlier_none": "nobody acked",
+        "no_earlier": " No earlier drill to compare.",
         "never": "never",
         "unknown": "?",
     },
     "es": {
-        "head": "DRILL (simulacro) #{n}{drill} terminado ({ended}). Primer aviso en "
-                "{first}. Atendieron: {acked} de {paged}. ",
+        "head": "DRILL (simulacro) #{n}{drill} terminado ({ended}). ",
+        "first": "Primer aviso en {first}. ",
+        "first_none": "No salió ningún aviso. ",
+        "acked": "Atendieron: {acked} de {paged}. {lines}. Mediana {median}.",
+        "nobody_acked": "Nadie atendió ({paged} avisados: {names}).",
+        "nobody_paged": "No se avisó a nadie.",
         "line": "{name} {after} por {channel}",
-        "line_never": "{name} nunca",
-        "median": " Mediana {median}",
-        "earlier": "; simulacros anteriores {earlier}.",
-        "no_earlier": "; sin simulacros anteriores.",
-        "none": "nadie",
+        "line_never": "{name} no atendió",
+        "earlier": " Simulacros anteriores: {earlier}.",
+        "earlier_none": "nadie atendió",
+        "no_earlier": " Sin simulacros anteriores.",
         "never": "nunca",
         "unknown": "?",
     },
@@ -79,19 +85,31 @@ def _line(r: Responder, words: dict[str, str], language: str) -> str:
 
 
 def drill_summary(report: DrillReport, language: str) -> str:
-    """The admins' text when a drill ends, folded and fitted to one SMS (GSM-7)."""
+    """The admins' text when a drill ends, folded and fitted to one SMS (GSM-7). Only
+    true, plain statements (new-user trial 2: "Median never"): no page at all, nobody
+    acknowledged, nobody paged and an earlier drill nobody acknowledged are each said in
+    words; times are shown only where there is one."""
     words = SUMMARY.get(language) or SUMMARY["en"]
     this = report.this
     text = words["head"].format(
         n=this.incident_id, drill=f" {report.drill_id}" if report.drill_id else "",
-        ended=report.ended, first=seconds(this.first_page_after, language),
-        acked=this.acknowledged, paged=len(this.responders))
-    lines = [_line(r, words, language) for r in this.responders]
-    text += "; ".join(lines) if lines else words["none"]
-    text += "." + words["median"].format(median=seconds(this.median_ack, language))
+        ended=report.ended)
+    text += (words["first_none"] if this.first_page_after is None
+             else words["first"].format(first=seconds(this.first_page_after, language)))
+    paged = len(this.responders)
+    if not this.responders:
+        text += words["nobody_paged"]
+    elif this.median_ack is None:
+        text += words["nobody_acked"].format(
+            paged=paged, names=", ".join(r.name for r in this.responders))
+    else:
+        text += words["acked"].format(
+            acked=this.acknowledged, paged=paged, median=seconds(this.median_ack, language),
+            lines="; ".join(_line(r, words, language) for r in this.responders))
     if report.earlier:
         text += words["earlier"].format(earlier=", ".join(
-            seconds(m.median_ack, language) for m in report.earlier))
+            words["earlier_none"] if m.median_ack is None else seconds(m.median_ack, language)
+            for m in report.earlier))
     else:
         text += words["no_earlier"]
     return fit_sms(text)

@@ -29,6 +29,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "ack_notice_reporter": "#{n}: {name} is on it and is responding.",
         "ack_notice_team": "#{n} acknowledged by {name}. Paging stopped.",
         "ack_already": "#{n} was already acknowledged by {name}.",
+        "console_page_acked": "#{n}: thank you, your page is answered and stopped. {name} "
+        "leads the response; the details are in the console.",
         "resolve_already": "#{n} was already resolved by {name}.",
         "ack_which": "Several incidents are open: {numbers}. Reply ACK <number>.",
         "ack_none": "No open incident is paging you.",
@@ -124,13 +126,15 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "file). Text ACK {n} instead.",
         "away_ok": "You are away until {until}: you are not paged while others in your "
         "step can be (if nobody else can, you still are). Text BACK when you return.",
-        "away_unreadable": "Could not read when you are back. Text AWAY, AWAY 3d, AWAY until "
-        "friday or AWAY until 12/24.",
+        "away_unreadable": "Could not read when you are back. Text AWAY, AWAY 3d, AWAY "
+        "tomorrow, AWAY until friday or AWAY until 12/24.",
         "away_too_long": "AWAY lasts at most {days} days. Text e.g. AWAY 7d, or AWAY again "
         "later.",
         "away_past": "That day has already passed. Text e.g. AWAY until friday or AWAY 3d.",
         "back_ok": "Welcome back: you are paged again as usual.",
         "back_not_away": "You were not away: you are paged as usual.",
+        "away_not_paged": "AWAY and BACK are for people alertbot pages; you are on no "
+        "paging step, so nothing changed. You can still report as usual.",
         "step_away_admin": "#{n}: everyone in step {step} is away ({names}); they were paged "
         "anyway. Check that someone responds.",
         "readiness_nobody": "alertbot weekly check: {steps} cannot reach anyone now. "
@@ -146,8 +150,6 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "console. Page someone on its team.",
         "console_no_phone": "#{n}: the reporter has no phone number to text.",
         "console_closed": "#{n} is resolved: nobody is paged for it.",
-        "console_page": "#{n}: {name} asks you to join the response to {title}. "
-        "Console: {url}",
         "drill_summary": "{text}",  # composed by text/drill.py (issue 14)
         "pin_lockout": "alertbot: {count} wrong phone-tree PINs from {who} in {minutes} "
         "minutes. PINs from that number are refused for up to {minutes} minutes; the "
@@ -170,6 +172,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "ack_notice_reporter": "#{n}: {name} está atendiendo y va en camino.",
         "ack_notice_team": "#{n} atendido por {name}. Avisos detenidos.",
         "ack_already": "#{n} ya fue atendido por {name}.",
+        "console_page_acked": "#{n}: gracias, su aviso quedó respondido y detenido. {name} "
+        "dirige la respuesta; los detalles están en la consola.",
         "resolve_already": "#{n} ya fue cerrado por {name}.",
         "ack_which": "Hay varios incidentes abiertos: {numbers}. Responda ACK <número>.",
         "ack_none": "Ningún incidente abierto le está avisando.",
@@ -271,12 +275,14 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "paso puedan recibirlos (si nadie más puede, sí los recibe). Envíe DE VUELTA al "
         "volver.",
         "away_unreadable": "No se entendió cuándo vuelve. Envíe AUSENTE, AUSENTE 3d, AUSENTE "
-        "hasta el viernes o AUSENTE hasta 12/24.",
+        "mañana, AUSENTE hasta el viernes o AUSENTE hasta el 24/12.",
         "away_too_long": "AUSENTE dura como máximo {days} días. Envíe p. ej. AUSENTE 7d, o "
         "AUSENTE de nuevo más tarde.",
         "away_past": "Ese día ya pasó. Envíe p. ej. AUSENTE hasta el viernes o AUSENTE 3d.",
         "back_ok": "Bienvenido de vuelta: recibe avisos de nuevo.",
         "back_not_away": "Usted no estaba ausente: recibe avisos como siempre.",
+        "away_not_paged": "AUSENTE y DE VUELTA son para quienes alertbot avisa; usted no "
+        "está en ningún paso de avisos, así que nada cambió. Puede reportar como siempre.",
         "step_away_admin": "#{n}: todos en el paso {step} están ausentes ({names}); se les "
         "avisó igual. Verifique que alguien responda.",
         "readiness_nobody": "Revisión semanal de alertbot: {steps} no puede avisar a nadie "
@@ -292,8 +298,6 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "consola. Avise a alguien de su equipo.",
         "console_no_phone": "#{n}: quien reportó no tiene número para textos.",
         "console_closed": "#{n} está cerrado: no se avisa a nadie.",
-        "console_page": "#{n}: {name} le pide sumarse a la respuesta a {title}. "
-        "Consola: {url}",
         "drill_summary": "{text}",  # composed by text/drill.py (issue 14)
         "pin_lockout": "alertbot: {count} PIN equivocados en el teléfono desde {who} en "
         "{minutes} minutos. Se rechazan los PIN de ese número hasta {minutes} minutos; se "

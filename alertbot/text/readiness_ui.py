@@ -53,6 +53,9 @@ TEXT: dict[str, dict[str, str]] = {
         "drill_report": "Drill report",
         "drill_first_page": "Time to first page: {time}",
         "drill_acked": "{acked} of {paged} acknowledged; median {median}.",
+        "drill_acked.none": "Nobody acknowledged ({paged} paged).",
+        "drill_acked.nobody_paged": "Nobody was paged.",
+        "drill_first_page.none": "No page went out.",
         "drill_responder": "Responder",
         "drill_paged": "Paged after",
         "drill_ack": "Acknowledged after",
@@ -62,7 +65,15 @@ TEXT: dict[str, dict[str, str]] = {
         "drill_earlier": "Earlier drills",
         "drill_earlier_row": "#{n}: first page {first}; {acked} of {paged} acknowledged; "
                              "median {median}",
+        "drill_earlier_row.none": "#{n}: first page {first}; nobody acknowledged "
+                                  "({paged} paged)",
         "drill_compare": "This drill's median {this}; earlier drills {earlier}.",
+        "drill_compare.none": "No median to compare: nobody acknowledged in this drill "
+                              "or in the earlier ones.",
+        "drill_compare.this_none": "Nobody acknowledged in this drill; earlier drills' "
+                                   "median {earlier}.",
+        "drill_compare.earlier_none": "This drill's median {this}; nobody acknowledged "
+                                      "in the earlier drills.",
         "drill_no_earlier": "No earlier drill to compare with.",
         "drill_ended": "Ended: {how}",
         "drill_running": "Still running.",
@@ -109,6 +120,9 @@ TEXT: dict[str, dict[str, str]] = {
         "drill_report": "Informe del simulacro",
         "drill_first_page": "Tiempo hasta el primer aviso: {time}",
         "drill_acked": "{acked} de {paged} confirmaron; mediana {median}.",
+        "drill_acked.none": "Nadie confirmó ({paged} avisados).",
+        "drill_acked.nobody_paged": "No se avisó a nadie.",
+        "drill_first_page.none": "No salió ningún aviso.",
         "drill_responder": "Responsable",
         "drill_paged": "Avisado a los",
         "drill_ack": "Confirmó a los",
@@ -118,7 +132,15 @@ TEXT: dict[str, dict[str, str]] = {
         "drill_earlier": "Simulacros anteriores",
         "drill_earlier_row": "#{n}: primer aviso {first}; {acked} de {paged} confirmaron; "
                              "mediana {median}",
+        "drill_earlier_row.none": "#{n}: primer aviso {first}; nadie confirmó "
+                                  "({paged} avisados)",
         "drill_compare": "Mediana de este simulacro {this}; simulacros anteriores {earlier}.",
+        "drill_compare.none": "No hay mediana que comparar: nadie confirmó en este "
+                              "simulacro ni en los anteriores.",
+        "drill_compare.this_none": "Nadie confirmó en este simulacro; mediana de los "
+                                   "anteriores {earlier}.",
+        "drill_compare.earlier_none": "Mediana de este simulacro {this}; nadie confirmó en "
+                                      "los simulacros anteriores.",
         "drill_no_earlier": "No hay simulacros anteriores para comparar.",
         "drill_ended": "Terminó: {how}",
         "drill_running": "Sigue en curso.",
@@ -130,10 +152,30 @@ def say(language: str, key: str, **values: object) -> str:
     """String ``key`` in ``language`` (en, es) with ``values`` filled in (see the module
     docstring for the fallbacks)."""
     table: Mapping[str, str] = TEXT.get(language, TEXT["en"])
+    key = _plainly(language, key, values)
     template = table.get(key) or TEXT["en"].get(key)
     if template is None:
         return key
     return template.format(**values) if values else template
+
+
+def _plainly(language: str, key: str, values: Mapping[str, object]) -> str:
+    """The key that says a drill's degenerate numbers in words (new-user trial 2: "median
+    never"): nobody paged, nobody acknowledged, no page went out, nothing to compare.
+    ``values`` are as the drill report template passes them (times already ``seconds``)."""
+    never = (TEXT.get(language) or TEXT["en"])["drill_never"]
+    if key == "drill_acked" and values.get("paged") == 0:
+        return "drill_acked.nobody_paged"
+    if key in ("drill_acked", "drill_earlier_row") and values.get("acked") == 0:
+        return f"{key}.none"
+    if key == "drill_first_page" and values.get("time") == never:
+        return "drill_first_page.none"
+    if key == "drill_compare":
+        this, earlier = values.get("this") == never, values.get("earlier") == never
+        if this or earlier:
+            return "drill_compare." + ("none" if this and earlier else
+                                       "this_none" if this else "earlier_none")
+    return key
 
 
 def seconds(value: float | None, language: str) -> str:

@@ -86,6 +86,7 @@ class ReplyKey(StrEnum):
     CONSOLE_CANNOT_SEE = "console_cannot_see"  # the target may not open the incident
     CONSOLE_NO_PHONE = "console_no_phone"  # the reporter has no number to text
     CONSOLE_CLOSED = "console_closed"  # paging for a resolved incident
+    CONSOLE_PAGE_ACKED = "console_page_acked"  # ACK of a console page after {name}'s ACK
     NOTE_OK = "note_ok"  # a note is on the incident's timeline
     NOTE_EMPTY = "note_empty"  # NOTE 12 with no words
     NOTE_HOW = "note_how"  # NOTE with no number
@@ -96,6 +97,7 @@ class ReplyKey(StrEnum):
     AWAY_PAST = "away_past"  # a date already past
     BACK_OK = "back_ok"
     BACK_NOT_AWAY = "back_not_away"
+    AWAY_NOT_PAGED = "away_not_paged"  # AWAY/BACK from someone no step pages (who.py)
     NONE = "none"  # nothing to say (opt-out words: Twilio answers those itself)
     VERBATIM = "verbatim"  # a reply stored before replies were data: its words as kept
 
@@ -152,6 +154,7 @@ FIELDS: dict[ReplyKey, frozenset[str]] = {
     ReplyKey.CONSOLE_CANNOT_SEE: frozenset({"n", "names"}),
     ReplyKey.CONSOLE_NO_PHONE: frozenset({"n"}),
     ReplyKey.CONSOLE_CLOSED: frozenset({"n"}),
+    ReplyKey.CONSOLE_PAGE_ACKED: frozenset({"n", "name"}),
     ReplyKey.NOTE_OK: frozenset({"n"}),
     ReplyKey.NOTE_EMPTY: frozenset({"n"}),
     ReplyKey.NOTE_HOW: frozenset(),
@@ -162,6 +165,7 @@ FIELDS: dict[ReplyKey, frozenset[str]] = {
     ReplyKey.AWAY_PAST: frozenset(),
     ReplyKey.BACK_OK: frozenset(),
     ReplyKey.BACK_NOT_AWAY: frozenset(),
+    ReplyKey.AWAY_NOT_PAGED: frozenset(),
     ReplyKey.NONE: frozenset(),
     ReplyKey.VERBATIM: frozenset({"text"}),
 }

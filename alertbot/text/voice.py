@@ -85,15 +85,19 @@ REPLIES: dict[str, dict[str, str]] = {
         "ack_ok_untold": "You acknowledged number {n}. Paging stopped. Text RESOLVE {n} when "
         "it is over.",
         "ack_already": "Incident number {n} was already acknowledged by {name}.",
+        "console_page_acked": "Thank you. Your page for incident number {n} is answered "
+        "and stopped. {name} leads the response.",
         "ack_none": "No open incident is paging you.",
         "away_ok": "You are away until {until}. You are not paged while others in your "
         "step can be. Text BACK when you return.",
-        "away_unreadable": "I could not understand when you are back. Text AWAY 3d, or AWAY "
-        "until friday.",
+        "away_unreadable": "I could not understand when you are back. Text AWAY 3d, AWAY "
+        "tomorrow, or AWAY until friday.",
         "away_too_long": "Away can last at most {days} days.",
         "away_past": "That day has already passed.",
         "back_ok": "Welcome back. You are paged again as usual.",
         "back_not_away": "You were not away. You are paged as usual.",
+        "away_not_paged": "Away and back are for people alertbot pages. You are on no "
+        "paging step, so nothing changed.",
         "ack_which": "Several incidents are open: {numbers}.",
         "resolve_ok": "Incident number {n} is resolved. Thank you.",
         "resolve_ok_drill": "Incident number {n} is resolved: the drill is over. The admins "
@@ -191,15 +195,19 @@ REPLIES: dict[str, dict[str, str]] = {
         "ack_ok_untold": "Usted atiende el incidente número {n}. Se detuvieron los avisos. "
         "Envíe RESOLVE {n} por texto al terminar.",
         "ack_already": "El incidente número {n} ya fue atendido por {name}.",
+        "console_page_acked": "Gracias. Su aviso del incidente número {n} quedó respondido "
+        "y detenido. {name} dirige la respuesta.",
         "ack_none": "Ningún incidente abierto le está avisando.",
         "away_ok": "Usted está ausente hasta {until}. No recibe avisos mientras otros de "
         "su paso puedan recibirlos. Envíe DE VUELTA por texto al volver.",
-        "away_unreadable": "No entendí cuándo vuelve. Envíe AUSENTE 3d, o AUSENTE hasta el "
-        "viernes.",
+        "away_unreadable": "No entendí cuándo vuelve. Envíe AUSENTE 3d, AUSENTE mañana, o "
+        "AUSENTE hasta el viernes.",
         "away_too_long": "La ausencia dura como máximo {days} días.",
         "away_past": "Ese día ya pasó.",
         "back_ok": "Bienvenido de vuelta. Recibe avisos de nuevo.",
         "back_not_away": "Usted no estaba ausente. Recibe avisos como siempre.",
+        "away_not_paged": "Ausente y de vuelta son para quienes alertbot avisa. Usted no "
+        "está en ningún paso de avisos, así que nada cambió.",
         "ack_which": "Hay varios incidentes abiertos: {numbers}.",
         "resolve_ok": "El incidente número {n} está cerrado. Gracias.",
         "resolve_ok_drill": "El incidente número {n} está cerrado: el simulacro terminó. Los "

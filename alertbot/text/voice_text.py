@@ -59,6 +59,11 @@ PROMPTS: dict[str, dict[str, str]] = {
         "page_invalid": "Sorry, that key is not a choice.",
         "page_unanswered": "No key was pressed, so this page is not acknowledged. "
         "You will be paged again. To respond, text ACK {n}.",
+        # the console's page: it is not paged again by itself (service/console_actions.py)
+        "page_unanswered_once": "No key was pressed, so this page is not acknowledged. "
+        "To respond, text ACK {n}.",
+        "voicemail_once": "Urgent page from alertbot. {page} To respond, text ACK {n} to "
+        "this number, or call it back and press 0.",
         "page_lost": "To respond to incident number {n}, text ACK {n}. Goodbye.",
         "voicemail": "Urgent page from alertbot. {page} To respond, text ACK {n} to this "
         "number, or call it back and press 0. You will be paged again until someone "
@@ -138,6 +143,10 @@ PROMPTS: dict[str, dict[str, str]] = {
         "page_invalid": "Lo siento, esa tecla no es una opción.",
         "page_unanswered": "No se oprimió ninguna tecla, así que este aviso no está atendido. "
         "Recibirá otro aviso. Para responder, envíe ACK {n} por texto.",
+        "page_unanswered_once": "No se oprimió ninguna tecla, así que este aviso no está "
+        "atendido. Para responder, envíe ACK {n} por texto.",
+        "voicemail_once": "Aviso urgente de alertbot. {page} Para responder, envíe ACK {n} "
+        "por texto a este número, o devuelva la llamada y oprima 0.",
         "page_lost": "Para responder al incidente número {n}, envíe ACK {n} por texto. Adiós.",
         "voicemail": "Aviso urgente de alertbot. {page} Para responder, envíe ACK {n} por "
         "texto a este número, o devuelva la llamada y oprima 0. Recibirá más avisos hasta "

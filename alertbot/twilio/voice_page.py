@@ -40,6 +40,7 @@ from alertbot.twilio.voice_sender import (
     confirm_twiml,
     hangup_twiml,
     page_twiml,
+    repeats_unanswered,
     voicemail_twiml,
 )
 
@@ -78,7 +79,7 @@ async def page_step(call: Call) -> VoiceResponse | str:
         return call.goodbye("page_unanswered", n=number)
     prefix = "" if digits == REPEAT_KEY else prompt("page_invalid", call.lang)
     return page_twiml(call.public_url, item.id, number, call.lang, item.body,
-                      replay=replay + 1, prefix=prefix)
+                      replay=replay + 1, prefix=prefix, again=repeats_unanswered(item.reason))
 
 
 async def _act(call: Call, actor: Actor, command: cmd.Ack | cmd.Resolve,
@@ -106,7 +107,8 @@ async def amd_step(call: Call) -> VoiceResponse:
     if isinstance(sender, TwilioVoice):
         number = call.qint("n")
         item = await call.outbox_item(number, call.qint("outbox"))
-        twiml = (voicemail_twiml(call.lang, item.body if item else "", number or None)
+        again = item is None or repeats_unanswered(item.reason)
+        twiml = (voicemail_twiml(call.lang, item.body if item else "", number or None, again)
                  if machine else hangup_twiml())
         try:
             await sender.update_call(call.sid, twiml)

@@ -25,6 +25,7 @@ from twilio.rest import Client
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from alertbot.core.model import Channel
+from alertbot.core.records import CONSOLE_PAGE_REASON
 from alertbot.notify.base import OutboundMessage, SendResult
 from alertbot.text.messages import clean_text
 from alertbot.text.voice_text import prompt, spoken_page, voice_for
@@ -69,20 +70,28 @@ def page_text(body: str, language: str) -> str:
 
 
 def page_twiml(public_url: str, outbox_id: int, incident_id: int | None, language: str,
-               body: str, *, replay: int = 0, prefix: str = "") -> str:
-    """The TwiML of a voice page: the page in a Gather, a few times, then goodbye."""
+               body: str, *, replay: int = 0, prefix: str = "", again: bool = True) -> str:
+    """The TwiML of a voice page: the page in a Gather, a few times, then goodbye.
+    ``again``: the goodbye says they will be paged again (False for the console's
+    page, which the escalation does not repeat: ``repeats_unanswered``)."""
     text = page_text(body, language)
     for repeats in range(PAGE_REPEATS, 0, -1):
         twiml = _page_twiml(public_url, outbox_id, incident_id, language, text, replay,
-                            prefix, repeats)
+                            prefix, repeats, again)
         if len(twiml) <= MAX_TWIML:
             return twiml
     return _page_twiml(public_url, outbox_id, incident_id, language, text[:1200], replay,
-                       prefix, 1)
+                       prefix, 1, again)
+
+
+def repeats_unanswered(reason: str) -> bool:
+    """Whether an unanswered page of this ``reason`` is paged again by the escalation:
+    a step's page is (the next round); the console's "page now" is not."""
+    return not reason.startswith(CONSOLE_PAGE_REASON)
 
 
 def _page_twiml(public_url: str, outbox_id: int, incident_id: int | None, language: str,
-                text: str, replay: int, prefix: str, repeats: int) -> str:
+                text: str, replay: int, prefix: str, repeats: int, again: bool) -> str:
     response = VoiceResponse()
     if prefix:
         say(response, prefix, language)
@@ -95,16 +104,20 @@ def _page_twiml(public_url: str, outbox_id: int, incident_id: int | None, langua
     for _ in range(repeats):
         gather = response.gather(num_digits=1, timeout=6, action=action, method="POST")
         say(gather, f"{text} {prompt('page_prompt', language)}", language)
-    say(response, prompt("page_unanswered", language, n=incident_id), language)
+    say(response, prompt("page_unanswered" if again else "page_unanswered_once", language,
+                         n=incident_id), language)
     response.hangup()
     return str(response)
 
 
-def voicemail_twiml(language: str, body: str, incident_id: int | None) -> str:
-    """What is left on a voicemail box: the page, and how to respond (it never acks)."""
+def voicemail_twiml(language: str, body: str, incident_id: int | None,
+                    again: bool = True) -> str:
+    """What is left on a voicemail box: the page, and how to respond (it never acks);
+    ``again`` as for ``page_twiml``."""
     response = VoiceResponse()
     page = spoken_page(body, language)
-    say(response, prompt("voicemail", language, page=page, n=incident_id or ""), language)
+    say(response, prompt("voicemail" if again else "voicemail_once", language, page=page,
+                         n=incident_id or ""), language)
     response.hangup()
     return str(response)
 
@@ -173,7 +186,7 @@ class TwilioVoice:
             return await self._plain(message, bridge_twiml(
                 self._public_url, message.incident_id, message.language, message.body))
         twiml = page_twiml(self._public_url, message.outbox_id, message.incident_id,
-                           message.language, message.body)
+                           message.language, message.body, again=message.again)
         amd = absolute(self._public_url, AMD_PATH, outbox=message.outbox_id,
                        n=message.incident_id, lang=message.language)
         return await create_resource(self._client.calls.create_async(

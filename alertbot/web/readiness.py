@@ -16,12 +16,14 @@ prints.
 ``POST /api/contacts/{id}/away``: form or JSON ``for`` ("3d", "until friday", "12/24";
 empty: until BACK, at most 30 days) or ``until`` (ISO 8601; without an offset, the
 district's time); 200 with ``{"id", "until"}``, 400 with ``{"error"}`` when it cannot
-be read, 404 for an unknown contact.
-``POST /api/contacts/{id}/back``: 200 ``{"id", "was_away"}``.
+be read, 404 for an unknown contact, 409 for a contact no escalation step pages
+(``who.may_be_away``: AWAY would change nothing for them).
+``POST /api/contacts/{id}/back``: 200 ``{"id", "was_away"}``; 409 as for away.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -70,12 +72,16 @@ class ReadinessApi:
         the rule refuses (readiness: ``who.may_see_readiness``; with ``target``, setting
         their availability: ``who.may_set_away``)."""
         viewer = await self._gate.api_access(request)
-        if viewer is None:
-            return None
         config = self._receiver().config
-        verdict = (who.may_see_readiness(config, viewer.contact) if target is None
-                   else who.may_set_away(config, viewer.contact, target))
-        if not verdict.allowed:
+        if viewer is None:  # the bearer token may do all, for people who are paged
+            verdict = who.may_be_away(config, target) if target is not None else None
+        else:
+            verdict = (who.may_see_readiness(config, viewer.contact) if target is None
+                       else who.may_set_away(config, viewer.contact, target))
+        if verdict is not None and verdict.key == "away_not_paged":
+            raise _conflict("AWAY and BACK are for people alertbot pages: "
+                            f"{target.id if target else ''} is on no escalation step")
+        if verdict is not None and not verdict.allowed:
             raise _forbidden("not allowed")
         return viewer
 
@@ -172,6 +178,11 @@ async def _form(request: web.Request) -> dict[str, str]:
         body = await request.json()
         return {k: str(v) for k, v in body.items()} if isinstance(body, dict) else {}
     return {k: str(v) for k, v in (await request.post()).items()}
+
+
+def _conflict(error: str) -> web.HTTPConflict:
+    """409: the request is understood but cannot apply to this contact."""
+    return web.HTTPConflict(text=json.dumps({"error": error}), content_type="application/json")
 
 
 def _bad(error: str) -> web.HTTPBadRequest:

@@ -165,3 +165,32 @@ async def test_an_incident_that_is_not_a_drill_has_no_drill_report(h: Harness) -
         await sign_in(client, h.fake, SUPERINTENDENT)
         status, page = await _get(client, "/incidents/1")
     assert status == 200 and "drill-report" not in page
+
+
+async def test_a_drill_nobody_acknowledged_is_said_in_words_in_the_console(
+        fake: FakeTwilio, tmp_path: Path) -> None:
+    """New-user trial 2: the drill report said "median never" when nobody acknowledged;
+    it says so plainly, for the drill and in the comparison with an earlier one."""
+    clock = FakeClock(_local("2026-12-01T09:00:00"))
+    async with Harness(fake, tmp_path, DISTRICT_DRILLS, clock=clock) as h:
+        h.ignore("sms")  # pages, repeats, ends and summaries: test_drills.py's
+        await h.advance(0)
+        await h.received("ALERT #1: DRILL", SUPERINTENDENT, ATTORNEY)
+        for _ in range(6):
+            await h.advance(minutes=3)  # nobody answers; it ends by itself
+        clock.advance(_local("2027-01-05T09:00:00") - clock.now())
+        await h.advance(0)
+        await h.received("ALERT #2: DRILL", SUPERINTENDENT, ATTORNEY)
+        for _ in range(6):
+            await h.advance(minutes=3)
+        async with console_client(h.url) as client:
+            await sign_in(client, h.fake, SUPERINTENDENT)
+            status, page = await _get(client, "/incidents/2")
+    assert status == 200
+    report = page.split('id="drill-report"')[1].split("</section>")[0]
+    for words in ("Nobody acknowledged (2 paged).",
+                  "No median to compare: nobody acknowledged in this drill or in the "
+                  "earlier ones.",
+                  "#1: first page 0 s; nobody acknowledged (2 paged)"):
+        assert words in report, words
+    assert "median never" not in report and "0 of 2" not in report

@@ -69,7 +69,7 @@ async def test_a_scheduled_drill_pages_measures_and_reports(fake: FakeTwilio,
         assert summary.body == (
             "DRILL #1 monthly-north ended (ended by itself after 15m). First page after "
             "0.0s. Acknowledged: 2 of 2. Dr. Jordan Rivera 1m5s by sms; Sam Okafor 1m35s by "
-            "sms. Median 1m20s; no earlier drill to compare.")
+            "sms. Median 1m20s. No earlier drill to compare.")
 
         status, body = await report(h, 1)
         assert status == 200
@@ -93,9 +93,11 @@ async def test_a_scheduled_drill_pages_measures_and_reports(fake: FakeTwilio,
             await h.advance(minutes=3)
         await h.received("DRILL: #2 resolved by alertbot", SUPERINTENDENT, ATTORNEY)
         summary = await h.fake.expect_sms(ADMIN, contains="DRILL #2 monthly-north ended")
-        assert "Acknowledged: 0 of 2. Dr. Jordan Rivera never; Sam Okafor never." in (
+        # said in words (new-user trial 2: "Median never")
+        assert "Nobody acknowledged (2 paged: Dr. Jordan Rivera, Sam Okafor)." in (
             summary.body or "")
-        assert (summary.body or "").endswith("Median never; earlier drills 1m20s.")
+        assert (summary.body or "").endswith(" Earlier drills: 1m20s.")
+        assert "never" not in (summary.body or "")
         status, body = await report(h, 2)
         assert [e["incident"] for e in body["earlier"]] == [1]
         assert body["earlier_median_ack_seconds"] == 80.0
@@ -136,7 +138,7 @@ async def test_a_drill_resolved_by_a_person_ends_with_its_summary(fake: FakeTwil
         summary = await h.fake.expect_sms(ADMIN, contains="DRILL #1 monthly-north ended")
         assert summary.body is not None and summary.body.startswith(
             "DRILL #1 monthly-north ended (resolved by Dr. Jordan Rivera). ")
-        assert "Acknowledged: 0 of 2." in summary.body
+        assert "Nobody acknowledged (2 paged: " in summary.body
         await h.advance(minutes=20)  # its end_after passes: nothing more is sent
         status, body = await report(h, 1)
         assert status == 200 and body["ended"] == "resolved by Dr. Jordan Rivera"

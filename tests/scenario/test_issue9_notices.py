@@ -159,7 +159,9 @@ async def test_past_the_cap_a_school_with_no_open_incident_still_opens(h: Harnes
 
 async def test_past_the_cap_an_unnamed_report_joins_the_senders_open_incident(
         h: Harness) -> None:
-    await h.text(TEACHER, "ICE")  # #1, no school, stays open
+    # #1 at Burns stays open. (Trial 2: a school-less #1 would take the school the next
+    # report names, as answering "which school?": tests/scenario/test_school_named_later.)
+    await h.text(TEACHER, "ICE 1201")
     await h.advance(minutes=16)
     for code in ("2302", "3101", "2302"):  # #2, #3, #4 opened and resolved in the window
         reply = await h.text(TEACHER, f"ICE {code}")
@@ -174,9 +176,9 @@ async def test_past_the_cap_an_unnamed_report_joins_the_senders_open_incident(
     updates = [e["text"] for e in entries(await h.incident(1), "update")]
     assert "agents are back" in updates[-1]
     # Everyone else alertbot told something in this story:
-    await h.received("ALERT #1: Enforcement visit at school not named", SUPERINTENDENT, ATTORNEY)
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", SUPERINTENDENT, ATTORNEY)
     await h.received("#1: still paging", TEACHER)
-    await h.received("ALERT #1: Enforcement visit at school not named", DEPUTY)
+    await h.received("ALERT #1: Enforcement visit at Burns Academy", DEPUTY)
     await h.received("ALERT #2: Enforcement visit at Oak Middle School", SUPERINTENDENT, ATTORNEY)
     await h.received("#2 resolved by Dr. Jordan Rivera.", TEACHER, ATTORNEY)
     await h.received("ALERT #3: Enforcement visit at Elm Elementary", SUPERINTENDENT, ATTORNEY)

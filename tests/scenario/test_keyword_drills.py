@@ -59,8 +59,8 @@ async def test_a_keyword_drill_ends_by_itself_and_the_admins_get_the_summary(
         summary = await fake.expect_sms(ADMIN, contains="DRILL #1 ended")
         assert summary.body == (
             "DRILL #1 ended (ended by itself after 15m). First page after 0.0s. "
-            "Acknowledged: 1 of 2. Dr. Jordan Rivera 30s by sms; Sam Okafor never. "
-            "Median 30s; no earlier drill to compare.")
+            "Acknowledged: 1 of 2. Dr. Jordan Rivera 30s by sms; Sam Okafor did not ack. "
+            "Median 30s. No earlier drill to compare.")
         incident = await h.incident(1)
         assert incident["state"] == "resolved" and incident["drill"] is True
         await h.advance(minutes=30)

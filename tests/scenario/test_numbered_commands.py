@@ -82,6 +82,8 @@ async def test_someone_the_console_paged_hears_the_resolve_once(h: Harness) -> N
                                   headers={"Authorization": f"Bearer {API_TOKEN}"}) as r:
             assert r.status == 200, await r.text()
         await h.settle()
-        await h.received("#1: Dr. Jordan Rivera asks you to join the response", DEPUTY)
+        # paged on each of the deputy's channels (new-user trial 2: one text, no call)
+        await h.received("ALERT #1: Enforcement visit at Burns Academy", DEPUTY)
+        await h.received("ALERT number 1", DEPUTY, kind="call")
     assert await h.text(ADMIN, "RESOLVE 1") == "#1 resolved. Thank you."
     await h.received("#1 resolved by Riley Chen.", DEPUTY, SUPERINTENDENT, ATTORNEY, PRINCIPAL)

@@ -56,19 +56,28 @@ async def test_page_now_pages_a_role_on_its_channels_with_the_reason(
     assert last.text.startswith("paged from the console by Dr. Jordan Rivera")
 
 
-async def test_after_an_ack_page_now_sends_one_text_asking_to_join(
+async def test_after_an_ack_page_now_still_pages_on_every_channel(
         store: Store, receiver: Receiver, config: Config) -> None:
+    """New-user trial 2: after an acknowledgement "page now" sent one text, never a call.
+    It pages as a step does; the person's own ACK answers it and stops the rest."""
     number = await opened(receiver, config)
     await receiver.handle(actor(config, "attorney"), cmd.Ack(number), "sms")
     before = len(await outbox(store, number))
-    receiver.public_url = "https://alerts.example.test"
     await receiver.handle(actor(config, "superintendent"), cmd.PageNow(number, "deputy"),
                           "console")
     new = (await outbox(store, number))[before:]
     assert [(m.kind, m.channel, m.contact_id) for m in new] == [
-        (OutboxKind.NOTICE, Channel.SMS, "deputy")]
-    assert "asks you to join" in new[0].body
-    assert f"https://alerts.example.test/incidents/{number}" in new[0].body
+        (OutboxKind.PAGE, Channel.SMS, "deputy"), (OutboxKind.PAGE, Channel.VOICE, "deputy")]
+    assert f"ALERT #{number}" in new[0].body and "2nd page" not in new[0].body
+    assert {(m.step, m.round) for m in new} == {(0, 0)}  # the step's own, for fallback
+    last = (await entries(store, number))[-1]
+    assert last.text.endswith("(after the acknowledgement): Morgan Lee by sms, voice")
+    reply = await receiver.handle(actor(config, "deputy"), cmd.Ack(number), "sms")
+    assert reply.key == "console_page_acked" and reply.values["name"] == "Sam Okafor"
+    after = {m.id: m.status for m in await outbox(store, number)}
+    assert {str(after[m.id]) for m in new} == {"cancelled"}  # nothing was sent yet
+    last = (await entries(store, number))[-1]
+    assert last.text.startswith("Morgan Lee answered the page from the console via sms")
 
 
 async def test_page_now_refuses_strangers_to_the_incident_and_unknown_targets(

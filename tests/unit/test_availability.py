@@ -53,9 +53,37 @@ DAY = 86400.0
     ("until whenever", AwayProblem.UNREADABLE),
     ("3 parsecs", AwayProblem.UNREADABLE),
     ("until next friday", AwayProblem.UNREADABLE),
+    # a day word alone, English and Spanish, any case, with or without accents (trial 2)
+    ("tomorrow", AwayUntilDay(days_ahead=1)),
+    ("until Tomorrow", AwayUntilDay(days_ahead=1)),
+    ("mañana", AwayUntilDay(days_ahead=1)),
+    ("MAÑANA", AwayUntilDay(days_ahead=1)),
+    ("manana", AwayUntilDay(days_ahead=1)),
+    ("hasta mañana", AwayUntilDay(days_ahead=1)),
+    ("pasado mañana", AwayUntilDay(days_ahead=2)),
+    ("the day after tomorrow", AwayUntilDay(days_ahead=2)),
+    ("hasta el Viernes", AwayUntilDay(weekday=4)),
+    ("LUNES", AwayUntilDay(weekday=0)),
+    ("el miércoles", AwayUntilDay(weekday=2)),
+    ("hasta el sabado", AwayUntilDay(weekday=5)),
+    ("for 3 days", AwayFor(3 * DAY)),
+    ("por 3 días", AwayFor(3 * DAY)),
+    ("durante 2 semanas", AwayFor(14 * DAY)),
+    ("until 24/12", AwayUntilDay(month=12, day=24)),  # only one way to read it
+    ("el director", AwayProblem.UNREADABLE),
+    ("for now", AwayProblem.UNREADABLE),
 ])
 def test_reading_away(spec: str, expected: object) -> None:
     assert read_away(spec) == expected
+
+
+@pytest.mark.parametrize(("spec", "expected"), [
+    ("hasta el 5/1", AwayUntilDay(month=1, day=5)),  # the 5th of January
+    ("hasta el 24/12", AwayUntilDay(month=12, day=24)),
+    ("12/24", AwayUntilDay(month=12, day=24)),  # only one way to read it
+])
+def test_a_spanish_speakers_date_is_day_first(spec: str, expected: object) -> None:
+    assert read_away(spec, day_first=True) == expected
 
 
 def _local(epoch: float) -> str:
@@ -66,6 +94,8 @@ def _local(epoch: float) -> str:
     ("", "Fri 2027-01-01 15:00"),  # 30 days: a forgotten AWAY ends by itself
     ("3d", "Sat 2026-12-05 15:00"),
     ("until friday", "Fri 2026-12-04 00:00"),  # back on Friday, from midnight
+    ("tomorrow", "Thu 2026-12-03 00:00"),  # back tomorrow, from midnight
+    ("pasado mañana", "Fri 2026-12-04 00:00"),
     ("until wednesday", "Wed 2026-12-09 00:00"),  # today is Wednesday: next week's
     ("until 12/24", "Thu 2026-12-24 00:00"),
     ("until 12/2/2026", AwayProblem.PAST),  # today
@@ -86,6 +116,13 @@ def test_away_and_back_are_commands_but_a_reporters_words_are_not() -> None:
     assert cmd.parse_sms(config, "AWAY") == cmd.Away("")
     assert cmd.parse_sms(config, "away 3d") == cmd.Away("3d")
     assert cmd.parse_sms(config, "Away until Friday") == cmd.Away("until Friday")
+    # a day word alone is the command too (trial 2: "AUSENTE mañana" was an update)
+    assert cmd.parse_sms(config, "AUSENTE mañana") == cmd.Away("mañana")
+    assert cmd.parse_sms(config, "away tomorrow") == cmd.Away("tomorrow")
+    assert cmd.parse_sms(config, "AWAY Friday") == cmd.Away("Friday")
+    assert cmd.parse_sms(config, "ausente LUNES") == cmd.Away("LUNES")
+    assert cmd.parse_sms(config, "AWAY for 3 days") == cmd.Away("for 3 days")
+    assert cmd.parse_sms(config, "Away for now") == cmd.Text("Away for now")
     assert cmd.parse_sms(config, "BACK") == cmd.Back()
     assert cmd.parse_sms(config, "back.") == cmd.Back()
     # An update from a reporter must never be swallowed as a command.

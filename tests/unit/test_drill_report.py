@@ -116,7 +116,8 @@ def test_the_summary_fits_one_sms_and_names_no_student() -> None:
                             ((Channel.SMS, f"+1860555{i:04d}"),)) for i in range(60))
     incident = replace(DRILL, plan=Plan("p", (PlanStep(crowd, 60.0),), None))
     messages = [page(i, f"c{i}", SMS, 1.0) for i in range(60)]
-    report = drill_report(measure(incident, messages, []), "monthly", "p", "burns",
+    acks = [late(f"Responder Number {i}", 30.0 + i) for i in range(60)]
+    report = drill_report(measure(incident, messages, acks), "monthly", "p", "burns",
                           "ended by itself after 15m", [])
     for language in ("en", "es"):
         text = drill_summary(report, language)
@@ -128,8 +129,40 @@ def test_the_summary_in_spanish() -> None:
     report = drill_report(this, None, "ice_default", "burns", "resolved by Dr. Rivera", [])
     assert drill_summary(report, "es") == (
         "DRILL (simulacro) #7 terminado (resolved by Dr. Rivera). Primer aviso en 1.0s. "
-        "Atendieron: 1 de 2. Dr. Rivera 50s por voice; Sam Okafor nunca. Mediana 50s; "
-        "sin simulacros anteriores.")
+        "Atendieron: 1 de 2. Dr. Rivera 50s por voice; Sam Okafor no atendio. Mediana 50s. "
+        "Sin simulacros anteriores.")
+
+
+NOBODY = measure(*CASES["nobody answered"][:3])
+NOTHING = measure(*CASES["notices are not pages"][:3])
+ONE = measure(*CASES["the last delivery before the ack"][:3])
+
+
+@pytest.mark.parametrize(("this", "earlier", "language", "expected"), [
+    # new-user trial 2: "Median never" when nobody acknowledged
+    (NOBODY, [], "en", "DRILL #7 ended (ended by itself after 15m). First page after 0.4s. "
+     "Nobody acknowledged (3 paged: Dr. Rivera, Sam Okafor, Morgan Lee). No earlier drill "
+     "to compare."),
+    (NOBODY, [], "es", "DRILL (simulacro) #7 terminado (ended by itself after 15m). Primer "
+     "aviso en 0.4s. Nadie atendio (3 avisados: Dr. Rivera, Sam Okafor, Morgan Lee). Sin "
+     "simulacros anteriores."),
+    # no page went out at all (no "First page after never", no "Acknowledged: 0 of 0")
+    (NOTHING, [], "en", "DRILL #7 ended (ended by itself after 15m). No page went out. "
+     "Nobody was paged. No earlier drill to compare."),
+    (NOTHING, [], "es", "DRILL (simulacro) #7 terminado (ended by itself after 15m). No "
+     "salio ningun aviso. No se aviso a nadie. Sin simulacros anteriores."),
+    # an earlier drill nobody acknowledged is said so, not "never"
+    (ONE, [NOBODY, ONE], "en", "DRILL #7 ended (ended by itself after 15m). First page "
+     "after 1.0s. Acknowledged: 1 of 2. Dr. Rivera 50s by voice; Sam Okafor did not ack. "
+     "Median 50s. Earlier drills: nobody acked, 50s."),
+])
+def test_the_summary_says_degenerate_numbers_in_words(
+        this: Measures, earlier: list[Measures], language: str, expected: str) -> None:
+    report = drill_report(this, None, "ice_default", "burns", "ended by itself after 15m",
+                          earlier)
+    text = drill_summary(report, language)
+    assert text == expected
+    assert "never" not in text and "nunca" not in text and sms_fits(text)
 
 
 @pytest.mark.parametrize(("body", "channel", "language", "spoken", "expected"), [

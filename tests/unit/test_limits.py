@@ -21,7 +21,12 @@ MINE_OAK = replace(incident(), id=3, created_at=T0 - 60, school_id="oak")
     ((), None, False, 0, Gate.OPEN, None),
     ((), BURNS, True, 9, Gate.OPEN, None),  # joins the school's open one instead
     ((MINE_NEW,), None, False, 1, Gate.JOIN, 2),  # their recent report
-    ((MINE_NEW,), BURNS, False, 1, Gate.JOIN, 2),  # names the school it lacked
+    # names the school their school-less report lacks: as answering "which school?"
+    # (new-user trial 2: with the school's incident open it joined that, #2 kept paging)
+    ((MINE_NEW,), BURNS, False, 1, Gate.NAME_SCHOOL, 2),
+    ((MINE_NEW,), BURNS, True, 1, Gate.NAME_SCHOOL, 2),  # merged into the school's
+    ((MINE_OAK, MINE_NEW), BURNS, True, 9, Gate.NAME_SCHOOL, 2),  # even over the cap
+    ((replace(MINE_NEW, created_at=T0 - 3600),), BURNS, False, 0, Gate.NAME_SCHOOL, 2),
     ((MINE_OAK,), BURNS, False, 1, Gate.OPEN, None),  # another school: its own
     ((MINE_OAK,), OAK, False, 1, Gate.JOIN, 3),
     ((MINE_OLD,), None, False, 2, Gate.OPEN, None),  # outside the window

@@ -217,6 +217,23 @@ def test_page_twiml_gathers_one_key_with_absolute_actions() -> None:
     assert root.find("Hangup") is not None
 
 
+@pytest.mark.parametrize(("language", "again", "promise"), [
+    ("en", True, "You will be paged again"), ("es", True, "Recibirá "),
+    ("en", False, None), ("es", False, None)])
+def test_a_page_the_escalation_does_not_repeat_promises_no_repeat(
+        language: str, again: bool, promise: str | None) -> None:
+    """The console's "page now" is not repeated by the escalation (trial 2): its goodbye
+    and its voicemail say how to respond, not that another page will come."""
+    body = "ALERT #9: Visit at Burns. Reply ACK 9 to respond."
+    page = page_twiml(PUBLIC, 41, 9, language, body, again=again)
+    left = voicemail_twiml(language, body, 9, again)
+    for twiml in (page, left):
+        assert ("ACK 9" in twiml) and (promise is None or promise in twiml)
+        if promise is None:
+            assert "paged again" not in twiml and "Recibirá " not in twiml
+            assert "until someone" not in twiml and "hasta que alguien" not in twiml
+
+
 def test_user_text_cannot_inject_twiml() -> None:
     hostile = 'ALERT #9: </Say><Hangup/><Say>x & "y" \x00\x1b[31m. Reply ACK 9 to respond.'
     twiml = page_twiml(PUBLIC, 1, 9, "en", hostile)

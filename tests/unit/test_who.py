@@ -491,14 +491,40 @@ def test_who_may_read_readiness(contact: Contact, allowed: bool) -> None:
     assert who.may_see_readiness(CONFIG, contact).allowed is allowed
 
 
-@pytest.mark.parametrize(("actor", "target", "allowed"), [
-    (DEPUTY, DEPUTY, True),    # themselves, as by texting AWAY
-    (ADMIN, DEPUTY, True),     # an admin, for someone on leave who cannot text
-    (TEACHER, DEPUTY, False),  # anyone else
-    (SUPT, DEPUTY, False),
+@pytest.mark.parametrize(("actor", "target", "allowed", "key"), [
+    (DEPUTY, DEPUTY, True, ""),    # themselves, as by texting AWAY
+    (ADMIN, DEPUTY, True, ""),     # an admin, for someone on leave who cannot text
+    (TEACHER, DEPUTY, False, ""),  # anyone else
+    (SUPT, DEPUTY, False, ""),
+    # a reporter-only principal: AWAY would change nothing, so it is refused with a
+    # reply that says so, for themselves and from an admin alike (trial 2, item 3)
+    (PRINCIPAL, PRINCIPAL, False, "away_not_paged"),
+    (ADMIN, PRINCIPAL, False, "away_not_paged"),
+    (TEACHER, PRINCIPAL, False, ""),  # not theirs to set: not told whether she is paged
 ])
-def test_who_may_set_someone_away(actor: Contact, target: Contact, allowed: bool) -> None:
-    assert who.may_set_away(CONFIG, actor, target).allowed is allowed
+def test_who_may_set_someone_away(actor: Contact, target: Contact, allowed: bool,
+                                  key: str) -> None:
+    verdict = who.may_set_away(CONFIG, actor, target)
+    assert (verdict.allowed, verdict.key) == (allowed, key)
+
+
+BACKED = replace(DEPUTY, backup="teacher")  # the teacher stands in for the deputy
+WITH_BACKUP = replace(CONFIG, contacts={**CONFIG.contacts, "deputy": BACKED})
+
+
+@pytest.mark.parametrize(("config", "contact", "allowed"), [
+    (CONFIG, SUPT, True),          # a step names their role
+    (CONFIG, DEPUTY, True),
+    (CONFIG, SLACK_ONLY, False),   # role deputy, but the step names the contact "deputy"
+    (CONFIG, PRINCIPAL, False),    # reports, is never paged (trial 2: AWAY did "work")
+    (CONFIG, ADMIN, False),        # an admin no step names is told of trouble, not paged
+    (CONFIG, TEACHER, False),
+    (WITH_BACKUP, TEACHER, True),  # a backup is paged in someone's place
+])
+def test_who_may_be_away(config: Config, contact: Contact, allowed: bool) -> None:
+    verdict = who.may_be_away(config, contact)
+    assert verdict.allowed is allowed
+    assert verdict.key == ("" if allowed else "away_not_paged")
 # --- the console's own actions (issue 11) ----------------------------------------------
 
 

@@ -32,6 +32,18 @@ def test_only_pages_stop_when_their_incident_is_no_longer_triggered(
     assert still_wanted(item, state) is wanted
 
 
+@pytest.mark.parametrize(("state", "wanted"), [
+    (State.TRIGGERED, True),
+    (State.ACKNOWLEDGED, True),  # someone took it and called this person in (trial 2)
+    (State.RESOLVED, False),
+    (None, False),
+])
+def test_a_console_page_goes_while_its_incident_is_open(state: State | None,
+                                                        wanted: bool) -> None:
+    item = replace(FakeOutbox().add(page()), reason="paged from the console by Sam Okafor")
+    assert still_wanted(item, state) is wanted
+
+
 async def test_a_page_for_an_acknowledged_incident_is_skipped() -> None:
     outbox = FakeOutbox()
     outbox.incidents = {1: incident(1, State.ACKNOWLEDGED), 2: incident(2)}

@@ -1,0 +1,64 @@
+"""The console's "page now" pages as an escalation step does (new-user trial 2, item 5).
+
+After someone acknowledged, "page now" sent the person one text asking them to join,
+never a call. It now pages on each of their channels from contacts/ (in the voice
+district: a text and a call) through the engine's page path, and a key press on that
+call answers it: their paging stops and the timeline says so."""
+
+from __future__ import annotations
+
+import json
+
+from tests.scenario.harness import (
+    API_TOKEN,
+    ATTORNEY,
+    DEPUTY,
+    PRINCIPAL,
+    SUPERINTENDENT,
+    Harness,
+)
+
+BEARER = {"Authorization": f"Bearer {API_TOKEN}"}
+
+
+async def page_now(h: Harness, by: str, target: str) -> dict[str, object]:
+    assert h.session is not None
+    async with h.session.post(h.url + "/api/incidents/1/page", headers=BEARER,
+                              data={"contact": by, "target": target}) as r:
+        assert r.status == 200, await r.text()
+        body: dict[str, object] = json.loads(await r.text())
+        return body
+
+
+async def test_page_now_after_an_ack_calls_and_a_key_press_answers_it(hv: Harness) -> None:
+    await hv.text(PRINCIPAL, "ICE 2 agents at front desk")
+    await hv.received("ALERT #1", SUPERINTENDENT, ATTORNEY)
+    await hv.received("ALERT number 1", SUPERINTENDENT, ATTORNEY, kind="call")
+    assert "acknowledged #1" in await hv.text(SUPERINTENDENT, "ACK 1")
+    hv.ignore("sms", contains="#1 reported by")
+    hv.ignore("sms", contains="is on it")
+    hv.ignore("sms", contains="acknowledged by Dr. Jordan Rivera")
+    body = await page_now(hv, "superintendent", "deputy")
+    assert body["outcome"] == "paged"
+    await hv.settle()
+    # the deputy (Spanish) is paged on each of their channels, as a step pages them
+    text = await hv.fake.expect_sms(DEPUTY, contains="#1")
+    assert "ALERTA #1" in (text.body or "")
+    call = await hv.fake.expect_call(DEPUTY)
+    # the escalation does not repeat the console's page: its goodbye does not promise it
+    assert "Para responder, envíe ACK 1 por texto." in (call.twiml or "")
+    assert "Recibirá otro aviso" not in (call.twiml or "")
+    answered = await hv.answer(call).press("1")
+    assert "Su aviso del incidente número 1 quedó respondido" in answered.text
+    assert "Dr. Jordan Rivera dirige la respuesta" in answered.text
+    incident = await hv.incident(1)
+    assert incident["state"] == "acknowledged"
+    assert incident["acknowledged_by"]["id"] == "superintendent"
+    texts = [e["text"] for e in incident["timeline"] if e["kind"] == "paged"]
+    assert any(t.startswith("paged from the console by Dr. Jordan Rivera (target deputy) "
+                            "(after the acknowledgement): Morgan Lee by sms, voice")
+               for t in texts), texts
+    assert any(t.startswith("Morgan Lee answered the page from the console via voice")
+               for t in texts), texts
+    await hv.advance(minutes=10)
+    await hv.fake.assert_no_sms(DEPUTY)  # one page, answered: nothing more
