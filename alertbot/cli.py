@@ -14,6 +14,7 @@ from alertbot.config.loader import NO_WAIT_FLOORS, WAIT_FLOORS, load_config
 from alertbot.config.yamlmap import Problem
 from alertbot.core.model import Config
 from alertbot.core.redact import Secret
+from alertbot.logsetup import start_logging
 from alertbot.settings import Settings, SettingsError
 
 
@@ -185,6 +186,15 @@ def _real_providers(settings: Settings) -> list[str]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    settings = Settings.from_env(sandbox=args.sandbox)
+    listener = start_logging()  # lines are written by a thread of their own
+    try:
+        return _serve(args, settings)
+    finally:
+        listener.stop()
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from alertbot import wiring
     from alertbot.app import (
         DatabaseModeError,
@@ -195,9 +205,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from alertbot.sandbox.console import attach_console
     from alertbot.web import serving
 
-    settings = Settings.from_env(sandbox=args.sandbox)
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # The twilio SDK logs a dozen lines per request at INFO (4-6% of CPU under load,
     # bench/README.md); our own log says what was sent and why.
     logging.getLogger("twilio").setLevel(logging.WARNING)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,8 +88,12 @@ def validate_piece(model: type[M], doc: LoadedYaml, data: Any, path: YPath,
         return None
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_phone(raw: str) -> str | None:
-    """E.164 form of ``raw`` (region US), or None if it is not a valid number."""
+    """E.164 form of ``raw`` (region US), or None if it is not a valid number.
+
+    Pure, and cached (4,096 numbers): every inbound text and call parses its sender's
+    number, ≈ 40 µs with ``phonenumbers`` on the first page's path (decision 0048)."""
     try:
         parsed = phonenumbers.parse(raw, "US")
     except phonenumbers.NumberParseException:

@@ -16,7 +16,7 @@ from alertbot.core.durations import format_duration
 from alertbot.core.incident import Incident
 from alertbot.core.model import Config
 from alertbot.core.policy import Decision, PageIntent, decide
-from alertbot.core.records import NewMessage
+from alertbot.core.records import NewMessage, TimelineEntry
 from alertbot.metrics import Metrics
 from alertbot.service import notices
 from alertbot.store.sql import Tx
@@ -41,18 +41,50 @@ def escalate(tx: Tx, incident: Incident, now: float, config: Config,
         after = replace(incident, due_at=None)
         if not tx.transition(incident, after):
             return None
-        tx.add_timeline(incident.id, now, "exhausted", decision.reason)
-        told = [notices.notice_to_contact(
-            admin, "exhausted", incident.id, decision.reason, n=incident.id,
-            title=notices.incident_title(config, incident, admin.language),
-            rounds=incident.round + 1) for admin in config.admin_contacts()]
-        tx.enqueue([m for m in told if m is not None], now)
-        log.warning("incident %d: %s", incident.id, decision.reason)
+        _exhausted(tx, incident, decision, now, config)
         return after
-    after = replace(incident, step=decision.step, round=decision.round,
-                    due_at=decision.next_due_at)
+    after = stepped(incident, decision)
     if not tx.transition(incident, after):
         return None
+    entries: list[TimelineEntry] = []
+    page_step(tx, incident, decision, now, config, entries)
+    tx.add_timelines(entries)
+    return after
+
+
+def first_step(tx: Tx, incident: Incident, now: float) -> Decision | None:
+    """The decision for an incident about to be inserted (``now`` is its ``due_at``):
+    its first step, so that the insert writes the incident at that step and no
+    compare-and-set follows (decision 0048, "Fewer statements"); None when its policy
+    pages nobody (no steps: then it is inserted as it is and ``escalate`` tells the
+    admins)."""
+    decision = decide(incident, now, away=tx.away_ends(now))
+    return None if decision is None or decision.exhausted else decision
+
+
+def stepped(incident: Incident, decision: Decision) -> Incident:
+    """``incident`` moved to ``decision``'s step and round, next due at its next time."""
+    return replace(incident, step=decision.step, round=decision.round,
+                   due_at=decision.next_due_at)
+
+
+def _exhausted(tx: Tx, incident: Incident, decision: Decision, now: float,
+               config: Config) -> None:
+    tx.add_timeline(incident.id, now, "exhausted", decision.reason)
+    told = [notices.notice_to_contact(
+        admin, "exhausted", incident.id, decision.reason, n=incident.id,
+        title=notices.incident_title(config, incident, admin.language),
+        rounds=incident.round + 1) for admin in config.admin_contacts()]
+    tx.enqueue([m for m in told if m is not None], now)
+    log.warning("incident %d: %s", incident.id, decision.reason)
+
+
+def page_step(tx: Tx, incident: Incident, decision: Decision, now: float, config: Config,
+              timeline: list[TimelineEntry]) -> None:
+    """Queue ``decision``'s pages for ``incident`` (as it was before the step: its
+    number, step and round) and the notices that go with them; its timeline entries
+    (who was paged, who was unreachable or away) are appended to ``timeline``, for the
+    caller to write in one statement with its own (``Tx.add_timelines``)."""
     tx.enqueue(notices.pages_for(incident, decision, config.timezone, config), now)
     if incident.step >= 0 or incident.round > 0:  # paging moved on: reporters hear it
         tx.enqueue(_still_paging(tx, incident, decision.pages, config), now)
@@ -62,16 +94,16 @@ def escalate(tx: Tx, incident: Incident, now: float, config: Config,
             str(page.channel) + (f" (after {format_duration(page.delay)} if no ack)"
                                  if page.delay else ""))
     who = "; ".join(f"{name} by {', '.join(ch)}" for name, ch in by_person.items())
-    tx.add_timeline(incident.id, now, "paged",
-                    f"{decision.reason}: {who or 'nobody reachable'}")
+    timeline.append(TimelineEntry(incident.id, now, "paged", None,
+                                  f"{decision.reason}: {who or 'nobody reachable'}"))
     for contact_id, why in decision.unreachable:
-        tx.add_timeline(incident.id, now, "unreachable", f"{contact_id}: {why}")
-    _away_notes(tx, incident, decision, now, config)
-    return after
+        timeline.append(TimelineEntry(incident.id, now, "unreachable", None,
+                                      f"{contact_id}: {why}"))
+    _away_notes(tx, incident, decision, now, config, timeline)
 
 
 def _away_notes(tx: Tx, incident: Incident, decision: Decision, now: float,
-                config: Config) -> None:
+                config: Config, timeline: list[TimelineEntry]) -> None:
     """Who was away and what was done instead, on the timeline (issue 14); when the
     whole step was away they were paged anyway, and the admins are told (in the first
     round only: later rounds page the same people again)."""
@@ -84,7 +116,8 @@ def _away_notes(tx: Tx, incident: Incident, decision: Decision, now: float,
             what = f"paged {note.backup} instead"
         else:
             what = f"not paged: others in step {step} are reachable"
-        tx.add_timeline(incident.id, now, "away", f"{note.name} is away until {until}: {what}")
+        timeline.append(TimelineEntry(incident.id, now, "away", None,
+                                      f"{note.name} is away until {until}: {what}"))
     if decision.all_away and decision.round == 0:
         names = ", ".join(note.name for note in decision.away)
         tx.enqueue(notices.notify_admins(

@@ -22,9 +22,10 @@ from alertbot.core.incident import Incident
 from alertbot.core.limits import SENDER_WINDOW, Gate
 from alertbot.core.model import Config, School
 from alertbot.core.plan import build_plan, select_policy
+from alertbot.core.records import TimelineEntry
 from alertbot.metrics import Metrics
 from alertbot.service import drills, notices
-from alertbot.service.escalation import escalate
+from alertbot.service.escalation import escalate, first_step, page_step, stepped
 from alertbot.service.questions import Questions, reply
 from alertbot.service.updates import Updates
 from alertbot.store.sql import Tx
@@ -77,6 +78,12 @@ class Reporting:
             details=details, language=actor.language, created_at=now, plan=plan,
             due_at=now, unverified=unverified, drill=itype.drill,
         )
+        # Its first step is decided before the insert, which writes the incident at that
+        # step: no compare-and-set after it (nobody else can see the row yet).
+        first = first_step(tx, incident, now)
+        opening = incident
+        if first is not None:
+            incident = stepped(incident, first)
         # One open incident per (type, school) is the database's guarantee: of two
         # reports at the same instant one opens, the other joins (store/tx.py).
         incident, new = tx.open_or_join(incident)
@@ -94,16 +101,24 @@ class Reporting:
         by = actor.display + (" (unverified reporter)" if unverified else "")
         # The details stay on the incident row (console), not in the timeline text,
         # which Slack threads and reports may carry.
-        tx.add_timeline(incident.id, now, "opened", f"opened via {source} by {by}",
-                              actor.display)
         where = f"school {school.id}" if school else "no school named"
-        tx.add_timeline(incident.id, now, "routed",
-                        f"routed to escalation '{policy_name}' ({school_reason or where})")
+        entries = [
+            TimelineEntry(incident.id, now, "opened", actor.display,
+                          f"opened via {source} by {by}"),
+            TimelineEntry(incident.id, now, "routed", None,
+                          f"routed to escalation '{policy_name}' "
+                          f"({school_reason or where})")]
         self.metrics.incidents_opened.labels(type=itype.id, source=source).inc()
         log.info("incident %d opened (%s, %s) via %s", incident.id, itype.id, where, source)
         # Its first pages go into the outbox in this same unit of work: never an incident
         # without them, and the first page waits for no engine pass.
-        return escalate(tx, incident, now, self.config, self.metrics) or incident, True
+        if first is None:  # a policy that pages nobody: escalate tells the admins
+            tx.add_timelines(entries)
+            return escalate(tx, incident, now, self.config, self.metrics) or incident, True
+        self.metrics.page_lateness.observe(0.0)  # decided at its due time, as escalate
+        page_step(tx, replace(opening, id=incident.id), first, now, self.config, entries)
+        tx.add_timelines(entries)
+        return incident, True
 
     def _add_reporter(self, tx: Tx, incident_id: int, actor: Actor, now: float,
                             opener: bool = False) -> None:
@@ -139,10 +154,10 @@ class Reporting:
         are limited (``limits.sender_gate``). None: go on and open (or join by school)."""
         now = self.clock.now()
         itype = command.trigger.incident
-        mine = [i for i in tx.open_incidents_reported_by_key(sender) if i.type == itype]
-        school_open = school is not None and tx.open_incident_of(itype, school.id) is not None
-        opened = tx.count_opened_by_since(sender, now - SENDER_WINDOW)
-        gate = limits.sender_gate(mine, school, school_open, opened, now)
+        facts = tx.sender_facts(sender, itype, school.id if school else None,
+                                now - SENDER_WINDOW)
+        mine, opened = facts.mine, facts.opened
+        gate = limits.sender_gate(mine, school, facts.school_open, opened, now)
         if gate.gate is Gate.NAME_SCHOOL and gate.target is not None and school is not None:
             return self._name_school(tx, gate.target, actor, school, command, source, now)
         if gate.gate is Gate.JOIN and gate.target is not None:

@@ -108,6 +108,9 @@ class DrillQueries(TxBase):
 
     def is_drill(self, incident_id: int) -> bool:
         """Whether incident ``incident_id`` is a drill (keyword or scheduled)."""
+        known = self.drill_flags.get(incident_id)
+        if known is not None:
+            return known
         return bool(self.conn.execute(_IS_DRILL, {"id": incident_id}).scalar())
 
     def drill_run_of(self, incident_id: int) -> DrillRun | None:

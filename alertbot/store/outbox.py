@@ -106,11 +106,13 @@ class OutboxQueries(TxBase):
         none for a batch of pages: the hot path of a first page is unchanged)."""
         ids = {m.incident_id for m in messages
                if m.kind is not OutboxKind.PAGE and m.incident_id is not None}
+        known = {i for i in ids if self.drill_flags.get(i)}
+        ids -= set(self.drill_flags)  # the unit has read these already
         if not ids:
-            return set()
+            return known
         rows = self.conn.execute(sa.select(incidents.c.id).where(
             incidents.c.id.in_(sorted(ids)), incidents.c.drill.is_(True))).all()
-        return {int(r[0]) for r in rows}
+        return known | {int(r[0]) for r in rows}
 
     def cancel_pages(self, incident_id: int) -> int:
         self.made_work = True

@@ -57,6 +57,7 @@ class Tx(IncidentQueries, ReporterQueries, OutboxQueries, TimelineQueries,
         # Incidents besides the reply's that this transaction changed (a merged duplicate):
         # their events are published after the commit, with the reply's.
         self.also_changed: set[int] = set()
+        self.drill_flags: dict[int, bool] = {}
 
     def notify(self) -> None:
         """Wake every instance's engine when this transaction commits (PostgreSQL)."""

@@ -22,3 +22,7 @@ class TxBase:
     made_work: bool
     # Incidents besides the reply's that the unit changed (published after the commit).
     also_changed: set[int]
+    # Whether an incident is a drill, for each incident this unit has read or inserted:
+    # the flag is set at insert and never changes, so ``is_drill`` need not ask the
+    # database again (one statement fewer per command, decision 0048).
+    drill_flags: dict[int, bool]
