@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from alertbot.clock import Clock
 from alertbot.core import commands as cmd
