@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
@@ -252,6 +253,19 @@ class Harness:
             assert r.status == 200
             data: list[dict[str, Any]] = await r.json()
             return data
+
+
+def district_copy(tmp: Path, source: Path, after: str, add: str) -> Path:
+    """A copy of the district folder ``source`` as ``tmp``/district, its
+    contacts/people.yaml with ``add`` put after each ``after`` (which must be there):
+    e.g. one contact made Spanish-speaking for a story."""
+    folder = tmp / "district"
+    shutil.copytree(source, folder)
+    people = folder / "contacts" / "people.yaml"
+    text = people.read_text()
+    assert after in text, f"{after!r} is not in {people}"
+    people.write_text(text.replace(after, after + add))
+    return folder
 
 
 def _unescape(text: str) -> str:

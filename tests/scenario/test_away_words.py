@@ -8,7 +8,6 @@ console API). The harness clock starts on Friday 2027-01-15 03:00 in New York.""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from tests.scenario.harness import (
     PRINCIPAL,
     SUPERINTENDENT,
     Harness,
+    district_copy,
 )
 from tests.scenario.test_readiness import api, person, readiness
 
@@ -39,14 +39,7 @@ SPANISH_DAYS = [
 
 
 def _spanish_deputy(tmp: Path) -> Path:
-    folder = tmp / "district"
-    shutil.copytree(DISTRICT, folder)
-    people = folder / "contacts" / "people.yaml"
-    text = people.read_text()
-    marker = '  phone: "+1 860 555 0101"\n'
-    assert marker in text
-    people.write_text(text.replace(marker, marker + "  language: es\n"))
-    return folder
+    return district_copy(tmp, DISTRICT, '  phone: "+1 860 555 0101"\n', "  language: es\n")
 
 
 @pytest.mark.parametrize(("body", "until"), SPANISH_DAYS, ids=[c[0] for c in SPANISH_DAYS])

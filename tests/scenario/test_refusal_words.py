@@ -8,7 +8,6 @@ typed text under its field id; the JSON had no ``field``, ``limit`` or ``message
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -16,7 +15,13 @@ import pytest
 
 from tests.console import console_client, csrf_token, sign_in
 from tests.fakes.twilio_server import FakeTwilio
-from tests.scenario.harness import ATTORNEY, PRINCIPAL, SUPERINTENDENT, Harness
+from tests.scenario.harness import (
+    ATTORNEY,
+    PRINCIPAL,
+    SUPERINTENDENT,
+    Harness,
+    district_copy,
+)
 from tests.scenario.teardown import finish
 from tests.scenario.test_length_limits import words
 from tests.scenario.test_procedure_story import DISTRICT_PROCEDURE, post
@@ -26,13 +31,8 @@ from tests.scenario.test_procedure_story import DISTRICT_PROCEDURE, post
 async def hs(request: pytest.FixtureRequest, fake: FakeTwilio,
              tmp_path: Path) -> AsyncIterator[Harness]:
     """The district procedure, its staff attorney reading Spanish."""
-    folder = tmp_path / "district"
-    shutil.copytree(DISTRICT_PROCEDURE, folder)
-    people = folder / "contacts" / "people.yaml"
-    text = people.read_text()
     attorney = "  roles: [staff_attorney]\n  phone: \"+1 860 555 0102\"\n"
-    assert attorney in text
-    people.write_text(text.replace(attorney, attorney + "  language: es\n"))
+    folder = district_copy(tmp_path, DISTRICT_PROCEDURE, attorney, "  language: es\n")
     harness = await Harness(fake, tmp_path, config_dir=folder).start()
     try:
         yield harness
