@@ -22,7 +22,7 @@ from alertbot.core.actors import Actor, Outcome
 from alertbot.core.incident import Incident
 from alertbot.core.limits import SENDER_WINDOW, Gate
 from alertbot.core.model import Config, School
-from alertbot.core.plan import build_plan, select_policy
+from alertbot.core.plan import Plan, build_plan, select_policy
 from alertbot.core.records import TimelineEntry
 from alertbot.metrics import Metrics
 from alertbot.service import drills, notices
@@ -50,6 +50,7 @@ class Reporting:
         self.metrics = metrics
         self.questions = questions
         self.updates = updates
+        self._plans: tuple[Config | None, dict[str, Plan]] = (None, {})
 
     @property
     def config(self) -> Config:
@@ -69,7 +70,7 @@ class Reporting:
         itype = self.config.incidents[trigger_incident]
         policy_name = select_policy(itype.routes, school)
         assert policy_name is not None, "config check guarantees a catch-all route"
-        plan = build_plan(self.config, self.config.escalations[policy_name])
+        plan = self._plan(policy_name)
         school_label = school.name if school else render("no_school", "en")
         incident = Incident(
             id=0, type=itype.id, title=itype.title_in("en").format(school=school_label),
@@ -120,6 +121,18 @@ class Reporting:
         page_step(tx, replace(opening, id=incident.id), first, now, self.config, entries)
         tx.add_timelines(entries)
         return incident, True
+
+    def _plan(self, policy_name: str) -> Plan:
+        """The escalation policy's plan under the config in force: built once per
+        config (a reload brings a new one), as it depends on nothing else (≈ 0.1 ms a
+        report on the first page's path, decision 0053)."""
+        config = self.config
+        if self._plans[0] is not config:
+            self._plans = (config, {})
+        plans = self._plans[1]
+        if policy_name not in plans:
+            plans[policy_name] = build_plan(config, config.escalations[policy_name])
+        return plans[policy_name]
 
     def _add_reporter(self, tx: Tx, incident_id: int, actor: Actor, now: float,
                             opener: bool = False) -> None:

@@ -35,6 +35,7 @@ from alertbot.store.rows import SlackPost
 from alertbot.store.schema import MIGRATIONS, database_meta, schema_version
 from alertbot.store.tx import NUDGE_CHANNEL, Tx
 from alertbot.store.words import Words
+from alertbot.store.writer import WriterThread
 
 __all__ = ["BUSY_TIMEOUT_MS", "NUDGE_CHANNEL", "SlackPost", "Store", "Tx", "engine_url"]
 
@@ -71,12 +72,12 @@ class Store:
         self.postgres = engine is not None
         # People's words at rest (decision 0044); ``open`` sets the database's keyring.
         self.words = Words(Keyring.throwaway())
-        self._writer: ThreadPoolExecutor | None = None
+        self._writer: WriterThread | None = None
         self._readers: ThreadPoolExecutor | None = None
         self._held: _HeldConnection | None = None
         if sync_engine is not None:
             self._held = _HeldConnection(sync_engine)
-            self._writer = ThreadPoolExecutor(1, thread_name_prefix="alertbot-db-write")
+            self._writer = WriterThread("alertbot-db-write")
             self._readers = ThreadPoolExecutor(READER_THREADS,
                                                thread_name_prefix="alertbot-db-read")
 
@@ -144,13 +145,13 @@ class Store:
         """
         done = await reseal(self, batch)
         if done.sealed and self.sync_engine is not None:
-            await self._on_thread(self._writer, _checkpoint, self.sync_engine)
+            await self._write_thread(_checkpoint, self.sync_engine)
         return done
 
     async def migrate(self) -> int:
         """Apply pending migrations; return the schema version now in force."""
         if self.engine is None:
-            return await self._on_thread(self._writer, _migrate_sqlite, self.sync_engine)
+            return await self._write_thread(_migrate_sqlite, self.sync_engine)
         async with self.engine.begin() as conn:
             await conn.execute(sa.text("SELECT pg_advisory_xact_lock(727274)"))
             return await conn.run_sync(_migrate)
@@ -159,11 +160,13 @@ class Store:
         """Finish the units already started, then close every connection."""
         if self.engine is not None:
             await self.engine.dispose()
-        if self._writer is not None and self._held is not None:
-            await self._on_thread(self._writer, self._held.close)
-        for pool in (self._writer, self._readers):
-            if pool is not None:
-                await asyncio.get_running_loop().run_in_executor(None, pool.shutdown, True)
+        if self._writer is not None:
+            if self._held is not None:
+                await self._writer.run(self._held.close)
+            await asyncio.get_running_loop().run_in_executor(None, self._writer.shutdown)
+        if self._readers is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self._readers.shutdown,
+                                                             True)
         if self.sync_engine is not None:
             self.sync_engine.dispose()
 
@@ -180,7 +183,7 @@ class Store:
         if self.engine is not None:
             async with self.engine.begin() as conn:
                 return await conn.run_sync(_unit, work, True, True, self.words)
-        return await self._on_thread(self._writer, _sqlite_write, self._held, work,
+        return await self._write_thread(_sqlite_write, self._held, work,
                                      self.words)
 
     async def read(self, work: Callable[[Tx], T]) -> T:
@@ -191,6 +194,10 @@ class Store:
                 return await conn.run_sync(_unit, work, True, False, self.words)
         return await self._on_thread(self._readers, _sqlite_read, self.sync_engine, work,
                                      self.words)
+
+    async def _write_thread(self, fn: Callable[..., T], *args: Any) -> T:
+        assert self._writer is not None
+        return await self._writer.run(fn, *args)
 
     @staticmethod
     async def _on_thread(pool: ThreadPoolExecutor | None, fn: Callable[..., T],

@@ -112,10 +112,15 @@ _TWILIO_HOST = re.compile(r"https://[a-z0-9-]+(\.[a-z0-9-]+)*\.twilio\.com(?=/|$
 
 class _RoutedHttpClient(AsyncTwilioHttpClient):  # type: ignore[misc]
     """Sends every Twilio REST host's requests (api., lookups., …) to ``api_url``, path
-    unchanged, when it is not the real API; with a real timeout and no retries."""
+    unchanged, when it is not the real API; with a real timeout and no retries.
+
+    Its session keeps no cookies (``DummyCookieJar``): Twilio's REST API authenticates
+    every request (Basic auth) and sets none we need, and a cookie jar is looked up on
+    every request (≈ 0.1 ms a page on the first page's path, decision 0053)."""
 
     def __init__(self, api_url: str, timeout: float) -> None:
-        super().__init__(timeout=timeout, max_retries=None)
+        super().__init__(pool_connections=False, timeout=timeout, max_retries=None)
+        self.session = aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar())
         self.api_url = api_url.rstrip("/")
 
     async def request(

@@ -206,3 +206,36 @@ async def test_the_writer_keeps_its_connection_and_a_failed_unit_leaves_it_usabl
     finally:
         await store.close()
     assert pool.checkedout() == 0  # given back at close
+
+
+async def test_a_reload_reaches_the_plan_of_the_next_incident(
+        store: Store, config: Config, tmp_path: Any) -> None:
+    """Plans are built once per config (``Reporting._plan``): a reloaded config with a
+    different first step pages the new step's people from the next report on."""
+    import shutil
+
+    from alertbot.config.loader import load_or_raise
+    from tests.store.district import DISTRICT
+
+    changed = tmp_path / "district"
+    shutil.copytree(DISTRICT, changed)
+    policy = (changed / "escalation.yaml").read_text()
+    (changed / "escalation.yaml").write_text(policy.replace(
+        "      - notify: [superintendent, staff_attorney]",
+        "      - notify: [deputy]", 1))
+    reloaded = load_or_raise(changed / "escalation.yaml", changed / "contacts")
+    receiver = Receiver(config, store, FakeClock(T0), Metrics(), lambda: None)
+    trigger = config.trigger_for_keyword("ICE")
+    assert trigger is not None
+
+    async def first_step_of(contact: str) -> set[str]:
+        reply = await receiver.handle(actor(receiver.config, contact),
+                                      cmd.Open(trigger, None, "agents"), "sms")
+        assert reply.incident_id is not None
+        found = await store.read(lambda tx: tx.get_incident(reply.incident_id))
+        assert found is not None
+        return {r.contact_id for r in found.plan.steps[0].recipients}
+
+    assert await first_step_of("principal-burns") == {"superintendent", "attorney"}
+    receiver.config = reloaded
+    assert await first_step_of("principal-oak") == {"deputy"}
