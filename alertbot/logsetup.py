@@ -2,7 +2,7 @@
 
 A ``logging.StreamHandler`` writes to stderr in the thread that logs: the database
 thread in the middle of the unit that opens an incident (≈ 0.2 ms a line on the first
-page's path, decision 0048), the event loop between a webhook and its reply. The
+page's path, decision 0053), the event loop between a webhook and its reply. The
 standard library's ``QueueHandler`` / ``QueueListener`` pair (the logging cookbook's
 "Dealing with handlers that block") moves the formatting's second half and the write
 to a listener thread; the logging thread only puts the record on a queue.

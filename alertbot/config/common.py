@@ -93,7 +93,7 @@ def normalise_phone(raw: str) -> str | None:
     """E.164 form of ``raw`` (region US), or None if it is not a valid number.
 
     Pure, and cached (4,096 numbers): every inbound text and call parses its sender's
-    number, ≈ 40 µs with ``phonenumbers`` on the first page's path (decision 0048)."""
+    number, ≈ 40 µs with ``phonenumbers`` on the first page's path (decision 0053)."""
     try:
         parsed = phonenumbers.parse(raw, "US")
     except phonenumbers.NumberParseException:

@@ -55,7 +55,7 @@ def escalate(tx: Tx, incident: Incident, now: float, config: Config,
 def first_step(tx: Tx, incident: Incident, now: float) -> Decision | None:
     """The decision for an incident about to be inserted (``now`` is its ``due_at``):
     its first step, so that the insert writes the incident at that step and no
-    compare-and-set follows (decision 0048, "Fewer statements"); None when its policy
+    compare-and-set follows (decision 0053); None when its policy
     pages nobody (no steps: then it is inserted as it is and ``escalate`` tells the
     admins)."""
     decision = decide(incident, now, away=tx.away_ends(now))

@@ -107,7 +107,7 @@ class IncidentQueries(TxBase):
         for _ in range(3):
             if not self.postgres:
                 # SQLite: the insert first, as most reports open (one statement fewer on
-                # the first page's path, decision 0048). A conflict costs SQLite no
+                # the first page's path, decision 0053). A conflict costs SQLite no
                 # number; on PostgreSQL it would burn one of the sequence, and incident
                 # numbers are what people read out ("#12"), so there the read comes first.
                 number = self._insert_incident(inc, if_slot_free=True)

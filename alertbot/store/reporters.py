@@ -45,7 +45,7 @@ def _sender_facts(with_school: bool) -> sa.Select[Any]:
     """One statement for what the sender gate weighs: the count of incidents the sender
     opened since ``since``, left-joined to the open incidents of ``type`` that are theirs
     or (``with_school``) at ``school``; the count's row comes back even when no incident
-    matches. Built once per shape (decision 0048: the gate's three reads as one)."""
+    matches. Built once per shape (decision 0053: the gate's three reads as one)."""
     counted = (sa.select(sa.func.count().label("opened")).select_from(incident_reporters)
                .where(incident_reporters.c.reporter_key == sa.bindparam("key"),
                       incident_reporters.c.opener.is_(True),
@@ -122,7 +122,7 @@ class ReporterQueries(TxBase):
         """``SenderFacts`` for reporter ``key`` and incident type ``type_``: the same
         answers as ``open_incidents_reported_by_key`` (of that type),
         ``open_incident_of(type_, school_id)`` and ``count_opened_by_since``, in one
-        statement instead of three (the first page's path, decision 0048)."""
+        statement instead of three (the first page's path, decision 0053)."""
         params = {"key": key, "since": since, "type": type_}
         if school_id is not None:
             params["school"] = school_id

@@ -279,7 +279,7 @@ class _HeldConnection:
     """The database thread's own SQLite connection, checked out of the pool once and
     kept: a write unit then only begins and commits, without a pool checkout and return
     (with its reset) each time (≈ 0.1 ms per unit on the first page's path, decision
-    0048). Used on the writer thread only; a connection SQLAlchemy invalidated (a
+    0053). Used on the writer thread only; a connection SQLAlchemy invalidated (a
     disconnect) is replaced at the next unit. ``close`` returns it (on that thread)."""
 
     def __init__(self, engine: Engine) -> None:

@@ -32,7 +32,7 @@ class TimelineQueries(TxBase):
 
     def add_timelines(self, entries: Sequence[TimelineEntry]) -> None:
         """Append ``entries`` in their order, in one statement (``executemany``): as
-        ``add_timeline`` each, one statement instead of one per entry (decision 0048)."""
+        ``add_timeline`` each, one statement instead of one per entry (decision 0053)."""
         if not entries:
             return
         self.conn.execute(_ADD, [

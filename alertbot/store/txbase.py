@@ -24,5 +24,5 @@ class TxBase:
     also_changed: set[int]
     # Whether an incident is a drill, for each incident this unit has read or inserted:
     # the flag is set at insert and never changes, so ``is_drill`` need not ask the
-    # database again (one statement fewer per command, decision 0048).
+    # database again (one statement fewer per command, decision 0053).
     drill_flags: dict[int, bool]

@@ -1,4 +1,4 @@
-"""The opening unit's statements (decision 0048, "Fewer statements"), on SQLite and
+"""The opening unit's statements (decision 0053), on SQLite and
 PostgreSQL: each way it saves a statement answers exactly what the statements it
 replaced answered.
 
@@ -167,8 +167,8 @@ async def test_the_opening_unit_of_a_text_report_runs_ten_statements(
     incident at their school, its first pages queued) is 10 statements on SQLite: the
     webhook key read and written, the gate's read, the AWAYs read, the incident
     (inserted at its first step), its words, its responders, the reporter, the pages,
-    and the timeline (opened, routed, paged) in one. Before decision 0048's "Fewer
-    statements" it was 18. PostgreSQL adds its two advisory locks (the sender, the
+    and the timeline (opened, routed, paged) in one. Before decision 0053 it
+    was 18. PostgreSQL adds its two advisory locks (the sender, the
     school's slot), the slot's read before the insert, and the NOTIFY at commit."""
     receiver = Receiver(config, store, FakeClock(T0), Metrics(), lambda: None)
     trigger = config.trigger_for_keyword("ICE")
