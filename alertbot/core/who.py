@@ -417,6 +417,21 @@ def may_view(config: Config, contact: Contact | None, incident: Incident) -> Ver
     return Verdict(False, f"{contact.id} may not see #{incident.id}")
 
 
+def may_be_paged_now(config: Config, person: Contact, incident: Incident) -> Verdict:
+    """May the console's "page now" page ``person`` for ``incident``? A page links to
+    the incident and asks for an ACK: only someone who may open it (``may_view``) and
+    may answer it (``may_respond``: its escalation plan's people and the admins). A
+    principal may see their school's incident but not answer a page for it (new-user
+    trial 3: the page said "Reply ACK 3" and their ACK was refused)."""
+    if not may_view(config, person, incident).allowed:
+        return Verdict(False, f"{person.id} may not open #{incident.id}",
+                       "console_cannot_see", {"n": incident.id})
+    if not may_respond(config, person, incident).allowed:
+        return Verdict(False, f"{person.id} may not answer a page for #{incident.id}",
+                       "console_cannot_answer", {"n": incident.id})
+    return _yes(f"{person.id} may open and answer #{incident.id}")
+
+
 def may_know_of(config: Config, contact: Contact | None, number: int,
                 incident: Incident | None, reported: bool = False) -> Verdict:
     """May this sender be told anything about incident ``number`` (``incident``: None when

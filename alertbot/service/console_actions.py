@@ -70,14 +70,15 @@ def page_now(tx: Tx, config: Config, now: float, contact: Contact, incident: Inc
     if not people:
         return Reply(ReplyKey.CONSOLE_NO_TARGET, {"n": incident.id}, lang, incident.id,
                      Outcome.NOT_FOUND)
-    # A page links to the incident in the console: page only people who may open it
-    # (who.may_view; new-user trial: another school's principal got a link that 404s).
-    outsiders = [p for p in people if not who.may_view(config, p, incident).allowed]
-    people = tuple(p for p in people if p not in outsiders)
+    # A page links to the incident and asks for an ACK: page only people who may open
+    # and answer it (who.may_be_paged_now; new-user trials: another school's principal
+    # got a link that 404s, a principal's ACK to the page was refused).
+    verdicts = [(p, who.may_be_paged_now(config, p, incident)) for p in people]
+    people = tuple(p for p, v in verdicts if v.allowed)
     if not people:
-        return Reply(ReplyKey.CONSOLE_CANNOT_SEE,
-                     {"n": incident.id, "names": [p.name for p in outsiders]}, lang,
-                     incident.id, Outcome.REFUSED)
+        key = next(v.key for _p, v in verdicts if not v.allowed)
+        return Reply(ReplyKey(key), {"n": incident.id, "names": [p.name for p, _v in verdicts]},
+                     lang, incident.id, Outcome.REFUSED)
     reason = f"{notices.CONSOLE_PAGE_REASON}{contact.name}"
     found = [(person, *recipient(person)) for person in people]
     decision = summon(incident, [r for _p, r, _m in found if r is not None], reason)

@@ -83,11 +83,14 @@ class Responding:
 
     def pick(self, tx: Tx, contact: Contact, number: int | None,
               states: tuple[State, ...], which_key: ReplyKey,
-              only_one_picks: bool = True) -> Incident | Reply:
+              only_one_picks: bool = True, console_pages: bool = False) -> Incident | Reply:
         """The incident ``number`` names, or (no number) the one this contact could mean;
         several: ``which_key`` lists them. ``only_one_picks=False``: without a number
         nothing is picked, even a single candidate (bare RESOLVE must name the incident,
-        CONTRACT "Text messages": closing the wrong one ends a response)."""
+        CONTRACT "Text messages": closing the wrong one ends a response).
+        ``console_pages``: an acknowledged incident whose console "page now" reached
+        them counts too (a bare ACK answers that page; new-user trial 3: it was told
+        nothing was paging them, or acknowledged a drill instead)."""
         lang = contact.language
         if number is not None:
             incident = tx.get_incident(number, for_update=True)
@@ -99,6 +102,11 @@ class Responding:
                 return _reply(Outcome.REFUSED, ReplyKey(verdict.key), lang, None, **verdict.values)
             return incident  # closed or taken: the transition says by whom
         candidates = self.incidents_for(tx, contact, states)
+        if console_pages:
+            known = {i.id for i in candidates}
+            candidates += [i for i in tx.acknowledged_incidents_console_paging(contact.id)
+                           if i.id not in known]
+            candidates.sort(key=lambda i: i.id)
         if not candidates:
             # Someone got there first (a race, or a moment ago): the one incident still
             # open for this person is picked so the reply names who has it.
@@ -206,7 +214,8 @@ class Responding:
     def ack(self, tx: Tx, contact: Contact, number: int | None, source: str,
             proof: Proof) -> Reply:
         """``ACK [n]``: acknowledge incident ``n`` (or the one paging ``contact``)."""
-        picked = self.pick(tx, contact, number, (State.TRIGGERED,), ReplyKey.ACK_WHICH)
+        picked = self.pick(tx, contact, number, (State.TRIGGERED,), ReplyKey.ACK_WHICH,
+                           console_pages=True)
         if isinstance(picked, Reply):
             return picked
         decision = who.stop_paging(contact, proof, picked, acknowledge=True)

@@ -11,7 +11,13 @@ import sqlalchemy as sa
 from alertbot.core.delivery import blocking
 from alertbot.core.incident import Incident, State
 from alertbot.core.model import Channel
-from alertbot.core.records import NewMessage, OutboxItem, OutboxKind, OutboxStatus
+from alertbot.core.records import (
+    CONSOLE_PAGE_REASON,
+    NewMessage,
+    OutboxItem,
+    OutboxKind,
+    OutboxStatus,
+)
 from alertbot.store.rows import incident_from_row, outbox_from_row, stored_body
 from alertbot.store.schema import incidents, outbox
 from alertbot.store.txbase import TxBase
@@ -134,6 +140,21 @@ class OutboxQueries(TxBase):
                    outbox.c.status == str(OutboxStatus.PENDING))
             .values(status=str(OutboxStatus.CANCELLED)))
         return int(result.rowcount or 0)
+
+    def acknowledged_incidents_console_paging(self, contact_id: str) -> list[Incident]:
+        """Acknowledged incidents whose console "page now" reached ``contact_id`` (a page
+        of reason ``CONSOLE_PAGE_REASON``…, not cancelled), oldest first: a bare ACK of
+        theirs may mean one of them (new-user trial 3)."""
+        paged = (sa.select(outbox.c.incident_id)
+                 .where(outbox.c.kind == str(OutboxKind.PAGE),
+                        outbox.c.contact_id == contact_id,
+                        outbox.c.reason.startswith(CONSOLE_PAGE_REASON, autoescape=True),
+                        outbox.c.status != str(OutboxStatus.CANCELLED)))
+        rows = self.conn.execute(
+            sa.select(incidents).where(incidents.c.state == str(State.ACKNOWLEDGED),
+                                       incidents.c.id.in_(paged))
+            .order_by(incidents.c.id)).all()
+        return [incident_from_row(r, self.words) for r in rows]
 
     def messages_for(self, incident_id: int) -> list[OutboxItem]:
         rows = self.conn.execute(_FOR_INCIDENT, {"id": incident_id}).all()

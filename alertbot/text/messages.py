@@ -148,6 +148,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "console_no_target": "#{n}: no contact or role of that name.",
         "console_cannot_see": "#{n}: not paged: {names} cannot open this incident in the "
         "console. Page someone on its team.",
+        "console_cannot_answer": "#{n}: not paged: {names} cannot answer a page for this "
+        "incident (only its team and the admins can). Page someone on its team.",
         "console_no_phone": "#{n}: the reporter has no phone number to text.",
         "console_closed": "#{n} is resolved: nobody is paged for it.",
         "drill_summary": "{text}",  # composed by text/drill.py (issue 14)
@@ -296,6 +298,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "console_no_target": "#{n}: no hay contacto ni función con ese nombre.",
         "console_cannot_see": "#{n}: sin aviso: {names} no puede abrir este incidente en la "
         "consola. Avise a alguien de su equipo.",
+        "console_cannot_answer": "#{n}: sin aviso: {names} no puede responder a un aviso de "
+        "este incidente (solo su equipo y los administradores). Avise a alguien de su "
+        "equipo.",
         "console_no_phone": "#{n}: quien reportó no tiene número para textos.",
         "console_closed": "#{n} está cerrado: no se avisa a nadie.",
         "drill_summary": "{text}",  # composed by text/drill.py (issue 14)

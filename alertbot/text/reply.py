@@ -84,6 +84,7 @@ class ReplyKey(StrEnum):
     CONSOLE_MESSAGED = "console_messaged"  # the console texted the reporter
     CONSOLE_NO_TARGET = "console_no_target"  # no contact or role of that name
     CONSOLE_CANNOT_SEE = "console_cannot_see"  # the target may not open the incident
+    CONSOLE_CANNOT_ANSWER = "console_cannot_answer"  # the target may not answer its page
     CONSOLE_NO_PHONE = "console_no_phone"  # the reporter has no number to text
     CONSOLE_CLOSED = "console_closed"  # paging for a resolved incident
     CONSOLE_PAGE_ACKED = "console_page_acked"  # ACK of a console page after {name}'s ACK
@@ -152,6 +153,7 @@ FIELDS: dict[ReplyKey, frozenset[str]] = {
     ReplyKey.CONSOLE_MESSAGED: frozenset({"n"}),
     ReplyKey.CONSOLE_NO_TARGET: frozenset({"n"}),
     ReplyKey.CONSOLE_CANNOT_SEE: frozenset({"n", "names"}),
+    ReplyKey.CONSOLE_CANNOT_ANSWER: frozenset({"n", "names"}),
     ReplyKey.CONSOLE_NO_PHONE: frozenset({"n"}),
     ReplyKey.CONSOLE_CLOSED: frozenset({"n"}),
     ReplyKey.CONSOLE_PAGE_ACKED: frozenset({"n", "name"}),

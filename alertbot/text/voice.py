@@ -75,6 +75,8 @@ REPLIES: dict[str, dict[str, str]] = {
         "console_no_target": "Incident number {n}: there is no contact or role of that name.",
         "console_cannot_see": "Incident number {n}: not paged. {names} cannot open this "
         "incident in the console.",
+        "console_cannot_answer": "Incident number {n}: not paged. {names} cannot answer a "
+        "page for this incident.",
         "console_no_phone": "Incident number {n}: the reporter has no phone number to text.",
         "console_closed": "Incident number {n} is resolved: nobody is paged for it.",
         "unknown_sender": "This number is not set up to report incidents. "
@@ -184,6 +186,8 @@ REPLIES: dict[str, dict[str, str]] = {
         "nombre.",
         "console_cannot_see": "Incidente número {n}: sin aviso. {names} no puede abrir "
         "este incidente en la consola.",
+        "console_cannot_answer": "Incidente número {n}: sin aviso. {names} no puede "
+        "responder a un aviso de este incidente.",
         "console_no_phone": "Incidente número {n}: quien reportó no tiene número para textos.",
         "console_closed": "El incidente número {n} está cerrado: no se avisa a nadie.",
         "unknown_sender": "Este número no está registrado para reportar incidentes. "

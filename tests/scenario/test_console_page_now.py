@@ -14,6 +14,7 @@ from tests.scenario.harness import (
     ATTORNEY,
     DEPUTY,
     PRINCIPAL,
+    PRINCIPAL_ES,
     SUPERINTENDENT,
     Harness,
 )
@@ -62,3 +63,42 @@ async def test_page_now_after_an_ack_calls_and_a_key_press_answers_it(hv: Harnes
                for t in texts), texts
     await hv.advance(minutes=10)
     await hv.fake.assert_no_sms(DEPUTY)  # one page, answered: nothing more
+
+
+async def test_a_bare_ack_answers_the_console_page_after_an_ack(h: Harness) -> None:
+    """New-user trial 3: paged from the console after the superintendent acknowledged,
+    the deputy's plain ACK was told "No open incident is paging you"."""
+    await h.text(PRINCIPAL, "ICE 2 agents at front desk")
+    await h.received("ALERT #1", SUPERINTENDENT, ATTORNEY)
+    assert "acknowledged #1" in await h.text(SUPERINTENDENT, "ACK 1")
+    h.ignore("sms", contains="#1 reported by")
+    h.ignore("sms", contains="is on it")
+    h.ignore("sms", contains="acknowledged by Dr. Jordan Rivera")
+    assert (await page_now(h, "superintendent", "deputy"))["outcome"] == "paged"
+    await h.settle()
+    await h.fake.expect_sms(DEPUTY, contains="ALERT #1")
+    h.ignore("call", contains="ALERT number 1")  # the deputy's call (this story texts)
+    reply = await h.text(DEPUTY, "ACK")
+    assert "#1: thank you, your page is answered and stopped" in reply
+    assert "Dr. Jordan Rivera leads the response" in reply
+
+
+async def test_a_bare_ack_with_a_console_page_and_another_page_asks_which(
+        h: Harness) -> None:
+    """Paged by the console for #1 (acknowledged) and by the escalation for #2: a plain
+    ACK must not pick #2 silently (trial 3: it acknowledged a drill instead)."""
+    await h.text(PRINCIPAL, "ICE 2 agents at front desk")
+    await h.received("ALERT #1", SUPERINTENDENT, ATTORNEY)
+    assert "acknowledged #1" in await h.text(SUPERINTENDENT, "ACK 1")
+    h.ignore("sms", contains="#1 reported by")
+    h.ignore("sms", contains="is on it")
+    h.ignore("sms", contains="acknowledged by Dr. Jordan Rivera")
+    assert (await page_now(h, "superintendent", "attorney"))["outcome"] == "paged"
+    await h.settle()
+    await h.fake.expect_sms(ATTORNEY, contains="ALERT #1")
+    h.ignore("call", contains="ALERT number 1")
+    await h.text(PRINCIPAL_ES, "ICE 1 agente en el gimnasio")
+    await h.received("ALERT #2", SUPERINTENDENT, ATTORNEY)
+    reply = await h.text(ATTORNEY, "ACK")
+    assert "#1" in reply and "#2" in reply and "ACK" in reply
+    assert (await h.incident(2))["state"] == "triggered"

@@ -171,3 +171,24 @@ async def test_page_now_pages_only_people_who_may_open_the_incident(
                                   cmd.PageNow(number, "principal-oak"), "console")
     assert (reply.outcome, str(reply.key)) == (Outcome.REFUSED, "console_cannot_see")
     assert len(await outbox(store, number)) == before
+
+
+async def test_page_now_pages_only_people_who_may_answer_the_page(
+        store: Store, receiver: Receiver, config: Config) -> None:
+    """The page says "Reply ACK n": the school's own principal may open the incident but
+    not answer for it, so they are not paged, the designee is told why, and the console
+    does not offer them (new-user trial 3: Ana's ACK to such a page was refused)."""
+    from alertbot.web.console.views import page_targets
+
+    number = await opened(receiver, config)  # at Burns
+    before = len(await outbox(store, number))
+    reply = await receiver.handle(actor(config, "superintendent"),
+                                  cmd.PageNow(number, "principal-burns"), "console")
+    assert (reply.outcome, str(reply.key)) == (Outcome.REFUSED, "console_cannot_answer")
+    assert "Ana Perez" in render_web(reply)
+    assert len(await outbox(store, number)) == before
+    incident = await store.read(lambda tx: tx.get_incident(number))
+    assert incident is not None
+    offered = {choice for choice, _label in page_targets(config, incident)}
+    assert "principal-burns" not in offered and "principal" not in offered
+    assert {"superintendent", "attorney", "deputy"} <= offered

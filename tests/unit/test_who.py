@@ -581,3 +581,18 @@ def test_who_may_know_an_incident_exists(contact: Contact | None, exists: bool,
     assert verdict.key == key and verdict.reason
     if key == "no_such":
         assert verdict.values == {"n": 7}
+
+
+@pytest.mark.parametrize(("person", "allowed", "key"), [
+    (SUPT, True, ""),  # on the plan: may open and answer
+    (DEPUTY, True, ""),  # a later step's responder
+    (ADMIN, True, ""),
+    (PRINCIPAL, False, "console_cannot_answer"),  # sees the school's incident, answers nothing
+    (AREA_LEAD, False, "console_cannot_answer"),
+    (TEACHER, False, "console_cannot_see"),  # would get a link that 404s
+])
+def test_who_may_be_paged_from_the_console(person: Contact, allowed: bool, key: str) -> None:
+    """A console page links to the incident and asks for an ACK (trial 3: a principal
+    was paged "Reply ACK 3" and their ACK was refused)."""
+    verdict = who.may_be_paged_now(CONFIG, person, incident(State.ACKNOWLEDGED))
+    assert (verdict.allowed, verdict.key) == (allowed, key)

@@ -179,13 +179,14 @@ class Loaded:
 
 
 def page_targets(config: Config, incident: Incident) -> list[tuple[str, str]]:
-    """The "page now" choices: every contact who may open ``incident`` in the console
-    (``who.may_view``: a page links to it), as ``Name (roles)``, then each of their roles
-    not also a contact id."""
+    """The "page now" choices: every contact who may be paged for ``incident``
+    (``who.may_be_paged_now``: may open it and answer the page), as ``Name (roles)``,
+    then each of their roles not also a contact id."""
     from alertbot.core import who
 
     people = sorted((c for c in config.contacts.values()
-                     if who.may_view(config, c, incident).allowed), key=lambda c: c.name)
+                     if who.may_be_paged_now(config, c, incident).allowed),
+                    key=lambda c: c.name)
     out = [(c.id, f"{c.name} ({', '.join(c.roles)})" if c.roles else c.name) for c in people]
     roles = sorted({r for c in people for r in c.roles} - set(config.contacts))
     return out + [(r, r) for r in roles]

@@ -80,6 +80,7 @@ SAMPLES: dict[ReplyKey, tuple[Outcome, dict[str, Any]]] = {
     ReplyKey.CONSOLE_PAGE_ACKED: (Outcome.ALREADY_ACKNOWLEDGED, {"n": 12, "name": "José García"}),
     ReplyKey.CONSOLE_NO_TARGET: (Outcome.NOT_FOUND, {"n": 12}),
     ReplyKey.CONSOLE_CANNOT_SEE: (Outcome.REFUSED, {"n": 12, "names": ["Chris Walker"]}),
+    ReplyKey.CONSOLE_CANNOT_ANSWER: (Outcome.REFUSED, {"n": 12, "names": ["Ana Perez"]}),
     ReplyKey.CONSOLE_NO_PHONE: (Outcome.REFUSED, {"n": 12}),
     ReplyKey.CONSOLE_CLOSED: (Outcome.REFUSED, {"n": 12}),
     ReplyKey.NONE: (Outcome.NONE, {}),
