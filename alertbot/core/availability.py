@@ -7,9 +7,12 @@ the district's time zone):
     AWAY 3d / 12h / 2w / 90m    for that long (``d`` days, ``h`` hours, ``w`` weeks,
                             ``m`` minutes; ``days``/``hours``… spelled out too)
     AWAY until friday       back on the next Friday (never today), from 00:00
-    AWAY friday             the same: a day word alone names the day one is back
-    AWAY tomorrow           back tomorrow from 00:00 (``until tomorrow`` the same)
+    AWAY until tomorrow     back tomorrow from 00:00
     AWAY until 12/24        back on that date (month/day, optional /year), from 00:00
+    AWAY friday             refused as ambiguous (``AMBIGUOUS``): "away Friday" may mean
+                            away on Friday or back on Friday, and an AWAY has only an
+                            end; the reply says how to write either (new-user trial 3:
+                            "ausente el viernes" reads as "absent on Friday")
     AWAY for 3 days         ``for`` before a duration is allowed
     Spanish reads the same (``AUSENTE mañana``, ``hasta el viernes``, ``lunes``,
     ``pasado mañana``, ``por 3 días``), with or without accents, in any case; a Spanish
@@ -65,7 +68,8 @@ _ARTICLES = frozenset({"el", "the", "on", "this", "este"})  # "hasta el viernes"
 class AwayProblem(StrEnum):
     UNREADABLE = "unreadable"  # not a duration, weekday or date we know
     TOO_LONG = "too_long"  # beyond MAX_AWAY
-    PAST = "past"  # a date that has already passed
+    PAST = "past"  # a date that has already passed (or is today)
+    AMBIGUOUS = "ambiguous"  # a day or date with no "until": away on it, or back on it?
 
 
 @dataclass(frozen=True)
@@ -114,10 +118,19 @@ def read_away(spec: str, day_first: bool = False) -> AwayAsk | AwayProblem:
         if seconds <= 0:
             return AwayProblem.UNREADABLE
         return AwayFor(seconds) if seconds <= MAX_AWAY else AwayProblem.TOO_LONG
-    if words[0] in _UNTIL:
+    until = words[0] in _UNTIL
+    if until:
         words = words[1:]
     if words and words[0] in _ARTICLES:  # "hasta el viernes", "until the 24th"
         words = words[1:]
+    found = _read_day(words, day_first)
+    if until or isinstance(found, AwayProblem):
+        return found
+    return AwayProblem.AMBIGUOUS
+
+
+def _read_day(words: list[str], day_first: bool) -> AwayUntilDay | AwayProblem:
+    """The day ``words`` name (a day word, a weekday or a date), after any "until"."""
     phrase = " ".join(w.rstrip(",") for w in words)
     if phrase in _DAYS_AHEAD:
         return AwayUntilDay(days_ahead=_DAYS_AHEAD[phrase])
@@ -143,7 +156,8 @@ def reads_as_when(spec: str) -> bool:
     """Whether ``spec`` reads as an AWAY's end (a duration, a day word or a date), so
     that ``AWAY friday`` or ``AUSENTE mañana`` is the command and not a reporter's words.
     Used by ``commands.parse_sms``."""
-    return not isinstance(read_away(spec), AwayProblem)
+    found = read_away(spec)
+    return not isinstance(found, AwayProblem) or found is AwayProblem.AMBIGUOUS
 
 
 def check_end(until: float, now: float) -> float | AwayProblem:

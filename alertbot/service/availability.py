@@ -31,6 +31,7 @@ from alertbot.text.reply import Reply, ReplyKey
 log = logging.getLogger("alertbot.availability")
 
 _PROBLEMS = {AwayProblem.UNREADABLE: ReplyKey.AWAY_UNREADABLE,
+             AwayProblem.AMBIGUOUS: ReplyKey.AWAY_AMBIGUOUS,
              AwayProblem.TOO_LONG: ReplyKey.AWAY_TOO_LONG,
              AwayProblem.PAST: ReplyKey.AWAY_PAST}
 
@@ -72,7 +73,7 @@ def away_end(ask: AwayAsk, now: float, timezone: str) -> float | AwayProblem:
             day = date(ask.year, ask.month or 0, ask.day or 0)
         else:
             day = date(today.year, ask.month or 0, ask.day or 0)
-            if day <= today:
+            if day < today:  # today's date is no end: PAST below, not next year
                 day = date(today.year + 1, day.month, day.day)
     except ValueError:  # 2/30, 13/1
         return AwayProblem.UNREADABLE

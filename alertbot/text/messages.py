@@ -127,7 +127,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "away_ok": "You are away until {until}: you are not paged while others in your "
         "step can be (if nobody else can, you still are). Text BACK when you return.",
         "away_unreadable": "Could not read when you are back. Text AWAY, AWAY 3d, AWAY "
-        "tomorrow, AWAY until friday or AWAY until 12/24.",
+        "until tomorrow, AWAY until friday or AWAY until 12/24.",
+        "away_ambiguous": "Nothing changed: alertbot needs the day you are back. Text "
+        "AWAY until friday (back Friday from 00:00), or AWAY 3d for three days.",
         "away_too_long": "AWAY lasts at most {days} days. Text e.g. AWAY 7d, or AWAY again "
         "later.",
         "away_past": "That day has already passed. Text e.g. AWAY until friday or AWAY 3d.",
@@ -277,7 +279,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "paso puedan recibirlos (si nadie más puede, sí los recibe). Envíe DE VUELTA al "
         "volver.",
         "away_unreadable": "No se entendió cuándo vuelve. Envíe AUSENTE, AUSENTE 3d, AUSENTE "
-        "mañana, AUSENTE hasta el viernes o AUSENTE hasta el 24/12.",
+        "hasta mañana, AUSENTE hasta el viernes o AUSENTE hasta el 24/12.",
+        "away_ambiguous": "No cambió nada: alertbot necesita el día en que vuelve. Envíe "
+        "AUSENTE hasta el viernes (de vuelta el viernes desde las 00:00), o AUSENTE 3d "
+        "por tres días.",
         "away_too_long": "AUSENTE dura como máximo {days} días. Envíe p. ej. AUSENTE 7d, o "
         "AUSENTE de nuevo más tarde.",
         "away_past": "Ese día ya pasó. Envíe p. ej. AUSENTE hasta el viernes o AUSENTE 3d.",

@@ -94,6 +94,7 @@ class ReplyKey(StrEnum):
     NOTE_TOO_LONG = "note_too_long"  # over service/notes.NOTE_MAX: nothing added
     AWAY_OK = "away_ok"  # AWAY: not paged until {until} while others can be (issue 14)
     AWAY_UNREADABLE = "away_unreadable"  # AWAY <something we cannot read>
+    AWAY_AMBIGUOUS = "away_ambiguous"  # AWAY friday: away on it, or back on it?
     AWAY_TOO_LONG = "away_too_long"  # longer than {days} days
     AWAY_PAST = "away_past"  # a date already past
     BACK_OK = "back_ok"
@@ -163,6 +164,7 @@ FIELDS: dict[ReplyKey, frozenset[str]] = {
     ReplyKey.NOTE_TOO_LONG: frozenset({"n", "max", "length"}),
     ReplyKey.AWAY_OK: frozenset({"until"}),
     ReplyKey.AWAY_UNREADABLE: frozenset(),
+    ReplyKey.AWAY_AMBIGUOUS: frozenset(),
     ReplyKey.AWAY_TOO_LONG: frozenset({"days"}),
     ReplyKey.AWAY_PAST: frozenset(),
     ReplyKey.BACK_OK: frozenset(),

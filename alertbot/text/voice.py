@@ -93,7 +93,9 @@ REPLIES: dict[str, dict[str, str]] = {
         "away_ok": "You are away until {until}. You are not paged while others in your "
         "step can be. Text BACK when you return.",
         "away_unreadable": "I could not understand when you are back. Text AWAY 3d, AWAY "
-        "tomorrow, or AWAY until friday.",
+        "until tomorrow, or AWAY until friday.",
+        "away_ambiguous": "Nothing changed. Text the day you are back: AWAY until friday, "
+        "or AWAY 3d for three days.",
         "away_too_long": "Away can last at most {days} days.",
         "away_past": "That day has already passed.",
         "back_ok": "Welcome back. You are paged again as usual.",
@@ -204,8 +206,10 @@ REPLIES: dict[str, dict[str, str]] = {
         "ack_none": "Ningún incidente abierto le está avisando.",
         "away_ok": "Usted está ausente hasta {until}. No recibe avisos mientras otros de "
         "su paso puedan recibirlos. Envíe DE VUELTA por texto al volver.",
-        "away_unreadable": "No entendí cuándo vuelve. Envíe AUSENTE 3d, AUSENTE mañana, o "
-        "AUSENTE hasta el viernes.",
+        "away_unreadable": "No entendí cuándo vuelve. Envíe AUSENTE 3d, AUSENTE hasta "
+        "mañana, o AUSENTE hasta el viernes.",
+        "away_ambiguous": "No cambió nada. Envíe el día en que vuelve: AUSENTE hasta el "
+        "viernes, o AUSENTE 3d por tres días.",
         "away_too_long": "La ausencia dura como máximo {days} días.",
         "away_past": "Ese día ya pasó.",
         "back_ok": "Bienvenido de vuelta. Recibe avisos de nuevo.",

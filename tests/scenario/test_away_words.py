@@ -25,17 +25,20 @@ from tests.scenario.harness import (
 from tests.scenario.test_readiness import api, person, readiness
 
 SPANISH_DAYS = [
-    ("AUSENTE mañana", "sab 16/01 00:00"),
-    ("ausente MAÑANA", "sab 16/01 00:00"),
-    ("Ausente manana", "sab 16/01 00:00"),
     ("AUSENTE hasta mañana", "sab 16/01 00:00"),
-    ("AUSENTE pasado mañana", "dom 17/01 00:00"),
+    ("ausente HASTA MAÑANA", "sab 16/01 00:00"),
+    ("Ausente hasta manana", "sab 16/01 00:00"),
+    ("AUSENTE hasta pasado mañana", "dom 17/01 00:00"),
     ("AUSENTE hasta el Viernes", "vie 22/01 00:00"),  # a weekday is never today
-    ("ausente LUNES", "lun 18/01 00:00"),
-    ("Ausente el miércoles", "mié 20/01 00:00"),
+    ("ausente HASTA EL LUNES", "lun 18/01 00:00"),
+    ("Ausente hasta el miércoles", "mié 20/01 00:00"),
     ("AUSENTE hasta el 24/1", "dom 24/01 00:00"),  # day before month, as Spanish writes
     ("AUSENTE por 2 días", "dom 17/01 03:00"),
 ]
+# A day alone may mean "away on it" or "back on it" (trial 3: "ausente el viernes"
+# reads as "absent on Friday"): nothing changes and the reply says how to write it.
+SPANISH_AMBIGUOUS = ["AUSENTE mañana", "ausente MAÑANA", "Ausente el viernes",
+                     "ausente LUNES", "AUSENTE 24/1"]
 
 
 def _spanish_deputy(tmp: Path) -> Path:
@@ -53,10 +56,27 @@ async def test_a_spanish_responder_says_ausente_with_a_day_word(
         assert back == "Bienvenido de vuelta: recibe avisos de nuevo."
 
 
+@pytest.mark.parametrize("body", SPANISH_AMBIGUOUS)
+async def test_a_day_alone_changes_nothing_and_says_how_to_write_it(
+        fake: FakeTwilio, tmp_path: Path, body: str) -> None:
+    async with Harness(fake, tmp_path, config_dir=_spanish_deputy(tmp_path)) as h:
+        reply = await h.text(DEPUTY, body)
+        assert reply.startswith("No cambio nada: alertbot necesita el dia en que vuelve"), reply
+        assert "AUSENTE hasta el viernes" in reply
+        assert person(await readiness(h), "deputy")["away"] is None
+
+
+async def test_an_english_day_alone_changes_nothing(h: Harness) -> None:
+    for body in ("AWAY friday", "AWAY tomorrow", "away 12/24"):
+        reply = await h.text(ATTORNEY, body)
+        assert reply.startswith("Nothing changed: alertbot needs the day you are back."), reply
+        assert "AWAY until friday" in reply
+    assert person(await readiness(h), "attorney")["away"] is None
+
+
 @pytest.mark.parametrize(("body", "until"), [
-    ("AWAY tomorrow", "Sat 01/16 00:00"),
     ("away until Tomorrow", "Sat 01/16 00:00"),
-    ("AWAY friday", "Fri 01/22 00:00"),
+    ("AWAY until friday", "Fri 01/22 00:00"),
     ("AWAY for 3 days", "Mon 01/18 03:00"),
     ("AWAY until 24/1", "Sun 01/24 00:00"),  # only one way to read it
 ])

@@ -70,6 +70,7 @@ SAMPLES: dict[ReplyKey, tuple[Outcome, dict[str, Any]]] = {
     ReplyKey.DOCUMENT_NONE: (Outcome.NOT_FOUND, {}),
     ReplyKey.AWAY_OK: (Outcome.INFO, {"until": "Fri 12/04 00:00"}),
     ReplyKey.AWAY_UNREADABLE: (Outcome.REFUSED, {}),
+    ReplyKey.AWAY_AMBIGUOUS: (Outcome.REFUSED, {}),
     ReplyKey.AWAY_TOO_LONG: (Outcome.REFUSED, {"days": 30}),
     ReplyKey.AWAY_PAST: (Outcome.REFUSED, {}),
     ReplyKey.BACK_OK: (Outcome.INFO, {}),
