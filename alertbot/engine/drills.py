@@ -28,6 +28,8 @@ from alertbot.service.events import IncidentEvents
 from alertbot.store.drills import DrillRun
 from alertbot.store.sql import Store, Tx
 
+FIRST_SIGHT = 60.0  # seconds: a slot this recent when a drill is first seen is due now
+
 log = logging.getLogger("alertbot.drills")
 
 LOOKBACK = 92 * 86400.0  # seconds: misses older than this (a long outage) are not listed
@@ -71,7 +73,11 @@ class DrillScheduler:
     def _catch_up(self, tx: Tx, config: Config, drill: Drill, now: float) -> Incident | None:
         """The unit of work for one due drill: the slots since its last, each once."""
         last = tx.last_drill_time(drill.id, now)
-        since = max(last, now - LOOKBACK) if last is not None else now - drill.grace
+        # First seen now (a new install, a drill just added): its earlier slots were not
+        # missed, alertbot did not know of them, and none starts late (new-user trial 3:
+        # a fresh install at 15:06 paged the superintendent for that morning's 10:00
+        # drill). A slot of the last FIRST_SIGHT seconds is the one now due: it starts.
+        since = max(last, now - LOOKBACK) if last is not None else now - FIRST_SIGHT
         due = occurrences(drill.cron, config.timezone, since, now)
         if not due:
             return None

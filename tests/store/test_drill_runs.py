@@ -112,3 +112,21 @@ async def test_the_two_0130s_of_a_fall_back_night_are_one_drill(store: Store,
     started = await runs(store, "nightly")
     assert [(r.slot, r.status) for r in started] == [("2026-11-01T01:30", "started")]
     assert started[0].scheduled_at == local("2026-11-01T01:30:00")  # the first, EDT
+
+
+async def test_a_new_install_does_not_start_that_mornings_drill(store: Store,
+                                                                config: Config) -> None:
+    """New-user trial 3: production started at 15:06 on a new database opened the 10:00
+    drill at once (within its hour of grace) and paged the superintendent. Slots before
+    alertbot first saw the drill were not missed: none starts, none is recorded; the next
+    slot runs as usual."""
+    config = replace(config, drills=(MONTHLY,))
+    clock = FakeClock(local("2026-12-01T09:20:00"))  # 20 minutes after the 09:00 slot
+    first = scheduler(store, config, clock, "a")
+    await first()
+    await first()
+    assert await runs(store) == []
+    assert await store.read(lambda tx: tx.open_incidents()) == []
+    clock.advance(local("2027-01-05T09:00:01") - clock.now())
+    await scheduler(store, config, clock, "a")()
+    assert [(r.slot, r.status) for r in await runs(store)] == [("2027-01-05T09:00", "started")]
