@@ -65,19 +65,25 @@ async def test_page_now_after_an_ack_calls_and_a_key_press_answers_it(hv: Harnes
     await hv.fake.assert_no_sms(DEPUTY)  # one page, answered: nothing more
 
 
-async def test_a_bare_ack_answers_the_console_page_after_an_ack(h: Harness) -> None:
-    """New-user trial 3: paged from the console after the superintendent acknowledged,
-    the deputy's plain ACK was told "No open incident is paging you"."""
+async def acknowledged_then_paged(h: Harness, target: str, phone: str) -> None:
+    """#1 opened and acknowledged by the superintendent, then ``target`` paged for it
+    from the console (their text expected, their call ignored: these stories text)."""
     await h.text(PRINCIPAL, "ICE 2 agents at front desk")
     await h.received("ALERT #1", SUPERINTENDENT, ATTORNEY)
     assert "acknowledged #1" in await h.text(SUPERINTENDENT, "ACK 1")
     h.ignore("sms", contains="#1 reported by")
     h.ignore("sms", contains="is on it")
     h.ignore("sms", contains="acknowledged by Dr. Jordan Rivera")
-    assert (await page_now(h, "superintendent", "deputy"))["outcome"] == "paged"
+    assert (await page_now(h, "superintendent", target))["outcome"] == "paged"
     await h.settle()
-    await h.fake.expect_sms(DEPUTY, contains="ALERT #1")
-    h.ignore("call", contains="ALERT number 1")  # the deputy's call (this story texts)
+    await h.fake.expect_sms(phone, contains="ALERT #1")
+    h.ignore("call", contains="ALERT number 1")
+
+
+async def test_a_bare_ack_answers_the_console_page_after_an_ack(h: Harness) -> None:
+    """New-user trial 3: paged from the console after the superintendent acknowledged,
+    the deputy's plain ACK was told "No open incident is paging you"."""
+    await acknowledged_then_paged(h, "deputy", DEPUTY)
     reply = await h.text(DEPUTY, "ACK")
     assert "#1: thank you, your page is answered and stopped" in reply
     assert "Dr. Jordan Rivera leads the response" in reply
@@ -87,16 +93,7 @@ async def test_a_bare_ack_with_a_console_page_and_another_page_asks_which(
         h: Harness) -> None:
     """Paged by the console for #1 (acknowledged) and by the escalation for #2: a plain
     ACK must not pick #2 silently (trial 3: it acknowledged a drill instead)."""
-    await h.text(PRINCIPAL, "ICE 2 agents at front desk")
-    await h.received("ALERT #1", SUPERINTENDENT, ATTORNEY)
-    assert "acknowledged #1" in await h.text(SUPERINTENDENT, "ACK 1")
-    h.ignore("sms", contains="#1 reported by")
-    h.ignore("sms", contains="is on it")
-    h.ignore("sms", contains="acknowledged by Dr. Jordan Rivera")
-    assert (await page_now(h, "superintendent", "attorney"))["outcome"] == "paged"
-    await h.settle()
-    await h.fake.expect_sms(ATTORNEY, contains="ALERT #1")
-    h.ignore("call", contains="ALERT number 1")
+    await acknowledged_then_paged(h, "attorney", ATTORNEY)
     await h.text(PRINCIPAL_ES, "ICE 1 agente en el gimnasio")
     await h.received("ALERT #2", SUPERINTENDENT, ATTORNEY)
     reply = await h.text(ATTORNEY, "ACK")
