@@ -35,10 +35,6 @@ _OPEN_BY_KEY = (sa.select(incidents)
                 .where(incidents.c.state != str(State.RESOLVED),
                        incident_reporters.c.reporter_key == sa.bindparam("key"))
                 .order_by(incidents.c.id))
-_OPENED_SINCE = sa.select(sa.func.count()).select_from(incident_reporters).where(
-    incident_reporters.c.reporter_key == sa.bindparam("key"),
-    incident_reporters.c.opener.is_(True),
-    incident_reporters.c.at >= sa.bindparam("since"))
 
 
 def _sender_facts(with_school: bool) -> sa.Select[Any]:
@@ -121,7 +117,7 @@ class ReporterQueries(TxBase):
                      since: float) -> SenderFacts:
         """``SenderFacts`` for reporter ``key`` and incident type ``type_``: the same
         answers as ``open_incidents_reported_by_key`` (of that type),
-        ``open_incident_of(type_, school_id)`` and ``count_opened_by_since``, in one
+        ``open_incident_of(type_, school_id)`` and a count of their openings, in one
         statement instead of three (the first page's path, decision 0053)."""
         params = {"key": key, "since": since, "type": type_}
         if school_id is not None:
@@ -136,10 +132,6 @@ class ReporterQueries(TxBase):
                 mine.append(incident_from_row(row, self.words))
             school_open = school_open or bool(row._mapping["gate_at_school"])
         return SenderFacts(mine, school_open, int(rows[0]._mapping["opened"]))
-
-    def count_opened_by_since(self, key: str, since: float) -> int:
-        """How many incidents ``key`` opened (not joined) at or after ``since``."""
-        return int(self.conn.execute(_OPENED_SINCE, {"key": key, "since": since}).scalar_one())
 
     def lock_sender(self, key: str) -> None:
         """Serialise one sender's reports until this transaction ends. SQLite writers

@@ -32,6 +32,7 @@ from alertbot.core.model import Config
 from alertbot.core.records import TimelineEntry
 from alertbot.metrics import Metrics
 from alertbot.service.receiver import Receiver
+from alertbot.store.schema import incident_reporters
 from alertbot.store.sql import Store, Tx
 from tests.store.district import actor
 from tests.store.test_store_contract import T0, incident
@@ -45,7 +46,12 @@ def _old_answers(tx: Tx, key: str, type_: str, school: str | None,
     """What the gate read before: three statements."""
     mine = [i.id for i in tx.open_incidents_reported_by_key(key) if i.type == type_]
     school_open = school is not None and tx.open_incident_of(type_, school) is not None
-    return mine, school_open, tx.count_opened_by_since(key, since)
+    opened = tx.conn.execute(
+        sa.select(sa.func.count()).select_from(incident_reporters)
+        .where(incident_reporters.c.reporter_key == key,
+               incident_reporters.c.opener.is_(True),
+               incident_reporters.c.at >= since)).scalar_one()
+    return mine, school_open, int(opened)
 
 
 def _new_answers(tx: Tx, key: str, type_: str, school: str | None,
@@ -98,7 +104,7 @@ async def test_a_reporter_recorded_twice_keeps_its_first_language_and_time(
         assert await tx.add_reporter(number, KEY, "es", T0, opener=True)
         assert not await tx.add_reporter(number, KEY, "en", T0 + 60)
         assert await tx.reporters_of(number) == [(KEY, "es")]
-        assert await tx.count_opened_by_since(KEY, T0) == 1
+        assert (await tx.sender_facts(KEY, "ice", None, T0)).opened == 1
 
 
 async def test_timeline_entries_in_one_statement_keep_their_order_and_seal_words(

@@ -49,9 +49,9 @@ async def test_co_reporters_are_recorded_once_and_find_their_incidents(store: St
         assert not await tx.is_reporter(number, "slack:U0X")
         [mine] = await tx.open_incidents_reported_by_key("phone:+18605550198")
         assert mine.id == number
-        assert await tx.count_opened_by_since("contact:p", T0) == 1
-        assert await tx.count_opened_by_since("phone:+18605550198", T0) == 0
-        assert await tx.count_opened_by_since("contact:p", T0 + 1) == 0
+        assert (await tx.sender_facts("contact:p", "ice", None, T0)).opened == 1
+        assert (await tx.sender_facts("phone:+18605550198", "ice", None, T0)).opened == 0
+        assert (await tx.sender_facts("contact:p", "ice", None, T0 + 1)).opened == 0
 
 
 async def test_admins_hear_about_a_limited_sender_once_per_window(store: Store) -> None:
